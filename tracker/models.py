@@ -1,0 +1,295 @@
+"""The tracker's tables (SQLModel). Alembic owns the schema: see ``migrations/``.
+
+Quarters are stored as text in the ``2026-Q3`` form (see ``tracker.quarters``). Nothing here
+holds data about trafficked persons: the tracker records what institutions do.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+    OBSERVER = "observer"
+
+
+class Status(StrEnum):
+    """What a member reports about an action item."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    BLOCKED = "blocked"
+    CANCELLED = "cancelled"
+
+
+class ReportState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+COUNTING_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
+
+
+class PeriodState(StrEnum):
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+    LOCKED = "locked"
+
+
+class RequestState(StrEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class Institution(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    acronym: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=300)
+    country: str = Field(max_length=2, description="ISO 3166 alpha-2")
+    kind: str | None = Field(default=None, max_length=100)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    display_name: str = Field(max_length=200)
+    institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
+    language: str = Field(default="es", max_length=2)
+    password_hash: str | None = Field(default=None, max_length=300)
+    is_active: bool = True
+    is_admin: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Plan(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    commission: str = Field(default="", max_length=300)
+    first_quarter: str = Field(max_length=7)
+    last_quarter: str = Field(max_length=7)
+    fiscal_year_start_month: int = 1
+    archived: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class RoleGrant(SQLModel, table=True):
+    """A role on one plan (``admin`` is global: ``User.is_admin``)."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (UniqueConstraint("user_id", "plan_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    role: str = Field(max_length=20)
+
+
+class StrategicLine(SQLModel, table=True):
+    __tablename__ = "strategic_line"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    code: str = Field(max_length=20)
+    name: str = Field(max_length=300)
+
+
+class ItemSupport(SQLModel, table=True):
+    """A supporting institution of an action item."""
+
+    __tablename__ = "item_support"
+
+    item_id: int = Field(foreign_key="action_item.id", primary_key=True)
+    institution_id: int = Field(foreign_key="institution.id", primary_key=True, index=True)
+
+
+class ActionItem(SQLModel, table=True):
+    __tablename__ = "action_item"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    code: str = Field(max_length=20)
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    line_id: int = Field(foreign_key="strategic_line.id", index=True)
+    lead_institution_id: int = Field(foreign_key="institution.id", index=True)
+    start_quarter: str = Field(max_length=7)
+    due_quarter: str = Field(max_length=7)
+    indicator: str | None = Field(default=None, max_length=300)
+    unit: str | None = Field(default=None, max_length=60)
+    baseline: float | None = None
+    target: float | None = None
+    weight: float = 1.0
+    archived: bool = False
+    decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    version: int = 1
+
+
+class Report(SQLModel, table=True):
+    """One institution's report on one item for one quarter; its content lives in revisions.
+
+    ``counting_revision_id`` points to the revision that counts in the figures (submitted or
+    approved); ``latest_revision_id`` to the newest one, which may be a draft on top of it.
+    ``version`` is the optimistic-locking counter: every write checks and bumps it.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("item_id", "quarter", "institution_id"),
+        Index("ix_report_item_institution_quarter", "item_id", "institution_id", "quarter"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="action_item.id")
+    quarter: str = Field(max_length=7, index=True)
+    institution_id: int = Field(foreign_key="institution.id", index=True)
+    version: int = 1
+    # No foreign keys here: report and report_revision would reference each other.
+    latest_revision_id: int | None = None
+    counting_revision_id: int | None = None
+
+
+class ReportRevision(SQLModel, table=True):
+    """An immutable version of a report. Earlier versions stay as the report's history."""
+
+    __tablename__ = "report_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    number: int
+    state: str = Field(max_length=20)
+    status: str | None = Field(default=None, max_length=20)
+    percent_complete: float | None = None
+    indicator_value: float | None = None
+    narrative: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    obstacles: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    next_steps: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    evidence_link: str | None = Field(default=None, max_length=1000)
+    nothing_to_report: bool = False
+    review_comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    author_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReportingPeriod(SQLModel, table=True):
+    __tablename__ = "reporting_period"
+    __table_args__ = (UniqueConstraint("plan_id", "quarter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    quarter: str = Field(max_length=7)
+    state: str = Field(default=PeriodState.UPCOMING, max_length=20)
+    deadline: date | None = None
+    locked_at: datetime | None = None
+    locked_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+
+
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    quarter: str = Field(max_length=7)
+    held_on: date
+    minutes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class MeetingAttendance(SQLModel, table=True):
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    institution_id: int = Field(foreign_key="institution.id", primary_key=True)
+
+
+class Decision(SQLModel, table=True):
+    """A decision of a meeting; it may become an action item (``ActionItem.decision_id``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    owner_institution_id: int | None = Field(default=None, foreign_key="institution.id")
+    due_quarter: str | None = Field(default=None, max_length=7)
+
+
+class ReopenRequest(SQLModel, table=True):
+    __tablename__ = "reopen_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    quarter: str = Field(max_length=7)
+    requested_by_id: int = Field(foreign_key="app_user.id")
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default=RequestState.PENDING, max_length=20)
+    decided_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class QuarterSnapshot(SQLModel, table=True):
+    """The figures of a quarter "as presented" at the meeting that locked it (JSON)."""
+
+    __tablename__ = "quarter_snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    quarter: str = Field(max_length=7)
+    figures: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    plan_id: int | None = Field(default=None, foreign_key="plan.id", index=True)
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = None
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class SignInSession(SQLModel, table=True):
+    """A server-side sign-in session; the cookie holds the random id, this the hash of it."""
+
+    __tablename__ = "signin_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=128, unique=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class Reminder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    quarter: str = Field(max_length=7)
+    user_id: int = Field(foreign_key="app_user.id")
+    sent_at: datetime = Field(default_factory=utcnow)
+    channel: str = Field(default="email", max_length=20)
+    missing_count: int = 0

@@ -1,0 +1,106 @@
+"""Quarters of a plan: the one place where quarter maths lives.
+
+A quarter is written ``2026-Q3`` in files, the CLI, URLs and the database. With a fiscal-year
+start month other than January, quarter 1 begins in that month and the fiscal year is named
+after the calendar year in which it ends, so ``2027-Q1`` of a July plan is July–September 2026.
+The stored text sorts in time order, which the SQL of ``tracker.metrics`` relies on.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+_PATTERNS = (
+    re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*[QT](?P<q>[1-4])$"),
+    re.compile(r"^[QT](?P<q>[1-4])\s*[-/ ]?\s*(?P<year>\d{4})$"),
+)
+
+LABELS = {"en": "Q{q} {year}", "es": "T{q} {year}"}
+
+
+class QuarterError(ValueError):
+    """A text that is not a quarter in any accepted spelling."""
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Quarter:
+    """A quarter of a fiscal year: ordering, arithmetic, parsing and formatting."""
+
+    year: int
+    q: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.q <= 4:
+            raise QuarterError(f"quarter number must be 1 to 4, not {self.q}")
+        if not 1000 <= self.year <= 9999:
+            raise QuarterError(f"year must have four digits, not {self.year}")
+
+    @classmethod
+    def parse(cls, text: object) -> Quarter:
+        """Read ``2026-Q3``, ``2026Q3``, ``Q3 2026``, ``T3 2026``, ``2026-T3`` (any case)."""
+        if isinstance(text, Quarter):
+            return text
+        cleaned = str(text).strip().upper()
+        for pattern in _PATTERNS:
+            match = pattern.match(cleaned)
+            if match:
+                return cls(int(match["year"]), int(match["q"]))
+        raise QuarterError(f"not a quarter: {text!r} (write it like 2026-Q3)")
+
+    @classmethod
+    def from_ordinal(cls, ordinal: int) -> Quarter:
+        return cls(ordinal // 4, ordinal % 4 + 1)
+
+    @classmethod
+    def containing(cls, day: date, fiscal_start_month: int = 1) -> Quarter:
+        """The quarter of a plan whose fiscal year starts in ``fiscal_start_month``."""
+        months_into_year = (day.month - fiscal_start_month) % 12
+        year = day.year + (1 if fiscal_start_month > 1 and day.month >= fiscal_start_month else 0)
+        return cls(year, months_into_year // 3 + 1)
+
+    @property
+    def ordinal(self) -> int:
+        """A running number: consecutive quarters differ by one."""
+        return self.year * 4 + self.q - 1
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.q}"
+
+    def label(self, lang: str = "en") -> str:
+        """The localized form for the UI and decks: ``T3 2026`` or ``Q3 2026``."""
+        return LABELS.get(lang, LABELS["en"]).format(q=self.q, year=self.year)
+
+    def __add__(self, quarters: int) -> Quarter:
+        return Quarter.from_ordinal(self.ordinal + quarters)
+
+    def __sub__(self, other: int) -> Quarter:
+        return Quarter.from_ordinal(self.ordinal - other)
+
+    def span_to(self, last: Quarter) -> int:
+        """Quarters from this one to ``last``, both included (0 when ``last`` is earlier)."""
+        return max(0, last.ordinal - self.ordinal + 1)
+
+    def first_day(self, fiscal_start_month: int = 1) -> date:
+        start_year = self.year - (1 if fiscal_start_month > 1 else 0)
+        months = (fiscal_start_month - 1) + (self.q - 1) * 3
+        return date(start_year + months // 12, months % 12 + 1, 1)
+
+    def last_day(self, fiscal_start_month: int = 1) -> date:
+        first = self.first_day(fiscal_start_month)
+        months = first.month - 1 + 2
+        year, month = first.year + months // 12, months % 12 + 1
+        return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def quarter_range(first: Quarter, last: Quarter) -> Iterator[Quarter]:
+    """Every quarter from ``first`` to ``last``, both included."""
+    for ordinal in range(first.ordinal, last.ordinal + 1):
+        yield Quarter.from_ordinal(ordinal)
+
+
+def clamp(quarter: Quarter, first: Quarter, last: Quarter) -> Quarter:
+    return max(first, min(quarter, last))

@@ -1,0 +1,61 @@
+"""Settings: environment variables first, then ``.streamlit/secrets.toml``, then defaults.
+
+Built by ``get_settings()`` each time it is asked, so tests choose their own database.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_DIR / "data" / "tracker.db"
+LANGUAGES = ("es", "en")
+
+# Every setting with its help text: the README's configuration table lists the same.
+DOCUMENTED = {
+    "TRACKER_DATABASE_URL": "SQLAlchemy URL of the store (default: SQLite data/tracker.db)",
+    "TRACKER_DEFAULT_LANG": "language when neither the URL nor the user chooses one (es|en)",
+    "TRACKER_DEMO": "1 to show the demo accounts on the sign-in page and accept the demo password",
+    "TRACKER_TODAY": "ISO date that stands for today (tests and demos)",
+}
+
+
+def _secrets() -> dict[str, object]:
+    path = PROJECT_DIR / ".streamlit" / "secrets.toml"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _setting(name: str, default: str | None = None) -> str | None:
+    if name in os.environ:
+        return os.environ[name]
+    value = _secrets().get(name)
+    return str(value) if value is not None else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    default_language: str
+    demo_mode: bool
+    today_override: date | None
+
+    def today(self) -> date:
+        return self.today_override or date.today()
+
+
+def get_settings() -> Settings:
+    lang = (_setting("TRACKER_DEFAULT_LANG", "en") or "en").lower()
+    today = _setting("TRACKER_TODAY")
+    return Settings(
+        database_url=_setting("TRACKER_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        default_language=lang if lang in LANGUAGES else "en",
+        demo_mode=_setting("TRACKER_DEMO", "0") in {"1", "true", "yes"},
+        today_override=date.fromisoformat(today) if today else None,
+    )
