@@ -1,0 +1,59 @@
+"""Message catalogs (Spanish and English) and locale formats through Babel.
+
+The language of a session: the ``lang`` query parameter, then the user's preference, then
+``TRACKER_DEFAULT_LANG``. Catalogs are JSON files in ``tracker/locales``; a test fails when a
+key is missing from either.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
+
+from tracker.settings import LANGUAGES, get_settings
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+EMPTY = "—"
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    with (LOCALES_DIR / f"{lang}.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def choose_language(query_lang: str | None = None, user_lang: str | None = None) -> str:
+    """The first valid of: URL parameter, user's preference, configured default."""
+    for candidate in (query_lang, user_lang):
+        if candidate and candidate.lower() in LANGUAGES:
+            return candidate.lower()
+    return get_settings().default_language
+
+
+def t(key: str, lang: str = "en", /, **values: object) -> str:
+    """The message ``key`` in ``lang`` with ``values`` filled in (the key itself if unknown)."""
+    text = catalog(lang if lang in LANGUAGES else "en").get(key) or catalog("en").get(key, key)
+    return text.format(**values) if values else text
+
+
+def number(value: float | None, lang: str, digits: int = 1) -> str:
+    """A number to ``digits`` decimals in the locale's form; "—" for none."""
+    if value is None or value != value:  # None or NaN
+        return EMPTY
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=lang)
+
+
+def percent(value: float | None, lang: str) -> str:
+    """A figure on a 0-100 scale shown to one decimal with a percent sign."""
+    shown = number(value, lang)
+    return shown if shown == EMPTY else f"{shown} %" if lang == "es" else f"{shown}%"
+
+
+def day(value: date | None, lang: str) -> str:
+    return EMPTY if value is None else babel_format_date(value, format="medium", locale=lang)

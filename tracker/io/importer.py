@@ -1,0 +1,770 @@
+"""Import a plan from the template: validate everything first, then write in one transaction.
+
+All or nothing: any problem refuses the whole file and nothing is written. Each problem names
+its place as ``FILE: sheet S, row R, column C: message`` (R counts the header as row 1, C is
+the header as written). Re-importing updates items by code, adds new ones and never deletes;
+a changed report becomes a new approved version; reports for locked quarters are refused.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from tracker.errors import InvalidInput, TrackerError
+from tracker.i18n import t
+from tracker.io.reader import RawSheet, read_path
+from tracker.io.template import (
+    FALSE_WORDS,
+    INSTITUTIONS,
+    INSTRUCTION_SHEETS,
+    ITEMS,
+    LINES,
+    PLAN,
+    REPORTS,
+    STATUS_WORDS,
+    TRUE_WORDS,
+    Sheet,
+    normalize,
+    sheet_for,
+)
+from tracker.models import (
+    ActionItem,
+    Institution,
+    ItemSupport,
+    PeriodState,
+    Plan,
+    ReportingPeriod,
+    ReportState,
+    Status,
+    StrategicLine,
+)
+from tracker.quarters import Quarter, QuarterError
+from tracker.services import audit, plans
+from tracker.services.permissions import Actor, Permission
+from tracker.services.reports import (
+    ReportContent,
+    append_revision,
+    counting_revision,
+    find_report,
+)
+
+MAX_TEXT = {"title": 300, "name": 300, "code": 20, "acronym": 40, "short": 300,
+            "long": 10_000, "link": 1000}
+URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    key: str
+    values: dict[str, object] = field(default_factory=dict)
+
+    def render(self, lang: str = "en") -> str:
+        place = [f"{self.source}:"]
+        where = []
+        if self.sheet:
+            where.append(t("import.place.sheet", lang, sheet=self.sheet))
+        if self.row:
+            where.append(t("import.place.row", lang, row=self.row))
+        if self.column:
+            where.append(t("import.place.column", lang, column=self.column))
+        if where:
+            place.append(", ".join(where) + ":")
+        return " ".join(place + [t(self.key, lang, **self.values)])
+
+
+class ImportRejected(TrackerError):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("import.rejected", count=len(problems))
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return "\n".join(problem.render() for problem in self.problems)
+
+
+@dataclass
+class ImportSummary:
+    plan: str
+    plan_created: bool = False
+    institutions_added: int = 0
+    lines_added: int = 0
+    items_added: int = 0
+    items_updated: int = 0
+    reports_added: int = 0
+    reports_unchanged: int = 0
+    dry_run: bool = False
+
+
+@dataclass
+class _Row:
+    """One row of a sheet with its cells by column name, and where it came from."""
+
+    sheet: RawSheet
+    number: int
+    cells: dict[str, object]
+    headers: dict[str, str]
+
+
+@dataclass
+class _Parsed:
+    plan: dict[str, object] | None = None
+    lines: list[dict[str, object]] = field(default_factory=list)
+    institutions: list[dict[str, object]] = field(default_factory=list)
+    items: list[dict[str, object]] = field(default_factory=list)
+    reports: list[dict[str, object]] = field(default_factory=list)
+
+
+class _Validator:
+    """Reads typed values out of rows, collecting every problem instead of stopping."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, row: _Row | None, column: str | None, key: str, **values: object) -> None:
+        if row is None:
+            self.problems.append(Problem("?", None, None, None, key, values))
+            return
+        header = row.headers.get(column, column) if column else None
+        self.problems.append(Problem(row.sheet.source, row.sheet.name, row.number, header,
+                                     key, values))
+
+    def text(self, row: _Row, column: str, *, required: bool = False,
+             limit: int = MAX_TEXT["short"]) -> str | None:
+        value = row.cells.get(column)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(row, column, "import.required")
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, datetime):
+            self.problem(row, column, "import.not_text")
+            return None
+        text = str(value).strip()
+        if text.startswith("="):
+            self.problem(row, column, "import.formula")
+            return None
+        if len(text) > limit:
+            self.problem(row, column, "import.too_long", limit=limit)
+            return None
+        return text
+
+    def quarter(self, row: _Row, column: str, *, required: bool = False) -> Quarter | None:
+        text = self.text(row, column, required=required)
+        if text is None:
+            return None
+        try:
+            return Quarter.parse(text)
+        except QuarterError:
+            self.problem(row, column, "import.bad_quarter", value=text)
+            return None
+
+    def number(self, row: _Row, column: str, *, minimum: float | None = None,
+               maximum: float | None = None, required: bool = False,
+               strictly_above: float | None = None) -> float | None:
+        value = row.cells.get(column)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(row, column, "import.required")
+            return None
+        if isinstance(value, bool):
+            number: float | None = None
+        elif isinstance(value, int | float):
+            number = float(value)
+        else:
+            number = _parse_number(str(value))
+        if number is None or math.isnan(number) or math.isinf(number):
+            self.problem(row, column, "import.not_a_number", value=str(value)[:40])
+            return None
+        if minimum is not None and number < minimum or maximum is not None and number > maximum:
+            self.problem(row, column, "import.out_of_range", value=_shown(number),
+                         minimum=_shown(minimum), maximum=_shown(maximum))
+            return None
+        if strictly_above is not None and number <= strictly_above:
+            self.problem(row, column, "import.must_be_above", value=_shown(number),
+                         minimum=_shown(strictly_above))
+            return None
+        return number
+
+    def boolean(self, row: _Row, column: str) -> bool:
+        value = row.cells.get(column)
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        key = normalize(value if not isinstance(value, float) else int(value))
+        if key in TRUE_WORDS:
+            return True
+        if key not in FALSE_WORDS:
+            self.problem(row, column, "import.not_yes_no", value=str(value)[:40])
+        return False
+
+    def status(self, row: _Row, column: str) -> Status | None:
+        text = self.text(row, column)
+        if text is None:
+            return None
+        status = STATUS_WORDS.get(normalize(text))
+        if status is None:
+            self.problem(row, column, "import.bad_status", value=text)
+        return status
+
+
+def _shown(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _parse_number(text: str) -> float | None:
+    """A number written as text: "45", "45%" (still 45), "12,5" (decimal comma)."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def _rows_of(sheet: Sheet, raw: RawSheet, validator: _Validator) -> list[_Row]:
+    by_column: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for index, header in enumerate(raw.headers):
+        column = sheet.column(header)
+        if column is None:
+            continue
+        if column.name in by_column:
+            validator.problems.append(Problem(raw.source, raw.name, 1, header,
+                                              "import.duplicate_column"))
+            continue
+        by_column[column.name] = index
+        headers[column.name] = header
+    missing = [c for c in sheet.columns if c.required and c.name not in by_column]
+    for column in missing:
+        validator.problems.append(Problem(raw.source, raw.name, 1, column.name,
+                                          "import.missing_column"))
+    if missing:
+        return []
+    rows = []
+    for number, values in raw.rows:
+        cells = {name: values[i] if i < len(values) else None for name, i in by_column.items()}
+        rows.append(_Row(raw, number, cells, headers))
+    return rows
+
+
+def _sheets_by_kind(raw_sheets: Sequence[RawSheet], validator: _Validator,
+                    source: str) -> dict[str, list[_Row]]:
+    found: dict[str, RawSheet] = {}
+    for raw in raw_sheets:
+        sheet = sheet_for(raw.name)
+        if sheet is None:
+            continue
+        if sheet.name in found:
+            validator.problems.append(Problem(raw.source, raw.name, None, None,
+                                              "import.duplicate_sheet"))
+            continue
+        found[sheet.name] = raw
+    for required in (INSTITUTIONS, ITEMS):
+        if required.name not in found:
+            names = ", ".join(r.name for r in raw_sheets
+                              if normalize(r.name) not in INSTRUCTION_SHEETS) or "—"
+            validator.problems.append(Problem(source, None, None, None, "import.missing_sheet",
+                                              {"sheet": required.name,
+                                               "spanish": required.spanish, "found": names}))
+    sheets = {s.name: s for s in (PLAN, LINES, INSTITUTIONS, ITEMS, REPORTS)}
+    return {name: _rows_of(sheets[name], raw, validator) for name, raw in found.items()}
+
+
+def _parse(rows: dict[str, list[_Row]], v: _Validator) -> _Parsed:
+    parsed = _Parsed()
+    for row in rows.get(PLAN.name, [])[:1]:
+        parsed.plan = {
+            "row": row,
+            "name": v.text(row, "name", required=True, limit=200),
+            "commission": v.text(row, "commission") or "",
+            "first_quarter": v.quarter(row, "first_quarter", required=True),
+            "last_quarter": v.quarter(row, "last_quarter", required=True),
+            "fiscal_year_start_month": v.number(row, "fiscal_year_start_month",
+                                                minimum=1, maximum=12),
+        }
+    for row in rows.get(LINES.name, []):
+        parsed.lines.append({"row": row,
+                             "code": v.text(row, "code", required=True, limit=MAX_TEXT["code"]),
+                             "name": v.text(row, "name", required=True)})
+    for row in rows.get(INSTITUTIONS.name, []):
+        country = v.text(row, "country", required=True, limit=40)
+        if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
+            v.problem(row, "country", "import.bad_country", value=country)
+            country = None
+        parsed.institutions.append({
+            "row": row, "acronym": v.text(row, "acronym", required=True, limit=40),
+            "name": v.text(row, "name", required=True),
+            "country": country.upper() if country else None, "kind": v.text(row, "kind"),
+        })
+    for row in rows.get(ITEMS.name, []):
+        parsed.items.append({
+            "row": row,
+            "code": v.text(row, "code", required=True, limit=MAX_TEXT["code"]),
+            "strategic_line": v.text(row, "strategic_line", required=True),
+            "title": v.text(row, "title", required=True),
+            "description": v.text(row, "description", limit=MAX_TEXT["long"]) or "",
+            "lead_institution": v.text(row, "lead_institution", required=True),
+            "supporting_institutions": _split(v.text(row, "supporting_institutions",
+                                                     limit=MAX_TEXT["long"])),
+            "start_quarter": v.quarter(row, "start_quarter", required=True),
+            "due_quarter": v.quarter(row, "due_quarter", required=True),
+            "indicator": v.text(row, "indicator"),
+            "unit": v.text(row, "unit", limit=60),
+            "baseline": v.number(row, "baseline", minimum=0),
+            "target": v.number(row, "target", minimum=0),
+            "weight": v.number(row, "weight", strictly_above=0, maximum=1000),
+        })
+    for row in rows.get(REPORTS.name, []):
+        nothing = v.boolean(row, "nothing_to_report")
+        status = v.status(row, "status")
+        percent = v.number(row, "percent_complete", minimum=0, maximum=100)
+        if not nothing and status is None and row.cells.get("status") in (None, ""):
+            v.problem(row, "status", "import.status_or_nothing")
+        if not nothing and percent is None and status is not None:
+            percent = {Status.COMPLETED: 100.0, Status.NOT_STARTED: 0.0}.get(status)
+            if percent is None and row.cells.get("percent_complete") in (None, ""):
+                v.problem(row, "percent_complete", "import.required")
+        link = v.text(row, "evidence_link", limit=MAX_TEXT["link"])
+        if link and not URL.match(link):
+            v.problem(row, "evidence_link", "import.bad_link")
+        parsed.reports.append({
+            "row": row, "code": v.text(row, "code", required=True, limit=MAX_TEXT["code"]),
+            "quarter": v.quarter(row, "quarter", required=True),
+            "institution": v.text(row, "institution"),
+            "content": ReportContent(
+                status=None if nothing and status is None else status,
+                percent_complete=percent,
+                indicator_value=v.number(row, "indicator_value", minimum=0),
+                narrative=v.text(row, "narrative", limit=MAX_TEXT["long"]) or "",
+                obstacles=v.text(row, "obstacles", limit=MAX_TEXT["long"]) or "",
+                next_steps=v.text(row, "next_steps", limit=MAX_TEXT["long"]) or "",
+                evidence_link=link,
+                nothing_to_report=nothing,
+            ),
+        })
+    return parsed
+
+
+def _split(text: str | None) -> list[str]:
+    if not text:
+        return []
+    separator = ";" if ";" in text else ","
+    return [part.strip() for part in text.split(separator) if part.strip()]
+
+
+class _Resolver:
+    """Finds institutions, lines and items by acronym/code or name, in the file or the store."""
+
+    def __init__(self, session: Session, plan: Plan | None, parsed: _Parsed) -> None:
+        self.institutions: dict[str, str] = {}
+        for institution in session.exec(select(Institution)):
+            self._add_institution(institution.acronym, institution.name)
+        for row in parsed.institutions:
+            if row["acronym"] and row["name"]:
+                self._add_institution(row["acronym"], row["name"])
+        self.lines: dict[str, str] = {}
+        if plan is not None and plan.id is not None:
+            for line in session.exec(select(StrategicLine).where(StrategicLine.plan_id == plan.id)):
+                self._add_line(line.code, line.name)
+        for row in parsed.lines:
+            if row["code"] and row["name"]:
+                self._add_line(row["code"], row["name"])
+
+    def _add_institution(self, acronym: str, name: str) -> None:
+        self.institutions.setdefault(normalize(acronym), acronym)
+        self.institutions.setdefault(normalize(name), acronym)
+
+    def _add_line(self, code: str, name: str) -> None:
+        self.lines.setdefault(normalize(code), code)
+        self.lines.setdefault(normalize(name), code)
+
+    def institution(self, text: str) -> str | None:
+        return self.institutions.get(normalize(text))
+
+    def line(self, text: str) -> str | None:
+        return self.lines.get(normalize(text))
+
+
+def _check_duplicates(rows: list[dict[str, object]], key: str, v: _Validator,
+                      message: str) -> None:
+    seen: dict[str, int] = {}
+    for row in rows:
+        value = row[key]
+        if value is None:
+            continue
+        normalized = normalize(value) if key == "acronym" else str(value)
+        if normalized in seen:
+            v.problem(row["row"], key, message, value=value, first=seen[normalized])
+        else:
+            seen[normalized] = row["row"].number
+
+
+def _existing_plan(session: Session, parsed: _Parsed, plan_name: str | None,
+                   v: _Validator, source: str) -> tuple[Plan | None, str | None]:
+    sheet_name = parsed.plan["name"] if parsed.plan else None
+    if plan_name and sheet_name and plan_name != sheet_name:
+        v.problem(parsed.plan["row"], "name", "import.plan_name_mismatch",
+                  given=plan_name, sheet=sheet_name)
+    name = plan_name or sheet_name
+    if name is None:
+        existing = list(session.exec(select(Plan)))
+        if len(existing) == 1:
+            return existing[0], existing[0].name
+        v.problems.append(Problem(source, None, None, None, "import.plan_name_needed"))
+        return None, None
+    return session.exec(select(Plan).where(Plan.name == name)).first(), name
+
+
+def _span(parsed: _Parsed, plan: Plan | None, v: _Validator) -> tuple[Quarter, Quarter] | None:
+    if parsed.plan and parsed.plan["first_quarter"] and parsed.plan["last_quarter"]:
+        first, last = parsed.plan["first_quarter"], parsed.plan["last_quarter"]
+        if last < first:
+            v.problem(parsed.plan["row"], "last_quarter", "import.span_reversed",
+                      first=str(first), last=str(last))
+            return None
+        return first, last
+    if parsed.plan:
+        return None
+    if plan is not None:
+        return plans.plan_span(plan)
+    starts = [i["start_quarter"] for i in parsed.items if i["start_quarter"]]
+    dues = [i["due_quarter"] for i in parsed.items if i["due_quarter"]]
+    if not starts or not dues:
+        return None
+    return min(starts), max(dues)
+
+
+def _validate_references(session: Session, parsed: _Parsed, plan: Plan | None,
+                         span: tuple[Quarter, Quarter] | None, v: _Validator) -> _Resolver:
+    _check_duplicates(parsed.institutions, "acronym", v, "import.duplicate_institution")
+    _check_duplicates(parsed.lines, "code", v, "import.duplicate_line")
+    _check_duplicates(parsed.items, "code", v, "import.duplicate_code")
+    resolver = _Resolver(session, plan, parsed)
+    participants: dict[str, set[str]] = {}
+    starts: dict[str, Quarter] = {}
+    for item in parsed.items:
+        row = item["row"]
+        lead = item["lead_institution"] and resolver.institution(item["lead_institution"])
+        if item["lead_institution"] and not lead:
+            v.problem(row, "lead_institution", "import.unknown_institution",
+                      value=item["lead_institution"])
+        supporters = []
+        for name in item["supporting_institutions"]:
+            acronym = resolver.institution(name)
+            if acronym is None:
+                v.problem(row, "supporting_institutions", "import.unknown_institution",
+                          value=name)
+            elif acronym != lead and acronym not in supporters:
+                supporters.append(acronym)
+        item["lead"], item["supporters"] = lead, supporters
+        start, due = item["start_quarter"], item["due_quarter"]
+        if start and due and due < start:
+            v.problem(row, "due_quarter", "import.due_before_start",
+                      start=str(start), due=str(due))
+        for column in ("start_quarter", "due_quarter"):
+            quarter = item[column]
+            if quarter and span and not span[0] <= quarter <= span[1]:
+                v.problem(row, column, "import.outside_plan", value=str(quarter),
+                          first=str(span[0]), last=str(span[1]))
+        if item["code"] and lead and start:
+            participants[item["code"]] = {lead, *supporters}
+            starts[item["code"]] = start
+    _known_items(session, plan, participants, starts)
+    locked = _locked_quarters(session, plan)
+    seen: dict[tuple[str, str, str], int] = {}
+    for report in parsed.reports:
+        _validate_report(report, resolver, participants, starts, span, locked, seen, v)
+    return resolver
+
+
+def _known_items(session: Session, plan: Plan | None, participants: dict[str, set[str]],
+                 starts: dict[str, Quarter]) -> None:
+    """Items already in the plan, so that reports may refer to them without the items sheet."""
+    if plan is None or plan.id is None:
+        return
+    acronyms = {i.id: i.acronym for i in session.exec(select(Institution))}
+    supports: dict[int, set[str]] = {}
+    for link in session.exec(select(ItemSupport).join(ActionItem).where(
+            ActionItem.plan_id == plan.id)):
+        supports.setdefault(link.item_id, set()).add(acronyms[link.institution_id])
+    for item in session.exec(select(ActionItem).where(ActionItem.plan_id == plan.id)):
+        if item.code not in participants:
+            participants[item.code] = {acronyms[item.lead_institution_id],
+                                       *supports.get(item.id, set())}
+            starts[item.code] = Quarter.parse(item.start_quarter)
+
+
+def _locked_quarters(session: Session, plan: Plan | None) -> set[str]:
+    if plan is None or plan.id is None:
+        return set()
+    return set(session.exec(select(ReportingPeriod.quarter).where(
+        ReportingPeriod.plan_id == plan.id, ReportingPeriod.state == PeriodState.LOCKED)))
+
+
+def _validate_report(report: dict[str, object], resolver: _Resolver,
+                     participants: dict[str, set[str]], starts: dict[str, Quarter],
+                     span: tuple[Quarter, Quarter] | None, locked: set[str],
+                     seen: dict[tuple[str, str, str], int], v: _Validator) -> None:
+    row, code, quarter = report["row"], report["code"], report["quarter"]
+    if code is None or quarter is None:
+        return
+    if code not in participants:
+        v.problem(row, "code", "import.unknown_item", value=code)
+        return
+    lead_and_supporters = participants[code]
+    institution = report["institution"]
+    if institution:
+        acronym = resolver.institution(institution)
+        if acronym is None:
+            v.problem(row, "institution", "import.unknown_institution", value=institution)
+            return
+        if acronym not in lead_and_supporters:
+            v.problem(row, "institution", "import.not_participant", value=institution,
+                      code=code)
+            return
+    else:
+        acronym = None  # the lead, resolved when writing
+    if quarter < starts[code]:
+        v.problem(row, "quarter", "import.before_start", value=str(quarter),
+                  start=str(starts[code]))
+    if span and not span[0] <= quarter <= span[1]:
+        v.problem(row, "quarter", "import.outside_plan", value=str(quarter),
+                  first=str(span[0]), last=str(span[1]))
+    if str(quarter) in locked:
+        v.problem(row, "quarter", "import.locked_quarter", value=str(quarter))
+    key = (code, str(quarter), acronym or "")
+    if key in seen:
+        v.problem(row, "code", "import.duplicate_report", first=seen[key])
+    else:
+        seen[key] = row.number
+    report["acronym"] = acronym
+
+
+def import_sheets(session: Session, actor: Actor, raw_sheets: Sequence[RawSheet], *,
+                  source: str, plan_name: str | None = None,
+                  dry_run: bool = False) -> ImportSummary:
+    """Validate ``raw_sheets`` as a whole; write them all in the session, or raise."""
+    v = _Validator()
+    rows = _sheets_by_kind(raw_sheets, v, source)
+    parsed = _parse(rows, v)
+    plan, name = _existing_plan(session, parsed, plan_name, v, source)
+    if plan is not None:
+        actor.require(Permission.MANAGE_PLAN, plan.id)
+    elif not (actor.is_system or actor.is_admin):
+        v.problems.append(Problem(source, None, None, None, "error.not_allowed.manage_plan"))
+    span = _span(parsed, plan, v)
+    resolver = _validate_references(session, parsed, plan, span, v)
+    if v.problems:
+        raise ImportRejected(v.problems)
+    summary = ImportSummary(plan=name or "", dry_run=dry_run)
+    if dry_run:
+        _count_only(session, parsed, plan, summary)
+        return summary
+    _Writer(session, actor, parsed, resolver, summary).write(plan, name, span)
+    return summary
+
+
+def import_path(session: Session, actor: Actor, path: Path, *, plan_name: str | None = None,
+                dry_run: bool = False) -> ImportSummary:
+    return import_sheets(session, actor, read_path(path), source=str(path),
+                         plan_name=plan_name, dry_run=dry_run)
+
+
+def _count_only(session: Session, parsed: _Parsed, plan: Plan | None,
+                summary: ImportSummary) -> None:
+    existing = set()
+    if plan is not None:
+        existing = set(session.exec(select(ActionItem.code).where(ActionItem.plan_id == plan.id)))
+    summary.plan_created = plan is None
+    summary.items_added = sum(1 for i in parsed.items if i["code"] not in existing)
+    summary.items_updated = len(parsed.items) - summary.items_added
+    summary.reports_added = len(parsed.reports)
+
+
+class _Writer:
+    """Writes a validated import. Runs inside the caller's transaction."""
+
+    def __init__(self, session: Session, actor: Actor, parsed: _Parsed, resolver: _Resolver,
+                 summary: ImportSummary) -> None:
+        self.session, self.actor, self.parsed = session, actor, parsed
+        self.resolver, self.summary = resolver, summary
+
+    def write(self, plan: Plan | None, name: str | None,
+              span: tuple[Quarter, Quarter] | None) -> None:
+        institutions = self._institutions()
+        plan = self._plan(plan, name, span)
+        lines = self._lines(plan)
+        items = self._items(plan, lines, institutions)
+        self._reports(items, institutions)
+
+    def _institutions(self) -> dict[str, Institution]:
+        by_acronym = {i.acronym: i for i in self.session.exec(select(Institution))}
+        for row in self.parsed.institutions:
+            values = {"name": row["name"], "country": row["country"], "kind": row["kind"]}
+            institution = by_acronym.get(row["acronym"])
+            if institution is None:
+                institution = Institution(acronym=row["acronym"], **values)
+                self.summary.institutions_added += 1
+            elif any(getattr(institution, k) != val for k, val in values.items()):
+                before = institution.model_dump()
+                institution.sqlmodel_update(values)
+                audit.record(self.session, self.actor, "update", "institution", institution.id,
+                             before=before, after=institution.model_dump())
+            self.session.add(institution)
+            by_acronym[row["acronym"]] = institution
+        self.session.flush()
+        return by_acronym
+
+    def _plan(self, plan: Plan | None, name: str | None,
+              span: tuple[Quarter, Quarter] | None) -> Plan:
+        sheet = self.parsed.plan or {}
+        month = int(sheet.get("fiscal_year_start_month") or 0) or None
+        if plan is None:
+            assert name and span
+            self.summary.plan_created = True
+            return plans.create_plan(self.session, self.actor, Plan(
+                name=name, commission=sheet.get("commission") or "",
+                first_quarter=str(span[0]), last_quarter=str(span[1]),
+                fiscal_year_start_month=month or 1,
+            ))
+        if sheet:
+            values = {"commission": sheet["commission"], "first_quarter": str(span[0]),
+                      "last_quarter": str(span[1]),
+                      "fiscal_year_start_month": month or plan.fiscal_year_start_month}
+            if any(getattr(plan, k) != val for k, val in values.items()):
+                before = plan.model_dump(exclude={"created_at"})
+                plan.sqlmodel_update(values)
+                self.session.add(plan)
+                audit.record(self.session, self.actor, "update", "plan", plan.id,
+                             plan_id=plan.id, before=before,
+                             after=plan.model_dump(exclude={"created_at"}))
+                plans.ensure_periods(self.session, plan)
+        return plan
+
+    def _lines(self, plan: Plan) -> dict[str, StrategicLine]:
+        by_code = {line.code: line for line in self.session.exec(
+            select(StrategicLine).where(StrategicLine.plan_id == plan.id))}
+        for row in self.parsed.lines:
+            line = by_code.get(row["code"])
+            if line is None:
+                line = StrategicLine(plan_id=plan.id, code=row["code"], name=row["name"])
+                self.summary.lines_added += 1
+            line.name = row["name"]
+            self.session.add(line)
+            by_code[row["code"]] = line
+        for item in self.parsed.items:
+            code = self.resolver.line(item["strategic_line"])
+            if code is None:  # a new name creates a line
+                code = _next_code(by_code)
+                by_code[code] = StrategicLine(plan_id=plan.id, code=code,
+                                              name=item["strategic_line"])
+                self.session.add(by_code[code])
+                self.resolver._add_line(code, item["strategic_line"])
+                self.summary.lines_added += 1
+            item["line_code"] = code
+        self.session.flush()
+        return by_code
+
+    def _items(self, plan: Plan, lines: dict[str, StrategicLine],
+               institutions: dict[str, Institution]) -> dict[str, ActionItem]:
+        by_code = {i.code: i for i in self.session.exec(
+            select(ActionItem).where(ActionItem.plan_id == plan.id))}
+        supports: dict[int, set[int]] = {}
+        if by_code:
+            for link in self.session.exec(select(ItemSupport).where(
+                    ItemSupport.item_id.in_([i.id for i in by_code.values()]))):
+                supports.setdefault(link.item_id, set()).add(link.institution_id)
+        for row in self.parsed.items:
+            values = {
+                "title": row["title"], "description": row["description"],
+                "line_id": lines[row["line_code"]].id,
+                "lead_institution_id": institutions[row["lead"]].id,
+                "start_quarter": str(row["start_quarter"]),
+                "due_quarter": str(row["due_quarter"]),
+                "indicator": row["indicator"], "unit": row["unit"],
+                "baseline": row["baseline"], "target": row["target"],
+                "weight": row["weight"] if row["weight"] is not None else 1.0,
+            }
+            wanted = {institutions[a].id for a in row["supporters"]}
+            item = by_code.get(row["code"])
+            if item is None:
+                item = ActionItem(plan_id=plan.id, code=row["code"], **values)
+                self.session.add(item)
+                self.session.flush()
+                self.summary.items_added += 1
+                audit.record(self.session, self.actor, "create", "action_item", item.id,
+                             plan_id=plan.id, after=item.model_dump())
+            else:
+                current = supports.get(item.id, set())
+                changed = any(getattr(item, k) != val for k, val in values.items())
+                if changed or current != wanted:
+                    before = item.model_dump() | {"supporters": sorted(current)}
+                    item.sqlmodel_update(values)
+                    item.version += 1
+                    self.session.add(item)
+                    self.summary.items_updated += 1
+                    audit.record(self.session, self.actor, "update", "action_item", item.id,
+                                 plan_id=plan.id, before=before,
+                                 after=item.model_dump() | {"supporters": sorted(wanted)})
+            current = supports.get(item.id, set())
+            for institution_id in wanted - current:
+                self.session.add(ItemSupport(item_id=item.id, institution_id=institution_id))
+            by_code[row["code"]] = item
+        self.session.flush()
+        return by_code
+
+    def _reports(self, items: dict[str, ActionItem],
+                 institutions: dict[str, Institution]) -> None:
+        by_id = {i.id: i for i in institutions.values()}
+        for row in self.parsed.reports:
+            item = items[row["code"]]
+            institution = (institutions[row["acronym"]] if row["acronym"]
+                           else by_id[item.lead_institution_id])
+            content: ReportContent = row["content"]
+            existing = find_report(self.session, item.id, str(row["quarter"]), institution.id)
+            if existing is not None:
+                current = counting_revision(self.session, existing)
+                if current is not None and _same_content(current, content):
+                    self.summary.reports_unchanged += 1
+                    continue
+            report = append_revision(
+                self.session, item_id=item.id, quarter=str(row["quarter"]),
+                institution_id=institution.id, content=content, state=ReportState.APPROVED,
+                author_id=self.actor.user_id,
+            )
+            self.summary.reports_added += 1
+            if existing is not None:
+                audit.record(self.session, self.actor, "import", "report", report.id,
+                             plan_id=item.plan_id, after=content.as_dict())
+        self.session.flush()
+
+
+def _same_content(revision: object, content: ReportContent) -> bool:
+    return all(getattr(revision, key) == value for key, value in content.as_dict().items())
+
+
+def _next_code(lines: dict[str, StrategicLine]) -> str:
+    numbers = [int(code) for code in lines if code.isdigit()]
+    return str(max(numbers, default=0) + 1)
+
+
+def rejected_lines(error: ImportRejected | InvalidInput, lang: str = "en") -> list[str]:
+    """One line per problem, for the CLI and the import page."""
+    if isinstance(error, ImportRejected):
+        return [problem.render(lang) for problem in error.problems]
+    return [t(error.key, lang, **error.values)]

@@ -1,0 +1,119 @@
+"""Read a workbook (.xlsx), a CSV file, a folder or a .zip of CSVs into raw sheets.
+
+Values come out as Python values, with two spreadsheet habits undone: a cell formatted as a
+percentage (0.45 shown as 45%) reads as 45, and blank rows are skipped. Row numbers are those
+of the spreadsheet, the header being row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from tracker.errors import InvalidInput
+
+MAX_ROWS_PER_SHEET = 200_000
+
+
+@dataclass
+class RawSheet:
+    source: str
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, list[object]]] = field(default_factory=list)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _rows(values: Iterable[tuple[int, list[object]]]) -> Iterator[tuple[int, list[object]]]:
+    for number, row in values:
+        if not all(_blank(v) for v in row):
+            yield number, row
+
+
+def _cell_value(cell: object) -> object:
+    value = getattr(cell, "value", None)
+    number_format = getattr(cell, "number_format", "") or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
+        return value * 100
+    return value
+
+
+def read_xlsx(data: bytes | Path, source: str) -> list[RawSheet]:
+    try:
+        handle = io.BytesIO(data) if isinstance(data, bytes) else data
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise InvalidInput("import.unreadable_workbook", source=source, reason=str(error)) from None
+    sheets = []
+    try:
+        for worksheet in workbook.worksheets:
+            rows = worksheet.iter_rows()
+            header_cells = next(rows, ())
+            headers = ["" if c.value is None else str(c.value).strip() for c in header_cells]
+            sheet = RawSheet(source, worksheet.title, headers)
+            numbered = ((n, [_cell_value(c) for c in row]) for n, row in enumerate(rows, 2))
+            sheet.rows = list(_rows(numbered))
+            sheets.append(sheet)
+    finally:
+        workbook.close()
+    return sheets
+
+
+def read_csv(data: bytes, source: str, name: str) -> RawSheet:
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("import.not_utf8", source=source) from None
+    first_line = content.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    records = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    header = next(records, [])
+    sheet = RawSheet(source, name, [h.strip() for h in header])
+    sheet.rows = list(_rows((n, list(r)) for n, r in enumerate(records, 2)))
+    return sheet
+
+
+def read_zip(data: bytes | Path, source: str) -> list[RawSheet]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+    except zipfile.BadZipFile as error:
+        raise InvalidInput("import.unreadable_workbook", source=source, reason=str(error)) from None
+    with archive:
+        return [
+            read_csv(archive.read(info), f"{source}/{info.filename}", Path(info.filename).stem)
+            for info in archive.infolist()
+            if info.filename.lower().endswith(".csv") and not info.is_dir()
+            and not Path(info.filename).name.startswith(".")
+        ]
+
+
+def read_path(path: Path) -> list[RawSheet]:
+    """Read the sheets of ``path``: .xlsx, .csv, .zip, or a folder of .csv files."""
+    if path.is_dir():
+        return [read_csv(p.read_bytes(), str(p), p.stem) for p in sorted(path.glob("*.csv"))]
+    if not path.is_file():
+        raise InvalidInput("import.no_such_file", source=str(path))
+    return read_bytes(path.read_bytes(), path.name, source=str(path))
+
+
+def read_bytes(data: bytes, filename: str, source: str | None = None) -> list[RawSheet]:
+    """Read an uploaded file by its name's ending."""
+    source = source or filename
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(data, source)
+    if suffix == ".csv":
+        return [read_csv(data, source, Path(filename).stem)]
+    if suffix == ".zip":
+        return read_zip(data, source)
+    raise InvalidInput("import.unknown_file_type", source=source)

@@ -1,0 +1,74 @@
+"""Who may do what: the one place where the page x role table of DESIGN.md is decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from tracker.errors import NotAllowed
+from tracker.models import Role, RoleGrant, User
+
+
+class Permission(StrEnum):
+    READ_PLAN = "read_plan"
+    WRITE_OWN_REPORTS = "write_own_reports"
+    REVIEW_REPORTS = "review_reports"
+    MANAGE_PLAN = "manage_plan"
+    MANAGE_ACCOUNTS = "manage_accounts"
+
+
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.MEMBER: frozenset({Permission.READ_PLAN, Permission.WRITE_OWN_REPORTS}),
+    Role.COORDINATOR: frozenset(
+        {Permission.READ_PLAN, Permission.REVIEW_REPORTS, Permission.MANAGE_PLAN,
+         Permission.MANAGE_ACCOUNTS}
+    ),
+    Role.OBSERVER: frozenset({Permission.READ_PLAN}),
+}
+ADMIN_GRANTS = frozenset(
+    {Permission.READ_PLAN, Permission.MANAGE_PLAN, Permission.MANAGE_ACCOUNTS}
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user, or the operator at the command line (``SYSTEM``)."""
+
+    user_id: int | None
+    institution_id: int | None = None
+    is_admin: bool = False
+    roles: dict[int, frozenset[Role]] = field(default_factory=dict)
+    is_system: bool = False
+
+    def permissions(self, plan_id: int) -> frozenset[Permission]:
+        if self.is_system:
+            return frozenset(Permission)
+        granted: set[Permission] = set(ADMIN_GRANTS) if self.is_admin else set()
+        for role in self.roles.get(plan_id, frozenset()):
+            granted |= GRANTS[role]
+        return frozenset(granted)
+
+    def can(self, permission: Permission, plan_id: int) -> bool:
+        return permission in self.permissions(plan_id)
+
+    def require(self, permission: Permission, plan_id: int) -> None:
+        if not self.can(permission, plan_id):
+            raise NotAllowed(f"error.not_allowed.{permission.value}")
+
+
+SYSTEM = Actor(user_id=None, is_system=True)
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    """The actor of a signed-in user, with its roles on every plan."""
+    roles: dict[int, set[Role]] = {}
+    for grant in session.exec(select(RoleGrant).where(RoleGrant.user_id == user.id)):
+        roles.setdefault(grant.plan_id, set()).add(Role(grant.role))
+    return Actor(
+        user_id=user.id,
+        institution_id=user.institution_id,
+        is_admin=user.is_admin,
+        roles={plan: frozenset(granted) for plan, granted in roles.items()},
+    )

@@ -1,0 +1,104 @@
+"""Plans, their reporting periods and the quarter pages open on."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from tracker.errors import NotFound
+from tracker.models import ActionItem, PeriodState, Plan, Report, ReportingPeriod
+from tracker.quarters import Quarter, clamp, quarter_range
+from tracker.services import audit
+from tracker.services.permissions import Actor, Permission
+from tracker.settings import get_settings
+
+DEADLINE_DAYS_AFTER_QUARTER = 15
+
+
+def list_plans(session: Session, actor: Actor) -> list[Plan]:
+    """The plans the actor may read, by name."""
+    plans = session.exec(select(Plan).where(Plan.archived == False).order_by(Plan.name))  # noqa: E712
+    return [plan for plan in plans if actor.can(Permission.READ_PLAN, plan.id)]
+
+
+def get_plan(session: Session, name: str) -> Plan:
+    plan = session.exec(select(Plan).where(Plan.name == name)).first()
+    if plan is None:
+        raise NotFound("error.plan_not_found", name=name)
+    return plan
+
+
+def plan_span(plan: Plan) -> tuple[Quarter, Quarter]:
+    return Quarter.parse(plan.first_quarter), Quarter.parse(plan.last_quarter)
+
+
+def period_states(plan: Plan, today: date) -> dict[Quarter, PeriodState]:
+    """A new plan's periods: today's quarter (clamped to the span) open, earlier closed."""
+    first, last = plan_span(plan)
+    current = clamp(Quarter.containing(today, plan.fiscal_year_start_month), first, last)
+    return {
+        quarter: PeriodState.CLOSED if quarter < current
+        else PeriodState.OPEN if quarter == current else PeriodState.UPCOMING
+        for quarter in quarter_range(first, last)
+    }
+
+
+def default_deadline(plan: Plan, quarter: Quarter) -> date:
+    last_day = quarter.last_day(plan.fiscal_year_start_month)
+    return last_day + timedelta(days=DEADLINE_DAYS_AFTER_QUARTER)
+
+
+def create_plan(session: Session, actor: Actor, plan: Plan) -> Plan:
+    """Store a new plan with one reporting period per quarter of its span."""
+    session.add(plan)
+    session.flush()
+    ensure_periods(session, plan)
+    audit.record(session, actor, "create", "plan", plan.id, plan_id=plan.id,
+                 after=plan.model_dump(exclude={"created_at"}))
+    return plan
+
+
+def ensure_periods(session: Session, plan: Plan) -> None:
+    """Add the missing periods of the plan's span (after a span change, say)."""
+    existing = set(session.exec(
+        select(ReportingPeriod.quarter).where(ReportingPeriod.plan_id == plan.id)
+    ))
+    for quarter, state in period_states(plan, get_settings().today()).items():
+        if str(quarter) not in existing:
+            session.add(ReportingPeriod(
+                plan_id=plan.id, quarter=str(quarter), state=state,
+                deadline=default_deadline(plan, quarter),
+            ))
+    session.flush()
+
+
+def periods(session: Session, plan_id: int) -> list[ReportingPeriod]:
+    return list(session.exec(
+        select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id)
+        .order_by(ReportingPeriod.quarter)
+    ))
+
+
+def open_quarter(session: Session, plan_id: int) -> Quarter | None:
+    period = session.exec(select(ReportingPeriod).where(
+        ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == PeriodState.OPEN
+    )).first()
+    return Quarter.parse(period.quarter) if period else None
+
+
+def default_quarter(session: Session, plan: Plan) -> Quarter:
+    """The plan's open quarter, else the latest with reports, else today's (clamped)."""
+    opened = open_quarter(session, plan.id)
+    if opened:
+        return opened
+    latest = session.exec(
+        select(func.max(Report.quarter)).join(ActionItem, ActionItem.id == Report.item_id)
+        .where(ActionItem.plan_id == plan.id)
+    ).first()
+    if latest:
+        return Quarter.parse(latest)
+    first, last = plan_span(plan)
+    return clamp(Quarter.containing(get_settings().today(), plan.fiscal_year_start_month),
+                 first, last)
