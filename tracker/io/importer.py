@@ -360,6 +360,12 @@ def _parse(rows: dict[str, list[_Row]], v: _Validator) -> _Parsed:
     return parsed
 
 
+def _reading_order(problem: Problem) -> tuple[int, int, str]:
+    sheet = sheet_for(problem.sheet) if problem.sheet else None
+    order = [s.name for s in (PLAN, LINES, INSTITUTIONS, ITEMS, REPORTS)]
+    return (order.index(sheet.name) if sheet else -1, problem.row or 0, problem.column or "")
+
+
 def _split(text: str | None) -> list[str]:
     if not text:
         return []
@@ -457,6 +463,7 @@ def _validate_references(session: Session, parsed: _Parsed, plan: Plan | None,
     resolver = _Resolver(session, plan, parsed)
     participants: dict[str, set[str]] = {}
     starts: dict[str, Quarter] = {}
+    broken: set[str] = set()  # items with their own problem: their reports are not judged
     for item in parsed.items:
         row = item["row"]
         lead = item["lead_institution"] and resolver.institution(item["lead_institution"])
@@ -484,11 +491,14 @@ def _validate_references(session: Session, parsed: _Parsed, plan: Plan | None,
         if item["code"] and lead and start:
             participants[item["code"]] = {lead, *supporters}
             starts[item["code"]] = start
+        elif item["code"]:
+            broken.add(item["code"])
     _known_items(session, plan, participants, starts)
     locked = _locked_quarters(session, plan)
     seen: dict[tuple[str, str, str], int] = {}
     for report in parsed.reports:
-        _validate_report(report, resolver, participants, starts, span, locked, seen, v)
+        if report["code"] not in broken:
+            _validate_report(report, resolver, participants, starts, span, locked, seen, v)
     return resolver
 
 
@@ -570,7 +580,7 @@ def import_sheets(session: Session, actor: Actor, raw_sheets: Sequence[RawSheet]
     span = _span(parsed, plan, v)
     resolver = _validate_references(session, parsed, plan, span, v)
     if v.problems:
-        raise ImportRejected(v.problems)
+        raise ImportRejected(sorted(v.problems, key=_reading_order))
     summary = ImportSummary(plan=name or "", dry_run=dry_run)
     if dry_run:
         _count_only(session, parsed, plan, summary)

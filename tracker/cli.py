@@ -1,0 +1,212 @@
+"""The ``tracker`` command: a stable contract (DESIGN.md, "The tracker command").
+
+Exit 0 on success, 2 for bad input (one line per problem, nothing written), 1 for a runtime
+failure with a sentence saying how to fix it. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from tracker import migrate
+from tracker.db import make_engine, session_scope
+from tracker.errors import InvalidInput, NotAllowed, NotFound, TrackerError
+from tracker.i18n import t
+from tracker.io.exporter import export_workbook, write_template
+from tracker.io.importer import ImportRejected, import_path, rejected_lines
+from tracker.models import Plan
+from tracker.services import accounts, plans
+from tracker.services.permissions import SYSTEM
+from tracker.settings import LANGUAGES, get_settings
+
+BAD_INPUT, FAILURE = 2, 1
+
+
+class CommandError(Exception):
+    def __init__(self, code: int, lines: Sequence[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.code, self.lines = code, list(lines)
+
+
+def _lang() -> str:
+    return get_settings().default_language
+
+
+def _engine() -> Engine:
+    engine = make_engine()
+    migrate.upgrade(engine)
+    return engine
+
+
+def _choose_plan(session: Session, name: str | None) -> Plan:
+    """The named plan, or the only one; otherwise exit 2 listing the plans."""
+    if name:
+        try:
+            return plans.get_plan(session, name)
+        except NotFound as error:
+            raise CommandError(BAD_INPUT, [t(error.key, _lang(), **error.values),
+                                           *_plan_list_lines(session)]) from None
+    found = plans.list_plans(session, SYSTEM)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise CommandError(BAD_INPUT, [t("cli.no_plans", _lang())])
+    raise CommandError(BAD_INPUT, [t("cli.choose_plan", _lang()), *_plan_list_lines(session)])
+
+
+def _plan_list_lines(session: Session) -> list[str]:
+    return [f"  {plan.name}" for plan in plans.list_plans(session, SYSTEM)]
+
+
+def cmd_db_upgrade(_args: argparse.Namespace) -> None:
+    _engine()
+    print(t("cli.db_upgraded", _lang()))
+
+
+def cmd_demo_load(args: argparse.Namespace) -> None:
+    from tracker.demo import load_demo
+
+    with session_scope(_engine()) as session:
+        load_demo(session, reset=args.reset)
+    print(t("cli.demo_loaded", _lang()))
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CommandError(BAD_INPUT, [t("cli.password_needs_terminal", _lang())])
+    first = getpass.getpass(t("cli.password_prompt", _lang()))
+    if first != getpass.getpass(t("cli.password_again", _lang())):
+        raise CommandError(BAD_INPUT, [t("cli.passwords_differ", _lang())])
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> None:
+    with session_scope(_engine()) as session:
+        on = [_choose_plan(session, args.plan)] if args.plan else plans.list_plans(session, SYSTEM)
+        if accounts.find_user(session, args.email):
+            raise CommandError(BAD_INPUT, [t("error.email_exists", _lang(), email=args.email)])
+        accounts.add_user(session, SYSTEM, email=args.email, display_name=args.name,
+                          role=args.role, password=_read_password(args),
+                          institution=args.institution, plans=on)
+    print(t("cli.user_added", _lang(), email=args.email))
+
+
+def cmd_plan_list(_args: argparse.Namespace) -> None:
+    with session_scope(_engine()) as session:
+        for plan in plans.list_plans(session, SYSTEM):
+            print(plan.name)
+
+
+def cmd_plan_import(args: argparse.Namespace) -> None:
+    with session_scope(_engine()) as session:
+        summary = import_path(session, SYSTEM, Path(args.file), plan_name=args.plan,
+                              dry_run=args.dry_run)
+        if args.dry_run:
+            session.rollback()
+    key = "cli.import_checked" if args.dry_run else "cli.imported"
+    print(t(key, _lang(), plan=summary.plan, items_added=summary.items_added,
+            items_updated=summary.items_updated, reports=summary.reports_added,
+            unchanged=summary.reports_unchanged))
+
+
+def cmd_plan_export(args: argparse.Namespace) -> None:
+    with session_scope(_engine()) as session:
+        plan = _choose_plan(session, args.plan)
+        data = export_workbook(session, SYSTEM, plan)
+    Path(args.file).write_bytes(data)
+    print(t("cli.exported", _lang(), plan=plan.name, file=args.file))
+
+
+def cmd_plan_template(args: argparse.Namespace) -> None:
+    write_template(Path(args.file), args.lang)
+    print(t("cli.template_written", _lang(), file=args.file))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tracker", description=t("cli.description", "en"))
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    db = groups.add_parser("db", help="database").add_subparsers(dest="command", required=True)
+    db.add_parser("upgrade", help="create/migrate the database").set_defaults(func=cmd_db_upgrade)
+
+    demo = groups.add_parser("demo", help="demo data").add_subparsers(dest="command",
+                                                                       required=True)
+    load = demo.add_parser("load", help="load the demo plans (safe to repeat)")
+    load.add_argument("--reset", action="store_true", help="delete everything first")
+    load.set_defaults(func=cmd_demo_load)
+
+    user = groups.add_parser("user", help="accounts").add_subparsers(dest="command",
+                                                                     required=True)
+    add = user.add_parser("add", help="create an account")
+    add.add_argument("email")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True,
+                     choices=["member", "coordinator", "observer", "admin"])
+    add.add_argument("--institution")
+    add.add_argument("--plan")
+    add.add_argument("--password-stdin", action="store_true")
+    add.set_defaults(func=cmd_user_add)
+
+    plan = groups.add_parser("plan", help="plans").add_subparsers(dest="command", required=True)
+    plan.add_parser("list", help="the plans' names").set_defaults(func=cmd_plan_list)
+    imp = plan.add_parser("import", help=".xlsx, .csv, a folder or .zip of CSVs")
+    imp.add_argument("file")
+    imp.add_argument("--plan")
+    imp.add_argument("--dry-run", action="store_true")
+    imp.set_defaults(func=cmd_plan_import)
+    exp = plan.add_parser("export", help=".xlsx in the import template's shape")
+    exp.add_argument("file")
+    exp.add_argument("--plan")
+    exp.set_defaults(func=cmd_plan_export)
+    tpl = plan.add_parser("template", help="an empty template workbook with instructions")
+    tpl.add_argument("file")
+    tpl.add_argument("--lang", choices=LANGUAGES, default="en")
+    tpl.set_defaults(func=cmd_plan_template)
+    return parser
+
+
+def _run(func: Callable[[argparse.Namespace], None], args: argparse.Namespace) -> int:
+    lang = _lang()
+    try:
+        func(args)
+    except CommandError as error:
+        print("\n".join(error.lines), file=sys.stderr)
+        return error.code
+    except ImportRejected as error:
+        print("\n".join(rejected_lines(error, lang)), file=sys.stderr)
+        print(t("import.rejected", lang, count=len(error.problems)), file=sys.stderr)
+        return BAD_INPUT
+    except (InvalidInput, NotFound, NotAllowed) as error:
+        prefix = f"{args.file}: " if getattr(args, "file", None) else ""
+        print(prefix + t(error.key, lang, **error.values), file=sys.stderr)
+        return BAD_INPUT
+    except TrackerError as error:
+        print(t(error.key, lang, **error.values), file=sys.stderr)
+        return FAILURE
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        print(t("cli.database_unreachable", lang, reason=reason), file=sys.stderr)
+        return FAILURE
+    except OSError as error:
+        print(t("cli.os_error", lang, reason=str(error)), file=sys.stderr)
+        return FAILURE
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return _run(args.func, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
