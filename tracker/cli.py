@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -40,10 +40,16 @@ def _lang() -> str:
     return get_settings().default_language
 
 
-def _engine() -> Engine:
+@contextmanager
+def _session() -> Iterator[Session]:
+    """A unit of work on the configured database, migrated first; the engine is let go after."""
     engine = make_engine()
-    migrate.upgrade(engine)
-    return engine
+    try:
+        migrate.upgrade(engine)
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _choose_plan(session: Session, name: str | None) -> Plan:
@@ -67,14 +73,18 @@ def _plan_list_lines(session: Session) -> list[str]:
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> None:
-    _engine()
+    with _session():
+        pass
     print(t("cli.db_upgraded", _lang()))
 
 
 def cmd_demo_load(args: argparse.Namespace) -> None:
     from tracker.demo import load_demo
 
-    with session_scope(_engine()) as session:
+    with _session() as session:
+        if args.if_empty and plans.list_plans(session, SYSTEM):
+            print(t("cli.demo_skipped", _lang()))
+            return
         load_demo(session, reset=args.reset)
     print(t("cli.demo_loaded", _lang()))
 
@@ -91,7 +101,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_user_add(args: argparse.Namespace) -> None:
-    with session_scope(_engine()) as session:
+    with _session() as session:
         on = [_choose_plan(session, args.plan)] if args.plan else plans.list_plans(session, SYSTEM)
         if accounts.find_user(session, args.email):
             raise CommandError(BAD_INPUT, [t("error.email_exists", _lang(), email=args.email)])
@@ -102,13 +112,13 @@ def cmd_user_add(args: argparse.Namespace) -> None:
 
 
 def cmd_plan_list(_args: argparse.Namespace) -> None:
-    with session_scope(_engine()) as session:
+    with _session() as session:
         for plan in plans.list_plans(session, SYSTEM):
             print(plan.name)
 
 
 def cmd_plan_import(args: argparse.Namespace) -> None:
-    with session_scope(_engine()) as session:
+    with _session() as session:
         summary = import_path(session, SYSTEM, Path(args.file), plan_name=args.plan,
                               dry_run=args.dry_run)
         if args.dry_run:
@@ -120,7 +130,7 @@ def cmd_plan_import(args: argparse.Namespace) -> None:
 
 
 def cmd_plan_export(args: argparse.Namespace) -> None:
-    with session_scope(_engine()) as session:
+    with _session() as session:
         plan = _choose_plan(session, args.plan)
         data = export_workbook(session, SYSTEM, plan)
     Path(args.file).write_bytes(data)
@@ -143,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                                        required=True)
     load = demo.add_parser("load", help="load the demo plans (safe to repeat)")
     load.add_argument("--reset", action="store_true", help="delete everything first")
+    load.add_argument("--if-empty", action="store_true",
+                      help="only when the database holds no plan yet")
     load.set_defaults(func=cmd_demo_load)
 
     user = groups.add_parser("user", help="accounts").add_subparsers(dest="command",

@@ -1,0 +1,33 @@
+# make run: set up and start the dashboard on the demo data (http://localhost:8501)
+# make test: set up and run every test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test install lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/tracker db upgrade
+	TRACKER_DEMO=1 $(BIN)/tracker demo load --if-empty
+	TRACKER_DEMO=1 $(BIN)/streamlit run dashboard.py --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) data/tracker.db data/tracker.db-*

@@ -1,0 +1,97 @@
+"""Fixtures: a fresh database per test on SQLite and PostgreSQL, a fixed today, hypothesis.
+
+PostgreSQL comes from ``TRACKER_TEST_DATABASE_URL``. Without it (or when the server is
+down) its tests skip, except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, settings
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel
+
+from tracker.db import make_engine
+from tracker.migrate import upgrade
+
+FIXED_TODAY = "2026-11-24"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+settings.register_profile("ci", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if IN_CI else "dev"))
+
+
+def missing_service(reason: str) -> None:
+    """Skip on a developer's machine; fail in CI, where every service must be there."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this test must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("TRACKER_TODAY", FIXED_TODAY)
+    monkeypatch.delenv("TRACKER_DEMO", raising=False)
+    monkeypatch.setenv("TRACKER_DEFAULT_LANG", "en")
+    return FIXED_TODAY
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine | None]:
+    url = os.environ.get("TRACKER_TEST_DATABASE_URL")
+    if not url:
+        yield None
+        return
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    except OperationalError:
+        yield None
+        return
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_postgres(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest, tmp_path, postgres_engine) -> Iterator[Engine]:
+    """A migrated, empty database: SQLite in a temporary file, then PostgreSQL."""
+    if request.param == "sqlite":
+        sqlite = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        upgrade(sqlite)
+        yield sqlite
+        sqlite.dispose()
+        return
+    if postgres_engine is None:
+        missing_service("PostgreSQL is not reachable: set TRACKER_TEST_DATABASE_URL")
+    _empty_postgres(postgres_engine)
+    yield postgres_engine
+    _empty_postgres(postgres_engine)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as db:
+        yield db
+        db.rollback()
+
+
+@pytest.fixture
+def database_url(engine: Engine) -> str:
+    """The URL of the test database, for code that opens its own engine (CLI, pages)."""
+    return engine.url.render_as_string(hide_password=False)

@@ -1,0 +1,52 @@
+"""Helpers for tests: small workbooks, counting rows, reading workbooks back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
+
+MINIMAL = {
+    "plan": [["name", "commission", "first_quarter", "last_quarter"],
+             ["Small plan", "Test commission", "2026-Q1", "2026-Q4"]],
+    "institutions": [["acronym", "name", "country", "kind"],
+                     ["OIM", "Organización Internacional para las Migraciones", "EC", ""],
+                     ["DINAPEN", "Policía especializada para niños", "EC", "police"]],
+    "items": [["code", "strategic_line", "title", "lead_institution", "supporting_institutions",
+               "start_quarter", "due_quarter", "indicator", "unit", "baseline", "target",
+               "weight"],
+              ["1.1", "Capacity", "Train officials", "OIM", "DINAPEN", "2026-Q1", "2026-Q4",
+               "Officials trained", "people", 0, 100, 2],
+              ["1.2", "Capacity", "Protocol", "DINAPEN", "", "2026-Q2", "2026-Q3", "", "", "",
+               "", ""]],
+    "reports": [["code", "quarter", "institution", "status", "percent_complete",
+                 "indicator_value", "nothing_to_report"],
+                ["1.1", "2026-Q1", "", "in progress", 20, 20, ""],
+                ["1.1", "2026-Q2", "", "en curso", 45, 45, ""],
+                ["1.1", "2026-Q2", "DINAPEN", "", "", "", "sí"],
+                ["1.2", "2026-Q2", "", "completado", 100, "", ""]],
+}
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        worksheet = workbook.create_sheet(name)
+        for row in rows:
+            worksheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def read_workbook(path: Path) -> dict[str, list[tuple]]:
+    workbook = load_workbook(path, read_only=True)
+    return {ws.title: [tuple(row) for row in ws.iter_rows(values_only=True)]
+            for ws in workbook.worksheets}
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    return {table.name: session.exec(select(func.count()).select_from(table)).one()
+            for table in SQLModel.metadata.sorted_tables}

@@ -1,0 +1,136 @@
+"""The ``tracker`` command as outside tools use it: exit codes, messages, nothing half-done."""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.helpers import MINIMAL, read_workbook, row_counts, write_workbook
+from tracker.cli import main
+from tracker.demo import ECUADOR_PLAN, TRINATIONAL_PLAN
+from tracker.models import RoleGrant, User
+from tracker.services.accounts import password_matches
+
+
+@pytest.fixture
+def cli(database_url, monkeypatch, capsys):
+    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_demo_load_is_safe_to_repeat_and_plan_list_names_both(cli, engine):
+    assert cli("demo", "load")[0] == 0
+    with Session(engine) as session:
+        before = row_counts(session)
+    assert cli("demo", "load")[0] == 0
+    with Session(engine) as session:
+        assert row_counts(session) == before
+    code, out, _ = cli("plan", "list")
+    assert code == 0
+    assert out.splitlines() == sorted([ECUADOR_PLAN, TRINATIONAL_PLAN])
+    code, out, _ = cli("demo", "load", "--if-empty")
+    assert code == 0 and "already holds plans" in out
+
+
+def test_import_refuses_a_bad_workbook_with_exit_2_and_writes_nothing(cli, engine, tmp_path):
+    sheets = copy.deepcopy(MINIMAL)
+    sheets["items"][2][3] = "UNKNOWN"
+    sheets["reports"][2][4] = 140
+    path = write_workbook(tmp_path / "bad.xlsx", sheets)
+    code, out, err = cli("plan", "import", str(path))
+    assert code == 2
+    lines = err.splitlines()
+    assert lines[0] == (f"{path}: sheet items, row 3, column lead_institution: unknown "
+                        "institution UNKNOWN: add it to the institutions sheet")
+    assert lines[1] == f"{path}: sheet reports, row 3, column percent_complete: 140 is outside 0–100"
+    assert "Nothing was written" in lines[-1]
+    with Session(engine) as session:
+        assert sum(row_counts(session).values()) == 0
+    assert cli("plan", "list")[1] == ""
+
+
+def test_export_then_import_into_an_empty_database_gives_the_same_workbook(
+        cli, tmp_path, monkeypatch):
+    cli("demo", "load")
+    first = tmp_path / "first.xlsx"
+    code, _, err = cli("plan", "export", str(first))
+    assert code == 2 and ECUADOR_PLAN in err  # two plans: --plan is needed, and listed
+    assert cli("plan", "export", str(first), "--plan", ECUADOR_PLAN)[0] == 0
+    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
+    code, out, _ = cli("plan", "import", str(first))
+    assert code == 0 and "28 items added" in out
+    second = tmp_path / "second.xlsx"
+    assert cli("plan", "export", str(second))[0] == 0  # one plan: --plan may be left out
+    assert read_workbook(first) == read_workbook(second)
+
+
+def test_dry_run_reports_and_writes_nothing(cli, tmp_path):
+    path = write_workbook(tmp_path / "plan.xlsx", MINIMAL)
+    code, out, _ = cli("plan", "import", str(path), "--dry-run")
+    assert code == 0 and "nothing written" in out
+    assert cli("plan", "list")[1] == ""
+
+
+def test_user_add_with_password_on_stdin_and_role_on_every_plan(cli, engine):
+    cli("demo", "load")
+    code, _, err = cli("user", "add", "New@Example.org", "--name", "Nueva Persona",
+                       "--role", "coordinator", "--password-stdin",
+                       stdin="a long enough secret\n")
+    assert code == 0, err
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.email == "new@example.org")).one()
+        assert password_matches(user.password_hash, "a long enough secret")
+        grants = session.exec(select(RoleGrant).where(RoleGrant.user_id == user.id)).all()
+        assert len(grants) == 2 and {g.role for g in grants} == {"coordinator"}
+    code, _, err = cli("user", "add", "new@example.org", "--name", "X", "--role", "observer",
+                       "--password-stdin", stdin="a long enough secret\n")
+    assert code == 2 and "already exists" in err
+
+
+def test_user_add_without_a_terminal_or_institution_exits_2(cli):
+    code, _, err = cli("user", "add", "a@example.org", "--name", "A", "--role", "observer")
+    assert code == 2 and "--password-stdin" in err
+    code, _, err = cli("user", "add", "b@example.org", "--name", "B", "--role", "member",
+                       "--password-stdin", stdin="a long enough secret\n")
+    assert code == 2 and "needs an institution" in err
+
+
+def test_template_in_spanish(cli, tmp_path):
+    path = tmp_path / "plantilla.xlsx"
+    assert cli("plan", "template", str(path), "--lang", "es")[0] == 0
+    assert "acciones" in read_workbook(path)
+
+
+def _run_tracker(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    tracker = Path(sys.executable).with_name("tracker")
+    return subprocess.run([str(tracker), *args], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=60)
+
+
+def test_a_database_that_is_down_is_a_sentence_not_a_traceback():
+    result = _run_tracker("plan", "list", env={
+        "TRACKER_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    assert result.returncode == 1
+    assert "Cannot reach the database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_file_is_bad_input(tmp_path):
+    result = _run_tracker("plan", "import", str(tmp_path / "nope.xlsx"),
+                          env={"TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"{tmp_path / 'nope.xlsx'}: no such file or folder"
