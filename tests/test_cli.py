@@ -56,7 +56,8 @@ def test_import_refuses_a_bad_workbook_with_exit_2_and_writes_nothing(cli, engin
     lines = err.splitlines()
     assert lines[0] == (f"{path}: sheet items, row 3, column lead_institution: unknown "
                         "institution UNKNOWN: add it to the institutions sheet")
-    assert lines[1] == f"{path}: sheet reports, row 3, column percent_complete: 140 is outside 0–100"
+    assert lines[1] == (f"{path}: sheet reports, row 3, column percent_complete: "
+                        "140 is outside 0–100")
     assert "Nothing was written" in lines[-1]
     with Session(engine) as session:
         assert sum(row_counts(session).values()) == 0

@@ -71,6 +71,15 @@ def current_user() -> SignedIn | None:
                         actor_for(db, user))
 
 
+def require_user() -> SignedIn:
+    """The signed-in user; a page reached without one shows nothing more (defence in depth:
+    the navigation already leaves such pages out)."""
+    user = current_user()
+    if user is None:
+        st.stop()
+    return user
+
+
 def sign_in(email: str, password: str) -> bool:
     with session() as db:
         user = authenticate(db, email, password)

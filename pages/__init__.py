@@ -1,0 +1,1 @@
+"""Page modules: each defines render(), called through st.navigation in dashboard.py."""

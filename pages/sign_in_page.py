@@ -1,0 +1,46 @@
+"""Sign-in page; in demo mode it lists the demo accounts and their shared password."""
+
+import pandas as pd
+import streamlit as st
+
+from tracker.demo import DEMO_PASSWORD, demo_accounts
+from tracker.i18n import t
+from tracker.settings import get_settings
+from ui import state
+
+
+def _demo_accounts(lang: str) -> None:
+    """Demo mode only: the demo accounts and their shared password."""
+    st.divider()
+    st.subheader(t("signin.demo_title", lang))
+    st.info(t("signin.demo_notice", lang, password=f"`{DEMO_PASSWORD}`"))
+    st.dataframe(
+        pd.DataFrame(
+            [(email, t(f"role.{role}", lang), institution or "—")
+             for email, _name, role, institution in demo_accounts()],
+            columns=[t("signin.demo_account", lang), t("signin.demo_role", lang),
+                     t("signin.demo_institution", lang)],
+        ),
+        hide_index=True,
+    )
+
+
+def render() -> None:
+    lang = state.language()
+    st.title(t("app.title", lang))
+    st.caption(t("app.caption", lang))
+
+    with st.form("sign_in", border=True, width=480):
+        st.subheader(t("signin.title", lang))
+        email = st.text_input(t("signin.email", lang), key="email", autocomplete="username")
+        password = st.text_input(t("signin.password", lang), type="password", key="password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button(t("signin.submit", lang), type="primary")
+
+    if submitted:
+        if state.sign_in(email, password):
+            st.rerun()
+        st.error(t("signin.failed", lang))
+
+    if get_settings().demo_mode:
+        _demo_accounts(lang)

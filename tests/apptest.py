@@ -1,0 +1,59 @@
+"""AppTest helper: the dashboard on a demo database, signed in as a given account."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from tracker.db import make_engine, session_scope
+from tracker.demo import DEMO_PASSWORD, load_demo
+from tracker.migrate import upgrade
+
+DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
+TIMEOUT = 30
+
+
+def demo_database(path: Path) -> str:
+    """A SQLite file with the demo loaded (call with TRACKER_TODAY fixed); its URL."""
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        load_demo(session)
+    engine.dispose()
+    return url
+
+
+def dashboard() -> AppTest:
+    return AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT)
+
+
+def sign_in(at: AppTest, email: str, password: str = DEMO_PASSWORD) -> AppTest:
+    """Fill and submit the sign-in form as a user would."""
+    at.run()
+    at.text_input(key="email").input(email)
+    at.text_input(key="password").input(password)
+    [submit] = [button for button in at.button if button.proto.is_form_submitter]
+    submit.click()
+    return at.run()
+
+
+def _decode(value: object) -> object:
+    """Plotly writes numeric arrays as base64 (``{"dtype", "bdata"}``): back to lists."""
+    if isinstance(value, dict) and {"dtype", "bdata"} <= set(value):
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+    if isinstance(value, dict):
+        return {key: _decode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    return value
+
+
+def chart_spec(at: AppTest, index: int = 0) -> dict:
+    """The plotly figure JSON of the ``index``-th chart on the page, arrays as lists."""
+    return _decode(json.loads(at.get("plotly_chart")[index].proto.spec))

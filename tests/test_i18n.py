@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tracker.i18n import catalog, choose_language, number, percent, t
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = re.compile(r"""["']((?:app|nav|signin|overview|bucket|status|chart|role|error|import|"""
+                 r"""cli|template)\.[a-z0-9_.]+[a-z0-9_])["']""")
+
+
+def test_both_catalogs_have_the_same_messages():
+    assert set(catalog("es")) == set(catalog("en"))
+    assert all(catalog("es").values()) and all(catalog("en").values())
+
+
+def test_both_catalogs_use_the_same_placeholders():
+    field = re.compile(r"\{(\w+)\}")
+    for key, english in catalog("en").items():
+        assert set(field.findall(english)) == set(field.findall(catalog("es")[key])), key
+
+
+def test_every_key_written_in_the_code_is_in_the_catalogs():
+    sources = [*ROOT.glob("tracker/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "dashboard.py",
+               *ROOT.glob("ui/*.py")]
+    used = {key for path in sources for key in KEY.findall(path.read_text(encoding="utf-8"))}
+    assert used, "the pattern found no key at all"
+    assert sorted(used - set(catalog("en"))) == []
+
+
+def test_language_comes_from_url_then_user_then_setting(monkeypatch):
+    monkeypatch.setenv("TRACKER_DEFAULT_LANG", "es")
+    assert choose_language("en", "es") == "en"
+    assert choose_language("xx", "en") == "en"  # an unknown URL value is ignored
+    assert choose_language(None, None) == "es"
+    monkeypatch.setenv("TRACKER_DEFAULT_LANG", "fr")
+    assert choose_language(None, None) == "en"
+
+
+def test_numbers_follow_the_locale():
+    assert number(12345.678, "es") == "12.345,7"
+    assert number(12345.678, "en") == "12,345.7"
+    assert percent(45.25, "es") == "45,2 %"
+    assert percent(45.25, "en") == "45.2%"
+    assert percent(None, "en") == "—"
+    assert percent(float("nan"), "es") == "—"
+
+
+@pytest.mark.parametrize("lang, expected", [("es", "No hay ningún plan llamado X"),
+                                            ("en", "No plan named X")])
+def test_messages_fill_their_values(lang, expected):
+    assert t("error.plan_not_found", lang, name="X") == expected
+    assert t("no.such.key", lang) == "no.such.key"
+
+
+def test_keys_built_from_the_vocabulary_exist():
+    from tracker.metrics import Bucket
+    from tracker.models import Role, Status
+    from tracker.services.permissions import Permission
+
+    keys = ([f"status.{s}" for s in Status] + [f"bucket.{b}" for b in Bucket]
+            + [f"role.{r}" for r in (*Role, "admin")]
+            + [f"error.not_allowed.{p}" for p in Permission])
+    assert [key for key in keys if key not in catalog("en")] == []

@@ -1,0 +1,124 @@
+"""AppTest tests of the pages: what a user sees and can do, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest import chart_spec, dashboard, demo_database, sign_in
+from tests.conftest import FIXED_TODAY
+from tracker import metrics
+from tracker.db import make_engine, session_scope
+from tracker.demo import DEMO_PASSWORD, ECUADOR_PLAN, TRINATIONAL_PLAN
+from tracker.quarters import Quarter
+from tracker.services import plans
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory) -> str:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRACKER_TODAY", FIXED_TODAY)
+        return demo_database(tmp_path_factory.mktemp("pages") / "demo.db")
+
+
+@pytest.fixture
+def app(demo_url, monkeypatch) -> AppTest:
+    monkeypatch.setenv("TRACKER_DATABASE_URL", demo_url)
+    monkeypatch.setenv("TRACKER_DEMO", "1")
+    return dashboard()
+
+
+def test_sign_in_page_lists_demo_accounts_in_demo_mode(app):
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Joint Work Plan Tracker"
+    shown = app.dataframe[0].value
+    assert "coordinacion@demo.example" in shown.iloc[:, 0].tolist()
+    assert any(DEMO_PASSWORD in info.value for info in app.info)
+
+
+def test_outside_demo_mode_no_account_is_shown_and_the_demo_password_fails(app, monkeypatch):
+    monkeypatch.delenv("TRACKER_DEMO")
+    sign_in(app, "coordinacion@demo.example")
+    assert not app.dataframe
+    assert app.error[0].value == "The e-mail or the password is not right."
+    assert app.title[0].value == "Joint Work Plan Tracker"
+
+
+def test_wrong_password_is_refused_without_saying_why(app):
+    sign_in(app, "coordinacion@demo.example", "not the password")
+    assert app.error[0].value == "The e-mail or the password is not right."
+    sign_in(app, "nobody@demo.example", "not the password")
+    assert app.error[0].value == "The e-mail or the password is not right."
+
+
+def test_sign_in_page_in_spanish(app):
+    app.query_params["lang"] = "es"
+    app.run()
+    assert app.title[0].value == "Seguimiento del plan de trabajo conjunto"
+    assert app.text_input(key="email").label == "Correo electrónico"
+
+
+def _expected_by_line(demo_url: str, plan_name: str, quarter: Quarter):
+    engine = make_engine(demo_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, plan_name)
+        frame = metrics.rollup(session, plan.id, quarter, metrics.Dimension.LINE)
+    engine.dispose()
+    return frame
+
+
+def test_observer_sees_the_overview_with_the_figures_of_metrics(app, demo_url):
+    app.query_params["lang"] = "en"
+    sign_in(app, "observador@demo.example")
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    assert app.selectbox(key="quarter").value == "2026-Q4"  # the open quarter
+    expected = _expected_by_line(demo_url, ECUADOR_PLAN, Quarter(2026, 4))
+    bars, markers = chart_spec(app)["data"]
+    assert bars["x"] == pytest.approx(expected["progress"].fillna(0).tolist())
+    assert markers["x"] == pytest.approx(expected["expected"].tolist())
+    assert bars["y"][0].startswith("1 · Fortalecimiento")
+    labels = [metric.label for metric in app.metric]
+    assert labels[:4] == ["Plan progress", "Expected", "Reports received", "Items in scope"]
+
+
+def test_changing_quarter_and_plan_changes_the_chart(app, demo_url):
+    app.query_params["lang"] = "en"
+    sign_in(app, "coordinacion@demo.example")
+    before = chart_spec(app)["data"][0]["x"]
+    app.selectbox(key="quarter").select("2026-Q1").run()
+    after = chart_spec(app)["data"][0]["x"]
+    expected = _expected_by_line(demo_url, ECUADOR_PLAN, Quarter(2026, 1))
+    assert after == pytest.approx(expected["progress"].fillna(0).tolist())
+    assert after != before
+    assert "Q1 2026" in chart_spec(app)["layout"]["title"]["text"]
+    app.selectbox(key="plan").set_value(_plan_id(demo_url, TRINATIONAL_PLAN)).run()
+    assert chart_spec(app)["data"][0]["y"][0].startswith("1 · Prevención")
+
+
+def _plan_id(demo_url: str, name: str) -> int:
+    engine = make_engine(demo_url)
+    with session_scope(engine) as session:
+        plan_id = plans.get_plan(session, name).id
+    engine.dispose()
+    return plan_id
+
+
+def test_overview_in_spanish_follows_the_users_language(app):
+    sign_in(app, "mremh@demo.example")  # a member whose preference is Spanish
+    assert app.title[0].value == "Resumen"
+    chart = chart_spec(app)
+    assert chart["layout"]["title"]["text"] == "Avance por línea estratégica, T4 2026"
+    assert chart["layout"]["xaxis"]["title"]["text"] == "Avance (%)"
+    assert app.metric[0].label == "Avance del plan"
+    app.query_params["lang"] = "en"
+    app.run()
+    assert app.title[0].value == "Overview"
+
+
+def test_sign_out_returns_to_the_sign_in_page(app):
+    sign_in(app, "observador@demo.example")
+    app.button(key="sign_out").click().run()
+    assert app.title[0].value == "Joint Work Plan Tracker"
+    assert app.text_input(key="email").value == ""
