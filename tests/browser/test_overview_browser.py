@@ -1,0 +1,51 @@
+"""The app opens on the demo: sign in, the overview in English, then in Spanish."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import wait_idle
+from tracker.demo import DEMO_PASSWORD
+
+
+def sign_in(page: Page, app_url: str, email: str, lang: str = "en") -> None:
+    page.goto(f"{app_url}/?lang={lang}")
+    wait_idle(page)
+    label = {"en": ("E-mail", "Password", "Sign in"),
+             "es": ("Correo electrónico", "Contraseña", "Ingresar")}[lang]
+    page.get_by_label(label[0]).fill(email)
+    page.get_by_label(label[1], exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=label[2]).click()
+    wait_idle(page)
+
+
+def test_sign_in_page_shows_demo_accounts(page: Page, app_url: str):
+    page.goto(app_url)
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Joint Work Plan Tracker")).to_be_visible()
+    expect(page.get_by_text("demo-commission-2026").first).to_be_visible()
+
+
+def test_overview_in_english_then_spanish(page: Page, app_url: str):
+    sign_in(page, app_url, "observador@demo.example")
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(page.get_by_text("Plan progress")).to_be_visible()
+    chart = page.locator("[data-testid=stPlotlyChart]")
+    expect(chart).to_be_visible()
+    expect(chart.get_by_text("Progress by strategic line, Q4 2026")).to_be_visible()
+    page.locator("[data-testid=stSidebar]").get_by_text("Español").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Resumen")).to_be_visible()
+    expect(page.get_by_text("Avance del plan")).to_be_visible()
+    expect(chart.get_by_text("Avance por línea estratégica, T4 2026")).to_be_visible()
+    assert "lang=es" in page.url
+
+
+def test_wrong_password_says_so_and_stays_on_sign_in(page: Page, app_url: str):
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_label("E-mail").fill("coordinacion@demo.example")
+    page.get_by_label("Password", exact=True).fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    wait_idle(page)
+    expect(page.get_by_text("The e-mail or the password is not right.")).to_be_visible()
