@@ -26,6 +26,9 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+bench: install
+	$(BIN)/python -m bench.run --scale demo
+
 lint: install
 	$(BIN)/ruff check .
 

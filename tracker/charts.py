@@ -11,7 +11,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.i18n import number, t
+from tracker.i18n import percent, percent_suffix, t
 
 BUCKET_COLOURS = {
     "completed": "#009E73",
@@ -43,9 +43,9 @@ def progress_against_expected(frame: pd.DataFrame, lang: str, title: str) -> go.
     figure.add_bar(
         y=names, x=progress.fillna(0), orientation="h", name=t("chart.series.progress", lang),
         marker_color=PROGRESS_COLOUR,
-        text=[t("chart.no_items", lang) if e else number(v, lang) + " %"
+        text=[t("chart.no_items", lang) if e else percent(v, lang)
               for v, e in zip(progress, empty, strict=True)],
-        textposition="outside", cliponaxis=False,
+        textposition="outside", cliponaxis=False, textfont={"color": "#222222"},
         hovertemplate="%{y}<br>%{x:.1f} %<extra></extra>",
     )
     figure.add_scatter(
@@ -60,6 +60,7 @@ def progress_against_expected(frame: pd.DataFrame, lang: str, title: str) -> go.
         legend={"orientation": "h", "y": -0.12, "x": 0}, plot_bgcolor="white",
     )
     figure.update_xaxes(title_text=t("chart.axis.progress", lang), range=[0, 105],
-                        gridcolor="#DDDDDD", ticksuffix=" %")
-    figure.update_yaxes(title_text=t("chart.axis.line", lang), autorange="reversed")
+                        gridcolor="#DDDDDD", ticksuffix=percent_suffix(lang))
+    figure.update_yaxes(title_text=t("chart.axis.line", lang), autorange="reversed",
+                        tickfont={"color": "#222222"})
     return figure

@@ -49,10 +49,15 @@ def number(value: float | None, lang: str, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=lang)
 
 
+def percent_suffix(lang: str) -> str:
+    """Spanish separates the percent sign with a space (45,2 %); English does not (45.2%)."""
+    return " %" if lang == "es" else "%"
+
+
 def percent(value: float | None, lang: str) -> str:
     """A figure on a 0-100 scale shown to one decimal with a percent sign."""
     shown = number(value, lang)
-    return shown if shown == EMPTY else f"{shown} %" if lang == "es" else f"{shown}%"
+    return shown if shown == EMPTY else shown + percent_suffix(lang)
 
 
 def day(value: date | None, lang: str) -> str:
