@@ -141,7 +141,7 @@ def _frame(session: Session, sql: str, params: dict[str, object]) -> pd.DataFram
     return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
 
 
-def _natural_key(value: object) -> tuple:
+def natural_key(value: object) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(value)))
 
 
@@ -178,7 +178,7 @@ FROM fig"""
 
 
 def _sort_key(series: pd.Series) -> pd.Series:
-    return series.map(_natural_key)
+    return series.map(natural_key)
 
 
 _GROUPS = {

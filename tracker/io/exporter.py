@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from tracker.i18n import t
 from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS, SHEETS, Sheet
-from tracker.metrics import _natural_key
+from tracker.metrics import natural_key
 from tracker.models import (
     COUNTING_STATES,
     ActionItem,
@@ -42,11 +42,11 @@ def plan_tables(session: Session, actor: Actor, plan: Plan) -> list[Table]:
     """The plan as the template's sheets: rows in template column order."""
     actor.require(Permission.READ_PLAN, plan.id)
     lines = sorted(session.exec(select(StrategicLine).where(StrategicLine.plan_id == plan.id)),
-                   key=lambda line: _natural_key(line.code))
+                   key=lambda line: natural_key(line.code))
     line_codes = {line.id: line.code for line in lines}
     items = sorted(session.exec(select(ActionItem).where(ActionItem.plan_id == plan.id,
                                                          ActionItem.archived == False)),  # noqa: E712
-                   key=lambda item: _natural_key(item.code))
+                   key=lambda item: natural_key(item.code))
     institutions = {i.id: i for i in session.exec(select(Institution))}
     supporters: dict[int, list[str]] = {}
     for link in session.exec(select(ItemSupport).join(ActionItem).where(
@@ -87,7 +87,7 @@ def _report_rows(session: Session, plan: Plan,
          _yes(rv.nothing_to_report)]
         for code, quarter, institution_id, rv in session.exec(query)
     ]
-    return sorted(rows, key=lambda r: (_natural_key(r[0]), r[1], r[2]))
+    return sorted(rows, key=lambda r: (natural_key(r[0]), r[1], r[2]))
 
 
 def _style_header(worksheet: object, widths: list[int]) -> None:
