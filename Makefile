@@ -19,7 +19,7 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/tracker db upgrade
 	TRACKER_DEMO=1 $(BIN)/tracker demo load --if-empty
-	TRACKER_DEMO=1 $(BIN)/streamlit run dashboard.py --server.port $(PORT) \
+	TRACKER_DEMO=1 $(BIN)/streamlit run server.py --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
 test: install

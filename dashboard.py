@@ -13,6 +13,7 @@ user = state.current_user()
 lang = state.language(user)
 
 with st.sidebar:
+    state.deliver_cookie()
     language_switch(lang)
     if user is not None:
         st.caption(t("app.signed_in_as", lang, name=user.name))

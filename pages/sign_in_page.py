@@ -5,6 +5,7 @@ import streamlit as st
 
 from tracker.demo import DEMO_PASSWORD, demo_accounts
 from tracker.i18n import t
+from tracker.services.auth import SignInRefused
 from tracker.settings import get_settings
 from ui import state
 
@@ -38,9 +39,12 @@ def render() -> None:
         submitted = st.form_submit_button(t("signin.submit", lang), type="primary")
 
     if submitted:
-        if state.sign_in(email, password):
+        try:
+            state.sign_in(email, password)
+        except SignInRefused as refusal:
+            st.error(state.message(refusal, lang))
+        else:
             st.rerun()
-        st.error(t("signin.failed", lang))
 
     if get_settings().demo_mode:
         _demo_accounts(lang)

@@ -13,7 +13,9 @@ from tracker.db import make_engine, session_scope
 from tracker.demo import DEMO_PASSWORD, load_demo
 from tracker.migrate import upgrade
 
-DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD = ROOT / "dashboard.py"
+SERVER = ROOT / "server.py"
 TIMEOUT = 30
 
 

@@ -75,8 +75,6 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=300)
     is_active: bool = True
     is_admin: bool = False
-    failed_logins: int = 0
-    locked_until: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -283,6 +281,33 @@ class SignInSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     revoked_at: datetime | None = None
+
+
+class SignInCode(SQLModel, table=True):
+    """A one-time code, good for a minute, that the browser trades for its session cookie.
+
+    The sign-in form runs inside Streamlit, which cannot set an HttpOnly cookie; the browser
+    posts this code to ``/api/session``, which sets the cookie. The session id itself never
+    reaches the page.
+    """
+
+    __tablename__ = "signin_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=128, unique=True)
+    session_id: int = Field(foreign_key="signin_session.id")
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins per e-mail, whether or not an account has it (so none is revealed)."""
+
+    __tablename__ = "signin_throttle"
+
+    email: str = Field(max_length=254, primary_key=True)
+    failures: int = 0
+    locked_until: datetime | None = None
 
 
 class Reminder(SQLModel, table=True):

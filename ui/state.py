@@ -1,7 +1,14 @@
-"""The engine, the signed-in user and the language of this browser session."""
+"""The engine, the signed-in user and the language of this browser session.
+
+Who is signed in: ``st.session_state`` holds the id of a server-side session (never the
+user's id alone), checked on every run so that a sign-out elsewhere, an expiry or a
+deactivation takes effect at once. A refresh or a new tab finds the session through its
+HttpOnly cookie (``st.context.cookies``), set by ``server.py``'s ``/api/session`` route.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,13 +19,15 @@ from sqlmodel import Session, select
 
 from tracker import migrate
 from tracker.db import make_engine, session_scope
-from tracker.i18n import choose_language
+from tracker.i18n import choose_language, t
 from tracker.models import Plan, User
-from tracker.services.auth import authenticate
+from tracker.services import auth
 from tracker.services.permissions import Actor, actor_for
 from tracker.settings import get_settings
 
-USER_KEY = "user_id"
+SESSION_KEY = "signin_session_id"
+PENDING_CODE_KEY = "signin_pending_code"
+PENDING_SIGN_OUT_KEY = "signin_pending_sign_out"
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,21 +63,30 @@ class SignedIn:
     email: str
     name: str
     language: str
+    institution_id: int | None
     actor: Actor
 
 
-def current_user() -> SignedIn | None:
-    """The signed-in user of this session, re-read so a deactivated account drops out."""
-    user_id = st.session_state.get(USER_KEY)
-    if user_id is None:
+def _session_from_cookie(db: Session) -> int | None:
+    token = st.context.cookies.get(auth.COOKIE_NAME)
+    if not isinstance(token, str) or not token:  # AppTest has no real cookies
         return None
+    found = auth.session_from_cookie(db, token)
+    return found.id if found else None
+
+
+def current_user() -> SignedIn | None:
+    """The signed-in user of this browser session, or ``None``."""
     with session() as db:
-        user = db.get(User, user_id)
+        session_id = st.session_state.get(SESSION_KEY) or _session_from_cookie(db)
+        active = auth.active_session(db, session_id) if session_id else None
+        user = db.get(User, active.user_id) if active else None
         if user is None or not user.is_active:
-            st.session_state.pop(USER_KEY, None)
+            st.session_state.pop(SESSION_KEY, None)
             return None
+        st.session_state[SESSION_KEY] = active.id
         return SignedIn(user.id, user.email, user.display_name, user.language,
-                        actor_for(db, user))
+                        user.institution_id, actor_for(db, user))
 
 
 def require_user() -> SignedIn:
@@ -80,19 +98,45 @@ def require_user() -> SignedIn:
     return user
 
 
-def sign_in(email: str, password: str) -> bool:
+def sign_in(email: str, password: str) -> None:
+    """Sign in or raise ``auth.SignInRefused``; the cookie follows on the next run."""
     with session() as db:
-        user = authenticate(db, email, password)
-        if user is None:
-            return False
-        st.session_state[USER_KEY] = user.id
-        return True
+        user = auth.sign_in(db, email, password)
+        session_id, code = auth.start_session(db, user)
+    st.session_state[SESSION_KEY] = session_id
+    st.session_state[PENDING_CODE_KEY] = code
+    st.session_state.pop(PENDING_SIGN_OUT_KEY, None)
 
 
 def sign_out() -> None:
-    st.session_state.pop(USER_KEY, None)
+    """Revoke the session here and now; the browser's cookie is cleared on the next run."""
+    session_id = st.session_state.pop(SESSION_KEY, None)
+    if session_id:
+        with session() as db:
+            auth.revoke_session(db, session_id)
+    st.session_state[PENDING_SIGN_OUT_KEY] = True
+    st.session_state.pop(PENDING_CODE_KEY, None)
+
+
+def deliver_cookie() -> None:
+    """Have the browser fetch or drop its session cookie (same-origin POST, no URL token)."""
+    code = st.session_state.pop(PENDING_CODE_KEY, None)
+    if code:
+        body = json.dumps({"code": code})
+        st.html(f"<script>fetch('/api/session', {{method: 'POST', credentials: 'same-origin',"
+                f" body: new URLSearchParams({body})}});</script>",
+                unsafe_allow_javascript=True, width="content")
+    elif st.session_state.pop(PENDING_SIGN_OUT_KEY, None):
+        st.html("<script>fetch('/api/sign-out', {method: 'POST', credentials: "
+                "'same-origin'});</script>", unsafe_allow_javascript=True, width="content")
 
 
 def language(user: SignedIn | None = None) -> str:
     """The ``lang`` query parameter, then the user's preference, then the default."""
     return choose_language(st.query_params.get("lang"), user.language if user else None)
+
+
+def message(error: Exception, lang: str) -> str:
+    """A service's refusal in the page's language."""
+    key = getattr(error, "key", "error.unexpected")
+    return t(key, lang, **getattr(error, "values", {}))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.apptest import DASHBOARD, demo_database
+from tests.apptest import ROOT, SERVER, demo_database
 from tests.conftest import FIXED_TODAY, missing_service
 
 CHROMIUM = Path(os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium"))
@@ -69,10 +69,10 @@ def app_url(tmp_path_factory) -> Iterator[str]:
            "TRACKER_TODAY": FIXED_TODAY, "TRACKER_DEFAULT_LANG": "en"}
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(DASHBOARD),
+            [sys.executable, "-m", "streamlit", "run", str(SERVER),
              "--server.headless", "true", "--server.port", str(port),
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=DASHBOARD.parent, env=env, stdout=output, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process, log)
@@ -90,3 +90,14 @@ def wait_idle(page: Page) -> None:
     page.wait_for_timeout(300)
     expect(page.locator("[data-testid=stApp]")).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=30_000)
+
+
+def wait_for_cookie(page: Page, name: str, seconds: float = 10) -> dict:
+    """The browser's cookie ``name`` once it is set (the app sets it with a background POST)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [c for c in page.context.cookies() if c["name"] == name]
+        if found:
+            return found[0]
+        page.wait_for_timeout(100)
+    pytest.fail(f"no cookie {name} after {seconds} s")

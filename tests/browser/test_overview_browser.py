@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import wait_idle
+from tests.browser.conftest import wait_for_cookie, wait_idle
 from tracker.demo import DEMO_PASSWORD
 
 
@@ -49,3 +49,26 @@ def test_wrong_password_says_so_and_stays_on_sign_in(page: Page, app_url: str):
     page.get_by_role("button", name="Sign in").click()
     wait_idle(page)
     expect(page.get_by_text("The e-mail or the password is not right.")).to_be_visible()
+
+
+def test_a_refresh_keeps_the_user_signed_in_until_sign_out(page: Page, app_url: str):
+    sign_in(page, app_url, "observador@demo.example")
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    cookie = wait_for_cookie(page, "tracker_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    other_tab = page.context.new_page()
+    other_tab.goto(app_url + "/?lang=en")
+    wait_idle(other_tab)
+    expect(other_tab.get_by_role("heading", name="Overview")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    other_tab.reload()  # the session was revoked on the server, not just forgotten here
+    wait_idle(other_tab)
+    expect(other_tab.get_by_role("button", name="Sign in")).to_be_visible()

@@ -1,0 +1,127 @@
+"""Signing in: passwords, lockout, server-side sessions and the cookie routes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from tracker.models import User, utcnow
+from tracker.services import auth
+from tracker.services.accounts import add_user
+from tracker.services.permissions import SYSTEM
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def user(session) -> User:
+    return add_user(session, SYSTEM, email="focal@example.org", display_name="Focal point",
+                    role="observer", password=PASSWORD, plans=[])
+
+
+def _refusal(session, email, password, **kwargs) -> auth.SignInRefused:
+    with pytest.raises(auth.SignInRefused) as caught:
+        auth.sign_in(session, email, password, **kwargs)
+    return caught.value
+
+
+def test_right_password_signs_in_whatever_the_case_of_the_email(session, user):
+    assert auth.sign_in(session, " Focal@Example.org ", PASSWORD).id == user.id
+
+
+def test_wrong_password_and_unknown_email_read_the_same(session, user):
+    wrong = _refusal(session, "focal@example.org", "nope")
+    unknown = _refusal(session, "nobody@example.org", "nope")
+    assert (wrong.key, wrong.values) == (unknown.key, unknown.values) == ("signin.failed", {})
+
+
+@pytest.mark.parametrize("email", ["focal@example.org", "nobody@example.org"])
+def test_five_failures_lock_the_email_for_fifteen_minutes(session, user, email):
+    now = utcnow()
+    for _ in range(4):
+        assert _refusal(session, email, "nope", now=now).key == "signin.failed"
+    locked = _refusal(session, email, "nope", now=now)
+    assert (locked.key, locked.values) == ("signin.locked", {"minutes": 15})
+    # even the right password waits
+    assert _refusal(session, email, PASSWORD, now=now + timedelta(minutes=14)).values == {
+        "minutes": 1}
+    if email == "focal@example.org":
+        later = now + timedelta(minutes=15, seconds=1)
+        assert auth.sign_in(session, email, PASSWORD, now=later).id == user.id
+
+
+def test_a_success_forgets_earlier_failures(session, user):
+    for _ in range(4):
+        _refusal(session, "focal@example.org", "nope")
+    auth.sign_in(session, "focal@example.org", PASSWORD)
+    for _ in range(4):
+        assert _refusal(session, "focal@example.org", "nope").key == "signin.failed"
+
+
+def test_deactivated_accounts_are_refused(session, user):
+    user.is_active = False
+    session.add(user)
+    assert _refusal(session, "focal@example.org", PASSWORD).key == "signin.failed"
+
+
+def test_code_is_traded_once_for_a_cookie_that_finds_the_session(session, user):
+    session_id, code = auth.start_session(session, user)
+    token = auth.redeem_code(session, code)
+    assert token and token != code
+    assert auth.session_from_cookie(session, token).id == session_id
+    assert auth.redeem_code(session, code) is None  # one use only
+    assert auth.session_from_cookie(session, "forged") is None
+
+
+def test_old_codes_and_sessions_expire(session, user):
+    now = utcnow()
+    _, code = auth.start_session(session, user, now=now)
+    assert auth.redeem_code(session, code, now=now + timedelta(minutes=2)) is None
+    session_id, code = auth.start_session(session, user, now=now)
+    token = auth.redeem_code(session, code, now=now)
+    later = now + auth.SESSION_LIFETIME + timedelta(seconds=1)
+    assert auth.session_from_cookie(session, token, now=later) is None
+    assert auth.active_session(session, session_id, now=later) is None
+
+
+def test_sign_out_and_deactivation_revoke_sessions(session, user):
+    first, code = auth.start_session(session, user)
+    token = auth.redeem_code(session, code)
+    auth.revoke_session(session, first)
+    assert auth.session_from_cookie(session, token) is None
+    second, _ = auth.start_session(session, user)
+    third, _ = auth.start_session(session, user)
+    auth.revoke_all_sessions(session, user.id)
+    assert auth.active_session(session, second) is None
+    assert auth.active_session(session, third) is None
+
+
+def test_routes_set_an_httponly_cookie_and_clear_it(engine, database_url, monkeypatch, user,
+                                                    session):
+    import server
+
+    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
+    session.commit()
+    with Session(engine) as other:
+        session_id, code = auth.start_session(other, other.get(User, user.id))
+        other.commit()
+    client = TestClient(Starlette(routes=server.ROUTES))
+    assert client.post("/api/session", data={"code": "forged"}).status_code == 400
+    response = client.post("/api/session", data={"code": code})
+    assert response.status_code == 200
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{auth.COOKIE_NAME}=")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    token = client.cookies[auth.COOKIE_NAME]
+    with Session(engine) as other:
+        assert auth.session_from_cookie(other, token).id == session_id
+    assert client.post("/api/session", data={"code": code}).status_code == 400  # used
+    cleared = client.post("/api/sign-out")
+    assert 'Max-Age=0' in cleared.headers["set-cookie"] or "expires" in cleared.headers[
+        "set-cookie"].lower()
+    with Session(engine) as other:
+        assert auth.session_from_cookie(other, token) is None
