@@ -170,6 +170,7 @@ class ReportRevision(SQLModel, table=True):
     """An immutable version of a report. Earlier versions stay as the report's history."""
 
     __tablename__ = "report_revision"
+    __table_args__ = (UniqueConstraint("report_id", "number", name="uq_report_revision_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", index=True)

@@ -40,12 +40,17 @@ class ReportContent:
 
 
 def find_report(
-    session: Session, item_id: int, quarter: str, institution_id: int
+    session: Session, item_id: int, quarter: str, institution_id: int, *,
+    for_update: bool = False,
 ) -> Report | None:
-    return session.exec(select(Report).where(
+    """The report, locked for this transaction with ``for_update`` (PostgreSQL; SQLite's
+    ``BEGIN IMMEDIATE`` already serialises writers), so two saves cannot both pass the
+    version check."""
+    query = select(Report).where(
         Report.item_id == item_id, Report.quarter == quarter,
         Report.institution_id == institution_id,
-    )).first()
+    )
+    return session.exec(query.with_for_update() if for_update else query).first()
 
 
 def counting_revision(session: Session, report: Report) -> ReportRevision | None:
@@ -63,6 +68,7 @@ def append_revision(
     content: ReportContent,
     state: ReportState,
     author_id: int | None,
+    review_comment: str | None = None,
 ) -> Report:
     """Add a new version of the report (creating the report if it is the first)."""
     report = find_report(session, item_id, quarter, institution_id)
@@ -74,7 +80,7 @@ def append_revision(
     report.version += 1
     revision = ReportRevision(
         report_id=report.id, number=report.version, state=state, author_id=author_id,
-        **content.as_dict(),
+        review_comment=review_comment, **content.as_dict(),
     )
     session.add(revision)
     session.flush()
@@ -82,4 +88,5 @@ def append_revision(
     if state in COUNTING_STATES:
         report.counting_revision_id = revision.id
     session.add(report)
+    session.flush()  # the figures read the pointers with plain SQL
     return report

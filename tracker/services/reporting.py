@@ -1,0 +1,328 @@
+"""The quarterly report workflow: drafts, submission, review, and every rule that guards them.
+
+draft -> submitted -> approved, or returned with the coordinator's comment. Editing a
+submitted report makes a new draft; the submitted version keeps counting until a newer one is
+submitted. Each write states the version it was based on; a newer version in between is a
+``Conflict`` that names what the other person changed, and nothing is overwritten.
+Each refusal says which case it is (a closed quarter, a locked one, another institution's item).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from tracker.errors import InvalidInput, NotAllowed, NotFound, TrackerError
+from tracker.models import (
+    ActionItem,
+    ItemSupport,
+    Meeting,
+    PeriodState,
+    Plan,
+    Report,
+    ReportingPeriod,
+    ReportRevision,
+    ReportState,
+    Status,
+    User,
+)
+from tracker.quarters import Quarter
+from tracker.services import audit
+from tracker.services.permissions import Actor, Permission
+from tracker.services.reports import ReportContent, append_revision, find_report
+
+MAX_TEXT = 5_000
+MAX_LINK = 1_000
+LINK = re.compile(r"^https?://[^\s<>\"']+\.[^\s<>\"']+$", re.IGNORECASE)
+CONTENT_FIELDS = tuple(ReportContent().as_dict())
+
+
+class Conflict(TrackerError):
+    """Someone saved the report after this version was read; ``changes`` says what they did."""
+
+    def __init__(self, author: str, changes: dict[str, object]) -> None:
+        super().__init__("report.conflict", author=author)
+        self.changes = changes
+
+
+class NeedsConfirmation(TrackerError):
+    """The status disagrees with the numbers; saving again with ``confirmed=True`` accepts."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__("report.confirm")
+        self.warnings = warnings
+
+
+@dataclass(frozen=True)
+class Target:
+    """Which report: an item, a quarter, an institution."""
+
+    item_id: int
+    quarter: str
+    institution_id: int
+
+
+# -- the guards -----------------------------------------------------------------------------
+
+
+def _period(session: Session, plan_id: int, quarter: str) -> ReportingPeriod:
+    period = session.exec(select(ReportingPeriod).where(
+        ReportingPeriod.plan_id == plan_id, ReportingPeriod.quarter == quarter)).first()
+    if period is None:
+        raise InvalidInput("report.outside_plan", quarter=quarter)
+    return period
+
+
+def _locked_refusal(session: Session, period: ReportingPeriod) -> NotAllowed:
+    meeting = session.get(Meeting, period.meeting_id) if period.meeting_id else None
+    held = meeting.held_on if meeting else (period.locked_at.date() if period.locked_at else None)
+    return NotAllowed("report.quarter_locked", quarter=period.quarter, date=str(held or "—"))
+
+
+def check_period(session: Session, actor: Actor, plan_id: int, quarter: str) -> None:
+    """Members write in the open quarter; coordinators may still correct a closed one."""
+    period = _period(session, plan_id, quarter)
+    if period.state == PeriodState.LOCKED:
+        raise _locked_refusal(session, period)
+    if period.state == PeriodState.UPCOMING:
+        raise NotAllowed("report.quarter_not_open", quarter=quarter)
+    if period.state == PeriodState.CLOSED and not actor.can(Permission.REVIEW_REPORTS, plan_id):
+        raise NotAllowed("report.quarter_closed", quarter=quarter)
+
+
+def participants(session: Session, item: ActionItem) -> set[int]:
+    supporters = session.exec(select(ItemSupport.institution_id).where(
+        ItemSupport.item_id == item.id)).all()
+    return {item.lead_institution_id, *supporters}
+
+
+def check_writer(session: Session, actor: Actor, item: ActionItem, institution_id: int) -> None:
+    """A member writes only its own institution's part; coordinators may correct any part."""
+    if institution_id not in participants(session, item):
+        raise InvalidInput("report.not_participant")
+    if actor.can(Permission.REVIEW_REPORTS, item.plan_id):
+        return
+    if not actor.can(Permission.WRITE_OWN_REPORTS, item.plan_id):
+        raise NotAllowed("error.not_allowed.write_own_reports")
+    if actor.institution_id != institution_id:
+        raise NotAllowed("report.other_institution")
+
+
+def check_item_quarter(item: ActionItem, quarter: str) -> None:
+    if item.archived:
+        raise InvalidInput("report.item_archived", code=item.code)
+    if Quarter.parse(quarter) < Quarter.parse(item.start_quarter):
+        raise InvalidInput("report.before_start", quarter=quarter, start=item.start_quarter)
+
+
+def validate(content: ReportContent) -> None:
+    """Refuse values no report can have, naming the field."""
+    if not content.nothing_to_report:
+        if content.status is None:
+            raise InvalidInput("report.field.status_required")
+        if content.percent_complete is None:
+            raise InvalidInput("report.field.percent_required")
+    if content.percent_complete is not None and not 0 <= content.percent_complete <= 100:
+        raise InvalidInput("report.field.percent_range")
+    if content.indicator_value is not None and content.indicator_value < 0:
+        raise InvalidInput("report.field.indicator_negative")
+    for name in ("narrative", "obstacles", "next_steps"):
+        if len(getattr(content, name)) > MAX_TEXT:
+            raise InvalidInput(f"report.field.{name}_too_long", limit=MAX_TEXT)
+    link = content.evidence_link
+    if link and (len(link) > MAX_LINK or not LINK.match(link)):
+        raise InvalidInput("report.field.link_invalid")
+
+
+def consistency_warnings(content: ReportContent, item: ActionItem) -> list[str]:
+    """Statuses that disagree with the numbers (each is a catalog key)."""
+    if content.nothing_to_report:
+        return []
+    warnings = []
+    percent = content.percent_complete or 0
+    if content.status is Status.COMPLETED and percent < 100:
+        warnings.append("report.warn.completed_below_100")
+    if (content.status is Status.COMPLETED and item.target is not None
+            and content.indicator_value is not None and content.indicator_value < item.target):
+        warnings.append("report.warn.completed_below_target")
+    if content.status is Status.NOT_STARTED and percent > 0:
+        warnings.append("report.warn.not_started_with_progress")
+    return warnings
+
+
+# -- writing --------------------------------------------------------------------------------
+
+
+def _revision(session: Session, report: Report, number: int) -> ReportRevision | None:
+    return session.exec(select(ReportRevision).where(
+        ReportRevision.report_id == report.id, ReportRevision.number == number)).first()
+
+
+def _content_of(revision: ReportRevision | None) -> dict[str, object]:
+    if revision is None:
+        return ReportContent().as_dict()
+    return {name: getattr(revision, name) for name in CONTENT_FIELDS}
+
+
+def _check_version(session: Session, report: Report | None, expected_version: int) -> None:
+    current = report.version if report else 0
+    if current == expected_version:
+        return
+    seen = _content_of(_revision(session, report, expected_version) if expected_version else None)
+    latest = _revision(session, report, current)
+    now = _content_of(latest)
+    changes = {name: now[name] for name in CONTENT_FIELDS if now[name] != seen[name]}
+    author = session.get(User, latest.author_id) if latest and latest.author_id else None
+    raise Conflict(author.display_name if author else "—", changes)
+
+
+def _item(session: Session, item_id: int) -> ActionItem:
+    item = session.get(ActionItem, item_id)
+    if item is None:
+        raise NotFound("report.item_not_found")
+    return item
+
+
+def save_report(
+    session: Session,
+    actor: Actor,
+    target: Target,
+    content: ReportContent,
+    *,
+    expected_version: int,
+    submit: bool = False,
+    confirmed: bool = False,
+) -> Report:
+    """Save a draft (or submit) of one institution's report, checking every rule first."""
+    item = _item(session, target.item_id)
+    check_writer(session, actor, item, target.institution_id)
+    check_item_quarter(item, target.quarter)
+    check_period(session, actor, item.plan_id, target.quarter)
+    validate(content)
+    warnings = consistency_warnings(content, item)
+    if warnings and not confirmed:
+        raise NeedsConfirmation(warnings)
+    report = find_report(session, target.item_id, target.quarter, target.institution_id,
+                         for_update=True)
+    _check_version(session, report, expected_version)
+    before = _content_of(_revision(session, report, report.version)) if report else None
+    state = ReportState.SUBMITTED if submit else ReportState.DRAFT
+    saved = append_revision(session, item_id=item.id, quarter=target.quarter,
+                            institution_id=target.institution_id, content=content,
+                            state=state, author_id=actor.user_id)
+    audit.record(session, actor, "submit" if submit else "save_draft", "report", saved.id,
+                 plan_id=item.plan_id, before=before,
+                 after=content.as_dict() | {"state": state.value, "version": saved.version})
+    return saved
+
+
+def _latest(session: Session, report: Report) -> ReportRevision:
+    return session.get_one(ReportRevision, report.latest_revision_id)
+
+
+def _copy(revision: ReportRevision) -> ReportContent:
+    values = _content_of(revision)
+    values["status"] = Status(values["status"]) if values["status"] else None
+    return ReportContent(**values)
+
+
+def submit_drafts(session: Session, actor: Actor, plan_id: int, quarter: str,
+                  institution_id: int) -> int:
+    """Submit every draft of the institution for the quarter; how many were submitted."""
+    drafts = session.exec(
+        select(Report).join(ActionItem, ActionItem.id == Report.item_id)
+        .join(ReportRevision, ReportRevision.id == Report.latest_revision_id)
+        .where(ActionItem.plan_id == plan_id, Report.quarter == quarter,
+               Report.institution_id == institution_id,
+               ReportRevision.state == ReportState.DRAFT)).all()
+    for report in drafts:
+        save_report(session, actor, Target(report.item_id, quarter, institution_id),
+                    _copy(_latest(session, report)), expected_version=report.version,
+                    submit=True, confirmed=True)
+    return len(drafts)
+
+
+def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
+           comment: str = "", expected_version: int) -> Report:
+    """Approve a submitted report, or return it with a comment the member will see."""
+    report = session.get(Report, report_id, with_for_update=True)
+    if report is None:
+        raise NotFound("report.not_found")
+    item = _item(session, report.item_id)
+    actor.require(Permission.REVIEW_REPORTS, item.plan_id)
+    period = _period(session, item.plan_id, report.quarter)
+    if period.state == PeriodState.LOCKED:
+        raise _locked_refusal(session, period)
+    _check_version(session, report, expected_version)
+    latest = _latest(session, report)
+    if latest.state != ReportState.SUBMITTED:
+        raise InvalidInput("report.not_submitted")
+    comment = comment.strip()
+    if not approve and not comment:
+        raise InvalidInput("report.field.comment_required")
+    if len(comment) > MAX_TEXT:
+        raise InvalidInput("report.field.comment_too_long", limit=MAX_TEXT)
+    state = ReportState.APPROVED if approve else ReportState.RETURNED
+    saved = append_revision(session, item_id=report.item_id, quarter=report.quarter,
+                            institution_id=report.institution_id, content=_copy(latest),
+                            state=state, author_id=actor.user_id,
+                            review_comment=comment or None)
+    if not approve:
+        saved.counting_revision_id = _last_approved_id(session, saved)
+        session.add(saved)
+    audit.record(session, actor, state.value, "report", saved.id, plan_id=item.plan_id,
+                 after={"state": state.value, "comment": comment, "version": saved.version})
+    session.flush()
+    return saved
+
+
+def _last_approved_id(session: Session, report: Report) -> int | None:
+    """After a return, the last approved version counts again (or none)."""
+    return session.exec(select(ReportRevision.id).where(
+        ReportRevision.report_id == report.id, ReportRevision.state == ReportState.APPROVED)
+        .order_by(ReportRevision.number.desc())).first()
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    quarter: str
+    institution_id: int
+    number: int
+    state: str
+    status: str | None
+    percent_complete: float | None
+    nothing_to_report: bool
+    narrative: str
+    review_comment: str | None
+    author: str | None
+    at: object
+
+
+@dataclass
+class ItemHistory:
+    item: ActionItem
+    entries: list[HistoryEntry] = field(default_factory=list)
+
+
+def item_history(session: Session, actor: Actor, item_id: int) -> ItemHistory:
+    """Every version of every report on the item, newest first, with who and when."""
+    item = _item(session, item_id)
+    actor.require(Permission.READ_PLAN, item.plan_id)
+    rows = session.exec(
+        select(Report, ReportRevision, User.display_name)
+        .join(ReportRevision, ReportRevision.report_id == Report.id)
+        .join(User, User.id == ReportRevision.author_id, isouter=True)
+        .where(Report.item_id == item_id)
+        .order_by(ReportRevision.created_at.desc(), ReportRevision.id.desc())).all()
+    return ItemHistory(item, [
+        HistoryEntry(report.quarter, report.institution_id, revision.number, revision.state,
+                     revision.status, revision.percent_complete, revision.nothing_to_report,
+                     revision.narrative, revision.review_comment, author, revision.created_at)
+        for report, revision, author in rows
+    ])
+
+
+def plan_of(session: Session, item_id: int) -> Plan:
+    return session.get_one(Plan, _item(session, item_id).plan_id)

@@ -1,0 +1,128 @@
+"""What an institution has to report for a quarter: its items, their last figures, the other
+institutions' contributions, and its own report so far. A handful of queries, not one per item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from tracker import metrics
+from tracker.errors import NotAllowed
+from tracker.models import (
+    COUNTING_STATES,
+    Institution,
+    ItemSupport,
+    Report,
+    ReportRevision,
+)
+from tracker.quarters import Quarter
+from tracker.services.permissions import Actor, Permission
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """An institution's report for the quarter as it stands (its latest version)."""
+
+    institution: str
+    report_id: int
+    version: int
+    state: str
+    status: str | None
+    percent_complete: float | None
+    indicator_value: float | None
+    narrative: str
+    obstacles: str
+    next_steps: str
+    evidence_link: str | None
+    nothing_to_report: bool
+    review_comment: str | None
+
+    @property
+    def counts(self) -> bool:
+        return self.state in COUNTING_STATES
+
+
+@dataclass
+class WorkItem:
+    item_id: int
+    code: str
+    title: str
+    line_code: str
+    line_name: str
+    role: str  # "lead" or "support"
+    lead: str
+    indicator: str | None
+    unit: str | None
+    target: float | None
+    due_quarter: str
+    last_status: str | None
+    last_progress: float
+    last_indicator_value: float | None
+    own: Contribution | None = None
+    others: list[Contribution] = field(default_factory=list)
+    counted_before: bool = False  # a submitted version still counts under a newer draft
+
+    @property
+    def missing(self) -> bool:
+        return not (self.own and (self.own.counts or self.counted_before))
+
+
+def worklist(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
+             institution_id: int) -> list[WorkItem]:
+    """The institution's items in scope at ``quarter``, by strategic line and code."""
+    if not (actor.can(Permission.REVIEW_REPORTS, plan_id) or (
+            actor.can(Permission.WRITE_OWN_REPORTS, plan_id)
+            and actor.institution_id == institution_id)):
+        raise NotAllowed("report.other_institution")
+    now = metrics.item_figures(session, plan_id, quarter)
+    before = metrics.item_figures(session, plan_id, quarter - 1).set_index("item_id")
+    supported = set(session.exec(select(ItemSupport.item_id).where(
+        ItemSupport.institution_id == institution_id)))
+    acronym = session.get_one(Institution, institution_id).acronym
+    rows = now[now["in_scope"] & ((now["lead"] == acronym) | now["item_id"].isin(supported))]
+    items = {}
+    for row in rows.itertuples():
+        last = before.loc[row.item_id] if row.item_id in before.index else None
+        items[row.item_id] = WorkItem(
+            item_id=row.item_id, code=row.code, title=row.title, line_code=row.line_code,
+            line_name=row.line_name, role="lead" if row.lead == acronym else "support",
+            lead=row.lead, indicator=row.indicator, unit=row.unit, target=_float(row.target),
+            due_quarter=row.due_quarter,
+            last_status=None if last is None else last["status"],
+            last_progress=0.0 if last is None else float(last["progress"]),
+            last_indicator_value=None if last is None else _float(last["indicator_value"]))
+    _attach_reports(session, items, str(quarter), institution_id)
+    return list(items.values())
+
+
+def _float(value: object) -> float | None:
+    return None if value is None or value != value else float(value)
+
+
+def _attach_reports(session: Session, items: dict[int, WorkItem], quarter: str,
+                    institution_id: int) -> None:
+    if not items:
+        return
+    acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
+    rows = session.exec(
+        select(Report, ReportRevision)
+        .join(ReportRevision, ReportRevision.id == Report.latest_revision_id)
+        .where(Report.item_id.in_(list(items)), Report.quarter == quarter)).all()
+    for report, revision in rows:
+        contribution = Contribution(
+            acronyms[report.institution_id], report.id, report.version, revision.state,
+            revision.status, revision.percent_complete, revision.indicator_value,
+            revision.narrative, revision.obstacles, revision.next_steps, revision.evidence_link,
+            revision.nothing_to_report, revision.review_comment)
+        item = items[report.item_id]
+        if report.institution_id == institution_id:
+            item.own = contribution
+            item.counted_before = (report.counting_revision_id is not None
+                                   and report.counting_revision_id != revision.id)
+        else:
+            item.others.append(contribution)
+    for item in items.values():
+        item.others.sort(key=lambda c: c.institution)
+
