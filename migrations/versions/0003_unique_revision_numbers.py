@@ -7,10 +7,7 @@ Create Date: 2026-11-24 07:38:35.992785
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-import sqlmodel
 from alembic import op
-
 
 revision: str = '0003'
 down_revision: str | None = '0002'
