@@ -2,12 +2,35 @@
 
 import streamlit as st
 
-from pages import overview_page, sign_in_page
+from pages import (
+    accounts_page,
+    item_page,
+    my_account_page,
+    my_institution_page,
+    overview_page,
+    review_page,
+    sign_in_page,
+)
 from tracker.i18n import t
+from tracker.services.permissions import PageName, visible_pages
 from ui import state
 from ui.widgets import language_switch
 
-st.set_page_config(page_title="Joint Work Plan Tracker", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Joint Work Plan Tracker", page_icon=":material/bar_chart:",
+                   layout="wide")
+
+# Pages are functions, not scripts: Streamlit's legacy pages/ discovery runs scripts found in
+# pages/ directly (skipping this gate) on a server's first run; a module that only defines
+# render() runs nothing there, and the url paths below differ from the file names.
+PAGES = {
+    PageName.OVERVIEW: (overview_page.render, ":material/bar_chart:", "overview"),
+    PageName.MY_INSTITUTION: (my_institution_page.render, ":material/edit_note:",
+                              "my-institution"),
+    PageName.REVIEW: (review_page.render, ":material/fact_check:", "review"),
+    PageName.ITEM: (item_page.render, ":material/list_alt:", "item"),
+    PageName.ACCOUNTS: (accounts_page.render, ":material/group:", "accounts"),
+    PageName.MY_ACCOUNT: (my_account_page.render, ":material/person:", "my-account"),
+}
 
 user = state.current_user()
 lang = state.language(user)
@@ -19,14 +42,12 @@ with st.sidebar:
         st.caption(t("app.signed_in_as", lang, name=user.name))
         st.button(t("app.sign_out", lang), key="sign_out", on_click=state.sign_out)
 
-# Pages are functions, not scripts: Streamlit's legacy pages/ discovery runs scripts found in
-# pages/ directly (skipping this gate) on a server's first run; a module that only defines
-# render() runs nothing there, and the url paths below differ from the file names.
 if user is None:
-    pages = [st.Page(sign_in_page.render, title=t("nav.sign_in", lang), icon="🔑",
+    pages = [st.Page(sign_in_page.render, title=t("nav.sign_in", lang), icon=":material/login:",
                      url_path="sign-in", default=True)]
 else:
-    pages = [st.Page(overview_page.render, title=t("nav.overview", lang), icon="📊",
-                     url_path="overview", default=True)]
+    pages = [st.Page(PAGES[name][0], title=t(f"nav.{name}", lang), icon=PAGES[name][1],
+                     url_path=PAGES[name][2], default=name is PageName.OVERVIEW)
+             for name in visible_pages(user.actor)]
 
 st.navigation(pages).run()

@@ -59,3 +59,30 @@ def _decode(value: object) -> object:
 def chart_spec(at: AppTest, index: int = 0) -> dict:
     """The plotly figure JSON of the ``index``-th chart on the page, arrays as lists."""
     return _decode(json.loads(at.get("plotly_chart")[index].proto.spec))
+
+
+def copy_database(url: str, folder: Path) -> str:
+    """A private copy of a SQLite demo database, for a test that writes."""
+    import shutil
+
+    source = Path(url.removeprefix("sqlite:///"))
+    target = folder / source.name
+    shutil.copyfile(source, target)
+    return f"sqlite:///{target}"
+
+
+def pages_in_navigation(at: AppTest) -> list[str]:
+    """The url paths of the pages the navigation offers ('' is the default page)."""
+    return [info["url_pathname"] for info in at._registered_pages.values()]
+
+
+def go_to(at: AppTest, url_path: str) -> AppTest:
+    """Open a page of the navigation as a click in the sidebar would.
+
+    AppTest.switch_page() takes file paths only; our pages are functions, so this finds the
+    page's hash among those the last run registered (AppTest's own registry).
+    """
+    [page_hash] = [h for h, info in at._registered_pages.items()
+                   if info["url_pathname"] == url_path]
+    at._page_hash = page_hash
+    return at.run()

@@ -329,8 +329,9 @@ def _open_quarter_reports(session: Session, plan: Plan, items: list[DemoItem]) -
     stored = {i.code: i for i in session.exec(select(ActionItem).where(
         ActionItem.plan_id == plan.id))}
     for index, item in enumerate(items):
-        lead = _lead_report(item, opened)
-        if lead is None or index % 3 == 2 or Quarter.parse(item.start) > opened:
+        lead, before = _lead_report(item, opened), _lead_report(item, opened - 1)
+        finished = before is not None and before[0] in (Status.COMPLETED, Status.CANCELLED)
+        if lead is None or finished or index % 3 == 2 or Quarter.parse(item.start) > opened:
             continue
         if find_report(session, stored[item.code].id, str(opened), ids[item.lead]):
             continue

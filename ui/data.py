@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from tracker.models import User
 from tracker.quarters import Quarter
-from tracker.services import figures
+from tracker.services import accounts, figures, items, review, worklist
 from tracker.services.permissions import Actor, actor_for
 from tracker.settings import get_settings
 from ui.state import session
@@ -17,6 +17,10 @@ from ui.state import session
 
 def _actor(db: Session, user_id: int) -> Actor:
     return actor_for(db, db.get_one(User, user_id))
+
+
+def _db() -> str:
+    return get_settings().database_url
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -31,15 +35,70 @@ def _overview(_database: str, user_id: int, plan_id: int, quarter: str) -> figur
         return figures.overview(db, _actor(db, user_id), plan_id, Quarter.parse(quarter))
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def _worklist(_database: str, user_id: int, plan_id: int, quarter: str,
+              institution_id: int) -> list[worklist.WorkItem]:
+    with session() as db:
+        return worklist.worklist(db, _actor(db, user_id), plan_id, Quarter.parse(quarter),
+                                 institution_id)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _awaiting_review(_database: str, user_id: int, plan_id: int,
+                     quarter: str) -> list[review.Submitted]:
+    with session() as db:
+        return review.awaiting_review(db, _actor(db, user_id), plan_id, quarter)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _item_choices(_database: str, user_id: int, plan_id: int) -> list[items.ItemChoice]:
+    with session() as db:
+        return items.item_choices(db, _actor(db, user_id), plan_id)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _item_detail(_database: str, user_id: int, item_id: int) -> items.ItemDetail:
+    with session() as db:
+        return items.item_detail(db, _actor(db, user_id), item_id)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _accounts(_database: str, user_id: int) -> list[accounts.AccountRow]:
+    with session() as db:
+        return accounts.list_accounts(db, _actor(db, user_id))
+
+
+def accounts_for(user_id: int) -> list[accounts.AccountRow]:
+    return _accounts(_db(), user_id)
+
+
 def plan_choices(user_id: int) -> list[figures.PlanChoice]:
-    return _plan_choices(get_settings().database_url, user_id)
+    return _plan_choices(_db(), user_id)
 
 
 def overview(user_id: int, plan_id: int, quarter: str) -> figures.Overview:
-    return _overview(get_settings().database_url, user_id, plan_id, quarter)
+    return _overview(_db(), user_id, plan_id, quarter)
+
+
+def worklist_for(user_id: int, plan_id: int, quarter: str,
+                 institution_id: int) -> list[worklist.WorkItem]:
+    return _worklist(_db(), user_id, plan_id, quarter, institution_id)
+
+
+def awaiting_review(user_id: int, plan_id: int, quarter: str) -> list[review.Submitted]:
+    return _awaiting_review(_db(), user_id, plan_id, quarter)
+
+
+def item_choices(user_id: int, plan_id: int) -> list[items.ItemChoice]:
+    return _item_choices(_db(), user_id, plan_id)
+
+
+def item_detail(user_id: int, item_id: int) -> items.ItemDetail:
+    return _item_detail(_db(), user_id, item_id)
 
 
 def clear() -> None:
     """Forget every cached read (after any write)."""
-    _plan_choices.clear()
-    _overview.clear()
+    for cached in (_plan_choices, _overview, _worklist, _awaiting_review, _item_choices,
+                   _item_detail, _accounts):
+        cached.clear()

@@ -23,7 +23,7 @@ from tracker.i18n import choose_language, t
 from tracker.models import Plan, User
 from tracker.services import auth
 from tracker.services.permissions import Actor, actor_for
-from tracker.settings import get_settings
+from tracker.settings import LANGUAGES, get_settings
 
 SESSION_KEY = "signin_session_id"
 PENDING_CODE_KEY = "signin_pending_code"
@@ -131,9 +131,17 @@ def deliver_cookie() -> None:
                 "'same-origin'});</script>", unsafe_allow_javascript=True, width="content")
 
 
+LANGUAGE_KEY = "language_choice"
+
+
 def language(user: SignedIn | None = None) -> str:
-    """The ``lang`` query parameter, then the user's preference, then the default."""
-    return choose_language(st.query_params.get("lang"), user.language if user else None)
+    """The ``lang`` query parameter (remembered for the session, since moving to another
+    page drops it), then the user's preference, then the default."""
+    asked = st.query_params.get("lang")
+    if asked in LANGUAGES:
+        st.session_state[LANGUAGE_KEY] = asked
+    chosen = asked if asked in LANGUAGES else st.session_state.get(LANGUAGE_KEY)
+    return choose_language(chosen, user.language if user else None)
 
 
 def message(error: Exception, lang: str) -> str:

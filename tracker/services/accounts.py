@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import InvalidInput, NotAllowed, NotFound
 from tracker.models import Institution, Plan, Role, RoleGrant, User
 from tracker.services import audit
 from tracker.services.permissions import Actor, Permission
@@ -86,3 +87,127 @@ def add_user(
                         "plans": [p.name for p in plans]})
     session.flush()
     return user
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    email: str
+    display_name: str
+    institution: str | None
+    roles: tuple[str, ...]  # "role@plan"
+    is_active: bool
+    is_admin: bool
+
+
+def _grants(session: Session, user_id: int) -> list[RoleGrant]:
+    return list(session.exec(select(RoleGrant).where(RoleGrant.user_id == user_id)))
+
+
+def _require_manage(session: Session, actor: Actor, user: User) -> None:
+    """Admins manage anyone; a coordinator, the non-admin accounts of its own plans only."""
+    if actor.is_system or actor.is_admin:
+        return
+    plan_ids = {grant.plan_id for grant in _grants(session, user.id)}
+    if user.is_admin or not plan_ids or not all(
+            actor.can(Permission.MANAGE_ACCOUNTS, plan_id) for plan_id in plan_ids):
+        raise NotAllowed("error.not_allowed.manage_accounts")
+
+
+def _get(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("error.user_not_found")
+    return user
+
+
+def list_accounts(session: Session, actor: Actor) -> list[AccountRow]:
+    """The accounts the actor may manage, by e-mail."""
+    acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
+    plan_names = dict(session.exec(select(Plan.id, Plan.name)).all())
+    rows = []
+    for user in session.exec(select(User).order_by(User.email)):
+        try:
+            _require_manage(session, actor, user)
+        except NotAllowed:
+            continue
+        roles = tuple(sorted(f"{g.role}@{plan_names[g.plan_id]}"
+                             for g in _grants(session, user.id)))
+        rows.append(AccountRow(user.id, user.email, user.display_name,
+                               acronyms.get(user.institution_id), roles, user.is_active,
+                               user.is_admin))
+    return rows
+
+
+def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> User:
+    """Deactivate (signing the user out everywhere) or reactivate; never delete."""
+    from tracker.services.auth import revoke_all_sessions
+
+    user = _get(session, user_id)
+    _require_manage(session, actor, user)
+    if actor.user_id == user_id and not active:
+        raise InvalidInput("error.cannot_deactivate_self")
+    user.is_active = active
+    session.add(user)
+    if not active:
+        revoke_all_sessions(session, user.id)
+    audit.record(session, actor, "activate" if active else "deactivate", "user", user.id,
+                 after={"is_active": active})
+    session.flush()
+    return user
+
+
+def reset_password(session: Session, actor: Actor, user_id: int, password: str) -> None:
+    from tracker.services.auth import revoke_all_sessions
+
+    user = _get(session, user_id)
+    _require_manage(session, actor, user)
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    session.add(user)
+    revoke_all_sessions(session, user.id)
+    audit.record(session, actor, "reset_password", "user", user.id)
+    session.flush()
+
+
+def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
+    user = _get(session, actor.user_id)
+    if not password_matches(user.password_hash, current):
+        raise InvalidInput("error.wrong_current_password")
+    check_password_strength(new)
+    user.password_hash = hash_password(new)
+    session.add(user)
+    audit.record(session, actor, "change_password", "user", user.id)
+    session.flush()
+
+
+def set_language(session: Session, actor: Actor, language: str) -> None:
+    if language not in ("es", "en"):
+        raise InvalidInput("error.bad_language")
+    user = _get(session, actor.user_id)
+    user.language = language
+    session.add(user)
+    session.flush()
+
+
+def hand_over(session: Session, actor: Actor, user_id: int, *, email: str,
+              display_name: str, password: str) -> User:
+    """A departing focal point hands over: a new account with the same institution and roles;
+    the old one is deactivated, and everything it wrote stays in its name."""
+    old = _get(session, user_id)
+    _require_manage(session, actor, old)
+    grants = _grants(session, old.id)
+    plan_rows = [session.get_one(Plan, g.plan_id) for g in grants]
+    institution = session.get(Institution, old.institution_id) if old.institution_id else None
+    new = add_user(session, actor, email=email, display_name=display_name,
+                   role=grants[0].role if grants else "observer", password=password,
+                   institution=institution.acronym if institution else None, plans=[],
+                   language=old.language)
+    for grant in grants:
+        session.add(RoleGrant(user_id=new.id, plan_id=grant.plan_id, role=grant.role))
+    set_active(session, actor, old.id, False)
+    audit.record(session, actor, "hand_over", "user", old.id,
+                 before={"email": old.email}, after={"email": new.email,
+                                                     "plans": [p.name for p in plan_rows]})
+    session.flush()
+    return new

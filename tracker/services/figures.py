@@ -20,6 +20,7 @@ class PlanChoice:
     name: str
     quarters: tuple[str, ...]
     default_quarter: str
+    open_quarter: str | None
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,14 @@ def plan_choices(session: Session, actor: Actor) -> list[PlanChoice]:
             id=plan.id, name=plan.name,
             quarters=tuple(str(q) for q in quarter_range(*plans.plan_span(plan))),
             default_quarter=str(plans.default_quarter(session, plan)),
+            open_quarter=_text(plans.open_quarter(session, plan.id)),
         )
         for plan in plans.list_plans(session, actor)
     ]
+
+
+def _text(quarter: Quarter | None) -> str | None:
+    return None if quarter is None else str(quarter)
 
 
 def overview(session: Session, actor: Actor, plan_id: int, quarter: Quarter) -> Overview:

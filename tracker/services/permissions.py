@@ -61,6 +61,35 @@ class Actor:
 SYSTEM = Actor(user_id=None, is_system=True)
 
 
+class PageName(StrEnum):
+    OVERVIEW = "overview"
+    MY_INSTITUTION = "my_institution"
+    REVIEW = "review"
+    ITEM = "item"
+    ACCOUNTS = "accounts"
+    MY_ACCOUNT = "my_account"
+
+
+def visible_pages(actor: Actor) -> list[PageName]:
+    """The page x role table of DESIGN.md: a page the actor may not use is not listed."""
+    roles = {role for granted in actor.roles.values() for role in granted}
+    pages = [PageName.OVERVIEW]
+    if Role.MEMBER in roles and actor.institution_id is not None:
+        pages.append(PageName.MY_INSTITUTION)
+    if Role.COORDINATOR in roles:
+        pages.append(PageName.REVIEW)
+    pages.append(PageName.ITEM)
+    if actor.is_admin or Role.COORDINATOR in roles:
+        pages.append(PageName.ACCOUNTS)
+    pages.append(PageName.MY_ACCOUNT)
+    return pages
+
+
+def plans_with(actor: Actor, permission: Permission) -> set[int]:
+    """The plans (among those the actor has a role on) where it holds ``permission``."""
+    return {plan_id for plan_id in actor.roles if actor.can(permission, plan_id)}
+
+
 def actor_for(session: Session, user: User) -> Actor:
     """The actor of a signed-in user, with its roles on every plan."""
     roles: dict[int, set[Role]] = {}

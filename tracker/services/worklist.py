@@ -71,7 +71,8 @@ class WorkItem:
 
 def worklist(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
              institution_id: int) -> list[WorkItem]:
-    """The institution's items in scope at ``quarter``, by strategic line and code."""
+    """The institution's items in scope at ``quarter`` that were not already done, by strategic
+    line and code: the reports expected of it, as the completeness figure counts them."""
     if not (actor.can(Permission.REVIEW_REPORTS, plan_id) or (
             actor.can(Permission.WRITE_OWN_REPORTS, plan_id)
             and actor.institution_id == institution_id)):
@@ -85,6 +86,8 @@ def worklist(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     items = {}
     for row in rows.itertuples():
         last = before.loc[row.item_id] if row.item_id in before.index else None
+        if last is not None and last["progress"] >= 100:
+            continue  # done before this quarter: nothing more is expected (as in completeness)
         items[row.item_id] = WorkItem(
             item_id=row.item_id, code=row.code, title=row.title, line_code=row.line_code,
             line_name=row.line_name, role="lead" if row.lead == acronym else "support",

@@ -1,0 +1,78 @@
+"""An item: its figures quarter by quarter, and every version of every institution's report."""
+
+import pandas as pd
+import streamlit as st
+
+from tracker.i18n import number, percent, t
+from tracker.quarters import Quarter
+from tracker.services.items import ItemDetail
+from ui import data, state
+from ui.widgets import plan_picker
+
+
+def _facts(detail: ItemDetail, lang: str) -> None:
+    span = " – ".join(Quarter.parse(q).label(lang)
+                      for q in (detail.start_quarter, detail.due_quarter))
+    st.markdown(t("item.facts", lang, line=detail.line, lead=detail.lead,
+                  supporters=", ".join(detail.supporters) or "—", span=span,
+                  weight=number(detail.weight, lang)))
+    if detail.indicator:
+        st.markdown(t("item.indicator", lang, indicator=detail.indicator,
+                      unit=detail.unit or "", baseline=number(detail.baseline, lang, 0),
+                      target=number(detail.target, lang, 0)))
+    if detail.description:
+        st.text(detail.description)
+
+
+def _figures(detail: ItemDetail, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("overview.quarter", lang): [Quarter.parse(q).label(lang)
+                                      for q in detail.figures["quarter"]],
+        t("form.col.status", lang): [t(f"status.{s}", lang) if isinstance(s, str) else "—"
+                                     for s in detail.figures["status"]],
+        t("chart.series.progress", lang): [percent(v, lang) for v in detail.figures["progress"]],
+        t("chart.series.expected", lang): [percent(v, lang) for v in detail.figures["expected"]],
+        t("item.schedule", lang): [t(f"bucket.{b}", lang) if isinstance(b, str) else "—"
+                                   for b in detail.figures["bucket"]],
+    })
+
+
+def _history(detail: ItemDetail, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(Quarter.parse(e.quarter).label(lang), detail.institutions[e.institution_id],
+          e.number, t(f"state.{e.state}", lang),
+          t("form.nothing_short", lang) if e.nothing_to_report else (
+              t(f"status.{e.status}", lang) if e.status else "—"),
+          percent(e.percent_complete, lang), e.narrative, e.review_comment or "",
+          e.author or t("item.imported", lang), e.at.strftime("%Y-%m-%d %H:%M"))
+         for e in detail.history],
+        columns=[t("overview.quarter", lang), t("form.col.institution", lang),
+                 t("item.version", lang), t("form.col.state", lang),
+                 t("form.col.status", lang), t("form.col.percent", lang),
+                 t("form.col.narrative", lang), t("item.comment", lang),
+                 t("item.author", lang), t("item.when", lang)])
+
+
+def render() -> None:
+    user = state.require_user()
+    lang = state.language(user)
+    st.title(t("item.title", lang))
+    choices = data.plan_choices(user.id)
+    if not choices:
+        st.info(t("app.no_plans", lang))
+        return
+    plan = plan_picker(choices, lang)
+    items = {choice.id: choice for choice in data.item_choices(user.id, plan.id)}
+    if not items:
+        st.info(t("item.none", lang))
+        return
+    item_id = st.selectbox(t("item.choose", lang), list(items), key="item",
+                           format_func=lambda i: f"{items[i].code} · {items[i].title}",
+                           bind="query-params")
+    detail = data.item_detail(user.id, item_id if item_id in items else next(iter(items)))
+    st.header(f"{detail.code} · {detail.title}")
+    _facts(detail, lang)
+    st.subheader(t("item.by_quarter", lang))
+    st.dataframe(_figures(detail, lang), hide_index=True)
+    st.subheader(t("item.history", lang))
+    st.dataframe(_history(detail, lang), hide_index=True)

@@ -1,0 +1,76 @@
+"""My institution: this quarter's reports of the member's institution, item by item."""
+
+from itertools import groupby
+
+import streamlit as st
+
+from tracker.i18n import t
+from tracker.quarters import Quarter
+from tracker.services import reporting
+from tracker.services.permissions import Permission, plans_with
+from ui import actions, data, state
+from ui.report_form import (
+    FormContext,
+    contributions_table,
+    last_quarter_caption,
+    report_form,
+    state_label,
+)
+from ui.widgets import plan_picker
+
+
+def _summary(ctx: FormContext, items: list) -> None:
+    missing = [item for item in items if item.missing]
+    drafts = [item for item in items if item.own and item.own.state == "draft"]
+    st.progress((len(items) - len(missing)) / len(items) if items else 1.0,
+                text=t("mine.progress", ctx.lang, done=len(items) - len(missing),
+                       total=len(items)))
+    if missing:
+        st.warning(t("mine.missing", ctx.lang) + "\n\n" + "\n".join(
+            f"- **{item.code}** {item.title} — {state_label(item, ctx.lang)}"
+            for item in missing))
+    else:
+        st.success(t("mine.all_in", ctx.lang))
+    if drafts and st.button(t("mine.submit_drafts", ctx.lang, count=len(drafts)),
+                            type="primary", key="submit_drafts"):
+        outcome = actions.write(lambda db: reporting.submit_drafts(
+            db, ctx.user.actor, ctx.plan_id, ctx.quarter, ctx.institution_id))
+        if outcome.ok:
+            st.rerun()
+        st.error(state.message(outcome.error, ctx.lang))
+
+
+def _item(ctx: FormContext, item) -> None:
+    role = t(f"mine.role.{item.role}", ctx.lang, lead=item.lead)
+    label = f"{item.code} · {item.title} — {state_label(item, ctx.lang)}"
+    with st.expander(label, expanded=item.missing):
+        due = Quarter.parse(item.due_quarter).label(ctx.lang)
+        st.caption(f"{role} · {t('mine.due', ctx.lang, quarter=due)}")
+        st.markdown(last_quarter_caption(item, ctx.lang))
+        if item.others:
+            st.caption(t("mine.others", ctx.lang))
+            st.dataframe(contributions_table(item, ctx.lang), hide_index=True)
+        report_form(ctx, item)
+
+
+def render() -> None:
+    user = state.require_user()
+    lang = state.language(user)
+    st.title(t("mine.title", lang))
+    writable = plans_with(user.actor, Permission.WRITE_OWN_REPORTS)
+    choices = [c for c in data.plan_choices(user.id) if c.id in writable]
+    if not choices or user.institution_id is None:
+        st.info(t("mine.no_plan", lang))
+        return
+    plan = plan_picker(choices, lang)
+    if plan.open_quarter is None:
+        st.info(t("mine.no_open_quarter", lang))
+        return
+    ctx = FormContext(user, plan.id, plan.open_quarter, user.institution_id, lang)
+    st.subheader(t("mine.quarter", lang, quarter=Quarter.parse(ctx.quarter).label(lang)))
+    items = data.worklist_for(user.id, plan.id, ctx.quarter, user.institution_id)
+    _summary(ctx, items)
+    for (code, name), group in groupby(items, key=lambda i: (i.line_code, i.line_name)):
+        st.header(f"{code} · {name}", divider="gray")
+        for item in group:
+            _item(ctx, item)

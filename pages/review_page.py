@@ -1,0 +1,79 @@
+"""Review: coordinators approve the quarter's submitted reports or return them with a comment."""
+
+import streamlit as st
+
+from tracker.i18n import number, percent, t
+from tracker.services import reporting
+from tracker.services.permissions import Permission, plans_with
+from tracker.services.review import Submitted
+from ui import actions, data, state
+from ui.widgets import plan_picker, quarter_picker
+
+
+def _content(report: Submitted, lang: str) -> None:
+    if report.nothing_to_report:
+        st.markdown(t("review.nothing", lang))
+    else:
+        status = t(f"status.{report.status}", lang) if report.status else "—"
+        value = number(report.indicator_value, lang, 0)
+        st.markdown(t("review.figures", lang, status=status,
+                      percent=percent(report.percent_complete, lang), value=value,
+                      unit=report.unit or "", target=number(report.target, lang, 0)))
+    for name in ("narrative", "obstacles", "next_steps"):
+        text = getattr(report, name)
+        if text:
+            st.markdown(f"**{t(f'form.{name}', lang)}**")
+            st.text(text)  # members' words are shown as text, never as markup
+    if report.evidence_link:
+        st.link_button(t("form.link", lang), report.evidence_link)
+
+
+def _decide(user: state.SignedIn, report: Submitted, lang: str) -> None:
+    key = f"review:{report.report_id}:{report.version}"
+    with st.form(key, border=False):
+        comment = st.text_area(t("review.comment", lang), key=f"{key}:comment",
+                               max_chars=reporting.MAX_TEXT)
+        approve, give_back = st.columns(2)
+        approved = approve.form_submit_button(t("review.approve", lang), type="primary",
+                                              width="stretch")
+        returned = give_back.form_submit_button(t("review.return", lang), width="stretch")
+    if approved or returned:
+        outcome = actions.write(lambda db: reporting.review(
+            db, user.actor, report.report_id, approve=bool(approved), comment=comment or "",
+            expected_version=report.version))
+        if outcome.ok:
+            st.session_state["review:flash"] = "review.approved" if approved else (
+                "review.returned")
+            st.rerun()
+        st.error(state.message(outcome.error, lang))
+
+
+def render() -> None:
+    user = state.require_user()
+    lang = state.language(user)
+    st.title(t("review.title", lang))
+    flash = st.session_state.pop("review:flash", None)
+    if flash:
+        st.success(t(flash, lang))
+    reviewable = plans_with(user.actor, Permission.REVIEW_REPORTS)
+    choices = [c for c in data.plan_choices(user.id) if c.id in reviewable]
+    if not choices:
+        st.info(t("app.no_plans", lang))
+        return
+    left, right = st.columns([3, 1])
+    with left:
+        plan = plan_picker(choices, lang)
+    with right:
+        quarter = quarter_picker(plan, lang)
+    waiting = data.awaiting_review(user.id, plan.id, quarter)
+    if not waiting:
+        st.success(t("review.none", lang))
+        return
+    st.caption(t("review.count", lang, count=len(waiting)))
+    for report in waiting:
+        label = f"{report.code} · {report.institution} · {report.title}"
+        with st.expander(label, expanded=len(waiting) <= 3):
+            st.caption(t("review.by", lang, author=report.author or "—",
+                         at=report.submitted_at.strftime("%Y-%m-%d %H:%M")))
+            _content(report, lang)
+            _decide(user, report, lang)

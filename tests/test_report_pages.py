@@ -1,0 +1,221 @@
+"""AppTest tests of the pages of the reporting workflow, as members and coordinators use them."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest import (
+    copy_database,
+    dashboard,
+    demo_database,
+    go_to,
+    pages_in_navigation,
+    sign_in,
+)
+from tests.conftest import FIXED_TODAY
+from tracker.db import make_engine
+from tracker.models import ReportRevision, User
+
+
+@pytest.fixture(scope="module")
+def template_url(tmp_path_factory) -> str:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRACKER_TODAY", FIXED_TODAY)
+        return demo_database(tmp_path_factory.mktemp("report-pages") / "demo.db")
+
+
+@pytest.fixture
+def db_url(template_url, tmp_path, monkeypatch) -> str:
+    url = copy_database(template_url, tmp_path)
+    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_DEMO", "1")
+    return url
+
+
+def app_as(email: str, lang: str = "en") -> AppTest:
+    at = dashboard()
+    at.query_params["lang"] = lang
+    return sign_in(at, email)
+
+
+@pytest.mark.parametrize("email, pages", [
+    ("dinapen@demo.example", ["", "my-institution", "item", "my-account"]),
+    ("coordinacion@demo.example", ["", "review", "item", "accounts", "my-account"]),
+    ("observador@demo.example", ["", "item", "my-account"]),
+    ("admin@demo.example", ["", "item", "accounts", "my-account"]),
+])
+def test_navigation_offers_each_role_its_pages_only(db_url, email, pages):
+    at = app_as(email)
+    assert not at.exception
+    assert pages_in_navigation(at) == pages
+
+
+def field(widgets, name: str):
+    """The form's widget whose key ends with ``:name`` (status, percent, indicator, ...)."""
+    [found] = [w for w in widgets if w.key.endswith(f":{name}")]
+    return found
+
+
+def _first_missing_form(at: AppTest):
+    expander = next(e for e in at.expander if "missing" in e.label)
+    return expander
+
+
+def _revisions(db_url: str) -> list[ReportRevision]:
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        rows = session.exec(select(ReportRevision).join(
+            User, User.id == ReportRevision.author_id).where(
+            User.email == "dinapen@demo.example")).all()
+    engine.dispose()
+    return rows
+
+
+def test_member_fills_and_submits_a_report(db_url):
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    assert at.title[0].value == "My institution"
+    assert "2 of 8 reports submitted" in at.get("progress")[0].proto.text
+    expander = _first_missing_form(at)
+    code = expander.label.split(" · ")[0]
+    field(expander.selectbox, "status").select("in_progress")
+    field(expander.number_input, "percent").set_value(55.0)
+    field(expander.number_input, "indicator").set_value(6.0)
+    field(expander.text_area, "narrative").input("Two more provinces trained their staff.")
+    [submit] = [b for b in expander.button if b.label == "Submit"]
+    submit.click()
+    at.run()
+    assert not at.exception
+    assert any(s.value == "Report submitted." for s in at.success)
+    assert any(e.label.startswith(code) and "submitted" in e.label for e in at.expander)
+    assert "3 of 8 reports submitted" in at.get("progress")[0].proto.text
+    [revision] = _revisions(db_url)
+    assert (revision.state, revision.percent_complete, revision.indicator_value) == (
+        "submitted", 55, 6)
+
+
+def test_a_doubtful_status_asks_for_confirmation_then_saves(db_url):
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    expander = _first_missing_form(at)
+    field(expander.selectbox, "status").select("completed")
+    field(expander.number_input, "percent").set_value(80.0)
+    [save] = [b for b in expander.button if b.label == "Save draft"]
+    save.click()
+    at.run()
+    warning = next(w.value for w in at.warning if "Please confirm" in w.value)
+    assert "The status is completed but the progress is below 100%." in warning
+    assert _revisions(db_url) == []  # nothing saved yet
+    at.button(key=next(b.key for b in at.button if b.label == "Save anyway")).click()
+    at.run()
+    assert [r.state for r in _revisions(db_url)] == ["draft"]
+
+
+def test_bad_values_are_refused_with_the_field_named_in_spanish(db_url):
+    at = go_to(app_as("dinapen@demo.example", "es"), "my-institution")
+    expander = next(e for e in at.expander if "pendiente" in e.label)
+    field(expander.selectbox, "status").select("in_progress")
+    field(expander.number_input, "percent").set_value(40.0)
+    field(expander.text_input, "link").input("javascript:alert(1)")
+    [save] = [b for b in expander.button if b.label == "Guardar borrador"]
+    save.click()
+    at.run()
+    assert any("Enlace de evidencia: escriba una dirección web completa" in e.value
+               for e in at.error)
+    assert _revisions(db_url) == []
+
+
+def test_coordinator_approves_and_returns_and_the_member_sees_the_comment(db_url):
+    at = go_to(app_as("coordinacion@demo.example"), "review")
+    assert at.title[0].value == "Review reports"
+    waiting = len(at.expander)
+    first = at.expander[0]
+    [approve] = [b for b in first.button if b.label == "Approve"]
+    approve.click()
+    at.run()
+    assert any(s.value == "Report approved." for s in at.success)
+    assert len(at.expander) == waiting - 1
+    dinapen = next(e for e in at.expander if "DINAPEN" in e.label)
+    [give_back] = [b for b in dinapen.button if b.label == "Return with comment"]
+    give_back.click()
+    at.run()
+    assert any("Comment: say what the member should change." in e.value for e in at.error)
+    dinapen = next(e for e in at.expander if "DINAPEN" in e.label)
+    dinapen.text_area[0].input("Please attach the attendance lists.")
+    [give_back] = [b for b in dinapen.button if b.label == "Return with comment"]
+    give_back.click()
+    at.run()
+    assert any(s.value == "Report returned with your comment." for s in at.success)
+    member = go_to(app_as("dinapen@demo.example"), "my-institution")
+    assert any("Returned by the coordinator: Please attach the attendance lists." in w.value
+               for w in member.warning)
+
+
+def test_item_page_shows_figures_and_every_version(db_url):
+    at = go_to(app_as("observador@demo.example"), "item")
+    assert at.title[0].value == "Action items"
+    assert at.selectbox(key="item").value is not None
+    figures, history = at.dataframe[0].value, at.dataframe[1].value
+    assert "Progress" in figures.columns and len(figures) >= 4
+    assert {"Version", "State", "By"} <= set(history.columns)
+    assert len(history) > 0
+
+
+def test_admin_creates_and_deactivates_an_account(db_url):
+    at = go_to(app_as("admin@demo.example"), "accounts")
+    at.text_input(key="new:email").input("nuevo.punto@example.org")
+    at.text_input(key="new:name").input("Nuevo punto focal")
+    at.selectbox(key="new:role").select("member")
+    at.text_input(key="new:institution").input("innfa")
+    at.text_input(key="new:password").input("temporary-secret-1")
+    next(b for b in at.button if b.label == "Create account").click()
+    at.run()
+    assert any(s.value == "Account created." for s in at.success)
+    assert "nuevo.punto@example.org" in at.dataframe[0].value.iloc[:, 0].tolist()
+    at.selectbox(key="manage:user").set_value(_user_id(db_url, "nuevo.punto@example.org"))
+    at.run()
+    at.button(key="manage:toggle").click()
+    at.run()
+    table = at.dataframe[0].value.set_index(at.dataframe[0].value.columns[0])
+    assert table.loc["nuevo.punto@example.org"].iloc[-1] == "deactivated"
+
+
+def _user_id(db_url: str, email: str) -> int:
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        user_id = session.exec(select(User.id).where(User.email == email)).one()
+    engine.dispose()
+    return user_id
+
+
+def test_creating_an_account_with_bad_input_says_what_is_wrong(db_url):
+    at = go_to(app_as("admin@demo.example"), "accounts")
+    at.text_input(key="new:email").input("not-an-email")
+    at.text_input(key="new:name").input("X")
+    at.text_input(key="new:password").input("temporary-secret-1")
+    next(b for b in at.button if b.label == "Create account").click()
+    at.run()
+    assert any("Not an e-mail address: not-an-email" in e.value for e in at.error)
+
+
+def test_changing_my_password_checks_the_current_one(db_url):
+    at = go_to(app_as("observador@demo.example"), "my-account")
+    at.text_input(key="pw:current").input("wrong")
+    at.text_input(key="pw:new").input("a brand new secret")
+    at.text_input(key="pw:again").input("a brand new secret")
+    next(b for b in at.button if b.label == "Change password").click()
+    at.run()
+    assert any(e.value == "The current password is not right." for e in at.error)
+    at.text_input(key="pw:current").input("demo-commission-2026")
+    next(b for b in at.button if b.label == "Change password").click()
+    at.run()
+    assert any(s.value == "Password changed." for s in at.success)
+    assert sign_in(dashboard(), "observador@demo.example", "a brand new secret").title[
+        0].value != "Joint Work Plan Tracker"
+
+
+def test_after_sign_out_only_the_sign_in_page_is_left(db_url):
+    at = app_as("dinapen@demo.example")
+    at.button(key="sign_out").click().run()
+    assert pages_in_navigation(at) == [""]  # the default page, which is now the sign-in
+    assert at.text_input(key="email") is not None

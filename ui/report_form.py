@@ -1,0 +1,175 @@
+"""The quarterly report form of one item, with its confirmation and conflict states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from tracker.errors import TrackerError
+from tracker.i18n import number, percent, t
+from tracker.models import Status
+from tracker.services import reporting
+from tracker.services.reporting import Conflict, NeedsConfirmation, Target
+from tracker.services.reports import ReportContent
+from tracker.services.worklist import Contribution, WorkItem
+from ui import actions
+from ui.state import SignedIn, message
+
+STATE_COLOURS = {"missing": "orange", "draft": "gray", "submitted": "blue", "approved": "green",
+                 "returned": "red"}
+
+
+@dataclass(frozen=True)
+class FormContext:
+    user: SignedIn
+    plan_id: int
+    quarter: str
+    institution_id: int
+    lang: str
+
+
+def state_label(item: WorkItem, lang: str) -> str:
+    """A coloured badge (markdown) with the state of the institution's report."""
+    state = item.own.state if item.own else "missing"
+    return f":{STATE_COLOURS[state]}-badge[{t(f'state.{state}', lang)}]"
+
+
+def _seen_key(ctx: FormContext, item: WorkItem) -> str:
+    return f"seen_version:{ctx.plan_id}:{ctx.quarter}:{ctx.institution_id}:{item.item_id}"
+
+
+def _content_from_form(values: dict[str, object]) -> ReportContent:
+    nothing = bool(values["nothing"])
+    return ReportContent(
+        status=None if nothing or not values["status"] else Status(values["status"]),
+        percent_complete=None if nothing else values["percent"],
+        indicator_value=None if nothing else values["indicator"],
+        narrative=(values["narrative"] or "").strip(),
+        obstacles=(values["obstacles"] or "").strip(),
+        next_steps=(values["next_steps"] or "").strip(),
+        evidence_link=(values["link"] or "").strip() or None,
+        nothing_to_report=nothing,
+    )
+
+
+def _fields(item: WorkItem, own: Contribution | None, lang: str, key: str) -> dict[str, object]:
+    statuses = [s.value for s in Status]
+    current = own.status if own and own.status in statuses else None
+    indicator_label = t("form.indicator", lang, indicator=item.indicator or "—",
+                        unit=item.unit or "", target=number(item.target, lang, 0))
+    left, right = st.columns(2)
+    return {
+        "status": left.selectbox(t("form.status", lang), statuses, key=f"{key}:status",
+                                 index=statuses.index(current) if current else None,
+                                 format_func=lambda s: t(f"status.{s}", lang),
+                                 placeholder=t("form.choose", lang)),
+        "percent": right.number_input(t("form.percent", lang), 0.0, 100.0, step=5.0,
+                                      key=f"{key}:percent",
+                                      value=own.percent_complete if own else None),
+        "indicator": left.number_input(indicator_label, min_value=0.0, key=f"{key}:indicator",
+                                       value=own.indicator_value if own else None),
+        "link": right.text_input(t("form.link", lang), max_chars=reporting.MAX_LINK,
+                                 key=f"{key}:link", placeholder="https://",
+                                 value=(own.evidence_link or "") if own else ""),
+        "narrative": st.text_area(t("form.narrative", lang), max_chars=reporting.MAX_TEXT,
+                                  key=f"{key}:narrative", value=own.narrative if own else ""),
+        "obstacles": st.text_area(t("form.obstacles", lang), max_chars=reporting.MAX_TEXT,
+                                  key=f"{key}:obstacles", value=own.obstacles if own else ""),
+        "next_steps": st.text_area(t("form.next_steps", lang), max_chars=reporting.MAX_TEXT,
+                                   key=f"{key}:next_steps",
+                                   value=own.next_steps if own else ""),
+        "nothing": st.checkbox(t("form.nothing", lang), key=f"{key}:nothing",
+                               value=own.nothing_to_report if own else False,
+                               help=t("form.nothing_help", lang)),
+    }
+
+
+def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: bool,
+          confirmed: bool = False) -> None:
+    seen = st.session_state[_seen_key(ctx, item)]
+    target = Target(item.item_id, ctx.quarter, ctx.institution_id)
+    outcome = actions.write(lambda db: reporting.save_report(
+        db, ctx.user.actor, target, content, expected_version=seen, submit=submit,
+        confirmed=confirmed))
+    pending_key = f"pending:{_seen_key(ctx, item)}"
+    if outcome.ok:
+        st.session_state[_seen_key(ctx, item)] = outcome.value.version
+        st.session_state.pop(pending_key, None)
+        st.session_state[f"saved:{_seen_key(ctx, item)}"] = "form.submitted" if submit else (
+            "form.saved")
+        return
+    if isinstance(outcome.error, NeedsConfirmation):
+        st.session_state[pending_key] = (content, submit, outcome.error.warnings)
+    elif isinstance(outcome.error, Conflict):
+        st.session_state[f"conflict:{_seen_key(ctx, item)}"] = outcome.error
+    else:
+        st.session_state[f"error:{_seen_key(ctx, item)}"] = outcome.error
+
+
+def _show_outcomes(ctx: FormContext, item: WorkItem) -> None:
+    key = _seen_key(ctx, item)
+    saved = st.session_state.pop(f"saved:{key}", None)
+    if saved:
+        st.success(t(saved, ctx.lang))
+    error: TrackerError | None = st.session_state.pop(f"error:{key}", None)
+    if error is not None:
+        st.error(message(error, ctx.lang))
+    conflict: Conflict | None = st.session_state.pop(f"conflict:{key}", None)
+    if conflict is not None:
+        st.error(message(conflict, ctx.lang))
+        st.dataframe(pd.DataFrame(
+            [(t(f"form.field.{name}", ctx.lang), "" if v is None else str(v))
+             for name, v in conflict.changes.items()],
+            columns=[t("form.their_field", ctx.lang), t("form.their_value", ctx.lang)]),
+            hide_index=True)
+        st.session_state[key] = item.own.version if item.own else 0
+    pending = st.session_state.get(f"pending:{key}")
+    if pending is not None:
+        content, submit, warnings = pending
+        st.warning("\n\n".join([t("report.confirm", ctx.lang),
+                                *(t(w, ctx.lang) for w in warnings)]))
+        if st.button(t("form.save_anyway", ctx.lang), key=f"confirm:{key}"):
+            _save(ctx, item, content, submit=submit, confirmed=True)
+            st.rerun()
+
+
+def report_form(ctx: FormContext, item: WorkItem) -> None:
+    """The form for this quarter's report of ``ctx.institution_id`` on ``item``."""
+    own = item.own
+    st.session_state.setdefault(_seen_key(ctx, item), own.version if own else 0)
+    if own and own.state == "returned" and own.review_comment:
+        st.warning(t("form.returned", ctx.lang, comment=own.review_comment))
+    key = f"form:{ctx.quarter}:{item.item_id}:{own.version if own else 0}"
+    with st.form(key, border=False):
+        values = _fields(item, own, ctx.lang, key)
+        save, submit = st.columns(2)
+        saved = save.form_submit_button(t("form.save_draft", ctx.lang), width="stretch")
+        submitted = submit.form_submit_button(t("form.submit", ctx.lang), type="primary",
+                                              width="stretch")
+    if saved or submitted:
+        _save(ctx, item, _content_from_form(values), submit=bool(submitted))
+        st.rerun()
+    _show_outcomes(ctx, item)
+
+
+def last_quarter_caption(item: WorkItem, lang: str) -> str:
+    status = t(f"status.{item.last_status}", lang) if item.last_status else t(
+        "form.no_report", lang)
+    value = "" if item.last_indicator_value is None else t(
+        "form.last_value", lang, value=number(item.last_indicator_value, lang, 0),
+        unit=item.unit or "", target=number(item.target, lang, 0))
+    return t("form.last_quarter", lang, status=status,
+             progress=percent(item.last_progress, lang)) + value
+
+
+def contributions_table(item: WorkItem, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(c.institution, t(f"state.{c.state}", lang),
+          t("form.nothing_short", lang) if c.nothing_to_report else (
+              t(f"status.{c.status}", lang) if c.status else "—"),
+          percent(c.percent_complete, lang), c.narrative) for c in item.others],
+        columns=[t("form.col.institution", lang), t("form.col.state", lang),
+                 t("form.col.status", lang), t("form.col.percent", lang),
+                 t("form.col.narrative", lang)])
