@@ -13,7 +13,9 @@ from ui.report_form import (
     FormContext,
     contributions_table,
     last_quarter_caption,
+    needs_attention,
     report_form,
+    show_flash,
     state_label,
 )
 from ui.widgets import plan_picker
@@ -43,7 +45,7 @@ def _summary(ctx: FormContext, items: list) -> None:
 def _item(ctx: FormContext, item) -> None:
     role = t(f"mine.role.{item.role}", ctx.lang, lead=item.lead)
     label = f"{item.code} · {item.title} — {state_label(item, ctx.lang)}"
-    with st.expander(label, expanded=item.missing):
+    with st.expander(label, expanded=item.missing or needs_attention(ctx, item)):
         due = Quarter.parse(item.due_quarter).label(ctx.lang)
         st.caption(f"{role} · {t('mine.due', ctx.lang, quarter=due)}")
         st.markdown(last_quarter_caption(item, ctx.lang))
@@ -68,6 +70,7 @@ def render() -> None:
         return
     ctx = FormContext(user, plan.id, plan.open_quarter, user.institution_id, lang)
     st.subheader(t("mine.quarter", lang, quarter=Quarter.parse(ctx.quarter).label(lang)))
+    show_flash(lang)
     items = data.worklist_for(user.id, plan.id, ctx.quarter, user.institution_id)
     _summary(ctx, items)
     for (code, name), group in groupby(items, key=lambda i: (i.line_code, i.line_name)):

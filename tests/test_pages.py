@@ -52,6 +52,19 @@ def test_wrong_password_is_refused_without_saying_why(app):
     assert app.error[0].value == "The e-mail or the password is not right."
 
 
+def test_five_wrong_passwords_lock_the_email_for_fifteen_minutes(app, demo_url):
+    for _ in range(4):
+        sign_in(app, "pn@demo.example", "not the password")
+        assert app.error[0].value == "The e-mail or the password is not right."
+    sign_in(app, "pn@demo.example", "not the password")
+    assert app.error[0].value == ("Too many failed tries for this e-mail: wait 15 minutes "
+                                  "and try again.")
+    sign_in(app, "pn@demo.example")  # the right password waits too
+    assert app.error[0].value.startswith("Too many failed tries")
+    sign_in(app, "nobody-here@demo.example", "x")  # other e-mails are not affected
+    assert app.error[0].value == "The e-mail or the password is not right."
+
+
 def test_sign_in_page_in_spanish(app):
     app.query_params["lang"] = "es"
     app.run()

@@ -87,7 +87,7 @@ def test_member_fills_and_submits_a_report(db_url):
     submit.click()
     at.run()
     assert not at.exception
-    assert any(s.value == "Report submitted." for s in at.success)
+    assert any(s.value == f"Report on {code} submitted." for s in at.success)
     assert any(e.label.startswith(code) and "submitted" in e.label for e in at.expander)
     assert "3 of 8 reports submitted" in at.get("progress")[0].proto.text
     [revision] = _revisions(db_url)

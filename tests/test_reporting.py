@@ -290,3 +290,12 @@ def test_worklist_holds_led_and_supported_items_with_others_contributions(sessio
     with pytest.raises(NotAllowed):
         worklist(session, people["b"], plan.plan.id, Quarter(2026, 4),
                  plan.institutions["A"].id)
+
+
+def test_items_done_before_the_quarter_are_not_asked_for_again(session, plan, people):
+    plan.report("1.2", "2026-Q3", status=Status.COMPLETED, percent=100)
+    items = worklist(session, people["b"], plan.plan.id, Quarter(2026, 4),
+                     plan.institutions["B"].id)
+    assert [w.code for w in items] == ["1.1"]
+    head = metrics.headline(session, plan.plan.id, Quarter(2026, 4))
+    assert head.expected_reports == 2  # A and B on 1.1, as the worklists say

@@ -17,6 +17,7 @@ from tracker.services.worklist import Contribution, WorkItem
 from ui import actions
 from ui.state import SignedIn, message
 
+FLASH_KEY = "report_form:flash"
 STATE_COLOURS = {"missing": "orange", "draft": "gray", "submitted": "blue", "approved": "green",
                  "returned": "red"}
 
@@ -97,8 +98,7 @@ def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: b
     if outcome.ok:
         st.session_state[_seen_key(ctx, item)] = outcome.value.version
         st.session_state.pop(pending_key, None)
-        st.session_state[f"saved:{_seen_key(ctx, item)}"] = "form.submitted" if submit else (
-            "form.saved")
+        st.session_state[FLASH_KEY] = ("form.submitted" if submit else "form.saved", item.code)
         return
     if isinstance(outcome.error, NeedsConfirmation):
         st.session_state[pending_key] = (content, submit, outcome.error.warnings)
@@ -110,9 +110,6 @@ def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: b
 
 def _show_outcomes(ctx: FormContext, item: WorkItem) -> None:
     key = _seen_key(ctx, item)
-    saved = st.session_state.pop(f"saved:{key}", None)
-    if saved:
-        st.success(t(saved, ctx.lang))
     error: TrackerError | None = st.session_state.pop(f"error:{key}", None)
     if error is not None:
         st.error(message(error, ctx.lang))
@@ -133,6 +130,20 @@ def _show_outcomes(ctx: FormContext, item: WorkItem) -> None:
         if st.button(t("form.save_anyway", ctx.lang), key=f"confirm:{key}"):
             _save(ctx, item, content, submit=submit, confirmed=True)
             st.rerun()
+
+
+def show_flash(lang: str) -> None:
+    """The last save's confirmation, at the top of the page (its item may now be folded)."""
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        key, code = flash
+        st.success(t(key, lang, code=code))
+
+
+def needs_attention(ctx: FormContext, item: WorkItem) -> bool:
+    """An error, a conflict or a confirmation waits in this item's form."""
+    key = _seen_key(ctx, item)
+    return any(f"{kind}:{key}" in st.session_state for kind in ("error", "conflict", "pending"))
 
 
 def report_form(ctx: FormContext, item: WorkItem) -> None:

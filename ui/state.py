@@ -101,8 +101,15 @@ def require_user() -> SignedIn:
 def sign_in(email: str, password: str) -> None:
     """Sign in or raise ``auth.SignInRefused``; the cookie follows on the next run."""
     with session() as db:
-        user = auth.sign_in(db, email, password)
-        session_id, code = auth.start_session(db, user)
+        try:
+            user = auth.sign_in(db, email, password)
+        except auth.SignInRefused as refused:
+            refusal = refused  # raised after the commit, so the failure is counted
+        else:
+            refusal = None
+            session_id, code = auth.start_session(db, user)
+    if refusal is not None:
+        raise refusal
     st.session_state[SESSION_KEY] = session_id
     st.session_state[PENDING_CODE_KEY] = code
     st.session_state.pop(PENDING_SIGN_OUT_KEY, None)

@@ -1,0 +1,86 @@
+"""Main flows in the browser: a member reports, a coordinator returns it; wrong passwords
+and the lockout; an observer reaches no form."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import wait_idle
+from tests.browser.test_overview_browser import sign_in
+
+
+def open_page(page: Page, name: str) -> None:
+    page.locator("[data-testid=stSidebarNav]").get_by_text(name, exact=True).click()
+    wait_idle(page)
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    wait_idle(page)
+
+
+def test_member_submits_and_coordinator_returns_it(page: Page, app_url: str):
+    sign_in(page, app_url, "innfa@demo.example")
+    open_page(page, "My institution")
+    expect(page.get_by_role("heading", name="Reports for Q4 2026")).to_be_visible()
+    item = page.locator("[data-testid=stExpander]").filter(has_text="missing").first
+    code = re.search(r"(\S+) · ", item.locator("summary").inner_text()).group(1)
+    item.get_by_role("combobox").first.click()
+    page.keyboard.type("In progress")
+    page.keyboard.press("Enter")
+    item.get_by_label("Percent complete (0–100)").fill("35")
+    item.get_by_label("What was done this quarter").fill("Workshops held in Imbabura.")
+    item.get_by_role("button", name="Submit").click()
+    wait_idle(page)
+    expect(page.get_by_text(f"Report on {code} submitted.")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, app_url, "coordinacion@demo.example")
+    open_page(page, "Review reports")
+    report = page.locator("[data-testid=stExpander]").filter(has_text=f"{code} · INNFA")
+    report.locator("summary").click()
+    expect(report.get_by_text("Workshops held in Imbabura.")).to_be_visible()
+    report.get_by_label("Comment for the institution").fill("Add the attendance lists.")
+    report.get_by_role("button", name="Return with comment").click()
+    wait_idle(page)
+    expect(page.get_by_text("Report returned with your comment.")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, app_url, "innfa@demo.example")
+    open_page(page, "My institution")
+    expect(page.get_by_text("Returned by the coordinator: Add the attendance lists.")
+           ).to_be_visible()
+
+
+def test_wrong_passwords_then_lockout(page: Page, app_url: str):
+    page.goto(f"{app_url}/?lang=en")
+    wait_idle(page)
+    for _ in range(4):
+        page.get_by_label("E-mail").fill("pn@demo.example")
+        page.get_by_label("Password", exact=True).fill("not it")
+        page.get_by_role("button", name="Sign in").click()
+        wait_idle(page)
+        expect(page.get_by_text("The e-mail or the password is not right.")).to_be_visible()
+    page.get_by_label("Password", exact=True).fill("not it")
+    page.get_by_role("button", name="Sign in").click()
+    wait_idle(page)
+    expect(page.get_by_text("Too many failed tries for this e-mail: wait 15 minutes")
+           ).to_be_visible()
+    page.get_by_label("Password", exact=True).fill("demo-commission-2026")
+    page.get_by_role("button", name="Sign in").click()  # even the right one waits
+    wait_idle(page)
+    expect(page.get_by_text("Too many failed tries")).to_be_visible()
+
+
+def test_an_observer_reaches_no_form(page: Page, app_url: str):
+    sign_in(page, app_url, "observador@demo.example")
+    nav = page.locator("[data-testid=stSidebarNav]")
+    expect(nav.get_by_text("Overview")).to_be_visible()
+    for hidden in ("My institution", "Review reports", "Accounts"):
+        expect(nav.get_by_text(hidden, exact=True)).to_have_count(0)
+    page.goto(f"{app_url}/review?lang=en")  # a typed address falls back to the overview
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(page.get_by_role("button", name="Submit")).to_have_count(0)

@@ -1,0 +1,100 @@
+"""Accounts: who may manage whom, deactivation, password resets and hand-overs."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from tests.factories import PlanBuilder
+from tracker.errors import InvalidInput, NotAllowed
+from tracker.models import ReportRevision, RoleGrant, Status, User
+from tracker.services import accounts, auth, reporting
+from tracker.services.permissions import SYSTEM, actor_for
+from tracker.services.reporting import Target
+from tracker.services.reports import ReportContent
+
+PASSWORD = "a long enough secret"
+
+
+@pytest.fixture
+def world(session):
+    first = PlanBuilder(session, name="First")
+    first.institution("A")
+    first.line("1")
+    first.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4")
+    second = PlanBuilder(session, name="Second")
+
+    def account(email, role, plans, institution=None):
+        return accounts.add_user(session, SYSTEM, email=email, display_name=email[:5],
+                                 role=role, password=PASSWORD, institution=institution,
+                                 plans=plans)
+
+    return {
+        "plan": first,
+        "coordinator": account("coord@example.org", "coordinator", [first.plan]),
+        "member": account("member@example.org", "member", [first.plan], "A"),
+        "other": account("other@example.org", "observer", [second.plan]),
+        "admin": account("admin@example.org", "admin", []),
+    }
+
+
+def test_a_coordinator_manages_only_the_accounts_of_its_plans(session, world):
+    coordinator = actor_for(session, world["coordinator"])
+    emails = [row.email for row in accounts.list_accounts(session, coordinator)]
+    assert emails == ["coord@example.org", "member@example.org"]
+    for target in ("other", "admin"):
+        with pytest.raises(NotAllowed):
+            accounts.set_active(session, coordinator, world[target].id, False)
+    admin = actor_for(session, world["admin"])
+    assert len(accounts.list_accounts(session, admin)) == 4
+
+
+def test_deactivation_signs_out_everywhere_and_refuses_sign_in(session, world):
+    member = world["member"]
+    session_id, _ = auth.start_session(session, member)
+    accounts.set_active(session, actor_for(session, world["coordinator"]), member.id, False)
+    assert auth.active_session(session, session_id) is None
+    with pytest.raises(auth.SignInRefused):
+        auth.sign_in(session, "member@example.org", PASSWORD)
+    with pytest.raises(InvalidInput):  # nobody deactivates their own account
+        coordinator = actor_for(session, world["coordinator"])
+        accounts.set_active(session, coordinator, world["coordinator"].id, False)
+
+
+def test_password_reset_and_own_change(session, world):
+    admin = actor_for(session, world["admin"])
+    accounts.reset_password(session, admin, world["member"].id, "temporary password 1")
+    assert auth.sign_in(session, "member@example.org", "temporary password 1")
+    member = actor_for(session, world["member"])
+    with pytest.raises(InvalidInput) as caught:
+        accounts.change_own_password(session, member, "wrong", "another long secret")
+    assert caught.value.key == "error.wrong_current_password"
+    with pytest.raises(InvalidInput) as caught:
+        accounts.change_own_password(session, member, "temporary password 1", "short")
+    assert caught.value.key == "error.password_too_short"
+    accounts.change_own_password(session, member, "temporary password 1", "another long secret")
+    assert auth.sign_in(session, "member@example.org", "another long secret")
+
+
+def test_hand_over_keeps_history_and_moves_roles(session, world):
+    plan = world["plan"]
+    member = actor_for(session, world["member"])
+    reporting.save_report(session, member, Target(plan.items["1.1"].id, "2026-Q4",
+                                                  plan.institutions["A"].id),
+                          ReportContent(status=Status.IN_PROGRESS, percent_complete=30),
+                          expected_version=0)
+    coordinator = actor_for(session, world["coordinator"])
+    new = accounts.hand_over(session, coordinator, world["member"].id,
+                             email="successor@example.org", display_name="Successor",
+                             password=PASSWORD)
+    assert new.institution_id == plan.institutions["A"].id
+    grants = session.exec(select(RoleGrant.role).where(RoleGrant.user_id == new.id)).all()
+    assert grants == ["member"]
+    assert not session.get(User, world["member"].id).is_active
+    authors = session.exec(select(ReportRevision.author_id)).all()
+    assert authors == [world["member"].id]  # what the old focal point wrote stays theirs
+    successor = actor_for(session, new)
+    reporting.save_report(session, successor, Target(plan.items["1.1"].id, "2026-Q4",
+                                                     plan.institutions["A"].id),
+                          ReportContent(status=Status.IN_PROGRESS, percent_complete=35),
+                          expected_version=1)
