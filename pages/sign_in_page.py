@@ -26,6 +26,18 @@ def _demo_accounts(lang: str) -> None:
     )
 
 
+def _identity_provider(lang: str) -> None:
+    """Sign-in through the institution's identity provider (OIDC, ``st.login``)."""
+    refused = st.session_state.pop(state.OIDC_REFUSED_KEY, None)
+    if refused:
+        st.error(t("signin.no_account", lang, email=refused))
+        if st.button(t("app.sign_out", lang), key="oidc_sign_out"):
+            st.logout()
+        return
+    st.button(t("signin.with_provider", lang), key="oidc_sign_in", on_click=st.login,
+              icon=":material/badge:")
+
+
 def render() -> None:
     lang = state.language()
     st.title(t("app.title", lang))
@@ -46,5 +58,7 @@ def render() -> None:
         else:
             st.rerun()
 
+    if state.oidc_enabled():
+        _identity_provider(lang)
     if get_settings().demo_mode:
         _demo_accounts(lang)

@@ -135,3 +135,36 @@ def test_sign_out_returns_to_the_sign_in_page(app):
     app.button(key="sign_out").click().run()
     assert app.title[0].value == "Joint Work Plan Tracker"
     assert app.text_input(key="email").value == ""
+
+
+OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "tracker", "client_secret": "secret",
+        "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
+
+
+def test_identity_provider_button_only_when_configured(app):
+    app.run()
+    assert not [b for b in app.button if b.key == "oidc_sign_in"]
+    app.secrets["auth"] = OIDC
+    app.run()
+    assert app.button(key="oidc_sign_in").label == "Sign in with my institution's account"
+
+
+def test_a_provider_identity_maps_to_the_account_with_that_email(app):
+    app.secrets["auth"] = OIDC
+    app.user = {"is_logged_in": True, "email": "MREMH@demo.example"}
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    assert "Signed in as Punto focal MREMH" in app.sidebar.caption[0].value
+
+
+def test_a_provider_identity_without_an_account_is_refused(app):
+    app.secrets["auth"] = OIDC
+    app.user = {"is_logged_in": True, "email": "stranger@example.org"}
+    app.query_params["lang"] = "en"
+    app.run()
+    assert app.title[0].value == "Joint Work Plan Tracker"
+    assert app.error[0].value.startswith("No active account of this tracker has the e-mail "
+                                         "stranger@example.org")

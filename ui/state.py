@@ -75,10 +75,38 @@ def _session_from_cookie(db: Session) -> int | None:
     return found.id if found else None
 
 
+OIDC_REFUSED_KEY = "signin_oidc_refused"
+OIDC_SIGN_OUT_KEY = "signin_oidc_sign_out"
+
+
+def oidc_enabled() -> bool:
+    """An identity provider is configured (``[auth]`` in ``.streamlit/secrets.toml``)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all  # noqa: BLE001
+        return False
+
+
+def _session_from_identity(db: Session) -> int | None:
+    """A provider's signed-in user, mapped to an account by e-mail (``st.login``)."""
+    if not oidc_enabled() or st.session_state.get(OIDC_SIGN_OUT_KEY):
+        return None
+    identity = st.user
+    if not identity.get("is_logged_in"):
+        return None
+    user = auth.account_for_identity(db, identity.get("email"))
+    if user is None:
+        st.session_state[OIDC_REFUSED_KEY] = identity.get("email") or "—"
+        return None
+    session_id, _code = auth.start_session(db, user)
+    return session_id
+
+
 def current_user() -> SignedIn | None:
     """The signed-in user of this browser session, or ``None``."""
     with session() as db:
-        session_id = st.session_state.get(SESSION_KEY) or _session_from_cookie(db)
+        session_id = (st.session_state.get(SESSION_KEY) or _session_from_cookie(db)
+                      or _session_from_identity(db))
         active = auth.active_session(db, session_id) if session_id else None
         user = db.get(User, active.user_id) if active else None
         if user is None or not user.is_active:
@@ -123,6 +151,8 @@ def sign_out() -> None:
             auth.revoke_session(db, session_id)
     st.session_state[PENDING_SIGN_OUT_KEY] = True
     st.session_state.pop(PENDING_CODE_KEY, None)
+    if oidc_enabled() and st.user.get("is_logged_in"):
+        st.session_state[OIDC_SIGN_OUT_KEY] = True
 
 
 def deliver_cookie() -> None:
@@ -136,6 +166,8 @@ def deliver_cookie() -> None:
     elif st.session_state.pop(PENDING_SIGN_OUT_KEY, None):
         st.html("<script>fetch('/api/sign-out', {method: 'POST', credentials: "
                 "'same-origin'});</script>", unsafe_allow_javascript=True, width="content")
+        if st.session_state.pop(OIDC_SIGN_OUT_KEY, None):
+            st.logout()  # the provider's identity cookie goes too
 
 
 LANGUAGE_KEY = "language_choice"

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "args": CHROMIUM_ARGS, "headless": True}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -56,14 +57,14 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"streamlit did not become healthy in {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    """A running dashboard on its own demo database; its base URL."""
-    folder = tmp_path_factory.mktemp("server")
+@contextmanager
+def streamlit_server(folder: Path, *, extra_args: tuple[str, ...] = (),
+                     port: int | None = None) -> Iterator[str]:
+    """``streamlit run server.py`` on a free port with its own demo database; its base URL."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TRACKER_TODAY", FIXED_TODAY)
         database = demo_database(folder / "demo.db")
-    port = _free_port()
+    port = port or free_port()
     log = folder / "streamlit.log"
     env = {**os.environ, "TRACKER_DATABASE_URL": database, "TRACKER_DEMO": "1",
            "TRACKER_TODAY": FIXED_TODAY, "TRACKER_DEFAULT_LANG": "en"}
@@ -71,7 +72,8 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(SERVER),
              "--server.headless", "true", "--server.port", str(port),
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+             *extra_args],
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -83,6 +85,13 @@ def app_url(tmp_path_factory) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    """A running dashboard on its own demo database, one per test module."""
+    with streamlit_server(tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 def wait_idle(page: Page) -> None:

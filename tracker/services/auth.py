@@ -162,3 +162,11 @@ def revoke_all_sessions(session: Session, user_id: int) -> None:
         signed_in.revoked_at = now
         session.add(signed_in)
     session.flush()
+
+
+def account_for_identity(session: Session, email: str | None) -> User | None:
+    """The active account whose e-mail an identity provider vouched for (``st.login``)."""
+    if not email:
+        return None
+    user = find_user(session, email)
+    return user if user is not None and user.is_active else None
