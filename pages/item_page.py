@@ -76,3 +76,9 @@ def render() -> None:
     st.dataframe(_figures(detail, lang), hide_index=True)
     st.subheader(t("item.history", lang))
     st.dataframe(_history(detail, lang), hide_index=True)
+    st.subheader(t("item.changes", lang))
+    st.dataframe(pd.DataFrame(
+        [(c.at.strftime("%Y-%m-%d %H:%M"), c.author or t("item.imported", lang),
+          t(f"item.action.{c.action}", lang), ", ".join(c.fields)) for c in detail.changes],
+        columns=[t("item.when", lang), t("item.author", lang), t("item.what", lang),
+                 t("item.fields", lang)]), hide_index=True)

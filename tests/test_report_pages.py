@@ -159,6 +159,8 @@ def test_item_page_shows_figures_and_every_version(db_url):
     assert "Progress" in figures.columns and len(figures) >= 4
     assert {"Version", "State", "By"} <= set(history.columns)
     assert len(history) > 0
+    changes = at.dataframe[2].value
+    assert changes["Change"].tolist() == ["created"]  # the demo's import created it
 
 
 def test_admin_creates_and_deactivates_an_account(db_url):
