@@ -32,7 +32,7 @@ def _figures(detail: ItemDetail, lang: str) -> pd.DataFrame:
                                      for s in detail.figures["status"]],
         t("chart.series.progress", lang): [percent(v, lang) for v in detail.figures["progress"]],
         t("chart.series.expected", lang): [percent(v, lang) for v in detail.figures["expected"]],
-        t("item.schedule", lang): [t(f"bucket.{b}", lang) if isinstance(b, str) else "—"
+        t("item.schedule", lang): [t(f"schedule.{b}", lang) if isinstance(b, str) else "—"
                                    for b in detail.figures["bucket"]],
     })
 

@@ -63,6 +63,7 @@ def test_keys_built_from_the_vocabulary_exist():
     from tracker.services.permissions import Permission
 
     keys = ([f"status.{s}" for s in Status] + [f"bucket.{b}" for b in Bucket]
+            + [f"schedule.{b}" for b in Bucket]
             + [f"role.{r}" for r in (*Role, "admin")]
             + [f"error.not_allowed.{p}" for p in Permission])
     assert [key for key in keys if key not in catalog("en")] == []

@@ -253,8 +253,9 @@ def _report_rows(item: DemoItem, last_reported: Quarter) -> list[list[object]]:
         if lead is None:
             continue
         status, percent = lead
-        if rows and rows[-1][3] in ("completed", "cancelled"):
-            break
+        if rows and any(row[2] == item.lead and row[3] in ("completed", "cancelled")
+                        for row in rows):
+            break  # nothing more is reported on a finished item
         rows.append([item.code, str(quarter), item.lead, status.value, percent,
                      _value(item, percent), _narrative(item, status, _value(item, percent)),
                      OBSTACLES.get(item.profile, "") if status is not Status.COMPLETED else "",
