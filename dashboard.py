@@ -13,7 +13,7 @@ from pages import (
 )
 from tracker.i18n import t
 from tracker.services.permissions import PageName, visible_pages
-from ui import state
+from ui import navigation, state
 from ui.widgets import language_switch
 
 st.set_page_config(page_title="Joint Work Plan Tracker", page_icon=":material/bar_chart:",
@@ -46,8 +46,10 @@ if user is None:
     pages = [st.Page(sign_in_page.render, title=t("nav.sign_in", lang), icon=":material/login:",
                      url_path="sign-in", default=True)]
 else:
-    pages = [st.Page(PAGES[name][0], title=t(f"nav.{name}", lang), icon=PAGES[name][1],
-                     url_path=PAGES[name][2], default=name is PageName.OVERVIEW)
-             for name in visible_pages(user.actor)]
+    by_name = {name: st.Page(PAGES[name][0], title=t(f"nav.{name}", lang), icon=PAGES[name][1],
+                             url_path=PAGES[name][2], default=name is PageName.OVERVIEW)
+               for name in visible_pages(user.actor)}
+    navigation.remember(by_name)
+    pages = list(by_name.values())
 
 st.navigation(pages).run()

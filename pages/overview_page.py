@@ -1,12 +1,17 @@
-"""Overview: the plan's headline figures for a quarter and progress by strategic line."""
+"""Overview: the quarter's figures with filters, charts, drill-down and each chart's data."""
 
+import pandas as pd
 import streamlit as st
 
-from tracker.charts import BUCKET_COLOURS, progress_against_expected
+from tracker import charts
+from tracker.charts import BUCKET_COLOURS
 from tracker.i18n import number, percent, t
-from tracker.metrics import Headline
+from tracker.metrics import Filters, Headline
 from tracker.quarters import Quarter
-from ui import data, state
+from tracker.services.figures import Overview, PlanChoice
+from tracker.services.permissions import PageName
+from ui import data, navigation, state
+from ui.state import SignedIn
 from ui.widgets import plan_picker, quarter_picker
 
 
@@ -25,7 +30,6 @@ def _headline_metrics(head: Headline, lang: str) -> None:
 
 
 def _bucket_tiles(head: Headline, lang: str) -> None:
-    st.subheader(t("overview.buckets", lang))
     tiles = [(t(f"bucket.{bucket}", lang), BUCKET_COLOURS[bucket], count)
              for bucket, count in head.buckets.items()]
     tiles.append((t("overview.blocked", lang), BUCKET_COLOURS["blocked"], head.blocked))
@@ -36,6 +40,107 @@ def _bucket_tiles(head: Headline, lang: str) -> None:
             f"<div style='font-size:2rem;font-weight:600'>{count}</div></div>",
             unsafe_allow_html=True,
         )
+
+
+def _filters(user: SignedIn, plan: PlanChoice, lang: str) -> Filters:
+    choices = data.filter_choices(user.id, plan.id)
+    lines = dict(choices.lines)
+    cols = st.columns(3)
+    countries = cols[0].multiselect(t("overview.countries", lang), choices.countries,
+                                    key="country", bind="query-params",
+                                    placeholder=t("overview.all", lang))
+    institutions = cols[1].multiselect(t("overview.institutions", lang), choices.institutions,
+                                       key="institution", bind="query-params",
+                                       placeholder=t("overview.all", lang))
+    chosen_lines = cols[2].multiselect(t("overview.lines", lang), list(lines), key="line",
+                                       bind="query-params",
+                                       format_func=lambda c: f"{c} · {lines[c]}",
+                                       placeholder=t("overview.all", lang))
+    return Filters(tuple(countries), tuple(institutions), tuple(chosen_lines))
+
+
+def _chart(figure, frame: pd.DataFrame, key: str, lang: str, **kwargs) -> object:
+    """The chart and, under it, its data as CSV."""
+    event = st.plotly_chart(figure, key=key, **kwargs)
+    st.download_button(t("overview.chart_data", lang), frame.to_csv(index=False).encode(),
+                       file_name=f"{key}.csv", mime="text/csv", key=f"{key}:csv",
+                       icon=":material/download:", on_click="ignore")
+    return event
+
+
+def _drill_down(view: Overview, lang: str, chosen: str | None) -> None:
+    """The items of one lead institution, each linking to its page."""
+    leads = sorted(set(view.items["lead"]))
+    if not leads:
+        return
+    st.subheader(t("overview.drill_title", lang))
+    lead = st.selectbox(t("overview.drill_choose", lang), leads, key="drill",
+                        index=leads.index(chosen) if chosen in leads else 0)
+    rows = view.items[(view.items["lead"] == lead) & view.items["in_scope"]]
+    st.dataframe(pd.DataFrame({
+        t("item.choose", lang): rows["code"] + " · " + rows["title"],
+        t("chart.series.progress", lang): [percent(v, lang) for v in rows["progress"]],
+        t("chart.series.expected", lang): [percent(v, lang) for v in rows["expected"]],
+        t("item.schedule", lang): [t(f"schedule.{b}", lang) for b in rows["bucket"]],
+    }), hide_index=True)
+    for row in rows.head(12).itertuples():
+        navigation.link(PageName.ITEM, f"{row.code} · {row.title}", item=str(row.item_id))
+
+
+def _selected_label(event: object) -> str | None:
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    return points[0].get("customdata") if points else None
+
+
+def _by_group(view: Overview, lang: str, quarter: str) -> str | None:
+    label = Quarter.parse(quarter).label(lang)
+    event = _chart(charts.progress_against_expected(
+        view.by_institution, lang, t("chart.by_institution.title", lang, quarter=label),
+        axis="chart.axis.institution"), view.by_institution, "by_institution", lang,
+        on_select="rerun", selection_mode="points")
+    _chart(charts.status_mix(view.buckets, lang, t("chart.status_mix.title", lang,
+                                                   quarter=label)),
+           view.buckets, "status_mix", lang)
+    return _selected_label(event)
+
+
+def _sections(view: Overview, plan: PlanChoice, quarter: str, lang: str) -> None:
+    label = Quarter.parse(quarter).label(lang)
+    names = ["institution", "line", "trend", "heatmaps", "timeline", "indicators"]
+    if len(view.by_country) > 1:
+        names.append("countries")
+    tabs = dict(zip(names, st.tabs([t(f"overview.tab.{n}", lang) for n in names]),
+                    strict=True))
+    with tabs["institution"]:
+        chosen = _by_group(view, lang, quarter)
+        _drill_down(view, lang, chosen)
+    with tabs["line"]:
+        _chart(charts.progress_against_expected(
+            view.by_line, lang, t("chart.by_line.title", lang, quarter=label)),
+            view.by_line, "by_line", lang)
+    with tabs["trend"]:
+        _chart(charts.trend(view.trend_plan, view.trend_institutions, lang,
+                            t("chart.trend.title", lang)), view.trend_plan, "trend", lang)
+    with tabs["heatmaps"]:
+        _chart(charts.heatmap(view.trend_institutions, "progress", lang,
+                              t("chart.heat_progress.title", lang)),
+               view.trend_institutions, "heat_progress", lang)
+        _chart(charts.heatmap(view.completeness_institutions, "share", lang,
+                              t("chart.heat_completeness.title", lang)),
+               view.completeness_institutions, "heat_completeness", lang)
+    with tabs["timeline"]:
+        _chart(charts.gantt(view.items, view.fiscal_start_month, lang,
+                            t("chart.gantt.title", lang, quarter=label)),
+               view.items, "timeline", lang)
+    with tabs["indicators"]:
+        _chart(charts.indicator_bullets(view.items, lang,
+                                        t("chart.indicators.title", lang, quarter=label)),
+               view.items, "indicators", lang)
+    if "countries" in tabs:
+        with tabs["countries"]:
+            _chart(charts.progress_against_expected(
+                view.by_country, lang, t("chart.by_country.title", lang, quarter=label),
+                axis="chart.axis.country"), view.by_country, "by_country", lang)
 
 
 def render() -> None:
@@ -51,10 +156,11 @@ def render() -> None:
         plan = plan_picker(choices, lang)
     with right:
         quarter = quarter_picker(plan, lang)
-    figures = data.overview(user.id, plan.id, quarter)
-    if figures.headline.items_in_scope == 0:
+    filters = _filters(user, plan, lang)
+    view = data.overview(user.id, plan.id, quarter, filters)
+    if view.headline.items_in_scope == 0:
         st.info(t("overview.nothing_in_scope", lang))
-    _headline_metrics(figures.headline, lang)
-    _bucket_tiles(figures.headline, lang)
-    title = t("chart.by_line.title", lang, quarter=Quarter.parse(quarter).label(lang))
-    st.plotly_chart(progress_against_expected(figures.by_line, lang, title), key="by_line")
+    _headline_metrics(view.headline, lang)
+    st.subheader(t("overview.buckets", lang))
+    _bucket_tiles(view.headline, lang)
+    _sections(view, plan, quarter, lang)

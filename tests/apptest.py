@@ -48,7 +48,10 @@ def _decode(value: object) -> object:
     """Plotly writes numeric arrays as base64 (``{"dtype", "bdata"}``): back to lists."""
     if isinstance(value, dict) and {"dtype", "bdata"} <= set(value):
         array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+        if "shape" in value:  # "5, 8" for a 5 x 8 matrix
+            shape = [int(size) for size in str(value["shape"]).split(",")]
+            return array.reshape(shape).tolist()
+        return array.tolist()
     if isinstance(value, dict):
         return {key: _decode(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -59,6 +62,15 @@ def _decode(value: object) -> object:
 def chart_spec(at: AppTest, index: int = 0) -> dict:
     """The plotly figure JSON of the ``index``-th chart on the page, arrays as lists."""
     return _decode(json.loads(at.get("plotly_chart")[index].proto.spec))
+
+
+def chart_titled(at: AppTest, start: str) -> dict:
+    """The chart whose title starts with ``start`` (figure JSON, arrays as lists)."""
+    specs = [chart_spec(at, i) for i in range(len(at.get("plotly_chart")))]
+    found = [s for s in specs if s["layout"]["title"]["text"].startswith(start)]
+    assert found, f"no chart titled {start!r} among " + repr(
+        [s["layout"]["title"]["text"] for s in specs])
+    return found[0]
 
 
 def copy_database(url: str, folder: Path) -> str:

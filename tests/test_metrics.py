@@ -160,3 +160,28 @@ def test_a_plan_with_nothing_started_has_no_figures(session, plan):
     head = metrics.headline(session, plan.plan.id, Quarter(2025, 4))
     assert head.items_in_scope == 0
     assert head.progress is None and head.completeness is None
+
+
+def test_filters_by_country_lead_institution_and_line(session, plan):
+    def plan_progress(filters):
+        frame = metrics.rollup(session, plan.plan.id, Q2, Dimension.PLAN, filters)
+        return frame["progress"].iloc[0]
+
+    assert plan_progress(metrics.Filters(countries=("CO",))) == pytest.approx(25)
+    assert plan_progress(metrics.Filters(institutions=("A",))) == pytest.approx(25)
+    assert plan_progress(metrics.Filters(lines=("L2",))) == pytest.approx(25)
+    assert math.isnan(plan_progress(metrics.Filters(countries=("EC",), lines=("L2",))))
+    lines = metrics.rollup(session, plan.plan.id, Q2, Dimension.LINE,
+                           metrics.Filters(lines=("L2", "L3")))
+    assert lines["label"].tolist() == ["L2", "L3"]
+    head = metrics.headline(session, plan.plan.id, Q2, metrics.Filters(countries=("CO",)))
+    assert head.items_in_scope == 2
+    assert (head.received_reports, head.expected_reports) == (2, 3)  # C on I3, C and A on I5
+
+
+def test_bucket_counts_per_lead_institution(session, plan):
+    frame = metrics.bucket_counts(session, plan.plan.id, Q2)
+    counts = {(row.label, row.bucket): (row.items, row.blocked) for row in frame.itertuples()}
+    assert counts == {("A", "behind"): (2, 0), ("A", "on_track"): (1, 0),
+                      ("B", "completed"): (1, 0), ("C", "behind"): (1, 0),
+                      ("C", "overdue"): (1, 1)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import chart_spec, dashboard, demo_database, sign_in
+from tests.apptest import chart_titled, dashboard, demo_database, sign_in
 from tests.conftest import FIXED_TODAY
 from tracker import metrics
 from tracker.db import make_engine, session_scope
@@ -88,7 +88,7 @@ def test_observer_sees_the_overview_with_the_figures_of_metrics(app, demo_url):
     assert app.title[0].value == "Overview"
     assert app.selectbox(key="quarter").value == "2026-Q4"  # the open quarter
     expected = _expected_by_line(demo_url, ECUADOR_PLAN, Quarter(2026, 4))
-    bars, markers = chart_spec(app)["data"]
+    bars, markers = chart_titled(app, "Progress by strategic line")["data"]
     assert bars["x"] == pytest.approx(expected["progress"].fillna(0).tolist())
     assert markers["x"] == pytest.approx(expected["expected"].tolist())
     assert bars["y"][0].startswith("1 · Fortalecimiento")
@@ -99,15 +99,16 @@ def test_observer_sees_the_overview_with_the_figures_of_metrics(app, demo_url):
 def test_changing_quarter_and_plan_changes_the_chart(app, demo_url):
     app.query_params["lang"] = "en"
     sign_in(app, "coordinacion@demo.example")
-    before = chart_spec(app)["data"][0]["x"]
+    before = chart_titled(app, "Progress by strategic line")["data"][0]["x"]
     app.selectbox(key="quarter").select("2026-Q1").run()
-    after = chart_spec(app)["data"][0]["x"]
+    after = chart_titled(app, "Progress by strategic line")["data"][0]["x"]
     expected = _expected_by_line(demo_url, ECUADOR_PLAN, Quarter(2026, 1))
     assert after == pytest.approx(expected["progress"].fillna(0).tolist())
     assert after != before
-    assert "Q1 2026" in chart_spec(app)["layout"]["title"]["text"]
+    assert chart_titled(app, "Progress by strategic line, Q1 2026")
     app.selectbox(key="plan").set_value(_plan_id(demo_url, TRINATIONAL_PLAN)).run()
-    assert chart_spec(app)["data"][0]["y"][0].startswith("1 · Prevención")
+    assert chart_titled(app, "Progress by strategic line")["data"][0]["y"][0].startswith(
+        "1 · Prevención")
 
 
 def _plan_id(demo_url: str, name: str) -> int:
@@ -121,7 +122,7 @@ def _plan_id(demo_url: str, name: str) -> int:
 def test_overview_in_spanish_follows_the_users_language(app):
     sign_in(app, "mremh@demo.example")  # a member whose preference is Spanish
     assert app.title[0].value == "Resumen"
-    chart = chart_spec(app)
+    chart = chart_titled(app, "Avance por línea estratégica")
     assert chart["layout"]["title"]["text"] == "Avance por línea estratégica, T4 2026"
     assert chart["layout"]["xaxis"]["title"]["text"] == "Avance (%)"
     assert app.metric[0].label == "Avance del plan"
@@ -168,3 +169,33 @@ def test_a_provider_identity_without_an_account_is_refused(app):
     assert app.title[0].value == "Joint Work Plan Tracker"
     assert app.error[0].value.startswith("No active account of this tracker has the e-mail "
                                          "stranger@example.org")
+
+
+def test_filters_narrow_every_figure_and_the_drill_down_lists_items(app, demo_url):
+    app.query_params["lang"] = "en"
+    sign_in(app, "coordinacion@demo.example")
+    everything = app.metric[3].value
+    app.multiselect(key="institution").select("DINAPEN").run()
+    assert not app.exception
+    assert int(app.metric[3].value) < int(everything)
+    chart = chart_titled(app, "Progress by lead institution")
+    assert [y.split(" · ")[0] for y in chart["data"][0]["y"]] == ["DINAPEN"]
+    engine = make_engine(demo_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        expected = metrics.rollup(session, plan.id, Quarter(2026, 4), metrics.Dimension.PLAN,
+                                  metrics.Filters(institutions=("DINAPEN",)))
+    engine.dispose()
+    assert app.metric[0].value == f"{expected['progress'].iloc[0]:.1f}%"
+    table = app.dataframe[0].value
+    assert all(code.split(" · ")[0] in ("3.6", "4.3") for code in table.iloc[:, 0])
+    labels = [b.label for b in app.get("download_button")]
+    assert labels.count("This chart's data (CSV)") >= 6
+
+
+def test_the_trinational_plan_compares_countries(app, demo_url):
+    app.query_params["lang"] = "en"
+    sign_in(app, "coordinacion@demo.example")
+    app.selectbox(key="plan").set_value(_plan_id(demo_url, TRINATIONAL_PLAN)).run()
+    countries = chart_titled(app, "Progress by country")
+    assert sorted(countries["data"][0]["y"]) == ["CO", "EC", "PE"]

@@ -1,17 +1,20 @@
 """Plotly figure builders: a DataFrame in, a Figure out; no I/O, no Streamlit.
 
 Colours are Okabe–Ito (safe for colour-blind viewers) and the same for a bucket everywhere.
-Type is large enough to read on a projector.
+Type is large enough to read on a projector. Long lists are capped with "and N more".
 """
 
 from __future__ import annotations
 
 import textwrap
+from datetime import timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.i18n import percent, percent_suffix, t
+from tracker.i18n import number, percent, percent_suffix, t
+from tracker.metrics import Bucket
+from tracker.quarters import Quarter
 
 BUCKET_COLOURS = {
     "completed": "#009E73",
@@ -20,16 +23,44 @@ BUCKET_COLOURS = {
     "overdue": "#D55E00",
     "blocked": "#CC79A7",
 }
+BUCKET_ORDER = [Bucket.COMPLETED, Bucket.ON_TRACK, Bucket.BEHIND, Bucket.OVERDUE]
 PROGRESS_COLOUR = "#0072B2"
 EXPECTED_COLOUR = "#222222"
-FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 16}
+TEXT_COLOUR = "#222222"
+FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 16, "color": TEXT_COLOUR}
+SEQUENTIAL = [[0, "#F7FBFF"], [0.5, "#6BAED6"], [1, "#08306B"]]  # readable in greyscale too
+MAX_ROWS = 40
 
 
 def _wrap(text: str, width: int = 34) -> str:
     return "<br>".join(textwrap.wrap(text, width)) or text
 
 
-def progress_against_expected(frame: pd.DataFrame, lang: str, title: str) -> go.Figure:
+def _short(text: str, width: int = 52) -> str:
+    """One line for a row label: long titles end in an ellipsis (the hover shows it all)."""
+    return textwrap.shorten(text, width, placeholder="…")
+
+
+def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "font": {"size": 22}}, font=FONT, height=height,
+        margin={"l": 10, "r": 40, "t": 70, "b": 60}, plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.15, "x": 0, "traceorder": "normal"},
+    )
+    figure.update_xaxes(tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR})
+    figure.update_yaxes(tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR})
+    return figure
+
+
+def _more(figure: go.Figure, hidden: int, lang: str) -> None:
+    if hidden > 0:
+        figure.add_annotation(text=t("chart.and_more", lang, count=hidden), showarrow=False,
+                              xref="paper", yref="paper", x=1, y=-0.12, xanchor="right",
+                              font={"size": 14})
+
+
+def progress_against_expected(frame: pd.DataFrame, lang: str, title: str,
+                              axis: str = "chart.axis.line") -> go.Figure:
     """Horizontal bars of progress per group, with expected progress as a marker.
 
     ``frame`` has the columns of ``metrics.rollup`` (label, name, progress, expected, items).
@@ -45,8 +76,8 @@ def progress_against_expected(frame: pd.DataFrame, lang: str, title: str) -> go.
         marker_color=PROGRESS_COLOUR,
         text=[t("chart.no_items", lang) if e else percent(v, lang)
               for v, e in zip(progress, empty, strict=True)],
-        textposition="outside", cliponaxis=False, textfont={"color": "#222222"},
-        hovertemplate="%{y}<br>%{x:.1f} %<extra></extra>",
+        textposition="outside", cliponaxis=False, textfont={"color": TEXT_COLOUR},
+        hovertemplate="%{y}<br>%{x:.1f} %<extra></extra>", customdata=frame["label"],
     )
     figure.add_scatter(
         y=names, x=frame["expected"].astype(float), mode="markers",
@@ -54,13 +85,124 @@ def progress_against_expected(frame: pd.DataFrame, lang: str, title: str) -> go.
         marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": EXPECTED_COLOUR}},
         hovertemplate="%{y}<br>" + t("chart.series.expected", lang) + ": %{x:.1f} %<extra></extra>",
     )
-    figure.update_layout(
-        title={"text": title, "font": {"size": 22}}, font=FONT, barmode="overlay",
-        height=max(320, 90 + 70 * len(frame)), margin={"l": 10, "r": 60, "t": 70, "b": 60},
-        legend={"orientation": "h", "y": -0.12, "x": 0}, plot_bgcolor="white",
-    )
+    _layout(figure, title, max(320, 90 + 70 * len(frame)))
+    figure.update_layout(barmode="overlay")
     figure.update_xaxes(title_text=t("chart.axis.progress", lang), range=[0, 105],
                         gridcolor="#DDDDDD", ticksuffix=percent_suffix(lang))
-    figure.update_yaxes(title_text=t("chart.axis.line", lang), autorange="reversed",
-                        tickfont={"color": "#222222"})
+    figure.update_yaxes(title_text=t(axis, lang), autorange="reversed",
+                        tickfont={"color": TEXT_COLOUR})
+    return figure
+
+
+def status_mix(counts: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Stacked bars: items of each lead institution by schedule bucket (``bucket_counts``)."""
+    labels = sorted(set(counts["label"]))
+    figure = go.Figure()
+    for bucket in BUCKET_ORDER:
+        rows = counts[counts["bucket"] == bucket.value].set_index("label")["items"]
+        figure.add_bar(y=labels, x=[int(rows.get(label, 0)) for label in labels],
+                       orientation="h", name=t(f"bucket.{bucket.value}", lang),
+                       marker_color=BUCKET_COLOURS[bucket.value],
+                       hovertemplate="%{y}: %{x}<extra>" + t(f"bucket.{bucket.value}", lang)
+                       + "</extra>")
+    _layout(figure, title, max(320, 100 + 45 * len(labels)))
+    figure.update_layout(barmode="stack")
+    figure.update_xaxes(title_text=t("chart.axis.items", lang), gridcolor="#DDDDDD", dtick=1)
+    figure.update_yaxes(title_text=t("chart.axis.institution", lang), autorange="reversed")
+    return figure
+
+
+def trend(plan: pd.DataFrame, institutions: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Plan progress and expected over the quarters, with each lead institution's progress."""
+    quarter_labels = [Quarter.parse(q).label(lang) for q in plan["quarter"]]
+    figure = go.Figure()
+    for label, rows in institutions.groupby("label", sort=True):
+        figure.add_scatter(x=[Quarter.parse(q).label(lang) for q in rows["quarter"]],
+                           y=rows["progress"], mode="lines+markers", name=str(label),
+                           line={"width": 2}, opacity=0.55)
+    figure.add_scatter(x=quarter_labels, y=plan["expected"], mode="lines",
+                       name=t("chart.series.expected", lang),
+                       line={"color": EXPECTED_COLOUR, "width": 3, "dash": "dash"})
+    figure.add_scatter(x=quarter_labels, y=plan["progress"], mode="lines+markers",
+                       name=t("chart.series.plan", lang),
+                       line={"color": PROGRESS_COLOUR, "width": 6}, marker={"size": 10})
+    _layout(figure, title, 480)
+    figure.update_yaxes(title_text=t("chart.axis.progress", lang), range=[0, 105],
+                        gridcolor="#DDDDDD", ticksuffix=percent_suffix(lang))
+    figure.update_xaxes(title_text=t("overview.quarter", lang), type="category")
+    return figure
+
+
+def heatmap(frame: pd.DataFrame, column: str, lang: str, title: str) -> go.Figure:
+    """Institution x quarter, coloured by ``column`` (0-100); empty cells stay blank."""
+    table = frame.pivot_table(index="label", columns="quarter", values=column, aggfunc="first",
+                              dropna=False)
+    table = table.reindex(sorted(table.index), axis=0)
+    quarters = [Quarter.parse(q).label(lang) for q in table.columns]
+    values = table.to_numpy(dtype=float)
+    text = [[percent(v, lang) if v == v else "—" for v in row] for row in values]
+    figure = go.Figure(go.Heatmap(
+        z=values, x=quarters, y=list(table.index), zmin=0, zmax=100, colorscale=SEQUENTIAL,
+        text=text, texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        colorbar={"ticksuffix": percent_suffix(lang)}, xgap=2, ygap=2))
+    _layout(figure, title, max(320, 110 + 38 * len(table.index)))
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(type="category", side="top")
+    return figure
+
+
+def gantt(items: pd.DataFrame, fiscal_start_month: int, lang: str, title: str,
+          limit: int = MAX_ROWS) -> go.Figure:
+    """Each item from its start to its due quarter, coloured by its schedule bucket."""
+    shown = items[items["in_scope"] | items["bucket"].isna()].head(limit)
+    figure = go.Figure()
+    for bucket in [*BUCKET_ORDER, None]:
+        rows = shown[shown["bucket"].isna()] if bucket is None else shown[
+            shown["bucket"] == bucket.value]
+        if rows.empty:
+            continue
+        starts = [Quarter.parse(q).first_day(fiscal_start_month) for q in rows["start_quarter"]]
+        ends = [Quarter.parse(q).last_day(fiscal_start_month) + timedelta(days=1)
+                for q in rows["due_quarter"]]
+        durations = [(end - start).total_seconds() * 1000 for start, end in
+                     zip(starts, ends, strict=True)]
+        name = t(f"bucket.{bucket.value}", lang) if bucket else t("chart.not_in_scope", lang)
+        figure.add_bar(y=[_short(f"{c} · {ti}") for c, ti in zip(rows["code"], rows["title"],
+                                                                 strict=True)],
+                       x=durations, base=[s.isoformat() for s in starts], orientation="h",
+                       name=name, marker_color=BUCKET_COLOURS[bucket.value] if bucket
+                       else "#BBBBBB", hovertemplate="%{y}<extra>" + name + "</extra>")
+    _layout(figure, title, max(360, 110 + 30 * len(shown)))
+    figure.update_layout(barmode="overlay")
+    figure.update_xaxes(type="date", gridcolor="#DDDDDD")
+    order = [_short(f"{c} · {ti}") for c, ti in zip(shown["code"], shown["title"], strict=True)]
+    figure.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed",
+                        tickfont={"size": 13})
+    _more(figure, len(items[items["in_scope"] | items["bucket"].isna()]) - len(shown), lang)
+    return figure
+
+
+def indicator_bullets(items: pd.DataFrame, lang: str, title: str,
+                      limit: int = MAX_ROWS) -> go.Figure:
+    """Each indicator's way from baseline to target (100 = target reached), by bucket colour."""
+    rows = items[items["in_scope"] & items["target"].notna()].copy()
+    span = (rows["target"] - rows["baseline"].fillna(0)).where(lambda s: s != 0)
+    rows["achieved"] = (100 * (rows["indicator_value"] - rows["baseline"].fillna(0)) / span)
+    rows = rows[rows["achieved"].notna()]
+    shown = rows.head(limit)
+    names = [_short(f"{c} · {i}") for c, i in zip(shown["code"], shown["indicator"],
+                                                  strict=True)]
+    figure = go.Figure(go.Bar(
+        y=names, x=shown["achieved"].clip(0, 150), orientation="h",
+        marker_color=[BUCKET_COLOURS.get(b, "#BBBBBB") for b in shown["bucket"]],
+        text=[f"{number(v, lang, 0)} / {number(tg, lang, 0)} {u or ''}" for v, tg, u in
+              zip(shown["indicator_value"], shown["target"], shown["unit"], strict=True)],
+        textposition="outside", cliponaxis=False, showlegend=False,
+        hovertemplate="%{y}: %{x:.0f} %<extra></extra>"))
+    figure.add_vline(x=100, line_width=3, line_color=EXPECTED_COLOUR)
+    _layout(figure, title, max(320, 110 + 40 * len(shown)))
+    figure.update_xaxes(title_text=t("chart.axis.of_target", lang), range=[0, 160],
+                        gridcolor="#DDDDDD", ticksuffix=percent_suffix(lang))
+    figure.update_yaxes(autorange="reversed", tickfont={"size": 13})
+    _more(figure, len(rows) - len(shown), lang)
     return figure

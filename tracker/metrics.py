@@ -66,7 +66,31 @@ def _quarters_cte(quarters: Sequence[Quarter], params: dict[str, object]) -> str
     return f"qs(q, q_ord) AS (VALUES {', '.join(rows)})"
 
 
-def _figures_ctes(quarters: Sequence[Quarter], params: dict[str, object]) -> str:
+@dataclass(frozen=True)
+class Filters:
+    """Which items the figures cover: lead institution's country, lead institution, line."""
+
+    countries: tuple[str, ...] = ()
+    institutions: tuple[str, ...] = ()  # acronyms of lead institutions
+    lines: tuple[str, ...] = ()  # line codes
+
+    def sql(self, params: dict[str, object]) -> str:
+        clauses = []
+        for name, column, values in (("fc", "inst.country", self.countries),
+                                     ("fi", "inst.acronym", self.institutions),
+                                     ("fl", "l.code", self.lines)):
+            if values:
+                keys = [f"{name}{index}" for index in range(len(values))]
+                params.update(zip(keys, values, strict=True))
+                clauses.append(f" AND {column} IN ({', '.join(':' + k for k in keys)})")
+        return "".join(clauses)
+
+
+NO_FILTERS = Filters()
+
+
+def _figures_ctes(quarters: Sequence[Quarter], params: dict[str, object],
+                  filters: Filters = NO_FILTERS) -> str:
     """CTEs ``qs``, ``items``, ``parts`` and ``fig`` (one row per item and quarter)."""
     return f"""
 WITH {_quarters_cte(quarters, params)},
@@ -80,7 +104,7 @@ items AS (
     FROM action_item i
     JOIN institution inst ON inst.id = i.lead_institution_id
     JOIN strategic_line l ON l.id = i.line_id
-    WHERE i.plan_id = :plan_id AND NOT i.archived
+    WHERE i.plan_id = :plan_id AND NOT i.archived{filters.sql(params)}
 ),
 parts AS (
     SELECT id AS item_id, lead_institution_id AS institution_id FROM items
@@ -159,11 +183,12 @@ ITEM_COLUMNS = (
 
 
 def item_figures(
-    session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter]
+    session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter],
+    filters: Filters = NO_FILTERS,
 ) -> pd.DataFrame:
     """One row per (quarter, item) that is not archived, sorted by quarter and item code."""
     params: dict[str, object] = {"plan_id": plan_id}
-    sql = _figures_ctes(_as_quarters(quarters), params) + """
+    sql = _figures_ctes(_as_quarters(quarters), params, filters) + """
 SELECT q AS quarter, id AS item_id, code, title, line_code, line_name, lead, country, weight,
        start_quarter, due_quarter, status, progress, expected, indicator_value,
        indicator, unit, baseline, target, in_scope, bucket, blocked
@@ -208,6 +233,7 @@ def rollup(
     plan_id: int,
     quarters: Quarter | Sequence[Quarter],
     by: Dimension | str = Dimension.PLAN,
+    filters: Filters = NO_FILTERS,
 ) -> pd.DataFrame:
     """Weighted progress and expected per group and quarter; NaN where a group is empty.
 
@@ -217,7 +243,9 @@ def rollup(
     groups_sql, column = _GROUPS[dimension]
     match = f"AND f.{column} = g.key" if column else ""
     params: dict[str, object] = {"plan_id": plan_id}
-    sql = _figures_ctes(_as_quarters(quarters), params) + f""",
+    if dimension is Dimension.LINE:  # chosen lines only, empty ones included
+        groups_sql += Filters(lines=filters.lines).sql(params)
+    sql = _figures_ctes(_as_quarters(quarters), params, filters) + f""",
 groups AS ({groups_sql})
 SELECT qs.q AS quarter, g.key, g.label, g.name,
        SUM(f.weight * f.progress) / SUM(f.weight) AS progress,
@@ -244,6 +272,7 @@ def completeness(
     plan_id: int,
     quarters: Quarter | Sequence[Quarter],
     by: Dimension | str = Dimension.PLAN,
+    filters: Filters = NO_FILTERS,
 ) -> pd.DataFrame:
     """Reporting completeness per group and quarter.
 
@@ -253,7 +282,7 @@ def completeness(
     dimension = Dimension(by)
     key, label, name, belongs = _COMPLETENESS_GROUPS[dimension]
     params: dict[str, object] = {"plan_id": plan_id}
-    sql = _figures_ctes(_as_quarters(quarters), params) + f""",
+    sql = _figures_ctes(_as_quarters(quarters), params, filters) + f""",
 due_pairs AS (
     SELECT f.q, p.item_id, p.institution_id
     FROM fig f JOIN parts p ON p.item_id = f.id
@@ -301,15 +330,16 @@ def _number(value: float) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
-def headline(session: Session, plan_id: int, quarter: Quarter) -> Headline:
+def headline(session: Session, plan_id: int, quarter: Quarter,
+             filters: Filters = NO_FILTERS) -> Headline:
     """Plan progress against expected, buckets, blocked, completeness, change since q-1."""
-    plan_rows = rollup(session, plan_id, [quarter - 1, quarter], Dimension.PLAN)
+    plan_rows = rollup(session, plan_id, [quarter - 1, quarter], Dimension.PLAN, filters)
     now = plan_rows[plan_rows["quarter"] == str(quarter)].iloc[0]
     before = plan_rows[plan_rows["quarter"] == str(quarter - 1)].iloc[0]
-    items = item_figures(session, plan_id, quarter)
+    items = item_figures(session, plan_id, quarter, filters)
     in_scope = items[items["in_scope"]]
     counts = in_scope["bucket"].value_counts()
-    report_rows = completeness(session, plan_id, quarter, Dimension.PLAN)
+    report_rows = completeness(session, plan_id, quarter, Dimension.PLAN, filters)
     expected_reports = int(report_rows["expected_reports"].sum())
     received = int(report_rows["received"].sum())
     progress, previous = _number(now["progress"]), _number(before["progress"])
@@ -325,3 +355,20 @@ def headline(session: Session, plan_id: int, quarter: Quarter) -> Headline:
         expected_reports=expected_reports,
         received_reports=received,
     )
+
+
+def bucket_counts(session: Session, plan_id: int, quarter: Quarter,
+                  filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """Items in scope per lead institution and schedule bucket, and blocked ones apart.
+
+    Columns: label (lead institution), bucket, items, blocked.
+    """
+    params: dict[str, object] = {"plan_id": plan_id}
+    sql = _figures_ctes([quarter], params, filters) + """
+SELECT lead AS label, bucket, COUNT(*) AS items, SUM(blocked) AS blocked
+FROM fig WHERE in_scope = 1
+GROUP BY lead, bucket"""
+    frame = _frame(session, sql, params)
+    frame["items"] = frame["items"].astype(int)
+    frame["blocked"] = frame["blocked"].astype(int)
+    return frame.sort_values(["label", "bucket"], key=_sort_key, ignore_index=True)

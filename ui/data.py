@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlmodel import Session
 
+from tracker.metrics import NO_FILTERS, Filters
 from tracker.models import User
 from tracker.quarters import Quarter
 from tracker.services import accounts, figures, items, review, worklist
@@ -30,9 +31,17 @@ def _plan_choices(_database: str, user_id: int) -> list[figures.PlanChoice]:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _overview(_database: str, user_id: int, plan_id: int, quarter: str) -> figures.Overview:
+def _overview(_database: str, user_id: int, plan_id: int, quarter: str,
+              filters: Filters) -> figures.Overview:
     with session() as db:
-        return figures.overview(db, _actor(db, user_id), plan_id, Quarter.parse(quarter))
+        return figures.overview(db, _actor(db, user_id), plan_id, Quarter.parse(quarter),
+                                filters)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _filter_choices(_database: str, user_id: int, plan_id: int) -> figures.FilterChoices:
+    with session() as db:
+        return figures.filter_choices(db, _actor(db, user_id), plan_id)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -76,8 +85,13 @@ def plan_choices(user_id: int) -> list[figures.PlanChoice]:
     return _plan_choices(_db(), user_id)
 
 
-def overview(user_id: int, plan_id: int, quarter: str) -> figures.Overview:
-    return _overview(_db(), user_id, plan_id, quarter)
+def overview(user_id: int, plan_id: int, quarter: str,
+             filters: Filters = NO_FILTERS) -> figures.Overview:
+    return _overview(_db(), user_id, plan_id, quarter, filters)
+
+
+def filter_choices(user_id: int, plan_id: int) -> figures.FilterChoices:
+    return _filter_choices(_db(), user_id, plan_id)
 
 
 def worklist_for(user_id: int, plan_id: int, quarter: str,
@@ -99,6 +113,6 @@ def item_detail(user_id: int, item_id: int) -> items.ItemDetail:
 
 def clear() -> None:
     """Forget every cached read (after any write)."""
-    for cached in (_plan_choices, _overview, _worklist, _awaiting_review, _item_choices,
-                   _item_detail, _accounts):
+    for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
+                   _item_choices, _item_detail, _accounts):
         cached.clear()

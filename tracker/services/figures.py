@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker import metrics
-from tracker.models import Plan
+from tracker.models import ActionItem, Institution, Plan, StrategicLine
 from tracker.quarters import Quarter, quarter_range
 from tracker.services import plans
 from tracker.services.permissions import Actor, Permission
@@ -24,9 +24,26 @@ class PlanChoice:
 
 
 @dataclass(frozen=True)
+class FilterChoices:
+    countries: tuple[str, ...]
+    institutions: tuple[str, ...]
+    lines: tuple[tuple[str, str], ...]  # (code, name)
+
+
+@dataclass(frozen=True)
 class Overview:
+    """Every figure the overview draws for one quarter, all from ``tracker.metrics``."""
+
     headline: metrics.Headline
     by_line: pd.DataFrame
+    by_institution: pd.DataFrame
+    by_country: pd.DataFrame
+    buckets: pd.DataFrame
+    trend_plan: pd.DataFrame
+    trend_institutions: pd.DataFrame
+    completeness_institutions: pd.DataFrame
+    items: pd.DataFrame
+    fiscal_start_month: int
 
 
 def plan_choices(session: Session, actor: Actor) -> list[PlanChoice]:
@@ -46,10 +63,42 @@ def _text(quarter: Quarter | None) -> str | None:
     return None if quarter is None else str(quarter)
 
 
-def overview(session: Session, actor: Actor, plan_id: int, quarter: Quarter) -> Overview:
+def filter_choices(session: Session, actor: Actor, plan_id: int) -> FilterChoices:
+    """The countries, lead institutions and lines the overview can be narrowed to."""
     actor.require(Permission.READ_PLAN, plan_id)
-    session.get_one(Plan, plan_id)
+    leads = session.exec(
+        select(Institution.acronym, Institution.country).join(
+            ActionItem, ActionItem.lead_institution_id == Institution.id)
+        .where(ActionItem.plan_id == plan_id, ActionItem.archived == False)  # noqa: E712
+        .distinct()).all()
+    lines = session.exec(select(StrategicLine.code, StrategicLine.name).where(
+        StrategicLine.plan_id == plan_id)).all()
+    return FilterChoices(
+        countries=tuple(sorted({country for _, country in leads})),
+        institutions=tuple(sorted({acronym for acronym, _ in leads})),
+        lines=tuple(sorted(lines, key=lambda line: metrics.natural_key(line[0]))))
+
+
+def overview(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
+             filters: metrics.Filters = metrics.NO_FILTERS) -> Overview:
+    actor.require(Permission.READ_PLAN, plan_id)
+    plan = session.get_one(Plan, plan_id)
+    first, _ = plans.plan_span(plan)
+    so_far = list(quarter_range(first, quarter)) or [quarter]
+    Dimension = metrics.Dimension
+    trend_institutions = metrics.rollup(session, plan_id, so_far, Dimension.INSTITUTION,
+                                        filters)
     return Overview(
-        headline=metrics.headline(session, plan_id, quarter),
-        by_line=metrics.rollup(session, plan_id, quarter, metrics.Dimension.LINE),
+        headline=metrics.headline(session, plan_id, quarter, filters),
+        by_line=metrics.rollup(session, plan_id, quarter, Dimension.LINE, filters),
+        by_institution=trend_institutions[trend_institutions["quarter"] == str(quarter)]
+        .reset_index(drop=True),
+        by_country=metrics.rollup(session, plan_id, quarter, Dimension.COUNTRY, filters),
+        buckets=metrics.bucket_counts(session, plan_id, quarter, filters),
+        trend_plan=metrics.rollup(session, plan_id, so_far, Dimension.PLAN, filters),
+        trend_institutions=trend_institutions,
+        completeness_institutions=metrics.completeness(session, plan_id, so_far,
+                                                       Dimension.INSTITUTION, filters),
+        items=metrics.item_figures(session, plan_id, quarter, filters),
+        fiscal_start_month=plan.fiscal_year_start_month,
     )

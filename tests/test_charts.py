@@ -1,0 +1,102 @@
+"""Chart builders on hand-built figures: values, categories, colours, caps."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from tracker import charts
+from tracker.charts import BUCKET_COLOURS
+
+
+def rollup_frame(rows):
+    return pd.DataFrame(rows, columns=["quarter", "key", "label", "name", "progress",
+                                       "expected", "items"])
+
+
+def item_frame(rows):
+    columns = ["code", "title", "lead", "start_quarter", "due_quarter", "bucket", "in_scope",
+               "progress", "expected", "indicator", "unit", "baseline", "target",
+               "indicator_value", "item_id"]
+    return pd.DataFrame([dict(zip(columns, row, strict=False)) for row in rows])
+
+
+def test_progress_against_expected_keeps_empty_groups_and_says_so():
+    frame = rollup_frame([("2026-Q2", 1, "1", "Capacity", 40.0, 70.0, 4),
+                          ("2026-Q2", 2, "2", "Awareness", float("nan"), float("nan"), 0)])
+    figure = charts.progress_against_expected(frame, "en", "Progress")
+    bars, markers = figure.data
+    assert list(bars.x) == [40.0, 0.0]
+    assert list(bars.text) == ["40.0%", "no item in scope"]
+    assert list(bars.y) == ["1 · Capacity", "2 · Awareness"]
+    assert markers.x[0] == 70.0 and math.isnan(markers.x[1])
+    assert bars.marker.color == charts.PROGRESS_COLOUR
+    spanish = charts.progress_against_expected(frame, "es", "Avance")
+    assert list(spanish.data[0].text)[0] == "40,0 %"
+    assert spanish.layout.xaxis.title.text == "Avance (%)"
+
+
+def test_status_mix_stacks_buckets_in_their_colours():
+    counts = pd.DataFrame([("A", "behind", 2, 0), ("A", "on_track", 1, 0),
+                           ("B", "completed", 1, 0)],
+                          columns=["label", "bucket", "items", "blocked"])
+    figure = charts.status_mix(counts, "en", "Mix")
+    by_name = {trace.name: trace for trace in figure.data}
+    assert list(by_name) == ["Completed", "On track", "Behind", "Overdue"]
+    assert list(by_name["Behind"].x) == [2, 0]
+    assert list(by_name["Completed"].x) == [0, 1]
+    assert by_name["Overdue"].marker.color == BUCKET_COLOURS["overdue"]
+    assert figure.layout.barmode == "stack"
+
+
+def test_trend_draws_the_plan_over_institutions():
+    plan = rollup_frame([("2026-Q1", 0, "P", "P", 30.0, 45.0, 5),
+                         ("2026-Q2", 0, "P", "P", 35.7, 71.4, 6)])
+    institutions = rollup_frame([("2026-Q1", 1, "A", "A", 20.0, 25.0, 2),
+                                 ("2026-Q2", 1, "A", "A", 25.0, 62.5, 3)])
+    figure = charts.trend(plan, institutions, "es", "Tendencia")
+    assert [trace.name for trace in figure.data] == ["A", "Esperado", "Plan"]
+    assert list(figure.data[-1].x) == ["T1 2026", "T2 2026"]
+    assert list(figure.data[-1].y) == [30.0, 35.7]
+    assert figure.data[1].line.dash == "dash"
+
+
+def test_heatmap_puts_institutions_down_and_quarters_across():
+    frame = pd.DataFrame([("2026-Q1", "B", 10.0), ("2026-Q2", "B", 20.0),
+                          ("2026-Q1", "A", float("nan")), ("2026-Q2", "A", 50.0)],
+                         columns=["quarter", "label", "share"])
+    figure = charts.heatmap(frame, "share", "en", "Reports")
+    heat = figure.data[0]
+    assert list(heat.y) == ["A", "B"]
+    assert list(heat.x) == ["Q1 2026", "Q2 2026"]
+    assert math.isnan(heat.z[0][0]) and heat.z[0][1] == 50.0 and heat.z[1][0] == 10.0
+    assert heat.text[0][0] == "—" and heat.zmin == 0 and heat.zmax == 100
+
+
+def test_gantt_spans_quarters_colours_by_bucket_and_caps_long_plans():
+    rows = [(f"{n}", f"Item {n}", "A", "2026-Q1", "2026-Q2", "behind", True)
+            for n in range(1, 46)]
+    rows.append(("99", "Cancelled one", "A", "2026-Q1", "2026-Q4", None, False))
+    figure = charts.gantt(item_frame(rows), 1, "en", "Timeline", limit=40)
+    behind = figure.data[0]
+    assert behind.marker.color == BUCKET_COLOURS["behind"]
+    assert behind.base[0] == "2026-01-01"
+    assert behind.x[0] == pytest.approx(181 * 24 * 3600 * 1000)  # Jan 1 to Jul 1
+    assert len(behind.y) == 40
+    assert figure.layout.annotations[0].text == "… and 6 more"
+
+
+def test_indicator_bullets_measure_the_way_from_baseline_to_target():
+    rows = [("1", "t", "A", "2026-Q1", "2026-Q4", "behind", True, 0, 0, "People", "p",
+             100.0, 300.0, 200.0, 1),
+            ("2", "t", "A", "2026-Q1", "2026-Q4", "completed", True, 0, 0, "Docs", "d",
+             0.0, 1.0, 1.0, 2),
+            ("3", "t", "A", "2026-Q1", "2026-Q4", "on_track", True, 0, 0, None, None,
+             None, None, None, 3)]
+    figure = charts.indicator_bullets(item_frame(rows), "es", "Indicadores")
+    bars = figure.data[0]
+    assert list(bars.x) == [50.0, 100.0]
+    assert list(bars.marker.color) == [BUCKET_COLOURS["behind"], BUCKET_COLOURS["completed"]]
+    assert list(bars.text)[0] == "200 / 300 p"

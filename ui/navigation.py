@@ -1,0 +1,20 @@
+"""The pages of this session's navigation, so that a page can link to another one."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker.services.permissions import PageName
+
+PAGES_KEY = "navigation_pages"
+
+
+def remember(pages: dict[PageName, st.Page]) -> None:
+    st.session_state[PAGES_KEY] = pages
+
+
+def link(name: PageName, label: str, **query: str) -> None:
+    """A link to page ``name`` with plain query values; nothing when the role lacks the page."""
+    page = st.session_state.get(PAGES_KEY, {}).get(name)
+    if page is not None:
+        st.page_link(page, label=label, query_params=query or None)
