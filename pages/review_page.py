@@ -1,5 +1,6 @@
 """Review: coordinators approve the quarter's submitted reports or return them with a comment."""
 
+import pandas as pd
 import streamlit as st
 
 from tracker.i18n import number, percent, t
@@ -65,7 +66,33 @@ def render() -> None:
         plan = plan_picker(choices, lang)
     with right:
         quarter = quarter_picker(plan, lang)
-    waiting = data.awaiting_review(user.id, plan.id, quarter)
+    waiting_tab, missing_tab = st.tabs([t("review.tab.waiting", lang),
+                                        t("review.tab.missing", lang)])
+    with waiting_tab:
+        _waiting(user, data.awaiting_review(user.id, plan.id, quarter), lang)
+    with missing_tab:
+        _missing(data.missing_for(user.id, plan.id, quarter), lang)
+
+
+def _missing(dues: list, lang: str) -> None:
+    """Per institution and focal point: what the quarter still waits for."""
+    if not dues:
+        st.success(t("review.nothing_missing", lang))
+        return
+    st.caption(t("review.missing_count", lang, count=sum(len(d.items) for d in dues),
+                 institutions=len(dues)))
+    for due in dues:
+        people = ", ".join(f"{name} <{email}>" for name, email in due.focal_points) or t(
+            "review.no_focal_point", lang)
+        st.markdown(f"**{due.institution}** · {len(due.items)}")
+        st.caption(t("review.focal_points", lang, people=people))
+        st.dataframe(pd.DataFrame(
+            [(f"{i.code} · {i.title}", t(f"state.{i.state or 'missing'}", lang))
+             for i in due.items],
+            columns=[t("item.choose", lang), t("form.col.state", lang)]), hide_index=True)
+
+
+def _waiting(user: state.SignedIn, waiting: list[Submitted], lang: str) -> None:
     if not waiting:
         st.success(t("review.none", lang))
         return

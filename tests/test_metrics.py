@@ -185,3 +185,9 @@ def test_bucket_counts_per_lead_institution(session, plan):
     assert counts == {("A", "behind"): (2, 0), ("A", "on_track"): (1, 0),
                       ("B", "completed"): (1, 0), ("C", "behind"): (1, 0),
                       ("C", "overdue"): (1, 1)}
+
+
+def test_missing_reports_are_the_pairs_completeness_still_waits_for(session, plan):
+    frame = metrics.missing_reports(session, plan.plan.id, Q2)
+    pairs = sorted(zip(frame["code"], frame["institution"], strict=True))
+    assert pairs == [("I5", "A"), ("I6", "A"), ("I7", "A")]  # 8 expected, 5 received

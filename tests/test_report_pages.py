@@ -221,3 +221,13 @@ def test_after_sign_out_only_the_sign_in_page_is_left(db_url):
     at.button(key="sign_out").click().run()
     assert pages_in_navigation(at) == [""]  # the default page, which is now the sign-in
     assert at.text_input(key="email") is not None
+
+
+def test_coordinator_sees_missing_reports_with_focal_points(db_url):
+    at = go_to(app_as("coordinacion@demo.example"), "review")
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Focal points: Punto focal DINAPEN <dinapen@demo.example>")
+               for c in captions)
+    tables = [d.value for d in at.dataframe]
+    states = {state for table in tables for state in table.get("State", [])}
+    assert {"missing", "draft"} <= states

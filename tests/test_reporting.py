@@ -299,3 +299,19 @@ def test_items_done_before_the_quarter_are_not_asked_for_again(session, plan, pe
     assert [w.code for w in items] == ["1.1"]
     head = metrics.headline(session, plan.plan.id, Quarter(2026, 4))
     assert head.expected_reports == 2  # A and B on 1.1, as the worklists say
+
+
+def test_missing_reports_name_the_institutions_focal_points(session, plan, people):
+    from tracker.services.missing import missing_by_institution
+
+    reporting.save_report(session, people["a"], target(plan), content(40), expected_version=0)
+    dues = missing_by_institution(session, people["coordinator"], plan.plan.id,
+                                  Quarter(2026, 4))
+    by_institution = {due.institution: due for due in dues}
+    assert sorted(by_institution) == ["A", "B"]
+    assert by_institution["A"].focal_points == [("a", "a@example.org")]
+    assert [(i.code, i.state) for i in by_institution["A"].items] == [("1.1", "draft")]
+    assert [(i.code, i.state) for i in by_institution["B"].items] == [("1.1", None),
+                                                                       ("1.2", None)]
+    with pytest.raises(NotAllowed):
+        missing_by_institution(session, people["a"], plan.plan.id, Quarter(2026, 4))

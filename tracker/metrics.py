@@ -372,3 +372,27 @@ GROUP BY lead, bucket"""
     frame["items"] = frame["items"].astype(int)
     frame["blocked"] = frame["blocked"].astype(int)
     return frame.sort_values(["label", "bucket"], key=_sort_key, ignore_index=True)
+
+
+def missing_reports(session: Session, plan_id: int, quarter: Quarter,
+                    filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """The (item, institution) pairs the completeness figure expects and has not received.
+
+    Columns: item_id, code, title, institution_id, institution, state (the report's latest
+    state, or None when nothing was written).
+    """
+    params: dict[str, object] = {"plan_id": plan_id}
+    sql = _figures_ctes([quarter], params, filters) + f"""
+SELECT f.id AS item_id, f.code, f.title, p.institution_id, inst.acronym AS institution,
+       latest.state
+FROM fig f
+JOIN parts p ON p.item_id = f.id
+JOIN institution inst ON inst.id = p.institution_id
+LEFT JOIN report r ON r.item_id = f.id AND r.institution_id = p.institution_id
+                  AND r.quarter = f.q
+LEFT JOIN report_revision counted ON counted.id = r.counting_revision_id
+                                 AND counted.state IN {_COUNTING}
+LEFT JOIN report_revision latest ON latest.id = r.latest_revision_id
+WHERE f.in_scope = 1 AND f.progress_before < 100 AND counted.id IS NULL"""
+    frame = _frame(session, sql, params)
+    return frame.sort_values(["institution", "code"], key=_sort_key, ignore_index=True)

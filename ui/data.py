@@ -10,7 +10,7 @@ from sqlmodel import Session
 from tracker.metrics import NO_FILTERS, Filters
 from tracker.models import User
 from tracker.quarters import Quarter
-from tracker.services import accounts, figures, items, review, worklist
+from tracker.services import accounts, figures, items, missing, review, worklist
 from tracker.services.permissions import Actor, actor_for
 from tracker.settings import get_settings
 from ui.state import session
@@ -77,6 +77,18 @@ def _accounts(_database: str, user_id: int) -> list[accounts.AccountRow]:
         return accounts.list_accounts(db, _actor(db, user_id))
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def _missing(_database: str, user_id: int, plan_id: int,
+             quarter: str) -> list[missing.InstitutionDue]:
+    with session() as db:
+        return missing.missing_by_institution(db, _actor(db, user_id), plan_id,
+                                              Quarter.parse(quarter))
+
+
+def missing_for(user_id: int, plan_id: int, quarter: str) -> list[missing.InstitutionDue]:
+    return _missing(_db(), user_id, plan_id, quarter)
+
+
 def accounts_for(user_id: int) -> list[accounts.AccountRow]:
     return _accounts(_db(), user_id)
 
@@ -114,5 +126,5 @@ def item_detail(user_id: int, item_id: int) -> items.ItemDetail:
 def clear() -> None:
     """Forget every cached read (after any write)."""
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
-                   _item_choices, _item_detail, _accounts):
+                   _item_choices, _item_detail, _accounts, _missing):
         cached.clear()
