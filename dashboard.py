@@ -8,6 +8,7 @@ from pages import (
     my_account_page,
     my_institution_page,
     overview_page,
+    plan_files_page,
     review_page,
     sign_in_page,
 )
@@ -28,6 +29,7 @@ PAGES = {
                               "my-institution"),
     PageName.REVIEW: (review_page.render, ":material/fact_check:", "review"),
     PageName.ITEM: (item_page.render, ":material/list_alt:", "item"),
+    PageName.PLAN_FILES: (plan_files_page.render, ":material/upload_file:", "plan-files"),
     PageName.ACCOUNTS: (accounts_page.render, ":material/group:", "accounts"),
     PageName.MY_ACCOUNT: (my_account_page.render, ":material/person:", "my-account"),
 }

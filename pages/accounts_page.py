@@ -7,7 +7,7 @@ import streamlit as st
 from tracker.i18n import t
 from tracker.models import Plan, Role
 from tracker.services import accounts
-from tracker.services.permissions import Permission, plans_with
+from tracker.services.permissions import Permission
 from ui import actions, data, state
 
 
@@ -29,9 +29,8 @@ def _done(outcome: actions.Outcome, lang: str, success: str) -> None:
 
 
 def _create(user: state.SignedIn, lang: str) -> None:
-    manageable = plans_with(user.actor, Permission.MANAGE_ACCOUNTS)
-    plan_names = {c.id: c.name for c in data.plan_choices(user.id)
-                  if user.actor.is_admin or c.id in manageable}
+    plan_names = {c.id: c.name for c in data.plans_where(user.id, user.actor,
+                                                         Permission.MANAGE_ACCOUNTS)}
     roles = [r.value for r in Role] + (["admin"] if user.actor.is_admin else [])
     with st.form("create_account"):
         st.subheader(t("accounts.create", lang))

@@ -7,7 +7,7 @@ import streamlit as st
 from tracker.i18n import t
 from tracker.quarters import Quarter
 from tracker.services import reporting
-from tracker.services.permissions import Permission, plans_with
+from tracker.services.permissions import Permission
 from ui import actions, data, state
 from ui.report_form import (
     FormContext,
@@ -59,8 +59,7 @@ def render() -> None:
     user = state.require_user()
     lang = state.language(user)
     st.title(t("mine.title", lang))
-    writable = plans_with(user.actor, Permission.WRITE_OWN_REPORTS)
-    choices = [c for c in data.plan_choices(user.id) if c.id in writable]
+    choices = data.plans_where(user.id, user.actor, Permission.WRITE_OWN_REPORTS)
     if not choices or user.institution_id is None:
         st.info(t("mine.no_plan", lang))
         return

@@ -5,7 +5,7 @@ import streamlit as st
 
 from tracker.i18n import number, percent, t
 from tracker.services import reporting
-from tracker.services.permissions import Permission, plans_with
+from tracker.services.permissions import Permission
 from tracker.services.review import Submitted
 from ui import actions, data, state
 from ui.widgets import plan_picker, quarter_picker
@@ -56,8 +56,7 @@ def render() -> None:
     flash = st.session_state.pop("review:flash", None)
     if flash:
         st.success(t(flash, lang))
-    reviewable = plans_with(user.actor, Permission.REVIEW_REPORTS)
-    choices = [c for c in data.plan_choices(user.id) if c.id in reviewable]
+    choices = data.plans_where(user.id, user.actor, Permission.REVIEW_REPORTS)
     if not choices:
         st.info(t("app.no_plans", lang))
         return

@@ -42,9 +42,10 @@ def app_as(email: str, lang: str = "en") -> AppTest:
 
 @pytest.mark.parametrize("email, pages", [
     ("dinapen@demo.example", ["", "my-institution", "item", "my-account"]),
-    ("coordinacion@demo.example", ["", "review", "item", "accounts", "my-account"]),
+    ("coordinacion@demo.example", ["", "review", "item", "plan-files", "accounts",
+                                   "my-account"]),
     ("observador@demo.example", ["", "item", "my-account"]),
-    ("admin@demo.example", ["", "item", "accounts", "my-account"]),
+    ("admin@demo.example", ["", "item", "plan-files", "accounts", "my-account"]),
 ])
 def test_navigation_offers_each_role_its_pages_only(db_url, email, pages):
     at = app_as(email)
@@ -231,3 +232,53 @@ def test_coordinator_sees_missing_reports_with_focal_points(db_url):
     tables = [d.value for d in at.dataframe]
     states = {state for table in tables for state in table.get("State", [])}
     assert {"missing", "draft"} <= states
+
+
+def _workbook_bytes(tmp_path, sheets) -> bytes:
+    from tests.helpers import write_workbook
+
+    return write_workbook(tmp_path / "upload.xlsx", sheets).read_bytes()
+
+
+def test_coordinator_checks_then_imports_a_workbook(db_url, tmp_path):
+    import copy
+
+    from tests.helpers import MINIMAL
+
+    at = go_to(app_as("admin@demo.example"), "plan-files")
+    assert at.title[0].value == "Plan files"
+    labels = [b.label for b in at.get("download_button")]
+    assert "Template in Español" in labels and "Plan and reports (Excel)" in labels
+    bad = copy.deepcopy(MINIMAL)
+    bad["reports"][2][4] = 140
+    at.file_uploader(key="upload").set_value(
+        ("plan.xlsx", _workbook_bytes(tmp_path, bad), "application/octet-stream"))
+    at.run()
+    at.button(key="import:check").click()
+    at.run()
+    assert at.error[0].value.startswith("The file was not imported: 1 problem(s).")
+    problems = at.dataframe[0].value
+    assert problems.iloc[0].tolist()[1:] == [3, "percent_complete", "140 is outside 0–100"]
+    at.file_uploader(key="upload").set_value(
+        ("plan.xlsx", _workbook_bytes(tmp_path, MINIMAL), "application/octet-stream"))
+    at.run()
+    at.button(key="import:run").click()
+    at.run()
+    assert any(s.value.startswith("Imported into Small plan: 2 items added")
+               for s in at.success)
+    assert "Small plan" in [c.name for c in _plans(db_url)]
+
+
+def _plans(db_url):
+    from tracker.models import Plan
+
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        rows = session.exec(select(Plan)).all()
+    engine.dispose()
+    return rows
+
+
+def test_members_and_observers_have_no_plan_files_page(db_url):
+    for email in ("dinapen@demo.example", "observador@demo.example"):
+        assert "plan-files" not in pages_in_navigation(app_as(email))

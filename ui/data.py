@@ -10,8 +10,8 @@ from sqlmodel import Session
 from tracker.metrics import NO_FILTERS, Filters
 from tracker.models import User
 from tracker.quarters import Quarter
-from tracker.services import accounts, figures, items, missing, review, worklist
-from tracker.services.permissions import Actor, actor_for
+from tracker.services import accounts, figures, items, missing, plan_files, review, worklist
+from tracker.services.permissions import Actor, Permission, actor_for
 from tracker.settings import get_settings
 from ui.state import session
 
@@ -89,12 +89,30 @@ def missing_for(user_id: int, plan_id: int, quarter: str) -> list[missing.Instit
     return _missing(_db(), user_id, plan_id, quarter)
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def _exports(_database: str, user_id: int, plan_id: int) -> tuple[bytes, bytes]:
+    with session() as db:
+        actor = _actor(db, user_id)
+        return (plan_files.export_xlsx(db, actor, plan_id),
+                plan_files.export_csv(db, actor, plan_id))
+
+
+def exports(user_id: int, plan_id: int) -> tuple[bytes, bytes]:
+    """The plan and its counting reports as (.xlsx, .zip of CSVs)."""
+    return _exports(_db(), user_id, plan_id)
+
+
 def accounts_for(user_id: int) -> list[accounts.AccountRow]:
     return _accounts(_db(), user_id)
 
 
 def plan_choices(user_id: int) -> list[figures.PlanChoice]:
     return _plan_choices(_db(), user_id)
+
+
+def plans_where(user_id: int, actor: Actor, permission: Permission) -> list[figures.PlanChoice]:
+    """The plans on which the user holds ``permission`` (admins included)."""
+    return [choice for choice in plan_choices(user_id) if actor.can(permission, choice.id)]
 
 
 def overview(user_id: int, plan_id: int, quarter: str,
@@ -126,5 +144,5 @@ def item_detail(user_id: int, item_id: int) -> items.ItemDetail:
 def clear() -> None:
     """Forget every cached read (after any write)."""
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
-                   _item_choices, _item_detail, _accounts, _missing):
+                   _item_choices, _item_detail, _accounts, _missing, _exports):
         cached.clear()

@@ -66,6 +66,7 @@ class PageName(StrEnum):
     MY_INSTITUTION = "my_institution"
     REVIEW = "review"
     ITEM = "item"
+    PLAN_FILES = "plan_files"
     ACCOUNTS = "accounts"
     MY_ACCOUNT = "my_account"
 
@@ -80,14 +81,10 @@ def visible_pages(actor: Actor) -> list[PageName]:
         pages.append(PageName.REVIEW)
     pages.append(PageName.ITEM)
     if actor.is_admin or Role.COORDINATOR in roles:
-        pages.append(PageName.ACCOUNTS)
+        pages.extend([PageName.PLAN_FILES, PageName.ACCOUNTS])
     pages.append(PageName.MY_ACCOUNT)
     return pages
 
-
-def plans_with(actor: Actor, permission: Permission) -> set[int]:
-    """The plans (among those the actor has a role on) where it holds ``permission``."""
-    return {plan_id for plan_id in actor.roles if actor.can(permission, plan_id)}
 
 
 def actor_for(session: Session, user: User) -> Actor:

@@ -1,0 +1,85 @@
+"""Plan files: the import template, the plan's workbook and CSVs, and checked imports."""
+
+import pandas as pd
+import streamlit as st
+
+from tracker.i18n import t
+from tracker.io.importer import ImportRejected, ImportSummary
+from tracker.services import plan_files
+from tracker.services.permissions import Permission
+from tracker.settings import LANGUAGES
+from ui import actions, data, state
+from ui.widgets import LANGUAGE_NAMES, plan_picker
+
+
+def _downloads(user: state.SignedIn, lang: str) -> None:
+    st.subheader(t("files.template", lang))
+    cols = st.columns(len(LANGUAGES))
+    for column, code in zip(cols, LANGUAGES, strict=True):
+        column.download_button(
+            t("files.template_in", lang, language=LANGUAGE_NAMES[code]),
+            plan_files.template(code), file_name=f"template-{code}.xlsx",
+            key=f"template:{code}", icon=":material/download:", on_click="ignore")
+    choices = data.plan_choices(user.id)
+    if not choices:
+        return
+    st.subheader(t("files.export", lang))
+    plan = plan_picker(choices, lang, key="export_plan")
+    xlsx, csv = data.exports(user.id, plan.id)
+    left, right = st.columns(2)
+    left.download_button(t("files.export_xlsx", lang), xlsx, file_name=f"{plan.name}.xlsx",
+                         key="export:xlsx", icon=":material/table_view:", on_click="ignore")
+    right.download_button(t("files.export_csv", lang), csv, file_name=f"{plan.name}.zip",
+                          key="export:csv", icon=":material/folder_zip:", on_click="ignore")
+
+
+def _problems(error: ImportRejected, lang: str) -> None:
+    st.error(t("import.rejected", lang, count=len(error.problems)))
+    st.dataframe(pd.DataFrame(
+        [(p.sheet or "", p.row or "", p.column or "", t(p.key, lang, **p.values))
+         for p in error.problems],
+        columns=[t("files.sheet", lang), t("files.row", lang), t("files.column", lang),
+                 t("files.problem", lang)]), hide_index=True)
+
+
+def _summary(summary: ImportSummary, lang: str) -> str:
+    key = "files.checked" if summary.dry_run else "files.imported"
+    return t(key, lang, plan=summary.plan, items_added=summary.items_added,
+             items_updated=summary.items_updated, reports=summary.reports_added,
+             unchanged=summary.reports_unchanged)
+
+
+def _import(user: state.SignedIn, lang: str) -> None:
+    st.subheader(t("files.import", lang))
+    st.caption(t("files.import_help", lang))
+    upload = st.file_uploader(t("files.upload", lang), type=["xlsx", "csv", "zip"],
+                              key="upload")
+    names = [c.name for c in data.plans_where(user.id, user.actor, Permission.MANAGE_PLAN)]
+    target = st.selectbox(t("files.into", lang), [None, *names], key="import_plan",
+                          format_func=lambda n: n or t("files.from_sheet", lang))
+    if upload is None:
+        return
+    check, run = st.columns(2)
+    dry_run = check.button(t("files.check", lang), key="import:check")
+    real = run.button(t("files.run", lang), key="import:run", type="primary")
+    if not (dry_run or real):
+        return
+    with st.spinner(t("files.working", lang)):
+        outcome = actions.write(lambda db: plan_files.import_upload(
+            db, user.actor, upload.getvalue(), upload.name, plan_name=target,
+            dry_run=dry_run))
+    if outcome.ok:
+        st.success(_summary(outcome.value, lang))
+    elif isinstance(outcome.error, ImportRejected):
+        _problems(outcome.error, lang)
+    else:
+        st.error(state.message(outcome.error, lang))
+
+
+def render() -> None:
+    user = state.require_user()
+    lang = state.language(user)
+    st.title(t("files.title", lang))
+    _import(user, lang)
+    st.divider()
+    _downloads(user, lang)

@@ -1,0 +1,43 @@
+"""The plan's files from the app: the import template, exports, and checked imports."""
+
+from __future__ import annotations
+
+import io
+
+from sqlmodel import Session
+
+from tracker.io import exporter, importer
+from tracker.io.reader import read_bytes
+from tracker.models import Plan
+from tracker.services.permissions import Actor
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def template(lang: str) -> bytes:
+    buffer = io.BytesIO()
+    exporter.write_template(buffer, lang)
+    return buffer.getvalue()
+
+
+def export_xlsx(session: Session, actor: Actor, plan_id: int) -> bytes:
+    return exporter.export_workbook(session, actor, session.get_one(Plan, plan_id))
+
+
+def export_csv(session: Session, actor: Actor, plan_id: int) -> bytes:
+    return exporter.export_csv_zip(session, actor, session.get_one(Plan, plan_id))
+
+
+def import_upload(session: Session, actor: Actor, data: bytes, filename: str, *,
+                  plan_name: str | None, dry_run: bool) -> importer.ImportSummary:
+    """Check (``dry_run``) or import an uploaded workbook, zip or CSV; all or nothing."""
+    from tracker.errors import InvalidInput
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput("import.too_big", megabytes=MAX_UPLOAD_BYTES // (1024 * 1024))
+    sheets = read_bytes(data, filename)
+    summary = importer.import_sheets(session, actor, sheets, source=filename,
+                                     plan_name=plan_name, dry_run=dry_run)
+    if dry_run:
+        session.rollback()
+    return summary
