@@ -59,11 +59,12 @@ def test_messages_fill_their_values(lang, expected):
 
 def test_keys_built_from_the_vocabulary_exist():
     from tracker.metrics import Bucket
-    from tracker.models import Role, Status
+    from tracker.models import PeriodState, ReportState, Role, Status
     from tracker.services.permissions import Permission
 
     keys = ([f"status.{s}" for s in Status] + [f"bucket.{b}" for b in Bucket]
             + [f"schedule.{b}" for b in Bucket]
+            + [f"period.{p}" for p in PeriodState] + [f"state.{r}" for r in ReportState]
             + [f"role.{r}" for r in (*Role, "admin")]
             + [f"error.not_allowed.{p}" for p in Permission])
     assert [key for key in keys if key not in catalog("en")] == []

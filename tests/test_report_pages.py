@@ -42,10 +42,10 @@ def app_as(email: str, lang: str = "en") -> AppTest:
 
 @pytest.mark.parametrize("email, pages", [
     ("dinapen@demo.example", ["", "my-institution", "item", "my-account"]),
-    ("coordinacion@demo.example", ["", "review", "item", "plan-files", "accounts",
+    ("coordinacion@demo.example", ["", "review", "item", "plan", "plan-files", "accounts",
                                    "my-account"]),
     ("observador@demo.example", ["", "item", "my-account"]),
-    ("admin@demo.example", ["", "item", "plan-files", "accounts", "my-account"]),
+    ("admin@demo.example", ["", "item", "plan", "plan-files", "accounts", "my-account"]),
 ])
 def test_navigation_offers_each_role_its_pages_only(db_url, email, pages):
     at = app_as(email)
@@ -282,3 +282,30 @@ def _plans(db_url):
 def test_members_and_observers_have_no_plan_files_page(db_url):
     for email in ("dinapen@demo.example", "observador@demo.example"):
         assert "plan-files" not in pages_in_navigation(app_as(email))
+
+
+def test_coordinator_opens_the_next_quarter_and_adds_an_item(db_url):
+    at = go_to(app_as("coordinacion@demo.example"), "plan")
+    assert at.title[0].value == "Plan management"
+    periods = at.dataframe[0].value
+    assert periods.set_index("Quarter").loc["Q4 2026", "State"] == "open"
+    at.selectbox(key="period:quarter").select("2027-Q1").run()
+    at.button(key="period:open").click().run()
+    assert any(s.value == "Saved." for s in at.success)
+    periods = at.dataframe[0].value.set_index("Quarter")
+    assert (periods.loc["Q1 2027", "State"], periods.loc["Q4 2026", "State"]) == (
+        "open", "closed")
+    form = "item:0:None"
+    at.text_input(key=f"{form}:code").input("7.1")
+    at.text_input(key=f"{form}:title").input("Mesa técnica con fiscalías provinciales")
+    at.text_input(key=f"{form}:start").input("2027-Q1")
+    at.text_input(key=f"{form}:due").input("2029-Q4")  # beyond the plan
+    next(b for b in at.button if b.label == "Save item").click()
+    at.run()
+    assert any("within the plan (2025-Q1 to 2027-Q4)" in e.value for e in at.error)
+    at.text_input(key=f"{form}:due").input("2027-Q4")
+    next(b for b in at.button if b.label == "Save item").click()
+    at.run()
+    assert any(s.value == "Saved." for s in at.success)
+    labels = at.selectbox(key="edit:item").options
+    assert any(label.startswith("7.1 · Mesa técnica") for label in labels)

@@ -10,7 +10,16 @@ from sqlmodel import Session
 from tracker.metrics import NO_FILTERS, Filters
 from tracker.models import User
 from tracker.quarters import Quarter
-from tracker.services import accounts, figures, items, missing, plan_files, review, worklist
+from tracker.services import (
+    accounts,
+    figures,
+    items,
+    missing,
+    plan_admin,
+    plan_files,
+    review,
+    worklist,
+)
 from tracker.services.permissions import Actor, Permission, actor_for
 from tracker.settings import get_settings
 from ui.state import session
@@ -102,6 +111,27 @@ def exports(user_id: int, plan_id: int) -> tuple[bytes, bytes]:
     return _exports(_db(), user_id, plan_id)
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def _plan_catalog(_database: str, user_id: int, plan_id: int) -> plan_admin.PlanCatalog:
+    with session() as db:
+        return plan_admin.catalog(db, _actor(db, user_id), plan_id)
+
+
+def plan_catalog(user_id: int, plan_id: int) -> plan_admin.PlanCatalog:
+    return _plan_catalog(_db(), user_id, plan_id)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _item_fields(_database: str, user_id: int,
+                 item_id: int) -> tuple[plan_admin.ItemFields, int]:
+    with session() as db:
+        return plan_admin.item_fields(db, _actor(db, user_id), item_id)
+
+
+def item_fields(user_id: int, item_id: int) -> tuple[plan_admin.ItemFields, int]:
+    return _item_fields(_db(), user_id, item_id)
+
+
 def accounts_for(user_id: int) -> list[accounts.AccountRow]:
     return _accounts(_db(), user_id)
 
@@ -144,5 +174,6 @@ def item_detail(user_id: int, item_id: int) -> items.ItemDetail:
 def clear() -> None:
     """Forget every cached read (after any write)."""
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
-                   _item_choices, _item_detail, _accounts, _missing, _exports):
+                   _item_choices, _item_detail, _accounts, _missing, _exports,
+                   _plan_catalog, _item_fields):
         cached.clear()

@@ -1,0 +1,153 @@
+"""Plan management: reporting periods, action items, strategic lines and institutions."""
+
+import pandas as pd
+import streamlit as st
+
+from tracker.i18n import day, t
+from tracker.models import PeriodState
+from tracker.quarters import Quarter
+from tracker.services import plan_admin
+from tracker.services.permissions import Permission
+from tracker.services.plan_admin import ItemFields, PlanCatalog
+from ui import actions, data, state
+from ui.widgets import plan_picker
+
+FLASH = "plan_admin:flash"
+NEW = 0
+
+
+def _done(outcome: actions.Outcome, lang: str, success: str) -> None:
+    if outcome.ok:
+        st.session_state[FLASH] = success
+        st.rerun()
+    st.error(state.message(outcome.error, lang))
+
+
+def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) -> None:
+    st.dataframe(pd.DataFrame(
+        [(Quarter.parse(p.quarter).label(lang), t(f"period.{p.state}", lang),
+          day(p.deadline, lang)) for p in catalog.periods],
+        columns=[t("overview.quarter", lang), t("form.col.state", lang),
+                 t("plan.deadline", lang)]), hide_index=True)
+    quarters = [p.quarter for p in catalog.periods]
+    quarter = st.selectbox(t("overview.quarter", lang), quarters, key="period:quarter",
+                           format_func=lambda q: Quarter.parse(q).label(lang))
+    current = next(p for p in catalog.periods if p.quarter == quarter)
+    left, right = st.columns(2)
+    if left.button(t("plan.open", lang), key="period:open",
+                   disabled=current.state not in ("upcoming", "closed")):
+        _done(actions.write(lambda db: plan_admin.set_period_state(
+            db, user.actor, plan_id, quarter, PeriodState.OPEN)), lang, "plan.saved")
+    if right.button(t("plan.close", lang), key="period:close", disabled=current.state != "open"):
+        _done(actions.write(lambda db: plan_admin.set_period_state(
+            db, user.actor, plan_id, quarter, PeriodState.CLOSED)), lang, "plan.saved")
+    with st.form("deadline"):
+        deadline = st.date_input(t("plan.deadline", lang), value=current.deadline,
+                                 key=f"deadline:{quarter}")
+        if st.form_submit_button(t("plan.save_deadline", lang)):
+            _done(actions.write(lambda db: plan_admin.set_deadline(
+                db, user.actor, plan_id, quarter, deadline)), lang, "plan.saved")
+
+
+def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
+               lang: str) -> ItemFields:
+    acronyms = [a for a, _n, _c in catalog.institutions]
+    codes = [c for c, _n in catalog.lines]
+    lines = dict(catalog.lines)
+    c = current
+    code = st.text_input(t("plan.code", lang), value=c.code if c else "", key=f"{key}:code")
+    title = st.text_input(t("plan.title", lang), value=c.title if c else "", key=f"{key}:title")
+    description = st.text_area(t("plan.description", lang), value=c.description if c else "",
+                               key=f"{key}:description")
+    line = st.selectbox(t("chart.axis.line", lang), codes, key=f"{key}:line",
+                        index=codes.index(c.line) if c and c.line in codes else 0,
+                        format_func=lambda code_: f"{code_} · {lines[code_]}")
+    left, right = st.columns(2)
+    lead = left.selectbox(t("chart.axis.institution", lang), acronyms, key=f"{key}:lead",
+                          index=acronyms.index(c.lead) if c else 0)
+    supporters = right.multiselect(t("plan.supporters", lang), acronyms, key=f"{key}:support",
+                                   default=list(c.supporters) if c else [])
+    start = left.text_input(t("plan.start", lang), value=c.start_quarter if c else "",
+                            key=f"{key}:start", placeholder="2026-Q1")
+    due = right.text_input(t("plan.due", lang), value=c.due_quarter if c else "",
+                           key=f"{key}:due", placeholder="2026-Q4")
+    indicator = left.text_input(t("plan.indicator", lang), value=(c.indicator or "") if c
+                                else "", key=f"{key}:indicator")
+    unit = right.text_input(t("plan.unit", lang), value=(c.unit or "") if c else "",
+                            key=f"{key}:unit")
+    baseline = left.number_input(t("plan.baseline", lang), min_value=0.0, key=f"{key}:base",
+                                 value=c.baseline if c else None)
+    target = right.number_input(t("plan.target", lang), min_value=0.0, key=f"{key}:target",
+                                value=c.target if c else None)
+    weight = left.number_input(t("plan.weight", lang), min_value=0.1, max_value=1000.0,
+                               value=c.weight if c else 1.0, key=f"{key}:weight")
+    return ItemFields(code, title, description, line, lead, tuple(supporters), start, due,
+                      indicator, unit, baseline, target, weight)
+
+
+def _items(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) -> None:
+    labels = {NEW: t("plan.new_item", lang)} | {
+        item_id: f"{code} · {title}" + (f" ({t('plan.archived', lang)})"
+                                        if item_id in catalog.archived else "")
+        for item_id, code, title in catalog.items}
+    item_id = st.selectbox(t("item.choose", lang), list(labels), key="edit:item",
+                           format_func=labels.get)
+    current, version = data.item_fields(user.id, item_id) if item_id else (None, None)
+    with st.form(f"item:{item_id}:{version}"):
+        fields = _item_form(catalog, current, f"item:{item_id}:{version}", lang)
+        saved = st.form_submit_button(t("plan.save_item", lang), type="primary")
+    if saved:
+        _done(actions.write(lambda db: plan_admin.save_item(
+            db, user.actor, plan_id, fields, item_id=item_id or None,
+            expected_version=version)), lang, "plan.saved")
+    if item_id:
+        archived = item_id in catalog.archived
+        label = "plan.restore" if archived else "plan.archive"
+        if st.button(t(label, lang), key="edit:archive"):
+            _done(actions.write(lambda db: plan_admin.archive_item(
+                db, user.actor, item_id, not archived)), lang, "plan.saved")
+
+
+def _lines_and_institutions(user: state.SignedIn, plan_id: int, catalog: PlanCatalog,
+                            lang: str) -> None:
+    left, right = st.columns(2)
+    with left.form("line"):
+        st.subheader(t("plan.line_form", lang))
+        st.caption(", ".join(f"{code} · {name}" for code, name in catalog.lines))
+        code = st.text_input(t("plan.code", lang), key="line:code")
+        name = st.text_input(t("accounts.name", lang), key="line:name")
+        if st.form_submit_button(t("plan.save_line", lang)):
+            _done(actions.write(lambda db: plan_admin.save_line(
+                db, user.actor, plan_id, code, name)), lang, "plan.saved")
+    with right.form("institution"):
+        st.subheader(t("plan.institution_form", lang))
+        acronym = st.text_input(t("accounts.institution", lang), key="inst:acronym")
+        name = st.text_input(t("accounts.name", lang), key="inst:name")
+        country = st.text_input(t("plan.country", lang), key="inst:country", max_chars=2)
+        kind = st.text_input(t("plan.kind", lang), key="inst:kind")
+        if st.form_submit_button(t("plan.save_institution", lang)):
+            _done(actions.write(lambda db: plan_admin.save_institution(
+                db, user.actor, plan_id, acronym, name, country, kind)), lang, "plan.saved")
+
+
+def render() -> None:
+    user = state.require_user()
+    lang = state.language(user)
+    st.title(t("plan.title_page", lang))
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        st.success(t(flash, lang))
+    choices = data.plans_where(user.id, user.actor, Permission.MANAGE_PLAN)
+    if not choices:
+        st.info(t("app.no_plans", lang))
+        return
+    plan = plan_picker(choices, lang, key="admin_plan")
+    catalog = data.plan_catalog(user.id, plan.id)
+    periods, items, others = st.tabs([t("plan.tab.periods", lang), t("plan.tab.items", lang),
+                                      t("plan.tab.lines", lang)])
+    with periods:
+        _periods(user, plan.id, catalog, lang)
+    with items:
+        _items(user, plan.id, catalog, lang)
+    with others:
+        _lines_and_institutions(user, plan.id, catalog, lang)

@@ -1,0 +1,307 @@
+"""Keeping the plan: reporting periods, action items, strategic lines and institutions.
+
+Coordinators of the plan (and admins) only; every change is validated here, whatever the page
+checked, and lands in the audit trail with its before and after. Changing an item's lead or
+span after reports exist is allowed and audited; reports are never rewritten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from tracker.errors import InvalidInput, NotAllowed, NotFound
+from tracker.models import (
+    ActionItem,
+    Institution,
+    ItemSupport,
+    PeriodState,
+    Plan,
+    ReportingPeriod,
+    StrategicLine,
+)
+from tracker.quarters import Quarter, QuarterError
+from tracker.services import audit, plans
+from tracker.services.permissions import Actor, Permission
+
+# The transitions a coordinator makes here; locking belongs to the review meeting.
+TRANSITIONS = {
+    PeriodState.UPCOMING: {PeriodState.OPEN},
+    PeriodState.OPEN: {PeriodState.CLOSED},
+    PeriodState.CLOSED: {PeriodState.OPEN},
+    PeriodState.LOCKED: set(),
+}
+
+
+def _period(session: Session, plan_id: int, quarter: str) -> ReportingPeriod:
+    period = session.exec(select(ReportingPeriod).where(
+        ReportingPeriod.plan_id == plan_id, ReportingPeriod.quarter == quarter)).first()
+    if period is None:
+        raise NotFound("report.outside_plan", quarter=quarter)
+    return period
+
+
+def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: str,
+                     state: PeriodState) -> list[ReportingPeriod]:
+    """Open or close a quarter. Opening one closes the plan's other open quarter (at most one
+    is open). Returns the periods changed."""
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    period = _period(session, plan_id, quarter)
+    if state not in TRANSITIONS[PeriodState(period.state)]:
+        key = "plan.period_locked" if period.state == PeriodState.LOCKED else "plan.bad_transition"
+        raise InvalidInput(key, quarter=quarter, state=period.state, to=state.value)
+    changed = []
+    if state == PeriodState.OPEN:
+        for other in session.exec(select(ReportingPeriod).where(
+                ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == PeriodState.OPEN)):
+            changed.append(_move(session, actor, other, PeriodState.CLOSED))
+    changed.append(_move(session, actor, period, state))
+    session.flush()
+    return changed
+
+
+def _move(session: Session, actor: Actor, period: ReportingPeriod,
+          state: PeriodState) -> ReportingPeriod:
+    before = period.state
+    period.state = state
+    session.add(period)
+    audit.record(session, actor, f"period_{state.value}", "reporting_period", period.id,
+                 plan_id=period.plan_id, before={"state": before}, after={"state": state})
+    return period
+
+
+def set_deadline(session: Session, actor: Actor, plan_id: int, quarter: str,
+                 deadline: date) -> None:
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    period = _period(session, plan_id, quarter)
+    before = period.deadline
+    period.deadline = deadline
+    session.add(period)
+    audit.record(session, actor, "deadline", "reporting_period", period.id, plan_id=plan_id,
+                 before={"deadline": before}, after={"deadline": deadline})
+    session.flush()
+
+
+@dataclass(frozen=True)
+class ItemFields:
+    """An action item as a coordinator edits it (institutions by acronym, line by code)."""
+
+    code: str
+    title: str
+    description: str
+    line: str
+    lead: str
+    supporters: tuple[str, ...]
+    start_quarter: str
+    due_quarter: str
+    indicator: str | None = None
+    unit: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    weight: float = 1.0
+
+
+def _institution_ids(session: Session) -> dict[str, int]:
+    return dict(session.exec(select(Institution.acronym, Institution.id)).all())
+
+
+def _validated(session: Session, plan: Plan, fields: ItemFields) -> dict[str, object]:
+    code, title = fields.code.strip(), fields.title.strip()
+    if not code or len(code) > 20:
+        raise InvalidInput("plan.field.code")
+    if not title or len(title) > 300:
+        raise InvalidInput("plan.field.title")
+    if len(fields.description) > 10_000:
+        raise InvalidInput("plan.field.description")
+    try:
+        start, due = Quarter.parse(fields.start_quarter), Quarter.parse(fields.due_quarter)
+    except QuarterError:
+        raise InvalidInput("plan.field.quarter") from None
+    first, last = plans.plan_span(plan)
+    if not first <= start <= due <= last:
+        raise InvalidInput("plan.field.span", first=str(first), last=str(last))
+    if not 0 < fields.weight <= 1000:
+        raise InvalidInput("plan.field.weight")
+    for number in (fields.baseline, fields.target):
+        if number is not None and number < 0:
+            raise InvalidInput("plan.field.indicator_negative")
+    ids = _institution_ids(session)
+    if fields.lead not in ids:
+        raise InvalidInput("plan.field.lead", value=fields.lead)
+    unknown = [s for s in fields.supporters if s not in ids]
+    if unknown:
+        raise InvalidInput("plan.field.supporters", value=", ".join(unknown))
+    line = session.exec(select(StrategicLine).where(
+        StrategicLine.plan_id == plan.id, StrategicLine.code == fields.line)).first()
+    if line is None:
+        raise InvalidInput("plan.field.line", value=fields.line)
+    return {"code": code, "title": title, "description": fields.description.strip(),
+            "line_id": line.id, "lead_institution_id": ids[fields.lead],
+            "start_quarter": str(start), "due_quarter": str(due),
+            "indicator": (fields.indicator or "").strip() or None,
+            "unit": (fields.unit or "").strip() or None, "baseline": fields.baseline,
+            "target": fields.target, "weight": float(fields.weight)}
+
+
+def _supporters(session: Session, item_id: int) -> set[int]:
+    return set(session.exec(select(ItemSupport.institution_id).where(
+        ItemSupport.item_id == item_id)))
+
+
+def _set_supporters(session: Session, item: ActionItem, wanted: set[int]) -> None:
+    current = _supporters(session, item.id)
+    for link in session.exec(select(ItemSupport).where(ItemSupport.item_id == item.id)):
+        if link.institution_id not in wanted:
+            session.delete(link)
+    for institution_id in wanted - current:
+        session.add(ItemSupport(item_id=item.id, institution_id=institution_id))
+
+
+def save_item(session: Session, actor: Actor, plan_id: int, fields: ItemFields, *,
+              item_id: int | None = None, expected_version: int | None = None) -> ActionItem:
+    """Create an item (``item_id`` None) or change one, refusing a stale version."""
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    plan = session.get_one(Plan, plan_id)
+    values = _validated(session, plan, fields)
+    ids = _institution_ids(session)
+    wanted = {ids[s] for s in fields.supporters} - {values["lead_institution_id"]}
+    clash = session.exec(select(ActionItem.id).where(
+        ActionItem.plan_id == plan_id, ActionItem.code == values["code"])).first()
+    if clash is not None and clash != item_id:
+        raise InvalidInput("plan.field.code_taken", code=values["code"])
+    if item_id is None:
+        item = ActionItem(plan_id=plan_id, **values)
+        session.add(item)
+        session.flush()
+        _set_supporters(session, item, wanted)
+        audit.record(session, actor, "create", "action_item", item.id, plan_id=plan_id,
+                     after=item.model_dump())
+        session.flush()
+        return item
+    item = session.get(ActionItem, item_id, with_for_update=True)
+    if item is None or item.plan_id != plan_id:
+        raise NotFound("report.item_not_found")
+    if expected_version is not None and item.version != expected_version:
+        raise InvalidInput("plan.item_changed", code=item.code)
+    before = item.model_dump() | {"supporters": sorted(_supporters(session, item.id))}
+    item.sqlmodel_update(values)
+    item.version += 1
+    session.add(item)
+    _set_supporters(session, item, wanted)
+    audit.record(session, actor, "update", "action_item", item.id, plan_id=plan_id,
+                 before=before, after=item.model_dump() | {"supporters": sorted(wanted)})
+    session.flush()
+    return item
+
+
+def archive_item(session: Session, actor: Actor, item_id: int, archived: bool = True) -> None:
+    """Items are archived, never deleted: their reports stay."""
+    item = session.get(ActionItem, item_id)
+    if item is None:
+        raise NotFound("report.item_not_found")
+    actor.require(Permission.MANAGE_PLAN, item.plan_id)
+    item.archived = archived
+    item.version += 1
+    session.add(item)
+    audit.record(session, actor, "archive" if archived else "restore", "action_item",
+                 item.id, plan_id=item.plan_id, after={"archived": archived})
+    session.flush()
+
+
+def save_line(session: Session, actor: Actor, plan_id: int, code: str, name: str) -> None:
+    """Add a strategic line, or rename the one with this code."""
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    code, name = code.strip(), name.strip()
+    if not code or len(code) > 20 or not name or len(name) > 300:
+        raise InvalidInput("plan.field.line_values")
+    line = session.exec(select(StrategicLine).where(
+        StrategicLine.plan_id == plan_id, StrategicLine.code == code)).first()
+    before = None if line is None else {"name": line.name}
+    line = line or StrategicLine(plan_id=plan_id, code=code, name=name)
+    line.name = name
+    session.add(line)
+    session.flush()
+    audit.record(session, actor, "update" if before else "create", "strategic_line", line.id,
+                 plan_id=plan_id, before=before, after={"code": code, "name": name})
+
+
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str, name: str,
+                     country: str, kind: str | None = None) -> None:
+    """Add an institution, or change the one with this acronym (coordinators of a plan)."""
+    if not (actor.can(Permission.MANAGE_PLAN, plan_id)):
+        raise NotAllowed("error.not_allowed.manage_plan")
+    acronym, name, country = acronym.strip(), name.strip(), country.strip().upper()
+    if not acronym or len(acronym) > 40 or not name or len(name) > 300:
+        raise InvalidInput("plan.field.institution_values")
+    if not COUNTRY.match(country):
+        raise InvalidInput("import.bad_country", value=country)
+    institution = session.exec(select(Institution).where(
+        Institution.acronym == acronym)).first()
+    before = None if institution is None else institution.model_dump()
+    institution = institution or Institution(acronym=acronym, name=name, country=country)
+    institution.sqlmodel_update({"name": name, "country": country,
+                                 "kind": (kind or "").strip() or None})
+    session.add(institution)
+    session.flush()
+    audit.record(session, actor, "update" if before else "create", "institution",
+                 institution.id, before=before, after=institution.model_dump())
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    quarter: str
+    state: str
+    deadline: date | None
+
+
+@dataclass(frozen=True)
+class PlanCatalog:
+    """What the plan's forms choose from."""
+
+    periods: tuple[PeriodRow, ...]
+    institutions: tuple[tuple[str, str, str], ...]  # (acronym, name, country)
+    lines: tuple[tuple[str, str], ...]  # (code, name)
+    items: tuple[tuple[int, str, str], ...]  # (id, code, title), archived ones included
+    archived: frozenset[int]
+
+
+def catalog(session: Session, actor: Actor, plan_id: int) -> PlanCatalog:
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    from tracker.metrics import natural_key
+
+    items = sorted(session.exec(select(ActionItem).where(ActionItem.plan_id == plan_id)),
+                   key=lambda i: natural_key(i.code))
+    lines = sorted(session.exec(select(StrategicLine).where(StrategicLine.plan_id == plan_id)),
+                   key=lambda line: natural_key(line.code))
+    return PlanCatalog(
+        periods=tuple(PeriodRow(p.quarter, p.state, p.deadline)
+                      for p in plans.periods(session, plan_id)),
+        institutions=tuple((i.acronym, i.name, i.country) for i in session.exec(
+            select(Institution).order_by(Institution.acronym))),
+        lines=tuple((line.code, line.name) for line in lines),
+        items=tuple((i.id, i.code, i.title) for i in items),
+        archived=frozenset(i.id for i in items if i.archived),
+    )
+
+
+def item_fields(session: Session, actor: Actor, item_id: int) -> tuple[ItemFields, int]:
+    """The item as its form shows it, and the version the form is based on."""
+    item = session.get(ActionItem, item_id)
+    if item is None:
+        raise NotFound("report.item_not_found")
+    actor.require(Permission.MANAGE_PLAN, item.plan_id)
+    acronyms = {v: k for k, v in _institution_ids(session).items()}
+    line = session.get_one(StrategicLine, item.line_id)
+    return ItemFields(
+        code=item.code, title=item.title, description=item.description, line=line.code,
+        lead=acronyms[item.lead_institution_id],
+        supporters=tuple(sorted(acronyms[i] for i in _supporters(session, item.id))),
+        start_quarter=item.start_quarter, due_quarter=item.due_quarter,
+        indicator=item.indicator, unit=item.unit, baseline=item.baseline, target=item.target,
+        weight=item.weight), item.version
