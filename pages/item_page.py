@@ -7,7 +7,7 @@ from tracker.i18n import number, percent, t
 from tracker.quarters import Quarter
 from tracker.services.items import ItemDetail
 from ui import data, state
-from ui.widgets import plan_picker
+from ui.widgets import plan_picker, url_select
 
 
 def _facts(detail: ItemDetail, lang: str) -> None:
@@ -66,10 +66,10 @@ def render() -> None:
     if not items:
         st.info(t("item.none", lang))
         return
-    item_id = st.selectbox(t("item.choose", lang), list(items), key="item",
-                           format_func=lambda i: f"{items[i].code} · {items[i].title}",
-                           bind="query-params")
-    detail = data.item_detail(user.id, item_id if item_id in items else next(iter(items)))
+    item_id = url_select(t("item.choose", lang), list(items), key="item",
+                         default=next(iter(items)),
+                         format_func=lambda i: f"{items[i].code} · {items[i].title}")
+    detail = data.item_detail(user.id, item_id)
     st.header(f"{detail.code} · {detail.title}")
     _facts(detail, lang)
     st.subheader(t("item.by_quarter", lang))

@@ -12,7 +12,7 @@ from tracker.services.figures import Overview, PlanChoice
 from tracker.services.permissions import PageName
 from ui import data, navigation, state
 from ui.state import SignedIn
-from ui.widgets import plan_picker, quarter_picker
+from ui.widgets import plan_picker, quarter_picker, url_multiselect
 
 
 def _headline_metrics(head: Headline, lang: str) -> None:
@@ -46,16 +46,17 @@ def _filters(user: SignedIn, plan: PlanChoice, lang: str) -> Filters:
     choices = data.filter_choices(user.id, plan.id)
     lines = dict(choices.lines)
     cols = st.columns(3)
-    countries = cols[0].multiselect(t("overview.countries", lang), choices.countries,
-                                    key="country", bind="query-params",
-                                    placeholder=t("overview.all", lang))
-    institutions = cols[1].multiselect(t("overview.institutions", lang), choices.institutions,
-                                       key="institution", bind="query-params",
-                                       placeholder=t("overview.all", lang))
-    chosen_lines = cols[2].multiselect(t("overview.lines", lang), list(lines), key="line",
-                                       bind="query-params",
+    everything = t("overview.all", lang)
+    with cols[0]:
+        countries = url_multiselect(t("overview.countries", lang), choices.countries,
+                                    key="country", placeholder=everything)
+    with cols[1]:
+        institutions = url_multiselect(t("overview.institutions", lang), choices.institutions,
+                                       key="institution", placeholder=everything)
+    with cols[2]:
+        chosen_lines = url_multiselect(t("overview.lines", lang), list(lines), key="line",
                                        format_func=lambda c: f"{c} · {lines[c]}",
-                                       placeholder=t("overview.all", lang))
+                                       placeholder=everything)
     return Filters(tuple(countries), tuple(institutions), tuple(chosen_lines))
 
 

@@ -309,3 +309,14 @@ def test_coordinator_opens_the_next_quarter_and_adds_an_item(db_url):
     assert any(s.value == "Saved." for s in at.success)
     labels = at.selectbox(key="edit:item").options
     assert any(label.startswith("7.1 · Mesa técnica") for label in labels)
+
+
+def test_a_link_to_an_item_opens_that_item_even_after_another_was_shown(db_url):
+    at = go_to(app_as("observador@demo.example"), "item")
+    first = at.selectbox(key="item").value
+    assert at.header[0].value.startswith("1.1 · ")
+    go_to(at, "")
+    at.query_params["item"] = str(first + 1)  # the demo's item 1.2
+    go_to(at, "item")
+    assert at.selectbox(key="item").value == first + 1
+    assert at.header[0].value.startswith("1.2 · ")

@@ -1,6 +1,12 @@
-"""Small reusable widgets; each keeps its value in the URL so a refresh or a link keeps it."""
+"""Small reusable widgets. Choices that make a view (plan, quarter, filters) go in the URL in
+their canonical form (``quarter=2026-Q3``, ``plan=1``), whatever language the page shows, so a
+refresh or a shared link opens the same view. Only plain values from the option lists are read
+back from the URL; anything else is ignored.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -25,19 +31,63 @@ def language_switch(lang: str, key: str = "language_switch") -> None:
                          on_change=_remember_language, args=(key,))
 
 
+def _url_changed(key: str) -> str | None:
+    """The URL's value for ``key`` if it differs from the last one applied (a new link)."""
+    asked = st.query_params.get(key)
+    if asked is None or asked == st.session_state.get(f"url:{key}"):
+        return None
+    st.session_state[f"url:{key}"] = asked
+    return asked
+
+
+def _to_url(key: str, values: object) -> None:
+    chosen = st.session_state[key]
+    if chosen in (None, [], ()):
+        st.query_params.pop(key, None)
+    elif isinstance(chosen, list | tuple):
+        st.query_params[key] = [str(value) for value in chosen]
+    else:
+        st.query_params[key] = str(chosen)
+    st.session_state[f"url:{key}"] = st.query_params.get(key)
+
+
+def url_select(label: str, options: Sequence, *, key: str, default: object,
+               format_func: Callable[[object], str] = str) -> object:
+    """A selectbox whose value is kept in the URL under ``key`` (as ``str(value)``)."""
+    by_text = {str(option): option for option in options}
+    current = st.session_state.get(key)
+    linked = _url_changed(key)
+    if linked in by_text:
+        current = by_text[linked]
+    elif current not in options:
+        current = default
+    # Written back each run: a widget of another page with the same key hands its value on.
+    st.session_state[key] = current
+    return st.selectbox(label, options, key=key, format_func=format_func,
+                        on_change=_to_url, args=(key, options))
+
+
+def url_multiselect(label: str, options: Sequence, *, key: str,
+                    format_func: Callable[[object], str] = str, placeholder: str = "") -> list:
+    """A multiselect whose values are kept in the URL under ``key``."""
+    by_text = {str(option): option for option in options}
+    if key not in st.session_state:
+        st.session_state[key] = [by_text[v] for v in st.query_params.get_all(key) if v in by_text]
+    else:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    return st.multiselect(label, options, key=key, format_func=format_func,
+                          placeholder=placeholder, on_change=_to_url, args=(key, options))
+
+
 def plan_picker(choices: list[PlanChoice], lang: str, key: str = "plan") -> PlanChoice:
     by_id = {choice.id: choice for choice in choices}
-    chosen = st.selectbox(t("overview.plan", lang), list(by_id), key=key,
-                          format_func=lambda plan_id: by_id[plan_id].name,
-                          bind="query-params")
-    return by_id[chosen if chosen in by_id else choices[0].id]
+    chosen = url_select(t("overview.plan", lang), list(by_id), key=key,
+                        default=choices[0].id, format_func=lambda i: by_id[i].name)
+    return by_id[chosen]
 
 
 def quarter_picker(plan: PlanChoice, lang: str, key: str = "quarter") -> str:
     """A quarter of the plan; opens on the plan's open quarter (or latest with reports)."""
-    options = list(plan.quarters)
-    chosen = st.selectbox(t("overview.quarter", lang), options, key=key,
-                          index=options.index(plan.default_quarter),
-                          format_func=lambda q: Quarter.parse(q).label(lang),
-                          bind="query-params")
-    return chosen or plan.default_quarter
+    return url_select(t("overview.quarter", lang), list(plan.quarters), key=key,
+                      default=plan.default_quarter,
+                      format_func=lambda q: Quarter.parse(q).label(lang))

@@ -30,14 +30,13 @@ def test_overview_in_english_then_spanish(page: Page, app_url: str):
     sign_in(page, app_url, "observador@demo.example")
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     expect(page.get_by_text("Plan progress")).to_be_visible()
-    chart = page.locator("[data-testid=stPlotlyChart]")
-    expect(chart).to_be_visible()
-    expect(chart.get_by_text("Progress by strategic line, Q4 2026")).to_be_visible()
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    expect(chart.get_by_text("Progress by lead institution, Q4 2026")).to_be_visible()
     page.locator("[data-testid=stSidebar]").get_by_text("Español").click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="Resumen")).to_be_visible()
     expect(page.get_by_text("Avance del plan")).to_be_visible()
-    expect(chart.get_by_text("Avance por línea estratégica, T4 2026")).to_be_visible()
+    expect(chart.get_by_text("Avance por institución responsable, T4 2026")).to_be_visible()
     assert "lang=es" in page.url
 
 

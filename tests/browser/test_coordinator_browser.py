@@ -1,0 +1,41 @@
+"""A coordinator prepares the meeting: quarter, filter, drill-down to an item, export."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import wait_idle
+from tests.browser.test_overview_browser import sign_in
+from tests.browser.test_reporting_browser import open_page
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+
+
+def test_quarter_filter_drill_down_and_export(page: Page, app_url: str, tmp_path):
+    sign_in(page, app_url, "coordinacion@demo.example")
+    choose(page, "Quarter", "Q2 2026")
+    expect(page.get_by_text("Progress by lead institution, Q2 2026")).to_be_visible()
+    assert "quarter=2026-Q2" in page.url
+    choose(page, "Lead institutions", "DINAPEN")
+    page.keyboard.press("Escape")
+    assert "institution=DINAPEN" in page.url
+    page.reload()  # the quarter and the filter live in the URL
+    wait_idle(page)
+    expect(page.get_by_text("Progress by lead institution, Q2 2026")).to_be_visible()
+    page.get_by_role("link", name="4.3 · Operativos de control de trabajo infantil").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="4.3 · Operativos de control de trabajo "
+                                         "infantil y mendicidad")).to_be_visible()
+    open_page(page, "Plan files")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Plan and reports (Excel)").click()
+    path = tmp_path / "export.xlsx"
+    download.value.save_as(path)
+    workbook = load_workbook(path, read_only=True)
+    assert {"items", "reports"} <= set(workbook.sheetnames)
