@@ -30,7 +30,9 @@ def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str
         columns=[t("overview.quarter", lang), t("form.col.state", lang),
                  t("plan.deadline", lang)]), hide_index=True)
     quarters = [p.quarter for p in catalog.periods]
+    opened = [p.quarter for p in catalog.periods if p.state == "open"]
     quarter = st.selectbox(t("overview.quarter", lang), quarters, key="period:quarter",
+                           index=quarters.index(opened[0]) if opened else 0,
                            format_func=lambda q: Quarter.parse(q).label(lang))
     current = next(p for p in catalog.periods if p.quarter == quarter)
     left, right = st.columns(2)

@@ -100,3 +100,19 @@ def test_indicator_bullets_measure_the_way_from_baseline_to_target():
     assert list(bars.x) == [50.0, 100.0]
     assert list(bars.marker.color) == [BUCKET_COLOURS["behind"], BUCKET_COLOURS["completed"]]
     assert list(bars.text)[0] == "200 / 300 p"
+
+
+def test_every_chart_names_its_axes_in_the_language():
+    rollup = rollup_frame([("2026-Q2", 1, "A", "A", 40.0, 70.0, 4)])
+    items = item_frame([("1", "t", "A", "2026-Q1", "2026-Q4", "behind", True, 10, 20, "People",
+                         "p", 0.0, 10.0, 5.0, 1)])
+    counts = pd.DataFrame([("A", "behind", 1, 0)],
+                          columns=["label", "bucket", "items", "blocked"])
+    heat = pd.DataFrame([("2026-Q2", "A", 10.0)], columns=["quarter", "label", "progress"])
+    figures = [charts.progress_against_expected(rollup, "es", "x"),
+               charts.status_mix(counts, "es", "x"), charts.trend(rollup, rollup, "es", "x"),
+               charts.heatmap(heat, "progress", "es", "x"), charts.gantt(items, 1, "es", "x"),
+               charts.indicator_bullets(items, "es", "x")]
+    for figure in figures:
+        assert figure.layout.xaxis.title.text and figure.layout.yaxis.title.text
+    assert figures[3].layout.yaxis.title.text == "Institución responsable"

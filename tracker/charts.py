@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from tracker.i18n import number, percent, percent_suffix, t
 from tracker.metrics import Bucket
-from tracker.quarters import Quarter
+from tracker.quarters import Quarter, quarter_range
 
 BUCKET_COLOURS = {
     "completed": "#009E73",
@@ -43,9 +43,11 @@ def _short(text: str, width: int = 52) -> str:
 
 def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
     figure.update_layout(
-        title={"text": title, "font": {"size": 22}}, font=FONT, height=height,
-        margin={"l": 10, "r": 40, "t": 70, "b": 60}, plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.15, "x": 0, "traceorder": "normal"},
+        title={"text": title, "font": {"size": 22}, "y": 0.98, "yanchor": "top"}, font=FONT,
+        height=height + 40, margin={"l": 10, "r": 40, "t": 110, "b": 60},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0,
+                "traceorder": "normal"},
     )
     figure.update_xaxes(tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR})
     figure.update_yaxes(tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR})
@@ -145,9 +147,9 @@ def heatmap(frame: pd.DataFrame, column: str, lang: str, title: str) -> go.Figur
         z=values, x=quarters, y=list(table.index), zmin=0, zmax=100, colorscale=SEQUENTIAL,
         text=text, texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         colorbar={"ticksuffix": percent_suffix(lang)}, xgap=2, ygap=2))
-    _layout(figure, title, max(320, 110 + 38 * len(table.index)))
-    figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(type="category", side="top")
+    _layout(figure, title, max(320, 130 + 38 * len(table.index)))
+    figure.update_yaxes(autorange="reversed", title_text=t("chart.axis.institution", lang))
+    figure.update_xaxes(type="category", side="top", title_text=t("overview.quarter", lang))
     return figure
 
 
@@ -174,12 +176,25 @@ def gantt(items: pd.DataFrame, fiscal_start_month: int, lang: str, title: str,
                        else "#BBBBBB", hovertemplate="%{y}<extra>" + name + "</extra>")
     _layout(figure, title, max(360, 110 + 30 * len(shown)))
     figure.update_layout(barmode="overlay")
-    figure.update_xaxes(type="date", gridcolor="#DDDDDD")
+    quarters = _quarter_ticks(shown, fiscal_start_month)
+    figure.update_xaxes(type="date", gridcolor="#DDDDDD", title_text=t("chart.axis.time", lang),
+                        tickvals=[q.first_day(fiscal_start_month).isoformat() for q in quarters],
+                        ticktext=[q.label(lang) for q in quarters])
     order = [_short(f"{c} · {ti}") for c, ti in zip(shown["code"], shown["title"], strict=True)]
     figure.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed",
-                        tickfont={"size": 13})
+                        tickfont={"size": 13}, title_text=t("item.choose", lang))
     _more(figure, len(items[items["in_scope"] | items["bucket"].isna()]) - len(shown), lang)
     return figure
+
+
+def _quarter_ticks(items: pd.DataFrame, fiscal_start_month: int) -> list[Quarter]:
+    """The quarters the timeline spans (every other one on long plans)."""
+    if items.empty:
+        return []
+    first = min(Quarter.parse(q) for q in items["start_quarter"])
+    last = max(Quarter.parse(q) for q in items["due_quarter"]) + 1
+    quarters = list(quarter_range(first, last))
+    return quarters[::2] if len(quarters) > 12 else quarters
 
 
 def indicator_bullets(items: pd.DataFrame, lang: str, title: str,
@@ -203,6 +218,7 @@ def indicator_bullets(items: pd.DataFrame, lang: str, title: str,
     _layout(figure, title, max(320, 110 + 40 * len(shown)))
     figure.update_xaxes(title_text=t("chart.axis.of_target", lang), range=[0, 160],
                         gridcolor="#DDDDDD", ticksuffix=percent_suffix(lang))
-    figure.update_yaxes(autorange="reversed", tickfont={"size": 13})
+    figure.update_yaxes(autorange="reversed", tickfont={"size": 13},
+                        title_text=t("plan.indicator", lang))
     _more(figure, len(rows) - len(shown), lang)
     return figure
