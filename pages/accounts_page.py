@@ -8,7 +8,7 @@ from tracker.i18n import t
 from tracker.models import Plan, Role
 from tracker.services import accounts
 from tracker.services.permissions import Permission
-from ui import actions, data, state
+from ui import actions, data, flash, state
 
 
 def _table(rows: list[accounts.AccountRow], lang: str) -> None:
@@ -23,7 +23,7 @@ def _table(rows: list[accounts.AccountRow], lang: str) -> None:
 
 def _done(outcome: actions.Outcome, lang: str, success: str) -> None:
     if outcome.ok:
-        st.session_state["accounts:flash"] = success
+        flash.remember("accounts", success)
         st.rerun()
     st.error(state.message(outcome.error, lang))
 
@@ -84,9 +84,7 @@ def render() -> None:
     user = state.require_user()
     lang = state.language(user)
     st.title(t("accounts.title", lang))
-    flash = st.session_state.pop("accounts:flash", None)
-    if flash:
-        st.success(t(flash, lang))
+    flash.show("accounts", lang)
     rows = data.accounts_for(user.id)
     _table(rows, lang)
     _create(user, lang)

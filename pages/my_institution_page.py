@@ -8,14 +8,13 @@ from tracker.i18n import t
 from tracker.quarters import Quarter
 from tracker.services import reporting
 from tracker.services.permissions import Permission
-from ui import actions, data, state
+from ui import actions, data, flash, state
 from ui.report_form import (
     FormContext,
     contributions_table,
     last_quarter_caption,
     needs_attention,
     report_form,
-    show_flash,
     state_label,
 )
 from ui.widgets import plan_picker
@@ -69,7 +68,7 @@ def render() -> None:
         return
     ctx = FormContext(user, plan.id, plan.open_quarter, user.institution_id, lang)
     st.subheader(t("mine.quarter", lang, quarter=Quarter.parse(ctx.quarter).label(lang)))
-    show_flash(lang)
+    flash.show("my_institution", lang)
     items = data.worklist_for(user.id, plan.id, ctx.quarter, user.institution_id)
     _summary(ctx, items)
     for (code, name), group in groupby(items, key=lambda i: (i.line_code, i.line_name)):

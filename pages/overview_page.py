@@ -12,7 +12,7 @@ from tracker.services.figures import Overview, PlanChoice
 from tracker.services.permissions import PageName
 from ui import data, navigation, state
 from ui.state import SignedIn
-from ui.widgets import plan_picker, quarter_picker, url_multiselect
+from ui.widgets import plan_and_quarter, url_multiselect
 
 
 def _headline_metrics(head: Headline, lang: str) -> None:
@@ -152,11 +152,7 @@ def render() -> None:
     if not choices:
         st.info(t("app.no_plans", lang))
         return
-    left, right = st.columns([3, 1])
-    with left:
-        plan = plan_picker(choices, lang)
-    with right:
-        quarter = quarter_picker(plan, lang)
+    plan, quarter = plan_and_quarter(choices, lang)
     filters = _filters(user, plan, lang)
     view = data.overview(user.id, plan.id, quarter, filters)
     if view.headline.items_in_scope == 0:

@@ -9,16 +9,15 @@ from tracker.quarters import Quarter
 from tracker.services import plan_admin
 from tracker.services.permissions import Permission
 from tracker.services.plan_admin import ItemFields, PlanCatalog
-from ui import actions, data, state
+from ui import actions, data, flash, state
 from ui.widgets import plan_picker
 
-FLASH = "plan_admin:flash"
 NEW = 0
 
 
 def _done(outcome: actions.Outcome, lang: str, success: str) -> None:
     if outcome.ok:
-        st.session_state[FLASH] = success
+        flash.remember("plan_admin", success)
         st.rerun()
     st.error(state.message(outcome.error, lang))
 
@@ -136,9 +135,7 @@ def render() -> None:
     user = state.require_user()
     lang = state.language(user)
     st.title(t("plan.title_page", lang))
-    flash = st.session_state.pop(FLASH, None)
-    if flash:
-        st.success(t(flash, lang))
+    flash.show("plan_admin", lang)
     choices = data.plans_where(user.id, user.actor, Permission.MANAGE_PLAN)
     if not choices:
         st.info(t("app.no_plans", lang))

@@ -7,8 +7,8 @@ from tracker.i18n import number, percent, t
 from tracker.services import reporting
 from tracker.services.permissions import Permission
 from tracker.services.review import Submitted
-from ui import actions, data, state
-from ui.widgets import plan_picker, quarter_picker
+from ui import actions, data, flash, state
+from ui.widgets import plan_and_quarter
 
 
 def _content(report: Submitted, lang: str) -> None:
@@ -43,8 +43,7 @@ def _decide(user: state.SignedIn, report: Submitted, lang: str) -> None:
             db, user.actor, report.report_id, approve=bool(approved), comment=comment or "",
             expected_version=report.version))
         if outcome.ok:
-            st.session_state["review:flash"] = "review.approved" if approved else (
-                "review.returned")
+            flash.remember("review", "review.approved" if approved else "review.returned")
             st.rerun()
         st.error(state.message(outcome.error, lang))
 
@@ -53,18 +52,12 @@ def render() -> None:
     user = state.require_user()
     lang = state.language(user)
     st.title(t("review.title", lang))
-    flash = st.session_state.pop("review:flash", None)
-    if flash:
-        st.success(t(flash, lang))
+    flash.show("review", lang)
     choices = data.plans_where(user.id, user.actor, Permission.REVIEW_REPORTS)
     if not choices:
         st.info(t("app.no_plans", lang))
         return
-    left, right = st.columns([3, 1])
-    with left:
-        plan = plan_picker(choices, lang)
-    with right:
-        quarter = quarter_picker(plan, lang)
+    plan, quarter = plan_and_quarter(choices, lang)
     waiting_tab, missing_tab = st.tabs([t("review.tab.waiting", lang),
                                         t("review.tab.missing", lang)])
     with waiting_tab:

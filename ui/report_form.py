@@ -14,10 +14,9 @@ from tracker.services import reporting
 from tracker.services.reporting import Conflict, NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
 from tracker.services.worklist import Contribution, WorkItem
-from ui import actions
+from ui import actions, flash
 from ui.state import SignedIn, message
 
-FLASH_KEY = "report_form:flash"
 STATE_COLOURS = {"missing": "orange", "draft": "gray", "submitted": "blue", "approved": "green",
                  "returned": "red"}
 
@@ -98,7 +97,8 @@ def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: b
     if outcome.ok:
         st.session_state[_seen_key(ctx, item)] = outcome.value.version
         st.session_state.pop(pending_key, None)
-        st.session_state[FLASH_KEY] = ("form.submitted" if submit else "form.saved", item.code)
+        flash.remember("my_institution", "form.submitted" if submit else "form.saved",
+                       code=item.code)
         return
     if isinstance(outcome.error, NeedsConfirmation):
         st.session_state[pending_key] = (content, submit, outcome.error.warnings)
@@ -130,14 +130,6 @@ def _show_outcomes(ctx: FormContext, item: WorkItem) -> None:
         if st.button(t("form.save_anyway", ctx.lang), key=f"confirm:{key}"):
             _save(ctx, item, content, submit=submit, confirmed=True)
             st.rerun()
-
-
-def show_flash(lang: str) -> None:
-    """The last save's confirmation, at the top of the page (its item may now be folded)."""
-    flash = st.session_state.pop(FLASH_KEY, None)
-    if flash:
-        key, code = flash
-        st.success(t(key, lang, code=code))
 
 
 def needs_attention(ctx: FormContext, item: WorkItem) -> bool:

@@ -91,3 +91,13 @@ def quarter_picker(plan: PlanChoice, lang: str, key: str = "quarter") -> str:
     return url_select(t("overview.quarter", lang), list(plan.quarters), key=key,
                       default=plan.default_quarter,
                       format_func=lambda q: Quarter.parse(q).label(lang))
+
+
+def plan_and_quarter(choices: list[PlanChoice], lang: str) -> tuple[PlanChoice, str]:
+    """The plan picker and, beside it, the quarter picker of that plan."""
+    left, right = st.columns([3, 1])
+    with left:
+        plan = plan_picker(choices, lang)
+    with right:
+        quarter = quarter_picker(plan, lang)
+    return plan, quarter

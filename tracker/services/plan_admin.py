@@ -36,20 +36,13 @@ TRANSITIONS = {
 }
 
 
-def _period(session: Session, plan_id: int, quarter: str) -> ReportingPeriod:
-    period = session.exec(select(ReportingPeriod).where(
-        ReportingPeriod.plan_id == plan_id, ReportingPeriod.quarter == quarter)).first()
-    if period is None:
-        raise NotFound("report.outside_plan", quarter=quarter)
-    return period
-
 
 def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: str,
                      state: PeriodState) -> list[ReportingPeriod]:
     """Open or close a quarter. Opening one closes the plan's other open quarter (at most one
     is open). Returns the periods changed."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
-    period = _period(session, plan_id, quarter)
+    period = plans.get_period(session, plan_id, quarter)
     if state not in TRANSITIONS[PeriodState(period.state)]:
         key = "plan.period_locked" if period.state == PeriodState.LOCKED else "plan.bad_transition"
         raise InvalidInput(key, quarter=quarter, state=period.state, to=state.value)
@@ -76,7 +69,7 @@ def _move(session: Session, actor: Actor, period: ReportingPeriod,
 def set_deadline(session: Session, actor: Actor, plan_id: int, quarter: str,
                  deadline: date) -> None:
     actor.require(Permission.MANAGE_PLAN, plan_id)
-    period = _period(session, plan_id, quarter)
+    period = plans.get_period(session, plan_id, quarter)
     before = period.deadline
     period.deadline = deadline
     session.add(period)

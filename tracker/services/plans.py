@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.errors import NotFound
+from tracker.errors import InvalidInput, NotFound
 from tracker.models import ActionItem, PeriodState, Plan, Report, ReportingPeriod
 from tracker.quarters import Quarter, clamp, quarter_range
 from tracker.services import audit
@@ -72,6 +72,15 @@ def ensure_periods(session: Session, plan: Plan) -> None:
                 deadline=default_deadline(plan, quarter),
             ))
     session.flush()
+
+
+def get_period(session: Session, plan_id: int, quarter: str) -> ReportingPeriod:
+    """The plan's reporting period for ``quarter``; a quarter outside the plan is bad input."""
+    period = session.exec(select(ReportingPeriod).where(
+        ReportingPeriod.plan_id == plan_id, ReportingPeriod.quarter == quarter)).first()
+    if period is None:
+        raise InvalidInput("report.outside_plan", quarter=quarter)
+    return period
 
 
 def periods(session: Session, plan_id: int) -> list[ReportingPeriod]:

@@ -29,7 +29,7 @@ from tracker.models import (
     User,
 )
 from tracker.quarters import Quarter
-from tracker.services import audit
+from tracker.services import audit, plans
 from tracker.services.permissions import Actor, Permission
 from tracker.services.reports import ReportContent, append_revision, find_report
 
@@ -67,13 +67,6 @@ class Target:
 # -- the guards -----------------------------------------------------------------------------
 
 
-def _period(session: Session, plan_id: int, quarter: str) -> ReportingPeriod:
-    period = session.exec(select(ReportingPeriod).where(
-        ReportingPeriod.plan_id == plan_id, ReportingPeriod.quarter == quarter)).first()
-    if period is None:
-        raise InvalidInput("report.outside_plan", quarter=quarter)
-    return period
-
 
 def _locked_refusal(session: Session, period: ReportingPeriod) -> NotAllowed:
     meeting = session.get(Meeting, period.meeting_id) if period.meeting_id else None
@@ -83,7 +76,7 @@ def _locked_refusal(session: Session, period: ReportingPeriod) -> NotAllowed:
 
 def check_period(session: Session, actor: Actor, plan_id: int, quarter: str) -> None:
     """Members write in the open quarter; coordinators may still correct a closed one."""
-    period = _period(session, plan_id, quarter)
+    period = plans.get_period(session, plan_id, quarter)
     if period.state == PeriodState.LOCKED:
         raise _locked_refusal(session, period)
     if period.state == PeriodState.UPCOMING:
@@ -252,7 +245,7 @@ def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
         raise NotFound("report.not_found")
     item = _item(session, report.item_id)
     actor.require(Permission.REVIEW_REPORTS, item.plan_id)
-    period = _period(session, item.plan_id, report.quarter)
+    period = plans.get_period(session, item.plan_id, report.quarter)
     if period.state == PeriodState.LOCKED:
         raise _locked_refusal(session, period)
     _check_version(session, report, expected_version)
