@@ -3,10 +3,10 @@ a real OIDC provider from ``oidc-provider-mock`` runs on a free local port."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 
 import pytest
-from oidc_provider_mock import User, run_server_in_thread
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import free_port, streamlit_server, wait_idle
@@ -14,6 +14,13 @@ from tests.browser.conftest import free_port, streamlit_server, wait_idle
 
 @pytest.fixture(scope="module")
 def provider_app(tmp_path_factory) -> Iterator[str]:
+    # authlib, which the provider uses, warns about itself on import and overrides filters
+    with warnings.catch_warnings():
+        import authlib.deprecate  # noqa: F401  (its own "always" filter goes in first)
+
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from oidc_provider_mock import User, run_server_in_thread
+
     users = [User(sub="focal-mremh", claims={"email": "mremh@demo.example",
                                              "email_verified": True}),
              User(sub="stranger", claims={"email": "stranger@example.org",
