@@ -1,0 +1,126 @@
+"""Meetings, decisions, locking with an "as presented" snapshot, and reopening on request."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from tests.factories import PlanBuilder
+from tracker import metrics
+from tracker.errors import InvalidInput, NotAllowed
+from tracker.models import ActionItem, PeriodState, QuarterSnapshot, ReportingPeriod, Status
+from tracker.quarters import Quarter
+from tracker.services import meetings, reporting
+from tracker.services.accounts import add_user
+from tracker.services.permissions import SYSTEM, actor_for
+from tracker.services.reporting import Target
+from tracker.services.reports import ReportContent
+
+PASSWORD = "a long enough secret"
+Q3 = "2026-Q3"
+
+
+@pytest.fixture
+def plan(session) -> PlanBuilder:
+    b = PlanBuilder(session)
+    b.institution("A")
+    b.institution("B", "CO")
+    b.line("1")
+    b.line("2")
+    b.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4", weight=1)
+    b.item("2.1", line="2", lead="B", start="2026-Q1", due="2026-Q4", weight=1)
+    b.report("1.1", Q3, percent=50)
+    b.report("2.1", Q3, percent=10)
+    return b
+
+
+@pytest.fixture
+def people(session, plan):
+    def account(email, role, institution=None):
+        return actor_for(session, add_user(session, SYSTEM, email=email, display_name=email,
+                                           role=role, institution=institution,
+                                           password=PASSWORD, plans=[plan.plan]))
+
+    return {"coordinator": account("c@example.org", "coordinator"),
+            "member": account("m@example.org", "member", "A")}
+
+
+def _meeting(session, plan, people):
+    return meetings.record_meeting(session, people["coordinator"], plan.plan.id, Q3,
+                                   date(2026, 10, 20), ["A", "B"], "Minutes of the meeting")
+
+
+def _live_by_line(session, plan):
+    frame = metrics.rollup(session, plan.plan.id, Quarter(2026, 3), "plan")
+    return frame["progress"].iloc[0]
+
+
+def test_a_locked_quarter_keeps_what_the_meeting_saw(session, plan, people):
+    coordinator = people["coordinator"]
+    meeting = _meeting(session, plan, people)
+    meetings.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id)
+    first = meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3)
+    assert first["headline"]["progress"] == pytest.approx(30)
+    assert [row["label"] for row in first["by_line"]] == ["1", "2"]
+    # the plan changes: a weight now, a report after a granted reopening
+    item = session.exec(select(ActionItem).where(ActionItem.code == "1.1")).one()
+    item.weight = 3
+    session.add(item)
+    session.flush()
+    request = meetings.request_reopen(session, people["member"], plan.plan.id, Q3,
+                                      "The June training was left out")
+    meetings.decide_reopen(session, coordinator, request.id, grant=True)
+    reporting.save_report(session, coordinator, Target(item.id, Q3, plan.institutions["A"].id),
+                          ReportContent(status=Status.IN_PROGRESS, percent_complete=70),
+                          expected_version=1, submit=True)
+    assert _live_by_line(session, plan) == pytest.approx((3 * 70 + 10) / 4)
+    meetings.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id)
+    second = meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3)
+    assert second["headline"]["progress"] == pytest.approx(55)
+
+
+    kept = json.loads(session.exec(select(QuarterSnapshot).order_by(QuarterSnapshot.id)).first()
+                      .figures)
+    assert kept == first  # the first meeting's figures, exactly
+
+
+def test_locked_quarters_refuse_reports_until_a_reopening_is_granted(session, plan, people):
+    coordinator, member = people["coordinator"], people["member"]
+    meetings.lock_quarter(session, coordinator, plan.plan.id, Q3,
+                          _meeting(session, plan, people).id)
+    with pytest.raises(NotAllowed) as caught:
+        reporting.save_report(session, coordinator,
+                              Target(plan.items["1.1"].id, Q3, plan.institutions["A"].id),
+                              ReportContent(status=Status.IN_PROGRESS, percent_complete=60),
+                              expected_version=1)
+    assert caught.value.values["date"] == "2026-10-20"
+    request = meetings.request_reopen(session, member, plan.plan.id, Q3, "Missing data")
+    with pytest.raises(NotAllowed):
+        meetings.decide_reopen(session, member, request.id, grant=True)
+    meetings.decide_reopen(session, coordinator, request.id, grant=False)
+    period = session.exec(select(ReportingPeriod).where(ReportingPeriod.quarter == Q3)).one()
+    assert period.state == PeriodState.LOCKED
+    with pytest.raises(InvalidInput) as caught:
+        meetings.decide_reopen(session, coordinator, request.id, grant=True)
+    assert caught.value.key == "meeting.already_decided"
+
+
+def test_decisions_may_become_items_linked_to_their_meeting(session, plan, people):
+    meeting = _meeting(session, plan, people)
+    decision = meetings.add_decision(session, people["coordinator"], meeting.id,
+                                     "Train prosecutors in Imbabura", owner="A",
+                                     due_quarter="2026-Q4", item_id=plan.items["2.1"].id)
+    assert session.get(ActionItem, plan.items["2.1"].id).decision_id == decision.id
+    with pytest.raises(InvalidInput):
+        meetings.add_decision(session, people["coordinator"], meeting.id, "  ")
+    with pytest.raises(NotAllowed):
+        meetings.add_decision(session, people["member"], meeting.id, "Anything")
+
+
+def test_only_locked_quarters_can_be_asked_to_reopen(session, plan, people):
+    with pytest.raises(InvalidInput) as caught:
+        meetings.request_reopen(session, people["member"], plan.plan.id, Q3, "why")
+    assert caught.value.key == "meeting.not_locked"

@@ -1,0 +1,197 @@
+"""The evaluation meeting: its record and decisions, locking the quarter it evaluated with an
+"as presented" snapshot of the figures, and reopening a locked quarter on request.
+
+Each lock stores a new snapshot; earlier snapshots are never changed, so what a meeting saw
+stays what it saw, whatever changes later.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+
+from sqlmodel import Session, select
+
+from tracker import metrics
+from tracker.errors import InvalidInput, NotAllowed, NotFound
+from tracker.models import (
+    ActionItem,
+    Decision,
+    Institution,
+    Meeting,
+    MeetingAttendance,
+    PeriodState,
+    Plan,
+    QuarterSnapshot,
+    ReopenRequest,
+    RequestState,
+    utcnow,
+)
+from tracker.quarters import Quarter, quarter_range
+from tracker.services import audit, plans
+from tracker.services.permissions import Actor, Permission
+
+MAX_MINUTES = 50_000
+MAX_DECISION = 2_000
+MAX_REASON = 2_000
+
+
+def record_meeting(session: Session, actor: Actor, plan_id: int, quarter: str, held_on: date,
+                   present: list[str], minutes: str = "") -> Meeting:
+    """A meeting evaluating ``quarter``, with the institutions present (acronyms)."""
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    plans.get_period(session, plan_id, quarter)
+    if len(minutes) > MAX_MINUTES:
+        raise InvalidInput("meeting.minutes_too_long", limit=MAX_MINUTES)
+    ids = dict(session.exec(select(Institution.acronym, Institution.id)).all())
+    unknown = [acronym for acronym in present if acronym not in ids]
+    if unknown:
+        raise InvalidInput("plan.field.supporters", value=", ".join(unknown))
+    meeting = Meeting(plan_id=plan_id, quarter=quarter, held_on=held_on,
+                      minutes=minutes.strip(), created_by_id=actor.user_id)
+    session.add(meeting)
+    session.flush()
+    for acronym in dict.fromkeys(present):
+        session.add(MeetingAttendance(meeting_id=meeting.id, institution_id=ids[acronym]))
+    audit.record(session, actor, "create", "meeting", meeting.id, plan_id=plan_id,
+                 after={"quarter": quarter, "held_on": held_on, "present": present})
+    session.flush()
+    return meeting
+
+
+def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
+                 owner: str | None = None, due_quarter: str | None = None,
+                 item_id: int | None = None) -> Decision:
+    """A decision of the meeting; ``item_id`` links the action item it became."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("meeting.not_found")
+    actor.require(Permission.MANAGE_PLAN, meeting.plan_id)
+    text = text.strip()
+    if not text or len(text) > MAX_DECISION:
+        raise InvalidInput("meeting.decision_text", limit=MAX_DECISION)
+    owner_id = None
+    if owner:
+        owner_id = session.exec(select(Institution.id).where(Institution.acronym == owner)).first()
+        if owner_id is None:
+            raise InvalidInput("plan.field.lead", value=owner)
+    if due_quarter:
+        plans.get_period(session, meeting.plan_id, str(Quarter.parse(due_quarter)))
+    decision = Decision(meeting_id=meeting.id, text=text, owner_institution_id=owner_id,
+                        due_quarter=str(Quarter.parse(due_quarter)) if due_quarter else None)
+    session.add(decision)
+    session.flush()
+    if item_id is not None:
+        item = session.get(ActionItem, item_id)
+        if item is None or item.plan_id != meeting.plan_id:
+            raise NotFound("report.item_not_found")
+        item.decision_id = decision.id
+        session.add(item)
+    audit.record(session, actor, "create", "decision", decision.id, plan_id=meeting.plan_id,
+                 after={"text": text, "owner": owner, "due": due_quarter, "item": item_id})
+    session.flush()
+    return decision
+
+
+def _frame_records(frame: object) -> list[dict[str, object]]:
+    """A DataFrame as JSON-safe records (NaN becomes None)."""
+    return json.loads(frame.to_json(orient="records"))
+
+
+def quarter_figures(session: Session, plan_id: int, quarter: Quarter) -> dict[str, object]:
+    """Every figure the meeting looks at for ``quarter``, as plain JSON-able data."""
+    first, _ = plans.plan_span(session.get_one(Plan, plan_id))
+    so_far = list(quarter_range(first, quarter)) or [quarter]
+    head = metrics.headline(session, plan_id, quarter)
+    items = metrics.item_figures(session, plan_id, quarter)
+    return {
+        "quarter": str(quarter),
+        "headline": asdict(head) | {"quarter": str(head.quarter)},
+        "by_line": _frame_records(metrics.rollup(session, plan_id, quarter, "line")),
+        "by_institution": _frame_records(metrics.rollup(session, plan_id, quarter,
+                                                        "institution")),
+        "by_country": _frame_records(metrics.rollup(session, plan_id, quarter, "country")),
+        "trend": _frame_records(metrics.rollup(session, plan_id, so_far, "plan")),
+        "items": _frame_records(items[items["in_scope"]]),
+    }
+
+
+def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: str,
+                 meeting_id: int) -> QuarterSnapshot:
+    """Lock a quarter at its meeting and keep the figures as presented."""
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    period = plans.get_period(session, plan_id, quarter)
+    if period.state == PeriodState.LOCKED:
+        raise InvalidInput("plan.period_locked", quarter=quarter)
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.plan_id != plan_id:
+        raise NotFound("meeting.not_found")
+    snapshot = QuarterSnapshot(
+        plan_id=plan_id, quarter=quarter, created_by_id=actor.user_id,
+        figures=json.dumps(quarter_figures(session, plan_id, Quarter.parse(quarter)),
+                           default=str, ensure_ascii=False))
+    session.add(snapshot)
+    before = period.state
+    period.state, period.locked_at = PeriodState.LOCKED, utcnow()
+    period.locked_by_id, period.meeting_id = actor.user_id, meeting.id
+    session.add(period)
+    session.flush()
+    audit.record(session, actor, "lock", "reporting_period", period.id, plan_id=plan_id,
+                 before={"state": before},
+                 after={"state": "locked", "meeting": meeting.id, "snapshot": snapshot.id})
+    session.flush()
+    return snapshot
+
+
+def latest_snapshot(session: Session, actor: Actor, plan_id: int,
+                    quarter: str) -> dict[str, object] | None:
+    """The figures as presented at the quarter's last lock, or ``None``."""
+    actor.require(Permission.READ_PLAN, plan_id)
+    snapshot = session.exec(select(QuarterSnapshot).where(
+        QuarterSnapshot.plan_id == plan_id, QuarterSnapshot.quarter == quarter)
+        .order_by(QuarterSnapshot.id.desc())).first()
+    return json.loads(snapshot.figures) if snapshot else None
+
+
+def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: str,
+                   reason: str) -> ReopenRequest:
+    """A member (or coordinator) asks to reopen a locked quarter, saying why."""
+    if not (actor.can(Permission.WRITE_OWN_REPORTS, plan_id)
+            or actor.can(Permission.MANAGE_PLAN, plan_id)):
+        raise NotAllowed("error.not_allowed.write_own_reports")
+    period = plans.get_period(session, plan_id, quarter)
+    if period.state != PeriodState.LOCKED:
+        raise InvalidInput("meeting.not_locked", quarter=quarter)
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise InvalidInput("meeting.reason", limit=MAX_REASON)
+    request = ReopenRequest(plan_id=plan_id, quarter=quarter, requested_by_id=actor.user_id,
+                            reason=reason)
+    session.add(request)
+    session.flush()
+    audit.record(session, actor, "request_reopen", "reopen_request", request.id,
+                 plan_id=plan_id, after={"quarter": quarter, "reason": reason})
+    return request
+
+
+def decide_reopen(session: Session, actor: Actor, request_id: int, grant: bool) -> None:
+    """A coordinator grants (the quarter becomes closed: correctable, lockable again) or
+    refuses a reopening. The earlier snapshot stays as it was."""
+    request = session.get(ReopenRequest, request_id)
+    if request is None:
+        raise NotFound("meeting.request_not_found")
+    actor.require(Permission.MANAGE_PLAN, request.plan_id)
+    if request.state != RequestState.PENDING:
+        raise InvalidInput("meeting.already_decided")
+    request.state = RequestState.GRANTED if grant else RequestState.REFUSED
+    request.decided_by_id, request.decided_at = actor.user_id, utcnow()
+    session.add(request)
+    if grant:
+        period = plans.get_period(session, request.plan_id, request.quarter)
+        period.state = PeriodState.CLOSED
+        session.add(period)
+    audit.record(session, actor, "grant_reopen" if grant else "refuse_reopen",
+                 "reopen_request", request.id, plan_id=request.plan_id,
+                 after={"quarter": request.quarter, "granted": grant})
+    session.flush()
