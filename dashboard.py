@@ -5,6 +5,7 @@ import streamlit as st
 from pages import (
     accounts_page,
     item_page,
+    meetings_page,
     my_account_page,
     my_institution_page,
     overview_page,
@@ -30,6 +31,7 @@ PAGES = {
                               "my-institution"),
     PageName.REVIEW: (review_page.render, ":material/fact_check:", "review"),
     PageName.ITEM: (item_page.render, ":material/list_alt:", "item"),
+    PageName.MEETINGS: (meetings_page.render, ":material/groups:", "meetings"),
     PageName.PLAN_ADMIN: (plan_admin_page.render, ":material/tune:", "plan"),
     PageName.PLAN_FILES: (plan_files_page.render, ":material/upload_file:", "plan-files"),
     PageName.ACCOUNTS: (accounts_page.render, ":material/group:", "accounts"),

@@ -6,7 +6,7 @@ import streamlit as st
 
 from tracker.i18n import t
 from tracker.quarters import Quarter
-from tracker.services import reporting
+from tracker.services import meetings, reporting
 from tracker.services.permissions import Permission
 from ui import actions, data, flash, state
 from ui.report_form import (
@@ -54,6 +54,24 @@ def _item(ctx: FormContext, item) -> None:
         report_form(ctx, item)
 
 
+def _ask_reopen(ctx: FormContext, locked: tuple[str, ...]) -> None:
+    """A member asks a coordinator to reopen a quarter locked at its meeting."""
+    if not locked:
+        return
+    with st.expander(t("mine.reopen", ctx.lang)), st.form("reopen"):
+        quarter = st.selectbox(t("overview.quarter", ctx.lang), list(locked), key="reopen:q",
+                               format_func=lambda q: Quarter.parse(q).label(ctx.lang))
+        reason = st.text_area(t("mine.reopen_reason", ctx.lang), key="reopen:reason",
+                              max_chars=meetings.MAX_REASON)
+        if st.form_submit_button(t("mine.reopen_send", ctx.lang)):
+            outcome = actions.write(lambda db: meetings.request_reopen(
+                db, ctx.user.actor, ctx.plan_id, quarter, reason))
+            if outcome.ok:
+                st.success(t("mine.reopen_sent", ctx.lang))
+            else:
+                st.error(state.message(outcome.error, ctx.lang))
+
+
 def render() -> None:
     user = state.require_user()
     lang = state.language(user)
@@ -71,6 +89,7 @@ def render() -> None:
     flash.show("my_institution", lang)
     items = data.worklist_for(user.id, plan.id, ctx.quarter, user.institution_id)
     _summary(ctx, items)
+    _ask_reopen(ctx, plan.locked_quarters)
     for (code, name), group in groupby(items, key=lambda i: (i.line_code, i.line_name)):
         st.header(f"{code} · {name}", divider="gray")
         for item in group:

@@ -42,10 +42,11 @@ def app_as(email: str, lang: str = "en") -> AppTest:
 
 @pytest.mark.parametrize("email, pages", [
     ("dinapen@demo.example", ["", "my-institution", "item", "my-account"]),
-    ("coordinacion@demo.example", ["", "review", "item", "plan", "plan-files", "accounts",
-                                   "my-account"]),
+    ("coordinacion@demo.example", ["", "review", "item", "meetings", "plan", "plan-files",
+                                   "accounts", "my-account"]),
     ("observador@demo.example", ["", "item", "my-account"]),
-    ("admin@demo.example", ["", "item", "plan", "plan-files", "accounts", "my-account"]),
+    ("admin@demo.example", ["", "item", "meetings", "plan", "plan-files", "accounts",
+                            "my-account"]),
 ])
 def test_navigation_offers_each_role_its_pages_only(db_url, email, pages):
     at = app_as(email)
@@ -320,3 +321,31 @@ def test_a_link_to_an_item_opens_that_item_even_after_another_was_shown(db_url):
     go_to(at, "item")
     assert at.selectbox(key="item").value == first + 1
     assert at.header[0].value.startswith("1.2 · ")
+
+
+def test_meeting_lock_and_reopen_request_from_a_member(db_url):
+    at = go_to(app_as("coordinacion@demo.example"), "meetings")
+    assert at.title[0].value == "Evaluation meetings"
+    at.selectbox(key="meeting:quarter").select("2026-Q3")
+    at.multiselect(key="meeting:present").select("OIM").select("DINAPEN")
+    at.text_area(key="meeting:minutes").input("Quarterly evaluation in Quito.")
+    next(b for b in at.button if b.label == "Save meeting").click()
+    at.run()
+    assert any(s.value == "Saved." for s in at.success)
+    [meeting] = [e for e in at.expander if "Q3 2026" in e.label]
+    lock = next(b for b in meeting.button if b.label.startswith("Lock Q3 2026"))
+    lock.click()
+    at.run()
+    assert any(s.value.startswith("The quarter is locked") for s in at.success)
+
+    member = go_to(app_as("dinapen@demo.example"), "my-institution")
+    member.text_area(key="reopen:reason").input("The September operations were left out.")
+    next(b for b in member.button if b.label == "Send request").click()
+    member.run()
+    assert any(s.value == "Request sent to the coordinators." for s in member.success)
+
+    at = go_to(app_as("coordinacion@demo.example"), "meetings")
+    assert any("The September operations were left out." in x.value for x in at.text)
+    next(b for b in at.button if b.label == "Grant").click()
+    at.run()
+    assert any(s.value.startswith("Reopened") for s in at.success)

@@ -14,6 +14,7 @@ from tracker.services import (
     accounts,
     figures,
     items,
+    meetings,
     missing,
     plan_admin,
     plan_files,
@@ -132,6 +133,26 @@ def item_fields(user_id: int, item_id: int) -> tuple[plan_admin.ItemFields, int]
     return _item_fields(_db(), user_id, item_id)
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def _meetings(_database: str, user_id: int, plan_id: int) -> list[meetings.MeetingView]:
+    with session() as db:
+        return meetings.list_meetings(db, _actor(db, user_id), plan_id)
+
+
+def meetings_of(user_id: int, plan_id: int) -> list[meetings.MeetingView]:
+    return _meetings(_db(), user_id, plan_id)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _requests(_database: str, user_id: int, plan_id: int) -> list[meetings.RequestView]:
+    with session() as db:
+        return meetings.reopen_requests(db, _actor(db, user_id), plan_id)
+
+
+def reopen_requests(user_id: int, plan_id: int) -> list[meetings.RequestView]:
+    return _requests(_db(), user_id, plan_id)
+
+
 def accounts_for(user_id: int) -> list[accounts.AccountRow]:
     return _accounts(_db(), user_id)
 
@@ -175,5 +196,5 @@ def clear() -> None:
     """Forget every cached read (after any write)."""
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
                    _item_choices, _item_detail, _accounts, _missing, _exports,
-                   _plan_catalog, _item_fields):
+                   _plan_catalog, _item_fields, _meetings, _requests):
         cached.clear()

@@ -21,6 +21,7 @@ class PlanChoice:
     quarters: tuple[str, ...]
     default_quarter: str
     open_quarter: str | None
+    locked_quarters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ def plan_choices(session: Session, actor: Actor) -> list[PlanChoice]:
             quarters=tuple(str(q) for q in quarter_range(*plans.plan_span(plan))),
             default_quarter=str(plans.default_quarter(session, plan)),
             open_quarter=_text(plans.open_quarter(session, plan.id)),
+            locked_quarters=tuple(p.quarter for p in plans.periods(session, plan.id)
+                                  if p.state == "locked"),
         )
         for plan in plans.list_plans(session, actor)
     ]

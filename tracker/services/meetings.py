@@ -8,7 +8,7 @@ stays what it saw, whatever changes later.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlmodel import Session, select
@@ -26,6 +26,7 @@ from tracker.models import (
     QuarterSnapshot,
     ReopenRequest,
     RequestState,
+    User,
     utcnow,
 )
 from tracker.quarters import Quarter, quarter_range
@@ -195,3 +196,62 @@ def decide_reopen(session: Session, actor: Actor, request_id: int, grant: bool) 
                  "reopen_request", request.id, plan_id=request.plan_id,
                  after={"quarter": request.quarter, "granted": grant})
     session.flush()
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    text: str
+    owner: str | None
+    due_quarter: str | None
+    item: str | None  # "code · title" of the item it became
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    id: int
+    quarter: str
+    held_on: date
+    present: tuple[str, ...]
+    minutes: str
+    decisions: tuple[DecisionView, ...]
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: int
+    quarter: str
+    reason: str
+    requested_by: str
+    state: str
+
+
+def list_meetings(session: Session, actor: Actor, plan_id: int) -> list[MeetingView]:
+    """The plan's meetings, newest first, with who was there and what was decided."""
+    actor.require(Permission.READ_PLAN, plan_id)
+    acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
+    views = []
+    for meeting in session.exec(select(Meeting).where(Meeting.plan_id == plan_id)
+                                .order_by(Meeting.held_on.desc(), Meeting.id.desc())):
+        present = sorted(acronyms[a.institution_id] for a in session.exec(
+            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)))
+        decisions = []
+        for decision in session.exec(select(Decision).where(Decision.meeting_id == meeting.id)
+                                     .order_by(Decision.id)):
+            item = session.exec(select(ActionItem).where(
+                ActionItem.decision_id == decision.id)).first()
+            decisions.append(DecisionView(
+                decision.text, acronyms.get(decision.owner_institution_id),
+                decision.due_quarter, f"{item.code} · {item.title}" if item else None))
+        views.append(MeetingView(meeting.id, meeting.quarter, meeting.held_on, tuple(present),
+                                 meeting.minutes, tuple(decisions)))
+    return views
+
+
+def reopen_requests(session: Session, actor: Actor, plan_id: int) -> list[RequestView]:
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    rows = session.exec(
+        select(ReopenRequest, User.display_name)
+        .join(User, User.id == ReopenRequest.requested_by_id)
+        .where(ReopenRequest.plan_id == plan_id)
+        .order_by(ReopenRequest.created_at.desc())).all()
+    return [RequestView(r.id, r.quarter, r.reason, name, r.state) for r, name in rows]

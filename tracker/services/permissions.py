@@ -66,6 +66,7 @@ class PageName(StrEnum):
     MY_INSTITUTION = "my_institution"
     REVIEW = "review"
     ITEM = "item"
+    MEETINGS = "meetings"
     PLAN_ADMIN = "plan_admin"
     PLAN_FILES = "plan_files"
     ACCOUNTS = "accounts"
@@ -82,7 +83,8 @@ def visible_pages(actor: Actor) -> list[PageName]:
         pages.append(PageName.REVIEW)
     pages.append(PageName.ITEM)
     if actor.is_admin or Role.COORDINATOR in roles:
-        pages.extend([PageName.PLAN_ADMIN, PageName.PLAN_FILES, PageName.ACCOUNTS])
+        pages.extend([PageName.MEETINGS, PageName.PLAN_ADMIN, PageName.PLAN_FILES,
+                      PageName.ACCOUNTS])
     pages.append(PageName.MY_ACCOUNT)
     return pages
 

@@ -1,0 +1,127 @@
+"""Meetings: record the evaluation meeting and its decisions, lock the quarter it evaluated,
+and decide on requests to reopen a locked quarter."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from tracker.i18n import day, t
+from tracker.quarters import Quarter
+from tracker.services import meetings
+from tracker.services.permissions import Permission
+from ui import actions, data, flash, state
+from ui.widgets import plan_picker
+
+PAGE = "meetings"
+
+
+def _done(outcome: actions.Outcome, lang: str, success: str) -> None:
+    if outcome.ok:
+        flash.remember(PAGE, success)
+        st.rerun()
+    st.error(state.message(outcome.error, lang))
+
+
+def _record(user: state.SignedIn, plan_id: int, lang: str) -> None:
+    catalog = data.plan_catalog(user.id, plan_id)
+    quarters = [p.quarter for p in catalog.periods if p.state != "upcoming"]
+    with st.form("meeting"):
+        st.subheader(t("meetings.record", lang))
+        quarter = st.selectbox(t("meetings.quarter", lang), quarters, key="meeting:quarter",
+                               index=len(quarters) - 1 if quarters else None,
+                               format_func=lambda q: Quarter.parse(q).label(lang))
+        held_on = st.date_input(t("meetings.date", lang), value=date.today(), key="meeting:date")
+        present = st.multiselect(t("meetings.present", lang),
+                                 [a for a, _n, _c in catalog.institutions], key="meeting:present")
+        minutes = st.text_area(t("meetings.minutes", lang), key="meeting:minutes",
+                               max_chars=meetings.MAX_MINUTES)
+        if st.form_submit_button(t("meetings.save", lang), type="primary"):
+            _done(actions.write(lambda db: meetings.record_meeting(
+                db, user.actor, plan_id, quarter, held_on, present, minutes)), lang,
+                "meetings.saved")
+
+
+def _decisions(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
+               lang: str) -> None:
+    catalog = data.plan_catalog(user.id, plan_id)
+    items = {item_id: f"{code} · {title}" for item_id, code, title in catalog.items}
+    with st.form(f"decision:{meeting.id}"):
+        text = st.text_area(t("meetings.decision", lang), key=f"decision:{meeting.id}:text",
+                            max_chars=meetings.MAX_DECISION)
+        left, right = st.columns(2)
+        owner = left.selectbox(t("meetings.owner", lang),
+                               [None, *[a for a, _n, _c in catalog.institutions]],
+                               key=f"decision:{meeting.id}:owner",
+                               format_func=lambda a: a or "—")
+        due = right.selectbox(t("meetings.due", lang),
+                              [None, *[p.quarter for p in catalog.periods]],
+                              key=f"decision:{meeting.id}:due",
+                              format_func=lambda q: Quarter.parse(q).label(lang) if q else "—")
+        item = st.selectbox(t("meetings.became", lang), [None, *items],
+                            key=f"decision:{meeting.id}:item",
+                            format_func=lambda i: items[i] if i else "—")
+        if st.form_submit_button(t("meetings.add_decision", lang)):
+            _done(actions.write(lambda db: meetings.add_decision(
+                db, user.actor, meeting.id, text, owner=owner, due_quarter=due, item_id=item)),
+                lang, "meetings.saved")
+
+
+def _meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
+             locked: set[str], lang: str) -> None:
+    label = t("meetings.title_of", lang, date=day(meeting.held_on, lang),
+              quarter=Quarter.parse(meeting.quarter).label(lang))
+    with st.expander(label):
+        st.caption(t("meetings.present_list", lang, present=", ".join(meeting.present) or "—"))
+        if meeting.minutes:
+            st.text(meeting.minutes)
+        if meeting.decisions:
+            st.dataframe(pd.DataFrame(
+                [(d.text, d.owner or "—",
+                  Quarter.parse(d.due_quarter).label(lang) if d.due_quarter else "—",
+                  d.item or "—") for d in meeting.decisions],
+                columns=[t("meetings.decision", lang), t("meetings.owner", lang),
+                         t("meetings.due", lang), t("meetings.became", lang)]),
+                hide_index=True)
+        _decisions(user, plan_id, meeting, lang)
+        if meeting.quarter not in locked and st.button(
+                t("meetings.lock", lang, quarter=Quarter.parse(meeting.quarter).label(lang)),
+                key=f"lock:{meeting.id}", type="primary"):
+            _done(actions.write(lambda db: meetings.lock_quarter(
+                db, user.actor, plan_id, meeting.quarter, meeting.id)), lang, "meetings.locked")
+
+
+def _requests(user: state.SignedIn, plan_id: int, lang: str) -> None:
+    pending = [r for r in data.reopen_requests(user.id, plan_id) if r.state == "pending"]
+    if not pending:
+        return
+    st.subheader(t("meetings.requests", lang))
+    for request in pending:
+        st.markdown(t("meetings.request", lang, who=request.requested_by,
+                      quarter=Quarter.parse(request.quarter).label(lang)))
+        st.text(request.reason)
+        grant, refuse = st.columns(2)
+        if grant.button(t("meetings.grant", lang), key=f"grant:{request.id}"):
+            _done(actions.write(lambda db, r=request: meetings.decide_reopen(
+                db, user.actor, r.id, True)), lang, "meetings.granted")
+        if refuse.button(t("meetings.refuse", lang), key=f"refuse:{request.id}"):
+            _done(actions.write(lambda db, r=request: meetings.decide_reopen(
+                db, user.actor, r.id, False)), lang, "meetings.refused")
+
+
+def render() -> None:
+    user = state.require_user()
+    lang = state.language(user)
+    st.title(t("meetings.title", lang))
+    flash.show(PAGE, lang)
+    choices = data.plans_where(user.id, user.actor, Permission.MANAGE_PLAN)
+    if not choices:
+        st.info(t("app.no_plans", lang))
+        return
+    plan = plan_picker(choices, lang, key="meetings_plan")
+    _requests(user, plan.id, lang)
+    locked = {p.quarter for p in data.plan_catalog(user.id, plan.id).periods
+              if p.state == "locked"}
+    for meeting in data.meetings_of(user.id, plan.id):
+        _meeting(user, plan.id, meeting, locked, lang)
+    _record(user, plan.id, lang)
