@@ -7,6 +7,7 @@ down) its tests skip, except under ``CI=true``, where they fail.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -45,21 +46,31 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine | None]:
+    """A schema of its own in the PostgreSQL test database, so that two test runs at once
+    (a developer's and CI's) never touch each other's tables; dropped at the end."""
     url = os.environ.get("TRACKER_TEST_DATABASE_URL")
     if not url:
         yield None
         return
-    engine = make_engine(url)
+    schema = f"tracker_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = make_engine(url)
     try:
-        with engine.begin() as connection:
-            connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
     except OperationalError:
+        admin.dispose()
         yield None
         return
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+    separator = "&" if "?" in url else "?"
+    engine = make_engine(f"{url}{separator}options=-csearch_path%3D{schema}")
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
 
 
 def _empty_postgres(engine: Engine) -> None:

@@ -142,6 +142,25 @@ def cmd_plan_template(args: argparse.Namespace) -> None:
     print(t("cli.template_written", _lang(), file=args.file))
 
 
+def cmd_deck(args: argparse.Namespace) -> None:
+    from tracker.quarters import Quarter, QuarterError
+    from tracker.services import decks
+
+    try:
+        quarter = Quarter.parse(args.quarter)
+    except QuarterError:
+        raise CommandError(BAD_INPUT, [t("import.bad_quarter", _lang(), value=args.quarter)]
+                           ) from None
+    out = Path(args.out)
+    if out.suffix.lower() != ".pptx":
+        raise CommandError(BAD_INPUT, [t("cli.deck_format", _lang(), file=args.out)])
+    with _session() as session:
+        plan = _choose_plan(session, args.plan)
+        data = decks.pptx(session, SYSTEM, plan.id, quarter, args.lang)
+    out.write_bytes(data)
+    print(t("cli.deck_written", _lang(), file=args.out, quarter=str(quarter)))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracker", description=t("cli.description", "en"))
     groups = parser.add_subparsers(dest="group", required=True)
@@ -184,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("file")
     tpl.add_argument("--lang", choices=LANGUAGES, default="en")
     tpl.set_defaults(func=cmd_plan_template)
+    deck = groups.add_parser("deck", help="the review meeting's deck for a quarter")
+    deck.add_argument("quarter")
+    deck.add_argument("--out", required=True)
+    deck.add_argument("--plan")
+    deck.add_argument("--lang", choices=LANGUAGES, default="en")
+    deck.set_defaults(func=cmd_deck)
     return parser
 
 
