@@ -161,6 +161,34 @@ def cmd_deck(args: argparse.Namespace) -> None:
     print(t("cli.deck_written", _lang(), file=args.out, quarter=str(quarter)))
 
 
+def cmd_remind(args: argparse.Namespace) -> None:
+    from tracker.quarters import Quarter, QuarterError
+    from tracker.services import reminders
+
+    try:
+        quarter = Quarter.parse(args.quarter)
+    except QuarterError:
+        raise CommandError(BAD_INPUT, [t("import.bad_quarter", _lang(), value=args.quarter)]
+                           ) from None
+    smtp = get_settings().smtp
+    with _session() as session:
+        plan = _choose_plan(session, args.plan)
+        messages = reminders.reminders(session, SYSTEM, plan.id, quarter)
+        if not messages:
+            print(t("cli.remind_none", _lang(), quarter=str(quarter)))
+            return
+        if args.dry_run or smtp is None:
+            if smtp is None and not args.dry_run:
+                print(t("cli.remind_no_smtp", _lang()))
+            for message in messages:
+                print(t("cli.remind_would", _lang(), email=message.email,
+                        language=message.language, count=message.missing,
+                        subject=message.subject))
+            return
+        count = reminders.send(session, plan.id, quarter, messages, smtp)
+    print(t("cli.remind_sent", _lang(), count=count))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracker", description=t("cli.description", "en"))
     groups = parser.add_subparsers(dest="group", required=True)
@@ -209,6 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     deck.add_argument("--plan")
     deck.add_argument("--lang", choices=LANGUAGES, default="en")
     deck.set_defaults(func=cmd_deck)
+    remind = groups.add_parser("remind", help="e-mail focal points with missing reports")
+    remind.add_argument("quarter")
+    remind.add_argument("--plan")
+    remind.add_argument("--dry-run", action="store_true")
+    remind.set_defaults(func=cmd_remind)
     return parser
 
 

@@ -21,6 +21,12 @@ DOCUMENTED = {
     "TRACKER_DEFAULT_LANG": "language when neither the URL nor the user chooses one (es|en)",
     "TRACKER_DEMO": "1 to show the demo accounts on the sign-in page and accept the demo password",
     "TRACKER_TODAY": "ISO date that stands for today (tests and demos)",
+    "TRACKER_SMTP_HOST": "SMTP server for reminders (none: reminders are only listed)",
+    "TRACKER_SMTP_PORT": "SMTP port (default 587)",
+    "TRACKER_SMTP_USER": "SMTP user name, if the server wants one",
+    "TRACKER_SMTP_PASSWORD": "SMTP password, if the server wants one",
+    "TRACKER_SMTP_FROM": "sender address of reminders",
+    "TRACKER_SMTP_STARTTLS": "1 (default) to use STARTTLS, 0 for a plain local relay",
 }
 
 
@@ -40,11 +46,22 @@ def _setting(name: str, default: str | None = None) -> str | None:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+    sender: str
+    starttls: bool
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     default_language: str
     demo_mode: bool
     today_override: date | None
+    smtp: SmtpSettings | None = None
 
     def today(self) -> date:
         return self.today_override or date.today()
@@ -58,4 +75,16 @@ def get_settings() -> Settings:
         default_language=lang if lang in LANGUAGES else "en",
         demo_mode=_setting("TRACKER_DEMO", "0") in {"1", "true", "yes"},
         today_override=date.fromisoformat(today) if today else None,
+        smtp=_smtp(),
     )
+
+
+def _smtp() -> SmtpSettings | None:
+    host = _setting("TRACKER_SMTP_HOST")
+    if not host:
+        return None
+    return SmtpSettings(
+        host=host, port=int(_setting("TRACKER_SMTP_PORT", "587") or 587),
+        user=_setting("TRACKER_SMTP_USER"), password=_setting("TRACKER_SMTP_PASSWORD"),
+        sender=_setting("TRACKER_SMTP_FROM", "tracker@localhost") or "tracker@localhost",
+        starttls=_setting("TRACKER_SMTP_STARTTLS", "1") not in {"0", "false", "no"})
