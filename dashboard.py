@@ -11,6 +11,7 @@ from pages import (
     overview_page,
     plan_admin_page,
     plan_files_page,
+    presentation_page,
     review_page,
     sign_in_page,
 )
@@ -31,6 +32,7 @@ PAGES = {
                               "my-institution"),
     PageName.REVIEW: (review_page.render, ":material/fact_check:", "review"),
     PageName.ITEM: (item_page.render, ":material/list_alt:", "item"),
+    PageName.PRESENTATION: (presentation_page.render, ":material/co_present:", "presentation"),
     PageName.MEETINGS: (meetings_page.render, ":material/groups:", "meetings"),
     PageName.PLAN_ADMIN: (plan_admin_page.render, ":material/tune:", "plan"),
     PageName.PLAN_FILES: (plan_files_page.render, ":material/upload_file:", "plan-files"),

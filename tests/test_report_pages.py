@@ -41,12 +41,12 @@ def app_as(email: str, lang: str = "en") -> AppTest:
 
 
 @pytest.mark.parametrize("email, pages", [
-    ("dinapen@demo.example", ["", "my-institution", "item", "my-account"]),
-    ("coordinacion@demo.example", ["", "review", "item", "meetings", "plan", "plan-files",
-                                   "accounts", "my-account"]),
-    ("observador@demo.example", ["", "item", "my-account"]),
-    ("admin@demo.example", ["", "item", "meetings", "plan", "plan-files", "accounts",
-                            "my-account"]),
+    ("dinapen@demo.example", ["", "my-institution", "item", "presentation", "my-account"]),
+    ("coordinacion@demo.example", ["", "review", "item", "presentation", "meetings", "plan",
+                                   "plan-files", "accounts", "my-account"]),
+    ("observador@demo.example", ["", "item", "presentation", "my-account"]),
+    ("admin@demo.example", ["", "item", "presentation", "meetings", "plan", "plan-files",
+                            "accounts", "my-account"]),
 ])
 def test_navigation_offers_each_role_its_pages_only(db_url, email, pages):
     at = app_as(email)
@@ -349,3 +349,21 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
     next(b for b in at.button if b.label == "Grant").click()
     at.run()
     assert any(s.value.startswith("Reopened") for s in at.success)
+
+
+def test_presentation_runs_through_every_slide(db_url):
+    at = go_to(app_as("observador@demo.example"), "presentation")
+    assert not at.exception
+    assert at.title[0].value == "Plan de trabajo conjunto Ecuador 2025-2027"
+    seen_charts = 0
+    for number in range(1, 9):
+        positions = [c.value for c in at.main.caption if c.value.startswith("Slide")]
+        assert positions == [f"Slide {number} of 8 · PageDown / PageUp"]
+        seen_charts += len(at.get("plotly_chart"))
+        if number < 8:
+            at.button(key="slide:next").click().run()
+            assert not at.exception
+    assert seen_charts == 4  # by line, by institution, trend, indicators
+    assert at.button(key="slide:next").disabled
+    labels = [b.label for b in at.get("download_button")]
+    assert "PowerPoint deck (editable charts)" in labels

@@ -12,6 +12,7 @@ from tracker.models import User
 from tracker.quarters import Quarter
 from tracker.services import (
     accounts,
+    decks,
     figures,
     items,
     meetings,
@@ -153,6 +154,32 @@ def reopen_requests(user_id: int, plan_id: int) -> list[meetings.RequestView]:
     return _requests(_db(), user_id, plan_id)
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def _presentation(_database: str, user_id: int, plan_id: int, quarter: str
+                  ) -> tuple[dict, list[dict], bool]:
+    with session() as db:
+        actor = _actor(db, user_id)
+        q = Quarter.parse(quarter)
+        figures_ = decks.figures_for(db, actor, plan_id, q)
+        return (figures_, decks.last_decisions(db, plan_id, q, figures_),
+                decks.is_locked(db, plan_id, q))
+
+
+def presentation(user_id: int, plan_id: int, quarter: str) -> tuple[dict, list[dict], bool]:
+    """The meeting's figures (as presented, once locked), last decisions, and whether locked."""
+    return _presentation(_db(), user_id, plan_id, quarter)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _deck(_database: str, user_id: int, plan_id: int, quarter: str, lang: str) -> bytes:
+    with session() as db:
+        return decks.pptx(db, _actor(db, user_id), plan_id, Quarter.parse(quarter), lang)
+
+
+def deck(user_id: int, plan_id: int, quarter: str, lang: str) -> bytes:
+    return _deck(_db(), user_id, plan_id, quarter, lang)
+
+
 def accounts_for(user_id: int) -> list[accounts.AccountRow]:
     return _accounts(_db(), user_id)
 
@@ -196,5 +223,6 @@ def clear() -> None:
     """Forget every cached read (after any write)."""
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
                    _item_choices, _item_detail, _accounts, _missing, _exports,
-                   _plan_catalog, _item_fields, _meetings, _requests):
+                   _plan_catalog, _item_fields, _meetings, _requests,
+                   _presentation, _deck):
         cached.clear()

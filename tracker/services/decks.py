@@ -11,6 +11,10 @@ from tracker.services import meetings, plans
 from tracker.services.permissions import Actor, Permission
 
 
+def is_locked(session: Session, plan_id: int, quarter: Quarter) -> bool:
+    return plans.get_period(session, plan_id, str(quarter)).state == PeriodState.LOCKED
+
+
 def figures_for(session: Session, actor: Actor, plan_id: int, quarter: Quarter) -> dict:
     """The "as presented" snapshot of a locked quarter, else the live figures."""
     actor.require(Permission.READ_PLAN, plan_id)

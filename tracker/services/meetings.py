@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from tracker import metrics
 from tracker.errors import InvalidInput, NotAllowed, NotFound
 from tracker.models import (
+    COUNTING_STATES,
     ActionItem,
     Decision,
     Institution,
@@ -25,6 +26,8 @@ from tracker.models import (
     Plan,
     QuarterSnapshot,
     ReopenRequest,
+    Report,
+    ReportRevision,
     RequestState,
     User,
     utcnow,
@@ -115,7 +118,22 @@ def quarter_figures(session: Session, plan_id: int, quarter: Quarter) -> dict[st
         "by_country": _frame_records(metrics.rollup(session, plan_id, quarter, "country")),
         "trend": _frame_records(metrics.rollup(session, plan_id, so_far, "plan")),
         "items": _frame_records(items[items["in_scope"]]),
+        "obstacles": _lead_obstacles(session, plan_id, quarter),
     }
+
+
+def _lead_obstacles(session: Session, plan_id: int, quarter: Quarter) -> dict[str, str]:
+    """Item code -> the obstacles its lead institution last reported (counting reports)."""
+    rows = session.exec(
+        select(ActionItem.code, ReportRevision.obstacles)
+        .join(Report, Report.item_id == ActionItem.id)
+        .join(ReportRevision, ReportRevision.id == Report.counting_revision_id)
+        .where(ActionItem.plan_id == plan_id,
+               Report.institution_id == ActionItem.lead_institution_id,
+               Report.quarter <= str(quarter), ReportRevision.obstacles != "",
+               ReportRevision.state.in_([s.value for s in COUNTING_STATES]))
+        .order_by(Report.quarter)).all()
+    return dict(rows)  # later quarters come last and win
 
 
 def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: str,

@@ -66,6 +66,7 @@ class PageName(StrEnum):
     MY_INSTITUTION = "my_institution"
     REVIEW = "review"
     ITEM = "item"
+    PRESENTATION = "presentation"
     MEETINGS = "meetings"
     PLAN_ADMIN = "plan_admin"
     PLAN_FILES = "plan_files"
@@ -81,7 +82,7 @@ def visible_pages(actor: Actor) -> list[PageName]:
         pages.append(PageName.MY_INSTITUTION)
     if Role.COORDINATOR in roles:
         pages.append(PageName.REVIEW)
-    pages.append(PageName.ITEM)
+    pages.extend([PageName.ITEM, PageName.PRESENTATION])
     if actor.is_admin or Role.COORDINATOR in roles:
         pages.extend([PageName.MEETINGS, PageName.PLAN_ADMIN, PageName.PLAN_FILES,
                       PageName.ACCOUNTS])
