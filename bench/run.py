@@ -28,7 +28,7 @@ from tracker.io.exporter import export_workbook
 from tracker.io.importer import import_path
 from tracker.migrate import upgrade
 from tracker.quarters import Quarter
-from tracker.services import plans
+from tracker.services import decks, plans
 from tracker.services.permissions import SYSTEM
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -70,7 +70,8 @@ def _read_floor(path: Path) -> None:
     workbook.close()
 
 
-def run_store(name: str, url: str, other_url: str, folder: Path) -> dict[str, float]:
+def run_store(name: str, url: str, other_url: str, folder: Path,
+              with_pdf: bool = True) -> dict[str, float]:
     engine = _fresh(url)
     row: dict[str, float] = {}
     with session_scope(engine) as session:
@@ -86,8 +87,14 @@ def run_store(name: str, url: str, other_url: str, folder: Path) -> dict[str, fl
     target = _fresh(other_url)
     with session_scope(target) as session:
         row["import_s"] = _timed(lambda: import_path(session, SYSTEM, workbook))
-    target.dispose()
     row["read_floor_s"] = _timed(lambda: _read_floor(workbook), repeat=3)
+    with session_scope(target) as session:
+        plan_id = plans.get_plan(session, ECUADOR_PLAN).id
+        row["deck_pptx_s"] = _timed(lambda: decks.pptx(session, SYSTEM, plan_id, quarter, "es"))
+        if with_pdf:
+            row["deck_pdf_s"] = _timed(lambda: decks.pdf(session, SYSTEM, plan_id, quarter,
+                                                         "es"))
+    target.dispose()
     row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return row
 
@@ -105,16 +112,18 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     parser.add_argument("--postgres", default=os.environ.get("TRACKER_BENCH_POSTGRES_URL"),
                         help="also measure on this PostgreSQL database (it is emptied)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (needs Chromium)")
     args = parser.parse_args(argv)
     os.environ.setdefault("TRACKER_TODAY", "2026-11-24")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         results["sqlite"] = run_store("sqlite", f"sqlite:///{folder / 'a.db'}",
-                                      f"sqlite:///{folder / 'b.db'}", folder)
+                                      f"sqlite:///{folder / 'b.db'}", folder,
+                                      with_pdf=not args.no_pdf)
         if args.postgres:
             results["postgresql"] = run_store("postgresql", args.postgres, args.postgres,
-                                              folder)
+                                              folder, with_pdf=not args.no_pdf)
     print_table(results)
     args.out.write_text(json.dumps({"scale": args.scale, "machine": platform.platform(),
                                     "cpus": os.cpu_count(), "results": results}, indent=2))

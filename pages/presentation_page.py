@@ -7,7 +7,8 @@ from tracker import charts
 from tracker.deck import MAX_TABLE_ROWS, needing_attention
 from tracker.i18n import percent, t
 from tracker.quarters import Quarter
-from ui import data, state
+from tracker.services import decks
+from ui import actions, data, state
 from ui.widgets import plan_and_quarter
 
 SLIDES = ("title", "headline", "by_line", "by_institution", "trend", "attention", "decisions",
@@ -82,6 +83,23 @@ def _attention(figures: dict, quarter: str, lang: str) -> None:
         st.caption(t("chart.and_more", lang, count=len(rows) - MAX_TABLE_ROWS))
 
 
+def _handout(user: state.SignedIn, plan: object, quarter: str, lang: str) -> None:
+    """The PDF takes a few seconds (its charts are drawn by Chromium): made on request."""
+    key = f"handout:{plan.id}:{quarter}:{lang}"
+    if st.button(t("present.make_pdf", lang), key="deck:make_pdf"):
+        with st.spinner(t("present.making_pdf", lang)):
+            outcome = actions.read(lambda db: decks.pdf(db, user.actor, plan.id,
+                                                        Quarter.parse(quarter), lang))
+        if outcome.ok:
+            st.session_state[key] = outcome.value
+        else:
+            st.error(state.message(outcome.error, lang))
+    if key in st.session_state:
+        st.download_button(t("present.pdf", lang), st.session_state[key],
+                           file_name=f"{plan.name} {quarter} {lang}.pdf", key="deck:pdf",
+                           icon=":material/picture_as_pdf:", on_click="ignore")
+
+
 def _move(step: int) -> None:
     st.session_state["slide"] = max(0, min(len(SLIDES) - 1,
                                            st.session_state.get("slide", 0) + step))
@@ -99,6 +117,7 @@ def render() -> None:
         st.download_button(t("present.pptx", lang), data.deck(user.id, plan.id, quarter, lang),
                            file_name=f"{plan.name} {quarter} {lang}.pptx", key="deck:pptx",
                            icon=":material/slideshow:", on_click="ignore")
+        _handout(user, plan, quarter, lang)
     figures, decisions, locked = data.presentation(user.id, plan.id, quarter)
     index = st.session_state.setdefault("slide", 0)
     _slide(SLIDES[index], figures, decisions, plan.name, lang, locked)

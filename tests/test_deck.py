@@ -10,7 +10,8 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from sqlmodel import select
 
-from tests.test_meetings import people, plan  # noqa: F401  (shared fixtures)
+from tests.test_cli import cli  # noqa: F401  (shared fixtures)
+from tests.test_meetings import people, plan  # noqa: F401
 from tracker import metrics
 from tracker.models import ActionItem
 from tracker.quarters import Quarter
@@ -71,3 +72,48 @@ def test_spanish_deck(session, plan, people):  # noqa: F811
     deck = Presentation(io.BytesIO(data))
     titles = [slide.shapes[0].text_frame.text for slide in deck.slides]
     assert "Avance por línea estratégica, T3 2026" in titles
+
+
+def _pdf_text(data: bytes, tmp_path) -> tuple[str, int]:
+    import shutil
+    import subprocess
+
+    from tests.conftest import missing_service
+
+    if not shutil.which("pdftotext"):
+        missing_service("pdftotext is missing: apt-get install poppler-utils")
+    path = tmp_path / "handout.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "page")],
+                   check=True)
+    return text, len(list(tmp_path.glob("page*.png")))
+
+
+def test_pdf_handout_renders_with_accents(session, plan, people, tmp_path):  # noqa: F811
+    import shutil
+
+    from tests.conftest import missing_service
+
+    if not shutil.which("chromium"):
+        missing_service("no Chromium: apt-get install chromium")
+    plan.plan.name = "Plan binacional Perú–Ecuador, año fiscal"
+    session.add(plan.plan)
+    data = decks.pdf(session, people["coordinator"], plan.plan.id, Q3, "es")
+    text, pages = _pdf_text(data, tmp_path)
+    assert "Plan binacional Perú–Ecuador, año fiscal" in text
+    assert "Evaluación trimestral · T3 2026" in text
+    assert pages >= 6  # summary, three charts, attention, decisions
+
+
+def test_no_chromium_is_said_plainly(cli, monkeypatch, tmp_path):  # noqa: F811
+    from tracker import handout
+
+    cli("demo", "load")
+    monkeypatch.setattr(handout, "CHROMIUM_NAMES", ("no-such-browser",))
+    code, _, err = cli("deck", "2026-Q3", "--out", str(tmp_path / "x.pdf"), "--plan",
+                       "Plan de trabajo conjunto Ecuador 2025-2027")
+    assert code == 1
+    assert err.strip().startswith("The PDF handout needs Chromium")
+    assert not (tmp_path / "x.pdf").exists()

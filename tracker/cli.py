@@ -152,11 +152,12 @@ def cmd_deck(args: argparse.Namespace) -> None:
         raise CommandError(BAD_INPUT, [t("import.bad_quarter", _lang(), value=args.quarter)]
                            ) from None
     out = Path(args.out)
-    if out.suffix.lower() != ".pptx":
+    build = {".pptx": decks.pptx, ".pdf": decks.pdf}.get(out.suffix.lower())
+    if build is None:
         raise CommandError(BAD_INPUT, [t("cli.deck_format", _lang(), file=args.out)])
     with _session() as session:
         plan = _choose_plan(session, args.plan)
-        data = decks.pptx(session, SYSTEM, plan.id, quarter, args.lang)
+        data = build(session, SYSTEM, plan.id, quarter, args.lang)
     out.write_bytes(data)
     print(t("cli.deck_written", _lang(), file=args.out, quarter=str(quarter)))
 

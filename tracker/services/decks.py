@@ -53,3 +53,12 @@ def pptx(session: Session, actor: Actor, plan_id: int, quarter: Quarter, lang: s
     plan = session.get_one(Plan, plan_id)
     return deck.build_pptx(figures, plan.name, lang,
                            decisions=last_decisions(session, plan_id, quarter, figures))
+
+
+def pdf(session: Session, actor: Actor, plan_id: int, quarter: Quarter, lang: str) -> bytes:
+    from tracker import handout
+
+    figures = figures_for(session, actor, plan_id, quarter)
+    plan = session.get_one(Plan, plan_id)
+    return handout.build_pdf(figures, plan.name, lang,
+                             decisions=last_decisions(session, plan_id, quarter, figures))
