@@ -71,14 +71,14 @@ def _attention(figures: dict, quarter: str, lang: str) -> None:
     st.header(t("deck.attention", lang, quarter=quarter))
     rows = needing_attention(figures)
     obstacles = figures.get("obstacles", {})
-    st.dataframe(pd.DataFrame(
+    st.table(pd.DataFrame(  # a static table wraps long obstacles instead of cutting them
         [(f"{r['code']} · {r['title']}", r["lead"],
           f"{percent(r['progress'], lang)} / {percent(r['expected'], lang)}",
           t(f"schedule.{r['bucket']}", lang), obstacles.get(r["code"], ""))
          for r in rows[:MAX_TABLE_ROWS]],
         columns=[t("item.choose", lang), t("chart.axis.institution", lang),
                  t("present.progress_expected", lang), t("item.schedule", lang),
-                 t("form.obstacles", lang)]), hide_index=True, height="content")
+                 t("form.obstacles", lang)]).set_index(t("item.choose", lang)))
     if len(rows) > MAX_TABLE_ROWS:
         st.caption(t("chart.and_more", lang, count=len(rows) - MAX_TABLE_ROWS))
 
