@@ -10,6 +10,7 @@ from tracker.i18n import day, t
 from tracker.quarters import Quarter
 from tracker.services import meetings
 from tracker.services.permissions import Permission
+from tracker.services.plan_admin import ItemFields
 from ui import actions, data, flash, state
 from ui.widgets import plan_picker
 
@@ -61,10 +62,29 @@ def _decisions(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView
         item = st.selectbox(t("meetings.became", lang), [None, *items],
                             key=f"decision:{meeting.id}:item",
                             format_func=lambda i: items[i] if i else "—")
+        st.caption(t("meetings.new_item_help", lang))
+        left, right = st.columns(2)
+        code = left.text_input(t("meetings.new_item_code", lang),
+                               key=f"decision:{meeting.id}:code")
+        line = right.selectbox(t("chart.axis.line", lang), [c for c, _n in catalog.lines],
+                               key=f"decision:{meeting.id}:line")
         if st.form_submit_button(t("meetings.add_decision", lang)):
+            new_item = _new_item(code, line, text, owner, meeting.quarter, due)
             _done(actions.write(lambda db: meetings.add_decision(
-                db, user.actor, meeting.id, text, owner=owner, due_quarter=due, item_id=item)),
+                db, user.actor, meeting.id, text, owner=owner, due_quarter=due,
+                item_id=None if new_item else item, new_item=new_item)),
                 lang, "meetings.saved")
+
+
+def _new_item(code: str, line: str | None, text: str, owner: str | None, quarter: str,
+              due: str | None) -> ItemFields | None:
+    """A decision with a code becomes a new item, led by its owner, from the next quarter."""
+    if not code.strip():
+        return None
+    start = str(Quarter.parse(quarter) + 1)
+    return ItemFields(code=code, title=text.strip()[:300], description=text.strip(),
+                      line=line or "", lead=owner or "", supporters=(), start_quarter=start,
+                      due_quarter=due or start)
 
 
 def _meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,

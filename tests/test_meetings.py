@@ -124,3 +124,19 @@ def test_only_locked_quarters_can_be_asked_to_reopen(session, plan, people):
     with pytest.raises(InvalidInput) as caught:
         meetings.request_reopen(session, people["member"], plan.plan.id, Q3, "why")
     assert caught.value.key == "meeting.not_locked"
+
+
+def test_a_decision_becomes_a_new_item_led_by_its_owner(session, plan, people):
+    from tracker.services.plan_admin import ItemFields
+
+    meeting = _meeting(session, plan, people)
+    fields = ItemFields(code="3.1", title="Protocol with prosecutors", description="",
+                        line="1", lead="B", supporters=(), start_quarter="2026-Q4",
+                        due_quarter="2026-Q4")
+    decision = meetings.add_decision(session, people["coordinator"], meeting.id,
+                                     "Protocol with prosecutors", owner="B",
+                                     due_quarter="2026-Q4", new_item=fields)
+    item = session.exec(select(ActionItem).where(ActionItem.code == "3.1")).one()
+    assert item.decision_id == decision.id
+    [view] = meetings.list_meetings(session, people["coordinator"], plan.plan.id)
+    assert view.decisions[0].item == "3.1 · Protocol with prosecutors"

@@ -39,3 +39,28 @@ def test_quarter_filter_drill_down_and_export(page: Page, app_url: str, tmp_path
     download.value.save_as(path)
     workbook = load_workbook(path, read_only=True)
     assert {"items", "reports"} <= set(workbook.sheetnames)
+
+
+def test_presentation_through_all_slides_and_both_decks(page: Page, app_url: str, tmp_path):
+    from pptx import Presentation
+
+    sign_in(page, app_url, "coordinacion@demo.example")
+    open_page(page, "Presentation")
+    for number in range(2, 9):
+        page.keyboard.press("PageDown")
+        wait_idle(page)
+        expect(page.get_by_text(f"Slide {number} of 8")).to_be_visible()
+        if number == 7:
+            expect(page.get_by_role("heading", name="Last meeting's decisions")).to_be_visible()
+    page.get_by_text("Plan, quarter and deck").click()
+    with page.expect_download() as pptx:
+        page.get_by_role("button", name="PowerPoint deck (editable charts)").click()
+    path = tmp_path / "deck.pptx"
+    pptx.value.save_as(path)
+    assert len(Presentation(str(path)).slides) == 8
+    page.get_by_role("button", name="Prepare the PDF handout").click()
+    wait_idle(page)
+    with page.expect_download() as pdf:
+        page.get_by_role("button", name="PDF handout", exact=True).click()
+    pdf.value.save_as(tmp_path / "handout.pdf")
+    assert (tmp_path / "handout.pdf").read_bytes().startswith(b"%PDF")

@@ -35,6 +35,7 @@ from tracker.models import (
 from tracker.quarters import Quarter, quarter_range
 from tracker.services import audit, plans
 from tracker.services.permissions import Actor, Permission
+from tracker.services.plan_admin import ItemFields, save_item
 
 MAX_MINUTES = 50_000
 MAX_DECISION = 2_000
@@ -66,8 +67,9 @@ def record_meeting(session: Session, actor: Actor, plan_id: int, quarter: str, h
 
 def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
                  owner: str | None = None, due_quarter: str | None = None,
-                 item_id: int | None = None) -> Decision:
-    """A decision of the meeting; ``item_id`` links the action item it became."""
+                 item_id: int | None = None, new_item: ItemFields | None = None) -> Decision:
+    """A decision of the meeting; it may become an action item: an existing one
+    (``item_id``) or a new one (``new_item``), linked back to the decision."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound("meeting.not_found")
@@ -86,6 +88,8 @@ def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
                         due_quarter=str(Quarter.parse(due_quarter)) if due_quarter else None)
     session.add(decision)
     session.flush()
+    if new_item is not None:
+        item_id = save_item(session, actor, meeting.plan_id, new_item).id
     if item_id is not None:
         item = session.get(ActionItem, item_id)
         if item is None or item.plan_id != meeting.plan_id:
