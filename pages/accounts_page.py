@@ -10,6 +10,8 @@ from tracker.services import accounts
 from tracker.services.permissions import Permission
 from ui import actions, data, flash, state
 
+PAGE = "accounts"
+
 
 def _table(rows: list[accounts.AccountRow], lang: str) -> None:
     st.dataframe(pd.DataFrame(
@@ -19,13 +21,6 @@ def _table(rows: list[accounts.AccountRow], lang: str) -> None:
         columns=[t("signin.email", lang), t("accounts.name", lang),
                  t("signin.demo_institution", lang), t("signin.demo_role", lang),
                  t("accounts.state", lang)]), hide_index=True)
-
-
-def _done(outcome: actions.Outcome, lang: str, success: str) -> None:
-    if outcome.ok:
-        flash.remember("accounts", success)
-        st.rerun()
-    st.error(state.message(outcome.error, lang))
 
 
 def _create(user: state.SignedIn, lang: str) -> None:
@@ -49,7 +44,7 @@ def _create(user: state.SignedIn, lang: str) -> None:
                 db, user.actor, email=email, display_name=name, role=role,
                 password=password, institution=institution.strip().upper() or None,
                 plans=[db.get_one(Plan, plan_id) for plan_id in chosen]))
-            _done(outcome, lang, "accounts.created")
+            flash.after_write(outcome, PAGE, lang, "accounts.created")
 
 
 def _manage(user: state.SignedIn, rows: list[accounts.AccountRow], lang: str) -> None:
@@ -60,14 +55,14 @@ def _manage(user: state.SignedIn, rows: list[accounts.AccountRow], lang: str) ->
     account = by_id[chosen]
     toggle = "accounts.deactivate" if account.is_active else "accounts.reactivate"
     if st.button(t(toggle, lang), key="manage:toggle"):
-        _done(actions.write(lambda db: accounts.set_active(
-            db, user.actor, account.id, not account.is_active)), lang, "accounts.updated")
+        flash.after_write(actions.write(lambda db: accounts.set_active(
+            db, user.actor, account.id, not account.is_active)), PAGE, lang, "accounts.updated")
     with st.form("reset_password"):
         password = st.text_input(t("accounts.temporary_password", lang), type="password",
                                  key="reset:password")
         if st.form_submit_button(t("accounts.reset", lang)):
-            _done(actions.write(lambda db: accounts.reset_password(
-                db, user.actor, account.id, password)), lang, "accounts.updated")
+            flash.after_write(actions.write(lambda db: accounts.reset_password(
+                db, user.actor, account.id, password)), PAGE, lang, "accounts.updated")
     with st.form("hand_over"):
         st.caption(t("accounts.hand_over_help", lang))
         email = st.text_input(t("signin.email", lang), key="handover:email")
@@ -75,16 +70,16 @@ def _manage(user: state.SignedIn, rows: list[accounts.AccountRow], lang: str) ->
         password = st.text_input(t("accounts.temporary_password", lang), type="password",
                                  key="handover:password")
         if st.form_submit_button(t("accounts.hand_over", lang)):
-            _done(actions.write(lambda db: accounts.hand_over(
+            flash.after_write(actions.write(lambda db: accounts.hand_over(
                 db, user.actor, account.id, email=email, display_name=name,
-                password=password)), lang, "accounts.handed_over")
+                password=password)), PAGE, lang, "accounts.handed_over")
 
 
 def render() -> None:
     user = state.require_user()
     lang = state.language(user)
     st.title(t("accounts.title", lang))
-    flash.show("accounts", lang)
+    flash.show(PAGE, lang)
     rows = data.accounts_for(user.id)
     _table(rows, lang)
     _create(user, lang)

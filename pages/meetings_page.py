@@ -17,13 +17,6 @@ from ui.widgets import plan_picker
 PAGE = "meetings"
 
 
-def _done(outcome: actions.Outcome, lang: str, success: str) -> None:
-    if outcome.ok:
-        flash.remember(PAGE, success)
-        st.rerun()
-    st.error(state.message(outcome.error, lang))
-
-
 def _record(user: state.SignedIn, plan_id: int, lang: str) -> None:
     catalog = data.plan_catalog(user.id, plan_id)
     quarters = [p.quarter for p in catalog.periods if p.state != "upcoming"]
@@ -38,8 +31,8 @@ def _record(user: state.SignedIn, plan_id: int, lang: str) -> None:
         minutes = st.text_area(t("meetings.minutes", lang), key="meeting:minutes",
                                max_chars=meetings.MAX_MINUTES)
         if st.form_submit_button(t("meetings.save", lang), type="primary"):
-            _done(actions.write(lambda db: meetings.record_meeting(
-                db, user.actor, plan_id, quarter, held_on, present, minutes)), lang,
+            flash.after_write(actions.write(lambda db: meetings.record_meeting(
+                db, user.actor, plan_id, quarter, held_on, present, minutes)), PAGE, lang,
                 "meetings.saved")
 
 
@@ -70,10 +63,10 @@ def _decisions(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView
                                key=f"decision:{meeting.id}:line")
         if st.form_submit_button(t("meetings.add_decision", lang)):
             new_item = _new_item(code, line, text, owner, meeting.quarter, due)
-            _done(actions.write(lambda db: meetings.add_decision(
+            flash.after_write(actions.write(lambda db: meetings.add_decision(
                 db, user.actor, meeting.id, text, owner=owner, due_quarter=due,
                 item_id=None if new_item else item, new_item=new_item)),
-                lang, "meetings.saved")
+                PAGE, lang, "meetings.saved")
 
 
 def _new_item(code: str, line: str | None, text: str, owner: str | None, quarter: str,
@@ -107,8 +100,9 @@ def _meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
         if meeting.quarter not in locked and st.button(
                 t("meetings.lock", lang, quarter=Quarter.parse(meeting.quarter).label(lang)),
                 key=f"lock:{meeting.id}", type="primary"):
-            _done(actions.write(lambda db: meetings.lock_quarter(
-                db, user.actor, plan_id, meeting.quarter, meeting.id)), lang, "meetings.locked")
+            outcome = actions.write(lambda db: meetings.lock_quarter(
+                db, user.actor, plan_id, meeting.quarter, meeting.id))
+            flash.after_write(outcome, PAGE, lang, "meetings.locked")
 
 
 def _requests(user: state.SignedIn, plan_id: int, lang: str) -> None:
@@ -122,11 +116,11 @@ def _requests(user: state.SignedIn, plan_id: int, lang: str) -> None:
         st.text(request.reason)
         grant, refuse = st.columns(2)
         if grant.button(t("meetings.grant", lang), key=f"grant:{request.id}"):
-            _done(actions.write(lambda db, r=request: meetings.decide_reopen(
-                db, user.actor, r.id, True)), lang, "meetings.granted")
+            flash.after_write(actions.write(lambda db, r=request: meetings.decide_reopen(
+                db, user.actor, r.id, True)), PAGE, lang, "meetings.granted")
         if refuse.button(t("meetings.refuse", lang), key=f"refuse:{request.id}"):
-            _done(actions.write(lambda db, r=request: meetings.decide_reopen(
-                db, user.actor, r.id, False)), lang, "meetings.refused")
+            flash.after_write(actions.write(lambda db, r=request: meetings.decide_reopen(
+                db, user.actor, r.id, False)), PAGE, lang, "meetings.refused")
 
 
 def render() -> None:

@@ -14,12 +14,7 @@ from ui.widgets import plan_picker
 
 NEW = 0
 
-
-def _done(outcome: actions.Outcome, lang: str, success: str) -> None:
-    if outcome.ok:
-        flash.remember("plan_admin", success)
-        st.rerun()
-    st.error(state.message(outcome.error, lang))
+PAGE = "plan_admin"
 
 
 def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) -> None:
@@ -37,17 +32,17 @@ def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str
     left, right = st.columns(2)
     if left.button(t("plan.open", lang), key="period:open",
                    disabled=current.state not in ("upcoming", "closed")):
-        _done(actions.write(lambda db: plan_admin.set_period_state(
-            db, user.actor, plan_id, quarter, PeriodState.OPEN)), lang, "plan.saved")
+        flash.after_write(actions.write(lambda db: plan_admin.set_period_state(
+            db, user.actor, plan_id, quarter, PeriodState.OPEN)), PAGE, lang, "plan.saved")
     if right.button(t("plan.close", lang), key="period:close", disabled=current.state != "open"):
-        _done(actions.write(lambda db: plan_admin.set_period_state(
-            db, user.actor, plan_id, quarter, PeriodState.CLOSED)), lang, "plan.saved")
+        flash.after_write(actions.write(lambda db: plan_admin.set_period_state(
+            db, user.actor, plan_id, quarter, PeriodState.CLOSED)), PAGE, lang, "plan.saved")
     with st.form("deadline"):
         deadline = st.date_input(t("plan.deadline", lang), value=current.deadline,
                                  key=f"deadline:{quarter}")
         if st.form_submit_button(t("plan.save_deadline", lang)):
-            _done(actions.write(lambda db: plan_admin.set_deadline(
-                db, user.actor, plan_id, quarter, deadline)), lang, "plan.saved")
+            flash.after_write(actions.write(lambda db: plan_admin.set_deadline(
+                db, user.actor, plan_id, quarter, deadline)), PAGE, lang, "plan.saved")
 
 
 def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
@@ -98,15 +93,15 @@ def _items(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) 
         fields = _item_form(catalog, current, f"item:{item_id}:{version}", lang)
         saved = st.form_submit_button(t("plan.save_item", lang), type="primary")
     if saved:
-        _done(actions.write(lambda db: plan_admin.save_item(
+        flash.after_write(actions.write(lambda db: plan_admin.save_item(
             db, user.actor, plan_id, fields, item_id=item_id or None,
-            expected_version=version)), lang, "plan.saved")
+            expected_version=version)), PAGE, lang, "plan.saved")
     if item_id:
         archived = item_id in catalog.archived
         label = "plan.restore" if archived else "plan.archive"
         if st.button(t(label, lang), key="edit:archive"):
-            _done(actions.write(lambda db: plan_admin.archive_item(
-                db, user.actor, item_id, not archived)), lang, "plan.saved")
+            flash.after_write(actions.write(lambda db: plan_admin.archive_item(
+                db, user.actor, item_id, not archived)), PAGE, lang, "plan.saved")
 
 
 def _lines_and_institutions(user: state.SignedIn, plan_id: int, catalog: PlanCatalog,
@@ -118,8 +113,8 @@ def _lines_and_institutions(user: state.SignedIn, plan_id: int, catalog: PlanCat
         code = st.text_input(t("plan.code", lang), key="line:code")
         name = st.text_input(t("accounts.name", lang), key="line:name")
         if st.form_submit_button(t("plan.save_line", lang)):
-            _done(actions.write(lambda db: plan_admin.save_line(
-                db, user.actor, plan_id, code, name)), lang, "plan.saved")
+            flash.after_write(actions.write(lambda db: plan_admin.save_line(
+                db, user.actor, plan_id, code, name)), PAGE, lang, "plan.saved")
     with right.form("institution"):
         st.subheader(t("plan.institution_form", lang))
         acronym = st.text_input(t("accounts.institution", lang), key="inst:acronym")
@@ -127,15 +122,15 @@ def _lines_and_institutions(user: state.SignedIn, plan_id: int, catalog: PlanCat
         country = st.text_input(t("plan.country", lang), key="inst:country", max_chars=2)
         kind = st.text_input(t("plan.kind", lang), key="inst:kind")
         if st.form_submit_button(t("plan.save_institution", lang)):
-            _done(actions.write(lambda db: plan_admin.save_institution(
-                db, user.actor, plan_id, acronym, name, country, kind)), lang, "plan.saved")
+            flash.after_write(actions.write(lambda db: plan_admin.save_institution(
+                db, user.actor, plan_id, acronym, name, country, kind)), PAGE, lang, "plan.saved")
 
 
 def render() -> None:
     user = state.require_user()
     lang = state.language(user)
     st.title(t("plan.title_page", lang))
-    flash.show("plan_admin", lang)
+    flash.show(PAGE, lang)
     choices = data.plans_where(user.id, user.actor, Permission.MANAGE_PLAN)
     if not choices:
         st.info(t("app.no_plans", lang))

@@ -17,3 +17,13 @@ def show(page: str, lang: str) -> None:
     if pending:
         key, values = pending
         st.success(t(key, lang, **values))
+
+
+def after_write(outcome: object, page: str, lang: str, success: str) -> None:
+    """A write's ending: the confirmation on the next run, or the refusal in words now."""
+    if outcome.ok:
+        remember(page, success)
+        st.rerun()
+    from ui.state import message
+
+    st.error(message(outcome.error, lang))
