@@ -23,6 +23,8 @@ WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 BLUE, DARK, ORANGE = RGBColor(0x00, 0x72, 0xB2), RGBColor(0x22, 0x22, 0x22), RGBColor(
     0xE6, 0x9F, 0x00)
 MAX_TABLE_ROWS = 10
+SLIDE_TABLE_ROWS = 7  # rows that fit a slide at a size readable from the back of a room
+COLUMN_INCHES = (6.3, 2.0, 2.4, 1.6)
 
 
 def _text(slide: object, text: str, left: Emu, top: Emu, width: Emu, height: Emu, *,
@@ -118,6 +120,9 @@ def build_pptx(figures: dict, plan_name: str, lang: str, *, decisions: list[dict
                                    Inches(12.3), Inches(5.5), trend).chart
     chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.TOP
     chart.value_axis.maximum_scale, chart.value_axis.minimum_scale = 100, 0
+    for plotted, colour in zip(chart.plots[0].series, (BLUE, DARK), strict=True):
+        plotted.format.line.color.rgb = colour
+        plotted.format.line.width = Pt(4 if colour == BLUE else 2.5)
 
     _attention_slide(deck, figures, source, quarter, lang)
     _decisions_slide(deck, decisions or [], source, lang)
@@ -138,9 +143,11 @@ def _attention_slide(deck: Presentation, figures: dict, source: str, quarter: st
                      lang: str) -> None:
     slide = _slide(deck, t("deck.attention", lang, quarter=quarter), source)
     rows = needing_attention(figures)
-    shown = rows[:MAX_TABLE_ROWS]
-    table = slide.shapes.add_table(len(shown) + 1, 4, Inches(0.5), Inches(1.3), Inches(12.3),
-                                   Inches(0.5 * (len(shown) + 1))).table
+    shown = rows[:SLIDE_TABLE_ROWS]
+    table = slide.shapes.add_table(len(shown) + 1, 4, Inches(0.5), Inches(1.6), Inches(12.3),
+                                   Inches(0.6 * (len(shown) + 1))).table
+    for column, width in enumerate(COLUMN_INCHES):
+        table.columns[column].width = Inches(width)
     headers = [t("item.choose", lang), t("chart.axis.institution", lang),
                t("chart.series.progress", lang), t("item.schedule", lang)]
     for column, header in enumerate(headers):
@@ -151,9 +158,12 @@ def _attention_slide(deck: Presentation, figures: dict, source: str, quarter: st
                   t(f"schedule.{row['bucket']}", lang)]
         for column, value in enumerate(values):
             table.cell(row_index, column).text = value
+    for cell in (c for row in table.rows for c in row.cells):
+        for paragraph in cell.text_frame.paragraphs:
+            paragraph.font.size = Pt(14)
     if len(rows) > len(shown):
         _text(slide, t("chart.and_more", lang, count=len(rows) - len(shown)), Inches(0.5),
-              Inches(6.4), Inches(12.3), Inches(0.5), size=16)
+              Inches(6.5), Inches(12.3), Inches(0.4), size=16)
 
 
 def _decisions_slide(deck: Presentation, decisions: list[dict], source: str,
