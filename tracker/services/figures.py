@@ -8,6 +8,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from tracker import metrics
+from tracker.metrics import Dimension
 from tracker.models import ActionItem, Institution, Plan, StrategicLine
 from tracker.quarters import Quarter, quarter_range
 from tracker.services import plans
@@ -88,7 +89,6 @@ def overview(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     plan = session.get_one(Plan, plan_id)
     first, _ = plans.plan_span(plan)
     so_far = list(quarter_range(first, quarter)) or [quarter]
-    Dimension = metrics.Dimension
     trend_institutions = metrics.rollup(session, plan_id, so_far, Dimension.INSTITUTION,
                                         filters)
     return Overview(
