@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,11 +59,15 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
 
 @contextmanager
 def streamlit_server(folder: Path, *, extra_args: tuple[str, ...] = (),
-                     port: int | None = None) -> Iterator[str]:
-    """``streamlit run server.py`` on a free port with its own demo database; its base URL."""
+                     port: int | None = None,
+                     prepare: Callable[[str], None] | None = None) -> Iterator[str]:
+    """``streamlit run server.py`` on a free port with its own demo database (``prepare``
+    may add to it first); its base URL."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TRACKER_TODAY", FIXED_TODAY)
         database = demo_database(folder / "demo.db")
+        if prepare is not None:
+            prepare(database)
     port = port or free_port()
     log = folder / "streamlit.log"
     env = {**os.environ, "TRACKER_DATABASE_URL": database, "TRACKER_DEMO": "1",
