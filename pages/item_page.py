@@ -7,7 +7,7 @@ from tracker.i18n import number, percent, t
 from tracker.quarters import Quarter
 from tracker.services.items import ItemDetail
 from ui import data, state
-from ui.widgets import plan_picker, url_select
+from ui.widgets import plan_picker, plans_for, url_select
 
 
 def _facts(detail: ItemDetail, lang: str) -> None:
@@ -57,9 +57,8 @@ def render() -> None:
     user = state.require_user()
     lang = state.language(user)
     st.title(t("item.title", lang))
-    choices = data.plan_choices(user.id)
+    choices = plans_for(user, lang)
     if not choices:
-        st.info(t("app.no_plans", lang))
         return
     plan = plan_picker(choices, lang)
     items = {choice.id: choice for choice in data.item_choices(user.id, plan.id)}

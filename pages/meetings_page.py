@@ -12,7 +12,7 @@ from tracker.services import meetings
 from tracker.services.permissions import Permission
 from tracker.services.plan_admin import ItemFields
 from ui import actions, data, flash, state
-from ui.widgets import plan_picker
+from ui.widgets import plan_picker, plans_for
 
 PAGE = "meetings"
 
@@ -128,9 +128,8 @@ def render() -> None:
     lang = state.language(user)
     st.title(t("meetings.title", lang))
     flash.show(PAGE, lang)
-    choices = data.plans_where(user.id, user.actor, Permission.MANAGE_PLAN)
+    choices = plans_for(user, lang, Permission.MANAGE_PLAN)
     if not choices:
-        st.info(t("app.no_plans", lang))
         return
     plan = plan_picker(choices, lang, key="meetings_plan")
     _requests(user, plan.id, lang)

@@ -12,7 +12,7 @@ from tracker.services.figures import Overview, PlanChoice
 from tracker.services.permissions import PageName
 from ui import data, navigation, state
 from ui.state import SignedIn
-from ui.widgets import plan_and_quarter, url_multiselect
+from ui.widgets import plan_and_quarter, plans_for, url_multiselect
 
 
 def _headline_metrics(head: Headline, lang: str) -> None:
@@ -148,9 +148,8 @@ def render() -> None:
     user = state.require_user()
     lang = state.language(user)
     st.title(t("overview.title", lang))
-    choices = data.plan_choices(user.id)
+    choices = plans_for(user, lang)
     if not choices:
-        st.info(t("app.no_plans", lang))
         return
     plan, quarter = plan_and_quarter(choices, lang)
     filters = _filters(user, plan, lang)

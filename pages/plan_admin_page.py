@@ -10,7 +10,7 @@ from tracker.services import plan_admin
 from tracker.services.permissions import Permission
 from tracker.services.plan_admin import ItemFields, PlanCatalog
 from ui import actions, data, flash, state
-from ui.widgets import plan_picker
+from ui.widgets import plan_picker, plans_for
 
 NEW = 0
 
@@ -131,9 +131,8 @@ def render() -> None:
     lang = state.language(user)
     st.title(t("plan.title_page", lang))
     flash.show(PAGE, lang)
-    choices = data.plans_where(user.id, user.actor, Permission.MANAGE_PLAN)
+    choices = plans_for(user, lang, Permission.MANAGE_PLAN)
     if not choices:
-        st.info(t("app.no_plans", lang))
         return
     plan = plan_picker(choices, lang, key="admin_plan")
     catalog = data.plan_catalog(user.id, plan.id)

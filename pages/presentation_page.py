@@ -9,7 +9,7 @@ from tracker.i18n import percent, t
 from tracker.quarters import Quarter
 from tracker.services import decks
 from ui import actions, data, state
-from ui.widgets import plan_and_quarter
+from ui.widgets import plan_and_quarter, plans_for
 
 SLIDES = ("title", "headline", "by_line", "by_institution", "trend", "attention", "decisions",
           "indicators")
@@ -108,9 +108,8 @@ def _move(step: int) -> None:
 def render() -> None:
     user = state.require_user()
     lang = state.language(user)
-    choices = data.plan_choices(user.id)
+    choices = plans_for(user, lang)
     if not choices:
-        st.info(t("app.no_plans", lang))
         return
     with st.expander(t("present.setup", lang), expanded=False):
         plan, quarter = plan_and_quarter(choices, lang)

@@ -8,7 +8,7 @@ from tracker.services import reporting
 from tracker.services.permissions import Permission
 from tracker.services.review import Submitted
 from ui import actions, data, flash, state
-from ui.widgets import plan_and_quarter
+from ui.widgets import plan_and_quarter, plans_for
 
 
 def _content(report: Submitted, lang: str) -> None:
@@ -53,9 +53,8 @@ def render() -> None:
     lang = state.language(user)
     st.title(t("review.title", lang))
     flash.show("review", lang)
-    choices = data.plans_where(user.id, user.actor, Permission.REVIEW_REPORTS)
+    choices = plans_for(user, lang, Permission.REVIEW_REPORTS)
     if not choices:
-        st.info(t("app.no_plans", lang))
         return
     plan, quarter = plan_and_quarter(choices, lang)
     waiting_tab, missing_tab = st.tabs([t("review.tab.waiting", lang),

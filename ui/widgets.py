@@ -13,6 +13,7 @@ import streamlit as st
 from tracker.i18n import t
 from tracker.quarters import Quarter
 from tracker.services.figures import PlanChoice
+from tracker.services.permissions import Permission
 from tracker.settings import LANGUAGES
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
@@ -91,6 +92,17 @@ def quarter_picker(plan: PlanChoice, lang: str, key: str = "quarter") -> str:
     return url_select(t("overview.quarter", lang), list(plan.quarters), key=key,
                       default=plan.default_quarter,
                       format_func=lambda q: Quarter.parse(q).label(lang))
+
+
+def plans_for(user: object, lang: str,
+              permission: Permission = Permission.READ_PLAN) -> list[PlanChoice]:
+    """The plans on which the user holds ``permission``; says so when there are none."""
+    from ui import data
+
+    choices = data.plans_where(user.id, user.actor, permission)
+    if not choices:
+        st.info(t("app.no_plans", lang))
+    return choices
 
 
 def plan_and_quarter(choices: list[PlanChoice], lang: str) -> tuple[PlanChoice, str]:
