@@ -50,21 +50,18 @@ class Overview:
 
 def plan_choices(session: Session, actor: Actor) -> list[PlanChoice]:
     """The plans the actor may read, each with its quarters and the one pages open on."""
-    return [
-        PlanChoice(
-            id=plan.id, name=plan.name,
-            quarters=tuple(str(q) for q in quarter_range(*plans.plan_span(plan))),
-            default_quarter=str(plans.default_quarter(session, plan)),
-            open_quarter=_text(plans.open_quarter(session, plan.id)),
-            locked_quarters=tuple(p.quarter for p in plans.periods(session, plan.id)
-                                  if p.state == "locked"),
-        )
-        for plan in plans.list_plans(session, actor)
-    ]
+    return [_choice(session, plan) for plan in plans.list_plans(session, actor)]
 
 
-def _text(quarter: Quarter | None) -> str | None:
-    return None if quarter is None else str(quarter)
+def _choice(session: Session, plan: Plan) -> PlanChoice:
+    periods = plans.periods(session, plan.id)
+    return PlanChoice(
+        id=plan.id, name=plan.name,
+        quarters=tuple(str(q) for q in quarter_range(*plans.plan_span(plan))),
+        default_quarter=str(plans.default_quarter(session, plan)),
+        open_quarter=next((p.quarter for p in periods if p.state == "open"), None),
+        locked_quarters=tuple(p.quarter for p in periods if p.state == "locked"),
+    )
 
 
 def filter_choices(session: Session, actor: Actor, plan_id: int) -> FilterChoices:

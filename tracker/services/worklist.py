@@ -77,8 +77,9 @@ def worklist(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
             actor.can(Permission.WRITE_OWN_REPORTS, plan_id)
             and actor.institution_id == institution_id)):
         raise NotAllowed("report.other_institution")
-    now = metrics.item_figures(session, plan_id, quarter)
-    before = metrics.item_figures(session, plan_id, quarter - 1).set_index("item_id")
+    both = metrics.item_figures(session, plan_id, [quarter - 1, quarter])  # one query
+    now = both[both["quarter"] == str(quarter)]
+    before = both[both["quarter"] == str(quarter - 1)].set_index("item_id")
     supported = set(session.exec(select(ItemSupport.item_id).where(
         ItemSupport.institution_id == institution_id)))
     acronym = session.get_one(Institution, institution_id).acronym
