@@ -27,7 +27,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlmodel import Session
 
-from tracker.quarters import Quarter
+from tracker.quarters import Quarter, quarter_range
 
 BEHIND_MARGIN = 15.0
 
@@ -89,18 +89,37 @@ class Filters:
 NO_FILTERS = Filters()
 
 
+def _latest_lead_revision(comparison: str) -> str:
+    """The lead's latest counting report for a quarter ``<=`` (or ``<``) q, as a correlated
+    subquery: one seek in the (item, institution, quarter) index per item and quarter."""
+    return f"""(
+        SELECT r.counting_revision_id
+        FROM report r JOIN report_revision rv ON rv.id = r.counting_revision_id
+        WHERE r.item_id = i.id AND r.institution_id = i.lead_institution_id
+          AND r.quarter {comparison} qs.q
+          AND rv.state IN {_COUNTING} AND NOT rv.nothing_to_report
+        ORDER BY r.quarter DESC LIMIT 1)"""
+
+
+# What roll-ups need of an item; the per-item figures add the descriptive columns. Carrying
+# only these through a trend of many quarters keeps the intermediate rows narrow.
+_ITEM_COLUMNS = "i.id, i.weight, i.line_id, i.lead_institution_id"
+_DESCRIPTIVE_COLUMNS = ("i.code, i.title, i.start_quarter, i.due_quarter, i.indicator, i.unit, "
+                        "i.baseline, i.target, l.code AS line_code, l.name AS line_name, ")
+
+
 def _figures_ctes(quarters: Sequence[Quarter], params: dict[str, object],
-                  filters: Filters = NO_FILTERS) -> str:
-    """CTEs ``qs``, ``items``, ``parts`` and ``fig`` (one row per item and quarter)."""
+                  filters: Filters = NO_FILTERS, *, descriptive: bool = False) -> str:
+    """CTEs ``qs``, ``items``, ``parts`` and ``fig``: one row per item and quarter, or, unless
+    ``descriptive``, per item and quarter it has started by (the only rows roll-ups count)."""
+    started = "\n    WHERE i.start_ord <= qs.q_ord"
     return f"""
 WITH {_quarters_cte(quarters, params)},
 items AS (
-    SELECT i.id, i.code, i.title, i.weight, i.line_id, i.lead_institution_id,
-           i.start_quarter, i.due_quarter, i.indicator, i.unit, i.baseline, i.target,
+    SELECT {_ITEM_COLUMNS}, {_DESCRIPTIVE_COLUMNS if descriptive else ""}
            {_ordinal_sql("i.start_quarter")} AS start_ord,
            {_ordinal_sql("i.due_quarter")} AS due_ord,
-           inst.acronym AS lead, inst.country AS country,
-           l.code AS line_code, l.name AS line_name
+           inst.acronym AS lead, inst.country AS country
     FROM action_item i
     JOIN institution inst ON inst.id = i.lead_institution_id
     JOIN strategic_line l ON l.id = i.line_id
@@ -111,38 +130,28 @@ parts AS (
     UNION
     SELECT s.item_id, s.institution_id FROM item_support s JOIN items i ON i.id = s.item_id
 ),
-lead_reports AS (
-    SELECT qs.q, r.item_id, rv.status, rv.percent_complete, rv.indicator_value,
-           CASE WHEN r.quarter < qs.q THEN 1 ELSE 0 END AS is_before,
-           ROW_NUMBER() OVER (PARTITION BY qs.q, r.item_id ORDER BY r.quarter DESC) AS rn,
-           ROW_NUMBER() OVER (
-               PARTITION BY qs.q, r.item_id, CASE WHEN r.quarter < qs.q THEN 1 ELSE 0 END
-               ORDER BY r.quarter DESC) AS rn_part
-    FROM items i
-    JOIN report r ON r.item_id = i.id AND r.institution_id = i.lead_institution_id
-    JOIN report_revision rv ON rv.id = r.counting_revision_id
-    JOIN qs ON r.quarter <= qs.q
-    WHERE rv.state IN {_COUNTING} AND NOT rv.nothing_to_report
+picked AS MATERIALIZED (
+    SELECT qs.q, qs.q_ord, i.*,
+           {_latest_lead_revision("<=")} AS now_id,
+           {_latest_lead_revision("<")} AS before_id
+    FROM qs CROSS JOIN items i{"" if descriptive else started}
 ),
 raw AS (
-    SELECT qs.q, qs.q_ord, i.*, now_r.status, now_r.indicator_value,
+    SELECT i.*, now_r.status, now_r.indicator_value,
            CASE WHEN now_r.status = 'completed' THEN 100.0
                 ELSE COALESCE(now_r.percent_complete, 0.0) END AS progress,
            CASE WHEN before_r.status = 'completed' THEN 100.0
                 ELSE COALESCE(before_r.percent_complete, 0.0) END AS progress_before,
-           CASE WHEN qs.q_ord < i.start_ord THEN 0.0
-                WHEN qs.q_ord >= i.due_ord THEN 100.0
-                ELSE CAST(100.0 * (qs.q_ord - i.start_ord + 1) AS DOUBLE PRECISION)
+           CASE WHEN i.q_ord < i.start_ord THEN 0.0
+                WHEN i.q_ord >= i.due_ord THEN 100.0
+                ELSE CAST(100.0 * (i.q_ord - i.start_ord + 1) AS DOUBLE PRECISION)
                      / (i.due_ord - i.start_ord + 1) END AS expected,
-           CASE WHEN i.start_ord <= qs.q_ord
+           CASE WHEN i.start_ord <= i.q_ord
                      AND (now_r.status IS NULL OR now_r.status <> 'cancelled')
                 THEN 1 ELSE 0 END AS in_scope
-    FROM qs CROSS JOIN items i
-    LEFT JOIN lead_reports now_r
-           ON now_r.q = qs.q AND now_r.item_id = i.id AND now_r.rn = 1
-    LEFT JOIN lead_reports before_r
-           ON before_r.q = qs.q AND before_r.item_id = i.id
-          AND before_r.is_before = 1 AND before_r.rn_part = 1
+    FROM picked i
+    LEFT JOIN report_revision now_r ON now_r.id = i.now_id
+    LEFT JOIN report_revision before_r ON before_r.id = i.before_id
 ),
 fig AS (
     SELECT raw.*,
@@ -153,6 +162,20 @@ fig AS (
                 ELSE 'on_track' END AS bucket,
            CASE WHEN in_scope = 1 AND status = 'blocked' THEN 1 ELSE 0 END AS blocked
     FROM raw
+)"""
+
+
+# The (quarter, item, institution) pairs a quarter expects a report from: items in scope that
+# were not finished before the quarter, their lead and supporting institutions. Joined through
+# item_support's index rather than a CTE of participants, which SQLite would scan per row.
+_DUE_PAIRS = """
+due_pairs AS (
+    SELECT f.q, f.id AS item_id, f.lead_institution_id AS institution_id
+    FROM fig f WHERE f.in_scope = 1 AND f.progress_before < 100
+    UNION
+    SELECT f.q, f.id AS item_id, s.institution_id
+    FROM fig f JOIN item_support s ON s.item_id = f.id
+    WHERE f.in_scope = 1 AND f.progress_before < 100
 )"""
 
 
@@ -188,7 +211,7 @@ def item_figures(
 ) -> pd.DataFrame:
     """One row per (quarter, item) that is not archived, sorted by quarter and item code."""
     params: dict[str, object] = {"plan_id": plan_id}
-    sql = _figures_ctes(_as_quarters(quarters), params, filters) + """
+    sql = _figures_ctes(_as_quarters(quarters), params, filters, descriptive=True) + """
 SELECT q AS quarter, id AS item_id, code, title, line_code, line_name, lead, country, weight,
        start_quarter, due_quarter, status, progress, expected, indicator_value,
        indicator, unit, baseline, target, in_scope, bucket, blocked
@@ -227,6 +250,178 @@ _GROUPS = {
     ),
 }
 
+# key, label, name of each completeness group, and how an institution belongs to it
+_COMPLETENESS_GROUPS = {
+    Dimension.INSTITUTION: ("inst.id", "inst.acronym", "inst.name", "inst.id = g.key"),
+    Dimension.COUNTRY: ("inst.country", "inst.country", "inst.country", "inst.country = g.key"),
+    Dimension.PLAN: ("0", "'plan'", "'plan'", "1 = 1"),
+}
+
+# The columns every part of a combined query returns, with the typed empty value of each
+# (PostgreSQL wants one type per column across UNION ALL).
+_COLUMNS = {
+    "quarter": "CAST(NULL AS VARCHAR(7))", "key": "CAST(NULL AS VARCHAR(300))",
+    "label": "CAST(NULL AS VARCHAR(300))", "name": "CAST(NULL AS VARCHAR(300))",
+    "progress": "CAST(NULL AS DOUBLE PRECISION)", "expected": "CAST(NULL AS DOUBLE PRECISION)",
+    "items": "0", "bucket": "CAST(NULL AS VARCHAR(20))", "blocked": "0",
+    "expected_reports": "0", "received": "0",
+}
+
+_COUNTS = f"""
+counts AS (
+    SELECT d.q, d.institution_id, COUNT(*) AS expected_reports, COUNT(rv.id) AS received
+    FROM due_pairs d
+    LEFT JOIN report r ON r.item_id = d.item_id AND r.institution_id = d.institution_id
+                      AND r.quarter = d.q
+    LEFT JOIN report_revision rv ON rv.id = r.counting_revision_id AND rv.state IN {_COUNTING}
+    GROUP BY d.q, d.institution_id
+)"""
+
+
+def _select(part: str, source: str, **columns: str) -> str:
+    values = ", ".join(f"{columns.get(name, empty)} AS {name}"
+                       for name, empty in _COLUMNS.items())
+    return f"SELECT '{part}' AS part, {values}\n{source}"
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One SELECT of a combined query, with the CTEs it needs."""
+
+    name: str
+    ctes: list[str]
+    select: str
+    needs_counts: bool = False
+
+
+def _rollup_part(dimension: Dimension, filters: Filters, params: dict[str, object]) -> _Part:
+    groups_sql, column = _GROUPS[dimension]
+    if dimension is Dimension.LINE:  # chosen lines only, empty ones included
+        groups_sql += Filters(lines=filters.lines).sql(params)
+    name = dimension.value
+    # aggregate first, then place the sums on every (quarter, group): empty groups stay
+    sums = f"""sums_{name} AS (
+    SELECT q, {column or "0"} AS key,
+           SUM(weight * progress) / SUM(weight) AS progress,
+           SUM(weight * expected) / SUM(weight) AS expected,
+           COUNT(*) AS items
+    FROM fig WHERE in_scope = 1
+    GROUP BY q{", " + column if column else ""}
+)"""
+    select = _select(
+        f"rollup:{name}",
+        f"FROM qs CROSS JOIN groups_{name} g LEFT JOIN sums_{name} s ON s.q = qs.q"
+        + (" AND s.key = g.key" if column else ""),
+        quarter="qs.q", key="CAST(g.key AS VARCHAR(300))", label="g.label", name="g.name",
+        progress="s.progress", expected="s.expected", items="COALESCE(s.items, 0)")
+    return _Part(f"rollup:{name}", [f"groups_{name} AS ({groups_sql})", sums], select)
+
+
+def _completeness_part(dimension: Dimension) -> _Part:
+    key, label, name, belongs = _COMPLETENESS_GROUPS[dimension]
+    part = dimension.value
+    groups = f"""cgroups_{part} AS (
+    SELECT DISTINCT {key} AS key, {label} AS label, {name} AS name
+    FROM parts p JOIN institution inst ON inst.id = p.institution_id
+)"""
+    select = _select(
+        f"completeness:{part}",
+        f"""FROM qs CROSS JOIN cgroups_{part} g
+LEFT JOIN institution inst ON {belongs}
+LEFT JOIN counts c ON c.q = qs.q AND c.institution_id = inst.id
+GROUP BY qs.q, g.key, g.label, g.name""",
+        quarter="qs.q", key="CAST(g.key AS VARCHAR(300))", label="g.label", name="g.name",
+        expected_reports="COALESCE(SUM(c.expected_reports), 0)",
+        received="COALESCE(SUM(c.received), 0)")
+    return _Part(f"completeness:{part}", [groups], select, needs_counts=True)
+
+
+_BUCKETS = _Part("buckets", [], _select(
+    "buckets", "FROM fig WHERE in_scope = 1 GROUP BY q, lead, bucket",
+    quarter="q", label="lead", bucket="bucket", items="COUNT(*)", blocked="SUM(blocked)"))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The roll-ups, completeness and bucket counts one combined query returned."""
+
+    rollups: dict[Dimension, pd.DataFrame]
+    completeness: dict[Dimension, pd.DataFrame]
+    buckets: pd.DataFrame | None
+
+
+def figures(
+    session: Session,
+    plan_id: int,
+    quarters: Quarter | Sequence[Quarter],
+    rollups: Sequence[Dimension] = (),
+    completeness_by: Sequence[Dimension] = (),
+    buckets: bool = False,
+    filters: Filters = NO_FILTERS,
+) -> Figures:
+    """Several figures in one query, so that the per-item figures are computed once.
+
+    Roll-ups: quarter, key, label, name, progress, expected, items (progress NaN where a group
+    is empty). Completeness: quarter, key, label, name, expected_reports, received, share.
+    Buckets: quarter, label (lead institution), bucket, items, blocked.
+    """
+    params: dict[str, object] = {"plan_id": plan_id}
+    parts = [_rollup_part(Dimension(d), filters, params) for d in rollups]
+    parts += [_completeness_part(Dimension(d)) for d in completeness_by]
+    parts += [_BUCKETS] if buckets else []
+    ctes = [cte for part in parts for cte in part.ctes]
+    if any(part.needs_counts for part in parts):
+        ctes = [_DUE_PAIRS, _COUNTS, *ctes]
+    sql = (_figures_ctes(_as_quarters(quarters), params, filters)
+           + "".join(f",\n{cte}" for cte in ctes) + "\n"
+           + "\nUNION ALL\n".join(part.select for part in parts))
+    frame = _frame(session, sql, params)
+    by_part = {name: rows.drop(columns="part") for name, rows in frame.groupby("part")}
+    empty = frame.iloc[0:0].drop(columns="part")
+
+    def rows_of(name: str) -> pd.DataFrame:
+        return by_part.get(name, empty).reset_index(drop=True)
+
+    return Figures(
+        rollups={Dimension(d): _rollup_frame(rows_of(f"rollup:{Dimension(d).value}"),
+                                             Dimension(d)) for d in rollups},
+        completeness={Dimension(d): _completeness_frame(
+            rows_of(f"completeness:{Dimension(d).value}"), Dimension(d))
+            for d in completeness_by},
+        buckets=_buckets_frame(rows_of("buckets")) if buckets else None,
+    )
+
+
+def _typed_key(frame: pd.DataFrame, dimension: Dimension) -> pd.DataFrame:
+    if dimension is not Dimension.COUNTRY:
+        frame["key"] = frame["key"].astype(int)
+    return frame
+
+
+def _rollup_frame(frame: pd.DataFrame, dimension: Dimension) -> pd.DataFrame:
+    frame = _typed_key(frame[["quarter", "key", "label", "name", "progress", "expected",
+                              "items"]].copy(), dimension)
+    frame = _to_float(frame, "progress", "expected")
+    frame["items"] = frame["items"].astype(int)
+    return frame.sort_values(["quarter", "label"], key=_sort_key, ignore_index=True)
+
+
+def _completeness_frame(frame: pd.DataFrame, dimension: Dimension) -> pd.DataFrame:
+    frame = _typed_key(frame[["quarter", "key", "label", "name", "expected_reports",
+                              "received"]].copy(), dimension)
+    frame["expected_reports"] = frame["expected_reports"].astype(int)
+    frame["received"] = frame["received"].astype(int)
+    expected = frame["expected_reports"].where(frame["expected_reports"] > 0)
+    frame["share"] = (100.0 * frame["received"] / expected).astype("float64")
+    return frame.sort_values(["quarter", "label"], key=_sort_key, ignore_index=True)
+
+
+def _buckets_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame[["quarter", "label", "bucket", "items", "blocked"]].copy()
+    frame["items"] = frame["items"].astype(int)
+    frame["blocked"] = frame["blocked"].astype(int)
+    return frame.sort_values(["quarter", "label", "bucket"], key=_sort_key, ignore_index=True)
+
 
 def rollup(
     session: Session,
@@ -240,31 +435,8 @@ def rollup(
     Columns: quarter, key, label, name, progress, expected, items.
     """
     dimension = Dimension(by)
-    groups_sql, column = _GROUPS[dimension]
-    match = f"AND f.{column} = g.key" if column else ""
-    params: dict[str, object] = {"plan_id": plan_id}
-    if dimension is Dimension.LINE:  # chosen lines only, empty ones included
-        groups_sql += Filters(lines=filters.lines).sql(params)
-    sql = _figures_ctes(_as_quarters(quarters), params, filters) + f""",
-groups AS ({groups_sql})
-SELECT qs.q AS quarter, g.key, g.label, g.name,
-       SUM(f.weight * f.progress) / SUM(f.weight) AS progress,
-       SUM(f.weight * f.expected) / SUM(f.weight) AS expected,
-       COUNT(f.id) AS items
-FROM qs CROSS JOIN groups g
-LEFT JOIN fig f ON f.q = qs.q AND f.in_scope = 1 {match}
-GROUP BY qs.q, g.key, g.label, g.name"""
-    frame = _to_float(_frame(session, sql, params), "progress", "expected")
-    frame["items"] = frame["items"].astype(int)
-    return frame.sort_values(["quarter", "label"], key=_sort_key, ignore_index=True)
-
-
-# key, label, name of each group, and how an institution belongs to it
-_COMPLETENESS_GROUPS = {
-    Dimension.INSTITUTION: ("inst.id", "inst.acronym", "inst.name", "inst.id = g.key"),
-    Dimension.COUNTRY: ("inst.country", "inst.country", "inst.country", "inst.country = g.key"),
-    Dimension.PLAN: ("0", "'plan'", "'plan'", "1 = 1"),
-}
+    return figures(session, plan_id, quarters, rollups=[dimension],
+                   filters=filters).rollups[dimension]
 
 
 def completeness(
@@ -280,34 +452,8 @@ def completeness(
     nothing was expected). Institutions are those taking part in the plan's items.
     """
     dimension = Dimension(by)
-    key, label, name, belongs = _COMPLETENESS_GROUPS[dimension]
-    params: dict[str, object] = {"plan_id": plan_id}
-    sql = _figures_ctes(_as_quarters(quarters), params, filters) + f""",
-due_pairs AS (
-    SELECT f.q, p.item_id, p.institution_id
-    FROM fig f JOIN parts p ON p.item_id = f.id
-    WHERE f.in_scope = 1 AND f.progress_before < 100
-),
-groups AS (
-    SELECT DISTINCT {key} AS key, {label} AS label, {name} AS name
-    FROM parts p JOIN institution inst ON inst.id = p.institution_id
-)
-SELECT qs.q AS quarter, g.key, g.label, g.name,
-       COUNT(d.item_id) AS expected_reports,
-       COUNT(rv.id) AS received
-FROM qs CROSS JOIN groups g
-LEFT JOIN institution inst ON {belongs}
-LEFT JOIN due_pairs d ON d.q = qs.q AND d.institution_id = inst.id
-LEFT JOIN report r ON r.item_id = d.item_id AND r.institution_id = d.institution_id
-                  AND r.quarter = d.q
-LEFT JOIN report_revision rv ON rv.id = r.counting_revision_id AND rv.state IN {_COUNTING}
-GROUP BY qs.q, g.key, g.label, g.name"""
-    frame = _frame(session, sql, params)
-    frame["expected_reports"] = frame["expected_reports"].astype(int)
-    frame["received"] = frame["received"].astype(int)
-    expected = frame["expected_reports"].where(frame["expected_reports"] > 0)
-    frame["share"] = (100.0 * frame["received"] / expected).astype("float64")
-    return frame.sort_values(["quarter", "label"], key=_sort_key, ignore_index=True)
+    return figures(session, plan_id, quarters, completeness_by=[dimension],
+                   filters=filters).completeness[dimension]
 
 
 @dataclass(frozen=True)
@@ -326,35 +472,81 @@ class Headline:
     received_reports: int
 
 
+@dataclass(frozen=True)
+class QuarterFigures:
+    """Every figure of one quarter, from one query."""
+
+    headline: Headline
+    by_institution: pd.DataFrame
+    by_line: pd.DataFrame
+    by_country: pd.DataFrame
+    buckets: pd.DataFrame  # label, bucket, items, blocked
+    completeness_institutions: pd.DataFrame
+    history: Figures  # the same figures for every quarter from ``since`` (or q alone)
+
+
 def _number(value: float) -> float | None:
     return None if pd.isna(value) else float(value)
+
+
+def _at(frame: pd.DataFrame, quarter: Quarter) -> pd.DataFrame:
+    return frame[frame["quarter"] == str(quarter)].reset_index(drop=True)
+
+
+def quarter_figures(session: Session, plan_id: int, quarter: Quarter,
+                    filters: Filters = NO_FILTERS, since: Quarter | None = None
+                    ) -> QuarterFigures:
+    """Headline (with the change since q-1), roll-ups by every dimension, schedule buckets
+    per lead institution and completeness per institution: one query. With ``since``, the
+    same query also returns every quarter from ``since`` to q as ``history`` (trends)."""
+    first = min(since, quarter - 1) if since is not None else quarter - 1
+    found = figures(session, plan_id, list(quarter_range(first, quarter)),
+                    rollups=list(Dimension),
+                    completeness_by=[Dimension.INSTITUTION, Dimension.PLAN], buckets=True,
+                    filters=filters)
+    plan_rows = found.rollups[Dimension.PLAN]
+    now, before = _at(plan_rows, quarter).iloc[0], _at(plan_rows, quarter - 1).iloc[0]
+    buckets = _at(found.buckets, quarter).drop(columns="quarter")
+    counts = buckets.groupby("bucket")["items"].sum()
+    reports = _at(found.completeness[Dimension.PLAN], quarter).iloc[0]
+    expected_reports, received = int(reports["expected_reports"]), int(reports["received"])
+    progress, previous = _number(now["progress"]), _number(before["progress"])
+    headline_ = Headline(
+        quarter=quarter,
+        progress=progress,
+        expected=_number(now["expected"]),
+        progress_change=None if progress is None or previous is None else progress - previous,
+        items_in_scope=int(now["items"]),
+        buckets={bucket.value: int(counts.get(bucket.value, 0)) for bucket in Bucket},
+        blocked=int(buckets["blocked"].sum()),
+        completeness=100.0 * received / expected_reports if expected_reports else None,
+        expected_reports=expected_reports,
+        received_reports=received,
+    )
+    return QuarterFigures(
+        headline=headline_,
+        by_institution=_at(found.rollups[Dimension.INSTITUTION], quarter),
+        by_line=_at(found.rollups[Dimension.LINE], quarter),
+        by_country=_at(found.rollups[Dimension.COUNTRY], quarter),
+        buckets=buckets,
+        completeness_institutions=_at(found.completeness[Dimension.INSTITUTION], quarter),
+        history=_since(found, since or quarter),
+    )
+
+
+def _since(found: Figures, first: Quarter) -> Figures:
+    def keep(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["quarter"] >= str(first)].reset_index(drop=True)
+
+    return Figures(rollups={d: keep(f) for d, f in found.rollups.items()},
+                   completeness={d: keep(f) for d, f in found.completeness.items()},
+                   buckets=None if found.buckets is None else keep(found.buckets))
 
 
 def headline(session: Session, plan_id: int, quarter: Quarter,
              filters: Filters = NO_FILTERS) -> Headline:
     """Plan progress against expected, buckets, blocked, completeness, change since q-1."""
-    plan_rows = rollup(session, plan_id, [quarter - 1, quarter], Dimension.PLAN, filters)
-    now = plan_rows[plan_rows["quarter"] == str(quarter)].iloc[0]
-    before = plan_rows[plan_rows["quarter"] == str(quarter - 1)].iloc[0]
-    items = item_figures(session, plan_id, quarter, filters)
-    in_scope = items[items["in_scope"]]
-    counts = in_scope["bucket"].value_counts()
-    report_rows = completeness(session, plan_id, quarter, Dimension.PLAN, filters)
-    expected_reports = int(report_rows["expected_reports"].sum())
-    received = int(report_rows["received"].sum())
-    progress, previous = _number(now["progress"]), _number(before["progress"])
-    return Headline(
-        quarter=quarter,
-        progress=progress,
-        expected=_number(now["expected"]),
-        progress_change=None if progress is None or previous is None else progress - previous,
-        items_in_scope=len(in_scope),
-        buckets={bucket.value: int(counts.get(bucket.value, 0)) for bucket in Bucket},
-        blocked=int(in_scope["blocked"].sum()),
-        completeness=100.0 * received / expected_reports if expected_reports else None,
-        expected_reports=expected_reports,
-        received_reports=received,
-    )
+    return quarter_figures(session, plan_id, quarter, filters).headline
 
 
 def bucket_counts(session: Session, plan_id: int, quarter: Quarter,
@@ -363,15 +555,8 @@ def bucket_counts(session: Session, plan_id: int, quarter: Quarter,
 
     Columns: label (lead institution), bucket, items, blocked.
     """
-    params: dict[str, object] = {"plan_id": plan_id}
-    sql = _figures_ctes([quarter], params, filters) + """
-SELECT lead AS label, bucket, COUNT(*) AS items, SUM(blocked) AS blocked
-FROM fig WHERE in_scope = 1
-GROUP BY lead, bucket"""
-    frame = _frame(session, sql, params)
-    frame["items"] = frame["items"].astype(int)
-    frame["blocked"] = frame["blocked"].astype(int)
-    return frame.sort_values(["label", "bucket"], key=_sort_key, ignore_index=True)
+    found = figures(session, plan_id, quarter, buckets=True, filters=filters).buckets
+    return found.drop(columns="quarter")
 
 
 def missing_reports(session: Session, plan_id: int, quarter: Quarter,
@@ -383,16 +568,17 @@ def missing_reports(session: Session, plan_id: int, quarter: Quarter,
     """
     params: dict[str, object] = {"plan_id": plan_id}
     sql = _figures_ctes([quarter], params, filters) + f"""
-SELECT f.id AS item_id, f.code, f.title, p.institution_id, inst.acronym AS institution,
+,{_DUE_PAIRS}
+SELECT d.item_id, i.code, i.title, d.institution_id, inst.acronym AS institution,
        latest.state
-FROM fig f
-JOIN parts p ON p.item_id = f.id
-JOIN institution inst ON inst.id = p.institution_id
-LEFT JOIN report r ON r.item_id = f.id AND r.institution_id = p.institution_id
-                  AND r.quarter = f.q
+FROM due_pairs d
+JOIN action_item i ON i.id = d.item_id
+JOIN institution inst ON inst.id = d.institution_id
+LEFT JOIN report r ON r.item_id = d.item_id AND r.institution_id = d.institution_id
+                  AND r.quarter = d.q
 LEFT JOIN report_revision counted ON counted.id = r.counting_revision_id
                                  AND counted.state IN {_COUNTING}
 LEFT JOIN report_revision latest ON latest.id = r.latest_revision_id
-WHERE f.in_scope = 1 AND f.progress_before < 100 AND counted.id IS NULL"""
+WHERE counted.id IS NULL"""
     frame = _frame(session, sql, params)
     return frame.sort_values(["institution", "code"], key=_sort_key, ignore_index=True)

@@ -85,20 +85,16 @@ def overview(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     actor.require(Permission.READ_PLAN, plan_id)
     plan = session.get_one(Plan, plan_id)
     first, _ = plans.plan_span(plan)
-    so_far = list(quarter_range(first, quarter)) or [quarter]
-    trend_institutions = metrics.rollup(session, plan_id, so_far, Dimension.INSTITUTION,
-                                        filters)
+    found = metrics.quarter_figures(session, plan_id, quarter, filters, since=first)
     return Overview(
-        headline=metrics.headline(session, plan_id, quarter, filters),
-        by_line=metrics.rollup(session, plan_id, quarter, Dimension.LINE, filters),
-        by_institution=trend_institutions[trend_institutions["quarter"] == str(quarter)]
-        .reset_index(drop=True),
-        by_country=metrics.rollup(session, plan_id, quarter, Dimension.COUNTRY, filters),
-        buckets=metrics.bucket_counts(session, plan_id, quarter, filters),
-        trend_plan=metrics.rollup(session, plan_id, so_far, Dimension.PLAN, filters),
-        trend_institutions=trend_institutions,
-        completeness_institutions=metrics.completeness(session, plan_id, so_far,
-                                                       Dimension.INSTITUTION, filters),
+        headline=found.headline,
+        by_line=found.by_line,
+        by_institution=found.by_institution,
+        by_country=found.by_country,
+        buckets=found.buckets,
+        trend_plan=found.history.rollups[Dimension.PLAN],
+        trend_institutions=found.history.rollups[Dimension.INSTITUTION],
+        completeness_institutions=found.history.completeness[Dimension.INSTITUTION],
         items=metrics.item_figures(session, plan_id, quarter, filters),
         fiscal_start_month=plan.fiscal_year_start_month,
     )

@@ -32,7 +32,7 @@ from tracker.models import (
     User,
     utcnow,
 )
-from tracker.quarters import Quarter, quarter_range
+from tracker.quarters import Quarter
 from tracker.services import audit, plans
 from tracker.services.permissions import Actor, Permission
 from tracker.services.plan_admin import ItemFields, save_item
@@ -110,17 +110,16 @@ def _frame_records(frame: object) -> list[dict[str, object]]:
 def quarter_figures(session: Session, plan_id: int, quarter: Quarter) -> dict[str, object]:
     """Every figure the meeting looks at for ``quarter``, as plain JSON-able data."""
     first, _ = plans.plan_span(session.get_one(Plan, plan_id))
-    so_far = list(quarter_range(first, quarter)) or [quarter]
-    head = metrics.headline(session, plan_id, quarter)
+    found = metrics.quarter_figures(session, plan_id, quarter, since=first)
+    head = found.headline
     items = metrics.item_figures(session, plan_id, quarter)
     return {
         "quarter": str(quarter),
         "headline": asdict(head) | {"quarter": str(head.quarter)},
-        "by_line": _frame_records(metrics.rollup(session, plan_id, quarter, "line")),
-        "by_institution": _frame_records(metrics.rollup(session, plan_id, quarter,
-                                                        "institution")),
-        "by_country": _frame_records(metrics.rollup(session, plan_id, quarter, "country")),
-        "trend": _frame_records(metrics.rollup(session, plan_id, so_far, "plan")),
+        "by_line": _frame_records(found.by_line),
+        "by_institution": _frame_records(found.by_institution),
+        "by_country": _frame_records(found.by_country),
+        "trend": _frame_records(found.history.rollups[metrics.Dimension.PLAN]),
         "items": _frame_records(items[items["in_scope"]]),
         "obstacles": _lead_obstacles(session, plan_id, quarter),
     }
