@@ -42,8 +42,8 @@ def _configure_postgresql(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
         # The figures' correlated subqueries make the planner's cost estimates large, which
-        # switched on JIT compilation: measured 2.2 s with it, XX s without, for a trend at
-        # national scale. Our queries are short; JIT never pays for itself here.
+        # switched on JIT compilation: 1.8 s with it, 0.77 s without, for a completeness trend at
+        # national scale (23 quarters). Our queries are short; JIT does not pay for itself here.
         dbapi_connection.execute("SET jit = off")
         dbapi_connection.commit()
 
