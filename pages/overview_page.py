@@ -3,11 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from tracker import charts
 from tracker.charts import BUCKET_COLOURS
 from tracker.i18n import number, percent, t
 from tracker.metrics import Filters, Headline
-from tracker.quarters import Quarter
 from tracker.services.figures import Overview, PlanChoice
 from tracker.services.permissions import PageName
 from ui import data, navigation, state
@@ -60,10 +58,13 @@ def _filters(user: SignedIn, plan: PlanChoice, lang: str) -> Filters:
     return Filters(tuple(countries), tuple(institutions), tuple(chosen_lines))
 
 
-def _chart(figure, frame: pd.DataFrame, key: str, lang: str, **kwargs) -> object:
-    """The chart and, under it, its data as CSV."""
+def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
+           **kwargs) -> object:
+    """The chart and, under it, its data as CSV (written only when asked for)."""
+    figure, frame = drawn[key]
     event = st.plotly_chart(figure, key=key, **kwargs)
-    st.download_button(t("overview.chart_data", lang), frame.to_csv(index=False).encode(),
+    st.download_button(t("overview.chart_data", lang),
+                       lambda: frame.to_csv(index=False).encode(),
                        file_name=f"{key}.csv", mime="text/csv", key=f"{key}:csv",
                        icon=":material/download:", on_click="ignore")
     return event
@@ -93,55 +94,25 @@ def _selected_label(event: object) -> str | None:
     return points[0].get("customdata") if points else None
 
 
-def _by_group(view: Overview, lang: str, quarter: str) -> str | None:
-    label = Quarter.parse(quarter).label(lang)
-    event = _chart(charts.progress_against_expected(
-        view.by_institution, lang, t("chart.by_institution.title", lang, quarter=label),
-        axis="chart.axis.institution"), view.by_institution, "by_institution", lang,
-        on_select="rerun", selection_mode="points")
-    _chart(charts.status_mix(view.buckets, lang, t("chart.status_mix.title", lang,
-                                                   quarter=label)),
-           view.buckets, "status_mix", lang)
-    return _selected_label(event)
-
-
-def _sections(view: Overview, plan: PlanChoice, quarter: str, lang: str) -> None:
-    label = Quarter.parse(quarter).label(lang)
+def _sections(view: Overview, drawn: dict, lang: str) -> None:
     names = ["institution", "line", "trend", "heatmaps", "timeline", "indicators"]
-    if len(view.by_country) > 1:
+    if "by_country" in drawn:
         names.append("countries")
     tabs = dict(zip(names, st.tabs([t(f"overview.tab.{n}", lang) for n in names]),
                     strict=True))
     with tabs["institution"]:
-        chosen = _by_group(view, lang, quarter)
-        _drill_down(view, lang, chosen)
-    with tabs["line"]:
-        _chart(charts.progress_against_expected(
-            view.by_line, lang, t("chart.by_line.title", lang, quarter=label)),
-            view.by_line, "by_line", lang)
-    with tabs["trend"]:
-        _chart(charts.trend(view.trend_plan, view.trend_institutions, lang,
-                            t("chart.trend.title", lang)), view.trend_plan, "trend", lang)
-    with tabs["heatmaps"]:
-        _chart(charts.heatmap(view.trend_institutions, "progress", lang,
-                              t("chart.heat_progress.title", lang)),
-               view.trend_institutions, "heat_progress", lang)
-        _chart(charts.heatmap(view.completeness_institutions, "share", lang,
-                              t("chart.heat_completeness.title", lang)),
-               view.completeness_institutions, "heat_completeness", lang)
-    with tabs["timeline"]:
-        _chart(charts.gantt(view.items, view.fiscal_start_month, lang,
-                            t("chart.gantt.title", lang, quarter=label)),
-               view.items, "timeline", lang)
-    with tabs["indicators"]:
-        _chart(charts.indicator_bullets(view.items, lang,
-                                        t("chart.indicators.title", lang, quarter=label)),
-               view.items, "indicators", lang)
-    if "countries" in tabs:
-        with tabs["countries"]:
-            _chart(charts.progress_against_expected(
-                view.by_country, lang, t("chart.by_country.title", lang, quarter=label),
-                axis="chart.axis.country"), view.by_country, "by_country", lang)
+        event = _chart(drawn, "by_institution", lang, on_select="rerun",
+                       selection_mode="points")
+        _chart(drawn, "status_mix", lang)
+        _drill_down(view, lang, _selected_label(event))
+    for tab, keys in (("line", ["by_line"]), ("trend", ["trend"]),
+                      ("heatmaps", ["heat_progress", "heat_completeness"]),
+                      ("timeline", ["timeline"]), ("indicators", ["indicators"]),
+                      ("countries", ["by_country"])):
+        if tab in tabs:
+            with tabs[tab]:
+                for key in keys:
+                    _chart(drawn, key, lang)
 
 
 def render() -> None:
@@ -159,4 +130,4 @@ def render() -> None:
     _headline_metrics(view.headline, lang)
     st.subheader(t("overview.buckets", lang))
     _bucket_tiles(view.headline, lang)
-    _sections(view, plan, quarter, lang)
+    _sections(view, data.overview_charts(user.id, plan.id, quarter, filters, lang), lang)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,6 +16,9 @@ import plotly.graph_objects as go
 from tracker.i18n import number, percent, percent_suffix, t
 from tracker.metrics import Bucket
 from tracker.quarters import Quarter, quarter_range
+
+if TYPE_CHECKING:
+    from tracker.services.figures import Overview
 
 BUCKET_COLOURS = {
     "completed": "#009E73",
@@ -222,3 +226,35 @@ def indicator_bullets(items: pd.DataFrame, lang: str, title: str,
                         title_text=t("plan.indicator", lang))
     _more(figure, len(rows) - len(shown), lang)
     return figure
+
+
+def overview_charts(view: Overview, quarter: str, lang: str
+                    ) -> dict[str, tuple[go.Figure, pd.DataFrame]]:
+    """Every chart of the overview, by key, each with the data behind it (offered as CSV)."""
+    label = Quarter.parse(quarter).label(lang)
+    found = {
+        "by_institution": (progress_against_expected(
+            view.by_institution, lang, t("chart.by_institution.title", lang, quarter=label),
+            axis="chart.axis.institution"), view.by_institution),
+        "status_mix": (status_mix(view.buckets, lang, t("chart.status_mix.title", lang,
+                                                        quarter=label)), view.buckets),
+        "by_line": (progress_against_expected(
+            view.by_line, lang, t("chart.by_line.title", lang, quarter=label)), view.by_line),
+        "trend": (trend(view.trend_plan, view.trend_institutions, lang,
+                        t("chart.trend.title", lang)), view.trend_plan),
+        "heat_progress": (heatmap(view.trend_institutions, "progress", lang,
+                                  t("chart.heat_progress.title", lang)),
+                          view.trend_institutions),
+        "heat_completeness": (heatmap(view.completeness_institutions, "share", lang,
+                                      t("chart.heat_completeness.title", lang)),
+                              view.completeness_institutions),
+        "timeline": (gantt(view.items, view.fiscal_start_month, lang,
+                           t("chart.gantt.title", lang, quarter=label)), view.items),
+        "indicators": (indicator_bullets(view.items, lang, t("chart.indicators.title", lang,
+                                                                quarter=label)), view.items),
+    }
+    if len(view.by_country) > 1:
+        found["by_country"] = (progress_against_expected(
+            view.by_country, lang, t("chart.by_country.title", lang, quarter=label),
+            axis="chart.axis.country"), view.by_country)
+    return found

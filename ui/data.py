@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlmodel import Session
 
+from tracker import charts
 from tracker.metrics import NO_FILTERS, Filters
 from tracker.models import User
 from tracker.quarters import Quarter
@@ -36,27 +37,42 @@ def _db() -> str:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _plan_choices(_database: str, user_id: int) -> list[figures.PlanChoice]:
+def _plan_choices(database: str, user_id: int) -> list[figures.PlanChoice]:
     with session() as db:
         return figures.plan_choices(db, _actor(db, user_id))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _overview(_database: str, user_id: int, plan_id: int, quarter: str,
+def _overview(database: str, user_id: int, plan_id: int, quarter: str,
               filters: Filters) -> figures.Overview:
     with session() as db:
         return figures.overview(db, _actor(db, user_id), plan_id, Quarter.parse(quarter),
                                 filters)
 
 
+# Figures are cached as objects (cache_resource), not pickled: unpickling a plotly figure
+# validates it all over again, which cost more than drawing it. Nothing mutates them.
+@st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
+def _overview_charts(database: str, user_id: int, plan_id: int, quarter: str,
+                     filters: Filters, lang: str) -> dict[str, tuple[object, object]]:
+    return charts.overview_charts(_overview(database, user_id, plan_id, quarter, filters),
+                                  quarter, lang)
+
+
+def overview_charts(user_id: int, plan_id: int, quarter: str, filters: Filters,
+                    lang: str) -> dict[str, tuple[object, object]]:
+    """The overview's plotly figures by key, each with the data behind it."""
+    return _overview_charts(_db(), user_id, plan_id, quarter, filters, lang)
+
+
 @st.cache_data(ttl=600, show_spinner=False)
-def _filter_choices(_database: str, user_id: int, plan_id: int) -> figures.FilterChoices:
+def _filter_choices(database: str, user_id: int, plan_id: int) -> figures.FilterChoices:
     with session() as db:
         return figures.filter_choices(db, _actor(db, user_id), plan_id)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _worklist(_database: str, user_id: int, plan_id: int, quarter: str,
+def _worklist(database: str, user_id: int, plan_id: int, quarter: str,
               institution_id: int) -> list[worklist.WorkItem]:
     with session() as db:
         return worklist.worklist(db, _actor(db, user_id), plan_id, Quarter.parse(quarter),
@@ -64,32 +80,32 @@ def _worklist(_database: str, user_id: int, plan_id: int, quarter: str,
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _awaiting_review(_database: str, user_id: int, plan_id: int,
+def _awaiting_review(database: str, user_id: int, plan_id: int,
                      quarter: str) -> list[review.Submitted]:
     with session() as db:
         return review.awaiting_review(db, _actor(db, user_id), plan_id, quarter)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _item_choices(_database: str, user_id: int, plan_id: int) -> list[items.ItemChoice]:
+def _item_choices(database: str, user_id: int, plan_id: int) -> list[items.ItemChoice]:
     with session() as db:
         return items.item_choices(db, _actor(db, user_id), plan_id)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _item_detail(_database: str, user_id: int, item_id: int) -> items.ItemDetail:
+def _item_detail(database: str, user_id: int, item_id: int) -> items.ItemDetail:
     with session() as db:
         return items.item_detail(db, _actor(db, user_id), item_id)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _accounts(_database: str, user_id: int) -> list[accounts.AccountRow]:
+def _accounts(database: str, user_id: int) -> list[accounts.AccountRow]:
     with session() as db:
         return accounts.list_accounts(db, _actor(db, user_id))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _missing(_database: str, user_id: int, plan_id: int,
+def _missing(database: str, user_id: int, plan_id: int,
              quarter: str) -> list[missing.InstitutionDue]:
     with session() as db:
         return missing.missing_by_institution(db, _actor(db, user_id), plan_id,
@@ -101,7 +117,7 @@ def missing_for(user_id: int, plan_id: int, quarter: str) -> list[missing.Instit
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _exports(_database: str, user_id: int, plan_id: int) -> tuple[bytes, bytes]:
+def _exports(database: str, user_id: int, plan_id: int) -> tuple[bytes, bytes]:
     with session() as db:
         actor = _actor(db, user_id)
         return (plan_files.export_xlsx(db, actor, plan_id),
@@ -114,7 +130,7 @@ def exports(user_id: int, plan_id: int) -> tuple[bytes, bytes]:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _plan_catalog(_database: str, user_id: int, plan_id: int) -> plan_admin.PlanCatalog:
+def _plan_catalog(database: str, user_id: int, plan_id: int) -> plan_admin.PlanCatalog:
     with session() as db:
         return plan_admin.catalog(db, _actor(db, user_id), plan_id)
 
@@ -124,7 +140,7 @@ def plan_catalog(user_id: int, plan_id: int) -> plan_admin.PlanCatalog:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _item_fields(_database: str, user_id: int,
+def _item_fields(database: str, user_id: int,
                  item_id: int) -> tuple[plan_admin.ItemFields, int]:
     with session() as db:
         return plan_admin.item_fields(db, _actor(db, user_id), item_id)
@@ -135,7 +151,7 @@ def item_fields(user_id: int, item_id: int) -> tuple[plan_admin.ItemFields, int]
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _meetings(_database: str, user_id: int, plan_id: int) -> list[meetings.MeetingView]:
+def _meetings(database: str, user_id: int, plan_id: int) -> list[meetings.MeetingView]:
     with session() as db:
         return meetings.list_meetings(db, _actor(db, user_id), plan_id)
 
@@ -145,7 +161,7 @@ def meetings_of(user_id: int, plan_id: int) -> list[meetings.MeetingView]:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _requests(_database: str, user_id: int, plan_id: int) -> list[meetings.RequestView]:
+def _requests(database: str, user_id: int, plan_id: int) -> list[meetings.RequestView]:
     with session() as db:
         return meetings.reopen_requests(db, _actor(db, user_id), plan_id)
 
@@ -155,7 +171,7 @@ def reopen_requests(user_id: int, plan_id: int) -> list[meetings.RequestView]:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _presentation(_database: str, user_id: int, plan_id: int, quarter: str
+def _presentation(database: str, user_id: int, plan_id: int, quarter: str
                   ) -> tuple[dict, list[dict], bool]:
     with session() as db:
         actor = _actor(db, user_id)
@@ -171,7 +187,7 @@ def presentation(user_id: int, plan_id: int, quarter: str) -> tuple[dict, list[d
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _deck(_database: str, user_id: int, plan_id: int, quarter: str, lang: str) -> bytes:
+def _deck(database: str, user_id: int, plan_id: int, quarter: str, lang: str) -> bytes:
     with session() as db:
         return decks.pptx(db, _actor(db, user_id), plan_id, Quarter.parse(quarter), lang)
 
@@ -224,5 +240,5 @@ def clear() -> None:
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
                    _item_choices, _item_detail, _accounts, _missing, _exports,
                    _plan_catalog, _item_fields, _meetings, _requests,
-                   _presentation, _deck):
+                   _presentation, _deck, _overview_charts):
         cached.clear()

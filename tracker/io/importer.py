@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import Table, bindparam, func, insert, text, update
 from sqlmodel import Session, select
 
 from tracker.errors import InvalidInput, TrackerError
@@ -40,19 +41,19 @@ from tracker.models import (
     ItemSupport,
     PeriodState,
     Plan,
+    Report,
     ReportingPeriod,
+    ReportRevision,
     ReportState,
     Status,
     StrategicLine,
+    utcnow,
 )
 from tracker.quarters import Quarter, QuarterError
 from tracker.services import audit, plans
 from tracker.services.permissions import Actor, Permission
 from tracker.services.reports import (
     ReportContent,
-    append_revision,
-    counting_revision,
-    find_report,
 )
 
 MAX_TEXT = {"title": 300, "name": 300, "code": 20, "acronym": 40, "short": 300,
@@ -462,6 +463,7 @@ def _validate_references(session: Session, parsed: _Parsed, plan: Plan | None,
     _check_duplicates(parsed.items, "code", v, "import.duplicate_code")
     resolver = _Resolver(session, plan, parsed)
     participants: dict[str, set[str]] = {}
+    leads: dict[str, str] = {}
     starts: dict[str, Quarter] = {}
     broken: set[str] = set()  # items with their own problem: their reports are not judged
     for item in parsed.items:
@@ -490,20 +492,22 @@ def _validate_references(session: Session, parsed: _Parsed, plan: Plan | None,
                           first=str(span[0]), last=str(span[1]))
         if item["code"] and lead and start:
             participants[item["code"]] = {lead, *supporters}
+            leads[item["code"]] = lead
             starts[item["code"]] = start
         elif item["code"]:
             broken.add(item["code"])
-    _known_items(session, plan, participants, starts)
+    _known_items(session, plan, participants, leads, starts)
     locked = _locked_quarters(session, plan)
     seen: dict[tuple[str, str, str], int] = {}
     for report in parsed.reports:
         if report["code"] not in broken:
-            _validate_report(report, resolver, participants, starts, span, locked, seen, v)
+            _validate_report(report, resolver, participants, leads, starts, span, locked,
+                             seen, v)
     return resolver
 
 
 def _known_items(session: Session, plan: Plan | None, participants: dict[str, set[str]],
-                 starts: dict[str, Quarter]) -> None:
+                 leads: dict[str, str], starts: dict[str, Quarter]) -> None:
     """Items already in the plan, so that reports may refer to them without the items sheet."""
     if plan is None or plan.id is None:
         return
@@ -516,6 +520,7 @@ def _known_items(session: Session, plan: Plan | None, participants: dict[str, se
         if item.code not in participants:
             participants[item.code] = {acronyms[item.lead_institution_id],
                                        *supports.get(item.id, set())}
+            leads[item.code] = acronyms[item.lead_institution_id]
             starts[item.code] = Quarter.parse(item.start_quarter)
 
 
@@ -527,7 +532,8 @@ def _locked_quarters(session: Session, plan: Plan | None) -> set[str]:
 
 
 def _validate_report(report: dict[str, object], resolver: _Resolver,
-                     participants: dict[str, set[str]], starts: dict[str, Quarter],
+                     participants: dict[str, set[str]], leads: dict[str, str],
+                     starts: dict[str, Quarter],
                      span: tuple[Quarter, Quarter] | None, locked: set[str],
                      seen: dict[tuple[str, str, str], int], v: _Validator) -> None:
     row, code, quarter = report["row"], report["code"], report["quarter"]
@@ -557,7 +563,7 @@ def _validate_report(report: dict[str, object], resolver: _Resolver,
                   first=str(span[0]), last=str(span[1]))
     if str(quarter) in locked:
         v.problem(row, "quarter", "import.locked_quarter", value=str(quarter))
-    key = (code, str(quarter), acronym or "")
+    key = (code, str(quarter), acronym or leads[code])  # an empty institution is the lead
     if key in seen:
         v.problem(row, "code", "import.duplicate_report", first=seen[key])
     else:
@@ -699,6 +705,8 @@ class _Writer:
             for link in self.session.exec(select(ItemSupport).where(
                     ItemSupport.item_id.in_([i.id for i in by_code.values()]))):
                 supports.setdefault(link.item_id, set()).add(link.institution_id)
+        created: list[ActionItem] = []
+        adding: list[tuple[ActionItem, set[int]]] = []  # supporters each item gains
         for row in self.parsed.items:
             values = {
                 "title": row["title"], "description": row["description"],
@@ -714,11 +722,7 @@ class _Writer:
             item = by_code.get(row["code"])
             if item is None:
                 item = ActionItem(plan_id=plan.id, code=row["code"], **values)
-                self.session.add(item)
-                self.session.flush()
-                self.summary.items_added += 1
-                audit.record(self.session, self.actor, "create", "action_item", item.id,
-                             plan_id=plan.id, after=item.model_dump())
+                created.append(item)
             else:
                 current = supports.get(item.id, set())
                 changed = any(getattr(item, k) != val for k, val in values.items())
@@ -731,41 +735,130 @@ class _Writer:
                     audit.record(self.session, self.actor, "update", "action_item", item.id,
                                  plan_id=plan.id, before=before,
                                  after=item.model_dump() | {"supporters": sorted(wanted)})
-            current = supports.get(item.id, set())
-            for institution_id in wanted - current:
-                self.session.add(ItemSupport(item_id=item.id, institution_id=institution_id))
+            adding.append((item, wanted - supports.get(item.id, set()) if item.id else wanted))
             by_code[row["code"]] = item
+        self.session.add_all(created)
+        self.session.flush()  # one batch for every new item
+        self.summary.items_added += len(created)
+        audit.record_many(self.session, self.actor, "create", "action_item",
+                          [(item.id, plan.id, None, item.model_dump()) for item in created])
+        self.session.add_all([ItemSupport(item_id=item.id, institution_id=institution_id)
+                              for item, new_supporters in adding
+                              for institution_id in new_supporters])
         self.session.flush()
         return by_code
 
     def _reports(self, items: dict[str, ActionItem],
                  institutions: dict[str, Institution]) -> None:
-        by_id = {i.id: i for i in institutions.values()}
+        """Write every report in a few statements: imports carry tens of thousands."""
+        wanted: dict[tuple[int, str, int], ReportContent] = {}
         for row in self.parsed.reports:
             item = items[row["code"]]
-            institution = (institutions[row["acronym"]] if row["acronym"]
-                           else by_id[item.lead_institution_id])
-            content: ReportContent = row["content"]
-            existing = find_report(self.session, item.id, str(row["quarter"]), institution.id)
-            if existing is not None:
-                current = counting_revision(self.session, existing)
-                if current is not None and _same_content(current, content):
-                    self.summary.reports_unchanged += 1
-                    continue
-            report = append_revision(
-                self.session, item_id=item.id, quarter=str(row["quarter"]),
-                institution_id=institution.id, content=content, state=ReportState.APPROVED,
-                author_id=self.actor.user_id,
-            )
-            self.summary.reports_added += 1
-            if existing is not None:
-                audit.record(self.session, self.actor, "import", "report", report.id,
-                             plan_id=item.plan_id, after=content.as_dict())
-        self.session.flush()
+            institution_id = (institutions[row["acronym"]].id if row["acronym"]
+                              else item.lead_institution_id)
+            wanted[(item.id, str(row["quarter"]), institution_id)] = row["content"]
+        if not wanted:
+            return
+        plan_id = next(iter(items.values())).plan_id
+        existing = _existing_reports(self.session, plan_id)
+        new_keys, changed = [], []
+        for key, content in wanted.items():
+            found = existing.get(key)
+            if found is None:
+                new_keys.append(key)
+            elif found[2] == content.as_dict():
+                self.summary.reports_unchanged += 1
+            else:
+                changed.append((key, found))
+        _insert_new_reports(self.session, wanted, new_keys, self.actor.user_id)
+        versions = [(report_id, version + 1, wanted[key])
+                    for key, (report_id, version, _content) in changed]
+        _insert_new_versions(self.session, versions, self.actor.user_id)
+        self.summary.reports_added += len(new_keys) + len(versions)
+        audit.record_many(self.session, self.actor, "import", "report", [
+            (report_id, plan_id, None, wanted[key].as_dict())
+            for key, (report_id, _version, _content) in changed])
 
 
-def _same_content(revision: object, content: ReportContent) -> bool:
-    return all(getattr(revision, key) == value for key, value in content.as_dict().items())
+def _existing_reports(session: Session, plan_id: int
+                      ) -> dict[tuple[int, str, int], tuple[int, int, dict[str, object] | None]]:
+    """(item, quarter, institution) -> (report id, version, counting content) for the plan."""
+    fields = list(ReportContent.__dataclass_fields__)
+    columns = [getattr(ReportRevision, name) for name in fields]
+    rows = session.exec(
+        select(Report.id, Report.item_id, Report.quarter, Report.institution_id,
+               Report.version, ReportRevision.id, *columns)
+        .join(ActionItem, ActionItem.id == Report.item_id)
+        .outerjoin(ReportRevision, ReportRevision.id == Report.counting_revision_id)
+        .where(ActionItem.plan_id == plan_id))
+    found = {}
+    for report_id, item_id, quarter, institution_id, version, counted, *values in rows:
+        content = dict(zip(fields, values, strict=True)) if counted is not None else None
+        found[(item_id, quarter, institution_id)] = (report_id, version, content)
+    return found
+
+
+def _reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """``count`` primary keys for rows about to be inserted with explicit ids, so that a
+    report and its first revision can point at each other without an UPDATE afterwards.
+    PostgreSQL: taken from the table's sequence. SQLite: after the largest id, safe because
+    the transaction holds the write lock (``BEGIN IMMEDIATE``) until it commits."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return list(connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :count)"),
+            {"table": table.name, "count": count}).scalars())
+    largest = connection.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(largest + 1, largest + 1 + count))
+
+
+def _insert_new_reports(session: Session, wanted: dict[tuple[int, str, int], ReportContent],
+                        keys: list[tuple[int, str, int]], author_id: int | None) -> None:
+    """New reports with their first, approved revision: two executemany inserts."""
+    if not keys:
+        return
+    report_ids = _reserve_ids(session, Report.__table__, len(keys))
+    revision_ids = _reserve_ids(session, ReportRevision.__table__, len(keys))
+    connection, now = session.connection(), utcnow()
+    connection.execute(insert(Report.__table__), [
+        {"id": report_id, "item_id": item_id, "quarter": quarter,
+         "institution_id": institution_id, "version": 1, "latest_revision_id": revision_id,
+         "counting_revision_id": revision_id}
+        for (item_id, quarter, institution_id), report_id, revision_id
+        in zip(keys, report_ids, revision_ids, strict=True)])
+    connection.execute(insert(ReportRevision.__table__), [
+        _revision_row(revision_id, report_id, 1, wanted[key], author_id, now)
+        for key, report_id, revision_id in zip(keys, report_ids, revision_ids, strict=True)])
+
+
+def _revision_row(revision_id: int | None, report_id: int, number: int,
+                  content: ReportContent, author_id: int | None, now: datetime
+                  ) -> dict[str, object]:
+    row = {"report_id": report_id, "number": number, "state": ReportState.APPROVED.value,
+           "author_id": author_id, "review_comment": None, "created_at": now,
+           **content.as_dict()}
+    return row if revision_id is None else {"id": revision_id, **row}
+
+
+def _insert_new_versions(session: Session, versions: list[tuple[int, int, ReportContent]],
+                         author_id: int | None) -> None:
+    """A re-import's new approved versions (report, number, content) of existing reports."""
+    if not versions:
+        return
+    reports, connection, now = Report.__table__, session.connection(), utcnow()
+    connection.execute(insert(ReportRevision.__table__), [
+        _revision_row(None, report_id, number, content, author_id, now)
+        for report_id, number, content in versions])
+    revision = (select(ReportRevision.id)
+                .where(ReportRevision.report_id == reports.c.id,
+                       ReportRevision.number == bindparam("number"))
+                .scalar_subquery())
+    connection.execute(
+        update(reports).where(reports.c.id == bindparam("report"))
+        .values(version=bindparam("number"), latest_revision_id=revision,
+                counting_revision_id=revision),
+        [{"report": report_id, "number": number} for report_id, number, _ in versions])
 
 
 def _next_code(lines: dict[str, StrategicLine]) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
-from tracker.models import AuditEntry
+from tracker.models import AuditEntry, utcnow
 from tracker.services.permissions import Actor
 
 
@@ -39,3 +40,20 @@ def record(
             after=_dump(after),
         )
     )
+
+
+def record_many(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entries: list[tuple[int | None, int | None, dict[str, Any] | None, dict[str, Any] | None]],
+) -> None:
+    """Many entries of one kind in one statement: (entity id, plan id, before, after) each."""
+    if not entries:
+        return
+    now = utcnow()
+    session.connection().execute(insert(AuditEntry.__table__), [
+        {"at": now, "user_id": actor.user_id, "plan_id": plan_id, "action": action,
+         "entity": entity, "entity_id": entity_id, "before": _dump(before),
+         "after": _dump(after)} for entity_id, plan_id, before, after in entries])
