@@ -19,7 +19,7 @@ quarters so that one figure for one quarter and a trend over many come from the 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -110,7 +110,7 @@ _DESCRIPTIVE_COLUMNS = ("i.code, i.title, i.start_quarter, i.due_quarter, i.indi
 
 def _figures_ctes(quarters: Sequence[Quarter], params: dict[str, object],
                   filters: Filters = NO_FILTERS, *, descriptive: bool = False) -> str:
-    """CTEs ``qs``, ``items``, ``parts`` and ``fig``: one row per item and quarter, or, unless
+    """CTEs ``qs``, ``items`` and ``fig``: one row per item and quarter, or, unless
     ``descriptive``, per item and quarter it has started by (the only rows roll-ups count)."""
     started = "\n    WHERE i.start_ord <= qs.q_ord"
     return f"""
@@ -124,11 +124,6 @@ items AS (
     JOIN institution inst ON inst.id = i.lead_institution_id
     JOIN strategic_line l ON l.id = i.line_id
     WHERE i.plan_id = :plan_id AND NOT i.archived{filters.sql(params)}
-),
-parts AS (
-    SELECT id AS item_id, lead_institution_id AS institution_id FROM items
-    UNION
-    SELECT s.item_id, s.institution_id FROM item_support s JOIN items i ON i.id = s.item_id
 ),
 picked AS MATERIALIZED (
     SELECT qs.q, qs.q_ord, i.*,
@@ -168,14 +163,15 @@ fig AS (
 # The (quarter, item, institution) pairs a quarter expects a report from: items in scope that
 # were not finished before the quarter, their lead and supporting institutions. Joined through
 # item_support's index rather than a CTE of participants, which SQLite would scan per row.
+# ``:due_from`` skips the quarters whose completeness nobody asked for.
 _DUE_PAIRS = """
 due_pairs AS (
     SELECT f.q, f.id AS item_id, f.lead_institution_id AS institution_id
-    FROM fig f WHERE f.in_scope = 1 AND f.progress_before < 100
+    FROM fig f WHERE f.in_scope = 1 AND f.progress_before < 100 AND f.q >= :due_from
     UNION
     SELECT f.q, f.id AS item_id, s.institution_id
     FROM fig f JOIN item_support s ON s.item_id = f.id
-    WHERE f.in_scope = 1 AND f.progress_before < 100
+    WHERE f.in_scope = 1 AND f.progress_before < 100 AND f.q >= :due_from
 )"""
 
 
@@ -185,7 +181,7 @@ def _as_quarters(quarters: Quarter | Sequence[Quarter]) -> list[Quarter]:
 
 def _frame(session: Session, sql: str, params: dict[str, object]) -> pd.DataFrame:
     result = session.connection().execute(text(sql), params)
-    return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+    return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
 
 
 def natural_key(value: object) -> tuple:
@@ -294,24 +290,26 @@ class _Part:
     needs_counts: bool = False
 
 
-def _rollup_part(dimension: Dimension, filters: Filters, params: dict[str, object]) -> _Part:
+def _rollup_part(dimension: Dimension, filters: Filters, params: dict[str, object],
+                 since: Quarter | None) -> _Part:
     groups_sql, column = _GROUPS[dimension]
     if dimension is Dimension.LINE:  # chosen lines only, empty ones included
         groups_sql += Filters(lines=filters.lines).sql(params)
     name = dimension.value
+    params[f"from_{name}"] = str(since) if since else "0000-Q0"
     # aggregate first, then place the sums on every (quarter, group): empty groups stay
     sums = f"""sums_{name} AS (
     SELECT q, {column or "0"} AS key,
            SUM(weight * progress) / SUM(weight) AS progress,
            SUM(weight * expected) / SUM(weight) AS expected,
            COUNT(*) AS items
-    FROM fig WHERE in_scope = 1
+    FROM fig WHERE in_scope = 1 AND q >= :from_{name}
     GROUP BY q{", " + column if column else ""}
 )"""
     select = _select(
         f"rollup:{name}",
         f"FROM qs CROSS JOIN groups_{name} g LEFT JOIN sums_{name} s ON s.q = qs.q"
-        + (" AND s.key = g.key" if column else ""),
+        + (" AND s.key = g.key" if column else "") + f"\nWHERE qs.q >= :from_{name}",
         quarter="qs.q", key="CAST(g.key AS VARCHAR(300))", label="g.label", name="g.name",
         progress="s.progress", expected="s.expected", items="COALESCE(s.items, 0)")
     return _Part(f"rollup:{name}", [f"groups_{name} AS ({groups_sql})", sums], select)
@@ -322,7 +320,10 @@ def _completeness_part(dimension: Dimension) -> _Part:
     part = dimension.value
     groups = f"""cgroups_{part} AS (
     SELECT DISTINCT {key} AS key, {label} AS label, {name} AS name
-    FROM parts p JOIN institution inst ON inst.id = p.institution_id
+    FROM institution inst
+    WHERE inst.id IN (SELECT lead_institution_id FROM items)
+       OR inst.id IN (SELECT s.institution_id FROM item_support s
+                      WHERE s.item_id IN (SELECT id FROM items))
 )"""
     select = _select(
         f"completeness:{part}",
@@ -336,8 +337,8 @@ GROUP BY qs.q, g.key, g.label, g.name""",
     return _Part(f"completeness:{part}", [groups], select, needs_counts=True)
 
 
-_BUCKETS = _Part("buckets", [], _select(
-    "buckets", "FROM fig WHERE in_scope = 1 GROUP BY q, lead, bucket",
+_BUCKETS = _Part("buckets", [], _select(  # the last quarter's only
+    "buckets", "FROM fig WHERE in_scope = 1 AND q = :last_q GROUP BY q, lead, bucket",
     quarter="q", label="lead", bucket="bucket", items="COUNT(*)", blocked="SUM(blocked)"))
 
 
@@ -354,37 +355,45 @@ def figures(
     session: Session,
     plan_id: int,
     quarters: Quarter | Sequence[Quarter],
-    rollups: Sequence[Dimension] = (),
+    rollups: Sequence[Dimension] | Mapping[Dimension, Quarter] = (),
     completeness_by: Sequence[Dimension] = (),
     buckets: bool = False,
     filters: Filters = NO_FILTERS,
+    completeness_from: Quarter | None = None,
 ) -> Figures:
     """Several figures in one query, so that the per-item figures are computed once.
 
     Roll-ups: quarter, key, label, name, progress, expected, items (progress NaN where a group
-    is empty). Completeness: quarter, key, label, name, expected_reports, received, share.
-    Buckets: quarter, label (lead institution), bucket, items, blocked.
+    is empty); given as a mapping, each dimension only from its quarter on. Completeness:
+    quarter, key, label, name, expected_reports, received, share. Buckets (the last quarter
+    only): quarter, label (lead institution), bucket, items, blocked.
     """
-    params: dict[str, object] = {"plan_id": plan_id}
-    parts = [_rollup_part(Dimension(d), filters, params) for d in rollups]
+    quarters = _as_quarters(quarters)
+    params: dict[str, object] = {"plan_id": plan_id, "last_q": str(max(quarters)),
+                                 "due_from": str(completeness_from or min(quarters))}
+    since = rollups if isinstance(rollups, Mapping) else dict.fromkeys(rollups)
+    parts = [_rollup_part(Dimension(d), filters, params, since[d]) for d in since]
     parts += [_completeness_part(Dimension(d)) for d in completeness_by]
     parts += [_BUCKETS] if buckets else []
     ctes = [cte for part in parts for cte in part.ctes]
     if any(part.needs_counts for part in parts):
         ctes = [_DUE_PAIRS, _COUNTS, *ctes]
-    sql = (_figures_ctes(_as_quarters(quarters), params, filters)
+    sql = (_figures_ctes(quarters, params, filters)
            + "".join(f",\n{cte}" for cte in ctes) + "\n"
            + "\nUNION ALL\n".join(part.select for part in parts))
     frame = _frame(session, sql, params)
-    by_part = {name: rows.drop(columns="part") for name, rows in frame.groupby("part")}
-    empty = frame.iloc[0:0].drop(columns="part")
+    frame["order"] = frame["label"].map(natural_key)
+    frame = frame.sort_values(["part", "quarter", "order", "bucket"], na_position="first")
+    by_part = {name: rows.drop(columns=["part", "order"])
+               for name, rows in frame.groupby("part", sort=False)}
+    empty = frame.iloc[0:0].drop(columns=["part", "order"])
 
     def rows_of(name: str) -> pd.DataFrame:
         return by_part.get(name, empty).reset_index(drop=True)
 
     return Figures(
         rollups={Dimension(d): _rollup_frame(rows_of(f"rollup:{Dimension(d).value}"),
-                                             Dimension(d)) for d in rollups},
+                                             Dimension(d)) for d in since},
         completeness={Dimension(d): _completeness_frame(
             rows_of(f"completeness:{Dimension(d).value}"), Dimension(d))
             for d in completeness_by},
@@ -403,7 +412,7 @@ def _rollup_frame(frame: pd.DataFrame, dimension: Dimension) -> pd.DataFrame:
                               "items"]].copy(), dimension)
     frame = _to_float(frame, "progress", "expected")
     frame["items"] = frame["items"].astype(int)
-    return frame.sort_values(["quarter", "label"], key=_sort_key, ignore_index=True)
+    return frame
 
 
 def _completeness_frame(frame: pd.DataFrame, dimension: Dimension) -> pd.DataFrame:
@@ -413,14 +422,14 @@ def _completeness_frame(frame: pd.DataFrame, dimension: Dimension) -> pd.DataFra
     frame["received"] = frame["received"].astype(int)
     expected = frame["expected_reports"].where(frame["expected_reports"] > 0)
     frame["share"] = (100.0 * frame["received"] / expected).astype("float64")
-    return frame.sort_values(["quarter", "label"], key=_sort_key, ignore_index=True)
+    return frame
 
 
 def _buckets_frame(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame[["quarter", "label", "bucket", "items", "blocked"]].copy()
     frame["items"] = frame["items"].astype(int)
     frame["blocked"] = frame["blocked"].astype(int)
-    return frame.sort_values(["quarter", "label", "bucket"], key=_sort_key, ignore_index=True)
+    return frame
 
 
 def rollup(
@@ -482,7 +491,7 @@ class QuarterFigures:
     by_country: pd.DataFrame
     buckets: pd.DataFrame  # label, bucket, items, blocked
     completeness_institutions: pd.DataFrame
-    history: Figures  # the same figures for every quarter from ``since`` (or q alone)
+    history: Figures  # with ``since``: plan and institution roll-ups, completeness from it
 
 
 def _number(value: float) -> float | None:
@@ -501,15 +510,19 @@ def quarter_figures(session: Session, plan_id: int, quarter: Quarter,
     same query also returns every quarter from ``since`` to q as ``history`` (trends)."""
     first = min(since, quarter - 1) if since is not None else quarter - 1
     found = figures(session, plan_id, list(quarter_range(first, quarter)),
-                    rollups=list(Dimension),
-                    completeness_by=[Dimension.INSTITUTION, Dimension.PLAN], buckets=True,
-                    filters=filters)
+                    rollups={Dimension.PLAN: first,
+                             Dimension.INSTITUTION: since or quarter,
+                             Dimension.LINE: quarter, Dimension.COUNTRY: quarter},
+                    completeness_by=[Dimension.INSTITUTION], buckets=True,
+                    filters=filters, completeness_from=since or quarter)
     plan_rows = found.rollups[Dimension.PLAN]
     now, before = _at(plan_rows, quarter).iloc[0], _at(plan_rows, quarter - 1).iloc[0]
     buckets = _at(found.buckets, quarter).drop(columns="quarter")
     counts = buckets.groupby("bucket")["items"].sum()
-    reports = _at(found.completeness[Dimension.PLAN], quarter).iloc[0]
-    expected_reports, received = int(reports["expected_reports"]), int(reports["received"])
+    # every due report belongs to one institution: the plan's totals are their sums
+    reports = _at(found.completeness[Dimension.INSTITUTION], quarter)
+    expected_reports = int(reports["expected_reports"].sum())
+    received = int(reports["received"].sum())
     progress, previous = _number(now["progress"]), _number(before["progress"])
     headline_ = Headline(
         quarter=quarter,
@@ -530,7 +543,7 @@ def quarter_figures(session: Session, plan_id: int, quarter: Quarter,
         by_country=_at(found.rollups[Dimension.COUNTRY], quarter),
         buckets=buckets,
         completeness_institutions=_at(found.completeness[Dimension.INSTITUTION], quarter),
-        history=_since(found, since or quarter),
+        history=found if since is None else _since(found, since),
     )
 
 
@@ -566,7 +579,7 @@ def missing_reports(session: Session, plan_id: int, quarter: Quarter,
     Columns: item_id, code, title, institution_id, institution, state (the report's latest
     state, or None when nothing was written).
     """
-    params: dict[str, object] = {"plan_id": plan_id}
+    params: dict[str, object] = {"plan_id": plan_id, "due_from": str(quarter)}
     sql = _figures_ctes([quarter], params, filters) + f"""
 ,{_DUE_PAIRS}
 SELECT d.item_id, i.code, i.title, d.institution_id, inst.acronym AS institution,
