@@ -1,5 +1,7 @@
 """Overview: the quarter's figures with filters, charts, drill-down and each chart's data."""
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -70,7 +72,8 @@ def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
     return event
 
 
-def _drill_down(view: Overview, lang: str, chosen: str | None) -> None:
+def _drill_down(view: Overview, lang: str, chosen: str | None,
+                table: Callable[[str], tuple[pd.DataFrame, list[tuple[int, str]]]]) -> None:
     """The items of one lead institution, each linking to its page."""
     leads = sorted(set(view.items["lead"]))
     if not leads:
@@ -78,15 +81,10 @@ def _drill_down(view: Overview, lang: str, chosen: str | None) -> None:
     st.subheader(t("overview.drill_title", lang))
     lead = st.selectbox(t("overview.drill_choose", lang), leads, key="drill",
                         index=leads.index(chosen) if chosen in leads else 0)
-    rows = view.items[(view.items["lead"] == lead) & view.items["in_scope"]]
-    st.dataframe(pd.DataFrame({
-        t("item.choose", lang): rows["code"] + " · " + rows["title"],
-        t("chart.series.progress", lang): [percent(v, lang) for v in rows["progress"]],
-        t("chart.series.expected", lang): [percent(v, lang) for v in rows["expected"]],
-        t("item.schedule", lang): [t(f"schedule.{b}", lang) for b in rows["bucket"]],
-    }), hide_index=True)
-    for row in rows.head(12).itertuples():
-        navigation.link(PageName.ITEM, f"{row.code} · {row.title}", item=str(row.item_id))
+    rows, links = table(lead)
+    st.dataframe(rows, hide_index=True)
+    for item_id, label in links:
+        navigation.link(PageName.ITEM, label, item=str(item_id))
 
 
 def _selected_label(event: object) -> str | None:
@@ -94,7 +92,7 @@ def _selected_label(event: object) -> str | None:
     return points[0].get("customdata") if points else None
 
 
-def _sections(view: Overview, drawn: dict, lang: str) -> None:
+def _sections(view: Overview, drawn: dict, lang: str, table: Callable) -> None:
     names = ["institution", "line", "trend", "heatmaps", "timeline", "indicators"]
     if "by_country" in drawn:
         names.append("countries")
@@ -104,7 +102,7 @@ def _sections(view: Overview, drawn: dict, lang: str) -> None:
         event = _chart(drawn, "by_institution", lang, on_select="rerun",
                        selection_mode="points")
         _chart(drawn, "status_mix", lang)
-        _drill_down(view, lang, _selected_label(event))
+        _drill_down(view, lang, _selected_label(event), table)
     for tab, keys in (("line", ["by_line"]), ("trend", ["trend"]),
                       ("heatmaps", ["heat_progress", "heat_completeness"]),
                       ("timeline", ["timeline"]), ("indicators", ["indicators"]),
@@ -130,4 +128,5 @@ def render() -> None:
     _headline_metrics(view.headline, lang)
     st.subheader(t("overview.buckets", lang))
     _bucket_tiles(view.headline, lang)
-    _sections(view, data.overview_charts(user.id, plan.id, quarter, filters, lang), lang)
+    _sections(view, data.overview_charts(user.id, plan.id, quarter, filters, lang), lang,
+              lambda lead: data.drill_down(user.id, plan.id, quarter, filters, lang, lead))

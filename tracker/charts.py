@@ -258,3 +258,18 @@ def overview_charts(view: Overview, quarter: str, lang: str
             view.by_country, lang, t("chart.by_country.title", lang, quarter=label),
             axis="chart.axis.country"), view.by_country)
     return found
+
+
+def drill_down_table(items: pd.DataFrame, lead: str, lang: str, links: int = 12
+                     ) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+    """The in-scope items of one lead institution as a table, and the first ``links`` as
+    (item id, label) for links to their pages."""
+    rows = items[(items["lead"] == lead) & items["in_scope"]]
+    labels = rows["code"] + " · " + rows["title"]
+    table = pd.DataFrame({
+        t("item.choose", lang): labels,
+        t("chart.series.progress", lang): [percent(v, lang) for v in rows["progress"]],
+        t("chart.series.expected", lang): [percent(v, lang) for v in rows["expected"]],
+        t("item.schedule", lang): [t(f"schedule.{b}", lang) for b in rows["bucket"]],
+    })
+    return table, list(zip(rows["item_id"].head(links), labels.head(links), strict=True))

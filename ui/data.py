@@ -66,6 +66,19 @@ def overview_charts(user_id: int, plan_id: int, quarter: str, filters: Filters,
 
 
 @st.cache_data(ttl=600, show_spinner=False)
+def _drill_down(database: str, user_id: int, plan_id: int, quarter: str, filters: Filters,
+                lang: str, lead: str) -> tuple[object, list[tuple[int, str]]]:
+    view = _overview(database, user_id, plan_id, quarter, filters)
+    return charts.drill_down_table(view.items, lead, lang)
+
+
+def drill_down(user_id: int, plan_id: int, quarter: str, filters: Filters, lang: str,
+               lead: str) -> tuple[object, list[tuple[int, str]]]:
+    """The overview's items led by ``lead``: a table, and links to the first ones."""
+    return _drill_down(_db(), user_id, plan_id, quarter, filters, lang, lead)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
 def _filter_choices(database: str, user_id: int, plan_id: int) -> figures.FilterChoices:
     with session() as db:
         return figures.filter_choices(db, _actor(db, user_id), plan_id)
@@ -240,5 +253,5 @@ def clear() -> None:
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
                    _item_choices, _item_detail, _accounts, _missing, _exports,
                    _plan_catalog, _item_fields, _meetings, _requests,
-                   _presentation, _deck, _overview_charts):
+                   _presentation, _deck, _overview_charts, _drill_down):
         cached.clear()

@@ -12,8 +12,8 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from tracker.i18n import t
@@ -73,19 +73,20 @@ def plan_tables(session: Session, actor: Actor, plan: Plan) -> list[Table]:
 
 def _report_rows(session: Session, plan: Plan,
                  institutions: dict[int, Institution]) -> list[list[object]]:
-    revision = aliased(ReportRevision)
+    """The counting reports, read as plain columns (a national plan has tens of thousands)."""
     query = (
-        select(ActionItem.code, Report.quarter, Report.institution_id, revision)
+        select(ActionItem.code, Report.quarter, Report.institution_id, ReportRevision.status,
+               ReportRevision.percent_complete, ReportRevision.indicator_value,
+               ReportRevision.narrative, ReportRevision.obstacles, ReportRevision.next_steps,
+               ReportRevision.evidence_link, ReportRevision.nothing_to_report)
         .join(Report, Report.item_id == ActionItem.id)
-        .join(revision, revision.id == Report.counting_revision_id)
+        .join(ReportRevision, ReportRevision.id == Report.counting_revision_id)
         .where(ActionItem.plan_id == plan.id, ActionItem.archived == False,  # noqa: E712
-               revision.state.in_([s.value for s in COUNTING_STATES]))
+               ReportRevision.state.in_([s.value for s in COUNTING_STATES]))
     )
     rows = [
-        [code, quarter, institutions[institution_id].acronym, rv.status, rv.percent_complete,
-         rv.indicator_value, rv.narrative, rv.obstacles, rv.next_steps, rv.evidence_link,
-         _yes(rv.nothing_to_report)]
-        for code, quarter, institution_id, rv in session.exec(query)
+        [code, quarter, institutions[institution_id].acronym, *content, _yes(nothing)]
+        for code, quarter, institution_id, *content, nothing in session.exec(query)
     ]
     return sorted(rows, key=lambda r: (natural_key(r[0]), r[1], r[2]))
 
@@ -117,7 +118,30 @@ def build_workbook(tables: list[Table], lang: str = "en") -> Workbook:
 
 
 def write_workbook(tables: list[Table], path: Path | io.BytesIO, lang: str = "en") -> None:
-    build_workbook(tables, lang).save(path)
+    """The tables as a workbook, streamed (openpyxl's write-only mode): a national plan's
+    export would otherwise hold every cell as an object, hundreds of MB."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True, color="FFFFFF")
+    fill = PatternFill("solid", fgColor="1F4E79")
+    for sheet, rows in tables:
+        worksheet = workbook.create_sheet(sheet.title(lang))
+        headers = sheet.headers(lang)
+        for index, header in enumerate(headers):
+            worksheet.column_dimensions[chr(ord("A") + index)].width = max(
+                12, min(40, len(header) + 4))
+        worksheet.freeze_panes = "A2"
+        worksheet.append([_styled(worksheet, header, font=bold, fill=fill)
+                          for header in headers])
+        for row in rows:  # codes stay text: "1.10" is not 1.1
+            worksheet.append([_styled(worksheet, row[0], number_format="@"), *row[1:]])
+    workbook.save(path)
+
+
+def _styled(worksheet: object, value: object, **style: object) -> WriteOnlyCell:
+    cell = WriteOnlyCell(worksheet, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
 
 
 def export_workbook(session: Session, actor: Actor, plan: Plan) -> bytes:
