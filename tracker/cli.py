@@ -190,6 +190,31 @@ def cmd_remind(args: argparse.Namespace) -> None:
     print(t("cli.remind_sent", _lang(), count=count))
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from tracker.services import backup
+
+    engine = make_engine()
+    try:
+        migrate.upgrade(engine)
+        summary = backup.backup(engine, Path(args.file))
+    finally:
+        engine.dispose()
+    print(t("cli.backup_written", _lang(), file=args.file,
+            reports=summary.rows.get("report", 0), tables=len(summary.rows)))
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from tracker.services import backup
+
+    engine = make_engine()
+    try:
+        summary = backup.restore(engine, Path(args.file))
+    finally:
+        engine.dispose()
+    print(t("cli.restored", _lang(), file=args.file, reports=summary.rows.get("report", 0),
+            plans=summary.rows.get("plan", 0)))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracker", description=t("cli.description", "en"))
     groups = parser.add_subparsers(dest="group", required=True)
@@ -243,6 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument("--plan")
     remind.add_argument("--dry-run", action="store_true")
     remind.set_defaults(func=cmd_remind)
+    save = groups.add_parser("backup", help="consistent copy of the database (a SQLite file)")
+    save.add_argument("file")
+    save.set_defaults(func=cmd_backup)
+    back = groups.add_parser("restore", help="replace the database with a backup")
+    back.add_argument("file")
+    back.set_defaults(func=cmd_restore)
     return parser
 
 
