@@ -7,6 +7,7 @@ read-modify-write updates; ``BEGIN IMMEDIATE`` kept all of them.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,3 +80,15 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def serialize(session: Session, topic: str) -> None:
+    """Make writers on the same ``topic`` take turns until this transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock, so that two imports of one new plan
+    cannot both decide to create it. SQLite needs nothing: ``BEGIN IMMEDIATE`` already lets
+    one writer in at a time.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(topic.encode()) & 0x7FFFFFFF
+        session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({key})")

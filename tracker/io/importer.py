@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Table, bindparam, func, insert, text, update
 from sqlmodel import Session, select
 
+from tracker.db import serialize
 from tracker.errors import InvalidInput, TrackerError
 from tracker.i18n import t
 from tracker.io.reader import RawSheet, read_path
@@ -578,6 +579,7 @@ def import_sheets(session: Session, actor: Actor, raw_sheets: Sequence[RawSheet]
     v = _Validator()
     rows = _sheets_by_kind(raw_sheets, v, source)
     parsed = _parse(rows, v)
+    serialize(session, "import")  # two imports of one new plan must not both create it
     plan, name = _existing_plan(session, parsed, plan_name, v, source)
     if plan is not None:
         actor.require(Permission.MANAGE_PLAN, plan.id)
