@@ -20,6 +20,25 @@ from openpyxl.utils.exceptions import InvalidFileException
 from tracker.errors import InvalidInput
 
 MAX_ROWS_PER_SHEET = 200_000
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # a .xlsx or .zip is compressed: check what it holds
+
+
+def _check_unpacked(archive: zipfile.ZipFile, source: str) -> None:
+    """Refuse an archive that would unpack into more than we read (a "zip bomb")."""
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+        raise InvalidInput("import.too_big_unpacked", source=source,
+                           megabytes=MAX_UNPACKED_BYTES // (1024 * 1024))
+
+
+def _limited(rows: Iterator[tuple[int, list[object]]], source: str,
+             sheet: str) -> list[tuple[int, list[object]]]:
+    kept = []
+    for row in rows:
+        if len(kept) == MAX_ROWS_PER_SHEET:
+            raise InvalidInput("import.too_many_rows", source=source, sheet=sheet,
+                               limit=MAX_ROWS_PER_SHEET)
+        kept.append(row)
+    return kept
 
 
 @dataclass
@@ -51,6 +70,8 @@ def _cell_value(cell: object) -> object:
 def read_xlsx(data: bytes | Path, source: str) -> list[RawSheet]:
     try:
         handle = io.BytesIO(data) if isinstance(data, bytes) else data
+        with zipfile.ZipFile(handle) as archive:
+            _check_unpacked(archive, source)
         workbook = load_workbook(handle, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise InvalidInput("import.unreadable_workbook", source=source, reason=str(error)) from None
@@ -62,7 +83,7 @@ def read_xlsx(data: bytes | Path, source: str) -> list[RawSheet]:
             headers = ["" if c.value is None else str(c.value).strip() for c in header_cells]
             sheet = RawSheet(source, worksheet.title, headers)
             numbered = ((n, [_cell_value(c) for c in row]) for n, row in enumerate(rows, 2))
-            sheet.rows = list(_rows(numbered))
+            sheet.rows = _limited(_rows(numbered), source, worksheet.title)
             sheets.append(sheet)
     finally:
         workbook.close()
@@ -76,10 +97,15 @@ def read_csv(data: bytes, source: str, name: str) -> RawSheet:
         raise InvalidInput("import.not_utf8", source=source) from None
     first_line = content.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    records = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    header = next(records, [])
-    sheet = RawSheet(source, name, [h.strip() for h in header])
-    sheet.rows = list(_rows((n, list(r)) for n, r in enumerate(records, 2)))
+    try:
+        records = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+        header = next(records, [])
+        sheet = RawSheet(source, name, [h.strip() for h in header])
+        sheet.rows = _limited(_rows((n, list(r)) for n, r in enumerate(records, 2)), source,
+                              name)
+    except csv.Error as error:  # a NUL byte, an unclosed quote at the end...
+        raise InvalidInput("import.unreadable_workbook", source=source,
+                           reason=str(error)) from None
     return sheet
 
 
@@ -89,6 +115,7 @@ def read_zip(data: bytes | Path, source: str) -> list[RawSheet]:
     except zipfile.BadZipFile as error:
         raise InvalidInput("import.unreadable_workbook", source=source, reason=str(error)) from None
     with archive:
+        _check_unpacked(archive, source)
         return [
             read_csv(archive.read(info), f"{source}/{info.filename}", Path(info.filename).stem)
             for info in archive.infolist()
