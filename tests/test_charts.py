@@ -116,3 +116,20 @@ def test_every_chart_names_its_axes_in_the_language():
     for figure in figures:
         assert figure.layout.xaxis.title.text and figure.layout.yaxis.title.text
     assert figures[3].layout.yaxis.title.text == "Institución responsable"
+
+
+def test_a_trend_of_sixty_institutions_starts_with_the_plan_alone_and_a_side_legend():
+    quarters = ["2026-Q1", "2026-Q2"]
+    plan = pd.DataFrame({"quarter": quarters, "progress": [20.0, 40.0],
+                         "expected": [25.0, 50.0]})
+    institutions = pd.DataFrame([{"quarter": q, "label": f"I{n:02}", "progress": 10.0 + n % 50}
+                                 for n in range(60) for q in quarters])
+    figure = charts.trend(plan, institutions, "es", "Avance")
+    hidden = [trace.name for trace in figure.data if trace.visible == "legendonly"]
+    assert len(hidden) == 60
+    shown = [trace.name for trace in figure.data if trace.visible is not False
+             and trace.visible != "legendonly"]
+    assert shown == ["Esperado", "Plan"]
+    assert figure.layout.legend.orientation == "v"
+    few = charts.trend(plan, institutions[institutions["label"] < "I05"], "es", "Avance")
+    assert not any(trace.visible == "legendonly" for trace in few.data)

@@ -46,11 +46,14 @@ def _short(text: str, width: int = 52) -> str:
 
 
 def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
+    # title and legend placed in pixels: a fraction of a tall chart's height put the title
+    # under the legend with a gap, once a plan had sixty institutions
+    total, plot = height + 40, max(height - 130, 100)
     figure.update_layout(
-        title={"text": title, "font": {"size": 22}, "y": 0.98, "yanchor": "top"}, font=FONT,
-        height=height + 40, margin={"l": 10, "r": 40, "t": 110, "b": 60},
+        title={"text": title, "font": {"size": 22}, "y": 1 - 12 / total, "yanchor": "top"},
+        font=FONT, height=total, margin={"l": 10, "r": 40, "t": 110, "b": 60},
         plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1 + 8 / plot, "x": 0,
                 "traceorder": "normal"},
     )
     figure.update_xaxes(tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR})
@@ -63,6 +66,14 @@ def _more(figure: go.Figure, hidden: int, lang: str) -> None:
         figure.add_annotation(text=t("chart.and_more", lang, count=hidden), showarrow=False,
                               xref="paper", yref="paper", x=1, y=-0.12, xanchor="right",
                               font={"size": 14})
+
+
+def _row_height(rows: int) -> int:
+    """Pixels per bar: roomy for a commission's few institutions, tighter for sixty."""
+    return 70 if rows <= 12 else 36
+
+
+MANY_LINES = 8  # above this, institutions' trend lines start hidden (a click shows each)
 
 
 def progress_against_expected(frame: pd.DataFrame, lang: str, title: str,
@@ -88,10 +99,11 @@ def progress_against_expected(frame: pd.DataFrame, lang: str, title: str,
     figure.add_scatter(
         y=names, x=frame["expected"].astype(float), mode="markers",
         name=t("chart.series.expected", lang),
-        marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": EXPECTED_COLOUR}},
+        marker={"symbol": "line-ns", "size": int(_row_height(len(frame)) * 0.45),
+                "line": {"width": 4, "color": EXPECTED_COLOUR}},
         hovertemplate="%{y}<br>" + t("chart.series.expected", lang) + ": %{x:.1f} %<extra></extra>",
     )
-    _layout(figure, title, max(320, 90 + 70 * len(frame)))
+    _layout(figure, title, max(320, 90 + _row_height(len(frame)) * len(frame)))
     figure.update_layout(barmode="overlay")
     figure.update_xaxes(title_text=t("chart.axis.progress", lang), range=[0, 105],
                         gridcolor="#DDDDDD", ticksuffix=percent_suffix(lang))
@@ -122,10 +134,12 @@ def trend(plan: pd.DataFrame, institutions: pd.DataFrame, lang: str, title: str)
     """Plan progress and expected over the quarters, with each lead institution's progress."""
     quarter_labels = [Quarter.parse(q).label(lang) for q in plan["quarter"]]
     figure = go.Figure()
+    many = institutions["label"].nunique() > MANY_LINES
     for label, rows in institutions.groupby("label", sort=True):
         figure.add_scatter(x=[Quarter.parse(q).label(lang) for q in rows["quarter"]],
                            y=rows["progress"], mode="lines+markers", name=str(label),
-                           line={"width": 2}, opacity=0.55)
+                           line={"width": 2}, opacity=0.55,
+                           visible="legendonly" if many else True)
     figure.add_scatter(x=quarter_labels, y=plan["expected"], mode="lines",
                        name=t("chart.series.expected", lang),
                        line={"color": EXPECTED_COLOUR, "width": 3, "dash": "dash"})
@@ -133,6 +147,8 @@ def trend(plan: pd.DataFrame, institutions: pd.DataFrame, lang: str, title: str)
                        name=t("chart.series.plan", lang),
                        line={"color": PROGRESS_COLOUR, "width": 6}, marker={"size": 10})
     _layout(figure, title, 480)
+    if many:  # a long legend goes to the side, where it scrolls, not over the title
+        figure.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
     figure.update_yaxes(title_text=t("chart.axis.progress", lang), range=[0, 105],
                         gridcolor="#DDDDDD", ticksuffix=percent_suffix(lang))
     figure.update_xaxes(title_text=t("overview.quarter", lang), type="category")
