@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+SCALE ?= demo
 
 .PHONY: run test install lint bench clean
 
@@ -26,8 +27,8 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-bench: install
-	$(BIN)/python -m bench.run --scale demo
+bench: install  # make bench SCALE=national [BENCH_POSTGRES=postgresql+psycopg://...]
+	$(BIN)/python -m bench.run --scale $(SCALE) $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 lint: install
 	$(BIN)/ruff check .

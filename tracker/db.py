@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Table, event, insert
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -92,3 +92,20 @@ def serialize(session: Session, topic: str) -> None:
     if session.get_bind().dialect.name == "postgresql":
         key = zlib.crc32(topic.encode()) & 0x7FFFFFFF
         session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({key})")
+
+
+def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, object]]) -> None:
+    """Insert many rows: PostgreSQL's COPY (several times faster than INSERTs for an import's
+    tens of thousands of reports), else an executemany INSERT. Same transaction either way."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{column}"' for column in columns)
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor, \
+            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import Table, bindparam, func, insert, text, update
 from sqlmodel import Session, select
 
-from tracker.db import serialize
+from tracker.db import bulk_insert, serialize
 from tracker.errors import InvalidInput, TrackerError
 from tracker.i18n import t
 from tracker.io.reader import RawSheet, read_path
@@ -823,13 +823,13 @@ def _insert_new_reports(session: Session, wanted: dict[tuple[int, str, int], Rep
     report_ids = _reserve_ids(session, Report.__table__, len(keys))
     revision_ids = _reserve_ids(session, ReportRevision.__table__, len(keys))
     connection, now = session.connection(), utcnow()
-    connection.execute(insert(Report.__table__), [
+    bulk_insert(connection, Report.__table__, [
         {"id": report_id, "item_id": item_id, "quarter": quarter,
          "institution_id": institution_id, "version": 1, "latest_revision_id": revision_id,
          "counting_revision_id": revision_id}
         for (item_id, quarter, institution_id), report_id, revision_id
         in zip(keys, report_ids, revision_ids, strict=True)])
-    connection.execute(insert(ReportRevision.__table__), [
+    bulk_insert(connection, ReportRevision.__table__, [
         _revision_row(revision_id, report_id, 1, wanted[key], author_id, now)
         for key, report_id, revision_id in zip(keys, report_ids, revision_ids, strict=True)])
 
