@@ -83,7 +83,9 @@ def progress_against_expected(frame: pd.DataFrame, lang: str, title: str,
     ``frame`` has the columns of ``metrics.rollup`` (label, name, progress, expected, items).
     Groups with nothing in scope keep their row and say so instead of showing a bar.
     """
-    names = [_wrap(f"{row.label} · {row.name}" if row.label != row.name else str(row.name))
+    many = len(frame) > 12  # sixty institutions: acronyms only, the name is in the hover
+    names = [str(row.label) if many else
+             _wrap(f"{row.label} · {row.name}" if row.label != row.name else str(row.name))
              for row in frame.itertuples()]
     progress = frame["progress"].astype(float)
     empty = progress.isna()
@@ -94,7 +96,8 @@ def progress_against_expected(frame: pd.DataFrame, lang: str, title: str,
         text=[t("chart.no_items", lang) if e else percent(v, lang)
               for v, e in zip(progress, empty, strict=True)],
         textposition="outside", cliponaxis=False, textfont={"color": TEXT_COLOUR},
-        hovertemplate="%{y}<br>%{x:.1f} %<extra></extra>", customdata=frame["label"],
+        hovertemplate=("%{y} · %{hovertext}" if many else "%{y}")
+        + "<br>%{x:.1f} %<extra></extra>", customdata=frame["label"], hovertext=frame["name"],
     )
     figure.add_scatter(
         y=names, x=frame["expected"].astype(float), mode="markers",

@@ -49,11 +49,16 @@ def _figures(figures: dict, lang: str) -> list[object]:
     return built
 
 
+IMAGE_WIDTH = 1400
+MAX_IMAGE_HEIGHT = 2400  # taller charts are squeezed to fit the page: rows stay readable
+
+
 def _images(figures: list[object], folder: Path) -> list[Path]:
     paths = [folder / f"chart{index}.png" for index in range(len(figures))]
     try:
-        pio.write_images(figures, paths, width=1400, height=[max(500, int(f.layout.height or 600))
-                                                            for f in figures], scale=1)
+        pio.write_images(figures, paths, width=IMAGE_WIDTH, height=[
+            min(MAX_IMAGE_HEIGHT, max(500, int(f.layout.height or 600))) for f in figures],
+            scale=1)
     except Exception as error:  # kaleido's errors name no common base class  # noqa: BLE001
         raise TrackerError("handout.export_failed", reason=str(error)[:200]) from None
     return paths
@@ -105,8 +110,9 @@ def build_pdf(figures: dict, plan_name: str, lang: str, *, decisions: list[dict]
         pdf.para(line, 14)
     with tempfile.TemporaryDirectory() as folder:
         for path in _images(_figures(figures, lang), Path(folder)):
-            pdf.add_page()
-            pdf.image(str(path), x=10, y=10, w=pdf.epw)
+            pdf.add_page()  # the chart fits the page, whatever its number of rows
+            pdf.image(str(path), x=pdf.l_margin, y=10, w=pdf.epw, h=pdf.eph - 12,
+                      keep_aspect_ratio=True)
     pdf.heading(t("deck.attention", lang, quarter=quarter))
     rows = needing_attention(figures)
     obstacles = figures.get("obstacles", {})

@@ -1,0 +1,72 @@
+"""The report form's values fuzzed with hypothesis: whatever reaches the service, a save lands
+whole or is refused with a message naming the field; never an exception of another kind,
+never half a save."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from tests.factories import PlanBuilder
+from tracker.errors import InvalidInput
+from tracker.i18n import t
+from tracker.models import Report, ReportRevision, Status
+from tracker.services import reporting
+from tracker.services.accounts import add_user
+from tracker.services.permissions import SYSTEM, actor_for
+from tracker.services.reporting import NeedsConfirmation, Target
+from tracker.services.reports import ReportContent
+
+NUMBERS = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True),
+                    st.integers(-10**9, 10**9))
+TEXTS = st.one_of(st.just(""), st.text(max_size=40), st.just("x" * 10_001),
+                  st.just("<script>alert(1)</script>"), st.just("=cmd|' /C calc'!A0"))
+LINKS = st.one_of(st.none(), st.sampled_from(["https://example.org/acta.pdf",
+                                               "javascript:alert(1)", "ftp://files", "http://",
+                                               "https://x.org/" + "a" * 1200, "acta.pdf"]),
+                  st.text(max_size=30))
+CONTENTS = st.builds(ReportContent, status=st.one_of(st.none(), st.sampled_from(list(Status))),
+                     percent_complete=NUMBERS, indicator_value=NUMBERS, narrative=TEXTS,
+                     obstacles=TEXTS, next_steps=TEXTS, evidence_link=LINKS,
+                     nothing_to_report=st.booleans())
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(content=CONTENTS, confirmed=st.booleans(), submit=st.booleans())
+def test_any_form_values_save_whole_or_are_refused_naming_the_field(session, content, confirmed,
+                                                                    submit):
+    savepoint = session.begin_nested()
+    plan = PlanBuilder(session, last="2027-Q2")
+    plan.institution("A")
+    plan.line("1")
+    plan.item("1.1", line="1", lead="A", start="2026-Q1", due="2027-Q2", target=100)
+    user = add_user(session, SYSTEM, email="a@example.org", display_name="a", role="member",
+                    password="long enough pw", institution="A", plans=[plan.plan])
+    member = actor_for(session, user)
+    target = Target(plan.items["1.1"].id, "2026-Q4", plan.institutions["A"].id)
+    try:
+        saved = reporting.save_report(session, member, target, content, expected_version=0,
+                                      submit=submit, confirmed=confirmed)
+    except InvalidInput as error:
+        assert t(error.key, "es", **error.values)  # a sentence, in both languages
+        assert t(error.key, "en", **error.values)
+        assert session.exec(select(Report)).all() == []  # nothing half-written
+    except NeedsConfirmation:
+        assert not confirmed
+        assert session.exec(select(Report)).all() == []
+    else:
+        [revision] = session.exec(select(ReportRevision).where(
+            ReportRevision.report_id == saved.id)).all()
+        percent = revision.percent_complete
+        assert percent is None or (math.isfinite(percent) and 0 <= percent <= 100)
+        value = revision.indicator_value
+        assert value is None or (math.isfinite(value) and value >= 0)
+        link = revision.evidence_link
+        assert link is None or link.startswith(("https://", "http://"))
+        assert len(revision.narrative) <= 10_000
+    finally:
+        savepoint.rollback()
