@@ -181,7 +181,9 @@ def _as_quarters(quarters: Quarter | Sequence[Quarter]) -> list[Quarter]:
 
 def _frame(session: Session, sql: str, params: dict[str, object]) -> pd.DataFrame:
     result = session.connection().execute(text(sql), params)
-    return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+    columns = list(result.keys())
+    # plain tuples: pandas probes SQLAlchemy's Row objects for mapping keys, row by row
+    return pd.DataFrame.from_records([tuple(row) for row in result], columns=columns)
 
 
 def natural_key(value: object) -> tuple:
