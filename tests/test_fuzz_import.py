@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
@@ -19,7 +20,8 @@ from tracker.services.permissions import SYSTEM
 WORDS = ["", " ", "1.1", "1.2", "OIM", "DINAPEN", "XX", "2026-Q1", "2026-Q9", "T3 2026",
          "in progress", "completado", "bloqueada", "yes", "sí", "maybe", "=1+1", "=HYPERLINK()",
          "<img src=x onerror=alert(1)>", "Capacity", "45%", "12,5", "-3", "1e309", "NaN",
-         "javascript:alert(1)", "https://example.org/evidence", "x" * 20_000]
+         "javascript:alert(1)", "https://example.org/evidence", "x" * 20_000, "acta\x00",
+         float("inf"), float("nan")]
 CELLS = st.one_of(st.none(), st.sampled_from(WORDS), st.integers(-10**12, 10**12),
                   st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
                   st.text(max_size=30))
@@ -120,3 +122,17 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(session):
         assert error.key == "import.too_big_unpacked"
     else:
         raise AssertionError("the bomb was read")
+
+
+@pytest.mark.parametrize("cell", [float("inf"), float("nan"), 0.5, -1e308])
+def test_a_yes_no_cell_holding_a_strange_number_is_refused_by_place(session, cell):
+    """Found by the fuzzing above in CI: infinity in ``nothing_to_report`` raised."""
+    reports = [list(row) for row in MINIMAL["reports"]]
+    reports[1][6] = cell
+    sheets = [RawSheet("plan.xlsx", name, [str(h) for h in rows[0]],
+                      [(n, list(row)) for n, row in enumerate(rows[1:], 2)])
+              for name, rows in {**MINIMAL, "reports": reports}.items()]
+    with pytest.raises(ImportRejected) as refused:
+        import_sheets(session, SYSTEM, sheets, source="plan.xlsx")
+    assert refused.value.problems[0].row == 2
+    assert refused.value.problems[0].column == "nothing_to_report"

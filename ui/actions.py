@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlmodel import Session
 
 from tracker.errors import TrackerError
@@ -41,6 +41,8 @@ def write(operation: Callable[[Session], T]) -> Outcome[T]:
         return Outcome(error=TrackerError("error.simultaneous_save"))
     except OperationalError:
         return Outcome(error=TrackerError("error.database_busy"))
+    except DataError:  # text PostgreSQL refuses (a NUL byte) that no check caught first
+        return Outcome(error=TrackerError("error.invalid_text"))
     data.clear()
     return Outcome(value=value)
 

@@ -155,6 +155,9 @@ class _Validator:
             self.problem(row, column, "import.not_text")
             return None
         text = str(value).strip()
+        if "\x00" in text:
+            self.problem(row, column, "import.bad_characters")
+            return None
         if text.startswith("="):
             self.problem(row, column, "import.formula")
             return None
@@ -204,7 +207,12 @@ class _Validator:
         value = row.cells.get(column)
         if value is None or isinstance(value, bool):
             return bool(value)
-        key = normalize(value if not isinstance(value, float) else int(value))
+        if isinstance(value, float):
+            if not value.is_integer():  # 0.5, infinity, NaN: no yes/no word
+                self.problem(row, column, "import.not_yes_no", value=str(value)[:40])
+                return False
+            value = int(value)
+        key = normalize(value)
         if key in TRUE_WORDS:
             return True
         if key not in FALSE_WORDS:

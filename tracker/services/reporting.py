@@ -9,6 +9,7 @@ Each refusal says which case it is (a closed quarter, a locked one, another inst
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -117,10 +118,16 @@ def validate(content: ReportContent) -> None:
             raise InvalidInput("report.field.status_required")
         if content.percent_complete is None:
             raise InvalidInput("report.field.percent_required")
-    if content.percent_complete is not None and not 0 <= content.percent_complete <= 100:
+    percent, value = content.percent_complete, content.indicator_value
+    if percent is not None and not (math.isfinite(percent) and 0 <= percent <= 100):
         raise InvalidInput("report.field.percent_range")
-    if content.indicator_value is not None and content.indicator_value < 0:
+    if value is not None and not math.isfinite(value):
+        raise InvalidInput("report.field.indicator_invalid")
+    if value is not None and value < 0:
         raise InvalidInput("report.field.indicator_negative")
+    for name in ("narrative", "obstacles", "next_steps", "evidence_link"):
+        if "\x00" in (getattr(content, name) or ""):  # no database stores it; none is typed
+            raise InvalidInput(f"report.field.{name}_bad_characters")
     for name in ("narrative", "obstacles", "next_steps"):
         if len(getattr(content, name)) > MAX_TEXT:
             raise InvalidInput(f"report.field.{name}_too_long", limit=MAX_TEXT)
