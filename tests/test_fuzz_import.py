@@ -45,7 +45,7 @@ def mangled_sheets(draw) -> list[RawSheet]:
             for index in range(len(row)):
                 if draw(st.integers(0, 5)) == 0:
                     row[index] = draw(CELLS)
-        sheet_name = name if draw(st.integers(0, 9)) else draw(st.sampled_from(WORDS))
+        sheet_name = name if draw(st.integers(0, 9)) else str(draw(st.sampled_from(WORDS)))
         sheets.append(RawSheet("fuzz.xlsx", sheet_name, [str(h) for h in header],
                                [(n, row) for n, row in enumerate(body, 2)]))
     return sheets
