@@ -102,8 +102,18 @@ def _session_from_identity(db: Session) -> int | None:
     return session_id
 
 
+THIS_RUN_KEY = "signin_user_this_run"
+
+
 def current_user() -> SignedIn | None:
-    """The signed-in user of this browser session, or ``None``."""
+    """The signed-in user of this browser session, or ``None``; checked anew on every run
+    (``dashboard.py`` calls it first), and remembered for the rest of the run."""
+    user = _checked_user()
+    st.session_state[THIS_RUN_KEY] = user
+    return user
+
+
+def _checked_user() -> SignedIn | None:
     with session() as db:
         session_id = (st.session_state.get(SESSION_KEY) or _session_from_cookie(db)
                       or _session_from_identity(db))
@@ -120,7 +130,9 @@ def current_user() -> SignedIn | None:
 def require_user() -> SignedIn:
     """The signed-in user; a page reached without one shows nothing more (defence in depth:
     the navigation already leaves such pages out)."""
-    user = current_user()
+    # dashboard.py checked the session at the top of this very run: no second round trip
+    user = (st.session_state[THIS_RUN_KEY] if THIS_RUN_KEY in st.session_state
+            else current_user())
     if user is None:
         st.stop()
     return user
