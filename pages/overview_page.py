@@ -79,8 +79,18 @@ def _drill_down(view: Overview, lang: str, chosen: str | None,
     if not leads:
         return
     st.subheader(t("overview.drill_title", lang))
+    # one lead in view (a filter) or a clicked bar opens its items; otherwise the user picks
+    if chosen in leads and chosen != st.session_state.get("drill_clicked"):
+        st.session_state["drill"] = chosen  # a new click on a bar; the box may change it after
+        st.session_state["drill_clicked"] = chosen
+    elif len(leads) == 1:
+        st.session_state["drill"] = leads[0]
+    elif st.session_state.get("drill") not in leads:
+        st.session_state["drill"] = None
     lead = st.selectbox(t("overview.drill_choose", lang), leads, key="drill",
-                        index=leads.index(chosen) if chosen in leads else 0)
+                        placeholder=t("overview.drill_placeholder", lang))
+    if lead is None:
+        return
     rows, links = table(lead)
     st.dataframe(rows, hide_index=True)
     for item_id, label in links:

@@ -199,3 +199,14 @@ def test_the_trinational_plan_compares_countries(app, demo_url):
     app.selectbox(key="plan").set_value(_plan_id(demo_url, TRINATIONAL_PLAN)).run()
     countries = chart_titled(app, "Progress by country")
     assert sorted(countries["data"][0]["y"]) == ["CO", "EC", "PE"]
+
+
+def test_the_drill_down_waits_for_an_institution_then_lists_its_items(app):
+    app.query_params["lang"] = "en"
+    sign_in(app, "coordinacion@demo.example")
+    drill = app.selectbox(key="drill")
+    assert drill.value is None and not app.dataframe  # five leads: nothing drawn unasked
+    drill.set_value("DINAPEN").run()
+    assert not app.exception
+    codes = [label.split(" · ")[0] for label in app.dataframe[0].value.iloc[:, 0]]
+    assert codes and set(codes) <= {"3.6", "4.3"}
