@@ -5,6 +5,7 @@ never half a save."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,10 +14,11 @@ from sqlmodel import select
 from tests.factories import PlanBuilder
 from tracker.errors import InvalidInput
 from tracker.i18n import t
-from tracker.models import Report, ReportRevision, Status
-from tracker.services import reporting
+from tracker.models import ActionItem, Meeting, Report, ReportRevision, Status
+from tracker.services import meetings, plan_admin, reporting
 from tracker.services.accounts import add_user
 from tracker.services.permissions import SYSTEM, actor_for
+from tracker.services.plan_admin import ItemFields
 from tracker.services.reporting import NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
 
@@ -69,5 +71,54 @@ def test_any_form_values_save_whole_or_are_refused_naming_the_field(session, con
         link = revision.evidence_link
         assert not link or link.startswith(("https://", "http://"))  # "" is no link
         assert len(revision.narrative) <= 10_000
+    finally:
+        savepoint.rollback()
+
+
+QUARTERS = st.sampled_from(["2026-Q1", "2026-Q4", "2027-Q2", "2030-Q1", "T3 2026", "2026-Q9",
+                            "", "Q1", "2026-Q1\x00"])
+ACRONYMS = st.sampled_from(["A", "B", "Z", "", "a", "A\x00"])
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(fields=st.builds(
+    ItemFields, code=TEXTS, title=TEXTS, description=TEXTS, line=st.sampled_from(["1", "9", ""]),
+    lead=ACRONYMS, supporters=st.lists(ACRONYMS, max_size=3).map(tuple),
+    start_quarter=QUARTERS, due_quarter=QUARTERS, indicator=st.one_of(st.none(), TEXTS),
+    unit=st.one_of(st.none(), TEXTS), baseline=NUMBERS, target=NUMBERS,
+    weight=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 5000))),
+    minutes=TEXTS, present=st.lists(ACRONYMS, max_size=3))
+def test_any_item_or_meeting_form_values_save_whole_or_are_refused(session, fields, minutes,
+                                                                   present):
+    savepoint = session.begin_nested()
+    plan = PlanBuilder(session, last="2027-Q2")
+    plan.institution("A")
+    plan.institution("B")
+    plan.line("1")
+    plan.item("1.1", line="1", lead="A", start="2026-Q1", due="2027-Q2", target=100)
+    session.flush()
+    items_before = len(session.exec(select(ActionItem)).all())
+    try:
+        item = plan_admin.save_item(session, SYSTEM, plan.plan.id, fields)
+    except InvalidInput as error:
+        assert t(error.key, "es", **error.values) and t(error.key, "en", **error.values)
+        with session.no_autoflush:
+            assert len(session.exec(select(ActionItem)).all()) == items_before
+        session.expunge_all()  # what the page's rolled-back transaction would drop
+    else:
+        assert item.target is None or (math.isfinite(item.target) and item.target >= 0)
+        assert item.baseline is None or math.isfinite(item.baseline)
+        assert math.isfinite(item.weight) and 0 < item.weight <= 1000
+        assert "\x00" not in item.title + item.description
+    try:
+        meeting = meetings.record_meeting(session, SYSTEM, plan.plan.id, "2026-Q3",
+                                          date(2026, 10, 15), present, minutes)
+    except InvalidInput as error:
+        assert t(error.key, "en", **error.values)
+        with session.no_autoflush:  # the refused meeting is still pending in this session
+            assert session.exec(select(Meeting)).all() == []
+    else:
+        assert "\x00" not in meeting.minutes
     finally:
         savepoint.rollback()

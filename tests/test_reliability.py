@@ -148,14 +148,20 @@ def test_twenty_threads_saving_and_an_import_at_once_lose_nothing(engine, databa
         assert len(session.exec(select(Plan).where(Plan.name == "Small plan")).all()) == 1
 
 
-def test_twenty_processes_saving_at_once_lose_nothing(engine, database_url):
+def test_twenty_processes_saving_and_one_importing_at_once_lose_nothing(engine, database_url,
+                                                                         tmp_path):
     users, targets = _plan_with_members(engine)
+    workbook = str(write_workbook(tmp_path / "other.xlsx", MINIMAL))
     context = multiprocessing.get_context("spawn")
-    with context.Pool(SESSIONS) as pool:
+    with context.Pool(1) as importer, context.Pool(SESSIONS) as pool:
+        imported = importer.apply_async(_cli_import, (database_url, workbook))
         outcomes = pool.starmap(save_many, [(database_url, user, targets, 2, f"process {n}")
                                             for n, user in enumerate(users)])
+        assert imported.get(timeout=300) == 0
     figures = _check_nothing_lost(engine, outcomes, targets)
     assert figures["saved"] >= 10
+    with Session(engine) as session:
+        assert len(session.exec(select(Plan).where(Plan.name == "Small plan")).all()) == 1
 
 
 def _cli_import(url: str, workbook: str) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+from tracker.errors import InvalidInput
 from tracker.settings import get_settings
 
 
@@ -47,6 +48,15 @@ def _configure_postgresql(engine: Engine) -> None:
         # national scale (23 quarters). Our queries are short; JIT does not pay for itself here.
         dbapi_connection.execute("SET jit = off")
         dbapi_connection.commit()
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_nul_bytes(session: Session, _context: object, _instances: object) -> None:
+    """No text with a NUL byte reaches a table, whichever form or service wrote it:
+    PostgreSQL refuses it with an error no user could read, and no one types it."""
+    for entity in (*session.new, *session.dirty):
+        if any(isinstance(value, str) and "\x00" in value for value in vars(entity).values()):
+            raise InvalidInput("error.invalid_text")
 
 
 def make_engine(url: str | None = None) -> Engine:

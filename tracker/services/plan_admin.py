@@ -7,6 +7,7 @@ span after reports exist is allowed and audited; reports are never rewritten.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -119,7 +120,7 @@ def _validated(session: Session, plan: Plan, fields: ItemFields) -> dict[str, ob
     if not 0 < fields.weight <= 1000:
         raise InvalidInput("plan.field.weight")
     for number in (fields.baseline, fields.target):
-        if number is not None and number < 0:
+        if number is not None and not (math.isfinite(number) and number >= 0):
             raise InvalidInput("plan.field.indicator_negative")
     ids = _institution_ids(session)
     if fields.lead not in ids:
