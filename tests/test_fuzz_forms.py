@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from tests.factories import PlanBuilder
-from tracker.errors import InvalidInput
+from tracker.errors import InvalidInput, NotFound
 from tracker.i18n import t
 from tracker.models import ActionItem, Meeting, Report, ReportRevision, Status
 from tracker.services import meetings, plan_admin, reporting
@@ -120,5 +120,34 @@ def test_any_item_or_meeting_form_values_save_whole_or_are_refused(session, fiel
             assert session.exec(select(Meeting)).all() == []
     else:
         assert "\x00" not in meeting.minutes
+    finally:
+        savepoint.rollback()
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(email=st.one_of(st.sampled_from(["ana@example.org", "ANA@EXAMPLE.ORG ", "ana@", "@x.org",
+                                        "ana@example.org\x00", "a" * 300 + "@x.org"]),
+                       st.emails(), st.text(max_size=30)),
+       name=TEXTS, role=st.sampled_from(["member", "coordinator", "observer", "admin", "root",
+                                         ""]),
+       password=st.one_of(st.text(max_size=40), st.just("short"), st.just("x" * 5000)),
+       institution=st.one_of(st.none(), ACRONYMS))
+def test_any_account_form_values_create_one_account_or_are_refused(session, email, name, role,
+                                                                   password, institution):
+    savepoint = session.begin_nested()
+    plan = PlanBuilder(session, last="2027-Q2")
+    plan.institution("A")
+    session.flush()
+    try:
+        user = add_user(session, SYSTEM, email=email, display_name=name, role=role,
+                        password=password, institution=institution, plans=[plan.plan])
+    except (InvalidInput, NotFound) as error:  # an unknown institution is NotFound
+        assert t(error.key, "es", **error.values) and t(error.key, "en", **error.values)
+        session.expunge_all()
+    else:
+        assert "@" in user.email and user.email == user.email.strip().lower()
+        assert user.password_hash.startswith("$argon2")  # never the password itself
+        assert "\x00" not in user.email + user.display_name
     finally:
         savepoint.rollback()

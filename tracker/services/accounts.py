@@ -54,8 +54,12 @@ def add_user(
     language: str = "es",
 ) -> User:
     """Create an account with ``role`` on each of ``plans`` (``admin`` is global)."""
+    if any("\x00" in text for text in (email, display_name, institution or "")):
+        raise InvalidInput("error.invalid_text")  # before any query carries it
     email = email.strip().lower()
-    if not EMAIL.match(email):
+    if not display_name.strip() or len(display_name) > 200:
+        raise InvalidInput("error.bad_name", limit=200)
+    if len(email) > 254 or not EMAIL.match(email):
         raise InvalidInput("error.bad_email", email=email)
     if find_user(session, email):
         raise InvalidInput("error.email_exists", email=email)
