@@ -37,16 +37,24 @@ CONTENTS = st.builds(ReportContent, status=st.one_of(st.none(), st.sampled_from(
                      nothing_to_report=st.booleans())
 
 
+def _plan(session, *institutions: str) -> PlanBuilder:
+    """One line, one item 1.1 led by the first institution, open in 2026-Q4."""
+    plan = PlanBuilder(session, last="2027-Q2")
+    for acronym in institutions:
+        plan.institution(acronym)
+    plan.line("1")
+    plan.item("1.1", line="1", lead=institutions[0], start="2026-Q1", due="2027-Q2",
+              target=100)
+    return plan
+
+
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(content=CONTENTS, confirmed=st.booleans(), submit=st.booleans())
 def test_any_form_values_save_whole_or_are_refused_naming_the_field(session, content, confirmed,
                                                                     submit):
     savepoint = session.begin_nested()
-    plan = PlanBuilder(session, last="2027-Q2")
-    plan.institution("A")
-    plan.line("1")
-    plan.item("1.1", line="1", lead="A", start="2026-Q1", due="2027-Q2", target=100)
+    plan = _plan(session, "A")
     user = add_user(session, SYSTEM, email="a@example.org", display_name="a", role="member",
                     password="long enough pw", institution="A", plans=[plan.plan])
     member = actor_for(session, user)
@@ -92,11 +100,7 @@ ACRONYMS = st.sampled_from(["A", "B", "Z", "", "a", "A\x00"])
 def test_any_item_or_meeting_form_values_save_whole_or_are_refused(session, fields, minutes,
                                                                    present):
     savepoint = session.begin_nested()
-    plan = PlanBuilder(session, last="2027-Q2")
-    plan.institution("A")
-    plan.institution("B")
-    plan.line("1")
-    plan.item("1.1", line="1", lead="A", start="2026-Q1", due="2027-Q2", target=100)
+    plan = _plan(session, "A", "B")
     session.flush()
     items_before = len(session.exec(select(ActionItem)).all())
     try:

@@ -23,6 +23,7 @@ from tracker.i18n import t
 from tracker.io.exporter import export_workbook, write_template
 from tracker.io.importer import ImportRejected, import_path, rejected_lines
 from tracker.models import Plan
+from tracker.quarters import Quarter, QuarterError
 from tracker.services import accounts, plans
 from tracker.services.permissions import SYSTEM
 from tracker.settings import LANGUAGES, get_settings
@@ -142,15 +143,18 @@ def cmd_plan_template(args: argparse.Namespace) -> None:
     print(t("cli.template_written", _lang(), file=args.file))
 
 
+def _quarter(text: str) -> Quarter:
+    """The QUARTER argument in any spelling; exit 2 when it is none."""
+    try:
+        return Quarter.parse(text)
+    except QuarterError:
+        raise CommandError(BAD_INPUT, [t("import.bad_quarter", _lang(), value=text)]) from None
+
+
 def cmd_deck(args: argparse.Namespace) -> None:
-    from tracker.quarters import Quarter, QuarterError
     from tracker.services import decks
 
-    try:
-        quarter = Quarter.parse(args.quarter)
-    except QuarterError:
-        raise CommandError(BAD_INPUT, [t("import.bad_quarter", _lang(), value=args.quarter)]
-                           ) from None
+    quarter = _quarter(args.quarter)
     out = Path(args.out)
     build = {".pptx": decks.pptx, ".pdf": decks.pdf}.get(out.suffix.lower())
     if build is None:
@@ -163,14 +167,9 @@ def cmd_deck(args: argparse.Namespace) -> None:
 
 
 def cmd_remind(args: argparse.Namespace) -> None:
-    from tracker.quarters import Quarter, QuarterError
     from tracker.services import reminders
 
-    try:
-        quarter = Quarter.parse(args.quarter)
-    except QuarterError:
-        raise CommandError(BAD_INPUT, [t("import.bad_quarter", _lang(), value=args.quarter)]
-                           ) from None
+    quarter = _quarter(args.quarter)
     smtp = get_settings().smtp
     with _session() as session:
         plan = _choose_plan(session, args.plan)
