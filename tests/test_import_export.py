@@ -49,7 +49,7 @@ def test_periods_of_a_new_plan_follow_today(session, tmp_path):
     plan = plans.get_plan(session, "Small plan")
     states = {p.quarter: p.state for p in plans.periods(session, plan.id)}
     assert states == {"2026-Q1": "closed", "2026-Q2": "closed", "2026-Q3": "closed",
-                      "2026-Q4": "open"}  # today is fixed at 2026-11-24
+                      "2026-Q4": "open"}  # today is fixed at 2027-01-10
 
 
 def test_unknown_institution_and_percent_140_are_refused_with_the_place(session, tmp_path):

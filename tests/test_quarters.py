@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.quarters import Quarter, QuarterError, clamp, quarter_range
+from tracker.quarters import Quarter, QuarterError, clamp, quarter_range, under_evaluation
 
 quarters = st.builds(Quarter, st.integers(1900, 2200), st.integers(1, 4))
 months = st.integers(1, 12)
@@ -84,3 +84,22 @@ def test_clamp():
     assert clamp(Quarter(2024, 2), first, last) == first
     assert clamp(Quarter(2030, 1), first, last) == last
     assert clamp(Quarter(2026, 3), first, last) == Quarter(2026, 3)
+
+
+@given(st.dates(date(1950, 1, 1), date(2150, 12, 31)), months)
+def test_the_last_ended_quarter_has_ended_and_the_next_has_not(day, start_month):
+    quarter = Quarter.last_ended(day, start_month)
+    assert quarter.last_day(start_month) < day <= (quarter + 1).last_day(start_month)
+
+
+def test_quarter_under_evaluation_is_the_last_that_ended_clamped_to_the_plan():
+    first, last = Quarter(2025, 1), Quarter(2027, 4)
+    assert under_evaluation(date(2026, 11, 24), first, last) == Quarter(2026, 3)
+    assert under_evaluation(date(2026, 10, 1), first, last) == Quarter(2026, 3)
+    assert under_evaluation(date(2026, 9, 30), first, last) == Quarter(2026, 2)
+    assert under_evaluation(date(2027, 1, 10), first, last) == Quarter(2026, 4)
+    assert under_evaluation(date(2024, 6, 1), first, last) == first  # plan not begun
+    assert under_evaluation(date(2031, 6, 1), first, last) == last  # plan over
+    # A July fiscal year: on 2026-11-24 FY2027 Q1 (July-September 2026) has just ended.
+    assert under_evaluation(date(2026, 11, 24), Quarter(2026, 1), Quarter(2028, 4),
+                            7) == Quarter(2027, 1)

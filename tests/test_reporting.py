@@ -19,7 +19,7 @@ from tracker.services.reporting import Conflict, NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
 from tracker.services.worklist import worklist
 
-OPEN, CLOSED = "2026-Q4", "2026-Q3"  # today is 2026-11-24
+OPEN, CLOSED = "2026-Q4", "2026-Q3"  # today is 2027-01-10
 PASSWORD = "a long enough secret"
 
 

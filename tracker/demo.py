@@ -1,8 +1,9 @@
 """The demo: Ecuador's inter-institutional commission and a tri-national plan.
 
 Built as template sheets and loaded through the importer, so the demo exercises the same path
-as a coordinator's workbook. History runs up to the quarter before the open one (today's,
-clamped to the plan), so the demo looks current whatever the date; tests fix the date with
+as a coordinator's workbook. History runs up to the quarter before the open one (the quarter
+under evaluation: the last that ended, clamped to the plan), so the demo looks current whatever
+the date; tests fix the date with
 ``TRACKER_TODAY``. Institutions' actions only: nothing about victims.
 """
 
@@ -17,7 +18,7 @@ from tracker.io.importer import import_sheets
 from tracker.io.reader import RawSheet
 from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS, Sheet
 from tracker.models import ActionItem, Institution, Plan, ReportState, Role, Status, User
-from tracker.quarters import Quarter, clamp, quarter_range
+from tracker.quarters import Quarter, quarter_range, under_evaluation
 from tracker.services import accounts, plans
 from tracker.services.permissions import SYSTEM
 from tracker.services.reports import ReportContent, append_revision, find_report
@@ -279,9 +280,8 @@ def _sheet(sheet: Sheet, rows: list[list[object]]) -> RawSheet:
 
 def _plan_sheets(name: str, commission: str, first: str, last: str,
                  lines: list[tuple[str, str]], items: list[DemoItem]) -> list[RawSheet]:
-    span_last = Quarter.parse(last)
-    today = Quarter.containing(get_settings().today())
-    last_reported = clamp(today, Quarter.parse(first), span_last) - 1
+    evaluated = under_evaluation(get_settings().today(), Quarter.parse(first), Quarter.parse(last))
+    last_reported = evaluated - 1  # the evaluated quarter's few: _open_quarter_reports
     used = {i.lead for i in items} | {s for i in items for s in i.supporters.split("; ") if s}
     reports = [row for item in items for row in _report_rows(item, last_reported)]
     return [

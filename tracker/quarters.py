@@ -62,6 +62,11 @@ class Quarter:
         year = day.year + (1 if fiscal_start_month > 1 and day.month >= fiscal_start_month else 0)
         return cls(year, months_into_year // 3 + 1)
 
+    @classmethod
+    def last_ended(cls, day: date, fiscal_start_month: int = 1) -> Quarter:
+        """The last quarter that has ended by ``day``: the one a commission reports on."""
+        return cls.containing(day, fiscal_start_month) - 1
+
     @property
     def ordinal(self) -> int:
         """A running number: consecutive quarters differ by one."""
@@ -104,3 +109,12 @@ def quarter_range(first: Quarter, last: Quarter) -> Iterator[Quarter]:
 
 def clamp(quarter: Quarter, first: Quarter, last: Quarter) -> Quarter:
     return max(first, min(quarter, last))
+
+
+def under_evaluation(today: date, first: Quarter, last: Quarter,
+                     fiscal_start_month: int = 1) -> Quarter:
+    """The quarter under evaluation: the last one that has ended, clamped to the plan's span.
+
+    A quarter is reported after it ends, so on 2026-11-24 the commission evaluates 2026-Q3.
+    """
+    return clamp(Quarter.last_ended(today, fiscal_start_month), first, last)

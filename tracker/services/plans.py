@@ -8,8 +8,16 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tracker.errors import InvalidInput, NotFound
-from tracker.models import ActionItem, PeriodState, Plan, Report, ReportingPeriod
-from tracker.quarters import Quarter, clamp, quarter_range
+from tracker.models import (
+    ActionItem,
+    PeriodState,
+    Plan,
+    Report,
+    ReportingPeriod,
+    Role,
+    RoleGrant,
+)
+from tracker.quarters import Quarter, quarter_range, under_evaluation
 from tracker.services import audit
 from tracker.services.permissions import Actor, Permission
 from tracker.settings import get_settings
@@ -34,10 +42,18 @@ def plan_span(plan: Plan) -> tuple[Quarter, Quarter]:
     return Quarter.parse(plan.first_quarter), Quarter.parse(plan.last_quarter)
 
 
-def period_states(plan: Plan, today: date) -> dict[Quarter, PeriodState]:
-    """A new plan's periods: today's quarter (clamped to the span) open, earlier closed."""
+def evaluation_quarter(plan: Plan, today: date | None = None) -> Quarter:
+    """The plan's quarter under evaluation (see ``tracker.quarters.under_evaluation``)."""
+    return under_evaluation(today or get_settings().today(), *plan_span(plan),
+                            plan.fiscal_year_start_month)
+
+
+def period_states(plan: Plan, today: date,
+                  opened: Quarter | None = None) -> dict[Quarter, PeriodState]:
+    """A new plan's periods: ``opened`` (default: the quarter under evaluation) open,
+    earlier ones closed, later ones upcoming."""
     first, last = plan_span(plan)
-    current = clamp(Quarter.containing(today, plan.fiscal_year_start_month), first, last)
+    current = opened or evaluation_quarter(plan, today)
     return {
         quarter: PeriodState.CLOSED if quarter < current
         else PeriodState.OPEN if quarter == current else PeriodState.UPCOMING
@@ -50,22 +66,31 @@ def default_deadline(plan: Plan, quarter: Quarter) -> date:
     return last_day + timedelta(days=DEADLINE_DAYS_AFTER_QUARTER)
 
 
-def create_plan(session: Session, actor: Actor, plan: Plan) -> Plan:
-    """Store a new plan with one reporting period per quarter of its span."""
+def create_plan(session: Session, actor: Actor, plan: Plan,
+                opened: Quarter | None = None) -> Plan:
+    """Store a new plan with one reporting period per quarter of its span, ``opened`` (by
+    default the quarter under evaluation) open for reports; its creator coordinates it."""
     session.add(plan)
     session.flush()
-    ensure_periods(session, plan)
+    ensure_periods(session, plan, opened)
+    if actor.user_id is not None:
+        session.add(RoleGrant(user_id=actor.user_id, plan_id=plan.id, role=Role.COORDINATOR))
     audit.record(session, actor, "create", "plan", plan.id, plan_id=plan.id,
                  after=plan.model_dump(exclude={"created_at"}))
     return plan
 
 
-def ensure_periods(session: Session, plan: Plan) -> None:
-    """Add the missing periods of the plan's span (after a span change, say)."""
-    existing = set(session.exec(
-        select(ReportingPeriod.quarter).where(ReportingPeriod.plan_id == plan.id)
-    ))
-    for quarter, state in period_states(plan, get_settings().today()).items():
+def ensure_periods(session: Session, plan: Plan, opened: Quarter | None = None) -> None:
+    """Add the missing periods of the plan's span (after a span change, say); a plan keeps
+    at most one open quarter."""
+    existing = dict(session.exec(
+        select(ReportingPeriod.quarter, ReportingPeriod.state)
+        .where(ReportingPeriod.plan_id == plan.id)
+    ).all())
+    has_open = PeriodState.OPEN in existing.values()
+    for quarter, state in period_states(plan, get_settings().today(), opened).items():
+        if has_open and state == PeriodState.OPEN:
+            state = PeriodState.CLOSED
         if str(quarter) not in existing:
             session.add(ReportingPeriod(
                 plan_id=plan.id, quarter=str(quarter), state=state,
@@ -98,7 +123,7 @@ def open_quarter(session: Session, plan_id: int) -> Quarter | None:
 
 
 def default_quarter(session: Session, plan: Plan) -> Quarter:
-    """The plan's open quarter, else the latest with reports, else today's (clamped)."""
+    """The plan's open quarter, else the latest with reports, else the one under evaluation."""
     opened = open_quarter(session, plan.id)
     if opened:
         return opened
@@ -108,6 +133,4 @@ def default_quarter(session: Session, plan: Plan) -> Quarter:
     ).first()
     if latest:
         return Quarter.parse(latest)
-    first, last = plan_span(plan)
-    return clamp(Quarter.containing(get_settings().today(), plan.fiscal_year_start_month),
-                 first, last)
+    return evaluation_quarter(plan)
