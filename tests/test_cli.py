@@ -135,3 +135,23 @@ def test_a_missing_file_is_bad_input(tmp_path):
                           env={"TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}"})
     assert result.returncode == 2
     assert result.stderr.strip() == f"{tmp_path / 'nope.xlsx'}: no such file or folder"
+
+
+def test_plan_import_opens_the_chosen_quarter_and_keeps_shared_institutions(cli, tmp_path):
+    assert cli("plan", "import", str(write_workbook(tmp_path / "a.xlsx", MINIMAL)))[0] == 0
+    other = copy.deepcopy(MINIMAL)
+    other["plan"][1][0] = "Second plan"
+    other["institutions"][1][1] = "OIM — Misión en Ecuador"
+    path = str(write_workbook(tmp_path / "b.xlsx", other))
+    code, out, _ = cli("plan", "import", path, "--dry-run", "--open", "T2 2026")
+    assert code == 0 and "Quarter open for reports: 2026-Q2" in out
+    assert "OIM: name would change from" in out and "also used by Small plan" in out
+    code, out, _ = cli("plan", "import", path, "--open", "2026-Q2")
+    assert code == 0 and "kept as it is" in out
+    code, out, _ = cli("plan", "import", path, "--rename-institutions")
+    assert code == 0 and "kept as it is" not in out
+    code, _, err = cli("plan", "export", str(tmp_path / "out.xlsx"), "--plan", "Small plan")
+    names = {row[0]: row[1] for row in read_workbook(tmp_path / "out.xlsx")["institutions"]}
+    assert names["OIM"] == "OIM — Misión en Ecuador"
+    code, _, err = cli("plan", "import", path, "--open", "2031-Q1")
+    assert code == 2 and "is outside the plan" in err

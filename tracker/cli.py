@@ -24,7 +24,7 @@ from tracker.io.exporter import export_workbook, write_template
 from tracker.io.importer import ImportRejected, import_path, rejected_lines
 from tracker.models import Plan
 from tracker.quarters import Quarter, QuarterError
-from tracker.services import accounts, plans
+from tracker.services import accounts, institutions, plans
 from tracker.services.permissions import SYSTEM
 from tracker.settings import LANGUAGES, get_settings
 
@@ -119,15 +119,22 @@ def cmd_plan_list(_args: argparse.Namespace) -> None:
 
 
 def cmd_plan_import(args: argparse.Namespace) -> None:
+    opened = _quarter(args.open) if args.open else None
     with _session() as session:
         summary = import_path(session, SYSTEM, Path(args.file), plan_name=args.plan,
-                              dry_run=args.dry_run)
+                              dry_run=args.dry_run, opened=opened,
+                              rename_institutions=args.rename_institutions)
         if args.dry_run:
             session.rollback()
+    lang = _lang()
     key = "cli.import_checked" if args.dry_run else "cli.imported"
-    print(t(key, _lang(), plan=summary.plan, items_added=summary.items_added,
+    print(t(key, lang, plan=summary.plan, items_added=summary.items_added,
             items_updated=summary.items_updated, reports=summary.reports_added,
             unchanged=summary.reports_unchanged))
+    if summary.open_quarter:
+        print(t("cli.open_quarter", lang, quarter=summary.open_quarter))
+    for change in summary.institution_changes:
+        print(institutions.describe(change, lang))
 
 
 def cmd_plan_export(args: argparse.Namespace) -> None:
@@ -247,6 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--plan")
     imp.add_argument("--dry-run", action="store_true")
+    imp.add_argument("--open", metavar="QUARTER",
+                     help="a new plan's quarter open for reports (default: the last that ended)")
+    imp.add_argument("--rename-institutions", action="store_true",
+                     help="also change institutions that other plans use")
     imp.set_defaults(func=cmd_plan_import)
     exp = plan.add_parser("export", help=".xlsx in the import template's shape")
     exp.add_argument("file")

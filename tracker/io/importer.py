@@ -8,6 +8,7 @@ a changed report becomes a new approved version; reports for locked quarters are
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Sequence
@@ -50,12 +51,14 @@ from tracker.models import (
     StrategicLine,
     utcnow,
 )
-from tracker.quarters import Quarter, QuarterError
-from tracker.services import audit, plans
-from tracker.services.permissions import Actor, Permission
+from tracker.quarters import Quarter, QuarterError, under_evaluation
+from tracker.services import audit, institutions, plans
+from tracker.services.institutions import InstitutionChange
+from tracker.services.permissions import Actor, Permission, coordinator_names
 from tracker.services.reports import (
     ReportContent,
 )
+from tracker.settings import get_settings
 
 MAX_TEXT = {"title": 300, "name": 300, "code": 20, "acronym": 40, "short": 300,
             "long": 10_000, "link": 1000}
@@ -107,6 +110,13 @@ class ImportSummary:
     reports_added: int = 0
     reports_unchanged: int = 0
     dry_run: bool = False
+    open_quarter: str | None = None  # the quarter open for reports after the import
+    institution_changes: list[InstitutionChange] = field(default_factory=list)
+
+    @property
+    def institutions_kept(self) -> list[InstitutionChange]:
+        """Changes to shared institutions left out (they need an administrator's yes)."""
+        return [change for change in self.institution_changes if not change.applied]
 
 
 @dataclass
@@ -581,34 +591,87 @@ def _validate_report(report: dict[str, object], resolver: _Resolver,
 
 
 def import_sheets(session: Session, actor: Actor, raw_sheets: Sequence[RawSheet], *,
-                  source: str, plan_name: str | None = None,
-                  dry_run: bool = False) -> ImportSummary:
-    """Validate ``raw_sheets`` as a whole; write them all in the session, or raise."""
+                  source: str, plan_name: str | None = None, dry_run: bool = False,
+                  opened: Quarter | None = None,
+                  rename_institutions: bool = False) -> ImportSummary:
+    """Validate ``raw_sheets`` as a whole; write them all in the session, or raise.
+
+    A new plan opens ``opened`` for reports (by default the quarter under evaluation).
+    Changes to institutions that other plans use are applied only with
+    ``rename_institutions`` from an administrator (or the command line); otherwise the
+    existing values stay and the summary lists them.
+    """
     v = _Validator()
     rows = _sheets_by_kind(raw_sheets, v, source)
     parsed = _parse(rows, v)
     serialize(session, "import")  # two imports of one new plan must not both create it
     plan, name = _existing_plan(session, parsed, plan_name, v, source)
-    if plan is not None:
-        actor.require(Permission.MANAGE_PLAN, plan.id)
-    elif not (actor.is_system or actor.is_admin):
-        v.problems.append(Problem(source, None, None, None, "error.not_allowed.manage_plan"))
+    _check_permission(session, actor, plan, name, v, source)
     span = _span(parsed, plan, v)
+    _check_opened(opened, span, v, source)
     resolver = _validate_references(session, parsed, plan, span, v)
     if v.problems:
         raise ImportRejected(sorted(v.problems, key=_reading_order))
     summary = ImportSummary(plan=name or "", dry_run=dry_run)
+    summary.institution_changes = _institution_changes(session, actor, parsed, plan,
+                                                       rename_institutions)
+    summary.open_quarter = _open_after(session, parsed, plan, span, opened)
     if dry_run:
         _count_only(session, parsed, plan, summary)
         return summary
-    _Writer(session, actor, parsed, resolver, summary).write(plan, name, span)
+    _Writer(session, actor, parsed, resolver, summary).write(plan, name, span, opened)
     return summary
 
 
+def _check_permission(session: Session, actor: Actor, plan: Plan | None, name: str | None,
+                      v: _Validator, source: str) -> None:
+    """A plan's coordinators change it; any coordinator or an admin creates a new one."""
+    if plan is not None and not actor.can(Permission.MANAGE_PLAN, plan.id):
+        v.problems.append(Problem(source, None, None, None, "import.not_plan_coordinator",
+                                  {"plan": plan.name,
+                                   "people": ", ".join(coordinator_names(session, plan.id))
+                                   or "—"}))
+    elif plan is None and name and not actor.can_create_plans:
+        v.problems.append(Problem(source, None, None, None, "import.cannot_create_plan",
+                                  {"plan": name}))
+
+
+def _check_opened(opened: Quarter | None, span: tuple[Quarter, Quarter] | None,
+                  v: _Validator, source: str) -> None:
+    if opened is not None and span is not None and not span[0] <= opened <= span[1]:
+        v.problems.append(Problem(source, None, None, None, "import.open_outside_plan",
+                                  {"value": str(opened), "first": str(span[0]),
+                                   "last": str(span[1])}))
+
+
+def _open_after(session: Session, parsed: _Parsed, plan: Plan | None,
+                span: tuple[Quarter, Quarter] | None, opened: Quarter | None) -> str | None:
+    """The quarter open for reports once the import is done."""
+    if plan is not None:
+        current = plans.open_quarter(session, plan.id)
+        return str(current) if current else None
+    if span is None:
+        return None
+    month = int((parsed.plan or {}).get("fiscal_year_start_month") or 1)
+    return str(opened or under_evaluation(get_settings().today(), *span, month))
+
+
+def _institution_changes(session: Session, actor: Actor, parsed: _Parsed, plan: Plan | None,
+                         rename_shared: bool) -> list[InstitutionChange]:
+    rows = [{k: row[k] for k in ("acronym", *institutions.FIELDS)}
+            for row in parsed.institutions]
+    confirmed = rename_shared and (actor.is_system or actor.is_admin)
+    return [change if confirmed or not change.other_plans
+            else dataclasses.replace(change, applied=False)
+            for change in institutions.changes(session, rows, plan.id if plan else None)]
+
+
 def import_path(session: Session, actor: Actor, path: Path, *, plan_name: str | None = None,
-                dry_run: bool = False) -> ImportSummary:
+                dry_run: bool = False, opened: Quarter | None = None,
+                rename_institutions: bool = False) -> ImportSummary:
     return import_sheets(session, actor, read_path(path), source=str(path),
-                         plan_name=plan_name, dry_run=dry_run)
+                         plan_name=plan_name, dry_run=dry_run, opened=opened,
+                         rename_institutions=rename_institutions)
 
 
 def _count_only(session: Session, parsed: _Parsed, plan: Plan | None,
@@ -631,21 +694,24 @@ class _Writer:
         self.resolver, self.summary = resolver, summary
 
     def write(self, plan: Plan | None, name: str | None,
-              span: tuple[Quarter, Quarter] | None) -> None:
+              span: tuple[Quarter, Quarter] | None, opened: Quarter | None = None) -> None:
         institutions = self._institutions()
-        plan = self._plan(plan, name, span)
+        plan = self._plan(plan, name, span, opened)
         lines = self._lines(plan)
         items = self._items(plan, lines, institutions)
         self._reports(items, institutions)
 
     def _institutions(self) -> dict[str, Institution]:
         by_acronym = {i.acronym: i for i in self.session.exec(select(Institution))}
+        kept = {change.acronym for change in self.summary.institutions_kept}
         for row in self.parsed.institutions:
             values = {"name": row["name"], "country": row["country"], "kind": row["kind"]}
             institution = by_acronym.get(row["acronym"])
             if institution is None:
                 institution = Institution(acronym=row["acronym"], **values)
                 self.summary.institutions_added += 1
+            elif row["acronym"] in kept:
+                pass  # a shared institution keeps its values without an admin's yes
             elif any(getattr(institution, k) != val for k, val in values.items()):
                 before = institution.model_dump()
                 institution.sqlmodel_update(values)
@@ -657,7 +723,7 @@ class _Writer:
         return by_acronym
 
     def _plan(self, plan: Plan | None, name: str | None,
-              span: tuple[Quarter, Quarter] | None) -> Plan:
+              span: tuple[Quarter, Quarter] | None, opened: Quarter | None) -> Plan:
         sheet = self.parsed.plan or {}
         month = int(sheet.get("fiscal_year_start_month") or 0) or None
         if plan is None:
@@ -667,7 +733,7 @@ class _Writer:
                 name=name, commission=sheet.get("commission") or "",
                 first_quarter=str(span[0]), last_quarter=str(span[1]),
                 fiscal_year_start_month=month or 1,
-            ))
+            ), opened)
         if sheet:
             values = {"commission": sheet["commission"], "first_quarter": str(span[0]),
                       "last_quarter": str(span[1]),

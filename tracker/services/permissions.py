@@ -57,6 +57,12 @@ class Actor:
         if not self.can(permission, plan_id):
             raise NotAllowed(f"error.not_allowed.{permission.value}")
 
+    @property
+    def can_create_plans(self) -> bool:
+        """A coordinator of any plan or an admin creates plans (and coordinates them)."""
+        return (self.is_system or self.is_admin
+                or any(Role.COORDINATOR in roles for roles in self.roles.values()))
+
 
 SYSTEM = Actor(user_id=None, is_system=True)
 
@@ -90,7 +96,6 @@ def visible_pages(actor: Actor) -> list[PageName]:
     return pages
 
 
-
 def actor_for(session: Session, user: User) -> Actor:
     """The actor of a signed-in user, with its roles on every plan."""
     roles: dict[int, set[Role]] = {}
@@ -102,3 +107,12 @@ def actor_for(session: Session, user: User) -> Actor:
         is_admin=user.is_admin,
         roles={plan: frozenset(granted) for plan, granted in roles.items()},
     )
+
+
+def coordinator_names(session: Session, plan_id: int) -> list[str]:
+    """Who can help with a plan: its active coordinators' names (for refusals)."""
+    return list(session.exec(
+        select(User.display_name).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.plan_id == plan_id, RoleGrant.role == Role.COORDINATOR,
+               User.is_active == True)  # noqa: E712
+        .order_by(User.display_name)))

@@ -1,0 +1,132 @@
+"""A new commission's plan: who may create it, which quarter opens, shared institutions."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from tests.helpers import MINIMAL, write_workbook
+from tracker.io.importer import ImportRejected, import_path
+from tracker.models import Institution, Role, RoleGrant
+from tracker.quarters import Quarter
+from tracker.services import accounts, plans
+from tracker.services.permissions import SYSTEM, actor_for
+
+
+def _person(session, email, role, plan=None, institution=None, admin=False):
+    user = accounts.add_user(session, SYSTEM, email=email, display_name=email.split("@")[0],
+                             role="admin" if admin else role, password="a-long-password-1",
+                             institution=institution, plans=[plan] if plan else [])
+    session.flush()
+    return actor_for(session, user)
+
+
+@pytest.fixture
+def existing(session, tmp_path):
+    """Plan "Small plan" with OIM and DINAPEN, and its coordinator Ana."""
+    import_path(session, SYSTEM, write_workbook(tmp_path / "small.xlsx", MINIMAL))
+    plan = plans.get_plan(session, "Small plan")
+    ana = _person(session, "ana@example.org", Role.COORDINATOR, plan)
+    return plan, ana
+
+
+def _new_plan(name="New commission plan", oim_name=None):
+    sheets = copy.deepcopy(MINIMAL)
+    sheets["plan"][1][0] = name
+    if oim_name:
+        sheets["institutions"][1][1] = oim_name
+    return sheets
+
+
+def test_a_coordinator_of_another_plan_creates_a_plan_and_coordinates_it(session, tmp_path,
+                                                                          existing):
+    _, ana = existing
+    path = write_workbook(tmp_path / "new.xlsx", _new_plan())
+    summary = import_path(session, ana, path)
+    created = plans.get_plan(session, "New commission plan")
+    assert summary.plan_created
+    grants = session.exec(select(RoleGrant.role).where(
+        RoleGrant.plan_id == created.id, RoleGrant.user_id == ana.user_id)).all()
+    assert grants == [Role.COORDINATOR]
+
+
+def test_a_member_cannot_create_a_plan_and_is_told_why(session, tmp_path, existing):
+    plan, _ = existing
+    member = _person(session, "m@example.org", Role.MEMBER, plan, institution="OIM")
+    with pytest.raises(ImportRejected) as caught:
+        import_path(session, member, write_workbook(tmp_path / "new.xlsx", _new_plan()))
+    [problem] = caught.value.problems
+    assert "creating the plan New commission plan needs a coordinator" in problem.render()
+
+
+def test_a_coordinator_of_another_plan_is_refused_naming_this_plans_coordinators(
+        session, tmp_path, existing):
+    _, _ana = existing
+    other = import_path(session, SYSTEM, write_workbook(tmp_path / "o.xlsx",
+                                                         _new_plan("Other plan")))
+    assert other.plan_created
+    bruno = _person(session, "bruno@example.org", Role.COORDINATOR,
+                    plans.get_plan(session, "Other plan"))
+    with pytest.raises(ImportRejected) as caught:
+        import_path(session, bruno, write_workbook(tmp_path / "s.xlsx", MINIMAL))
+    text = caught.value.problems[0].render("es")
+    assert "solo las personas coordinadoras de Small plan pueden modificarlo: ana" in text
+
+
+def test_the_quarter_under_evaluation_opens_and_another_can_be_chosen(session, tmp_path):
+    path = write_workbook(tmp_path / "plan.xlsx", MINIMAL)  # 2026-Q1..2026-Q4
+    checked = import_path(session, SYSTEM, path, dry_run=True, opened=Quarter(2026, 3))
+    assert checked.open_quarter == "2026-Q3"
+    summary = import_path(session, SYSTEM, path, opened=Quarter(2026, 3))
+    plan = plans.get_plan(session, "Small plan")
+    states = {p.quarter: p.state for p in plans.periods(session, plan.id)}
+    assert summary.open_quarter == "2026-Q3"
+    assert states == {"2026-Q1": "closed", "2026-Q2": "closed", "2026-Q3": "open",
+                      "2026-Q4": "upcoming"}
+
+
+def test_a_quarter_to_open_outside_the_plan_is_refused(session, tmp_path):
+    path = write_workbook(tmp_path / "plan.xlsx", MINIMAL)
+    with pytest.raises(ImportRejected) as caught:
+        import_path(session, SYSTEM, path, opened=Quarter(2027, 2))
+    assert "2027-Q2, is outside the plan (2026-Q1 to 2026-Q4)" in caught.value.problems[0].render()
+
+
+def test_renaming_an_institution_another_plan_uses_keeps_its_name_without_an_admin(
+        session, tmp_path, existing):
+    _, ana = existing
+    long_name = "Organización Internacional para las Migraciones — Misión en Ecuador"
+    checked = import_path(session, ana, write_workbook(
+        tmp_path / "n.xlsx", _new_plan(oim_name=long_name)), dry_run=True)
+    [change] = checked.institution_changes
+    assert (change.acronym, change.other_plans, change.applied) == ("OIM", ("Small plan",),
+                                                                     False)
+    assert change.after["name"] == long_name
+    summary = import_path(session, ana, write_workbook(tmp_path / "n.xlsx",
+                                                       _new_plan(oim_name=long_name)))
+    oim = session.exec(select(Institution).where(Institution.acronym == "OIM")).one()
+    assert oim.name == "Organización Internacional para las Migraciones"
+    assert [c.acronym for c in summary.institutions_kept] == ["OIM"]
+
+
+def test_an_admin_confirms_the_rename_of_a_shared_institution(session, tmp_path, existing):
+    admin = _person(session, "root@example.org", None, admin=True)
+    new_name = "OIM — Misión en Ecuador"
+    summary = import_path(session, admin, write_workbook(
+        tmp_path / "n.xlsx", _new_plan(oim_name=new_name)), rename_institutions=True)
+    oim = session.exec(select(Institution).where(Institution.acronym == "OIM")).one()
+    assert oim.name == new_name and not summary.institutions_kept
+
+
+def test_renaming_an_institution_only_this_plan_uses_needs_no_confirmation(session, tmp_path,
+                                                                           existing):
+    _, ana = existing
+    sheets = copy.deepcopy(MINIMAL)
+    sheets["institutions"][2][1] = "Dirección Nacional de Policía Especializada"
+    summary = import_path(session, ana, write_workbook(Path(tmp_path / "s.xlsx"), sheets))
+    dinapen = session.exec(select(Institution).where(Institution.acronym == "DINAPEN")).one()
+    assert dinapen.name == "Dirección Nacional de Policía Especializada"
+    assert [c.applied for c in summary.institution_changes] == [True]
