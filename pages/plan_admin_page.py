@@ -30,10 +30,15 @@ def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str
                            format_func=lambda q: Quarter.parse(q).label(lang))
     current = next(p for p in catalog.periods if p.quarter == quarter)
     left, right = st.columns(2)
+    closing = next((q for q in opened if q != quarter), None)
     if left.button(t("plan.open", lang), key="period:open",
                    disabled=current.state not in ("upcoming", "closed")):
-        flash.after_write(actions.write(lambda db: plan_admin.set_period_state(
-            db, user.actor, plan_id, quarter, PeriodState.OPEN)), PAGE, lang, "plan.saved")
+        st.session_state["period:confirm"] = quarter if closing else None
+        if not closing:
+            flash.after_write(actions.write(lambda db: plan_admin.set_period_state(
+                db, user.actor, plan_id, quarter, PeriodState.OPEN)), PAGE, lang, "plan.saved")
+    if closing and st.session_state.get("period:confirm") == quarter:
+        _confirm_open(user, plan_id, quarter, closing, lang)
     if right.button(t("plan.close", lang), key="period:close", disabled=current.state != "open"):
         flash.after_write(actions.write(lambda db: plan_admin.set_period_state(
             db, user.actor, plan_id, quarter, PeriodState.CLOSED)), PAGE, lang, "plan.saved")
@@ -43,6 +48,20 @@ def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str
         if st.form_submit_button(t("plan.save_deadline", lang)):
             flash.after_write(actions.write(lambda db: plan_admin.set_deadline(
                 db, user.actor, plan_id, quarter, deadline)), PAGE, lang, "plan.saved")
+
+
+def _confirm_open(user: state.SignedIn, plan_id: int, quarter: str, closing: str,
+                  lang: str) -> None:
+    """Opening a quarter closes the open one: say which, and open only on a second click."""
+    labels = {"opening": Quarter.parse(quarter).label(lang),
+              "closing": Quarter.parse(closing).label(lang)}
+    st.warning(t("plan.confirm_close_other", lang, **labels))
+    if st.button(t("plan.open_and_close", lang, **labels), key="period:confirm_open",
+                 type="primary"):
+        st.session_state["period:confirm"] = None
+        flash.after_write(actions.write(lambda db: plan_admin.set_period_state(
+            db, user.actor, plan_id, quarter, PeriodState.OPEN, confirm_closing=closing)),
+            PAGE, lang, "plan.saved")
 
 
 def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
@@ -121,9 +140,12 @@ def _lines_and_institutions(user: state.SignedIn, plan_id: int, catalog: PlanCat
         name = st.text_input(t("accounts.name", lang), key="inst:name")
         country = st.text_input(t("plan.country", lang), key="inst:country", max_chars=2)
         kind = st.text_input(t("plan.kind", lang), key="inst:kind")
+        shared = user.actor.is_admin and st.checkbox(t("plan.confirm_shared", lang),
+                                                     key="inst:shared")
         if st.form_submit_button(t("plan.save_institution", lang)):
             flash.after_write(actions.write(lambda db: plan_admin.save_institution(
-                db, user.actor, plan_id, acronym, name, country, kind)), PAGE, lang, "plan.saved")
+                db, user.actor, plan_id, acronym, name, country, kind,
+                confirm_shared=shared)), PAGE, lang, "plan.saved")
 
 
 def render() -> None:

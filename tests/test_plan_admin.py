@@ -48,10 +48,16 @@ def states(session, plan):
     return {p.quarter: p.state for p in plans.periods(session, plan.plan.id)}
 
 
-def test_opening_a_quarter_closes_the_open_one(session, plan, coordinator):
+def test_opening_a_quarter_closes_the_open_one_once_confirmed(session, plan, coordinator):
     assert states(session, plan)["2026-Q4"] == "open"
+    with pytest.raises(plan_admin.CloseNeedsConfirmation) as caught:
+        plan_admin.set_period_state(session, coordinator, plan.plan.id, "2027-Q1",
+                                    PeriodState.OPEN)
+    assert caught.value.closing == "2026-Q4"
+    assert "Opening 2027-Q1 closes 2026-Q4" in str(caught.value)
+    assert states(session, plan)["2026-Q4"] == "open"  # nothing closed in silence
     plan_admin.set_period_state(session, coordinator, plan.plan.id, "2027-Q1",
-                                PeriodState.OPEN)
+                                PeriodState.OPEN, confirm_closing="2026-Q4")
     now = states(session, plan)
     assert now["2027-Q1"] == "open" and now["2026-Q4"] == "closed"
     assert list(now.values()).count("open") == 1
@@ -148,3 +154,35 @@ def test_lines_and_institutions(session, plan, coordinator, member):
         plan_admin.save_institution(session, coordinator, plan.plan.id, "X", "X", "Ecuador")
     with pytest.raises(NotAllowed):
         plan_admin.save_institution(session, member, plan.plan.id, "Y", "Y", "EC")
+
+
+def test_a_coordinator_cannot_change_an_institution_another_plan_uses(session, plan,
+                                                                       coordinator):
+    other = PlanBuilder(session, name="Other plan")
+    other.institution("FGN", country="CO")
+    other.line("1")
+    other.item("1.1", line="1", lead="FGN", start="2026-Q1", due="2026-Q4")
+    with pytest.raises(NotAllowed) as caught:
+        plan_admin.save_institution(session, coordinator, plan.plan.id, "FGN",
+                                    "Renamed by plan 1", "CO")
+    assert "also used by Other plan" in str(caught.value)
+    assert other.institutions["FGN"].name == "FGN institution"
+    # ... while an institution only this plan uses is the coordinator's to change
+    plan_admin.save_institution(session, coordinator, plan.plan.id, "A", "A renamed", "EC")
+    assert plan.institutions["A"].name == "A renamed"
+
+
+def test_an_admin_changes_a_shared_institution_only_when_confirming(session, plan):
+    admin = actor_for(session, add_user(session, SYSTEM, email="r@example.org",
+                                        display_name="R", role="admin", password=PASSWORD,
+                                        plans=[]))
+    other = PlanBuilder(session, name="Other plan")
+    other.line("1")
+    other.institutions["A"] = plan.institutions["A"]
+    other.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4")
+    with pytest.raises(InvalidInput) as caught:
+        plan_admin.save_institution(session, admin, plan.plan.id, "A", "New name", "EC")
+    assert caught.value.key == "plan.institution_confirm"
+    plan_admin.save_institution(session, admin, plan.plan.id, "A", "New name", "EC",
+                                confirm_shared=True)
+    assert plan.institutions["A"].name == "New name"

@@ -292,6 +292,10 @@ def test_coordinator_opens_the_next_quarter_and_adds_an_item(db_url):
     assert periods.set_index("Quarter").loc["Q4 2026", "State"] == "open"
     at.selectbox(key="period:quarter").select("2027-Q1").run()
     at.button(key="period:open").click().run()
+    assert not at.success  # nothing closed in silence: the page asks first
+    assert "Opening Q1 2027 closes Q4 2026" in at.warning[0].value
+    assert at.dataframe[0].value.set_index("Quarter").loc["Q4 2026", "State"] == "open"
+    at.button(key="period:confirm_open").click().run()
     assert any(s.value == "Saved." for s in at.success)
     periods = at.dataframe[0].value.set_index("Quarter")
     assert (periods.loc["Q1 2027", "State"], periods.loc["Q4 2026", "State"]) == (

@@ -25,7 +25,7 @@ from tracker.models import (
     StrategicLine,
 )
 from tracker.quarters import Quarter, QuarterError
-from tracker.services import audit, plans
+from tracker.services import audit, institutions, plans
 from tracker.services.permissions import Actor, Permission
 
 # The transitions a coordinator makes here; locking belongs to the review meeting.
@@ -38,10 +38,19 @@ TRANSITIONS = {
 
 
 
+class CloseNeedsConfirmation(InvalidInput):
+    """Opening this quarter would close the one open now: say which, and ask."""
+
+    def __init__(self, opening: str, closing: str) -> None:
+        super().__init__("plan.confirm_close_other", opening=opening, closing=closing)
+        self.closing = closing
+
+
 def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: str,
-                     state: PeriodState) -> list[ReportingPeriod]:
+                     state: PeriodState, *,
+                     confirm_closing: str | None = None) -> list[ReportingPeriod]:
     """Open or close a quarter. Opening one closes the plan's other open quarter (at most one
-    is open). Returns the periods changed."""
+    is open), only when ``confirm_closing`` names that quarter. Returns the periods changed."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
     period = plans.get_period(session, plan_id, quarter)
     if state not in TRANSITIONS[PeriodState(period.state)]:
@@ -51,6 +60,8 @@ def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: str,
     if state == PeriodState.OPEN:
         for other in session.exec(select(ReportingPeriod).where(
                 ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == PeriodState.OPEN)):
+            if other.quarter != confirm_closing:
+                raise CloseNeedsConfirmation(quarter, other.quarter)
             changed.append(_move(session, actor, other, PeriodState.CLOSED))
     changed.append(_move(session, actor, period, state))
     session.flush()
@@ -226,8 +237,13 @@ COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str, name: str,
-                     country: str, kind: str | None = None) -> None:
-    """Add an institution, or change the one with this acronym (coordinators of a plan)."""
+                     country: str, kind: str | None = None, *,
+                     confirm_shared: bool = False) -> None:
+    """Add an institution, or change the one with this acronym (coordinators of a plan).
+
+    Institutions are shared: changing one that another plan uses is refused to coordinators
+    and needs ``confirm_shared`` from an administrator (see ``services.institutions``).
+    """
     if not (actor.can(Permission.MANAGE_PLAN, plan_id)):
         raise NotAllowed("error.not_allowed.manage_plan")
     acronym, name, country = acronym.strip(), name.strip(), country.strip().upper()
@@ -235,6 +251,15 @@ def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str,
         raise InvalidInput("plan.field.institution_values")
     if not COUNTRY.match(country):
         raise InvalidInput("import.bad_country", value=country)
+    row = {"acronym": acronym, "name": name, "country": country,
+           "kind": (kind or "").strip() or None}
+    for change in institutions.changes(session, [row], plan_id):
+        if change.other_plans and not (actor.is_admin or actor.is_system):
+            raise NotAllowed("plan.institution_shared", acronym=acronym,
+                             plans=", ".join(change.other_plans))
+        if change.other_plans and not confirm_shared:
+            raise InvalidInput("plan.institution_confirm", acronym=acronym,
+                               plans=", ".join(change.other_plans))
     institution = session.exec(select(Institution).where(
         Institution.acronym == acronym)).first()
     before = None if institution is None else institution.model_dump()
