@@ -5,7 +5,8 @@ import streamlit as st
 
 from tracker.i18n import t
 from tracker.io.importer import ImportRejected, ImportSummary
-from tracker.services import plan_files
+from tracker.quarters import Quarter, quarter_range
+from tracker.services import institutions, plan_files
 from tracker.services.permissions import Permission
 from tracker.settings import LANGUAGES
 from ui import actions, data, state
@@ -42,11 +43,35 @@ def _problems(error: ImportRejected, lang: str) -> None:
                  t("files.problem", lang)]), hide_index=True)
 
 
-def _summary(summary: ImportSummary, lang: str) -> str:
+def _summary(summary: ImportSummary, lang: str) -> None:
     key = "files.checked" if summary.dry_run else "files.imported"
-    return t(key, lang, plan=summary.plan, items_added=summary.items_added,
-             items_updated=summary.items_updated, reports=summary.reports_added,
-             unchanged=summary.reports_unchanged)
+    st.success(t(key, lang, plan=summary.plan, items_added=summary.items_added,
+                 items_updated=summary.items_updated, reports=summary.reports_added,
+                 unchanged=summary.reports_unchanged))
+    if summary.open_quarter:
+        st.info(t("files.open_quarter", lang,
+                  quarter=Quarter.parse(summary.open_quarter).label(lang)))
+    if summary.institution_changes:  # a table: names are user text, never Markdown
+        st.warning(t("files.institution_changes", lang))
+        st.dataframe(pd.DataFrame(
+            [institutions.describe(change, lang) for change in summary.institution_changes],
+            columns=[t("files.institution_changes", lang)]), hide_index=True)
+
+
+def _choices(user: state.SignedIn, checked: ImportSummary | None,
+             lang: str) -> tuple[Quarter | None, bool]:
+    """After a check: the quarter a new plan opens, and an admin's yes to shared changes."""
+    opened = None
+    if checked and checked.plan_created and checked.span and checked.open_quarter:
+        quarters = [str(q) for q in quarter_range(*map(Quarter.parse, checked.span))]
+        opened = Quarter.parse(st.selectbox(
+            t("files.choose_open", lang), quarters, key="import:open",
+            index=quarters.index(checked.open_quarter),
+            format_func=lambda q: Quarter.parse(q).label(lang),
+            help=t("files.choose_open_help", lang)))
+    rename = bool(checked and checked.institutions_kept and user.actor.is_admin
+                  and st.checkbox(t("files.rename_shared", lang), key="import:rename"))
+    return opened, rename
 
 
 def _import(user: state.SignedIn, lang: str) -> None:
@@ -59,17 +84,26 @@ def _import(user: state.SignedIn, lang: str) -> None:
                           format_func=lambda n: n or t("files.from_sheet", lang))
     if upload is None:
         return
+    checked = st.session_state.get("import:checked")
+    checked = checked[1] if checked and checked[0] == (upload.file_id, target) else None
+    opened, rename = _choices(user, checked, lang)
     check, run = st.columns(2)
     dry_run = check.button(t("files.check", lang), key="import:check")
     real = run.button(t("files.run", lang), key="import:run", type="primary")
     if not (dry_run or real):
+        if checked:
+            _summary(checked, lang)
         return
     with st.spinner(t("files.working", lang)):
         outcome = actions.write(lambda db: plan_files.import_upload(
             db, user.actor, upload.getvalue(), upload.name, plan_name=target,
-            dry_run=dry_run))
+            dry_run=dry_run, opened=opened, rename_institutions=rename))
+    if outcome.ok and dry_run:
+        st.session_state["import:checked"] = ((upload.file_id, target), outcome.value)
+        st.rerun()  # draw the choices the check made possible above the buttons
+    st.session_state.pop("import:checked", None)
     if outcome.ok:
-        st.success(_summary(outcome.value, lang))
+        _summary(outcome.value, lang)
     elif isinstance(outcome.error, ImportRejected):
         _problems(outcome.error, lang)
     else:

@@ -371,3 +371,36 @@ def test_presentation_runs_through_every_slide(db_url):
     assert at.button(key="slide:next").disabled
     labels = [b.label for b in at.get("download_button")]
     assert "PowerPoint deck (editable charts)" in labels
+
+
+def test_a_coordinator_checks_a_new_plan_chooses_its_open_quarter_and_sees_shared_changes(
+        db_url, tmp_path):
+    import copy
+
+    from tests.helpers import MINIMAL
+
+    sheets = copy.deepcopy(MINIMAL)
+    sheets["plan"][1][0] = "Plan nuevo"
+    sheets["institutions"][1][1] = "Organización Internacional para las Migraciones — Quito"
+    at = go_to(app_as("coordinacion@demo.example"), "plan-files")
+    at.file_uploader(key="upload").set_value(
+        ("plan.xlsx", _workbook_bytes(tmp_path, sheets), "application/octet-stream"))
+    at.run()
+    at.button(key="import:check").click().run()
+    assert any("Quarter open for reports: Q4 2026" in i.value for i in at.info)
+    [changes] = [d.value for d in at.dataframe]
+    assert "also used by" in changes.iloc[0, 0] and "kept as it is" in changes.iloc[0, 0]
+    at.selectbox(key="import:open").select("2026-Q3").run()
+    at.button(key="import:run").click().run()
+    assert any(s.value.startswith("Imported into Plan nuevo") for s in at.success)
+    assert any("Quarter open for reports: Q3 2026" in i.value for i in at.info)
+    [plan] = [p for p in _plans(db_url) if p.name == "Plan nuevo"]
+    from tracker.models import Institution, ReportingPeriod
+
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        opened = session.exec(select(ReportingPeriod.quarter).where(
+            ReportingPeriod.plan_id == plan.id, ReportingPeriod.state == "open")).all()
+        oim = session.exec(select(Institution.name).where(Institution.acronym == "OIM")).one()
+    engine.dispose()
+    assert opened == ["2026-Q3"] and "Quito" not in oim  # the shared name stayed

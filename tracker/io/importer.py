@@ -111,6 +111,7 @@ class ImportSummary:
     reports_unchanged: int = 0
     dry_run: bool = False
     open_quarter: str | None = None  # the quarter open for reports after the import
+    span: tuple[str, str] | None = None  # the plan's first and last quarter
     institution_changes: list[InstitutionChange] = field(default_factory=list)
 
     @property
@@ -616,6 +617,7 @@ def import_sheets(session: Session, actor: Actor, raw_sheets: Sequence[RawSheet]
     summary.institution_changes = _institution_changes(session, actor, parsed, plan,
                                                        rename_institutions)
     summary.open_quarter = _open_after(session, parsed, plan, span, opened)
+    summary.span = (str(span[0]), str(span[1])) if span else None
     if dry_run:
         _count_only(session, parsed, plan, summary)
         return summary
