@@ -125,3 +125,67 @@ def test_routes_set_an_httponly_cookie_and_clear_it(engine, database_url, monkey
         "set-cookie"].lower()
     with Session(engine) as other:
         assert auth.session_from_cookie(other, token) is None
+
+
+def test_concurrent_guesses_check_at_most_five_passwords(engine, session, user, monkeypatch):
+    """120 guesses at once for an e-mail with no failures yet: every one is refused with the
+    usual message (no IntegrityError on the throttle's key) and only five passwords are
+    checked; the real password then waits for the lockout like everyone else."""
+    import threading
+
+    session.commit()
+    checked: list[str] = []
+    real_check = auth.password_matches
+
+    def counting(password_hash, password):
+        checked.append(password)
+        return real_check(password_hash, password)
+
+    monkeypatch.setattr(auth, "password_matches", counting)
+    start = threading.Barrier(120, timeout=60)
+    outcomes: list[str] = []
+
+    def guess(number: int) -> None:
+        start.wait()
+        with Session(engine) as own:
+            try:
+                auth.sign_in(own, "Focal@example.org", f"guess {number}")
+                outcomes.append("signed in")
+            except auth.SignInRefused as refusal:
+                outcomes.append(refusal.key)
+            except Exception as error:  # noqa: BLE001 - what a page would have shown
+                outcomes.append(repr(error))
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(120)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(set(outcomes)) == ["signin.failed", "signin.locked"]
+    assert len(outcomes) == 120 and len(checked) <= auth.MAX_FAILURES
+    with Session(engine) as own:
+        assert _refusal(own, "focal@example.org", PASSWORD).key == "signin.locked"
+
+
+def test_one_client_cannot_spray_a_password_over_many_emails(session, user):
+    """Each e-mail sees one failure only, so its own lockout never comes; the client's does,
+    and then even a right password from that client waits. Another client is not affected."""
+    now = utcnow()
+    for number in range(auth.MAX_CLIENT_FAILURES):
+        refusal = _refusal(session, f"person{number}@example.org", "Summer2026!", now=now,
+                           client="203.0.113.7")
+        assert refusal.key == "signin.failed"
+    blocked = _refusal(session, "focal@example.org", PASSWORD, now=now, client="203.0.113.7")
+    assert (blocked.key, blocked.values) == ("signin.client_locked", {"minutes": 15})
+    assert auth.sign_in(session, "focal@example.org", PASSWORD, now=now,
+                        client="198.51.100.2").id == user.id
+    later = now + auth.LOCKOUT + timedelta(seconds=1)
+    assert auth.sign_in(session, "focal@example.org", PASSWORD, now=later,
+                        client="203.0.113.7").id == user.id
+
+
+def test_successful_sign_ins_from_one_office_never_lock_it(session, user):
+    now = utcnow()
+    for _ in range(auth.MAX_CLIENT_FAILURES * 2):
+        assert auth.sign_in(session, "focal@example.org", PASSWORD, now=now,
+                            client="203.0.113.9").id == user.id

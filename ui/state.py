@@ -138,11 +138,21 @@ def require_user() -> SignedIn:
     return user
 
 
+def client_address() -> str:
+    """The browser's address, for the per-client limit on sign-in failures. ``server.py``
+    puts the real client there when a trusted proxy forwarded the request; a local browser
+    (no address) counts as the loopback."""
+    try:
+        return st.context.ip_address or "127.0.0.1"
+    except Exception:  # no browser connection at all (AppTest)  # noqa: BLE001
+        return "127.0.0.1"
+
+
 def sign_in(email: str, password: str) -> None:
     """Sign in or raise ``auth.SignInRefused``; the cookie follows on the next run."""
     with session() as db:
         try:
-            user = auth.sign_in(db, email, password)
+            user = auth.sign_in(db, email, password, client=client_address())
         except auth.SignInRefused as refused:
             refusal = refused  # raised after the commit, so the failure is counted
         else:

@@ -12,10 +12,11 @@ from sqlmodel import Session, select
 from tracker.errors import InvalidInput, NotAllowed, NotFound
 from tracker.models import Institution, Plan, Role, RoleGrant, User
 from tracker.services import audit
+from tracker.services.passwords import MIN_LENGTH, check_new_password
 from tracker.services.permissions import Actor, Permission
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = MIN_LENGTH  # NIST SP 800-63B: see tracker/services/passwords.py
 _hasher = PasswordHasher()
 
 
@@ -32,9 +33,9 @@ def password_matches(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("error.password_too_short", minimum=MIN_PASSWORD_LENGTH)
+def check_password_strength(password: str, email: str | None = None) -> None:
+    """A new password: long enough, and not a common, breached or guessable one."""
+    check_new_password(password, email)
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -77,7 +78,7 @@ def add_user(
         institution_id = found.id
     elif role == Role.MEMBER:
         raise InvalidInput("error.member_needs_institution")
-    check_password_strength(password)
+    check_password_strength(password, email)
     user = User(email=email, display_name=display_name.strip(), institution_id=institution_id,
                 language=language, password_hash=hash_password(password),
                 is_admin=role == "admin")
@@ -166,7 +167,7 @@ def reset_password(session: Session, actor: Actor, user_id: int, password: str) 
 
     user = _get(session, user_id)
     _require_manage(session, actor, user)
-    check_password_strength(password)
+    check_password_strength(password, user.email)
     user.password_hash = hash_password(password)
     session.add(user)
     revoke_all_sessions(session, user.id)
@@ -178,7 +179,7 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
     user = _get(session, actor.user_id)
     if not password_matches(user.password_hash, current):
         raise InvalidInput("error.wrong_current_password")
-    check_password_strength(new)
+    check_password_strength(new, user.email)
     user.password_hash = hash_password(new)
     session.add(user)
     audit.record(session, actor, "change_password", "user", user.id)

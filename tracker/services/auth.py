@@ -4,7 +4,8 @@
   account only in demo mode (``TRACKER_DEMO=1``).
 - After ``MAX_FAILURES`` failed tries for an e-mail, that e-mail is locked for ``LOCKOUT``,
   whether or not an account has it, and every refusal reads the same: nothing tells whether
-  the e-mail exists.
+  the e-mail exists. Attempts are counted atomically before any password is checked, and one
+  client address has its own limit across e-mails (password spraying).
 - A session is a random id in an HttpOnly, SameSite=Lax cookie, stored here only as a hash,
   with an expiry, revoked at sign-out. Streamlit cannot set such a cookie from a script, so
   the script hands the browser a one-time code (``start_session``) that the ``/api/session``
@@ -15,9 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
+from sqlalchemy import and_, case, delete, literal, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from tracker.errors import TrackerError
@@ -27,6 +31,11 @@ from tracker.settings import get_settings
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
+# One client address (an office behind one NAT is one client) may fail this often within
+# CLIENT_WINDOW, over any e-mails, before it waits LOCKOUT: enough for a busy office's typos,
+# far too few to spray a password over a commission's accounts.
+MAX_CLIENT_FAILURES = 30
+CLIENT_WINDOW = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)
 CODE_LIFETIME = timedelta(seconds=60)
 COOKIE_NAME = "tracker_session"
@@ -63,28 +72,76 @@ def _minutes_left(until: datetime, now: datetime) -> int:
     return max(1, -(-int((until - now).total_seconds()) // 60))
 
 
-def sign_in(session: Session, email: str, password: str, *, now: datetime | None = None) -> User:
-    """The account, or ``SignInRefused`` (counting the failure, locking after five)."""
+def _count_attempt(session: Session, key: str, limit: int, now: datetime,
+                   window: timedelta | None) -> tuple[int, datetime | None]:
+    """Count one more attempt for ``key`` in one statement (an upsert, so concurrent
+    sign-ins neither collide on the primary key nor lose a count); the count and lock after it.
+
+    The attempt that reaches ``limit`` locks the key for ``LOCKOUT``; an expired lock starts
+    the count again. With a ``window``, a count also starts again once the window has passed.
+    """
+    table = SignInThrottle.__table__
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    expired = and_(table.c.locked_until.is_not(None), table.c.locked_until <= now)
+    window_end = now + window if window else None
+    statement = insert(table).values(email=key, failures=1, locked_until=window_end)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.email],
+        set_={
+            "failures": case((expired, 1), else_=table.c.failures + 1),
+            "locked_until": case((expired, literal(window_end, table.c.locked_until.type)),
+                                 (table.c.failures + 1 == limit,
+                                  literal(now + LOCKOUT, table.c.locked_until.type)),
+                                 else_=table.c.locked_until),
+        },
+    ).returning(table.c.failures, table.c.locked_until)
+    failures, locked_until = session.execute(statement).one()
+    if limit == 1:
+        locked_until = now + LOCKOUT
+    if locked_until is not None and locked_until.tzinfo is None:
+        locked_until = locked_until.replace(tzinfo=UTC)
+    return failures, locked_until
+
+
+def _client_key(client: str) -> str:
+    return f"client {client}"[:254]  # no e-mail holds a space
+
+
+def sign_in(session: Session, email: str, password: str, *, now: datetime | None = None,
+            client: str | None = None) -> User:
+    """The account, or ``SignInRefused``.
+
+    Every attempt is counted, and the count committed, before the password is checked, so
+    that concurrent guesses check at most ``MAX_FAILURES`` passwords per e-mail (the fifth
+    failure locks it for ``LOCKOUT``) and at most ``MAX_CLIENT_FAILURES`` per client address
+    (``client``) whatever e-mails it tries, which stops one password sprayed over every
+    account. A success forgets the e-mail's failures and does not count against the client.
+    """
     now = now or utcnow()
     key = email.strip().lower()[:254]
-    stored = session.get(SignInThrottle, key)
-    if stored and stored.locked_until and stored.locked_until > now:
-        raise SignInRefused("signin.locked", minutes=_minutes_left(stored.locked_until, now))
+    if client:
+        tries, until = _count_attempt(session, _client_key(client), MAX_CLIENT_FAILURES, now,
+                                      CLIENT_WINDOW)
+        if tries > MAX_CLIENT_FAILURES:
+            session.commit()
+            raise SignInRefused("signin.client_locked", minutes=_minutes_left(until, now))
+    tries, until = _count_attempt(session, key, MAX_FAILURES, now, None)
+    session.commit()  # counted before any password is checked, and whatever happens next
+    if tries > MAX_FAILURES:
+        raise SignInRefused("signin.locked", minutes=_minutes_left(until, now))
     user = authenticate(session, key, password)
     if user is not None:
-        if stored is not None:
-            session.delete(stored)  # a success forgets earlier failures
-            session.flush()
-        return user
-    throttle = stored or SignInThrottle(email=key)
-    throttle.failures += 1
-    if throttle.failures >= MAX_FAILURES:
-        throttle.failures, throttle.locked_until = 0, now + LOCKOUT
-        session.add(throttle)
+        session.execute(delete(SignInThrottle).where(SignInThrottle.email == key))
+        if client:
+            table = SignInThrottle.__table__
+            session.execute(update(table).where(table.c.email == _client_key(client),
+                                                table.c.failures > 0)
+                            .values(failures=table.c.failures - 1))
         session.flush()
-        raise SignInRefused("signin.locked", minutes=_minutes_left(throttle.locked_until, now))
-    session.add(throttle)
-    session.flush()
+        return user
+    if tries == MAX_FAILURES:
+        raise SignInRefused("signin.locked", minutes=_minutes_left(until, now))
     raise SignInRefused("signin.failed")
 
 
