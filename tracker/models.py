@@ -75,6 +75,8 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=300)
     is_active: bool = True
     is_admin: bool = False
+    # set when someone else chose the password (a new account, a reset): changed at sign-in
+    must_change_password: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
 
