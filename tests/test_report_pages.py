@@ -404,3 +404,25 @@ def test_a_coordinator_checks_a_new_plan_chooses_its_open_quarter_and_sees_share
         oim = session.exec(select(Institution.name).where(Institution.acronym == "OIM")).one()
     engine.dispose()
     assert opened == ["2026-Q3"] and "Quito" not in oim  # the shared name stayed
+
+
+def test_an_item_without_indicator_shows_no_indicator_field_and_no_nan(db_url):
+    from tracker.db import session_scope
+    from tracker.demo import ECUADOR_PLAN
+    from tracker.services import plan_admin, plans
+    from tracker.services.permissions import SYSTEM
+    from tracker.services.plan_admin import ItemFields
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        plan_admin.save_item(session, SYSTEM, plan.id, ItemFields(
+            code="9.9", title="Hoja de ruta sin indicador", description="", line="1",
+            lead="DINAPEN", supporters=(), start_quarter="2026-Q4", due_quarter="2027-Q2"))
+    engine.dispose()
+    at = go_to(app_as("dinapen@demo.example", "es"), "my-institution")
+    expander = next(e for e in at.expander if e.label.startswith("9.9"))
+    labels = [w.label for w in expander.number_input] + [w.label for w in expander.selectbox]
+    assert not any("nan" in label for label in labels)
+    assert [w.key.rsplit(":", 1)[1] for w in expander.number_input] == ["percent"]
+    assert "nan" not in " ".join(c.value for c in expander.caption)

@@ -59,20 +59,25 @@ def _fields(item: WorkItem, own: Contribution | None, lang: str, key: str) -> di
     current = own.status if own and own.status in statuses else None
     indicator_label = t("form.indicator", lang, indicator=item.indicator or "—",
                         unit=item.unit or "", target=number(item.target, lang, 0))
-    left, right = st.columns(2)
-    return {
-        "status": left.selectbox(t("form.status", lang), statuses, key=f"{key}:status",
-                                 index=statuses.index(current) if current else None,
-                                 format_func=lambda s: t(f"status.{s}", lang),
-                                 placeholder=t("form.choose", lang)),
-        "percent": right.number_input(t("form.percent", lang), 0.0, 100.0, step=5.0,
-                                      key=f"{key}:percent",
-                                      value=own.percent_complete if own else None),
-        "indicator": left.number_input(indicator_label, min_value=0.0, key=f"{key}:indicator",
-                                       value=own.indicator_value if own else None),
-        "link": right.text_input(t("form.link", lang), max_chars=reporting.MAX_LINK,
-                                 key=f"{key}:link", placeholder="https://",
-                                 value=(own.evidence_link or "") if own else ""),
+    # one row of columns per pair, so that the Tab order follows the visual order
+    status_column, percent_column = st.columns(2)
+    values = {
+        "status": status_column.selectbox(
+            t("form.status", lang), statuses, key=f"{key}:status",
+            index=statuses.index(current) if current else None,
+            format_func=lambda s: t(f"status.{s}", lang), placeholder=t("form.choose", lang)),
+        "percent": percent_column.number_input(t("form.percent", lang), 0.0, 100.0, step=5.0,
+                                               key=f"{key}:percent",
+                                               value=own.percent_complete if own else None),
+    }
+    indicator_column, link_column = st.columns(2)
+    values["indicator"] = None if item.indicator is None else indicator_column.number_input(
+        indicator_label, min_value=0.0, key=f"{key}:indicator",
+        value=own.indicator_value if own else None)
+    values["link"] = link_column.text_input(t("form.link", lang), max_chars=reporting.MAX_LINK,
+                                            key=f"{key}:link", placeholder="https://",
+                                            value=(own.evidence_link or "") if own else "")
+    return values | {
         "narrative": st.text_area(t("form.narrative", lang), max_chars=reporting.MAX_TEXT,
                                   key=f"{key}:narrative", value=own.narrative if own else ""),
         "obstacles": st.text_area(t("form.obstacles", lang), max_chars=reporting.MAX_TEXT,

@@ -92,9 +92,9 @@ def worklist(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
         items[row.item_id] = WorkItem(
             item_id=row.item_id, code=row.code, title=row.title, line_code=row.line_code,
             line_name=row.line_name, role="lead" if row.lead == acronym else "support",
-            lead=row.lead, indicator=row.indicator, unit=row.unit, target=_float(row.target),
-            due_quarter=row.due_quarter,
-            last_status=None if last is None else last["status"],
+            lead=row.lead, indicator=_text(row.indicator), unit=_text(row.unit),
+            target=_float(row.target), due_quarter=row.due_quarter,
+            last_status=None if last is None else _text(last["status"]),
             last_progress=0.0 if last is None else float(last["progress"]),
             last_indicator_value=None if last is None else _float(last["indicator_value"]))
     _attach_reports(session, items, str(quarter), institution_id)
@@ -103,6 +103,11 @@ def worklist(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
 
 def _float(value: object) -> float | None:
     return None if value is None or value != value else float(value)
+
+
+def _text(value: object) -> str | None:
+    """A text column of the figures: pandas gives NaN where the database has NULL."""
+    return None if value is None or value != value or value == "" else str(value)
 
 
 def _attach_reports(session: Session, items: dict[int, WorkItem], quarter: str,
