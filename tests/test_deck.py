@@ -12,10 +12,11 @@ from sqlmodel import select
 
 from tests.test_cli import cli  # noqa: F401  (shared fixtures)
 from tests.test_meetings import people, plan  # noqa: F401
-from tracker import metrics
-from tracker.models import ActionItem
+from tracker import metrics, palette
+from tracker.models import ActionItem, ReportState, Status
 from tracker.quarters import Quarter
 from tracker.services import decks, meetings
+from tracker.services.reports import ReportContent, append_revision
 
 Q3 = Quarter(2026, 3)
 
@@ -74,6 +75,144 @@ def test_spanish_deck(session, plan, people):  # noqa: F811
     assert "Avance por línea estratégica, T3 2026" in titles
 
 
+NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+      "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+      "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+
+
+def _explain(session, builder, code, institution, narrative, obstacles, percent=None):
+    item = builder.items[code]
+    append_revision(session, item_id=item.id, quarter=str(Q3),
+                    institution_id=builder.institutions[institution].id,
+                    content=ReportContent(status=Status.IN_PROGRESS, percent_complete=percent,
+                                          narrative=narrative, obstacles=obstacles),
+                    state=ReportState.APPROVED, author_id=None)
+    session.flush()
+
+
+@pytest.fixture
+def spanish_deck(session, plan, people):  # noqa: F811
+    plan.plan.commission = "Comisión interinstitucional contra la trata"
+    session.add(plan.plan)
+    _explain(session, plan, "1.1", "A", "Se firmó el convenio marco", "Falta presupuesto", 50)
+    _explain(session, plan, "1.1", "B", "Apoyo en talleres", "Cambio de autoridades")
+    meetings.record_meeting(session, people["coordinator"], plan.plan.id, str(Q3),
+                            date(2026, 10, 20), ["A", "B"])
+    return Presentation(io.BytesIO(decks.pptx(session, people["coordinator"], plan.plan.id,
+                                              Q3, "es")))
+
+
+def test_every_slide_has_a_title_placeholder_read_first_and_the_footer_last(spanish_deck):
+    for slide in spanish_deck.slides:
+        title = slide.shapes.title
+        assert title is not None and title.is_placeholder and title.text_frame.text
+        shapes = list(slide.shapes)
+        assert shapes[0] is not None and shapes[0].shape_id == title.shape_id
+        assert "cifras del sistema" in shapes[-1].text_frame.text  # the footer, read last
+
+
+def test_title_slide_names_commission_quarter_and_meeting(spanish_deck):
+    text = spanish_deck.slides[0].placeholders[1].text_frame.text
+    assert "Evaluación trimestral · T3 2026" in text
+    assert "Comisión interinstitucional contra la trata" in text
+    assert "Reunión del 20 oct 2026 · presentes: A, B" in text
+
+
+def test_charts_and_tables_have_generated_alt_text_and_percent_formats(spanish_deck):
+    frames = [shape for slide in spanish_deck.slides for shape in slide.shapes
+              if shape.has_chart or shape.has_table]
+    assert len(frames) == 4  # by line, by institution, trend, attention (no indicator)
+    for frame in frames:
+        description = frame._element.xpath("./*[1]/p:cNvPr")[0].get("descr")
+        assert description and len(description) > 30
+    by_line = frames[0]
+    description = by_line._element.xpath("./*[1]/p:cNvPr")[0].get("descr")
+    assert description.startswith("Avance por línea estratégica, T3 2026: 2 grupos.")
+    assert "1 con 50,0 %" in description
+    chart = by_line.chart
+    assert chart.value_axis.tick_labels.number_format == '0" %"'
+    assert chart.plots[0].data_labels.number_format == '0.0" %"'
+    assert chart._chartSpace.find("c:lang", NS).get("val") == "es-ES"
+
+
+def test_every_run_carries_the_deck_language_and_core_properties_are_set(spanish_deck):
+    languages = set()
+    for slide in spanish_deck.slides:
+        parts = [slide._element]
+        if slide.has_notes_slide:
+            parts.append(slide.notes_slide._element)
+        parts += [s.chart._chartSpace for s in slide.shapes if s.has_chart]
+        for part in parts:
+            languages |= {r.get("lang") for r in part.xpath(".//a:rPr | .//a:endParaRPr")}
+    assert languages == {"es-ES"}
+    properties = spanish_deck.core_properties
+    assert properties.title == "Test plan · T3 2026"
+    assert properties.language == "es-ES"
+    assert properties.subject == "Evaluación trimestral del plan de trabajo conjunto"
+
+
+def test_headline_cards_in_schedule_colours_with_plural_forms(spanish_deck):
+    slide = spanish_deck.slides[1]
+    cards = {s.text_frame.text.split("\n", 1)[1]: s for s in slide.shapes
+             if s.name.startswith("card 1.")}
+    assert set(cards) == {"acciones completadas", "acciones en tiempo", "acciones atrasadas",
+                          "acciones vencidas", "acciones bloqueadas (aparte)"}
+    behind = cards["acciones atrasadas"]
+    assert behind.text_frame.paragraphs[0].text == "2"
+    assert str(behind.line.color.rgb) == palette.STATUS_COLOURS["behind"].lstrip("#")
+    assert str(behind.text_frame.paragraphs[0].font.color.rgb) == \
+        palette.STATUS_COLOURS["behind"].lstrip("#")
+    top = [s.text_frame.text for s in slide.shapes if s.name.startswith("card 0.")]
+    assert top[0].startswith("30,0 %\nAvance del plan · esperado 75,0 %")
+
+
+def test_attention_table_has_separate_columns_and_the_obstacles(spanish_deck):
+    table = next(s.table for s in spanish_deck.slides[5].shapes if s.has_table)
+    header = [cell.text for cell in table.rows[0].cells]
+    assert header == ["Acción", "Institución responsable", "Avance", "Esperado",
+                      "Cronograma", "Obstáculos"]
+    first = [cell.text for cell in table.rows[1].cells]
+    assert first[:5] == ["2.1 · Item 2.1", "B", "10,0 %", "75,0 %", "Atrasada"]
+    second = [cell.text for cell in table.rows[2].cells]
+    assert second[0] == "1.1 · Item 1.1" and second[5] == "Falta presupuesto"
+
+
+def test_speaker_notes_give_each_institution_narrative_and_obstacles(spanish_deck):
+    for index in (1, 2, 3, 4, 5, 7):
+        notes = spanish_deck.slides[index].notes_slide.notes_text_frame.text
+        assert "1.1 · Item 1.1 — A · Atrasada" in notes
+        assert "A (responsable): En curso" in notes
+        assert "Hecho: Se firmó el convenio marco" in notes
+        assert "B (apoyo): En curso" in notes and "Obstáculos: Cambio de autoridades" in notes
+
+
+def test_indicator_slide_shows_value_target_and_unit(session, people):  # noqa: F811
+    from tests.factories import PlanBuilder
+
+    b = PlanBuilder(session, name="Indicators")
+    b.institution("X")
+    b.line("1")
+    b.item("1.1", line="1", lead="X", start="2026-Q1", due="2026-Q4", target=50000)
+    item = b.items["1.1"]
+    item.unit, item.indicator, item.baseline = "personas", "Personas alcanzadas", 0
+    session.add(item)
+    b.report("1.1", str(Q3), percent=60, value=29000)
+    from tracker.services.permissions import SYSTEM
+
+    deck = Presentation(io.BytesIO(decks.pptx(session, SYSTEM, b.plan.id, Q3, "es")))
+    table = next(s.table for s in deck.slides[7].shapes if s.has_table)
+    assert [c.text for c in table.rows[1].cells] == [
+        "1.1 · Personas alcanzadas", "29.000 / 50.000 personas", "58,0 %", "En tiempo"]
+
+
+def test_english_deck_plural_of_one(session, plan, people):  # noqa: F811
+    from tracker import meeting_content as mc
+
+    assert mc.count_text("behind", 1, "en") == "1 item behind"
+    assert mc.count_text("behind", 2, "es") == "2 acciones atrasadas"
+    assert mc.count_text("overdue", 1, "es") == "1 acción vencida"
+
+
 def _pdf_text(data: bytes, tmp_path) -> tuple[str, int]:
     import shutil
     import subprocess
@@ -117,3 +256,27 @@ def test_no_chromium_is_said_plainly(cli, monkeypatch, tmp_path):  # noqa: F811
     assert code == 1
     assert err.strip().startswith("The PDF handout needs Chromium")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_percent_of_target_has_one_definition():
+    from tracker.meeting_content import achieved
+
+    assert achieved(29000, 0, 50000) == pytest.approx(58.0)
+    assert achieved(15, 10, 20) == pytest.approx(50.0)
+    assert achieved(None, 0, 10) is None
+    assert achieved(5, 10, 10) is None  # target = baseline: no way to go, no figure
+    assert achieved(5, None, 10) == pytest.approx(50.0)
+
+
+def test_notes_of_a_locked_quarter_stay_as_presented(session, plan, people):  # noqa: F811
+    coordinator = people["coordinator"]
+    _explain(session, plan, "2.1", "B", "Primer taller", "Sin sede", 10)
+    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
+                                      date(2026, 10, 20), ["A"])
+    meetings.lock_quarter(session, coordinator, plan.plan.id, str(Q3), meeting.id)
+    _explain(session, plan, "2.1", "B", "Reescrito después", "Otro", 10)
+    kept = decks.content(session, coordinator, plan.plan.id, Q3)
+    assert kept.locked
+    [note] = [n for n in kept.notes if n.item.code == "2.1"]
+    assert [(c.institution, c.narrative, c.obstacles) for c in note.contributions] == [
+        ("B", "Primer taller", "Sin sede")]

@@ -1,135 +1,417 @@
 """The review meeting's deck: PowerPoint with native, editable charts (python-pptx).
 
-The figures come from ``tracker.services.meetings.quarter_figures`` — live for an open or
-closed quarter, the "as presented" snapshot for a locked one — so the deck, the presentation
-and the overview agree.
+It renders a ``tracker.meeting_content.MeetingContent`` and nothing else. Accessible as a
+document: every slide has a title placeholder (read first, listed in the outline), every chart
+and table has alt text (the summaries generated from the figures), every text run carries the
+deck's language, the footer comes last in the reading order, and the core properties say what
+the deck is. The chart slides carry speaker notes on the items behind, overdue or blocked.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import date
+import textwrap
+from collections.abc import Sequence
 
+from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from tracker.i18n import percent, t
-from tracker.quarters import Quarter
+from tracker import meeting_content as mc
+from tracker import palette
+from tracker.i18n import number, percent, percent_suffix, plural, t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
-BLUE, DARK, ORANGE = RGBColor(0x00, 0x72, 0xB2), RGBColor(0x22, 0x22, 0x22), RGBColor(
-    0xE6, 0x9F, 0x00)
-MAX_TABLE_ROWS = 10
-SLIDE_TABLE_ROWS = 7  # rows that fit a slide at a size readable from the back of a room
-COLUMN_INCHES = (6.3, 2.0, 2.4, 1.6)
+LANGUAGE_TAGS = {"es": "es-ES", "en": "en-US"}
+LEFT, CONTENT_TOP, CONTENT_WIDTH = Inches(0.5), Inches(1.45), Inches(12.33)
+CONTENT_HEIGHT = Inches(5.35)
+TITLE_LAYOUT, TITLE_ONLY_LAYOUT = 0, 5
+SLIDE_TABLE_ROWS = mc.SLIDE_ROWS
+INDICATOR_ROWS = 8
+DECISION_ROWS = 7
 
 
-def _text(slide: object, text: str, left: Emu, top: Emu, width: Emu, height: Emu, *,
-          size: int = 20, bold: bool = False, colour: RGBColor = DARK) -> None:
-    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+def _colour(hex_colour: str) -> RGBColor:
+    return RGBColor(*palette.rgb(hex_colour))
+
+
+def _alt(shape: object, text: str) -> None:
+    """Alt text (``descr``) and a name on the shape's non-visual properties."""
+    properties = shape._element.xpath("./*[1]/p:cNvPr")[0]
+    properties.set("descr", text)
+
+
+def _title(slide: object, text: str, *, size: int = 28) -> None:
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = LEFT, Inches(0.25), CONTENT_WIDTH, \
+        Inches(1.1)
+    frame = title.text_frame
     frame.word_wrap = True
-    for index, line in enumerate(text.split("\n")):
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    frame.text = text
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.LEFT
+    paragraph.font.size, paragraph.font.bold = Pt(size), True
+    paragraph.font.color.rgb = _colour(palette.TEXT)
+
+
+def _text(slide: object, lines: Sequence[str], left: Emu, top: Emu, width: Emu, height: Emu,
+          *, size: int = 20, bold: bool = False, colour: str = palette.TEXT) -> object:
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for index, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         paragraph.text = line
         paragraph.font.size, paragraph.font.bold = Pt(size), bold
-        paragraph.font.color.rgb = colour
+        paragraph.font.color.rgb = _colour(colour)
+    return box
 
 
-def _slide(deck: Presentation, title: str, source: str) -> object:
-    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
-    _text(slide, title, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.9), size=32, bold=True)
-    _text(slide, source, Inches(0.5), Inches(6.95), Inches(12.3), Inches(0.4), size=12)
+def _slide(deck: Presentation, title: str) -> object:
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
+    _title(slide, title)
     return slide
 
 
-def _bar_chart(slide: object, categories: list[str], series: dict[str, list[float]],
-               *, percent_axis: bool = True) -> object:
-    data = CategoryChartData()
-    data.categories = categories
-    for name, values in series.items():
-        data.add_series(name, [None if v is None else round(float(v), 1) for v in values])
-    shape = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.5), Inches(1.3),
-                                   Inches(12.3), Inches(5.5), data)
+def _footer(slide: object, source: str) -> None:
+    """Added last, so read last (after the title and the content)."""
+    _text(slide, [source], LEFT, Inches(6.95), CONTENT_WIDTH, Inches(0.4), size=12,
+          colour=palette.MUTED_TEXT)
+
+
+def _notes(slide: object, lines: Sequence[str]) -> None:
+    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+
+
+def _percent_format(lang: str, digits: int = 1) -> str:
+    return ("0." + "0" * digits if digits else "0") + f'"{percent_suffix(lang)}"'
+
+
+def _chart_language(chart: object, lang: str) -> None:
+    """``c:lang`` of the chart (number and date display) and every text property's run
+    language."""
+    space = chart._chartSpace
+    found = space.find(qn("c:lang"))
+    if found is None:
+        found = etree.SubElement(space, qn("c:lang"))
+        date1904 = space.find(qn("c:date1904"))
+        if date1904 is not None:
+            date1904.addnext(found)
+        else:
+            space.insert(0, found)
+    found.set("val", LANGUAGE_TAGS[lang])
+
+
+def _style_chart(chart: object, categories: int) -> None:
+    small = categories > 12
+    chart.font.size = Pt(10 if small else 16)
+    chart.font.color.rgb = _colour(palette.TEXT)
+    chart.category_axis.tick_labels.font.size = Pt(9 if small else 16)
+    chart.value_axis.tick_labels.font.size = Pt(12 if small else 14)
+    chart.value_axis.has_major_gridlines = True
+    chart.value_axis.major_gridlines.format.line.color.rgb = _colour(palette.GRID)
+
+
+def _progress_chart(slide: object, groups: Sequence[mc.Group], lang: str,
+                    summary: str) -> object:
+    """Progress and expected as two bar series per group (expected in dark grey)."""
+    data = CategoryChartData(number_format=_percent_format(lang))
+    data.categories = [group.display if len(groups) <= 12 else group.label
+                       for group in groups]
+    data.add_series(t("chart.series.progress", lang),
+                    [None if g.progress is None else round(g.progress, 1) for g in groups])
+    data.add_series(t("chart.series.expected", lang),
+                    [None if g.expected is None else round(g.expected, 1) for g in groups])
+    shape = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, LEFT, CONTENT_TOP,
+                                   CONTENT_WIDTH, CONTENT_HEIGHT, data)
     chart = shape.chart
-    chart.has_legend = len(series) > 1
-    if chart.has_legend:
-        chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.TOP, False
+    _style_chart(chart, len(groups))
+    chart.has_legend = True
+    chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.TOP, False
+    chart.legend.font.size = Pt(14)
     chart.category_axis.reverse_order = True
-    chart.category_axis.tick_labels.font.size = Pt(16)
-    chart.value_axis.tick_labels.font.size = Pt(14)
-    if percent_axis:
-        chart.value_axis.maximum_scale, chart.value_axis.minimum_scale = 100, 0
-    chart.plots[0].has_data_labels = True
-    chart.plots[0].data_labels.font.size = Pt(14)
-    chart.plots[0].data_labels.number_format = '0.0'
-    chart.plots[0].data_labels.number_format_is_linked = False
-    colours = [BLUE, DARK]
-    for index, plotted in enumerate(chart.series):
+    axis = chart.value_axis
+    axis.maximum_scale, axis.minimum_scale, axis.major_unit = 100, 0, 20
+    axis.tick_labels.number_format = _percent_format(lang, 0)
+    axis.tick_labels.number_format_is_linked = False
+    plot = chart.plots[0]
+    plot.gap_width, plot.overlap = 60, -10
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.font.size = Pt(9 if len(groups) > 12 else 14)
+    labels.number_format, labels.number_format_is_linked = _percent_format(lang), False
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    for plotted, colour in zip(chart.series, (palette.PROGRESS, palette.EXPECTED), strict=True):
         plotted.format.fill.solid()
-        plotted.format.fill.fore_color.rgb = colours[index % len(colours)]
+        plotted.format.fill.fore_color.rgb = _colour(colour)
+    _alt(shape, summary)
     return chart
 
 
-def _rows(records: list[dict], label: str = "label", name: str = "name") -> list[str]:
-    return [f"{r[label]} · {r[name]}" if r[label] != r[name] else str(r[name]) for r in records]
+def _trend_chart(slide: object, content: mc.MeetingContent, lang: str, summary: str) -> None:
+    data = CategoryChartData(number_format=_percent_format(lang))
+    data.categories = [point.quarter.label(lang) for point in content.trend]
+    data.add_series(t("chart.series.progress", lang),
+                    [None if p.progress is None else round(p.progress, 1) for p in content.trend])
+    data.add_series(t("chart.series.expected", lang),
+                    [None if p.expected is None else round(p.expected, 1) for p in content.trend])
+    shape = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, LEFT, CONTENT_TOP,
+                                   CONTENT_WIDTH, CONTENT_HEIGHT, data)
+    chart = shape.chart
+    _style_chart(chart, 0)
+    chart.category_axis.tick_labels.font.size = Pt(14 if len(content.trend) <= 12 else 10)
+    chart.has_legend = True
+    chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.TOP, False
+    axis = chart.value_axis
+    axis.maximum_scale, axis.minimum_scale, axis.major_unit = 100, 0, 20
+    axis.tick_labels.number_format = _percent_format(lang, 0)
+    axis.tick_labels.number_format_is_linked = False
+    for plotted, colour, width in zip(chart.plots[0].series, (palette.PROGRESS, palette.EXPECTED),
+                                      (4, 2.5), strict=True):
+        plotted.format.line.color.rgb = _colour(colour)
+        plotted.format.line.width = Pt(width)
+        plotted.marker.format.fill.solid()
+        plotted.marker.format.fill.fore_color.rgb = _colour(colour)
+    chart.plots[0].series[1].format.line.dash_style = 4  # dash: not told by colour alone
+    _alt(shape, summary)
 
 
-def build_pptx(figures: dict, plan_name: str, lang: str, *, decisions: list[dict] | None = None,
-               generated: date | None = None) -> bytes:
+def _table(slide: object, header: Sequence[str], rows: Sequence[Sequence[str]],
+           widths: Sequence[float], summary: str, *, size: int = 13) -> object:
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), LEFT, CONTENT_TOP,
+                                   CONTENT_WIDTH, Inches(0.45 * (len(rows) + 1)))
+    table = shape.table
+    table.first_row = True  # a header row: the cells of row 0 are the columns' headers
+    for column, width in enumerate(widths):
+        table.columns[column].width = Inches(width)
+    for column, text in enumerate(header):
+        table.cell(0, column).text = text
+    for row_index, row in enumerate(rows, 1):
+        for column, text in enumerate(row):
+            table.cell(row_index, column).text = text
+    for row in table.rows:
+        for cell in row.cells:
+            cell.margin_top = cell.margin_bottom = Inches(0.04)
+            for paragraph in cell.text_frame.paragraphs:
+                paragraph.font.size = Pt(size)
+                paragraph.font.color.rgb = _colour(palette.TEXT)
+    for cell in table.rows[0].cells:  # white on navy: 10:1
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = _colour(palette.STATUS_COLOURS["on_track"])
+        for paragraph in cell.text_frame.paragraphs:
+            paragraph.font.bold = True
+            paragraph.font.color.rgb = _colour(palette.BACKGROUND)
+    _alt(shape, summary)
+    return table
+
+
+def _cards(slide: object, content: mc.MeetingContent, lang: str) -> None:
+    """Figure cards: plan progress against expected, reports received, then each schedule
+    bucket and blocked, each number in its status colour with its word beside it."""
+    head = content.headline
+    cards = [
+        (percent(head.progress, lang), t("deck.card.progress", lang) + " · "
+         + t("deck.card.expected", lang, value=percent(head.expected, lang)), palette.PROGRESS),
+        (percent(head.completeness, lang), t("deck.card.reports", lang) + " · "
+         + t("deck.card.reports_of", lang, received=number(head.received_reports, lang, 0),
+             expected=number(head.expected_reports, lang, 0)), palette.TEXT),
+    ]
+    statuses = ("completed", "on_track", "behind", "overdue", "blocked")
+    small = [(number(head.count(s), lang, 0),
+              plural(f"deck.card.{s}", lang, head.count(s)), palette.STATUS_COLOURS[s])
+             for s in statuses]
+    gap = Inches(0.25)
+    for row, (entries, top, height, big) in enumerate((
+            (cards, CONTENT_TOP + Inches(0.1), Inches(2.0), 54),
+            (small, CONTENT_TOP + Inches(2.45), Inches(2.3), 48))):
+        width = int((CONTENT_WIDTH - gap * (len(entries) - 1)) / len(entries))
+        for index, (value, label, colour) in enumerate(entries):
+            left = LEFT + (width + gap) * index
+            shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, width,
+                                           height)
+            shape.adjustments[0] = 0.08
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = _colour(palette.BACKGROUND)
+            shape.line.color.rgb = _colour(colour)
+            shape.line.width = Pt(4)
+            shape.shadow.inherit = False
+            frame = shape.text_frame
+            frame.word_wrap = True
+            frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+            frame.text = value
+            first = frame.paragraphs[0]
+            first.font.size, first.font.bold = Pt(big), True
+            first.font.color.rgb = _colour(colour)
+            second = frame.add_paragraph()
+            second.text = label
+            second.font.size = Pt(18 if row else 20)
+            second.font.color.rgb = _colour(palette.TEXT)
+            for paragraph in frame.paragraphs:
+                paragraph.alignment = PP_ALIGN.CENTER
+            shape.name = f"card {row}.{index}"
+
+
+def _short(text: str, width: int) -> str:
+    return textwrap.shorten(" ".join(text.split()), width, placeholder="…") if text else ""
+
+
+def _set_language(deck: Presentation, lang: str) -> None:
+    """Every run, paragraph end and default run property carries the deck's language."""
+    tag = LANGUAGE_TAGS[lang]
+    parts = [slide for slide in deck.slides]
+    parts += [slide.notes_slide for slide in deck.slides if slide.has_notes_slide]
+    for part in parts:
+        for run in part._element.xpath(".//a:r"):
+            run.get_or_add_rPr().set("lang", tag)
+        for element in part._element.xpath(".//a:endParaRPr | .//a:defRPr"):
+            element.set("lang", tag)
+        for frame in (s for s in part.shapes if getattr(s, "has_chart", False)):
+            _chart_language(frame.chart, lang)
+            for element in frame.chart._chartSpace.xpath(
+                    ".//a:defRPr | .//a:rPr | .//a:endParaRPr"):
+                element.set("lang", tag)
+
+
+def build_pptx(content: mc.MeetingContent, lang: str) -> bytes:
     """The deck for one quarter: one slide per view of the review meeting."""
-    quarter = Quarter.parse(figures["quarter"]).label(lang)
-    source = t("deck.source", lang, plan=plan_name, quarter=quarter,
-               date=(generated or date.today()).isoformat())
+    quarter = mc.quarter_label(content, lang)
+    source = mc.source_line(content, lang)
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
-    head = figures["headline"]
+    notes = mc.note_lines(content.notes, lang)
 
-    slide = _slide(deck, plan_name, source)
-    _text(slide, t("deck.subtitle", lang, quarter=quarter), Inches(0.5), Inches(2.5),
-          Inches(12.3), Inches(1.5), size=36)
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_LAYOUT])
+    _title(slide, content.plan, size=40)
+    slide.shapes.title.top, slide.shapes.title.height = Inches(1.6), Inches(1.8)
+    subtitle = slide.placeholders[1]
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = LEFT, Inches(3.6), \
+        CONTENT_WIDTH, Inches(2.6)
+    lines = [t("deck.subtitle", lang, quarter=quarter), content.commission,
+             mc.meeting_line(content, lang) or ""]
+    if content.locked:
+        lines.append(t("present.as_presented", lang))
+    frame = subtitle.text_frame
+    frame.word_wrap = True
+    frame.text = "\n".join(line for line in lines if line)
+    for index, paragraph in enumerate(frame.paragraphs):
+        paragraph.alignment = PP_ALIGN.LEFT
+        paragraph.font.size = Pt(28 if index == 0 else 20)
+        paragraph.font.color.rgb = _colour(palette.TEXT if index == 0 else palette.MUTED_TEXT)
+    _footer(slide, source)
 
-    slide = _slide(deck, t("deck.headline", lang, quarter=quarter), source)
-    buckets = head["buckets"]
-    lines = [t("deck.progress_line", lang, progress=percent(head["progress"], lang),
-               expected=percent(head["expected"], lang)),
-             t("deck.buckets_line", lang, completed=buckets["completed"],
-               on_track=buckets["on_track"], behind=buckets["behind"],
-               overdue=buckets["overdue"], blocked=head["blocked"]),
-             t("deck.completeness_line", lang, share=percent(head["completeness"], lang),
-               received=head["received_reports"], expected=head["expected_reports"])]
-    _text(slide, "\n".join(lines), Inches(0.8), Inches(1.6), Inches(11.8), Inches(4.5), size=28)
+    slide = _slide(deck, t("deck.headline", lang, quarter=quarter))
+    _cards(slide, content, lang)
+    _footer(slide, source)
+    _notes(slide, [mc.headline_summary(content, lang), "", *notes])
 
-    for key, records in (("deck.by_line", figures["by_line"]),
-                         ("deck.by_institution", figures["by_institution"])):
-        slide = _slide(deck, t(key, lang, quarter=quarter), source)
-        _bar_chart(slide, _rows(records), {
-            t("chart.series.progress", lang): [r["progress"] for r in records],
-            t("chart.series.expected", lang): [r["expected"] for r in records]})
+    for key, groups, order in (("deck.by_line", content.by_line, "line"),
+                               ("deck.by_institution", content.by_institution, "lead")):
+        title = t(key, lang, quarter=quarter)
+        slide = _slide(deck, title)
+        _progress_chart(slide, groups, lang, mc.groups_summary(groups, title, lang))
+        _footer(slide, source)
+        ordered = sorted(content.notes, key=lambda n, o=order: getattr(n.item, o))
+        _notes(slide, [mc.groups_summary(groups, title, lang), "",
+                       *mc.note_lines(ordered, lang)])
 
-    slide = _slide(deck, t("chart.trend.title", lang), source)
-    trend = CategoryChartData()
-    trend.categories = [Quarter.parse(r["quarter"]).label(lang) for r in figures["trend"]]
-    trend.add_series(t("chart.series.progress", lang),
-                     [round(r["progress"] or 0, 1) for r in figures["trend"]])
-    trend.add_series(t("chart.series.expected", lang),
-                     [round(r["expected"] or 0, 1) for r in figures["trend"]])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, Inches(0.5), Inches(1.3),
-                                   Inches(12.3), Inches(5.5), trend).chart
-    chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.TOP
-    chart.value_axis.maximum_scale, chart.value_axis.minimum_scale = 100, 0
-    for plotted, colour in zip(chart.plots[0].series, (BLUE, DARK), strict=True):
-        plotted.format.line.color.rgb = colour
-        plotted.format.line.width = Pt(4 if colour == BLUE else 2.5)
+    title = t("chart.trend.title", lang)
+    slide = _slide(deck, title)
+    _trend_chart(slide, content, lang, mc.trend_summary(content, title, lang))
+    _footer(slide, source)
+    _notes(slide, [mc.trend_summary(content, title, lang), "", *notes])
 
-    _attention_slide(deck, figures, source, quarter, lang)
-    _decisions_slide(deck, decisions or [], source, lang)
-    _indicator_slide(deck, figures, source, quarter, lang)
+    _attention_slide(deck, content, source, quarter, lang, notes)
+    _decisions_slide(deck, content, source, lang)
+    _indicator_slide(deck, content, source, quarter, lang, notes)
+
+    properties = deck.core_properties
+    properties.title = f"{content.plan} · {quarter}"
+    properties.subject = t("deck.subject", lang)
+    properties.language = LANGUAGE_TAGS[lang]
+    properties.author = content.commission or content.plan
+    properties.keywords = quarter
+    _set_language(deck, lang)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+def _attention_slide(deck: Presentation, content: mc.MeetingContent, source: str,
+                     quarter: str, lang: str, notes: list[str]) -> None:
+    title = t("deck.attention", lang, quarter=quarter)
+    slide = _slide(deck, title)
+    rows = content.attention
+    shown = rows[:SLIDE_TABLE_ROWS]
+    if shown:
+        _table(slide, [t("item.choose", lang), t("chart.axis.institution", lang),
+                       t("chart.series.progress", lang), t("chart.series.expected", lang),
+                       t("item.schedule", lang), t("form.obstacles", lang)],
+               [(_short(f"{r.code} · {r.title}", 70), r.lead, percent(r.progress, lang),
+                 percent(r.expected, lang), t(f"schedule.{r.bucket}", lang),
+                 _short(r.obstacles, 110) or "—") for r in shown],
+               (3.4, 1.45, 1.15, 1.15, 1.6, 3.58), mc.attention_summary(content, title, lang))
+    else:
+        _text(slide, [t("notes.none", lang)], LEFT, CONTENT_TOP, CONTENT_WIDTH, Inches(1))
+    if len(rows) > len(shown):
+        _text(slide, [t("chart.and_more", lang, count=number(len(rows) - len(shown), lang, 0))],
+              LEFT, Inches(6.45), CONTENT_WIDTH, Inches(0.4), size=16)
+    _footer(slide, source)
+    _notes(slide, [mc.attention_summary(content, title, lang), "", *notes])
+
+
+def _decisions_slide(deck: Presentation, content: mc.MeetingContent, source: str,
+                     lang: str) -> None:
+    title = t("deck.decisions", lang)
+    slide = _slide(deck, title)
+    shown = content.decisions[:DECISION_ROWS]
+    if shown:
+        _table(slide, [t("deck.col.decision", lang), t("deck.col.owner", lang),
+                       t("deck.col.due", lang), t("deck.col.follow_up", lang)],
+               [(_short(d.text, 160), d.owner or "—", d.due.label(lang) if d.due else "—",
+                 mc.decision_follow_up(d, lang)) for d in shown],
+               (6.73, 1.8, 1.6, 2.2), title, size=14)
+    else:
+        _text(slide, [t("deck.no_decisions", lang)], LEFT, CONTENT_TOP, CONTENT_WIDTH,
+              Inches(1))
+    if len(content.decisions) > len(shown):
+        _text(slide, [t("chart.and_more", lang, count=len(content.decisions) - len(shown))],
+              LEFT, Inches(6.45), CONTENT_WIDTH, Inches(0.4), size=16)
+    _footer(slide, source)
+
+
+def _indicator_slide(deck: Presentation, content: mc.MeetingContent, source: str,
+                     quarter: str, lang: str, notes: list[str]) -> None:
+    title = t("chart.indicators.title", lang, quarter=quarter)
+    slide = _slide(deck, title)
+    rows = content.indicators
+    shown = rows[:INDICATOR_ROWS]
+    summary = mc.indicators_summary(content, title, lang)
+    if shown:
+        _table(slide, [t("plan.indicator", lang), t("deck.col.value", lang),
+                       t("deck.col.achieved", lang), t("item.schedule", lang)],
+               [(_short(f"{r.code} · {r.indicator or r.title}", 80), mc.indicator_value(r, lang),
+                 percent(r.achieved, lang),
+                 t(f"schedule.{r.bucket}", lang) if r.bucket != "not_in_scope" else "—")
+                for r in shown], (6.13, 3.0, 1.6, 1.6), summary, size=14)
+    else:
+        _text(slide, [t("deck.no_indicators", lang)], LEFT, CONTENT_TOP, CONTENT_WIDTH,
+              Inches(1))
+    if len(rows) > len(shown):
+        _text(slide, [t("chart.and_more", lang, count=number(len(rows) - len(shown), lang, 0))],
+              LEFT, Inches(6.45), CONTENT_WIDTH, Inches(0.4), size=16)
+    _footer(slide, source)
+    _notes(slide, [summary, "", *notes])
+
+
+# ---- until the handout and the presentation render MeetingContent -----------------------
+MAX_TABLE_ROWS = mc.LIST_ROWS
 
 
 def needing_attention(figures: dict) -> list[dict]:
@@ -139,53 +421,6 @@ def needing_attention(figures: dict) -> list[dict]:
                                        (r["progress"] or 0) - (r["expected"] or 0)))
 
 
-def _attention_slide(deck: Presentation, figures: dict, source: str, quarter: str,
-                     lang: str) -> None:
-    slide = _slide(deck, t("deck.attention", lang, quarter=quarter), source)
-    rows = needing_attention(figures)
-    shown = rows[:SLIDE_TABLE_ROWS]
-    table = slide.shapes.add_table(len(shown) + 1, 4, Inches(0.5), Inches(1.6), Inches(12.3),
-                                   Inches(0.6 * (len(shown) + 1))).table
-    for column, width in enumerate(COLUMN_INCHES):
-        table.columns[column].width = Inches(width)
-    headers = [t("item.choose", lang), t("chart.axis.institution", lang),
-               t("chart.series.progress", lang), t("item.schedule", lang)]
-    for column, header in enumerate(headers):
-        table.cell(0, column).text = header
-    for row_index, row in enumerate(shown, 1):
-        values = [f"{row['code']} · {row['title']}", row["lead"],
-                  f"{percent(row['progress'], lang)} / {percent(row['expected'], lang)}",
-                  t(f"schedule.{row['bucket']}", lang)]
-        for column, value in enumerate(values):
-            table.cell(row_index, column).text = value
-    for cell in (c for row in table.rows for c in row.cells):
-        for paragraph in cell.text_frame.paragraphs:
-            paragraph.font.size = Pt(14)
-    if len(rows) > len(shown):
-        _text(slide, t("chart.and_more", lang, count=len(rows) - len(shown)), Inches(0.5),
-              Inches(6.5), Inches(12.3), Inches(0.4), size=16)
-
-
-def _decisions_slide(deck: Presentation, decisions: list[dict], source: str,
-                     lang: str) -> None:
-    slide = _slide(deck, t("deck.decisions", lang), source)
-    lines = [f"• {d['text']} — {d.get('owner') or '—'} · {d.get('follow_up') or '—'}"
-             for d in decisions[:MAX_TABLE_ROWS]] or [t("deck.no_decisions", lang)]
-    _text(slide, "\n".join(lines), Inches(0.8), Inches(1.4), Inches(11.8), Inches(5.3), size=20)
-
-
-def _indicator_slide(deck: Presentation, figures: dict, source: str, quarter: str,
-                     lang: str) -> None:
-    slide = _slide(deck, t("chart.indicators.title", lang, quarter=quarter), source)
-    rows = [r for r in figures["items"] if r.get("target") and r.get("indicator_value")
-            is not None]
-    shown = rows[:MAX_TABLE_ROWS + 5]
-    if not shown:
-        _text(slide, t("deck.no_indicators", lang), Inches(0.8), Inches(1.4), Inches(11.8),
-              Inches(1), size=20)
-        return
-    achieved = [100 * (r["indicator_value"] - (r.get("baseline") or 0))
-                / ((r["target"] - (r.get("baseline") or 0)) or 1) for r in shown]
-    _bar_chart(slide, [f"{r['code']} · {r['indicator']}" for r in shown],
-               {t("chart.axis.of_target", lang): [min(max(a, 0), 150) for a in achieved]},
-               percent_axis=False)
+def decision_dicts(decisions: Sequence[mc.DecisionLine], lang: str = "en") -> list[dict]:
+    return [{"text": d.text, "owner": d.owner, "follow_up": mc.decision_follow_up(d, lang)}
+            for d in decisions]

@@ -62,3 +62,14 @@ def percent(value: float | None, lang: str) -> str:
 
 def day(value: date | None, lang: str) -> str:
     return EMPTY if value is None else babel_format_date(value, format="medium", locale=lang)
+
+
+def plural(key: str, lang: str, count: int, /, **values: object) -> str:
+    """The message ``key.<form>`` for ``count``, the form chosen by the language's CLDR plural
+    rules through Babel (``one``, ``many``, ``other``…), falling back to ``key.other``."""
+    from babel import Locale
+
+    form = Locale.parse(lang if lang in LANGUAGES else "en").plural_form(abs(count))
+    texts = catalog(lang if lang in LANGUAGES else "en")
+    chosen = f"{key}.{form}" if f"{key}.{form}" in texts else f"{key}.other"
+    return t(chosen, lang, **values)

@@ -8,6 +8,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from tracker import charts
+from tracker.deck import decision_dicts
 from tracker.metrics import NO_FILTERS, Filters
 from tracker.models import User
 from tracker.quarters import Quarter
@@ -190,7 +191,7 @@ def _presentation(database: str, user_id: int, plan_id: int, quarter: str
         actor = _actor(db, user_id)
         q = Quarter.parse(quarter)
         figures_ = decks.figures_for(db, actor, plan_id, q)
-        return (figures_, decks.last_decisions(db, plan_id, q, figures_),
+        return (figures_, decision_dicts(decks.last_decisions(db, plan_id, q, figures_)),
                 decks.is_locked(db, plan_id, q))
 
 

@@ -122,7 +122,43 @@ def quarter_figures(session: Session, plan_id: int, quarter: Quarter) -> dict[st
         "trend": _frame_records(found.history.rollups[metrics.Dimension.PLAN]),
         "items": _frame_records(items[items["in_scope"]]),
         "obstacles": _lead_obstacles(session, plan_id, quarter),
+        "notes": quarter_notes(session, plan_id, quarter, items[items["in_scope"]]),
     }
+
+
+NOTE_ITEMS = 60  # items whose reports of the quarter are kept for the speaker notes
+
+
+def quarter_notes(session: Session, plan_id: int, quarter: Quarter,
+                   items: object) -> list[dict[str, object]]:
+    """Each institution's counting report of exactly ``quarter`` on the items behind,
+    overdue or blocked (the presenter's notes): institution, lead or not, status, percent,
+    narrative, obstacles. Kept in the snapshot, so a locked quarter's notes stay as seen."""
+    wanted = items[items["bucket"].isin(["behind", "overdue"]) | items["blocked"]]
+    lag = wanted["progress"].fillna(0) - wanted["expected"].fillna(0)
+    order = wanted.assign(_late=wanted["bucket"] != "overdue", _lag=lag).sort_values(
+        ["_late", "_lag"], kind="stable")
+    codes = [str(code) for code in order["code"].head(NOTE_ITEMS)]
+    if not codes:
+        return []
+    rows = session.exec(
+        select(ActionItem.code, Institution.acronym,
+               Report.institution_id == ActionItem.lead_institution_id,
+               ReportRevision.status, ReportRevision.percent_complete,
+               ReportRevision.narrative, ReportRevision.obstacles,
+               ReportRevision.nothing_to_report)
+        .join(Report, Report.item_id == ActionItem.id)
+        .join(ReportRevision, ReportRevision.id == Report.counting_revision_id)
+        .join(Institution, Institution.id == Report.institution_id)
+        .where(ActionItem.plan_id == plan_id, ActionItem.code.in_(codes),
+               Report.quarter == str(quarter),
+               ReportRevision.state.in_([s.value for s in COUNTING_STATES]))).all()
+    rank = {code: index for index, code in enumerate(codes)}
+    rows = sorted(rows, key=lambda r: (rank[r[0]], not r[2], r[1]))
+    return [{"code": code, "institution": acronym, "lead": bool(lead),
+             "status": None if nothing else status, "percent": percent,
+             "narrative": narrative or "", "obstacles": obstacles or ""}
+            for code, acronym, lead, status, percent, narrative, obstacles, nothing in rows]
 
 
 def _lead_obstacles(session: Session, plan_id: int, quarter: Quarter) -> dict[str, str]:

@@ -1,0 +1,55 @@
+"""The one palette of the charts, the deck, the handout and the presentation.
+
+Every status colour is at least 3:1 against white (WCAG 2.1, 1.4.11 for graphics) and the
+statuses stay apart under protanopia, deuteranopia and tritanopia (``tests/test_palette.py``
+checks both with colorspacious). Colour is never the only cue: each status also has a word
+(the catalog's ``bucket.*``) and a fill pattern.
+"""
+
+from __future__ import annotations
+
+STATUS_COLOURS = {
+    "completed": "#09A553",
+    "on_track": "#1E4268",
+    "behind": "#7D5229",
+    "overdue": "#6E0A0A",
+    "blocked": "#C954DA",
+    "not_in_scope": "#737373",
+}
+# plotly's marker.pattern.shape per status: a second cue beside the colour
+STATUS_PATTERNS = {
+    "completed": "",
+    "on_track": "/",
+    "behind": "x",
+    "overdue": "\\",
+    "blocked": ".",
+    "not_in_scope": "-",
+}
+STATUS_ORDER = ("completed", "on_track", "behind", "overdue")
+
+PROGRESS = "#0072B2"  # progress bars: 5.2:1 against white
+EXPECTED = "#222222"  # the expected-progress mark and line
+TEXT = "#222222"
+MUTED_TEXT = "#505050"  # secondary text, 8.1:1 against white
+GRID = "#DDDDDD"
+BACKGROUND = "#FFFFFF"
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    """``#RRGGBB`` as three 0-255 integers."""
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1's relative luminance of an sRGB colour."""
+    channels = [c / 255 for c in rgb(colour)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str = BACKGROUND) -> float:
+    """WCAG 2.1's contrast ratio of two colours (1 to 21)."""
+    first, second = sorted((relative_luminance(foreground), relative_luminance(background)),
+                           reverse=True)
+    return (first + 0.05) / (second + 0.05)
