@@ -66,10 +66,10 @@ def day(value: date | None, lang: str) -> str:
 
 def plural(key: str, lang: str, count: int, /, **values: object) -> str:
     """The message ``key.<form>`` for ``count``, the form chosen by the language's CLDR plural
-    rules through Babel (``one``, ``many``, ``other``…), falling back to ``key.other``."""
+    rules through Babel (``one``, ``many``…); ``key`` itself is the ``other`` form."""
     from babel import Locale
 
     form = Locale.parse(lang if lang in LANGUAGES else "en").plural_form(abs(count))
     texts = catalog(lang if lang in LANGUAGES else "en")
-    chosen = f"{key}.{form}" if f"{key}.{form}" in texts else f"{key}.other"
+    chosen = f"{key}.{form}" if f"{key}.{form}" in texts else key
     return t(chosen, lang, **values)

@@ -344,7 +344,7 @@ def decision_follow_up(row: DecisionLine, lang: str) -> str:
 
 
 def status_word(status: str | None, lang: str) -> str:
-    return t(f"status.{status}", lang) if status else t("report.nothing", lang)
+    return t(f"status.{status}", lang) if status else t("form.nothing_short", lang)
 
 
 def note_lines(notes: Sequence[Note], lang: str, limit: int = NOTE_ITEMS) -> list[str]:
