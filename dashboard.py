@@ -54,9 +54,12 @@ if user is None:
     pages = [st.Page(sign_in_page.render, title=t("nav.sign_in", lang), icon=":material/login:",
                      url_path="sign-in", default=True)]
 else:
+    # a password someone else chose is changed before anything else
+    names = ([PageName.MY_ACCOUNT] if user.must_change_password
+             else visible_pages(user.actor))
     by_name = {name: st.Page(PAGES[name][0], title=t(f"nav.{name}", lang), icon=PAGES[name][1],
-                             url_path=PAGES[name][2], default=name is PageName.OVERVIEW)
-               for name in visible_pages(user.actor)}
+                             url_path=PAGES[name][2], default=name is names[0])
+               for name in names}
     navigation.remember(by_name)
     pages = list(by_name.values())
 

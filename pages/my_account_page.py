@@ -14,6 +14,8 @@ def render() -> None:
     lang = state.language(user)
     st.title(t("account.title", lang))
     st.caption(f"{user.name} · {user.email}")
+    if user.must_change_password:
+        st.warning(t("accounts.must_change", lang))
     with st.form("change_password"):
         st.subheader(t("account.password", lang))
         current = st.text_input(t("account.current", lang), type="password", key="pw:current")
@@ -25,7 +27,9 @@ def render() -> None:
             else:
                 outcome = actions.write(lambda db: accounts.change_own_password(
                     db, user.actor, current, new))
-                if outcome.ok:
+                if outcome.ok and user.must_change_password:
+                    st.rerun()  # every page of the role comes back
+                elif outcome.ok:
                     st.success(t("account.changed", lang))
                 else:
                     st.error(state.message(outcome.error, lang))

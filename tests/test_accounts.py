@@ -98,3 +98,24 @@ def test_hand_over_keeps_history_and_moves_roles(session, world):
                                                      plan.institutions["A"].id),
                           ReportContent(status=Status.IN_PROGRESS, percent_complete=35),
                           expected_version=1)
+
+
+def test_a_coordinator_cannot_attach_a_member_to_another_plans_institution(session, world):
+    second = PlanBuilder(session, name="Third")
+    second.institution("FGN", country="CO")
+    second.line("1")
+    second.item("1.1", line="1", lead="FGN", start="2026-Q1", due="2026-Q4")
+    coordinator = actor_for(session, world["coordinator"])
+    with pytest.raises(InvalidInput) as caught:
+        accounts.add_user(session, coordinator, email="x@example.org", display_name="X",
+                          role="member", password=PASSWORD, institution="FGN",
+                          plans=[world["plan"].plan])
+    assert caught.value.key == "error.institution_not_in_plans"
+    assert [a for a, _ in accounts.account_institutions(session, coordinator)] == ["A"]
+    created = accounts.add_user(session, coordinator, email="y@example.org", display_name="Y",
+                                role="member", password=PASSWORD, institution="A",
+                                plans=[world["plan"].plan])
+    assert created.must_change_password  # someone else chose it
+    accounts.change_own_password(session, actor_for(session, created), PASSWORD,
+                                 "a new secret of my own")
+    assert not created.must_change_password

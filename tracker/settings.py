@@ -21,6 +21,7 @@ DOCUMENTED = {
     "TRACKER_DEFAULT_LANG": "language when neither the URL nor the user chooses one (es|en)",
     "TRACKER_DEMO": "1 to show the demo accounts on the sign-in page and accept the demo password",
     "TRACKER_TODAY": "ISO date that stands for today (tests and demos)",
+    "TRACKER_PUBLIC_URL": "the app's address in invitations (default: the one the browser used)",
     "TRACKER_SMTP_HOST": "SMTP server for reminders (none: reminders are only listed)",
     "TRACKER_SMTP_PORT": "SMTP port (default 587)",
     "TRACKER_SMTP_USER": "SMTP user name, if the server wants one",
@@ -62,6 +63,7 @@ class Settings:
     demo_mode: bool
     today_override: date | None
     smtp: SmtpSettings | None = None
+    public_url: str | None = None
 
     def today(self) -> date:
         return self.today_override or date.today()
@@ -76,6 +78,7 @@ def get_settings() -> Settings:
         demo_mode=_setting("TRACKER_DEMO", "0") in {"1", "true", "yes"},
         today_override=date.fromisoformat(today) if today else None,
         smtp=_smtp(),
+        public_url=_setting("TRACKER_PUBLIC_URL") or None,
     )
 
 

@@ -214,6 +214,16 @@ def accounts_for(user_id: int) -> list[accounts.AccountRow]:
     return _accounts(_db(), user_id)
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def _account_institutions(database: str, user_id: int) -> list[tuple[str, str]]:
+    with session() as db:
+        return accounts.account_institutions(db, _actor(db, user_id))
+
+
+def account_institutions(user_id: int) -> list[tuple[str, str]]:
+    return _account_institutions(_db(), user_id)
+
+
 def plan_choices(user_id: int) -> list[figures.PlanChoice]:
     return _plan_choices(_db(), user_id)
 
@@ -252,7 +262,8 @@ def item_detail(user_id: int, item_id: int) -> items.ItemDetail:
 def clear() -> None:
     """Forget every cached read (after any write)."""
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
-                   _item_choices, _item_detail, _accounts, _missing, _exports,
+                   _item_choices, _item_detail, _accounts, _account_institutions,
+                   _missing, _exports,
                    _plan_catalog, _item_fields, _meetings, _requests,
                    _presentation, _deck, _overview_charts, _drill_down):
         cached.clear()

@@ -18,3 +18,16 @@ def link(name: PageName, label: str, **query: str) -> None:
     page = st.session_state.get(PAGES_KEY, {}).get(name)
     if page is not None:
         st.page_link(page, label=label, query_params=query or None)
+
+
+def app_address() -> str:
+    """The address people open the app at: ``TRACKER_PUBLIC_URL``, else this browser's."""
+    from urllib.parse import urlsplit
+
+    from tracker.settings import get_settings
+
+    configured = get_settings().public_url
+    if configured:
+        return configured
+    url = urlsplit(st.context.url or "")
+    return f"{url.scheme}://{url.netloc}/" if url.netloc else "http://localhost:8501/"

@@ -65,6 +65,7 @@ class SignedIn:
     language: str
     institution_id: int | None
     actor: Actor
+    must_change_password: bool = False
 
 
 def _session_from_cookie(db: Session) -> int | None:
@@ -124,7 +125,7 @@ def _checked_user() -> SignedIn | None:
             return None
         st.session_state[SESSION_KEY] = active.id
         return SignedIn(user.id, user.email, user.display_name, user.language,
-                        user.institution_id, actor_for(db, user))
+                        user.institution_id, actor_for(db, user), user.must_change_password)
 
 
 def require_user() -> SignedIn:

@@ -68,6 +68,8 @@ def add_user(
         raise InvalidInput("error.bad_role", role=role)
     for plan in plans:
         actor.require(Permission.MANAGE_ACCOUNTS, plan.id)
+    if not plans and role != "admin" and not (actor.is_system or actor.is_admin):
+        raise InvalidInput("error.choose_plan")
     if role == "admin" and not (actor.is_system or actor.is_admin):
         raise InvalidInput("error.not_allowed.manage_accounts")
     institution_id = None
@@ -75,13 +77,14 @@ def add_user(
         found = session.exec(select(Institution).where(Institution.acronym == institution)).first()
         if found is None:
             raise NotFound("error.institution_not_found", acronym=institution)
+        _require_institution_of(session, actor, found, plans)
         institution_id = found.id
     elif role == Role.MEMBER:
         raise InvalidInput("error.member_needs_institution")
     check_password_strength(password, email)
     user = User(email=email, display_name=display_name.strip(), institution_id=institution_id,
                 language=language, password_hash=hash_password(password),
-                is_admin=role == "admin")
+                is_admin=role == "admin", must_change_password=not actor.is_system)
     session.add(user)
     session.flush()
     if role != "admin":
@@ -92,6 +95,18 @@ def add_user(
                         "plans": [p.name for p in plans]})
     session.flush()
     return user
+
+
+def _require_institution_of(session: Session, actor: Actor, institution: Institution,
+                            plans: list[Plan]) -> None:
+    """A person's institution takes part in one of the plans they are given (the command
+    line, which sets up plans before their items exist, is trusted)."""
+    from tracker.services.institutions import plan_institution_ids
+
+    if actor.is_system or not plans:
+        return
+    if not any(institution.id in plan_institution_ids(session, plan.id) for plan in plans):
+        raise InvalidInput("error.institution_not_in_plans", acronym=institution.acronym)
 
 
 @dataclass(frozen=True)
@@ -109,7 +124,7 @@ def _grants(session: Session, user_id: int) -> list[RoleGrant]:
     return list(session.exec(select(RoleGrant).where(RoleGrant.user_id == user_id)))
 
 
-def _require_manage(session: Session, actor: Actor, user: User) -> None:
+def require_manage(session: Session, actor: Actor, user: User) -> None:
     """Admins manage anyone; a coordinator, the non-admin accounts of its own plans only."""
     if actor.is_system or actor.is_admin:
         return
@@ -133,7 +148,7 @@ def list_accounts(session: Session, actor: Actor) -> list[AccountRow]:
     rows = []
     for user in session.exec(select(User).order_by(User.email)):
         try:
-            _require_manage(session, actor, user)
+            require_manage(session, actor, user)
         except NotAllowed:
             continue
         roles = tuple(sorted(f"{g.role}@{plan_names[g.plan_id]}"
@@ -149,7 +164,7 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> Us
     from tracker.services.auth import revoke_all_sessions
 
     user = _get(session, user_id)
-    _require_manage(session, actor, user)
+    require_manage(session, actor, user)
     if actor.user_id == user_id and not active:
         raise InvalidInput("error.cannot_deactivate_self")
     user.is_active = active
@@ -166,9 +181,10 @@ def reset_password(session: Session, actor: Actor, user_id: int, password: str) 
     from tracker.services.auth import revoke_all_sessions
 
     user = _get(session, user_id)
-    _require_manage(session, actor, user)
+    require_manage(session, actor, user)
     check_password_strength(password, user.email)
     user.password_hash = hash_password(password)
+    user.must_change_password = not actor.is_system
     session.add(user)
     revoke_all_sessions(session, user.id)
     audit.record(session, actor, "reset_password", "user", user.id)
@@ -179,8 +195,11 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
     user = _get(session, actor.user_id)
     if not password_matches(user.password_hash, current):
         raise InvalidInput("error.wrong_current_password")
+    if new == current:
+        raise InvalidInput("error.same_password")
     check_password_strength(new, user.email)
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     session.add(user)
     audit.record(session, actor, "change_password", "user", user.id)
     session.flush()
@@ -200,19 +219,36 @@ def hand_over(session: Session, actor: Actor, user_id: int, *, email: str,
     """A departing focal point hands over: a new account with the same institution and roles;
     the old one is deactivated, and everything it wrote stays in its name."""
     old = _get(session, user_id)
-    _require_manage(session, actor, old)
+    require_manage(session, actor, old)
     grants = _grants(session, old.id)
     plan_rows = [session.get_one(Plan, g.plan_id) for g in grants]
     institution = session.get(Institution, old.institution_id) if old.institution_id else None
-    new = add_user(session, actor, email=email, display_name=display_name,
-                   role=grants[0].role if grants else "observer", password=password,
-                   institution=institution.acronym if institution else None, plans=[],
-                   language=old.language)
+    first_role = grants[0].role if grants else "observer"
+    new = add_user(session, actor, email=email, display_name=display_name, role=first_role,
+                   password=password, institution=institution.acronym if institution else None,
+                   plans=[p for g, p in zip(grants, plan_rows, strict=True)
+                          if g.role == first_role], language=old.language)
     for grant in grants:
-        session.add(RoleGrant(user_id=new.id, plan_id=grant.plan_id, role=grant.role))
+        if grant.role != first_role:
+            session.add(RoleGrant(user_id=new.id, plan_id=grant.plan_id, role=grant.role))
     set_active(session, actor, old.id, False)
     audit.record(session, actor, "hand_over", "user", old.id,
                  before={"email": old.email}, after={"email": new.email,
                                                      "plans": [p.name for p in plan_rows]})
     session.flush()
     return new
+
+
+def account_institutions(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """(acronym, name) of the institutions an account made by ``actor`` may belong to: those
+    of the plans whose accounts the actor manages (every institution for an admin)."""
+    from tracker.services.institutions import plan_institutions
+
+    if actor.is_system or actor.is_admin:
+        found = session.exec(select(Institution).order_by(Institution.acronym)).all()
+    else:
+        managed = [p for p in session.exec(select(Plan.id)).all()
+                   if actor.can(Permission.MANAGE_ACCOUNTS, p)]
+        found = plan_institutions(session, managed)
+    return [(i.acronym, i.name) for i in found]
+

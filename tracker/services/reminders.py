@@ -3,19 +3,17 @@ in their language (through SMTP when configured); the list is always available."
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from sqlmodel import Session, select
 
-from tracker.errors import TrackerError
 from tracker.i18n import day, t
 from tracker.models import Plan, Reminder, Role, RoleGrant, User
 from tracker.quarters import Quarter
 from tracker.services import plans
+from tracker.services.mail import Mail, deliver
 from tracker.services.missing import missing_by_institution
-from tracker.services.permissions import Actor
+from tracker.services.permissions import Actor, Permission
 from tracker.settings import SmtpSettings
 
 
@@ -57,22 +55,35 @@ def reminders(session: Session, actor: Actor, plan_id: int,
 def send(session: Session, plan_id: int, quarter: Quarter, messages: list[ReminderMessage],
          smtp: SmtpSettings) -> int:
     """Send through SMTP and record each reminder; a refusal is a sentence, not a traceback."""
-    try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=15) as server:
-            if smtp.starttls:
-                server.starttls()
-            if smtp.user:
-                server.login(smtp.user, smtp.password or "")
-            for message in messages:
-                mail = EmailMessage()
-                mail["From"], mail["To"], mail["Subject"] = smtp.sender, message.email, \
-                    message.subject
-                mail.set_content(message.body)
-                server.send_message(mail)
-                session.add(Reminder(plan_id=plan_id, quarter=str(quarter),
-                                     user_id=message.user_id, missing_count=message.missing))
-    except (OSError, smtplib.SMTPException) as error:
-        raise TrackerError("remind.smtp_failed", host=smtp.host, port=smtp.port,
-                           reason=str(error) or type(error).__name__) from None
+    sent = deliver(smtp, [Mail(m.email, m.subject, m.body) for m in messages])
+    record(session, plan_id, quarter, messages, "email")
+    return sent
+
+
+def record(session: Session, plan_id: int, quarter: Quarter,
+           messages: list[ReminderMessage], channel: str) -> None:
+    """Keep who was reminded of what, whether by e-mail or by a message copied in the app."""
+    for message in messages:
+        session.add(Reminder(plan_id=plan_id, quarter=str(quarter), user_id=message.user_id,
+                             missing_count=message.missing, channel=channel))
     session.flush()
-    return len(messages)
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """What the app did: sent by e-mail, or prepared for the coordinator to copy."""
+
+    sent: int
+    to_copy: list[ReminderMessage]
+
+
+def remind_from_app(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
+                    smtp: SmtpSettings | None) -> Reminded:
+    """The coordinator's "send reminders": by e-mail with SMTP, else messages to copy; both
+    recorded like ``tracker remind``."""
+    actor.require(Permission.REVIEW_REPORTS, plan_id)
+    messages = reminders(session, actor, plan_id, quarter)
+    if smtp is not None:
+        return Reminded(send(session, plan_id, quarter, messages, smtp), [])
+    record(session, plan_id, quarter, messages, "copied")
+    return Reminded(0, messages)

@@ -1,0 +1,46 @@
+"""Inviting a new focal point: a message in their language with the app's address and the
+steps to sign in, e-mailed when SMTP is configured, otherwise shown for the coordinator to copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from tracker.i18n import t
+from tracker.models import Plan, RoleGrant, User
+from tracker.services.accounts import require_manage
+from tracker.services.mail import Mail, deliver
+from tracker.services.permissions import Actor
+from tracker.settings import SmtpSettings
+
+
+@dataclass(frozen=True)
+class Invitation:
+    mail: Mail
+    sent: bool  # False: the coordinator copies ``mail`` and sends it their own way
+
+
+def invitation(session: Session, actor: Actor, user_id: int, *, app_url: str,
+               password: str) -> Mail:
+    """The invitation of ``user_id``, in that person's language."""
+    user = session.get_one(User, user_id)
+    require_manage(session, actor, user)
+    lang = user.language
+    names = session.exec(select(Plan.name).join(RoleGrant, RoleGrant.plan_id == Plan.id)
+                         .where(RoleGrant.user_id == user.id).order_by(Plan.name)).all()
+    inviter = session.get(User, actor.user_id) if actor.user_id else None
+    return Mail(user.email, t("invite.subject", lang),
+                t("invite.body", lang, name=user.display_name, url=app_url, email=user.email,
+                  password=password, plans=", ".join(names) or "—",
+                  inviter=inviter.display_name if inviter else t("invite.someone", lang)))
+
+
+def invite(session: Session, actor: Actor, user_id: int, *, app_url: str, password: str,
+           smtp: SmtpSettings | None) -> Invitation:
+    mail = invitation(session, actor, user_id, app_url=app_url, password=password)
+    if smtp is None:
+        return Invitation(mail, sent=False)
+    deliver(smtp, [mail])
+    return Invitation(mail, sent=True)
