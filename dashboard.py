@@ -17,7 +17,7 @@ from pages import (
 )
 from tracker.i18n import t
 from tracker.services.permissions import PageName, visible_pages
-from ui import navigation, state
+from ui import incident, navigation, state
 from ui.widgets import language_switch
 
 st.set_page_config(page_title="Joint Work Plan Tracker", page_icon=":material/bar_chart:",
@@ -63,4 +63,7 @@ else:
     navigation.remember(by_name)
     pages = list(by_name.values())
 
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except Exception as error:  # never a traceback on screen: an incident id, the log has it all
+    incident.report(error)

@@ -4,23 +4,34 @@
 
 ``POST /api/session`` trades a one-time code (see ``tracker.services.auth``) for an HttpOnly,
 SameSite=Lax session cookie; ``POST /api/sign-out`` revokes the cookie's session and clears
-it. Identity never travels in a URL.
+it. Identity never travels in a URL. Both routes refuse requests from other sites (see
+``tracker.web``): the page's anti-forgery cookie must come back as a form field, and a code
+is good only with the anti-forgery cookie of the page that asked for it.
+
+``SecurityMiddleware`` believes forwarded headers only from ``TRACKER_TRUSTED_PROXIES`` and
+adds the security headers (no framing by other sites) to every response.
 """
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tracker import web
 from tracker.db import make_engine, session_scope
 from tracker.services import auth
 from tracker.settings import get_settings
+from ui.incident import on_script_error
 
 
 @cache
@@ -28,9 +39,9 @@ def _engine(url: str) -> Engine:
     return make_engine(url)
 
 
-def _redeem(code: str) -> str | None:
+def _redeem(code: str, binding: str) -> str | None:
     with session_scope(_engine(get_settings().database_url)) as session:
-        return auth.redeem_code(session, code)
+        return auth.redeem_code(session, code, binding=binding)
 
 
 def _revoke(token: str) -> None:
@@ -38,10 +49,30 @@ def _revoke(token: str) -> None:
         auth.revoke_cookie(session, token)
 
 
-async def create_session(request: Request) -> JSONResponse:
+def _refused() -> JSONResponse:
+    return JSONResponse({"ok": False}, status_code=403)
+
+
+async def _checked_token(request: Request) -> tuple[str, dict] | None:
+    """The page's anti-forgery cookie and the form, when the request is same-origin and the
+    form repeats the cookie; ``None`` for anything else."""
+    if not web.same_origin(request.headers):
+        return None
     form = await request.form()
+    cookie = request.cookies.get(web.CSRF_COOKIE) or ""
+    sent = str(form.get("csrf") or "")
+    if not cookie or not secrets.compare_digest(cookie.encode(), sent.encode()):
+        return None
+    return cookie, dict(form)
+
+
+async def create_session(request: Request) -> JSONResponse:
+    checked = await _checked_token(request)
+    if checked is None:
+        return _refused()
+    binding, form = checked
     code = str(form.get("code") or "")[:100]
-    token = await run_in_threadpool(_redeem, code) if code else None
+    token = await run_in_threadpool(_redeem, code, binding) if code else None
     if token is None:
         return JSONResponse({"ok": False}, status_code=400)
     response = JSONResponse({"ok": True})
@@ -52,17 +83,82 @@ async def create_session(request: Request) -> JSONResponse:
 
 
 async def end_session(request: Request) -> JSONResponse:
+    if await _checked_token(request) is None:
+        return _refused()
     token = request.cookies.get(auth.COOKIE_NAME)
     if token:
         await run_in_threadpool(_revoke, token)
     response = JSONResponse({"ok": True})
-    response.delete_cookie(auth.COOKIE_NAME, path="/", httponly=True, samesite="lax")
+    response.delete_cookie(auth.COOKIE_NAME, path="/", httponly=True, samesite="lax",
+                           secure=request.url.scheme == "https")
     return response
+
+
+class SecurityMiddleware:
+    """Forwarded headers from trusted proxies only; security headers; the anti-forgery cookie.
+
+    uvicorn (which ``streamlit run`` starts) already applies forwarded headers from loopback
+    peers on its own; this middleware decides again with ``TRACKER_TRUSTED_PROXIES``, undoing
+    uvicorn's choice when loopback is not trusted (uvicorn marks a rewritten client with
+    port 0, which no real TCP peer has).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    def _forwarding(self, scope: Scope) -> None:
+        headers = {k.decode("latin1"): v.decode("latin1") for k, v in scope["headers"]}
+        forwarded_for = headers.get("x-forwarded-for", "")
+        proto = headers.get("x-forwarded-proto", "").strip().lower()
+        host, port = scope.get("client") or ("", 0)
+        rewritten = bool(forwarded_for) and port == 0
+        peer = "127.0.0.1" if rewritten else host
+        networks = web.parse_networks(get_settings().trusted_proxies)
+        websocket = scope["type"] == "websocket"
+        if web.is_trusted(peer, networks):
+            if proto in ("http", "https"):
+                scope["scheme"] = proto.replace("http", "ws") if websocket else proto
+            if forwarded_for:
+                scope["client"] = (web.forwarded_client(peer, forwarded_for, networks), 0)
+            return
+        if proto and peer in ("127.0.0.1", "::1"):  # uvicorn believed it: undo
+            scope["scheme"] = "ws" if websocket else "http"
+        if rewritten:
+            scope["client"] = (peer, 0)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        self._forwarding(scope)
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        has_token = web.CSRF_COOKIE in Request(scope).cookies
+        secure = scope["scheme"] == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in web.SECURITY_HEADERS.items():
+                    headers[name] = value
+                if secure:
+                    headers["Strict-Transport-Security"] = web.HSTS
+                if not has_token and headers.get("content-type", "").startswith("text/html"):
+                    # the page's anti-forgery token: its scripts send it back to the routes
+                    headers.append("Set-Cookie", (
+                        f"{web.CSRF_COOKIE}={secrets.token_urlsafe(32)}; Path=/; HttpOnly; "
+                        f"SameSite=Lax{'; Secure' if secure else ''}"))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 ROUTES = [
     Route("/api/session", create_session, methods=["POST"]),
     Route("/api/sign-out", end_session, methods=["POST"]),
 ]
+MIDDLEWARE = [Middleware(SecurityMiddleware)]
 
-app = st.App("dashboard.py", routes=ROUTES)
+app = st.App("dashboard.py", routes=ROUTES, middleware=MIDDLEWARE,
+             on_script_error=on_script_error)

@@ -6,6 +6,7 @@ down) its tests skip, except under ``CI=true``, where they fail.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Iterator
@@ -43,6 +44,33 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.delenv("TRACKER_DEMO", raising=False)
     monkeypatch.setenv("TRACKER_DEFAULT_LANG", "en")
     return FIXED_TODAY
+
+
+class _Incidents(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def incidents(request: pytest.FixtureRequest) -> Iterator[list[logging.LogRecord]]:
+    """Pages show an incident id instead of a traceback (ui/incident.py), so AppTest's
+    ``at.exception`` stays empty when a page fails: a test fails on any incident it did not
+    ask for (``@pytest.mark.incident``)."""
+    handler = _Incidents()
+    logger = logging.getLogger("tracker.incident")
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+    if handler.records and request.node.get_closest_marker("incident") is None:
+        record = handler.records[0]
+        pytest.fail("a page failed (incident " + record.getMessage() + "):\n"
+                    + logging.Formatter().formatException(record.exc_info), pytrace=False)
 
 
 @pytest.fixture(scope="session")

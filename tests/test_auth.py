@@ -107,11 +107,15 @@ def test_routes_set_an_httponly_cookie_and_clear_it(engine, database_url, monkey
     monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
     session.commit()
     with Session(engine) as other:
-        session_id, code = auth.start_session(other, other.get(User, user.id))
+        session_id, code = auth.start_session(other, other.get(User, user.id),
+                                              binding="page token")
         other.commit()
-    client = TestClient(Starlette(routes=server.ROUTES))
-    assert client.post("/api/session", data={"code": "forged"}).status_code == 400
-    response = client.post("/api/session", data={"code": code})
+    client = TestClient(Starlette(routes=server.ROUTES),
+                        cookies={"tracker_csrf": "page token"})
+    token_field = {"csrf": "page token"}
+    assert client.post("/api/session", data={"code": "forged", **token_field}
+                       ).status_code == 400
+    response = client.post("/api/session", data={"code": code, **token_field})
     assert response.status_code == 200
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(f"{auth.COOKIE_NAME}=")
@@ -119,8 +123,9 @@ def test_routes_set_an_httponly_cookie_and_clear_it(engine, database_url, monkey
     token = client.cookies[auth.COOKIE_NAME]
     with Session(engine) as other:
         assert auth.session_from_cookie(other, token).id == session_id
-    assert client.post("/api/session", data={"code": code}).status_code == 400  # used
-    cleared = client.post("/api/sign-out")
+    assert client.post("/api/session", data={"code": code, **token_field}
+                       ).status_code == 400  # used
+    cleared = client.post("/api/sign-out", data=token_field)
     assert 'Max-Age=0' in cleared.headers["set-cookie"] or "expires" in cleared.headers[
         "set-cookie"].lower()
     with Session(engine) as other:

@@ -78,3 +78,39 @@ def test_the_repository_holds_no_secrets():
                 if value not in ALLOWED and "secret" not in value.lower():
                     found.append(f"{name}: {match.group(0)[:60]}")
     assert found == []
+
+
+@pytest.mark.incident
+def test_an_unexpected_error_shows_an_incident_id_never_a_traceback(demo_url, monkeypatch,
+                                                                     incidents):
+    """What 8 simultaneous sign-ins once showed on PostgreSQL (an IntegrityError with its SQL,
+    parameters and file paths) now reads as one sentence with an id the server log holds."""
+    import tomllib
+
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker.services import auth
+
+    def failing(*args, **kwargs):
+        raise IntegrityError("INSERT INTO signin_throttle (email, failures) VALUES (%(email)s)",
+                             {"email": "pn@demo.example"},
+                             Exception('duplicate key value violates unique constraint '
+                                       '"signin_throttle_pkey"'))
+
+    monkeypatch.setenv("TRACKER_DATABASE_URL", demo_url)
+    monkeypatch.setattr(auth, "sign_in", failing)
+    at = sign_in(dashboard(), "pn@demo.example")
+    assert not at.exception
+    [error] = at.error
+    incident = re.search(r"incident number: ([0-9A-F]{8})", error.value).group(1)
+    shown = " ".join(str(e.value) for e in [*at.error, *at.markdown, *at.caption])
+    for leak in ("signin_throttle", "INSERT", "IntegrityError", "Traceback", ".py"):
+        assert leak not in shown
+    [record] = incidents
+    assert incident in record.getMessage()
+    assert "signin_throttle_pkey" in str(record.exc_info[1])  # the log keeps everything
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    import server
+
+    assert server.app._on_script_error is not None

@@ -28,6 +28,8 @@ DOCUMENTED = {
     "TRACKER_SMTP_PASSWORD": "SMTP password, if the server wants one",
     "TRACKER_SMTP_FROM": "sender address of reminders",
     "TRACKER_SMTP_STARTTLS": "1 (default) to use STARTTLS, 0 for a plain local relay",
+    "TRACKER_TRUSTED_PROXIES": "addresses or networks of the reverse proxies whose "
+                               "X-Forwarded-For/-Proto headers are believed (default: none)",
 }
 
 
@@ -63,6 +65,7 @@ class Settings:
     demo_mode: bool
     today_override: date | None
     smtp: SmtpSettings | None = None
+    trusted_proxies: str = ""
     public_url: str | None = None
 
     def today(self) -> date:
@@ -78,6 +81,7 @@ def get_settings() -> Settings:
         demo_mode=_setting("TRACKER_DEMO", "0") in {"1", "true", "yes"},
         today_override=date.fromisoformat(today) if today else None,
         smtp=_smtp(),
+        trusted_proxies=_setting("TRACKER_TRUSTED_PROXIES", "") or "",
         public_url=_setting("TRACKER_PUBLIC_URL") or None,
     )
 

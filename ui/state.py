@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tracker import migrate
+from tracker import migrate, web
 from tracker.db import make_engine, session_scope
 from tracker.i18n import choose_language, t
 from tracker.models import Plan, User
@@ -158,7 +158,7 @@ def sign_in(email: str, password: str) -> None:
             refusal = refused  # raised after the commit, so the failure is counted
         else:
             refusal = None
-            session_id, code = auth.start_session(db, user)
+            session_id, code = auth.start_session(db, user, binding=_csrf_cookie())
     if refusal is not None:
         raise refusal
     st.session_state[SESSION_KEY] = session_id
@@ -178,17 +178,27 @@ def sign_out() -> None:
         st.session_state[OIDC_SIGN_OUT_KEY] = True
 
 
+def _csrf_cookie() -> str:
+    """This page's anti-forgery cookie (set by ``server.py`` with the page); "" if none."""
+    token = st.context.cookies.get(web.CSRF_COOKIE)
+    return token if isinstance(token, str) else ""
+
+
+def _post(route: str, fields: dict[str, str]) -> None:
+    body = json.dumps({**fields, "csrf": _csrf_cookie()}).replace("<", "\\u003c")
+    st.html(f"<script>fetch('{route}', {{method: 'POST', credentials: 'same-origin',"
+            f" body: new URLSearchParams({body})}});</script>",
+            unsafe_allow_javascript=True, width="content")
+
+
 def deliver_cookie() -> None:
-    """Have the browser fetch or drop its session cookie (same-origin POST, no URL token)."""
+    """Have the browser fetch or drop its session cookie (same-origin POST, no URL token,
+    with the page's anti-forgery token that the routes check)."""
     code = st.session_state.pop(PENDING_CODE_KEY, None)
     if code:
-        body = json.dumps({"code": code})
-        st.html(f"<script>fetch('/api/session', {{method: 'POST', credentials: 'same-origin',"
-                f" body: new URLSearchParams({body})}});</script>",
-                unsafe_allow_javascript=True, width="content")
+        _post("/api/session", {"code": code})
     elif st.session_state.pop(PENDING_SIGN_OUT_KEY, None):
-        st.html("<script>fetch('/api/sign-out', {method: 'POST', credentials: "
-                "'same-origin'});</script>", unsafe_allow_javascript=True, width="content")
+        _post("/api/sign-out", {})
         if st.session_state.pop(OIDC_SIGN_OUT_KEY, None):
             st.logout()  # the provider's identity cookie goes too
 

@@ -145,25 +145,37 @@ def sign_in(session: Session, email: str, password: str, *, now: datetime | None
     raise SignInRefused("signin.failed")
 
 
-def start_session(session: Session, user: User, *, now: datetime | None = None
-                  ) -> tuple[int, str]:
-    """A new session for ``user`` and the one-time code the browser trades for its cookie."""
+def _code_digest(code: str, binding: str) -> str:
+    return _digest(f"{code}\n{binding}")
+
+
+def start_session(session: Session, user: User, *, now: datetime | None = None,
+                  binding: str = "") -> tuple[int, str]:
+    """A new session for ``user`` and the one-time code the browser trades for its cookie.
+
+    ``binding`` is the anti-forgery cookie of the browser whose page asked for the code: the
+    code is good only when that same cookie comes with it, so a code obtained elsewhere (an
+    attacker's own) cannot sign another browser in.
+    """
     now = now or utcnow()
     signed_in = SignInSession(token_hash=_digest(secrets.token_urlsafe(32)), user_id=user.id,
                               created_at=now, expires_at=now + SESSION_LIFETIME)
     session.add(signed_in)
     session.flush()
     code = secrets.token_urlsafe(32)
-    session.add(SignInCode(code_hash=_digest(code), session_id=signed_in.id,
+    session.add(SignInCode(code_hash=_code_digest(code, binding), session_id=signed_in.id,
                            expires_at=now + CODE_LIFETIME))
     session.flush()
     return signed_in.id, code
 
 
-def redeem_code(session: Session, code: str, *, now: datetime | None = None) -> str | None:
-    """The session's cookie value for a fresh, unused code; ``None`` otherwise."""
+def redeem_code(session: Session, code: str, *, now: datetime | None = None,
+                binding: str = "") -> str | None:
+    """The session's cookie value for a fresh, unused code presented with the anti-forgery
+    cookie it was bound to; ``None`` otherwise."""
     now = now or utcnow()
-    found = session.exec(select(SignInCode).where(SignInCode.code_hash == _digest(code))).first()
+    found = session.exec(select(SignInCode).where(
+        SignInCode.code_hash == _code_digest(code, binding))).first()
     if found is None or found.used_at is not None or found.expires_at < now:
         return None
     found.used_at = now

@@ -1,0 +1,136 @@
+"""The web server's own rules: cookie routes refuse other sites, forwarded headers are believed
+only from a trusted proxy, and no other site may frame the app."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from tracker import web
+from tracker.models import User
+from tracker.services import auth
+from tracker.services.accounts import add_user
+from tracker.services.permissions import SYSTEM
+
+PAGE_TOKEN = "victim page token"
+
+
+async def _page(request):
+    return HTMLResponse("<html><body>app</body></html>")
+
+
+def _client(peer: tuple[str, int] = ("127.0.0.1", 40000), token: str | None = PAGE_TOKEN):
+    import server
+
+    app = Starlette(routes=[*server.ROUTES, Route("/", _page)], middleware=server.MIDDLEWARE)
+    return TestClient(app, client=peer, base_url="http://app.example",
+                      cookies={web.CSRF_COOKIE: token} if token else None)
+
+
+@pytest.fixture
+def code_for(engine, database_url, monkeypatch, session):
+    """A one-time code for a fresh account, bound to the anti-forgery cookie given."""
+    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
+    user = add_user(session, SYSTEM, email="attacker@example.org", display_name="Attacker",
+                    role="observer", password="correct horse battery", plans=[])
+    session.commit()
+
+    def make(binding: str) -> str:
+        with Session(engine) as other:
+            _, code = auth.start_session(other, other.get(User, user.id), binding=binding)
+            other.commit()
+        return code
+
+    return make
+
+
+def test_a_cross_site_form_cannot_sign_a_browser_in(code_for):
+    """Login CSRF: another site's auto-submitted form with a valid code is refused."""
+    code = code_for(PAGE_TOKEN)
+    client = _client()
+    for headers in ({"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"},
+                    {"Sec-Fetch-Site": "same-site", "Origin": "http://www.app.example"},
+                    {"Origin": "http://evil.example"}):
+        response = client.post("/api/session", data={"code": code, "csrf": PAGE_TOKEN},
+                               headers=headers)
+        assert response.status_code == 403
+        assert auth.COOKIE_NAME not in response.headers.get("set-cookie", "")
+    same = client.post("/api/session", data={"code": code, "csrf": PAGE_TOKEN},
+                       headers={"Sec-Fetch-Site": "same-origin",
+                                "Origin": "http://app.example"})
+    assert same.status_code == 200 and auth.COOKIE_NAME in same.headers["set-cookie"]
+
+
+def test_a_code_works_only_with_the_page_token_it_was_given_to(code_for):
+    """The attacker's own code, fetched in the attacker's browser, is bound to the attacker's
+    page token: it cannot sign in a browser that holds another token."""
+    attackers_code = code_for("attacker page token")
+    client = _client()
+    refused = client.post("/api/session", data={"code": attackers_code, "csrf": PAGE_TOKEN},
+                          headers={"Sec-Fetch-Site": "same-origin"})
+    assert refused.status_code == 400
+    no_token = _client(token=None).post("/api/session", data={"code": code_for("")},
+                                        headers={"Sec-Fetch-Site": "same-origin"})
+    assert no_token.status_code == 403
+
+
+def test_another_site_cannot_sign_the_user_out(code_for):
+    code = code_for(PAGE_TOKEN)
+    client = _client()
+    client.post("/api/session", data={"code": code, "csrf": PAGE_TOKEN},
+                headers={"Sec-Fetch-Site": "same-origin"})
+    session_cookie = client.cookies[auth.COOKIE_NAME]
+    for data, headers in (({"csrf": PAGE_TOKEN}, {"Sec-Fetch-Site": "cross-site"}),
+                          ({}, {"Sec-Fetch-Site": "same-origin"}),
+                          ({"csrf": "guessed"}, {})):
+        response = client.post("/api/sign-out", data=data, headers=headers)
+        assert response.status_code == 403
+        assert client.cookies[auth.COOKIE_NAME] == session_cookie
+    signed_out = client.post("/api/sign-out", data={"csrf": PAGE_TOKEN},
+                             headers={"Sec-Fetch-Site": "same-origin"})
+    assert signed_out.status_code == 200 and "Max-Age=0" in signed_out.headers["set-cookie"]
+
+
+@pytest.mark.parametrize(("trusted", "peer", "secure"), [
+    ("", ("127.0.0.1", 40000), False),            # no proxy configured: the header is a lie
+    ("127.0.0.1", ("127.0.0.1", 40000), True),    # our proxy says the browser used HTTPS
+    ("127.0.0.1", ("127.0.0.1", 0), True),        # ... after uvicorn applied it already
+    ("", ("127.0.0.1", 0), False),                # uvicorn believed loopback: undone
+    ("10.0.0.0/8", ("203.0.113.5", 40000), False),  # a client pretending to be a proxy
+    ("10.0.0.0/8", ("10.1.2.3", 40000), True),
+])
+def test_the_cookie_is_secure_behind_a_trusted_tls_proxy_only(code_for, monkeypatch, trusted,
+                                                               peer, secure):
+    monkeypatch.setenv("TRACKER_TRUSTED_PROXIES", trusted)
+    response = _client(peer).post(
+        "/api/session", data={"code": code_for(PAGE_TOKEN), "csrf": PAGE_TOKEN},
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7",
+                 "Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 200
+    assert ("; secure" in response.headers["set-cookie"].lower()) is secure
+    assert ("strict-transport-security" in response.headers) is secure
+
+
+def test_the_browser_address_comes_from_a_trusted_proxy_only():
+    networks = web.parse_networks("127.0.0.1, 10.0.0.0/8")
+    assert web.forwarded_client("127.0.0.1", "198.51.100.7", networks) == "198.51.100.7"
+    # what the browser wrote itself (on the left) is not believed
+    assert web.forwarded_client("127.0.0.1", "1.2.3.4, 198.51.100.7, 10.0.0.2",
+                                networks) == "198.51.100.7"
+    assert not web.is_trusted("203.0.113.5", networks)
+    assert web.parse_networks("not an address, ::1") == web.parse_networks("::1")
+
+
+def test_no_other_site_may_frame_the_app():
+    response = _client(token=None).get("/")
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert f"{web.CSRF_COOKIE}=" in response.headers["set-cookie"]  # the page's token
+    assert "httponly" in response.headers["set-cookie"].lower()
+    again = _client().get("/")  # a browser that has one keeps it
+    assert web.CSRF_COOKIE not in again.headers.get("set-cookie", "")
