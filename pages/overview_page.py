@@ -7,6 +7,7 @@ import streamlit as st
 
 from tracker.charts import BUCKET_COLOURS
 from tracker.i18n import number, percent, t
+from tracker.io.cells import frame_csv
 from tracker.metrics import Filters, Headline
 from tracker.services.figures import Overview, PlanChoice
 from tracker.services.permissions import PageName
@@ -66,7 +67,7 @@ def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
     figure, frame = drawn[key]
     event = st.plotly_chart(figure, key=key, **kwargs)
     st.download_button(t("overview.chart_data", lang),
-                       lambda: frame.to_csv(index=False).encode(),
+                       lambda: frame_csv(frame),  # no text becomes a formula
                        file_name=f"{key}.csv", mime="text/csv", key=f"{key}:csv",
                        icon=":material/download:", on_click="ignore")
     return event

@@ -6,7 +6,6 @@ export -> import -> export gives the same workbook.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from pathlib import Path
@@ -16,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from sqlmodel import Session, select
 
 from tracker.i18n import t
+from tracker.io.cells import as_text_cell, csv_text
 from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS, SHEETS, Sheet
 from tracker.metrics import natural_key
 from tracker.models import (
@@ -109,6 +109,8 @@ def build_workbook(tables: list[Table], lang: str = "en") -> Workbook:
         worksheet.append(sheet.headers(lang))
         for row in rows:
             worksheet.append(row)
+            for cell in worksheet[worksheet.max_row]:
+                as_text_cell(cell)  # a text is never a formula
         for row_cells in worksheet.iter_rows(min_row=2, max_col=1):
             for cell in row_cells:
                 cell.number_format = "@"  # codes stay text: "1.10" is not 1.1
@@ -133,11 +135,8 @@ def export_csv_zip(session: Session, actor: Actor, plan: Plan) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for sheet, rows in plan_tables(session, actor, plan):
-            text = io.StringIO()
-            writer = csv.writer(text)
-            writer.writerow(sheet.headers("en"))
-            writer.writerows(["" if v is None else v for v in row] for row in rows)
-            archive.writestr(f"{sheet.name}.csv", "\ufeff" + text.getvalue())
+            text = csv_text(sheet.headers("en"), rows)  # texts a spreadsheet would run: quoted
+            archive.writestr(f"{sheet.name}.csv", "\ufeff" + text)
     return buffer.getvalue()
 
 

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from tracker.db import bulk_insert, serialize
 from tracker.errors import InvalidInput, TrackerError
 from tracker.i18n import t
-from tracker.io.reader import RawSheet, read_path
+from tracker.io.reader import RawSheet, Text, read_path
 from tracker.io.template import (
     FALSE_WORDS,
     INSTITUTIONS,
@@ -169,7 +169,7 @@ class _Validator:
         if "\x00" in text:
             self.problem(row, column, "import.bad_characters")
             return None
-        if text.startswith("="):
+        if text.startswith("=") and not isinstance(value, Text):  # Text: see io/reader.py
             self.problem(row, column, "import.formula")
             return None
         if len(text) > limit:

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tracker.errors import InvalidInput
+from tracker.io.cells import restore_text
 
 MAX_ROWS_PER_SHEET = 200_000
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # a .xlsx or .zip is compressed: check what it holds
@@ -59,12 +60,25 @@ def _rows(values: Iterable[tuple[int, list[object]]]) -> Iterator[tuple[int, lis
             yield number, row
 
 
+class Text(str):
+    """A cell that is text on purpose, so it may start with ``=`` without being a formula:
+    an .xlsx text cell (formulas are read as their values), or a CSV cell that the export
+    quoted with an apostrophe (``tracker/io/cells.py``)."""
+
+
 def _cell_value(cell: object) -> object:
     value = getattr(cell, "value", None)
     number_format = getattr(cell, "number_format", "") or ""
     if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
         return value * 100
+    if isinstance(value, str) and value.startswith("="):
+        return Text(value)
     return value
+
+
+def _csv_cell(value: str) -> str:
+    restored = restore_text(value)
+    return Text(restored) if restored != value else value
 
 
 def read_xlsx(data: bytes | Path, source: str) -> list[RawSheet]:
@@ -101,8 +115,8 @@ def read_csv(data: bytes, source: str, name: str) -> RawSheet:
         records = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
         header = next(records, [])
         sheet = RawSheet(source, name, [h.strip() for h in header])
-        sheet.rows = _limited(_rows((n, list(r)) for n, r in enumerate(records, 2)), source,
-                              name)
+        sheet.rows = _limited(_rows((n, [_csv_cell(c) for c in r])
+                                    for n, r in enumerate(records, 2)), source, name)
     except csv.Error as error:  # a NUL byte, an unclosed quote at the end...
         raise InvalidInput("import.unreadable_workbook", source=source,
                            reason=str(error)) from None

