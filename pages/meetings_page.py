@@ -9,6 +9,7 @@ import streamlit as st
 from tracker.i18n import day, t
 from tracker.quarters import Quarter
 from tracker.services import meetings
+from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from tracker.services.plan_admin import ItemFields
 from ui import actions, data, flash, state
@@ -17,13 +18,17 @@ from ui.widgets import plan_picker, plans_for
 PAGE = "meetings"
 
 
-def _record(user: state.SignedIn, plan_id: int, lang: str) -> None:
+def _record(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
+    plan_id = plan.id
     catalog = data.plan_catalog(user.id, plan_id)
-    quarters = [p.quarter for p in catalog.periods if p.state != "upcoming"]
+    evaluated = plan.evaluation_quarter  # the meeting evaluates the last quarter that ended
+    quarters = [p.quarter for p in catalog.periods
+                if p.state != "upcoming" or p.quarter <= evaluated]
     with st.form("meeting"):
         st.subheader(t("meetings.record", lang))
         quarter = st.selectbox(t("meetings.quarter", lang), quarters, key="meeting:quarter",
-                               index=len(quarters) - 1 if quarters else None,
+                               index=quarters.index(evaluated) if evaluated in quarters
+                               else len(quarters) - 1 if quarters else None,
                                format_func=lambda q: Quarter.parse(q).label(lang))
         held_on = st.date_input(t("meetings.date", lang), value=date.today(), key="meeting:date")
         present = st.multiselect(t("meetings.present", lang),
@@ -137,4 +142,4 @@ def render() -> None:
               if p.state == "locked"}
     for meeting in data.meetings_of(user.id, plan.id):
         _meeting(user, plan.id, meeting, locked, lang)
-    _record(user, plan.id, lang)
+    _record(user, plan, lang)

@@ -112,7 +112,7 @@ def render() -> None:
     if not choices:
         return
     with st.expander(t("present.setup", lang), expanded=False):
-        plan, quarter = plan_and_quarter(choices, lang)
+        plan, quarter = plan_and_quarter(choices, lang, under_evaluation=True)
         st.download_button(t("present.pptx", lang), data.deck(user.id, plan.id, quarter, lang),
                            file_name=f"{plan.name} {quarter} {lang}.pptx", key="deck:pptx",
                            icon=":material/slideshow:", on_click="ignore")

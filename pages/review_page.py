@@ -56,7 +56,7 @@ def render() -> None:
     choices = plans_for(user, lang, Permission.REVIEW_REPORTS)
     if not choices:
         return
-    plan, quarter = plan_and_quarter(choices, lang)
+    plan, quarter = plan_and_quarter(choices, lang, under_evaluation=True)
     waiting_tab, missing_tab = st.tabs([t("review.tab.waiting", lang),
                                         t("review.tab.missing", lang)])
     with waiting_tab:

@@ -472,3 +472,16 @@ def test_an_item_without_indicator_shows_no_indicator_field_and_no_nan(db_url):
     assert not any("nan" in label for label in labels)
     assert [w.key.rsplit(":", 1)[1] for w in expander.number_input] == ["percent"]
     assert "nan" not in " ".join(c.value for c in expander.caption)
+
+
+def test_review_meetings_and_presentation_open_on_the_quarter_under_evaluation(db_url,
+                                                                                monkeypatch):
+    # 2026-Q4 is still open for reports, but by 20 April 2027 2027-Q1 has ended too
+    monkeypatch.setenv("TRACKER_TODAY", "2027-04-20")
+    at = app_as("coordinacion@demo.example")
+    assert at.selectbox(key="quarter").value == "2026-Q4"  # the overview: the open quarter
+    for page in ("review", "presentation"):  # each opened first in a new browser session
+        opened = go_to(app_as("coordinacion@demo.example"), page)
+        assert opened.selectbox(key="quarter").value == "2027-Q1", page
+    meetings = go_to(app_as("coordinacion@demo.example"), "meetings")
+    assert meetings.selectbox(key="meeting:quarter").value == "2027-Q1"

@@ -58,10 +58,11 @@ def url_select(label: str, options: Sequence, *, key: str, default: object,
     by_text = {str(option): option for option in options}
     current = st.session_state.get(key)
     linked = _url_changed(key)
+    chosen = st.session_state.get(f"url:{key}") is not None  # by the person or a link
     if linked in by_text:
         current = by_text[linked]
-    elif current not in options:
-        current = default
+    elif current not in options or not chosen:
+        current = default  # each page's own default until someone chooses
     # Written back each run: a widget of another page with the same key hands its value on.
     st.session_state[key] = current
     return st.selectbox(label, options, key=key, format_func=format_func,
@@ -87,11 +88,13 @@ def plan_picker(choices: list[PlanChoice], lang: str, key: str = "plan") -> Plan
     return by_id[chosen]
 
 
-def quarter_picker(plan: PlanChoice, lang: str, key: str = "quarter") -> str:
-    """A quarter of the plan; opens on the plan's open quarter (or latest with reports)."""
+def quarter_picker(plan: PlanChoice, lang: str, key: str = "quarter",
+                   under_evaluation: bool = False) -> str:
+    """A quarter of the plan; opens on the quarter under evaluation (review, meetings,
+    presentation) or on the plan's open quarter (or the latest with reports)."""
+    default = plan.evaluation_quarter if under_evaluation else plan.default_quarter
     return url_select(t("overview.quarter", lang), list(plan.quarters), key=key,
-                      default=plan.default_quarter,
-                      format_func=lambda q: Quarter.parse(q).label(lang))
+                      default=default, format_func=lambda q: Quarter.parse(q).label(lang))
 
 
 def plans_for(user: object, lang: str,
@@ -105,11 +108,12 @@ def plans_for(user: object, lang: str,
     return choices
 
 
-def plan_and_quarter(choices: list[PlanChoice], lang: str) -> tuple[PlanChoice, str]:
+def plan_and_quarter(choices: list[PlanChoice], lang: str,
+                     under_evaluation: bool = False) -> tuple[PlanChoice, str]:
     """The plan picker and, beside it, the quarter picker of that plan."""
     left, right = st.columns([3, 1])
     with left:
         plan = plan_picker(choices, lang)
     with right:
-        quarter = quarter_picker(plan, lang)
+        quarter = quarter_picker(plan, lang, under_evaluation=under_evaluation)
     return plan, quarter

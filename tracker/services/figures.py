@@ -23,6 +23,7 @@ class PlanChoice:
     default_quarter: str
     open_quarter: str | None
     locked_quarters: tuple[str, ...] = ()
+    evaluation_quarter: str = ""  # the last quarter that ended: review, meetings, decks
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def _choice(session: Session, plan: Plan) -> PlanChoice:
         default_quarter=str(plans.default_quarter(session, plan)),
         open_quarter=next((p.quarter for p in periods if p.state == "open"), None),
         locked_quarters=tuple(p.quarter for p in periods if p.state == "locked"),
+        evaluation_quarter=str(plans.evaluation_quarter(plan)),
     )
 
 
