@@ -1,132 +1,460 @@
-"""The review meeting's PDF handout: the same views as the deck, charts drawn by plotly and
-exported once through kaleido with the system Chromium (one browser for all the charts), set in
-DejaVu so Spanish accents and ñ print."""
+"""The review meeting's PDF handout: HTML printed by Chromium as a tagged PDF.
+
+It renders a ``tracker.meeting_content.MeetingContent``. Charts are drawn here as HTML rows
+with inline SVG bars, so they print as vectors and their labels are real text that wraps
+instead of being cut, for three categories or sixty. Chromium's tagged printing
+(``page.pdf(tagged=True, outline=True)``) gives the structure tree: headings, paragraphs,
+tables with header cells, and each chart as a Figure whose alternative text is the summary
+generated from its figures; ``/Lang`` and the displayed ``/Title`` come from the document.
+The running header and footer are marked as artefacts afterwards (pikepdf). An appendix
+carries the speaker notes. Set in DejaVu Sans so Spanish accents and ñ print.
+"""
 
 from __future__ import annotations
 
+import html
 import shutil
-import tempfile
-from datetime import date
+from collections.abc import Sequence
+from io import BytesIO
 from pathlib import Path
 
-import pandas as pd
-import plotly.io as pio
-from fpdf import FPDF
-
-from tracker import charts
-from tracker.deck import MAX_TABLE_ROWS, needing_attention
+from tracker import meeting_content as mc
+from tracker import palette
 from tracker.errors import TrackerError
-from tracker.i18n import percent, t
-from tracker.quarters import Quarter
+from tracker.i18n import number, percent, percent_suffix, plural, t
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ROWS_PER_FIGURE = 15  # bars of one chart on one page; longer charts continue on the next
+TABLE_ROWS = 30  # attention and indicator rows in the handout, then "and N more"
+NOTE_ITEMS = 30
+TICKS = (0, 20, 40, 60, 80, 100)
+
+CSS = """
+@page { size: A4 landscape; margin: 16mm 12mm 15mm 12mm; }
+* { box-sizing: border-box; }
+html { font-family: "DejaVu Sans", sans-serif; color: %(text)s; font-size: 10.5pt;
+       line-height: 1.35; }
+body { margin: 0; }
+h1 { font-size: 24pt; line-height: 1.25; margin: 30mm 0 4mm; }
+h2 { font-size: 16pt; line-height: 1.3; margin: 0 0 3mm; }
+h3 { font-size: 12pt; line-height: 1.3; margin: 4mm 0 1mm; }
+p { margin: 0 0 2mm; }
+section { break-before: page; }
+section.title { break-before: auto; }
+.lead { font-size: 16pt; }
+.muted { color: %(muted)s; }
+.cards { display: grid; grid-template-columns: repeat(5, 1fr); gap: 4mm; margin-top: 4mm; }
+.cards.top { grid-template-columns: 1fr 1fr; }
+.card { border: 3px solid; border-radius: 3mm; padding: 3mm; text-align: center; }
+.card .value { font-size: 26pt; font-weight: bold; line-height: 1.3; display: block; }
+.card .what { display: block; }
+.chart { display: grid; grid-template-columns: 34%% 1fr 15em; column-gap: 3mm;
+         row-gap: 1.2mm; align-items: center; }
+.chart .label { text-align: right; overflow-wrap: break-word; }
+.chart .value { white-space: nowrap; }
+.chart svg { display: block; width: 100%%; }
+.ticks { position: relative; height: 1.4em; font-size: 9pt; }
+.ticks span { position: absolute; top: 0; white-space: nowrap; }
+.legend { margin: 0 0 2mm; }
+.legend svg { vertical-align: middle; }
+.legend span { margin-right: 6mm; }
+table { border-collapse: collapse; width: 100%%; margin: 2mm 0 3mm; }
+th, td { border: 1px solid #BBBBBB; padding: 1mm 1.5mm; text-align: left;
+         vertical-align: top; overflow-wrap: break-word; hyphens: none; }
+th { background: #EEEEEE; }
+td.number, th.number { text-align: right; white-space: nowrap; }
+.note { break-inside: avoid; margin-bottom: 2mm; }
+.note p { margin: 0 0 1mm 5mm; }
+"""
 
 
-def _check_tools() -> None:
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _check_tools() -> str:
     if not (FONT_DIR / "DejaVuSans.ttf").is_file():
         raise TrackerError("handout.no_font", path=str(FONT_DIR))
-    if not any(shutil.which(name) for name in CHROMIUM_NAMES):
-        raise TrackerError("handout.no_chromium")
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise TrackerError("handout.no_chromium")
 
 
-def _figures(figures: dict, lang: str) -> list[object]:
-    quarter = Quarter.parse(figures["quarter"]).label(lang)
-    trend = pd.DataFrame.from_records(figures["trend"])
-    items = pd.DataFrame.from_records(figures["items"])
-    built = [
-        charts.progress_against_expected(pd.DataFrame.from_records(figures["by_line"]), lang,
-                                         t("deck.by_line", lang, quarter=quarter)),
-        charts.progress_against_expected(pd.DataFrame.from_records(figures["by_institution"]),
-                                         lang, t("deck.by_institution", lang, quarter=quarter),
-                                         axis="chart.axis.institution"),
-        charts.trend(trend, trend.iloc[0:0], lang, t("chart.trend.title", lang)),
-    ]
-    if not items.empty and items["target"].notna().any():
-        built.append(charts.indicator_bullets(items.assign(in_scope=True), lang,
-                                              t("chart.indicators.title", lang,
-                                                quarter=quarter)))
-    return built
+# ---- charts -------------------------------------------------------------------------------
 
 
-IMAGE_WIDTH = 1400
-MAX_IMAGE_HEIGHT = 2400  # taller charts are squeezed to fit the page: rows stay readable
+def _ticks(lang: str) -> str:
+    """The percentage scale above a bar chart: HTML labels placed along the bar's width (the
+    ends anchored inside, so no label leaves the chart)."""
+    spans = []
+    for tick in TICKS:
+        shift = "0" if tick == 0 else "-100%" if tick == 100 else "-50%"
+        spans.append(f'<span style="left:{tick}%;transform:translateX({shift})">'
+                     f"{_e(_percent_tick(tick, lang))}</span>")
+    return f'<div class="ticks" aria-hidden="true">{"".join(spans)}</div>'
 
 
-def _images(figures: list[object], folder: Path) -> list[Path]:
-    paths = [folder / f"chart{index}.png" for index in range(len(figures))]
+def _percent_tick(value: int, lang: str) -> str:
+    return number(value, lang, 0) + percent_suffix(lang)
+
+
+def _bar_svg(progress: float | None, expected: float | None, colour: str) -> str:
+    grid = "".join(f'<line x1="{x * 10}" x2="{x * 10}" y1="0" y2="24" stroke="{palette.GRID}" '
+                   f'stroke-width="2"/>' for x in TICKS)
+    bar = "" if progress is None else (
+        f'<rect x="0" y="5" width="{max(0.0, min(progress, 100)) * 10:.1f}" height="14" '
+        f'fill="{colour}"/>')
+    mark = "" if expected is None else (
+        f'<rect x="{max(0.0, min(expected, 100)) * 10 - 3:.1f}" y="0" width="6" height="24" '
+        f'fill="{palette.EXPECTED}"/>')
+    return (f'<svg viewBox="0 0 1000 24" preserveAspectRatio="none" height="22" '
+            f'aria-hidden="true">{grid}{bar}{mark}</svg>')
+
+
+def _legend(lang: str) -> str:
+    progress = (f'<svg width="18" height="12" aria-hidden="true"><rect width="18" height="12" '
+                f'fill="{palette.PROGRESS}"/></svg>')
+    expected = (f'<svg width="6" height="16" aria-hidden="true"><rect width="6" height="16" '
+                f'fill="{palette.EXPECTED}"/></svg>')
+    return (f'<p class="legend"><span>{progress} {_e(t("chart.series.progress", lang))}</span>'
+            f'<span>{expected} {_e(t("chart.series.expected", lang))}</span></p>')
+
+
+def _chunks(rows: Sequence, size: int = ROWS_PER_FIGURE) -> list[tuple[int, Sequence]]:
+    return [(start, rows[start:start + size]) for start in range(0, len(rows), size)] or [
+        (0, rows)]
+
+
+def _figure(summary: str, body: str) -> str:
+    """A chart as one Figure in the structure tree, its alternative text the summary."""
+    return f'<div role="img" aria-label="{_e(summary)}">{body}</div>'
+
+
+def _groups_section(title: str, groups: Sequence[mc.Group], axis: str, lang: str) -> str:
+    summary = mc.groups_summary(groups, title, lang)
+    parts = []
+    for start, chunk in _chunks(groups):
+        heading = title if start == 0 else t("handout.continued", lang, title=title,
+                                            first=start + 1, last=start + len(chunk),
+                                            total=len(groups))
+        rows = [f'<span class="label"></span>{_ticks(lang)}<span class="value"></span>']
+        for group in chunk:
+            value = (t("chart.no_items", lang) if group.progress is None else
+                     f"{percent(group.progress, lang)} · "
+                     + t("deck.card.expected", lang, value=percent(group.expected, lang)))
+            rows.append(f'<span class="label">{_e(group.display)}</span>'
+                        f'{_bar_svg(group.progress, group.expected, palette.PROGRESS)}'
+                        f'<span class="value">{_e(value)}</span>')
+        alt = summary if start == 0 else heading
+        parts.append(f'<section><h2>{_e(heading)}</h2>{_legend(lang)}'
+                     + _figure(alt, f'<div class="chart">{"".join(rows)}</div>')
+                     + "</section>")
+    table = _table([t(axis, lang), t("chart.series.progress", lang),
+                    t("chart.series.expected", lang), t("chart.axis.items", lang)],
+                   [(g.display, percent(g.progress, lang), percent(g.expected, lang),
+                     number(g.items, lang, 0)) for g in groups], numbers=(1, 2, 3))
+    parts.append(f'<h3>{_e(t("handout.data", lang))}</h3>{table}')
+    return "".join(parts)
+
+
+def _trend_svg(content: mc.MeetingContent, lang: str) -> str:
+    points = content.trend
+    width, height, left, right, bottom, top = 1000, 330, 70, 50, 60, 10
+    plot_w, plot_h = width - left - right, height - bottom - top
+    step = plot_w / max(1, len(points) - 1) if len(points) > 1 else 0
+
+    def x(index: int) -> float:
+        return left + (index * step if len(points) > 1 else plot_w / 2)
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - value / 100)
+
+    parts = []
+    for tick in TICKS:
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" '
+                     f'y2="{y(tick):.1f}" stroke="{palette.GRID}" stroke-width="1.5"/>')
+        parts.append(f'<text x="{left - 10}" y="{y(tick) + 5:.1f}" font-size="15" '
+                     f'text-anchor="end" fill="{palette.TEXT}">{_e(_percent_tick(tick, lang))}'
+                     "</text>")
+    two_lines = len(points) > 10
+    for index, point in enumerate(points):
+        label = point.quarter.label(lang)
+        if two_lines:
+            first, _, second = label.partition(" ")
+            parts.append(f'<text x="{x(index):.1f}" y="{height - bottom + 22}" font-size="14" '
+                         f'text-anchor="middle" fill="{palette.TEXT}">{_e(first)}</text>'
+                         f'<text x="{x(index):.1f}" y="{height - bottom + 40}" font-size="14" '
+                         f'text-anchor="middle" fill="{palette.TEXT}">{_e(second)}</text>')
+        else:
+            parts.append(f'<text x="{x(index):.1f}" y="{height - bottom + 24}" font-size="15" '
+                         f'text-anchor="middle" fill="{palette.TEXT}">{_e(label)}</text>')
+    for field, colour, dash, stroke in (("expected", palette.EXPECTED, "10 6", 3),
+                                        ("progress", palette.PROGRESS, "", 5)):
+        coords = [(x(i), y(getattr(p, field))) for i, p in enumerate(points)
+                  if getattr(p, field) is not None]
+        if coords:
+            path = " ".join(f"{a:.1f},{b:.1f}" for a, b in coords)
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                         f'stroke-width="{stroke}" stroke-dasharray="{dash}"/>')
+            if field == "progress":
+                parts += [f'<circle cx="{a:.1f}" cy="{b:.1f}" r="6" fill="{colour}"/>'
+                          for a, b in coords]
+    return (f'<svg viewBox="0 0 {width} {height}" width="100%" aria-hidden="true">'
+            f'{"".join(parts)}</svg>')
+
+
+def _trend_section(content: mc.MeetingContent, lang: str) -> str:
+    title = t("chart.trend.title", lang)
+    summary = mc.trend_summary(content, title, lang)
+    progress = (f'<svg width="22" height="12" aria-hidden="true"><line x1="0" x2="22" y1="6" '
+                f'y2="6" stroke="{palette.PROGRESS}" stroke-width="5"/></svg>')
+    expected = (f'<svg width="22" height="12" aria-hidden="true"><line x1="0" x2="22" y1="6" '
+                f'y2="6" stroke="{palette.EXPECTED}" stroke-width="3" '
+                f'stroke-dasharray="6 3"/></svg>')
+    legend = (f'<p class="legend"><span>{progress} {_e(t("chart.series.progress", lang))}'
+              f'</span><span>{expected} {_e(t("chart.series.expected", lang))}</span></p>')
+    table = _table([t("overview.quarter", lang), t("chart.series.progress", lang),
+                    t("chart.series.expected", lang)],
+                   [(p.quarter.label(lang), percent(p.progress, lang), percent(p.expected, lang))
+                    for p in content.trend], numbers=(1, 2))
+    return (f'<section><h2>{_e(title)}</h2>{legend}{_figure(summary, _trend_svg(content, lang))}'
+            f'<h3>{_e(t("handout.data", lang))}</h3>{table}</section>')
+
+
+def _indicator_section(content: mc.MeetingContent, lang: str) -> str:
+    title = t("chart.indicators.title", lang, quarter=content.quarter.label(lang))
+    rows = content.indicators
+    if not rows:
+        return f'<section><h2>{_e(title)}</h2><p>{_e(t("deck.no_indicators", lang))}</p></section>'
+    summary = mc.indicators_summary(content, title, lang)
+    parts = []
+    shown = rows[:TABLE_ROWS]
+    for start, chunk in _chunks(shown):
+        heading = title if start == 0 else t("handout.continued", lang, title=title,
+                                            first=start + 1, last=start + len(chunk),
+                                            total=len(shown))
+        cells = [f'<span class="label"></span>{_ticks(lang)}<span class="value"></span>']
+        for row in chunk:
+            share = row.achieved
+            status = (t(f"schedule.{row.bucket}", lang) if row.bucket != "not_in_scope"
+                      else "—")
+            cells.append(
+                f'<span class="label">{_e(f"{row.code} · {row.indicator or row.title}")}</span>'
+                f'{_bar_svg(None if share is None else share, 100, palette.STATUS_COLOURS.get(row.bucket, palette.PROGRESS))}'  # noqa: E501
+                f'<span class="value">{_e(percent(share, lang))} · {_e(status)}</span>')
+        parts.append(f'<section><h2>{_e(heading)}</h2>'
+                     f'<p class="legend muted">{_e(t("chart.axis.of_target", lang))}</p>'
+                     + _figure(summary if start == 0 else heading,
+                               f'<div class="chart">{"".join(cells)}</div>') + "</section>")
+    table = _table([t("plan.indicator", lang), t("deck.col.value", lang),
+                    t("deck.col.achieved", lang), t("item.schedule", lang)],
+                   [(f"{r.code} · {r.indicator or r.title}", mc.indicator_value(r, lang),
+                     percent(r.achieved, lang),
+                     t(f"schedule.{r.bucket}", lang) if r.bucket != "not_in_scope" else "—")
+                    for r in shown], numbers=(1, 2))
+    more = (f'<p>{_e(t("chart.and_more", lang, count=len(rows) - len(shown)))}</p>'
+            if len(rows) > len(shown) else "")
+    return "".join(parts) + f'<h3>{_e(t("handout.data", lang))}</h3>{table}{more}'
+
+
+# ---- text, tables, notes --------------------------------------------------------------------
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]],
+           numbers: Sequence[int] = ()) -> str:
+    head = "".join(f'<th scope="col"{" class=number" if i in numbers else ""}>{_e(h)}</th>'
+                   for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(
+        f'<td{" class=number" if i in numbers else ""}>{_e(cell)}</td>'
+        for i, cell in enumerate(row)) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _title_section(content: mc.MeetingContent, lang: str) -> str:
+    quarter = content.quarter.label(lang)
+    lines = [f'<p class="lead">{_e(t("deck.subtitle", lang, quarter=quarter))}</p>']
+    if content.commission:
+        lines.append(f"<p>{_e(content.commission)}</p>")
+    meeting = mc.meeting_line(content, lang)
+    if meeting:
+        lines.append(f"<p>{_e(meeting)}</p>")
+    if content.locked:
+        lines.append(f'<p class="muted">{_e(t("present.as_presented", lang))}</p>')
+    return (f'<section class="title"><h1>{_e(content.plan)}</h1>{"".join(lines)}'
+            + _headline(content, lang) + "</section>")
+
+
+def _headline(content: mc.MeetingContent, lang: str) -> str:
+    head = content.headline
+    top = [(percent(head.progress, lang), t("deck.card.progress", lang) + " · "
+            + t("deck.card.expected", lang, value=percent(head.expected, lang)),
+            palette.PROGRESS),
+           (percent(head.completeness, lang), t("deck.card.reports", lang) + " · "
+            + t("deck.card.reports_of", lang, received=number(head.received_reports, lang, 0),
+                expected=number(head.expected_reports, lang, 0)), palette.TEXT)]
+    statuses = ("completed", "on_track", "behind", "overdue", "blocked")
+    cards = [(number(head.count(s), lang, 0), plural(f"deck.card.{s}", lang, head.count(s)),
+              palette.STATUS_COLOURS[s]) for s in statuses]
+
+    def block(entries: list[tuple[str, str, str]], kind: str) -> str:
+        return f'<div class="cards {kind}">' + "".join(
+            f'<p class="card" style="border-color:{colour}"><span class="value" '
+            f'style="color:{colour}">{_e(value)}</span><span class="what">{_e(what)}</span></p>'
+            for value, what, colour in entries) + "</div>"
+
+    title = t("deck.headline", lang, quarter=content.quarter.label(lang))
+    return f"<h2 style='margin-top:8mm'>{_e(title)}</h2>" + block(top, "top") + block(cards, "")
+
+
+def _attention_section(content: mc.MeetingContent, lang: str) -> str:
+    title = t("deck.attention", lang, quarter=content.quarter.label(lang))
+    rows = content.attention
+    shown = rows[:TABLE_ROWS]
+    if not shown:
+        return f'<section><h2>{_e(title)}</h2><p>{_e(t("notes.none", lang))}</p></section>'
+    table = _table([t("item.choose", lang), t("chart.axis.institution", lang),
+                    t("chart.series.progress", lang), t("chart.series.expected", lang),
+                    t("item.schedule", lang), t("form.obstacles", lang)],
+                   [(f"{r.code} · {r.title}", r.lead, percent(r.progress, lang),
+                     percent(r.expected, lang), t(f"schedule.{r.bucket}", lang),
+                     r.obstacles or "—") for r in shown], numbers=(2, 3))
+    more = (f'<p>{_e(t("chart.and_more", lang, count=len(rows) - len(shown)))}</p>'
+            if len(rows) > len(shown) else "")
+    return f'<section><h2>{_e(title)}</h2>{table}{more}</section>'
+
+
+def _decisions_section(content: mc.MeetingContent, lang: str) -> str:
+    title = t("deck.decisions", lang)
+    if not content.decisions:
+        return f'<section><h2>{_e(title)}</h2><p>{_e(t("deck.no_decisions", lang))}</p></section>'
+    table = _table([t("deck.col.decision", lang), t("deck.col.owner", lang),
+                    t("deck.col.due", lang), t("deck.col.follow_up", lang)],
+                   [(d.text, d.owner or "—", d.due.label(lang) if d.due else "—",
+                     mc.decision_follow_up(d, lang)) for d in content.decisions])
+    return f'<section><h2>{_e(title)}</h2>{table}</section>'
+
+
+def _notes_section(content: mc.MeetingContent, lang: str) -> str:
+    parts = [f'<section><h2>{_e(t("notes.title", lang))}</h2>']
+    if not content.notes:
+        parts.append(f'<p>{_e(t("notes.none", lang))}</p>')
+    for note in content.notes[:NOTE_ITEMS]:
+        item = note.item
+        state = t(f"schedule.{item.bucket}", lang)
+        if item.blocked:
+            state += " · " + t("bucket.blocked", lang)
+        parts.append(f'<div class="note"><h3>{_e(f"{item.code} · {item.title}")}</h3>'
+                     f'<p>{_e(item.lead)} · {_e(state)} · {_e(percent(item.progress, lang))} / '
+                     f'{_e(percent(item.expected, lang))}</p>')
+        if not note.contributions:
+            parts.append(f'<p>{_e(t("notes.no_report", lang))}</p>')
+        for part in note.contributions:
+            role = t("notes.lead" if part.lead else "notes.support", lang)
+            parts.append(f"<p><b>{_e(part.institution)}</b> ({_e(role)}): "
+                         f"{_e(mc.status_word(part.status, lang))}</p>")
+            if part.narrative:
+                parts.append(f'<p>{_e(t("notes.narrative", lang, text=part.narrative))}</p>')
+            if part.obstacles:
+                parts.append(f'<p>{_e(t("notes.obstacles", lang, text=part.obstacles))}</p>')
+        parts.append("</div>")
+    if len(content.notes) > NOTE_ITEMS:
+        parts.append(f'<p>{_e(t("chart.and_more", lang, count=len(content.notes) - NOTE_ITEMS))}'
+                     "</p>")
+    return "".join(parts) + "</section>"
+
+
+def document_title(content: mc.MeetingContent, lang: str) -> str:
+    return f"{content.plan} · {t('deck.subtitle', lang, quarter=content.quarter.label(lang))}"
+
+
+def render_html(content: mc.MeetingContent, lang: str) -> str:
+    """The handout as one HTML document (what Chromium prints)."""
+    quarter = content.quarter.label(lang)
+    body = "".join([
+        _title_section(content, lang),
+        _groups_section(t("deck.by_line", lang, quarter=quarter), content.by_line,
+                        "chart.axis.line", lang),
+        _groups_section(t("deck.by_institution", lang, quarter=quarter),
+                        content.by_institution, "chart.axis.institution", lang),
+        _trend_section(content, lang),
+        _attention_section(content, lang),
+        _decisions_section(content, lang),
+        _indicator_section(content, lang),
+        _notes_section(content, lang),
+    ])
+    css = CSS % {"text": palette.TEXT, "muted": palette.MUTED_TEXT}
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{_e(document_title(content, lang))}</title><style>{css}</style></head>"
+            f"<body>{body}</body></html>")
+
+
+def _running(text: str, right: str = "") -> str:
+    return ('<div style="font-family:\'DejaVu Sans\',sans-serif;font-size:8pt;color:#505050;'
+            'width:100%;margin:0 12mm;display:flex;justify-content:space-between">'
+            f"<span>{_e(text)}</span><span>{right}</span></div>")
+
+
+def print_pdf(document: str, header: str, footer: str) -> bytes:
+    """``document`` printed by Chromium as a tagged PDF with an outline."""
+    chromium = _check_tools()
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
     try:
-        pio.write_images(figures, paths, width=IMAGE_WIDTH, height=[
-            min(MAX_IMAGE_HEIGHT, max(500, int(f.layout.height or 600))) for f in figures],
-            scale=1)
-    except Exception as error:  # kaleido's errors name no common base class  # noqa: BLE001
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.set_content(document, wait_until="load")
+                data = page.pdf(
+                    tagged=True, outline=True, prefer_css_page_size=True,
+                    display_header_footer=True, header_template=_running(header),
+                    footer_template=_running(footer, '<span class="pageNumber"></span> / '
+                                                     '<span class="totalPages"></span>'))
+            finally:
+                browser.close()
+    except PlaywrightError as error:
         raise TrackerError("handout.export_failed", reason=str(error)[:200]) from None
-    return paths
+    return mark_artifacts(data)
 
 
-class _Handout(FPDF):
-    def __init__(self, source: str) -> None:
-        super().__init__(orientation="L", format="A4")
-        self.source = source
-        self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.set_auto_page_break(auto=True, margin=15)
+def mark_artifacts(data: bytes) -> bytes:
+    """Content outside the structure tree (the running header and footer, page backgrounds)
+    marked as ``/Artifact``, so assistive technology skips it."""
+    import pikepdf
 
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("DejaVu", "", 9)
-        self.cell(0, 8, f"{self.source} · {self.page_no()}", align="C")
+    with pikepdf.open(BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            operations = pikepdf.parse_content_stream(page)
+            out: list = []
+            depth, wrapping = 0, False
+            for operands, operator in operations:
+                name = str(operator)
+                if name in ("BDC", "BMC"):
+                    depth += 1
+                elif name == "EMC":
+                    depth -= 1
+                starts = name in ("BT", "m", "re") and depth == 0 and not wrapping
+                if starts:
+                    out.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
+                    wrapping = True
+                out.append((operands, operator))
+                if wrapping and name in ("ET", "f", "f*", "F", "S", "s", "B", "B*", "b", "b*",
+                                         "n"):
+                    out.append(([], pikepdf.Operator("EMC")))
+                    wrapping = False
+            page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+        buffer = BytesIO()
+        pdf.save(buffer)
+    return buffer.getvalue()
 
-    def heading(self, text: str) -> None:
-        self.add_page()
-        self.set_font("DejaVu", "B", 20)
-        self.multi_cell(0, 10, text)
-        self.ln(2)
 
-    def para(self, text: str, size: int = 13) -> None:
-        self.set_font("DejaVu", "", size)
-        self.multi_cell(0, 7, text)
-        self.ln(1)
-
-
-def build_pdf(figures: dict, plan_name: str, lang: str, *, decisions: list[dict] | None = None,
-              generated: date | None = None) -> bytes:
+def build_pdf(content: mc.MeetingContent, lang: str) -> bytes:
     """The handout for one quarter."""
-    _check_tools()
-    quarter = Quarter.parse(figures["quarter"]).label(lang)
-    head = figures["headline"]
-    pdf = _Handout(t("deck.source", lang, plan=plan_name, quarter=quarter,
-                     date=(generated or date.today()).isoformat()))
-    pdf.heading(plan_name)
-    pdf.para(t("deck.subtitle", lang, quarter=quarter), 16)
-    buckets = head["buckets"]
-    for line in (t("deck.progress_line", lang, progress=percent(head["progress"], lang),
-                   expected=percent(head["expected"], lang)),
-                 t("deck.buckets_line", lang, completed=buckets["completed"],
-                   on_track=buckets["on_track"], behind=buckets["behind"],
-                   overdue=buckets["overdue"], blocked=head["blocked"]),
-                 t("deck.completeness_line", lang, share=percent(head["completeness"], lang),
-                   received=head["received_reports"], expected=head["expected_reports"])):
-        pdf.para(line, 14)
-    with tempfile.TemporaryDirectory() as folder:
-        for path in _images(_figures(figures, lang), Path(folder)):
-            pdf.add_page()  # the chart fits the page, whatever its number of rows
-            pdf.image(str(path), x=pdf.l_margin, y=10, w=pdf.epw, h=pdf.eph - 12,
-                      keep_aspect_ratio=True)
-    pdf.heading(t("deck.attention", lang, quarter=quarter))
-    rows = needing_attention(figures)
-    obstacles = figures.get("obstacles", {})
-    for row in rows[:MAX_TABLE_ROWS]:
-        pdf.para(f"{row['code']} · {row['title']} — {row['lead']} · "
-                 f"{percent(row['progress'], lang)} / {percent(row['expected'], lang)} · "
-                 f"{t('schedule.' + row['bucket'], lang)}"
-                 + (f"\n   {obstacles[row['code']]}" if obstacles.get(row["code"]) else ""), 11)
-    if len(rows) > MAX_TABLE_ROWS:
-        pdf.para(t("chart.and_more", lang, count=len(rows) - MAX_TABLE_ROWS), 11)
-    pdf.heading(t("deck.decisions", lang))
-    for decision in (decisions or [])[:MAX_TABLE_ROWS]:
-        pdf.para(f"• {decision['text']} — {decision.get('owner') or '—'} · "
-                 f"{decision.get('follow_up') or '—'}", 12)
-    if not decisions:
-        pdf.para(t("deck.no_decisions", lang), 12)
-    return bytes(pdf.output())
+    return print_pdf(render_html(content, lang), document_title(content, lang),
+                     mc.source_line(content, lang))

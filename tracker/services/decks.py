@@ -100,7 +100,4 @@ def pptx(session: Session, actor: Actor, plan_id: int, quarter: Quarter, lang: s
 def pdf(session: Session, actor: Actor, plan_id: int, quarter: Quarter, lang: str) -> bytes:
     from tracker import handout
 
-    figures = figures_for(session, actor, plan_id, quarter)
-    plan = session.get_one(Plan, plan_id)
-    return handout.build_pdf(figures, plan.name, lang, decisions=deck.decision_dicts(
-        last_decisions(session, plan_id, quarter, figures), lang))
+    return handout.build_pdf(content(session, actor, plan_id, quarter), lang)
