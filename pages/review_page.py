@@ -4,9 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from tracker.i18n import number, percent, t
-from tracker.services import reporting
+from tracker.quarters import Quarter
+from tracker.services import reminders, reporting
 from tracker.services.permissions import Permission
 from tracker.services.review import Submitted
+from tracker.settings import get_settings
 from ui import actions, data, flash, state
 from ui.widgets import plan_and_quarter, plans_for
 
@@ -62,7 +64,33 @@ def render() -> None:
     with waiting_tab:
         _waiting(user, data.awaiting_review(user.id, plan.id, quarter), lang)
     with missing_tab:
-        _missing(data.missing_for(user.id, plan.id, quarter), lang)
+        dues = data.missing_for(user.id, plan.id, quarter)
+        _missing(dues, lang)
+        if dues:
+            _remind(user, plan.id, quarter, lang)
+
+
+def _remind(user: state.SignedIn, plan_id: int, quarter: str, lang: str) -> None:
+    """Remind every focal point still owing reports: by e-mail, or messages to copy."""
+    smtp = get_settings().smtp
+    label = "review.send_reminders" if smtp else "review.prepare_reminders"
+    if st.button(t(label, lang), key="review:remind", icon=":material/mail:"):
+        outcome = actions.write(lambda db: reminders.remind_from_app(
+            db, user.actor, plan_id, Quarter.parse(quarter), smtp))
+        if not outcome.ok:
+            st.error(state.message(outcome.error, lang))
+            return
+        st.session_state["review:reminded"] = outcome.value
+    done = st.session_state.get("review:reminded")
+    if done is None:
+        return
+    if not done.to_copy:
+        st.success(t("review.reminders_sent", lang, count=done.sent))
+        return
+    st.info(t("review.reminders_to_copy", lang, count=len(done.to_copy)))
+    for message in done.to_copy:
+        st.caption(message.email)
+        st.code(f"{message.subject}\n\n{message.body}", language=None, wrap_lines=True)
 
 
 def _missing(dues: list, lang: str) -> None:

@@ -281,6 +281,23 @@ def test_coordinator_sees_missing_reports_with_focal_points(db_url):
     assert {"missing", "draft"} <= states
 
 
+def test_coordinator_prepares_reminders_to_copy_and_they_are_recorded(db_url):
+    from tracker.models import Reminder
+
+    at = go_to(app_as("coordinacion@demo.example", "es"), "review")
+    at.button(key="review:remind").click().run()
+    assert any("No hay servidor de correo configurado" in i.value for i in at.info)
+    messages = [c.value for c in at.code]
+    assert any("Punto focal DINAPEN" in m for m in messages)
+    # in each person's language: OIM's focal point reads English
+    assert all(("Q4 2026" if "Punto focal OIM" in m else "T4 2026") in m for m in messages)
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        recorded = session.exec(select(Reminder)).all()
+    engine.dispose()
+    assert len(recorded) == len(messages) and {r.channel for r in recorded} == {"copied"}
+
+
 def _workbook_bytes(tmp_path, sheets) -> bytes:
     from tests.helpers import write_workbook
 
