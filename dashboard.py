@@ -4,6 +4,7 @@ import streamlit as st
 
 from pages import (
     accounts_page,
+    getting_started_page,
     item_page,
     meetings_page,
     my_account_page,
@@ -28,6 +29,8 @@ st.set_page_config(page_title="Joint Work Plan Tracker", page_icon=":material/ba
 # render() runs nothing there, and the url paths below differ from the file names.
 PAGES = {
     PageName.OVERVIEW: (overview_page.render, ":material/bar_chart:", "overview"),
+    PageName.GETTING_STARTED: (getting_started_page.render, ":material/checklist:",
+                               "getting-started"),
     PageName.MY_INSTITUTION: (my_institution_page.render, ":material/edit_note:",
                               "my-institution"),
     PageName.REVIEW: (review_page.render, ":material/fact_check:", "review"),

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests.helpers import MINIMAL, write_workbook
+from tracker.errors import NotAllowed
 from tracker.io.importer import ImportRejected, import_path
 from tracker.models import Institution, Role, RoleGrant
 from tracker.quarters import Quarter
@@ -130,3 +131,19 @@ def test_renaming_an_institution_only_this_plan_uses_needs_no_confirmation(sessi
     dinapen = session.exec(select(Institution).where(Institution.acronym == "DINAPEN")).one()
     assert dinapen.name == "Dirección Nacional de Policía Especializada"
     assert [c.applied for c in summary.institution_changes] == [True]
+
+
+def test_the_checklist_of_a_new_plan_follows_what_was_done(session, tmp_path, existing):
+    from tracker.services import setup
+
+    plan, ana = existing
+    steps = {s.key: s for s in setup.checklist(session, ana, plan.id).steps}
+    assert steps["imported"].done and steps["quarter_open"].done  # 2026-Q4 open, a deadline
+    assert not steps["focal_points"].done and steps["focal_points"].values == {"missing": 2}
+    assert not steps["meeting"].done and not steps["deck"].done
+    _person(session, "oim@example.org", Role.MEMBER, plan, institution="OIM")
+    checklist = setup.checklist(session, ana, plan.id)
+    assert checklist.without_focal_point == (("DINAPEN", "Policía especializada para niños"),)
+    with pytest.raises(NotAllowed):  # a member does not keep the plan
+        setup.checklist(session, _person(session, "x@example.org", Role.MEMBER, plan,
+                                         institution="DINAPEN"), plan.id)

@@ -43,11 +43,11 @@ def app_as(email: str, lang: str = "en") -> AppTest:
 
 @pytest.mark.parametrize("email, pages", [
     ("dinapen@demo.example", ["", "my-institution", "item", "presentation", "my-account"]),
-    ("coordinacion@demo.example", ["", "review", "item", "presentation", "meetings", "plan",
-                                   "plan-files", "accounts", "my-account"]),
+    ("coordinacion@demo.example", ["", "getting-started", "review", "item", "presentation",
+                                   "meetings", "plan", "plan-files", "accounts", "my-account"]),
     ("observador@demo.example", ["", "item", "presentation", "my-account"]),
-    ("admin@demo.example", ["", "item", "presentation", "meetings", "plan", "plan-files",
-                            "accounts", "my-account"]),
+    ("admin@demo.example", ["", "getting-started", "item", "presentation", "meetings", "plan",
+                            "plan-files", "accounts", "my-account"]),
 ])
 def test_navigation_offers_each_role_its_pages_only(db_url, email, pages):
     at = app_as(email)
@@ -502,3 +502,28 @@ def test_review_meetings_and_presentation_open_on_the_quarter_under_evaluation(d
         assert opened.selectbox(key="quarter").value == "2027-Q1", page
     meetings = go_to(app_as("coordinacion@demo.example"), "meetings")
     assert meetings.selectbox(key="meeting:quarter").value == "2027-Q1"
+
+
+def test_the_getting_started_checklist_shows_live_state_and_links_each_missing_focal_point(
+        db_url):
+    from tracker.db import session_scope
+    from tracker.models import RoleGrant
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:  # DINAPEN's focal point leaves the plan
+        dinapen = session.exec(select(User).where(User.email == "dinapen@demo.example")).one()
+        for grant in session.exec(select(RoleGrant).where(RoleGrant.user_id == dinapen.id)):
+            session.delete(grant)
+    engine.dispose()
+    at = go_to(app_as("coordinacion@demo.example", "es"), "getting-started")
+    assert at.title[0].value == "Primeros pasos"
+    steps = [m.value for m in at.markdown if m.value.startswith(":material/")]
+    assert len(steps) == 7
+    assert steps[0].startswith(":material/check_circle: **1. Plan importado (")
+    assert "**2. Un punto focal por institución (1 sin punto focal)** · pendiente" in steps[1]
+    assert "T4 2026 abierto para reportes, plazo" in steps[2] and "hecho" in steps[2]
+    assert "Reportes recibidos:" in steps[3] and "pendiente" in steps[3]
+    links = [link.proto.label for link in at.get("page_link")]
+    assert any(label.startswith("Crear el punto focal de DINAPEN") for label in links)
+    [link] = [x for x in at.get("page_link") if x.proto.label.startswith("Crear el punto focal")]
+    assert "institution=DINAPEN" in str(link.proto)  # the account form opens prefilled

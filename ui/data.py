@@ -21,6 +21,7 @@ from tracker.services import (
     missing,
     plan_admin,
     plan_files,
+    setup,
     review,
     worklist,
 )
@@ -224,6 +225,16 @@ def account_institutions(user_id: int) -> list[tuple[str, str]]:
     return _account_institutions(_db(), user_id)
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def _setup_checklist(database: str, user_id: int, plan_id: int) -> setup.Checklist:
+    with session() as db:
+        return setup.checklist(db, _actor(db, user_id), plan_id)
+
+
+def setup_checklist(user_id: int, plan_id: int) -> setup.Checklist:
+    return _setup_checklist(_db(), user_id, plan_id)
+
+
 def plan_choices(user_id: int) -> list[figures.PlanChoice]:
     return _plan_choices(_db(), user_id)
 
@@ -263,6 +274,7 @@ def clear() -> None:
     """Forget every cached read (after any write)."""
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
                    _item_choices, _item_detail, _accounts, _account_institutions,
+                   _setup_checklist,
                    _missing, _exports,
                    _plan_catalog, _item_fields, _meetings, _requests,
                    _presentation, _deck, _overview_charts, _drill_down):

@@ -69,6 +69,7 @@ SYSTEM = Actor(user_id=None, is_system=True)
 
 class PageName(StrEnum):
     OVERVIEW = "overview"
+    GETTING_STARTED = "getting_started"
     MY_INSTITUTION = "my_institution"
     REVIEW = "review"
     ITEM = "item"
@@ -84,6 +85,8 @@ def visible_pages(actor: Actor) -> list[PageName]:
     """The page x role table of DESIGN.md: a page the actor may not use is not listed."""
     roles = {role for granted in actor.roles.values() for role in granted}
     pages = [PageName.OVERVIEW]
+    if actor.is_admin or Role.COORDINATOR in roles:
+        pages.append(PageName.GETTING_STARTED)
     if Role.MEMBER in roles and actor.institution_id is not None:
         pages.append(PageName.MY_INSTITUTION)
     if Role.COORDINATOR in roles:

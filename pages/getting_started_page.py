@@ -1,0 +1,56 @@
+"""Getting started: a plan's steps from import to its first review deck, ticked as they are
+done, each with a link to where it is done (coordinators and admins)."""
+
+import streamlit as st
+
+from tracker.i18n import day, t
+from tracker.quarters import Quarter
+from tracker.services.permissions import PageName, Permission
+from tracker.services.setup import Checklist, Step
+from ui import data, navigation, state
+from ui.text import md_t
+from ui.widgets import plan_picker, plans_for
+
+
+def _values(step: Step, lang: str) -> dict[str, object]:
+    values = dict(step.values)
+    if "quarter" in values:
+        values["quarter"] = Quarter.parse(values["quarter"]).label(lang)
+    if "deadline" in values:
+        values["deadline"] = day(values["deadline"], lang) if values["deadline"] else "—"
+    return values
+
+
+def _step(step: Step, number: int, lang: str) -> None:
+    mark = ":material/check_circle:" if step.done else ":material/radio_button_unchecked:"
+    state_word = t("setup.done" if step.done else "setup.to_do", lang)
+    label = md_t(f"setup.step.{step.key}", lang, **_values(step, lang))
+    st.markdown(f"{mark} **{number}. {label}** · {state_word}")
+    navigation.link(step.page, t(f"setup.go.{step.key}", lang))
+
+
+def _focal_points(checklist: Checklist, lang: str) -> None:
+    """One link per institution still without a focal point: the account form, prefilled."""
+    for acronym, name in checklist.without_focal_point:
+        navigation.link(PageName.ACCOUNTS, t("setup.add_focal_point", lang,
+                                             acronym=acronym, name=name),
+                        institution=acronym, plan=str(checklist.plan_id))
+
+
+def render() -> None:
+    user = state.require_user()
+    lang = state.language(user)
+    st.title(t("setup.title", lang))
+    choices = plans_for(user, lang, Permission.MANAGE_PLAN)
+    if not choices:
+        return
+    plan = plan_picker(choices, lang, key="setup_plan")
+    checklist = data.setup_checklist(user.id, plan.id)
+    st.caption(t("setup.intro", lang, quarter=checklist.quarter.label(lang)))
+    if checklist.complete:
+        st.success(t("setup.complete", lang))
+    for number, step in enumerate(checklist.steps, 1):
+        with st.container(border=True):
+            _step(step, number, lang)
+            if step.key == "focal_points":
+                _focal_points(checklist, lang)
