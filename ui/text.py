@@ -27,8 +27,7 @@ _BLOCK_MARK = re.compile(r"^([#+\-]|\d{1,9}(?=[.)](?:\s|$)))([.)]?)")
 
 def md(text: object) -> str:
     """``text`` escaped for Streamlit Markdown: it renders exactly as written, on one line."""
-    return str(text)
-    escaped = ""
+    escaped = _ANYWHERE.sub(r"\\\1", " ".join(str(text).split()))
     # "# x", "- x", "+ x", "1. x", "1) x" would open a block at the start of a line
     return _BLOCK_MARK.sub(lambda m: (m.group(1) + "\\" + m.group(2)) if m.group(2)
                            else "\\" + m.group(1), escaped)
