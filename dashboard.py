@@ -19,6 +19,7 @@ from pages import (
 from tracker.i18n import t
 from tracker.services.permissions import PageName, visible_pages
 from ui import incident, navigation, state
+from ui.text import md_t
 from ui.widgets import language_switch
 
 st.set_page_config(page_title="Joint Work Plan Tracker", page_icon=":material/bar_chart:",
@@ -50,7 +51,7 @@ with st.sidebar:
     state.deliver_cookie()
     language_switch(lang)
     if user is not None:
-        st.caption(t("app.signed_in_as", lang, name=user.name))
+        st.caption(md_t("app.signed_in_as", lang, name=user.name))
         st.button(t("app.sign_out", lang), key="sign_out", on_click=state.sign_out)
 
 if user is None:

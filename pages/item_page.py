@@ -7,17 +7,18 @@ from tracker.i18n import number, percent, t
 from tracker.quarters import Quarter
 from tracker.services.items import ItemDetail
 from ui import data, state
+from ui.text import md, md_t
 from ui.widgets import plan_picker, plans_for, url_select
 
 
 def _facts(detail: ItemDetail, lang: str) -> None:
     span = " – ".join(Quarter.parse(q).label(lang)
                       for q in (detail.start_quarter, detail.due_quarter))
-    st.markdown(t("item.facts", lang, line=detail.line, lead=detail.lead,
+    st.markdown(md_t("item.facts", lang, line=detail.line, lead=detail.lead,
                   supporters=", ".join(detail.supporters) or "—", span=span,
                   weight=number(detail.weight, lang)))
     if detail.indicator:
-        st.markdown(t("item.indicator", lang, indicator=detail.indicator,
+        st.markdown(md_t("item.indicator", lang, indicator=detail.indicator,
                       unit=detail.unit or "", baseline=number(detail.baseline, lang, 0),
                       target=number(detail.target, lang, 0)))
     if detail.description:
@@ -69,7 +70,7 @@ def render() -> None:
                          default=next(iter(items)),
                          format_func=lambda i: f"{items[i].code} · {items[i].title}")
     detail = data.item_detail(user.id, item_id)
-    st.header(f"{detail.code} · {detail.title}")
+    st.header(md(f"{detail.code} · {detail.title}"))
     _facts(detail, lang)
     st.subheader(t("item.by_quarter", lang))
     st.dataframe(_figures(detail, lang), hide_index=True)

@@ -13,6 +13,7 @@ from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from tracker.services.plan_admin import ItemFields
 from ui import actions, data, flash, state
+from ui.text import md_t
 from ui.widgets import plan_picker, plans_for
 
 PAGE = "meetings"
@@ -90,7 +91,7 @@ def _meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
     label = t("meetings.title_of", lang, date=day(meeting.held_on, lang),
               quarter=Quarter.parse(meeting.quarter).label(lang))
     with st.expander(label):
-        st.caption(t("meetings.present_list", lang, present=", ".join(meeting.present) or "—"))
+        st.caption(md_t("meetings.present_list", lang, present=", ".join(meeting.present) or "—"))
         if meeting.minutes:
             st.text(meeting.minutes)
         if meeting.decisions:
@@ -116,7 +117,7 @@ def _requests(user: state.SignedIn, plan_id: int, lang: str) -> None:
         return
     st.subheader(t("meetings.requests", lang))
     for request in pending:
-        st.markdown(t("meetings.request", lang, who=request.requested_by,
+        st.markdown(md_t("meetings.request", lang, who=request.requested_by,
                       quarter=Quarter.parse(request.quarter).label(lang)))
         st.text(request.reason)
         grant, refuse = st.columns(2)

@@ -6,6 +6,7 @@ from tracker.i18n import t
 from tracker.services import accounts
 from tracker.settings import LANGUAGES
 from ui import actions, state
+from ui.text import md
 from ui.widgets import LANGUAGE_NAMES
 
 
@@ -13,7 +14,7 @@ def render() -> None:
     user = state.require_user()
     lang = state.language(user)
     st.title(t("account.title", lang))
-    st.caption(f"{user.name} · {user.email}")
+    st.caption(md(f"{user.name} · {user.email}"))
     if user.must_change_password:
         st.warning(t("accounts.must_change", lang))
     with st.form("change_password"):

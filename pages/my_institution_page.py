@@ -17,6 +17,7 @@ from ui.report_form import (
     report_form,
     state_label,
 )
+from ui.text import md, md_t
 from ui.widgets import plan_picker
 
 
@@ -28,7 +29,7 @@ def _summary(ctx: FormContext, items: list) -> None:
                        total=len(items)))
     if missing:
         st.warning(t("mine.missing", ctx.lang) + "\n\n" + "\n".join(
-            f"- **{item.code}** {item.title} — {state_label(item, ctx.lang)}"
+            f"- **{md(item.code)}** {md(item.title)} — {state_label(item, ctx.lang)}"
             for item in missing))
     else:
         st.success(t("mine.all_in", ctx.lang))
@@ -42,8 +43,8 @@ def _summary(ctx: FormContext, items: list) -> None:
 
 
 def _item(ctx: FormContext, item) -> None:
-    role = t(f"mine.role.{item.role}", ctx.lang, lead=item.lead)
-    label = f"{item.code} · {item.title} — {state_label(item, ctx.lang)}"
+    role = md_t(f"mine.role.{item.role}", ctx.lang, lead=item.lead)
+    label = f"{md(f'{item.code} · {item.title}')} — {state_label(item, ctx.lang)}"
     with st.expander(label, expanded=item.missing or needs_attention(ctx, item)):
         due = Quarter.parse(item.due_quarter).label(ctx.lang)
         st.caption(f"{role} · {t('mine.due', ctx.lang, quarter=due)}")
@@ -91,6 +92,6 @@ def render() -> None:
     _summary(ctx, items)
     _ask_reopen(ctx, plan.locked_quarters)
     for (code, name), group in groupby(items, key=lambda i: (i.line_code, i.line_name)):
-        st.header(f"{code} · {name}", divider="gray")
+        st.header(md(f"{code} · {name}"), divider="gray")
         for item in group:
             _item(ctx, item)

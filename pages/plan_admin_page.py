@@ -10,6 +10,7 @@ from tracker.services import plan_admin
 from tracker.services.permissions import Permission
 from tracker.services.plan_admin import ItemFields, PlanCatalog
 from ui import actions, data, flash, state
+from ui.text import md
 from ui.widgets import plan_picker, plans_for
 
 NEW = 0
@@ -128,7 +129,7 @@ def _lines_and_institutions(user: state.SignedIn, plan_id: int, catalog: PlanCat
     left, right = st.columns(2)
     with left.form("line"):
         st.subheader(t("plan.line_form", lang))
-        st.caption(", ".join(f"{code} · {name}" for code, name in catalog.lines))
+        st.caption(md(", ".join(f"{code} · {name}" for code, name in catalog.lines)))
         code = st.text_input(t("plan.code", lang), key="line:code")
         name = st.text_input(t("accounts.name", lang), key="line:name")
         if st.form_submit_button(t("plan.save_line", lang)):

@@ -10,6 +10,7 @@ from tracker.services import institutions, plan_files
 from tracker.services.permissions import Permission
 from tracker.settings import LANGUAGES
 from ui import actions, data, state
+from ui.text import md_t
 from ui.widgets import LANGUAGE_NAMES, plan_picker
 
 
@@ -45,7 +46,7 @@ def _problems(error: ImportRejected, lang: str) -> None:
 
 def _summary(summary: ImportSummary, lang: str) -> None:
     key = "files.checked" if summary.dry_run else "files.imported"
-    st.success(t(key, lang, plan=summary.plan, items_added=summary.items_added,
+    st.success(md_t(key, lang, plan=summary.plan, items_added=summary.items_added,
                  items_updated=summary.items_updated, reports=summary.reports_added,
                  unchanged=summary.reports_unchanged))
     if summary.open_quarter:

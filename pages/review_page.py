@@ -10,6 +10,7 @@ from tracker.services.permissions import Permission
 from tracker.services.review import Submitted
 from tracker.settings import get_settings
 from ui import actions, data, flash, state
+from ui.text import md, md_t
 from ui.widgets import plan_and_quarter, plans_for
 
 
@@ -19,7 +20,7 @@ def _content(report: Submitted, lang: str) -> None:
     else:
         status = t(f"status.{report.status}", lang) if report.status else "—"
         value = number(report.indicator_value, lang, 0)
-        st.markdown(t("review.figures", lang, status=status,
+        st.markdown(md_t("review.figures", lang, status=status,
                       percent=percent(report.percent_complete, lang), value=value,
                       unit=report.unit or "", target=number(report.target, lang, 0)))
     for name in ("narrative", "obstacles", "next_steps"):
@@ -103,8 +104,8 @@ def _missing(dues: list, lang: str) -> None:
     for due in dues:
         people = ", ".join(f"{name} <{email}>" for name, email in due.focal_points) or t(
             "review.no_focal_point", lang)
-        st.markdown(f"**{due.institution}** · {len(due.items)}")
-        st.caption(t("review.focal_points", lang, people=people))
+        st.markdown(f"**{md(due.institution)}** · {len(due.items)}")
+        st.caption(md_t("review.focal_points", lang, people=people))
         st.dataframe(pd.DataFrame(
             [(f"{i.code} · {i.title}", t(f"state.{i.state or 'missing'}", lang))
              for i in due.items],
@@ -117,9 +118,9 @@ def _waiting(user: state.SignedIn, waiting: list[Submitted], lang: str) -> None:
         return
     st.caption(t("review.count", lang, count=len(waiting)))
     for report in waiting:
-        label = f"{report.code} · {report.institution} · {report.title}"
+        label = md(f"{report.code} · {report.institution} · {report.title}")
         with st.expander(label, expanded=len(waiting) <= 3):
-            st.caption(t("review.by", lang, author=report.author or "—",
+            st.caption(md_t("review.by", lang, author=report.author or "—",
                          at=report.submitted_at.strftime("%Y-%m-%d %H:%M")))
             _content(report, lang)
             _decide(user, report, lang)

@@ -8,6 +8,7 @@ from tracker.i18n import t
 from tracker.services.auth import SignInRefused
 from tracker.settings import get_settings
 from ui import state
+from ui.text import md_t
 
 
 def _demo_accounts(lang: str) -> None:
@@ -30,7 +31,7 @@ def _identity_provider(lang: str) -> None:
     """Sign-in through the institution's identity provider (OIDC, ``st.login``)."""
     refused = st.session_state.pop(state.OIDC_REFUSED_KEY, None)
     if refused:
-        st.error(t("signin.no_account", lang, email=refused))
+        st.error(md_t("signin.no_account", lang, email=refused))
         if st.button(t("app.sign_out", lang), key="oidc_sign_out"):
             st.logout()
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,12 @@ def copy_database(url: str, folder: Path) -> str:
     target = folder / source.name
     shutil.copyfile(source, target)
     return f"sqlite:///{target}"
+
+
+def shown(source: str) -> str:
+    """What a Markdown source (a caption, header, label) shows: ``ui.text.md``'s backslash
+    escapes taken off."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", source)
 
 
 def pages_in_navigation(at: AppTest) -> list[str]:

@@ -12,6 +12,7 @@ from tests.apptest import (
     demo_database,
     go_to,
     pages_in_navigation,
+    shown,
     sign_in,
 )
 from tests.conftest import FIXED_TODAY
@@ -274,7 +275,7 @@ def test_after_sign_out_only_the_sign_in_page_is_left(db_url):
 def test_coordinator_sees_missing_reports_with_focal_points(db_url):
     at = go_to(app_as("coordinacion@demo.example"), "review")
     captions = [c.value for c in at.caption]
-    assert any(c.startswith("Focal points: Punto focal DINAPEN <dinapen@demo.example>")
+    assert any(shown(c).startswith("Focal points: Punto focal DINAPEN <dinapen@demo.example>")
                for c in captions)
     tables = [d.value for d in at.dataframe]
     states = {state for table in tables for state in table.get("State", [])}

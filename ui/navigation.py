@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tracker.services.permissions import PageName
+from ui.text import md
 
 PAGES_KEY = "navigation_pages"
 
@@ -14,10 +15,11 @@ def remember(pages: dict[PageName, st.Page]) -> None:
 
 
 def link(name: PageName, label: str, **query: str) -> None:
-    """A link to page ``name`` with plain query values; nothing when the role lacks the page."""
+    """A link to page ``name`` with plain query values; nothing when the role lacks the page.
+    ``label`` is plain text (an item's code and title): shown as written, never as Markdown."""
     page = st.session_state.get(PAGES_KEY, {}).get(name)
     if page is not None:
-        st.page_link(page, label=label, query_params=query or None)
+        st.page_link(page, label=md(label), query_params=query or None)
 
 
 def app_address() -> str:

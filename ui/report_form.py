@@ -16,6 +16,7 @@ from tracker.services.reports import ReportContent
 from tracker.services.worklist import Contribution, WorkItem
 from ui import actions, flash
 from ui.state import SignedIn, message
+from ui.text import md_t
 
 STATE_COLOURS = {"missing": "orange", "draft": "gray", "submitted": "blue", "approved": "green",
                  "returned": "red"}
@@ -57,7 +58,7 @@ def _content_from_form(values: dict[str, object]) -> ReportContent:
 def _fields(item: WorkItem, own: Contribution | None, lang: str, key: str) -> dict[str, object]:
     statuses = [s.value for s in Status]
     current = own.status if own and own.status in statuses else None
-    indicator_label = t("form.indicator", lang, indicator=item.indicator or "—",
+    indicator_label = md_t("form.indicator", lang, indicator=item.indicator or "—",
                         unit=item.unit or "", target=number(item.target, lang, 0))
     # one row of columns per pair, so that the Tab order follows the visual order
     status_column, percent_column = st.columns(2)
@@ -148,7 +149,7 @@ def report_form(ctx: FormContext, item: WorkItem) -> None:
     own = item.own
     st.session_state.setdefault(_seen_key(ctx, item), own.version if own else 0)
     if own and own.state == "returned" and own.review_comment:
-        st.warning(t("form.returned", ctx.lang, comment=own.review_comment))
+        st.warning(md_t("form.returned", ctx.lang, comment=own.review_comment))
     key = f"form:{ctx.quarter}:{item.item_id}:{own.version if own else 0}"
     with st.form(key, border=False):
         values = _fields(item, own, ctx.lang, key)
@@ -165,7 +166,7 @@ def report_form(ctx: FormContext, item: WorkItem) -> None:
 def last_quarter_caption(item: WorkItem, lang: str) -> str:
     status = t(f"status.{item.last_status}", lang) if item.last_status else t(
         "form.no_report", lang)
-    value = "" if item.last_indicator_value is None else t(
+    value = "" if item.last_indicator_value is None else md_t(
         "form.last_value", lang, value=number(item.last_indicator_value, lang, 0),
         unit=item.unit or "", target=number(item.target, lang, 0))
     return t("form.last_quarter", lang, status=status,

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from tracker import migrate, web
 from tracker.db import make_engine, session_scope
-from tracker.i18n import choose_language, t
+from tracker.i18n import choose_language
 from tracker.models import Plan, User
 from tracker.services import auth
 from tracker.services.permissions import Actor, actor_for
@@ -218,5 +218,7 @@ def language(user: SignedIn | None = None) -> str:
 
 def message(error: Exception, lang: str) -> str:
     """A service's refusal in the page's language."""
+    from ui.text import md_t  # the values may be user texts, shown in Markdown alerts
+
     key = getattr(error, "key", "error.unexpected")
-    return t(key, lang, **getattr(error, "values", {}))
+    return md_t(key, lang, **getattr(error, "values", {}))
