@@ -82,3 +82,16 @@ def test_demo_accounts_one_per_role_and_institution(session, monkeypatch):
     monkeypatch.setenv("TRACKER_DEMO", "1")
     assert authenticate(session, email, DEMO_PASSWORD).email == email
     assert authenticate(session, email, "wrong password") is None
+
+
+def test_the_demo_workbooks_in_data_are_what_the_demo_writes(tmp_path):
+    """data/ holds the demo plans as filled-in template workbooks (an example for a new
+    commission); they must not drift from the demo the app loads."""
+    from tests.helpers import read_workbook
+    from tracker.demo import DATA_DIR, write_workbooks
+
+    for written in write_workbooks(tmp_path):
+        committed = DATA_DIR / written.name
+        assert committed.is_file(), f"{committed} is missing: run python -m tracker.demo"
+        assert read_workbook(committed) == read_workbook(written)
+    assert "acciones" in read_workbook(DATA_DIR / "demo-ecuador-es.xlsx")  # Spanish sheets

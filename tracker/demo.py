@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlmodel import Session, SQLModel, select
 
-from tracker.io.importer import import_sheets
+from tracker.io.importer import import_path, import_sheets
 from tracker.io.reader import RawSheet
-from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS, Sheet
+from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS, Sheet, sheet_for
 from tracker.models import ActionItem, Institution, Plan, ReportState, Role, Status, User
 from tracker.quarters import Quarter, quarter_range, under_evaluation
 from tracker.services import accounts, plans
 from tracker.services.permissions import SYSTEM
 from tracker.services.reports import ReportContent, append_revision, find_report
-from tracker.settings import get_settings
+from tracker.settings import PROJECT_DIR, get_settings
 
 DEMO_PASSWORD = "demo-commission-2026"  # accepted only when TRACKER_DEMO=1 (see README)
 DEMO_DOMAIN = "demo.example"
@@ -278,32 +279,69 @@ def _sheet(sheet: Sheet, rows: list[list[object]]) -> RawSheet:
                     [(n, row) for n, row in enumerate(rows, 2)])
 
 
-def _plan_sheets(name: str, commission: str, first: str, last: str,
-                 lines: list[tuple[str, str]], items: list[DemoItem]) -> list[RawSheet]:
-    evaluated = under_evaluation(get_settings().today(), Quarter.parse(first), Quarter.parse(last))
-    last_reported = evaluated - 1  # the evaluated quarter's few: _open_quarter_reports
-    used = {i.lead for i in items} | {s for i in items for s in i.supporters.split("; ") if s}
-    reports = [row for item in items for row in _report_rows(item, last_reported)]
-    return [
-        _sheet(PLAN, [[name, commission, first, last, 1]]),
-        _sheet(LINES, [list(line) for line in lines]),
-        _sheet(INSTITUTIONS, [list(row) for row in INSTITUTION_ROWS if row[0] in used]),
-        _sheet(ITEMS, [[i.code, i.line, i.title, "", i.lead, i.supporters, i.start, i.due,
-                        i.indicator, i.unit, i.baseline, i.target, i.weight] for i in items]),
-        _sheet(REPORTS, reports),
-    ]
+# The workbooks in data/ hold the history up to this quarter; load_demo adds the quarters after
+# it up to the one before the quarter under evaluation, so the demo stays current.
+WORKBOOK_LAST_REPORTED = Quarter(2026, 2)
+DATA_DIR = PROJECT_DIR / "data"
+WORKBOOKS = {ECUADOR_PLAN: ("demo-ecuador-es.xlsx", "es"),
+             TRINATIONAL_PLAN: ("demo-trinational-en.xlsx", "en")}
 
 
-def demo_workbooks() -> dict[str, list[RawSheet]]:
-    """Both demo plans as template sheets."""
-    return {
-        ECUADOR_PLAN: _plan_sheets(
-            ECUADOR_PLAN, "Comisión interinstitucional contra la trata de personas — Ecuador",
-            "2025-Q1", "2027-Q4", ECUADOR_LINES, ECUADOR_ITEMS),
-        TRINATIONAL_PLAN: _plan_sheets(
-            TRINATIONAL_PLAN, "Mesa trinacional Colombia, Ecuador y Perú contra la trata",
-            "2026-Q1", "2027-Q4", TRINATIONAL_LINES, TRINATIONAL_ITEMS),
-    }
+@dataclass(frozen=True)
+class DemoPlan:
+    name: str
+    commission: str
+    first: str
+    last: str
+    lines: list[tuple[str, str]]
+    items: list[DemoItem]
+
+    def last_reported(self) -> Quarter:
+        """The quarter before the quarter under evaluation (which gets a few reports, in
+        ``_open_quarter_reports``)."""
+        return under_evaluation(get_settings().today(), Quarter.parse(self.first),
+                                Quarter.parse(self.last)) - 1
+
+    def sheets(self, after: Quarter | None, until: Quarter) -> list[RawSheet]:
+        """The plan as template sheets, with the lead and supporting reports of the quarters
+        after ``after`` (all when None) up to ``until``."""
+        used = ({i.lead for i in self.items}
+                | {s for i in self.items for s in i.supporters.split("; ") if s})
+        reports = [row for item in self.items for row in _report_rows(item, until)
+                   if after is None or Quarter.parse(row[1]) > after]
+        return [
+            _sheet(PLAN, [[self.name, self.commission, self.first, self.last, 1]]),
+            _sheet(LINES, [list(line) for line in self.lines]),
+            _sheet(INSTITUTIONS, [list(row) for row in INSTITUTION_ROWS if row[0] in used]),
+            _sheet(ITEMS, [[i.code, i.line, i.title, "", i.lead, i.supporters, i.start, i.due,
+                            i.indicator, i.unit, i.baseline, i.target, i.weight]
+                           for i in self.items]),
+            _sheet(REPORTS, reports),
+        ]
+
+
+DEMO_PLANS = (
+    DemoPlan(ECUADOR_PLAN, "Comisión interinstitucional contra la trata de personas — Ecuador",
+             "2025-Q1", "2027-Q4", ECUADOR_LINES, ECUADOR_ITEMS),
+    DemoPlan(TRINATIONAL_PLAN, "Mesa trinacional Colombia, Ecuador y Perú contra la trata",
+             "2026-Q1", "2027-Q4", TRINATIONAL_LINES, TRINATIONAL_ITEMS),
+)
+
+
+def write_workbooks(folder: Path = DATA_DIR) -> list[Path]:
+    """The demo plans as filled-in template workbooks (``python -m tracker.demo``): the
+    Ecuador plan with Spanish sheet and column names, the tri-national one with English."""
+    from tracker.io.exporter import write_workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for plan in DEMO_PLANS:
+        file_name, lang = WORKBOOKS[plan.name]
+        tables = [(sheet_for(raw.name), [list(row) for _n, row in raw.rows])
+                  for raw in plan.sheets(None, WORKBOOK_LAST_REPORTED)]
+        write_workbook(tables, folder / file_name, lang)
+        written.append(folder / file_name)
+    return written
 
 
 def demo_accounts() -> list[tuple[str, str, str, str | None]]:
@@ -353,8 +391,12 @@ def load_demo(session: Session, *, reset: bool = False) -> None:
         for table in reversed(SQLModel.metadata.sorted_tables):
             session.execute(table.delete())
         session.flush()
-    for name, sheets in demo_workbooks().items():
-        import_sheets(session, SYSTEM, sheets, source="demo", plan_name=name)
+    for plan in DEMO_PLANS:  # the workbooks of data/, then the quarters since they were made
+        import_path(session, SYSTEM, DATA_DIR / WORKBOOKS[plan.name][0], plan_name=plan.name)
+        if plan.last_reported() > WORKBOOK_LAST_REPORTED:
+            import_sheets(session, SYSTEM, plan.sheets(WORKBOOK_LAST_REPORTED,
+                                                       plan.last_reported()),
+                          source="demo", plan_name=plan.name)
     plan_rows = {p.name: p for p in session.exec(select(Plan))}
     for name, items in ((ECUADOR_PLAN, ECUADOR_ITEMS), (TRINATIONAL_PLAN, TRINATIONAL_ITEMS)):
         _open_quarter_reports(session, plan_rows[name], items)
@@ -380,3 +422,9 @@ def _demo_users(session: Session, plan_rows: dict[str, Plan]) -> None:
 
 def _participants(items: list[DemoItem]) -> set[str]:
     return {i.lead for i in items} | {s for i in items for s in i.supporters.split("; ") if s}
+
+
+if __name__ == "__main__":
+    for path in write_workbooks():
+        print(path)
+
