@@ -7,12 +7,15 @@ Type is large enough to read on a projector. Long lists are capped with "and N m
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from tracker import meeting_content as mc
 from tracker.i18n import number, percent, percent_suffix, t
 from tracker.metrics import Bucket
 from tracker.quarters import Quarter, quarter_range
@@ -34,6 +37,7 @@ TEXT_COLOUR = "#222222"
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 16, "color": TEXT_COLOUR}
 SEQUENTIAL = [[0, "#F7FBFF"], [0.5, "#6BAED6"], [1, "#08306B"]]  # readable in greyscale too
 MAX_ROWS = 40
+SLIDE_ROWS = 12  # indicator bars on one slide; the data table has them all
 
 
 def _wrap(text: str, width: int = 34) -> str:
@@ -292,3 +296,69 @@ def drill_down_table(items: pd.DataFrame, lead: str, lang: str, links: int = 12
         t("item.schedule", lang): [t(f"schedule.{b}", lang) for b in rows["bucket"]],
     })
     return table, list(zip(rows["item_id"].head(links), labels.head(links), strict=True))
+
+
+# ---- the review meeting's charts, from its content ------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingChart:
+    """One chart of the meeting with its generated summary and its data as a table."""
+
+    title: str
+    figure: go.Figure
+    summary: str
+    table: pd.DataFrame
+
+
+def _groups_frame(groups: Sequence[mc.Group]) -> pd.DataFrame:
+    return pd.DataFrame([(g.label, g.name, g.progress, g.expected, g.items) for g in groups],
+                        columns=["label", "name", "progress", "expected", "items"])
+
+
+def _groups_table(groups: Sequence[mc.Group], axis: str, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t(axis, lang): [g.display for g in groups],
+        t("chart.series.progress", lang): [percent(g.progress, lang) for g in groups],
+        t("chart.series.expected", lang): [percent(g.expected, lang) for g in groups],
+        t("chart.axis.items", lang): [number(g.items, lang, 0) for g in groups],
+    })
+
+
+def meeting_charts(content: mc.MeetingContent, lang: str) -> dict[str, MeetingChart]:
+    """The meeting's charts by slide name (by line, by institution, trend, indicators)."""
+    quarter = content.quarter.label(lang)
+    found = {}
+    for name, groups, axis in (("by_line", content.by_line, "chart.axis.line"),
+                               ("by_institution", content.by_institution,
+                                "chart.axis.institution")):
+        title = t(f"deck.{name}", lang, quarter=quarter)
+        found[name] = MeetingChart(
+            title, progress_against_expected(_groups_frame(groups), lang, title, axis=axis),
+            mc.groups_summary(groups, title, lang), _groups_table(groups, axis, lang))
+    title = t("chart.trend.title", lang)
+    plan = pd.DataFrame([(str(p.quarter), p.progress, p.expected) for p in content.trend],
+                        columns=["quarter", "progress", "expected"])
+    found["trend"] = MeetingChart(
+        title, trend(plan, pd.DataFrame(columns=["quarter", "label", "progress"]), lang, title),
+        mc.trend_summary(content, title, lang), pd.DataFrame({
+            t("overview.quarter", lang): [p.quarter.label(lang) for p in content.trend],
+            t("chart.series.progress", lang): [percent(p.progress, lang) for p in content.trend],
+            t("chart.series.expected", lang): [percent(p.expected, lang)
+                                               for p in content.trend]}))
+    title = t("chart.indicators.title", lang, quarter=quarter)
+    rows = content.indicators
+    items = pd.DataFrame([(r.code, r.title, r.indicator, r.unit, r.baseline, r.target, r.value,
+                           r.bucket, True) for r in rows],
+                         columns=["code", "title", "indicator", "unit", "baseline", "target",
+                                  "indicator_value", "bucket", "in_scope"])
+    found["indicators"] = MeetingChart(
+        title, indicator_bullets(items, lang, title, limit=SLIDE_ROWS),
+        mc.indicators_summary(content, title, lang),
+        pd.DataFrame({
+            t("plan.indicator", lang): [f"{r.code} · {r.indicator or r.title}" for r in rows],
+            t("deck.col.value", lang): [mc.indicator_value(r, lang) for r in rows],
+            t("deck.col.achieved", lang): [percent(r.achieved, lang) for r in rows],
+            t("item.schedule", lang): [t(f"schedule.{r.bucket}", lang)
+                                       if r.bucket != "not_in_scope" else "—" for r in rows]}))
+    return found

@@ -409,18 +409,3 @@ def _indicator_slide(deck: Presentation, content: mc.MeetingContent, source: str
     _footer(slide, source)
     _notes(slide, [summary, "", *notes])
 
-
-# ---- until the handout and the presentation render MeetingContent -----------------------
-MAX_TABLE_ROWS = mc.LIST_ROWS
-
-
-def needing_attention(figures: dict) -> list[dict]:
-    """Items behind or overdue, overdue first, then by how far they lag."""
-    rows = [r for r in figures["items"] if r["bucket"] in ("behind", "overdue")]
-    return sorted(rows, key=lambda r: (r["bucket"] != "overdue",
-                                       (r["progress"] or 0) - (r["expected"] or 0)))
-
-
-def decision_dicts(decisions: Sequence[mc.DecisionLine], lang: str = "en") -> list[dict]:
-    return [{"text": d.text, "owner": d.owner, "follow_up": mc.decision_follow_up(d, lang)}
-            for d in decisions]

@@ -8,7 +8,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from tracker import charts
-from tracker.deck import decision_dicts
+from tracker.meeting_content import MeetingContent
 from tracker.metrics import NO_FILTERS, Filters
 from tracker.models import User
 from tracker.quarters import Quarter
@@ -21,8 +21,8 @@ from tracker.services import (
     missing,
     plan_admin,
     plan_files,
-    setup,
     review,
+    setup,
     worklist,
 )
 from tracker.services.permissions import Actor, Permission, actor_for
@@ -187,17 +187,13 @@ def reopen_requests(user_id: int, plan_id: int) -> list[meetings.RequestView]:
 
 @st.cache_data(ttl=600, show_spinner=False)
 def _presentation(database: str, user_id: int, plan_id: int, quarter: str
-                  ) -> tuple[dict, list[dict], bool]:
+                  ) -> MeetingContent:
     with session() as db:
-        actor = _actor(db, user_id)
-        q = Quarter.parse(quarter)
-        figures_ = decks.figures_for(db, actor, plan_id, q)
-        return (figures_, decision_dicts(decks.last_decisions(db, plan_id, q, figures_)),
-                decks.is_locked(db, plan_id, q))
+        return decks.content(db, _actor(db, user_id), plan_id, Quarter.parse(quarter))
 
 
-def presentation(user_id: int, plan_id: int, quarter: str) -> tuple[dict, list[dict], bool]:
-    """The meeting's figures (as presented, once locked), last decisions, and whether locked."""
+def presentation(user_id: int, plan_id: int, quarter: str) -> MeetingContent:
+    """The meeting's content (as presented, once locked): what the slides show."""
     return _presentation(_db(), user_id, plan_id, quarter)
 
 

@@ -49,12 +49,31 @@ def test_presentation_through_all_slides_and_both_decks(page: Page, app_url: str
     # the first slide is drawn before a key is pressed: a PageDown sent while the page was
     # still loading went nowhere (one CI run in six)
     expect(page.get_by_text("Slide 1 of 8")).to_be_visible()
-    for number in range(2, 9):
-        page.keyboard.press("PageDown")
-        wait_idle(page)
-        expect(page.get_by_text(f"Slide {number} of 8")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 720})  # a projector's screen
+    wait_idle(page)
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()  # full screen: no page chrome
+    for number in range(1, 9):
+        if number > 1:
+            page.keyboard.press("PageDown")
+            wait_idle(page)
+        expect(page.get_by_text(f"Slide {number} of 8")).to_be_in_viewport()
+        # every slide has a heading and fits the screen with its navigation in view
+        main = page.get_by_test_id("stMain")
+        expect(main.locator("h1, h2").first).to_be_in_viewport()
+        for name in ("← Previous", "Next →"):
+            expect(page.get_by_role("button", name=name)).to_be_in_viewport(ratio=1)
+        if number == 3:  # a chart's data is one click away, as a table
+            page.get_by_role("button", name="Data table").click()
+            expect(page.get_by_role("table").first).to_be_visible()
+            page.keyboard.press("Escape")
+            wait_idle(page)
         if number == 7:
             expect(page.get_by_role("heading", name="Last meeting's decisions")).to_be_visible()
+    page.keyboard.press("PageUp")
+    wait_idle(page)
+    expect(page.get_by_text("Slide 7 of 8")).to_be_visible()
+    page.keyboard.press("PageDown")
+    wait_idle(page)
     page.get_by_text("Plan, quarter and deck").click()
     with page.expect_download() as pptx:
         page.get_by_role("button", name="PowerPoint deck (editable charts)").click()
