@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from tracker.charts import BUCKET_COLOURS
+from tracker.charts import BUCKET_COLOURS, PLOTLY_CONFIG
 from tracker.i18n import number, percent, t
 from tracker.io.cells import frame_csv
 from tracker.metrics import Filters, Headline
@@ -65,7 +65,7 @@ def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
            **kwargs) -> object:
     """The chart and, under it, its data as CSV (written only when asked for)."""
     figure, frame = drawn[key]
-    event = st.plotly_chart(figure, key=key, **kwargs)
+    event = st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, **kwargs)
     st.download_button(t("overview.chart_data", lang),
                        lambda: frame_csv(frame),  # no text becomes a formula
                        file_name=f"{key}.csv", mime="text/csv", key=f"{key}:csv",

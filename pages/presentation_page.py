@@ -10,7 +10,7 @@ import streamlit as st
 
 from tracker import meeting_content as mc
 from tracker import palette
-from tracker.charts import MeetingChart, meeting_charts
+from tracker.charts import PLOTLY_CONFIG, MeetingChart, meeting_charts
 from tracker.i18n import number, percent, plural, t
 from tracker.quarters import Quarter
 from tracker.services import decks
@@ -46,7 +46,7 @@ def _chart(chart: MeetingChart, key: str) -> None:
     st.header(chart.title)
     figure = chart.figure
     figure.update_layout(title=None, height=CHART_HEIGHT, margin={"t": 40})
-    st.plotly_chart(figure, key=key, config={"displayModeBar": False})
+    st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG)
     st.text(chart.summary)  # names in it are user text: plain text, never Markdown
 
 

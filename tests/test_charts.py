@@ -27,14 +27,16 @@ def test_progress_against_expected_keeps_empty_groups_and_says_so():
     frame = rollup_frame([("2026-Q2", 1, "1", "Capacity", 40.0, 70.0, 4),
                           ("2026-Q2", 2, "2", "Awareness", float("nan"), float("nan"), 0)])
     figure = charts.progress_against_expected(frame, "en", "Progress")
-    bars, markers = figure.data
+    bars, markers, values = figure.data
     assert list(bars.x) == [40.0, 0.0]
-    assert list(bars.text) == ["40.0%", "no item in scope"]
+    assert list(values.text) == ["40.0% · expected 70.0%", "no item in scope"]
+    # the values stand in their own column, right of every bar and marker: no collision
+    assert set(values.x) == {charts.VALUE_COLUMN} and charts.VALUE_COLUMN > 100
     assert list(bars.y) == ["1 · Capacity", "2 · Awareness"]
     assert markers.x[0] == 70.0 and math.isnan(markers.x[1])
     assert bars.marker.color == charts.PROGRESS_COLOUR
     spanish = charts.progress_against_expected(frame, "es", "Avance")
-    assert list(spanish.data[0].text)[0] == "40,0 %"
+    assert list(spanish.data[2].text)[0] == "40,0 % · esperado 70,0 %"
     assert spanish.layout.xaxis.title.text == "Avance (%)"
 
 
@@ -96,10 +98,41 @@ def test_indicator_bullets_measure_the_way_from_baseline_to_target():
             ("3", "t", "A", "2026-Q1", "2026-Q4", "on_track", True, 0, 0, None, None,
              None, None, None, 3)]
     figure = charts.indicator_bullets(item_frame(rows), "es", "Indicadores")
-    bars = figure.data[0]
+    bars, values = figure.data
     assert list(bars.x) == [50.0, 100.0]
     assert list(bars.marker.color) == [BUCKET_COLOURS["behind"], BUCKET_COLOURS["completed"]]
-    assert list(bars.text)[0] == "200 / 300 p"
+    # the status in words and in a pattern too, never by colour alone
+    assert list(values.text) == ["200 / 300 p · Atrasada", "1 / 1 d · Completada"]
+    assert list(bars.marker.pattern.shape) == [charts.BUCKET_PATTERNS["behind"],
+                                               charts.BUCKET_PATTERNS["completed"]]
+
+
+def test_target_equal_to_baseline_has_no_share_of_target():
+    rows = [("1", "t", "A", "2026-Q1", "2026-Q4", "behind", True, 0, 0, "People", "p",
+             10.0, 10.0, 12.0, 1)]
+    figure = charts.indicator_bullets(item_frame(rows), "en", "Indicators")
+    assert list(figure.data[0].x) == []  # the same rule as the deck and the handout
+
+
+def test_status_is_never_told_by_colour_alone():
+    counts = pd.DataFrame([("A", "behind", 2, 0), ("A", "overdue", 1, 0),
+                           ("B", "completed", 1, 0), ("B", "on_track", 1, 0)],
+                          columns=["label", "bucket", "items", "blocked"])
+    traces = charts.status_mix(counts, "en", "Mix").data
+    patterns = [trace.marker.pattern.shape for trace in traces]
+    assert len(set(patterns)) == len(patterns) == 4  # each status its own pattern
+    assert [trace.name for trace in traces] == ["Completed", "On track", "Behind", "Overdue"]
+    items = item_frame([("1", "t", "A", "2026-Q1", "2026-Q4", "behind", True, 10, 20, None,
+                         None, None, None, None, 1),
+                        ("2", "t", "A", "2027-Q1", "2027-Q4", None, False, 0, 0, None,
+                         None, None, None, None, 2)])
+    gantt = charts.gantt(items, 1, "en", "Timeline").data
+    assert {trace.name for trace in gantt} == {"Behind", "Not started or cancelled"}
+    assert all(trace.marker.pattern.shape is not None for trace in gantt)
+
+
+def test_no_chart_toolbar_tab_stops():
+    assert charts.PLOTLY_CONFIG == {"displayModeBar": False}
 
 
 def test_every_chart_names_its_axes_in_the_language():

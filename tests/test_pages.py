@@ -88,7 +88,7 @@ def test_observer_sees_the_overview_with_the_figures_of_metrics(app, demo_url):
     assert app.title[0].value == "Overview"
     assert app.selectbox(key="quarter").value == "2026-Q4"  # the open quarter
     expected = _expected_by_line(demo_url, ECUADOR_PLAN, Quarter(2026, 4))
-    bars, markers = chart_titled(app, "Progress by strategic line")["data"]
+    bars, markers, _values = chart_titled(app, "Progress by strategic line")["data"]
     assert bars["x"] == pytest.approx(expected["progress"].fillna(0).tolist())
     assert markers["x"] == pytest.approx(expected["expected"].tolist())
     assert bars["y"][0].startswith("1 · Fortalecimiento")

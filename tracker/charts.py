@@ -1,7 +1,10 @@
 """Plotly figure builders: a DataFrame in, a Figure out; no I/O, no Streamlit.
 
-Colours are Okabe–Ito (safe for colour-blind viewers) and the same for a bucket everywhere.
-Type is large enough to read on a projector. Long lists are capped with "and N more".
+Colours come from ``tracker.palette`` (the deck and the handout use the same), the same for a
+bucket everywhere; a status is never told by colour alone: each has its word (legend or
+label) and its fill pattern. Value labels sit in their own column, clear of the bars and the
+expected-progress marks. Type is large enough to read on a projector. Long lists are capped
+with "and N more".
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tracker import meeting_content as mc
+from tracker import palette
 from tracker.i18n import number, percent, percent_suffix, t
 from tracker.metrics import Bucket
 from tracker.quarters import Quarter, quarter_range
@@ -23,17 +27,16 @@ from tracker.quarters import Quarter, quarter_range
 if TYPE_CHECKING:
     from tracker.services.figures import Overview
 
-BUCKET_COLOURS = {
-    "completed": "#009E73",
-    "on_track": "#0072B2",
-    "behind": "#E69F00",
-    "overdue": "#D55E00",
-    "blocked": "#CC79A7",
-}
+BUCKET_COLOURS = palette.STATUS_COLOURS
+BUCKET_PATTERNS = palette.STATUS_PATTERNS
 BUCKET_ORDER = [Bucket.COMPLETED, Bucket.ON_TRACK, Bucket.BEHIND, Bucket.OVERDUE]
-PROGRESS_COLOUR = "#0072B2"
-EXPECTED_COLOUR = "#222222"
-TEXT_COLOUR = "#222222"
+PROGRESS_COLOUR = palette.PROGRESS
+EXPECTED_COLOUR = palette.EXPECTED
+TEXT_COLOUR = palette.TEXT
+GRID_COLOUR = palette.GRID
+VALUE_COLUMN = 103  # x where the value labels start: right of 100 %, clear of every bar
+# Plotly's toolbar is off wherever a chart is drawn: its buttons were Tab stops in English
+PLOTLY_CONFIG = {"displayModeBar": False}
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 16, "color": TEXT_COLOUR}
 SEQUENTIAL = [[0, "#F7FBFF"], [0.5, "#6BAED6"], [1, "#08306B"]]  # readable in greyscale too
 MAX_ROWS = 40
@@ -65,11 +68,29 @@ def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
     return figure
 
 
-def _more(figure: go.Figure, hidden: int, lang: str) -> None:
+def _more(figure: go.Figure, hidden: int, lang: str, *, beside: bool = False) -> None:
+    """"… and N more" under the plot, or ``beside`` it (in the right margin, clear of the
+    axis labels)."""
     if hidden > 0:
         figure.add_annotation(text=t("chart.and_more", lang, count=hidden), showarrow=False,
-                              xref="paper", yref="paper", x=1, y=-0.12, xanchor="right",
-                              font={"size": 14})
+                              xref="paper", yref="paper", font={"size": 14},
+                              **({"x": 1.08, "y": 0, "xanchor": "left", "yanchor": "top"}
+                                 if beside else {"x": 1, "y": -0.12, "xanchor": "right"}))
+
+
+def _status_marker(status: str | list[str]) -> dict[str, object]:
+    """A status's colour and, over it, its pattern: never told by colour alone."""
+    many = not isinstance(status, str)
+    return {"color": [BUCKET_COLOURS[s] for s in status] if many else BUCKET_COLOURS[status],
+            "pattern": {"shape": [BUCKET_PATTERNS[s] for s in status] if many
+                        else BUCKET_PATTERNS[status],
+                        "fgcolor": "white", "solidity": 0.2, "fillmode": "overlay"}}
+
+
+def _percent_ticks(values: list[int], lang: str) -> dict[str, list]:
+    """Tick values with their localized labels ("40 %" / "40%")."""
+    return {"tickvals": values,
+            "ticktext": [f"{number(v, lang, 0)}{percent_suffix(lang)}" for v in values]}
 
 
 def _row_height(rows: int) -> int:
@@ -92,28 +113,35 @@ def progress_against_expected(frame: pd.DataFrame, lang: str, title: str,
              _wrap(f"{row.label} · {row.name}" if row.label != row.name else str(row.name))
              for row in frame.itertuples()]
     progress = frame["progress"].astype(float)
+    expected = frame["expected"].astype(float)
     empty = progress.isna()
     figure = go.Figure()
     figure.add_bar(
         y=names, x=progress.fillna(0), orientation="h", name=t("chart.series.progress", lang),
         marker_color=PROGRESS_COLOUR,
-        text=[t("chart.no_items", lang) if e else percent(v, lang)
-              for v, e in zip(progress, empty, strict=True)],
-        textposition="outside", cliponaxis=False, textfont={"color": TEXT_COLOUR},
         hovertemplate=("%{y} · %{hovertext}" if many else "%{y}")
         + "<br>%{x:.1f} %<extra></extra>", customdata=frame["label"], hovertext=frame["name"],
     )
     figure.add_scatter(
-        y=names, x=frame["expected"].astype(float), mode="markers",
+        y=names, x=expected, mode="markers",
         name=t("chart.series.expected", lang),
         marker={"symbol": "line-ns", "size": int(_row_height(len(frame)) * 0.45),
                 "line": {"width": 4, "color": EXPECTED_COLOUR}},
         hovertemplate="%{y}<br>" + t("chart.series.expected", lang) + ": %{x:.1f} %<extra></extra>",
     )
+    # the values in a column of their own, right of 100 %: never over a bar or a marker
+    figure.add_scatter(
+        y=names, x=[VALUE_COLUMN] * len(frame), mode="text", showlegend=False,
+        text=[t("chart.no_items", lang) if e else
+              f"{percent(v, lang)} · " + t("deck.card.expected", lang, value=percent(x, lang))
+              for v, x, e in zip(progress, expected, empty, strict=True)],
+        textposition="middle right", textfont={"color": TEXT_COLOUR}, cliponaxis=False,
+        hoverinfo="skip", name=t("chart.series.progress", lang),
+    )
     _layout(figure, title, max(320, 90 + _row_height(len(frame)) * len(frame)))
-    figure.update_layout(barmode="overlay")
-    figure.update_xaxes(title_text=t("chart.axis.progress", lang), range=[0, 105],
-                        gridcolor="#DDDDDD", ticksuffix=percent_suffix(lang))
+    figure.update_layout(barmode="overlay", margin={"r": 240})
+    figure.update_xaxes(title_text=t("chart.axis.progress", lang), range=[0, VALUE_COLUMN],
+                        gridcolor=GRID_COLOUR, **_percent_ticks([0, 20, 40, 60, 80, 100], lang))
     figure.update_yaxes(title_text=t(axis, lang), autorange="reversed",
                         tickfont={"color": TEXT_COLOUR})
     return figure
@@ -127,12 +155,12 @@ def status_mix(counts: pd.DataFrame, lang: str, title: str) -> go.Figure:
         rows = counts[counts["bucket"] == bucket.value].set_index("label")["items"]
         figure.add_bar(y=labels, x=[int(rows.get(label, 0)) for label in labels],
                        orientation="h", name=t(f"bucket.{bucket.value}", lang),
-                       marker_color=BUCKET_COLOURS[bucket.value],
+                       marker=_status_marker(bucket.value),
                        hovertemplate="%{y}: %{x}<extra>" + t(f"bucket.{bucket.value}", lang)
                        + "</extra>")
     _layout(figure, title, max(320, 100 + 45 * len(labels)))
     figure.update_layout(barmode="stack")
-    figure.update_xaxes(title_text=t("chart.axis.items", lang), gridcolor="#DDDDDD", dtick=1)
+    figure.update_xaxes(title_text=t("chart.axis.items", lang), gridcolor=GRID_COLOUR, dtick=1)
     figure.update_yaxes(title_text=t("chart.axis.institution", lang), autorange="reversed")
     return figure
 
@@ -157,7 +185,7 @@ def trend(plan: pd.DataFrame, institutions: pd.DataFrame, lang: str, title: str)
     if many:  # a long legend goes to the side, where it scrolls, not over the title
         figure.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
     figure.update_yaxes(title_text=t("chart.axis.progress", lang), range=[0, 105],
-                        gridcolor="#DDDDDD", ticksuffix=percent_suffix(lang))
+                        gridcolor=GRID_COLOUR, ticksuffix=percent_suffix(lang))
     figure.update_xaxes(title_text=t("overview.quarter", lang), type="category")
     return figure
 
@@ -199,12 +227,13 @@ def gantt(items: pd.DataFrame, fiscal_start_month: int, lang: str, title: str,
         figure.add_bar(y=[_short(f"{c} · {ti}") for c, ti in zip(rows["code"], rows["title"],
                                                                  strict=True)],
                        x=durations, base=[s.isoformat() for s in starts], orientation="h",
-                       name=name, marker_color=BUCKET_COLOURS[bucket.value] if bucket
-                       else "#BBBBBB", hovertemplate="%{y}<extra>" + name + "</extra>")
+                       name=name,
+                       marker=_status_marker(bucket.value if bucket else "not_in_scope"),
+                       hovertemplate="%{y}<extra>" + name + "</extra>")
     _layout(figure, title, max(360, 110 + 30 * len(shown)))
     figure.update_layout(barmode="overlay")
     quarters = _quarter_ticks(shown, fiscal_start_month)
-    figure.update_xaxes(type="date", gridcolor="#DDDDDD", title_text=t("chart.axis.time", lang),
+    figure.update_xaxes(type="date", gridcolor=GRID_COLOUR, title_text=t("chart.axis.time", lang),
                         tickvals=[q.first_day(fiscal_start_month).isoformat() for q in quarters],
                         ticktext=[q.label(lang) for q in quarters])
     order = [_short(f"{c} · {ti}") for c, ti in zip(shown["code"], shown["title"], strict=True)]
@@ -228,26 +257,34 @@ def indicator_bullets(items: pd.DataFrame, lang: str, title: str,
                       limit: int = MAX_ROWS) -> go.Figure:
     """Each indicator's way from baseline to target (100 = target reached), by bucket colour."""
     rows = items[items["in_scope"] & items["target"].notna()].copy()
-    span = (rows["target"] - rows["baseline"].fillna(0)).where(lambda s: s != 0)
-    rows["achieved"] = (100 * (rows["indicator_value"] - rows["baseline"].fillna(0)) / span)
+    rows["achieved"] = [mc.achieved(v, b, tg) for v, b, tg in zip(
+        rows["indicator_value"], rows["baseline"], rows["target"], strict=True)]
     rows = rows[rows["achieved"].notna()]
     shown = rows.head(limit)
     names = [_short(f"{c} · {i}") for c, i in zip(shown["code"], shown["indicator"],
                                                   strict=True)]
+    buckets = [b if isinstance(b, str) else "not_in_scope" for b in shown["bucket"]]
     figure = go.Figure(go.Bar(
-        y=names, x=shown["achieved"].clip(0, 150), orientation="h",
-        marker_color=[BUCKET_COLOURS.get(b, "#BBBBBB") for b in shown["bucket"]],
-        text=[f"{number(v, lang, 0)} / {number(tg, lang, 0)} {u or ''}" for v, tg, u in
-              zip(shown["indicator_value"], shown["target"], shown["unit"], strict=True)],
-        textposition="outside", cliponaxis=False, showlegend=False,
-        hovertemplate="%{y}: %{x:.0f} %<extra></extra>"))
+        y=names, x=shown["achieved"].astype(float).clip(0, 150), orientation="h",
+        marker=_status_marker(buckets),
+        showlegend=False, hovertemplate="%{y}: %{x:.0f} %<extra></extra>"))
+    # value / target, unit and the status in words, in a column of their own
+    figure.add_scatter(
+        y=names, x=[152] * len(shown), mode="text", showlegend=False, hoverinfo="skip",
+        text=[f"{number(v, lang, 0)} / {number(tg, lang, 0)} {u or ''}".strip()
+              + (f" · {t(f'schedule.{b}', lang)}" if b != "not_in_scope" else "")
+              for v, tg, u, b in zip(shown["indicator_value"], shown["target"], shown["unit"],
+                                     buckets, strict=True)],
+        textposition="middle right", cliponaxis=False, textfont={"color": TEXT_COLOUR})
     figure.add_vline(x=100, line_width=3, line_color=EXPECTED_COLOUR)
     _layout(figure, title, max(320, 110 + 40 * len(shown)))
-    figure.update_xaxes(title_text=t("chart.axis.of_target", lang), range=[0, 160],
-                        gridcolor="#DDDDDD", ticksuffix=percent_suffix(lang))
+    figure.update_layout(margin={"r": 300})
+    figure.update_xaxes(title_text=t("chart.axis.of_target", lang), range=[0, 152],
+                        gridcolor=GRID_COLOUR,
+                        **_percent_ticks([0, 25, 50, 75, 100, 125, 150], lang))
     figure.update_yaxes(autorange="reversed", tickfont={"size": 13},
                         title_text=t("plan.indicator", lang))
-    _more(figure, len(rows) - len(shown), lang)
+    _more(figure, len(rows) - len(shown), lang, beside=True)
     return figure
 
 

@@ -21,6 +21,7 @@ def test_quarter_filter_drill_down_and_export(page: Page, app_url: str, tmp_path
     sign_in(page, app_url, "coordinacion@demo.example")
     choose(page, "Quarter", "Q2 2026")
     expect(page.get_by_text("Progress by lead institution, Q2 2026")).to_be_visible()
+    expect(page.locator(".modebar-btn")).to_have_count(0)  # no toolbar: no Tab stops
     assert "quarter=2026-Q2" in page.url
     choose(page, "Lead institutions", "DINAPEN")
     page.keyboard.press("Escape")
@@ -63,6 +64,7 @@ def test_presentation_through_all_slides_and_both_decks(page: Page, app_url: str
         for name in ("← Previous", "Next →"):
             expect(page.get_by_role("button", name=name)).to_be_in_viewport(ratio=1)
         if number == 3:  # a chart's data is one click away, as a table
+            expect(page.locator(".modebar-btn")).to_have_count(0)
             page.get_by_role("button", name="Data table").click()
             expect(page.get_by_role("table").first).to_be_visible()
             page.keyboard.press("Escape")
