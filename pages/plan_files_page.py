@@ -7,9 +7,9 @@ from tracker.i18n import t
 from tracker.io.importer import ImportRejected, ImportSummary
 from tracker.quarters import Quarter, quarter_range
 from tracker.services import institutions, plan_files
-from tracker.services.permissions import Permission
+from tracker.services.permissions import PageName, Permission
 from tracker.settings import LANGUAGES
-from ui import actions, data, state
+from ui import actions, data, navigation, state
 from ui.text import md_t
 from ui.widgets import LANGUAGE_NAMES, plan_picker
 
@@ -105,6 +105,7 @@ def _import(user: state.SignedIn, lang: str) -> None:
     st.session_state.pop("import:checked", None)
     if outcome.ok:
         _summary(outcome.value, lang)
+        navigation.link(PageName.GETTING_STARTED, t("files.next_steps", lang))
     elif isinstance(outcome.error, ImportRejected):
         _problems(outcome.error, lang)
     else:

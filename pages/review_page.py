@@ -60,8 +60,9 @@ def render() -> None:
     if not choices:
         return
     plan, quarter = plan_and_quarter(choices, lang, under_evaluation=True)
+    # keyed, so that a button in the second tab does not bring the first one back
     waiting_tab, missing_tab = st.tabs([t("review.tab.waiting", lang),
-                                        t("review.tab.missing", lang)])
+                                        t("review.tab.missing", lang)], key="review:tab")
     with waiting_tab:
         _waiting(user, data.awaiting_review(user.id, plan.id, quarter), lang)
     with missing_tab:
