@@ -16,6 +16,7 @@ from tracker.quarters import Quarter
 from tracker.services import decks
 from tracker.services.permissions import PageName
 from ui import actions, data, navigation, state
+from ui.text import md
 from ui.widgets import plan_and_quarter, plans_for
 
 SLIDES = ("title", "headline", "by_line", "by_institution", "trend", "attention", "decisions",
@@ -43,7 +44,7 @@ def _table(frame: pd.DataFrame) -> None:
 
 
 def _chart(chart: MeetingChart, key: str) -> None:
-    st.header(chart.title)
+    st.header(md(chart.title))
     figure = chart.figure
     figure.update_layout(title=None, height=CHART_HEIGHT, margin={"t": 40})
     st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG)
@@ -104,7 +105,7 @@ def _slide(name: str, content: mc.MeetingContent, lang: str) -> pd.DataFrame | N
     """Draw one slide; return its data as a table when it has one beyond what it shows."""
     quarter = content.quarter.label(lang)
     if name == "title":
-        st.title(content.plan)  # user-written text is shown as text, never as markup
+        st.title(md(content.plan))  # user-written text is shown as text, never as markup
         st.subheader(t("deck.subtitle", lang, quarter=quarter))
         for line in (content.commission, mc.meeting_line(content, lang)):
             if line:

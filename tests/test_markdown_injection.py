@@ -10,7 +10,7 @@ from sqlmodel import select
 from tests.apptest import dashboard, demo_database, go_to, sign_in
 from tests.conftest import FIXED_TODAY
 from tracker.db import make_engine, session_scope
-from tracker.models import ActionItem, StrategicLine, User
+from tracker.models import ActionItem, Plan, StrategicLine, User
 from ui.text import md, md_t
 
 IMAGE = "![x](http://attacker/p.png)"
@@ -32,6 +32,8 @@ def hostile_url(tmp_path_factory) -> str:
             item.title = f"{item.title} {IMAGE}"
             item.indicator = f"{item.indicator or 'Indicator'} {IMAGE}"
             item.unit = f"units {IMAGE}"
+        for plan in session.exec(select(Plan)):
+            plan.name = f"{plan.name} {IMAGE}"
         for user in session.exec(select(User)):
             user.display_name = f"{user.display_name} {IMAGE}"
     engine.dispose()
@@ -72,6 +74,7 @@ PAGES = [
     ("coordinacion@demo.example", "plan"),
     ("coordinacion@demo.example", "meetings"),
     ("admin@demo.example", "accounts"),
+    ("coordinacion@demo.example", "presentation"),
 ]
 
 
