@@ -10,6 +10,7 @@ from tracker.services import accounts, invitations
 from tracker.services.permissions import Permission
 from tracker.settings import get_settings
 from ui import actions, data, flash, navigation, state
+from ui.text import md_t
 
 PAGE = "accounts"
 
@@ -91,9 +92,9 @@ def _invitation(lang: str) -> None:
     if sent is None:
         return
     if sent.sent:
-        st.success(t("accounts.invitation_sent", lang, email=sent.mail.to))
+        st.success(md_t("accounts.invitation_sent", lang, email=sent.mail.to))
         return
-    st.success(t("accounts.invitation_copy", lang, email=sent.mail.to))
+    st.success(md_t("accounts.invitation_copy", lang, email=sent.mail.to))
     st.code(f"{sent.mail.subject}\n\n{sent.mail.body}", language=None, wrap_lines=True)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker.i18n import t
+from ui.text import md_t
 
 
 def remember(page: str, key: str, **values: object) -> None:
@@ -16,7 +16,7 @@ def show(page: str, lang: str) -> None:
     pending = st.session_state.pop(f"flash:{page}", None)
     if pending:
         key, values = pending
-        st.success(t(key, lang, **values))
+        st.success(md_t(key, lang, **values))  # the values may be user texts
 
 
 def after_write(outcome: object, page: str, lang: str, success: str) -> None:
