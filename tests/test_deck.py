@@ -280,3 +280,42 @@ def test_notes_of_a_locked_quarter_stay_as_presented(session, plan, people):  # 
     [note] = [n for n in kept.notes if n.item.code == "2.1"]
     assert [(c.institution, c.narrative, c.obstacles) for c in note.contributions] == [
         ("B", "Primer taller", "Sin sede")]
+
+
+def test_an_older_snapshot_without_notes_still_has_notes(session, plan, people):  # noqa: F811
+    import json
+
+    from tracker.models import QuarterSnapshot
+
+    coordinator = people["coordinator"]
+    _explain(session, plan, "2.1", "B", "Primer taller", "Sin sede", 10)
+    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
+                                      date(2026, 10, 20), ["A"])
+    snapshot = meetings.lock_quarter(session, coordinator, plan.plan.id, str(Q3), meeting.id)
+    figures = json.loads(snapshot.figures)
+    del figures["notes"]
+    kept = session.get(QuarterSnapshot, snapshot.id)
+    kept.figures = json.dumps(figures)
+    session.add(kept)
+    session.flush()
+    content = decks.content(session, coordinator, plan.plan.id, Q3)
+    [note] = [n for n in content.notes if n.item.code == "2.1"]
+    assert [(c.institution, c.narrative) for c in note.contributions] == [("B", "Primer taller")]
+
+
+def test_many_institutions_are_paged_a_readable_dozen_a_slide(session, people):  # noqa: F811
+    from tests.factories import PlanBuilder
+    from tracker.services.permissions import SYSTEM
+
+    b = PlanBuilder(session, name="Many")
+    b.line("1")
+    for number_ in range(13):
+        b.institution(f"I{number_:02d}")
+        b.item(f"1.{number_}", line="1", lead=f"I{number_:02d}", start="2026-Q1",
+               due="2026-Q4")
+    deck = Presentation(io.BytesIO(decks.pptx(session, SYSTEM, b.plan.id, Q3, "en")))
+    titles = [slide.shapes.title.text_frame.text for slide in deck.slides]
+    assert titles[3:5] == ["Progress by lead institution, Q3 2026 (1–7 of 13)",
+                           "Progress by lead institution, Q3 2026 (continued, 8–13 of 13)"]
+    charts = [s.chart for s in deck.slides[3].shapes if s.has_chart]
+    assert len(list(charts[0].plots[0].categories)) == 7

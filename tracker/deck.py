@@ -35,6 +35,7 @@ TITLE_LAYOUT, TITLE_ONLY_LAYOUT = 0, 5
 SLIDE_TABLE_ROWS = mc.SLIDE_ROWS
 INDICATOR_ROWS = 8
 DECISION_ROWS = 7
+CHART_ROWS = 12  # at most this many groups on one chart slide; more continue on the next
 
 
 def _colour(hex_colour: str) -> RGBColor:
@@ -123,8 +124,7 @@ def _progress_chart(slide: object, groups: Sequence[mc.Group], lang: str,
                     summary: str) -> object:
     """Progress and expected as two bar series per group (expected in dark grey)."""
     data = CategoryChartData(number_format=_percent_format(lang))
-    data.categories = [group.display if len(groups) <= 12 else group.label
-                       for group in groups]
+    data.categories = [group.display for group in groups]
     data.add_series(t("chart.series.progress", lang),
                     [None if g.progress is None else round(g.progress, 1) for g in groups])
     data.add_series(t("chart.series.expected", lang),
@@ -133,6 +133,8 @@ def _progress_chart(slide: object, groups: Sequence[mc.Group], lang: str,
                                    CONTENT_WIDTH, CONTENT_HEIGHT, data)
     chart = shape.chart
     _style_chart(chart, len(groups))
+    crowded = len(groups) > 6
+    chart.category_axis.tick_labels.font.size = Pt(12 if crowded else 16)
     chart.has_legend = True
     chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.TOP, False
     chart.legend.font.size = Pt(14)
@@ -142,10 +144,10 @@ def _progress_chart(slide: object, groups: Sequence[mc.Group], lang: str,
     axis.tick_labels.number_format = _percent_format(lang, 0)
     axis.tick_labels.number_format_is_linked = False
     plot = chart.plots[0]
-    plot.gap_width, plot.overlap = 60, -10
+    plot.gap_width, plot.overlap = (40, 0) if crowded else (60, -10)
     plot.has_data_labels = True
     labels = plot.data_labels
-    labels.font.size = Pt(9 if len(groups) > 12 else 14)
+    labels.font.size = Pt(10 if crowded else 14)
     labels.number_format, labels.number_format_is_linked = _percent_format(lang), False
     labels.position = XL_LABEL_POSITION.OUTSIDE_END
     for plotted, colour in zip(chart.series, (palette.PROGRESS, palette.EXPECTED), strict=True):
@@ -247,7 +249,8 @@ def _cards(slide: object, content: mc.MeetingContent, lang: str) -> None:
             frame.vertical_anchor = MSO_ANCHOR.MIDDLE
             frame.text = value
             first = frame.paragraphs[0]
-            first.font.size, first.font.bold = Pt(big), True
+            size = big if len(value) <= 4 else int(big * 4.5 / len(value)) if row else big
+            first.font.size, first.font.bold = Pt(max(size, 24)), True
             first.font.color.rgb = _colour(colour)
             second = frame.add_paragraph()
             second.text = label
@@ -314,12 +317,21 @@ def build_pptx(content: mc.MeetingContent, lang: str) -> bytes:
     for key, groups, order in (("deck.by_line", content.by_line, "line"),
                                ("deck.by_institution", content.by_institution, "lead")):
         title = t(key, lang, quarter=quarter)
-        slide = _slide(deck, title)
-        _progress_chart(slide, groups, lang, mc.groups_summary(groups, title, lang))
-        _footer(slide, source)
+        summary = mc.groups_summary(groups, title, lang)
         ordered = sorted(content.notes, key=lambda n, o=order: getattr(n.item, o))
-        _notes(slide, [mc.groups_summary(groups, title, lang), "",
-                       *mc.note_lines(ordered, lang)])
+        # a national plan's sixty institutions: paged, a readable dozen bars a slide
+        slides = max(1, -(-len(groups) // CHART_ROWS))
+        size = max(1, -(-len(groups) // slides))  # balanced: 13 groups are 7 + 6, not 12 + 1
+        for start in range(0, max(1, len(groups)), size):
+            chunk = groups[start:start + size]
+            heading = title if len(groups) <= CHART_ROWS else t(
+                "deck.part" if start == 0 else "handout.continued", lang, title=title,
+                first=start + 1, last=start + len(chunk), total=len(groups))
+            slide = _slide(deck, heading)
+            _progress_chart(slide, chunk, lang, summary if start == 0 else
+                            mc.groups_summary(chunk, heading, lang))
+            _footer(slide, source)
+            _notes(slide, [summary, "", *mc.note_lines(ordered, lang)])
 
     title = t("chart.trend.title", lang)
     slide = _slide(deck, title)
@@ -353,10 +365,11 @@ def _attention_slide(deck: Presentation, content: mc.MeetingContent, source: str
         _table(slide, [t("item.choose", lang), t("chart.axis.institution", lang),
                        t("chart.series.progress", lang), t("chart.series.expected", lang),
                        t("item.schedule", lang), t("form.obstacles", lang)],
-               [(_short(f"{r.code} · {r.title}", 70), r.lead, percent(r.progress, lang),
+               [(_short(f"{r.code} · {r.title}", 64), r.lead, percent(r.progress, lang),
                  percent(r.expected, lang), t(f"schedule.{r.bucket}", lang),
-                 _short(r.obstacles, 110) or "—") for r in shown],
-               (3.4, 1.45, 1.15, 1.15, 1.6, 3.58), mc.attention_summary(content, title, lang))
+                 _short(r.obstacles, 90) or "—") for r in shown],  # in full in the notes
+               (3.4, 1.45, 1.15, 1.15, 1.6, 3.58), mc.attention_summary(content, title, lang),
+               size=12)
     else:
         _text(slide, [t("notes.none", lang)], LEFT, CONTENT_TOP, CONTENT_WIDTH, Inches(1))
     if len(rows) > len(shown):
