@@ -148,6 +148,9 @@ def _check_tags(path, content, lang):
         assert bool(root.MarkInfo.Marked)
         assert bool(root.ViewerPreferences.DisplayDocTitle)
         assert str(pdf.docinfo.Title) == handout.document_title(content, lang)
+        meta = pdf.open_metadata()
+        assert meta["dc:title"] == handout.document_title(content, lang)
+        assert str(pdf.docinfo.Creator) == "Joint Work Plan Tracker"
         kinds, figures = [], []
 
         def walk(node):

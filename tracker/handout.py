@@ -399,7 +399,7 @@ def _running(text: str, right: str = "") -> str:
             f"<span>{_e(text)}</span><span>{right}</span></div>")
 
 
-def print_pdf(document: str, header: str, footer: str) -> bytes:
+def print_pdf(document: str, header: str, footer: str, **info: str) -> bytes:
     """``document`` printed by Chromium as a tagged PDF with an outline."""
     chromium = _check_tools()
     from playwright.sync_api import Error as PlaywrightError
@@ -420,15 +420,27 @@ def print_pdf(document: str, header: str, footer: str) -> bytes:
                 browser.close()
     except PlaywrightError as error:
         raise TrackerError("handout.export_failed", reason=str(error)[:200]) from None
-    return mark_artifacts(data)
+    return mark_artifacts(data, **info)
 
 
-def mark_artifacts(data: bytes) -> bytes:
+def mark_artifacts(data: bytes, *, title: str = "", lang: str = "", subject: str = "",
+                   author: str = "") -> bytes:
     """Content outside the structure tree (the running header and footer, page backgrounds)
-    marked as ``/Artifact``, so assistive technology skips it."""
+    marked as ``/Artifact``, so assistive technology skips it; the document information and
+    its XMP metadata say what the handout is (not which browser printed it)."""
     import pikepdf
 
     with pikepdf.open(BytesIO(data)) as pdf:
+        if title:
+            with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+                meta["dc:title"] = title
+                meta["dc:language"] = [lang]
+                meta["dc:description"] = subject
+                meta["dc:creator"] = [author or title]
+                meta["xmp:CreatorTool"] = "Joint Work Plan Tracker"
+            pdf.docinfo["/Subject"] = subject
+            pdf.docinfo["/Author"] = author or title
+            pdf.docinfo["/Creator"] = "Joint Work Plan Tracker"
         for page in pdf.pages:
             operations = pikepdf.parse_content_stream(page)
             out: list = []
@@ -456,5 +468,7 @@ def mark_artifacts(data: bytes) -> bytes:
 
 def build_pdf(content: mc.MeetingContent, lang: str) -> bytes:
     """The handout for one quarter."""
-    return print_pdf(render_html(content, lang), document_title(content, lang),
-                     mc.source_line(content, lang))
+    title = document_title(content, lang)
+    return print_pdf(render_html(content, lang), title, mc.source_line(content, lang),
+                     title=title, lang=lang, subject=t("deck.subject", lang),
+                     author=content.commission or content.plan)
