@@ -16,6 +16,11 @@ import streamlit as st
 from tracker.i18n import t
 
 LOG = logging.getLogger("tracker.incident")
+if not LOG.handlers:  # the server's log (stderr) gets the details whatever logging is set up
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    LOG.addHandler(_handler)
+    LOG.propagate = False
 
 
 def new_incident_id() -> str:
