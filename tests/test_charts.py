@@ -75,6 +75,11 @@ def test_heatmap_puts_institutions_down_and_quarters_across():
     assert list(heat.x) == ["Q1 2026", "Q2 2026"]
     assert math.isnan(heat.z[0][0]) and heat.z[0][1] == 50.0 and heat.z[1][0] == 10.0
     assert heat.text[0][0] == "—" and heat.zmin == 0 and heat.zmax == 100
+    # the cell texts are dark on every colour of the scale (issue 18: 3.6:1 before)
+    from tracker.palette import contrast
+
+    assert heat.textfont.color == charts.TEXT_COLOUR
+    assert min(contrast(charts.TEXT_COLOUR, colour) for _, colour in heat.colorscale) >= 4.5
 
 
 def test_gantt_spans_quarters_colours_by_bucket_and_caps_long_plans():

@@ -38,7 +38,8 @@ VALUE_COLUMN = 103  # x where the value labels start: right of 100 %, clear of e
 # Plotly's toolbar is off wherever a chart is drawn: its buttons were Tab stops in English
 PLOTLY_CONFIG = {"displayModeBar": False}
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 16, "color": TEXT_COLOUR}
-SEQUENTIAL = [[0, "#F7FBFF"], [0.5, "#6BAED6"], [1, "#08306B"]]  # readable in greyscale too
+# light blues only: the values printed in the cells stay dark text at >= 5.9:1 on every cell
+SEQUENTIAL = [[0, "#F7FBFF"], [1, "#5DA5D5"]]
 MAX_ROWS = 40
 SLIDE_ROWS = 12  # indicator bars on one slide; the data table has them all
 
@@ -200,7 +201,8 @@ def heatmap(frame: pd.DataFrame, column: str, lang: str, title: str) -> go.Figur
     text = [[percent(v, lang) if v == v else "—" for v in row] for row in values]
     figure = go.Figure(go.Heatmap(
         z=values, x=quarters, y=list(table.index), zmin=0, zmax=100, colorscale=SEQUENTIAL,
-        text=text, texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        text=text, texttemplate="%{text}", textfont={"color": TEXT_COLOUR},
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         colorbar={"ticksuffix": percent_suffix(lang)}, xgap=2, ygap=2))
     _layout(figure, title, max(320, 130 + 38 * len(table.index)))
     figure.update_yaxes(autorange="reversed", title_text=t("chart.axis.institution", lang))
