@@ -177,16 +177,68 @@ def test_reimport_updates_by_code_adds_versions_and_never_deletes(session, tmp_p
     assert versions[-1] == 60 and 45 in versions  # the earlier version is kept
 
 
-def test_reports_for_a_locked_quarter_are_refused(session, tmp_path):
+def test_a_changed_report_in_a_locked_quarter_is_refused_naming_the_cell(session, tmp_path):
     _import(session, write_workbook(tmp_path / "a.xlsx", MINIMAL))
-    period = session.exec(select(ReportingPeriod).where(
-        ReportingPeriod.quarter == "2026-Q2")).one()
-    period.state = PeriodState.LOCKED
-    session.add(period)
+    _lock(session, "2026-Q1")
+    _lock(session, "2026-Q2")
+    unchanged = _import(session, tmp_path / "a.xlsx")  # the same rows again: welcome
+    assert (unchanged.reports_added, unchanged.items_updated) == (0, 0)
+    changed = copy.deepcopy(MINIMAL)
+    changed["reports"][2][4] = 50  # 1.1 in 2026-Q2: 45 -> 50
+    changed["reports"].append(["1.1", "2026-Q1", "DINAPEN", "", "", "", "sí"])  # new
+    problems = _problems(session, write_workbook(tmp_path / "b.xlsx", changed))
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "sheet reports, row 3, column percent_complete: the quarter 2026-Q2 was locked at its "
+        "evaluation meeting: its reports cannot change",
+        "sheet reports, row 6, column quarter: the quarter 2026-Q1 was locked at its "
+        "evaluation meeting: its reports cannot change"]  # rows 2, 4, 5, unchanged, are fine
+
+
+def _lock(session, quarter):
+    for period in session.exec(select(ReportingPeriod).where(
+            ReportingPeriod.quarter == quarter)):
+        period.state = PeriodState.LOCKED
+        session.add(period)
     session.flush()
-    problems = _problems(session, tmp_path / "a.xlsx")
-    assert any("the quarter 2026-Q2 was locked at its evaluation meeting" in p
-               for p in problems)
+
+
+def test_an_unchanged_export_imports_after_a_lock_with_no_problem_and_no_change(session,
+                                                                               tmp_path):
+    load_demo(session)
+    plan = plans.get_plan(session, ECUADOR_PLAN)
+    export = tmp_path / "export.xlsx"
+    export.write_bytes(export_workbook(session, SYSTEM, plan))
+    _lock(session, "2026-Q3")
+    checked = _import(session, export, dry_run=True)
+    summary = _import(session, export)
+    assert (summary.items_added, summary.items_updated, summary.reports_added) == (0, 0, 0)
+    assert summary.reports_unchanged > 100
+    assert (checked.items_updated, checked.reports_added) == (0, 0)
+
+
+def _counts(summary):
+    return (summary.plan_created, summary.institutions_added, summary.lines_added,
+            summary.items_added, summary.items_updated, summary.reports_added,
+            summary.reports_unchanged)
+
+
+def test_the_dry_run_counts_are_what_the_import_then_does(session, tmp_path):
+    load_demo(session)
+    export = tmp_path / "export.xlsx"
+    export.write_bytes(export_workbook(session, SYSTEM, plans.get_plan(session, ECUADOR_PLAN)))
+    edited = read_workbook(export)
+    sheets = {name: [list(row) for row in rows] for name, rows in edited.items()}
+    sheets["items"][1][2] = "A new title for the first item"
+    sheets["items"].append(["9.1", sheets["items"][1][1], "A new item", "", "OIM", "",
+                            "2026-Q3", "2027-Q2", "", "", None, None, 1])
+    sheets["reports"][1][4] = 12.5 if sheets["reports"][1][4] != 12.5 else 13.5
+    workbooks = [write_workbook(tmp_path / "minimal.xlsx", MINIMAL), export,
+                 write_workbook(tmp_path / "edited.xlsx", sheets),
+                 write_workbook(tmp_path / "minimal.xlsx", MINIMAL)]
+    for path in workbooks:
+        checked = _import(session, path, dry_run=True)
+        done = _import(session, path)
+        assert _counts(checked) == _counts(done), path.name
 
 
 def test_dry_run_checks_but_writes_nothing(session, tmp_path):

@@ -3,7 +3,9 @@
 All or nothing: any problem refuses the whole file and nothing is written. Each problem names
 its place as ``FILE: sheet S, row R, column C: message`` (R counts the header as row 1, C is
 the header as written). Re-importing updates items by code, adds new ones and never deletes;
-a changed report becomes a new approved version; reports for locked quarters are refused.
+a changed report becomes a new approved version; a report row for a locked quarter is welcome
+only when it repeats what is stored (an unchanged export), otherwise refused naming its cell.
+A dry run writes everything in a savepoint and takes it back, so its counts are the import's.
 """
 
 from __future__ import annotations
@@ -517,7 +519,8 @@ def _validate_references(session: Session, parsed: _Parsed, plan: Plan | None,
         elif item["code"]:
             broken.add(item["code"])
     _known_items(session, plan, participants, leads, starts)
-    locked = _locked_quarters(session, plan)
+    locked_quarters = _locked_quarters(session, plan)
+    locked = (locked_quarters, _locked_reports(session, plan, locked_quarters))
     seen: dict[tuple[str, str, str], int] = {}
     for report in parsed.reports:
         if report["code"] not in broken:
@@ -551,10 +554,43 @@ def _locked_quarters(session: Session, plan: Plan | None) -> set[str]:
         ReportingPeriod.plan_id == plan.id, ReportingPeriod.state == PeriodState.LOCKED)))
 
 
+LockedReports = dict[tuple[str, str, str], dict[str, object] | None]
+
+
+def _locked_reports(session: Session, plan: Plan | None, locked: set[str]) -> LockedReports:
+    """(code, quarter, acronym) -> counting content of the reports in locked quarters: a row
+    that repeats one of them unchanged (an unchanged export) is welcome."""
+    if not locked or plan is None:
+        return {}
+    acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
+    codes = dict(session.exec(select(ActionItem.id, ActionItem.code).where(
+        ActionItem.plan_id == plan.id)).all())
+    return {(codes[item_id], quarter, acronyms[institution_id]): content
+            for (item_id, quarter, institution_id), (_id, _version, content)
+            in _existing_reports(session, plan.id).items() if quarter in locked}
+
+
+def same_content(stored: dict[str, object] | None, wanted: dict[str, object]) -> bool:
+    """Whether a report row says what the stored counting version says (an empty text and
+    no text are the same; numbers compare as numbers)."""
+    if stored is None:
+        return False
+    return all((stored.get(k) or None) == (value or None) if k != "nothing_to_report"
+               else bool(stored.get(k)) == bool(value) for k, value in wanted.items())
+
+
+def _first_difference(stored: dict[str, object] | None, wanted: dict[str, object]) -> str:
+    """The template column where a row departs from the stored report."""
+    if stored is None:
+        return "quarter"
+    return next(k for k in wanted if not same_content({k: stored.get(k)}, {k: wanted[k]}))
+
+
 def _validate_report(report: dict[str, object], resolver: _Resolver,
                      participants: dict[str, set[str]], leads: dict[str, str],
                      starts: dict[str, Quarter],
-                     span: tuple[Quarter, Quarter] | None, locked: set[str],
+                     span: tuple[Quarter, Quarter] | None,
+                     locked: tuple[set[str], LockedReports],
                      seen: dict[tuple[str, str, str], int], v: _Validator) -> None:
     row, code, quarter = report["row"], report["code"], report["quarter"]
     if code is None or quarter is None:
@@ -581,9 +617,12 @@ def _validate_report(report: dict[str, object], resolver: _Resolver,
     if span and not span[0] <= quarter <= span[1]:
         v.problem(row, "quarter", "import.outside_plan", value=str(quarter),
                   first=str(span[0]), last=str(span[1]))
-    if str(quarter) in locked:
-        v.problem(row, "quarter", "import.locked_quarter", value=str(quarter))
     key = (code, str(quarter), acronym or leads[code])  # an empty institution is the lead
+    locked_quarters, locked_reports = locked
+    wanted = report["content"].as_dict()
+    if str(quarter) in locked_quarters and not same_content(locked_reports.get(key), wanted):
+        v.problem(row, _first_difference(locked_reports.get(key), wanted),
+                  "import.locked_quarter", value=str(quarter))
     if key in seen:
         v.problem(row, "code", "import.duplicate_report", first=seen[key])
     else:
@@ -618,10 +657,16 @@ def import_sheets(session: Session, actor: Actor, raw_sheets: Sequence[RawSheet]
                                                        rename_institutions)
     summary.open_quarter = _open_after(session, parsed, plan, span, opened)
     summary.span = (str(span[0]), str(span[1])) if span else None
-    if dry_run:
-        _count_only(session, parsed, plan, summary)
+    if not dry_run:
+        _Writer(session, actor, parsed, resolver, summary).write(plan, name, span, opened)
         return summary
-    _Writer(session, actor, parsed, resolver, summary).write(plan, name, span, opened)
+    # the check writes everything in a savepoint and takes it back: the counts it gives are
+    # the ones the import will give
+    savepoint = session.begin_nested()
+    try:
+        _Writer(session, actor, parsed, resolver, summary).write(plan, name, span, opened)
+    finally:
+        savepoint.rollback()
     return summary
 
 
@@ -674,17 +719,6 @@ def import_path(session: Session, actor: Actor, path: Path, *, plan_name: str | 
     return import_sheets(session, actor, read_path(path), source=str(path),
                          plan_name=plan_name, dry_run=dry_run, opened=opened,
                          rename_institutions=rename_institutions)
-
-
-def _count_only(session: Session, parsed: _Parsed, plan: Plan | None,
-                summary: ImportSummary) -> None:
-    existing = set()
-    if plan is not None:
-        existing = set(session.exec(select(ActionItem.code).where(ActionItem.plan_id == plan.id)))
-    summary.plan_created = plan is None
-    summary.items_added = sum(1 for i in parsed.items if i["code"] not in existing)
-    summary.items_updated = len(parsed.items) - summary.items_added
-    summary.reports_added = len(parsed.reports)
 
 
 class _Writer:
@@ -844,7 +878,7 @@ class _Writer:
             found = existing.get(key)
             if found is None:
                 new_keys.append(key)
-            elif found[2] == content.as_dict():
+            elif same_content(found[2], content.as_dict()):
                 self.summary.reports_unchanged += 1
             else:
                 changed.append((key, found))
