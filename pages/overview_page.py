@@ -13,6 +13,7 @@ from tracker.services.figures import Overview, PlanChoice
 from tracker.services.permissions import PageName
 from ui import data, navigation, state
 from ui.state import SignedIn
+from ui.text import md
 from ui.widgets import plan_and_quarter, plans_for, url_multiselect
 
 
@@ -62,10 +63,13 @@ def _filters(user: SignedIn, plan: PlanChoice, lang: str) -> Filters:
 
 
 def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
-           **kwargs) -> object:
-    """The chart and, under it, its data as CSV (written only when asked for)."""
+           summaries: dict[str, str], **kwargs) -> object:
+    """The chart, its summary in words and, under it, its data as CSV (written only when
+    asked for)."""
     figure, frame = drawn[key]
     event = st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, **kwargs)
+    if summaries.get(key):
+        st.caption(md(summaries[key]))  # group names are user text
     st.download_button(t("overview.chart_data", lang),
                        lambda: frame_csv(frame),  # no text becomes a formula
                        file_name=f"{key}.csv", mime="text/csv", key=f"{key}:csv",
@@ -103,16 +107,17 @@ def _selected_label(event: object) -> str | None:
     return points[0].get("customdata") if points else None
 
 
-def _sections(view: Overview, drawn: dict, lang: str, table: Callable) -> None:
+def _sections(view: Overview, drawn: dict, summaries: dict[str, str], lang: str,
+              table: Callable) -> None:
     names = ["institution", "line", "trend", "heatmaps", "timeline", "indicators"]
     if "by_country" in drawn:
         names.append("countries")
     tabs = dict(zip(names, st.tabs([t(f"overview.tab.{n}", lang) for n in names]),
                     strict=True))
     with tabs["institution"]:
-        event = _chart(drawn, "by_institution", lang, on_select="rerun",
+        event = _chart(drawn, "by_institution", lang, summaries, on_select="rerun",
                        selection_mode="points")
-        _chart(drawn, "status_mix", lang)
+        _chart(drawn, "status_mix", lang, summaries)
         _drill_down(view, lang, _selected_label(event), table)
     for tab, keys in (("line", ["by_line"]), ("trend", ["trend"]),
                       ("heatmaps", ["heat_progress", "heat_completeness"]),
@@ -121,7 +126,7 @@ def _sections(view: Overview, drawn: dict, lang: str, table: Callable) -> None:
         if tab in tabs:
             with tabs[tab]:
                 for key in keys:
-                    _chart(drawn, key, lang)
+                    _chart(drawn, key, lang, summaries)
 
 
 def render() -> None:
@@ -139,5 +144,6 @@ def render() -> None:
     _headline_metrics(view.headline, lang)
     st.subheader(t("overview.buckets", lang))
     _bucket_tiles(view.headline, lang)
-    _sections(view, data.overview_charts(user.id, plan.id, quarter, filters, lang), lang,
+    _sections(view, data.overview_charts(user.id, plan.id, quarter, filters, lang),
+              data.overview_summaries(user.id, plan.id, quarter, filters, lang), lang,
               lambda lead: data.drill_down(user.id, plan.id, quarter, filters, lang, lead))

@@ -210,3 +210,13 @@ def test_the_drill_down_waits_for_an_institution_then_lists_its_items(app):
     assert not app.exception
     codes = [label.split(" · ")[0] for label in app.dataframe[0].value.iloc[:, 0]]
     assert codes and set(codes) <= {"3.6", "4.3"}
+
+
+def test_every_overview_chart_is_described_in_words(app):
+    sign_in(app, "mremh@demo.example")  # Spanish
+    captions = [c.value.replace("\\", "") for c in app.caption]  # as shown, unescaped
+    described = [c for c in captions if ": " in c]  # "Title: what it shows."
+    assert len(described) == 8  # every chart drawn on the page, each with its summary
+    by_line = next(c for c in captions if c.startswith("Avance por línea estratégica"))
+    assert "6 grupos. Mayor avance" in by_line
+    assert sum("acciones atrasadas" in c for c in captions) >= 2  # status mix, timeline

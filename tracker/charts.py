@@ -322,6 +322,60 @@ def overview_charts(view: Overview, quarter: str, lang: str
     return found
 
 
+def _groups_of(frame: pd.DataFrame) -> list[mc.Group]:
+    return [mc.Group(str(r.label), str(r.name), None if r.progress != r.progress else
+                     float(r.progress), None if r.expected != r.expected else
+                     float(r.expected), int(r.items)) for r in frame.itertuples()]
+
+
+def _heat_summary(frame: pd.DataFrame, column: str, title: str, lang: str) -> str:
+    if frame.empty:
+        return f"{title}. {t('chart.no_items', lang)}."
+    last = max(frame["quarter"], key=lambda q: Quarter.parse(q).ordinal)
+    values = frame.loc[frame["quarter"] == last, column].dropna()
+    return t("summary.heatmap", lang, title=title,
+             institutions=number(frame["label"].nunique(), lang, 0),
+             quarters=number(frame["quarter"].nunique(), lang, 0),
+             last=Quarter.parse(last).label(lang),
+             low=percent(values.min() if len(values) else None, lang),
+             high=percent(values.max() if len(values) else None, lang))
+
+
+def overview_summaries(view: Overview, drawn: dict[str, tuple[go.Figure, pd.DataFrame]],
+                       lang: str) -> dict[str, str]:
+    """A short text summary of each overview chart, generated from its figures (the chart's
+    description for everyone who does not see it)."""
+    def title(key: str) -> str:
+        return drawn[key][0].layout.title.text or ""
+
+    found = {key: mc.groups_summary(_groups_of(frame), title(key), lang)
+             for key, frame in (("by_institution", view.by_institution),
+                                ("by_line", view.by_line), ("by_country", view.by_country))
+             if key in drawn}
+    found["trend"] = mc.points_summary(
+        [mc.TrendPoint(Quarter.parse(r.quarter), None if r.progress != r.progress else
+                       float(r.progress), None if r.expected != r.expected else
+                       float(r.expected)) for r in view.trend_plan.itertuples()],
+        title("trend"), lang)
+    counts = view.buckets.groupby("bucket")["items"].sum().to_dict() if len(view.buckets) \
+        else {}
+    found["status_mix"] = mc.bucket_summary(counts, title("status_mix"), lang)
+    scope = view.items[view.items["in_scope"]]
+    found["timeline"] = mc.bucket_summary(scope["bucket"].value_counts().to_dict(),
+                                          title("timeline"), lang)
+    found["heat_progress"] = _heat_summary(view.trend_institutions, "progress",
+                                           title("heat_progress"), lang)
+    found["heat_completeness"] = _heat_summary(view.completeness_institutions, "share",
+                                               title("heat_completeness"), lang)
+    rows = scope[scope["target"].notna() & scope["indicator_value"].notna()]
+    found["indicators"] = mc.indicator_rows_summary(
+        [mc.Indicator(str(r.code), str(r.title), str(r.indicator or ""), str(r.unit or ""),
+                      None if r.baseline != r.baseline else r.baseline, float(r.target),
+                      float(r.indicator_value), str(r.bucket)) for r in rows.itertuples()],
+        title("indicators"), lang)
+    return found
+
+
 def drill_down_table(items: pd.DataFrame, lead: str, lang: str, links: int = 12
                      ) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     """The in-scope items of one lead institution as a table, and the first ``links`` as

@@ -300,7 +300,11 @@ def groups_summary(groups: Sequence[Group], title: str, lang: str) -> str:
 
 
 def trend_summary(content: MeetingContent, title: str, lang: str) -> str:
-    points = [p for p in content.trend if p.progress is not None]
+    return points_summary(content.trend, title, lang)
+
+
+def points_summary(trend: Sequence[TrendPoint], title: str, lang: str) -> str:
+    points = [p for p in trend if p.progress is not None]
     if not points:
         return f"{title}. {t('chart.no_items', lang)}."
     first, last = points[0], points[-1]
@@ -310,7 +314,10 @@ def trend_summary(content: MeetingContent, title: str, lang: str) -> str:
 
 
 def indicators_summary(content: MeetingContent, title: str, lang: str) -> str:
-    rows = content.indicators
+    return indicator_rows_summary(content.indicators, title, lang)
+
+
+def indicator_rows_summary(rows: Sequence[Indicator], title: str, lang: str) -> str:
     if not rows:
         return f"{title}. {t('deck.no_indicators', lang)}"
     reached = sum(1 for r in rows if (r.achieved or 0) >= 100)
@@ -370,3 +377,10 @@ def note_lines(notes: Sequence[Note], lang: str, limit: int = NOTE_ITEMS) -> lis
     if len(notes) > limit:
         lines.append(t("chart.and_more", lang, count=len(notes) - limit))
     return lines or [t("notes.none", lang)]
+
+
+def bucket_summary(counts: Mapping[str, int], title: str, lang: str) -> str:
+    """"Title: 3 items completed, 1 item behind…" for a chart of schedule buckets."""
+    parts = [count_text(status, counts.get(status, 0), lang)
+             for status in ("completed", "on_track", "behind", "overdue")]
+    return f"{title}: {', '.join(parts)}."

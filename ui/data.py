@@ -68,6 +68,20 @@ def overview_charts(user_id: int, plan_id: int, quarter: str, filters: Filters,
 
 
 @st.cache_data(ttl=600, show_spinner=False)
+def _overview_summaries(database: str, user_id: int, plan_id: int, quarter: str,
+                        filters: Filters, lang: str) -> dict[str, str]:
+    return charts.overview_summaries(
+        _overview(database, user_id, plan_id, quarter, filters),
+        _overview_charts(database, user_id, plan_id, quarter, filters, lang), lang)
+
+
+def overview_summaries(user_id: int, plan_id: int, quarter: str, filters: Filters,
+                       lang: str) -> dict[str, str]:
+    """Each overview chart described in words, generated from its figures."""
+    return _overview_summaries(_db(), user_id, plan_id, quarter, filters, lang)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
 def _drill_down(database: str, user_id: int, plan_id: int, quarter: str, filters: Filters,
                 lang: str, lead: str) -> tuple[object, list[tuple[int, str]]]:
     view = _overview(database, user_id, plan_id, quarter, filters)
@@ -273,5 +287,6 @@ def clear() -> None:
                    _setup_checklist,
                    _missing, _exports,
                    _plan_catalog, _item_fields, _meetings, _requests,
-                   _presentation, _deck, _overview_charts, _drill_down):
+                   _presentation, _deck, _overview_charts, _overview_summaries,
+                   _drill_down):
         cached.clear()
