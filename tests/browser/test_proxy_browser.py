@@ -9,6 +9,7 @@ refresh the other process shows the same user, still signed in, with the report 
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import secrets
@@ -42,6 +43,7 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 @dataclass
 class Stack:
     url: str
+    http_port: int
     app_ports: tuple[int, int]
     apps: dict[int, subprocess.Popen]
 
@@ -151,8 +153,8 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         started = {port: _start_app(folder, database, port) for port in apps}
         processes += started.values()
         cert, key = _self_signed(folder)
-        https = free_port()
-        conf = _nginx_conf(folder, cert, key, https, free_port(), apps)
+        https, http_port = free_port(), free_port()
+        conf = _nginx_conf(folder, cert, key, https, http_port, apps)
         checked = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(conf)],
                                  capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr
@@ -162,7 +164,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
                                      stdout=output, stderr=subprocess.STDOUT)
         processes.append(nginx)
         _wait_port(https, nginx, log)
-        yield Stack(f"https://127.0.0.1:{https}", apps, started)
+        yield Stack(f"https://127.0.0.1:{https}", http_port, apps, started)
     finally:
         for process in processes:
             if process.poll() is None:
@@ -196,6 +198,15 @@ def _serving(stack: Stack) -> list[int]:
             return serving
         time.sleep(0.2)
     return [port for port in stack.app_ports if _established(port)]
+
+
+def test_plain_http_is_sent_to_https(stack: Stack):
+    connection = http.client.HTTPConnection("127.0.0.1", stack.http_port, timeout=10)
+    connection.request("GET", "/review?lang=en")
+    response = connection.getresponse()
+    assert response.status == 301
+    assert response.getheader("Location") == f"{stack.url}/review?lang=en"
+    connection.close()
 
 
 def test_signed_in_through_the_tls_proxy_survives_the_loss_of_a_process(browser: Browser,
