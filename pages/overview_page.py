@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from tracker.charts import BUCKET_COLOURS, PLOTLY_CONFIG
+from tracker.charts import BUCKET_COLOURS, PLOTLY_CONFIG, overview_table
 from tracker.i18n import number, percent, t
 from tracker.io.cells import frame_csv
 from tracker.metrics import Filters, Headline
@@ -63,13 +63,15 @@ def _filters(user: SignedIn, plan: PlanChoice, lang: str) -> Filters:
 
 
 def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
-           summaries: dict[str, str], **kwargs) -> object:
-    """The chart, its summary in words and, under it, its data as CSV (written only when
-    asked for)."""
+           summaries: dict[str, str], view: Overview, **kwargs) -> object:
+    """The chart, its summary in words, its data as a table one switch away (drawn only
+    when asked for) and as CSV (written only when asked for)."""
     figure, frame = drawn[key]
     event = st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, **kwargs)
     if summaries.get(key):
         st.caption(md(summaries[key]))  # group names are user text
+    if st.toggle(t("present.data_table", lang), key=f"{key}:table"):
+        st.dataframe(overview_table(key, view, lang), hide_index=True)
     st.download_button(t("overview.chart_data", lang),
                        lambda: frame_csv(frame),  # no text becomes a formula
                        file_name=f"{key}.csv", mime="text/csv", key=f"{key}:csv",
@@ -115,9 +117,9 @@ def _sections(view: Overview, drawn: dict, summaries: dict[str, str], lang: str,
     tabs = dict(zip(names, st.tabs([t(f"overview.tab.{n}", lang) for n in names]),
                     strict=True))
     with tabs["institution"]:
-        event = _chart(drawn, "by_institution", lang, summaries, on_select="rerun",
+        event = _chart(drawn, "by_institution", lang, summaries, view, on_select="rerun",
                        selection_mode="points")
-        _chart(drawn, "status_mix", lang, summaries)
+        _chart(drawn, "status_mix", lang, summaries, view)
         _drill_down(view, lang, _selected_label(event), table)
     for tab, keys in (("line", ["by_line"]), ("trend", ["trend"]),
                       ("heatmaps", ["heat_progress", "heat_completeness"]),
@@ -126,7 +128,7 @@ def _sections(view: Overview, drawn: dict, summaries: dict[str, str], lang: str,
         if tab in tabs:
             with tabs[tab]:
                 for key in keys:
-                    _chart(drawn, key, lang, summaries)
+                    _chart(drawn, key, lang, summaries, view)
 
 
 def render() -> None:

@@ -220,3 +220,18 @@ def test_every_overview_chart_is_described_in_words(app):
     by_line = next(c for c in captions if c.startswith("Avance por línea estratégica"))
     assert "6 grupos. Mayor avance" in by_line
     assert sum("acciones atrasadas" in c for c in captions) >= 2  # status mix, timeline
+
+
+def test_each_overview_chart_offers_its_data_as_a_table(app):
+    sign_in(app, "mremh@demo.example")  # Spanish
+    toggles = [w for w in app.toggle if w.key.endswith(":table")]
+    assert len(toggles) == 8 and all(w.label == "Tabla de datos" for w in toggles)
+    for toggle in toggles:
+        toggle.set_value(True)
+    app.run()
+    assert not app.exception
+    tables = {tuple(frame.value.columns) for frame in app.dataframe}
+    assert ("Línea estratégica", "Avance", "Esperado", "Acciones") in tables
+    assert ("Indicador", "Valor / meta", "De la meta", "Cronograma") in tables
+    by_line = next(f.value for f in app.dataframe if "Línea estratégica" in f.value.columns)
+    assert by_line.iloc[0, 1].endswith(" %")  # formatted like the chart

@@ -376,6 +376,61 @@ def overview_summaries(view: Overview, drawn: dict[str, tuple[go.Figure, pd.Data
     return found
 
 
+def _heat_table(frame: pd.DataFrame, column: str, lang: str) -> pd.DataFrame:
+    table = frame.pivot_table(index="label", columns="quarter", values=column,
+                              aggfunc="first", dropna=False)
+    table = table[sorted(table.columns, key=lambda q: Quarter.parse(q).ordinal)]
+    shown = table.apply(lambda col: [percent(v, lang) for v in col])
+    shown.columns = [Quarter.parse(q).label(lang) for q in table.columns]
+    return shown.rename_axis(t("chart.axis.institution", lang)).reset_index()
+
+
+def overview_table(key: str, view: Overview, lang: str) -> pd.DataFrame:
+    """The data of overview chart ``key`` as a table for reading (headers in the language,
+    numbers formatted like the chart's)."""
+    if key in ("by_institution", "by_line", "by_country"):
+        axis = {"by_institution": "chart.axis.institution", "by_line": "chart.axis.line",
+                "by_country": "chart.axis.country"}[key]
+        return _groups_table(_groups_of(getattr(view, key)), axis, lang)
+    if key == "trend":
+        plan = view.trend_plan
+        return pd.DataFrame({
+            t("overview.quarter", lang): [Quarter.parse(q).label(lang) for q in plan["quarter"]],
+            t("chart.series.progress", lang): [percent(v, lang) for v in plan["progress"]],
+            t("chart.series.expected", lang): [percent(v, lang) for v in plan["expected"]]})
+    if key in ("heat_progress", "heat_completeness"):
+        frame, column = ((view.trend_institutions, "progress") if key == "heat_progress"
+                         else (view.completeness_institutions, "share"))
+        return _heat_table(frame, column, lang)
+    if key == "status_mix":
+        counts = view.buckets.pivot_table(index="label", columns="bucket", values="items",
+                                          aggfunc="sum", fill_value=0)
+        return pd.DataFrame({t("chart.axis.institution", lang): list(counts.index), **{
+            t(f"bucket.{b.value}", lang): [number(v, lang, 0) for v in counts[b.value]]
+            if b.value in counts else ["0"] * len(counts) for b in BUCKET_ORDER}})
+    scope = view.items[view.items["in_scope"]]
+    if key == "indicators":
+        rows = scope[scope["target"].notna() & scope["indicator_value"].notna()]
+        return pd.DataFrame({
+            t("plan.indicator", lang): [f"{c} · {i or ''}" for c, i in
+                                        zip(rows["code"], rows["indicator"], strict=True)],
+            t("deck.col.value", lang): [
+                f"{number(v, lang, 0)} / {number(tg, lang, 0)} {u or ''}".strip()
+                for v, tg, u in zip(rows["indicator_value"], rows["target"], rows["unit"],
+                                    strict=True)],
+            t("deck.col.achieved", lang): [percent(mc.achieved(v, b, tg), lang) for v, b, tg in
+                                           zip(rows["indicator_value"], rows["baseline"],
+                                               rows["target"], strict=True)],
+            t("item.schedule", lang): [t(f"schedule.{b}", lang) for b in rows["bucket"]]})
+    return pd.DataFrame({  # the timeline
+        t("item.choose", lang): [f"{c} · {ti}" for c, ti in
+                                 zip(scope["code"], scope["title"], strict=True)],
+        t("chart.axis.institution", lang): list(scope["lead"]),
+        t("plan.start", lang): [Quarter.parse(q).label(lang) for q in scope["start_quarter"]],
+        t("plan.due", lang): [Quarter.parse(q).label(lang) for q in scope["due_quarter"]],
+        t("item.schedule", lang): [t(f"schedule.{b}", lang) for b in scope["bucket"]]})
+
+
 def drill_down_table(items: pd.DataFrame, lead: str, lang: str, links: int = 12
                      ) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     """The in-scope items of one lead institution as a table, and the first ``links`` as
