@@ -20,7 +20,7 @@ def choose(page: Page, label: str, option: str) -> None:
 def test_quarter_filter_drill_down_and_export(page: Page, app_url: str, tmp_path):
     sign_in(page, app_url, "coordinacion@demo.example")
     choose(page, "Quarter", "Q2 2026")
-    expect(page.get_by_text("Progress by lead institution, Q2 2026")).to_be_visible()
+    expect(page.get_by_text("Progress by lead institution, Q2 2026", exact=True)).to_be_visible()
     expect(page.locator(".modebar-btn")).to_have_count(0)  # no toolbar: no Tab stops
     assert "quarter=2026-Q2" in page.url
     choose(page, "Lead institutions", "DINAPEN")
@@ -28,7 +28,7 @@ def test_quarter_filter_drill_down_and_export(page: Page, app_url: str, tmp_path
     assert "institution=DINAPEN" in page.url
     page.reload()  # the quarter and the filter live in the URL
     wait_idle(page)
-    expect(page.get_by_text("Progress by lead institution, Q2 2026")).to_be_visible()
+    expect(page.get_by_text("Progress by lead institution, Q2 2026", exact=True)).to_be_visible()
     page.get_by_role("link", name="4.3 · Operativos de control de trabajo infantil").click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="4.3 · Operativos de control de trabajo "
