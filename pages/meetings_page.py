@@ -8,10 +8,11 @@ import streamlit as st
 
 from tracker.i18n import day, t
 from tracker.quarters import Quarter
-from tracker.services import meetings
+from tracker.services import lifecycle, meetings
 from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from tracker.services.plan_admin import ItemFields
+from tracker.settings import get_settings
 from ui import actions, data, flash, state
 from ui.text import md_t
 from ui.widgets import plan_picker, plans_for
@@ -103,12 +104,25 @@ def _meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
                          t("meetings.due", lang), t("meetings.became", lang)]),
                 hide_index=True)
         _decisions(user, plan_id, meeting, lang)
-        if meeting.quarter not in locked and st.button(
-                t("meetings.lock", lang, quarter=Quarter.parse(meeting.quarter).label(lang)),
-                key=f"lock:{meeting.id}", type="primary"):
-            outcome = actions.write(lambda db: meetings.lock_quarter(
-                db, user.actor, plan_id, meeting.quarter, meeting.id))
-            flash.after_write(outcome, PAGE, lang, "meetings.locked")
+        if meeting.quarter not in locked:
+            _lock(user, plan_id, meeting, lang)
+
+
+def _lock(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
+          lang: str) -> None:
+    """Locking stops every change to the quarter: it asks first, naming the quarter."""
+    label = Quarter.parse(meeting.quarter).label(lang)
+    key = f"lock:{meeting.id}"
+    if st.button(t("meetings.lock", lang, quarter=label), key=key, type="primary"):
+        st.session_state[f"{key}:asked"] = True
+    if not st.session_state.get(f"{key}:asked"):
+        return
+    st.warning(t("lifecycle.confirm_lock", lang, quarter=label))
+    if st.button(t("meetings.lock_confirm", lang, quarter=label), key=f"{key}:confirm"):
+        st.session_state.pop(f"{key}:asked", None)
+        outcome = actions.write(lambda db: lifecycle.lock_quarter(
+            db, user.actor, plan_id, meeting.quarter, meeting.id, confirm=meeting.quarter))
+        flash.after_write(outcome, PAGE, lang, "meetings.locked")
 
 
 def _requests(user: state.SignedIn, plan_id: int, lang: str) -> None:
@@ -117,16 +131,25 @@ def _requests(user: state.SignedIn, plan_id: int, lang: str) -> None:
         return
     st.subheader(t("meetings.requests", lang))
     for request in pending:
-        st.markdown(md_t("meetings.request", lang, who=request.requested_by,
-                      quarter=Quarter.parse(request.quarter).label(lang)))
-        st.text(request.reason)
-        grant, refuse = st.columns(2)
-        if grant.button(t("meetings.grant", lang), key=f"grant:{request.id}"):
-            flash.after_write(actions.write(lambda db, r=request: meetings.decide_reopen(
-                db, user.actor, r.id, True)), PAGE, lang, "meetings.granted")
-        if refuse.button(t("meetings.refuse", lang), key=f"refuse:{request.id}"):
-            flash.after_write(actions.write(lambda db, r=request: meetings.decide_reopen(
-                db, user.actor, r.id, False)), PAGE, lang, "meetings.refused")
+        with st.container(border=True):
+            _request(user, request, lang)
+
+
+def _request(user: state.SignedIn, request: lifecycle.RequestView, lang: str) -> None:
+    st.markdown(md_t("meetings.request", lang, who=request.requested_by,
+                     quarter=Quarter.parse(request.quarter).label(lang)))
+    st.text(request.reason)
+    answer = st.text_area(t("meetings.answer", lang), key=f"answer:{request.id}",
+                          max_chars=lifecycle.MAX_REASON, help=t("meetings.answer_help", lang))
+    grant, refuse = st.columns(2)
+    smtp = get_settings().smtp
+    for column, granted, success in ((grant, True, "meetings.granted"),
+                                     (refuse, False, "meetings.refused")):
+        label = "meetings.grant" if granted else "meetings.refuse"
+        if column.button(t(label, lang), key=f"{label}:{request.id}"):
+            flash.after_write(actions.write(lambda db, g=granted: lifecycle.decide_reopen(
+                db, user.actor, request.id, g, answer=answer, smtp=smtp)), PAGE, lang,
+                success)
 
 
 def render() -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from tracker.i18n import t
 from tracker.quarters import Quarter
-from tracker.services import meetings, reporting
+from tracker.services import lifecycle, reporting
 from tracker.services.permissions import Permission
 from ui import actions, data, flash, state
 from ui.report_form import (
@@ -55,22 +55,48 @@ def _item(ctx: FormContext, item) -> None:
         report_form(ctx, item)
 
 
-def _ask_reopen(ctx: FormContext, locked: tuple[str, ...]) -> None:
-    """A member asks a coordinator to reopen a quarter locked at its meeting."""
-    if not locked:
+def _ask_reopen(ctx: FormContext, closed: tuple[str, ...]) -> None:
+    """A member asks to reopen a closed or locked quarter for their institution, saying why;
+    reachable whether or not a quarter is open."""
+    if not closed:
         return
     with st.expander(t("mine.reopen", ctx.lang)), st.form("reopen"):
-        quarter = st.selectbox(t("overview.quarter", ctx.lang), list(locked), key="reopen:q",
+        quarter = st.selectbox(t("overview.quarter", ctx.lang), list(closed), key="reopen:q",
+                               index=len(closed) - 1,
                                format_func=lambda q: Quarter.parse(q).label(ctx.lang))
         reason = st.text_area(t("mine.reopen_reason", ctx.lang), key="reopen:reason",
-                              max_chars=meetings.MAX_REASON)
+                              max_chars=lifecycle.MAX_REASON)
         if st.form_submit_button(t("mine.reopen_send", ctx.lang)):
-            outcome = actions.write(lambda db: meetings.request_reopen(
+            outcome = actions.write(lambda db: lifecycle.request_reopen(
                 db, ctx.user.actor, ctx.plan_id, quarter, reason))
             if outcome.ok:
                 st.success(t("mine.reopen_sent", ctx.lang))
             else:
                 st.error(state.message(outcome.error, ctx.lang))
+
+
+def _notices(user: state.SignedIn, view: lifecycle.MemberView, lang: str) -> None:
+    """The coordinators' answers to this member's reopen requests, until read."""
+    for notice in view.notices:
+        show = st.success if notice.granted else st.warning
+        show(f"**{md(notice.subject)}**\n\n{md(notice.body)}")
+        if st.button(t("mine.notice_read", lang), key=f"notice:{notice.request_id}"):
+            outcome = actions.write(lambda db, n=notice: lifecycle.mark_seen(
+                db, user.actor, n.request_id))
+            if outcome.ok:
+                st.rerun()
+            st.error(state.message(outcome.error, lang))
+
+
+def _quarter(plan, view: lifecycle.MemberView, lang: str) -> str | None:
+    """The open quarter, or one reopened for the institution (a choice when both)."""
+    quarters = ([plan.open_quarter] if plan.open_quarter else []) + [
+        q for q in view.granted if q != plan.open_quarter]
+    if len(quarters) <= 1:
+        return quarters[0] if quarters else None
+    return st.selectbox(t("overview.quarter", lang), quarters, key="mine:quarter",
+                        format_func=lambda q: Quarter.parse(q).label(lang) + (
+                            f" · {t('mine.reopened', lang)}" if q in view.granted else ""))
 
 
 def render() -> None:
@@ -82,15 +108,21 @@ def render() -> None:
         st.info(t("mine.no_plan", lang))
         return
     plan = plan_picker(choices, lang)
-    if plan.open_quarter is None:
+    view = data.member_view(user.id, plan.id, lang)
+    _notices(user, view, lang)
+    quarter = _quarter(plan, view, lang)
+    ctx = FormContext(user, plan.id, quarter or "", user.institution_id, lang)
+    if quarter is None:
         st.info(t("mine.no_open_quarter", lang))
+        _ask_reopen(ctx, view.closed)
         return
-    ctx = FormContext(user, plan.id, plan.open_quarter, user.institution_id, lang)
-    st.subheader(t("mine.quarter", lang, quarter=Quarter.parse(ctx.quarter).label(lang)))
+    st.subheader(t("mine.quarter", lang, quarter=Quarter.parse(quarter).label(lang)))
+    if quarter in view.granted:
+        st.info(t("mine.reopened_help", lang, quarter=Quarter.parse(quarter).label(lang)))
     flash.show("my_institution", lang)
-    items = data.worklist_for(user.id, plan.id, ctx.quarter, user.institution_id)
+    items = data.worklist_for(user.id, plan.id, quarter, user.institution_id)
     _summary(ctx, items)
-    _ask_reopen(ctx, plan.locked_quarters)
+    _ask_reopen(ctx, view.closed)
     for (code, name), group in groupby(items, key=lambda i: (i.line_code, i.line_name)):
         st.header(md(f"{code} · {name}"), divider="gray")
         for item in group:

@@ -6,7 +6,7 @@ import streamlit as st
 from tracker.i18n import day, t
 from tracker.models import PeriodState
 from tracker.quarters import Quarter
-from tracker.services import plan_admin
+from tracker.services import lifecycle, plan_admin
 from tracker.services.permissions import Permission
 from tracker.services.plan_admin import ItemFields, PlanCatalog
 from ui import actions, data, flash, state
@@ -36,12 +36,12 @@ def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str
                    disabled=current.state not in ("upcoming", "closed")):
         st.session_state["period:confirm"] = quarter if closing else None
         if not closing:
-            flash.after_write(actions.write(lambda db: plan_admin.set_period_state(
+            flash.after_write(actions.write(lambda db: lifecycle.set_period_state(
                 db, user.actor, plan_id, quarter, PeriodState.OPEN)), PAGE, lang, "plan.saved")
     if closing and st.session_state.get("period:confirm") == quarter:
         _confirm_open(user, plan_id, quarter, closing, lang)
     if right.button(t("plan.close", lang), key="period:close", disabled=current.state != "open"):
-        flash.after_write(actions.write(lambda db: plan_admin.set_period_state(
+        flash.after_write(actions.write(lambda db: lifecycle.set_period_state(
             db, user.actor, plan_id, quarter, PeriodState.CLOSED)), PAGE, lang, "plan.saved")
     with st.form("deadline"):
         deadline = st.date_input(t("plan.deadline", lang), value=current.deadline,
@@ -60,7 +60,7 @@ def _confirm_open(user: state.SignedIn, plan_id: int, quarter: str, closing: str
     if st.button(t("plan.open_and_close", lang, **labels), key="period:confirm_open",
                  type="primary"):
         st.session_state["period:confirm"] = None
-        flash.after_write(actions.write(lambda db: plan_admin.set_period_state(
+        flash.after_write(actions.write(lambda db: lifecycle.set_period_state(
             db, user.actor, plan_id, quarter, PeriodState.OPEN, confirm_closing=closing)),
             PAGE, lang, "plan.saved")
 

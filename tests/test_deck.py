@@ -15,7 +15,7 @@ from tests.test_meetings import people, plan  # noqa: F401
 from tracker import metrics, palette
 from tracker.models import ActionItem, ReportState, Status
 from tracker.quarters import Quarter
-from tracker.services import decks, meetings
+from tracker.services import decks, lifecycle, meetings
 from tracker.services.reports import ReportContent, append_revision
 
 Q3 = Quarter(2026, 3)
@@ -56,7 +56,8 @@ def test_the_deck_of_a_locked_quarter_stays_as_presented(session, plan, people):
     coordinator = people["coordinator"]
     meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
                                       date(2026, 10, 20), ["A"])
-    meetings.lock_quarter(session, coordinator, plan.plan.id, str(Q3), meeting.id)
+    lifecycle.lock_quarter(session, coordinator, plan.plan.id, str(Q3), meeting.id,
+                           confirm=str(Q3))
     before = series(charts_of(decks.pptx(session, coordinator, plan.plan.id, Q3, "en"))[0])
     item = session.exec(select(ActionItem).where(ActionItem.code == "1.1")).one()
     item.weight = 5
@@ -273,7 +274,8 @@ def test_notes_of_a_locked_quarter_stay_as_presented(session, plan, people):  # 
     _explain(session, plan, "2.1", "B", "Primer taller", "Sin sede", 10)
     meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
                                       date(2026, 10, 20), ["A"])
-    meetings.lock_quarter(session, coordinator, plan.plan.id, str(Q3), meeting.id)
+    lifecycle.lock_quarter(session, coordinator, plan.plan.id, str(Q3), meeting.id,
+                           confirm=str(Q3))
     _explain(session, plan, "2.1", "B", "Reescrito después", "Otro", 10)
     kept = decks.content(session, coordinator, plan.plan.id, Q3)
     assert kept.locked
@@ -291,7 +293,8 @@ def test_an_older_snapshot_without_notes_still_has_notes(session, plan, people):
     _explain(session, plan, "2.1", "B", "Primer taller", "Sin sede", 10)
     meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
                                       date(2026, 10, 20), ["A"])
-    snapshot = meetings.lock_quarter(session, coordinator, plan.plan.id, str(Q3), meeting.id)
+    snapshot = lifecycle.lock_quarter(session, coordinator, plan.plan.id, str(Q3), meeting.id,
+                           confirm=str(Q3))
     figures = json.loads(snapshot.figures)
     del figures["notes"]
     kept = session.get(QuarterSnapshot, snapshot.id)

@@ -13,7 +13,7 @@ from tracker import metrics
 from tracker.errors import InvalidInput, NotAllowed
 from tracker.models import ActionItem, PeriodState, QuarterSnapshot, ReportingPeriod, Status
 from tracker.quarters import Quarter
-from tracker.services import meetings, reporting
+from tracker.services import lifecycle, meetings, reporting
 from tracker.services.accounts import add_user
 from tracker.services.permissions import SYSTEM, actor_for
 from tracker.services.reporting import Target
@@ -61,7 +61,7 @@ def _live_by_line(session, plan):
 def test_a_locked_quarter_keeps_what_the_meeting_saw(session, plan, people):
     coordinator = people["coordinator"]
     meeting = _meeting(session, plan, people)
-    meetings.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id)
+    lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id, confirm=Q3)
     first = meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3)
     assert first["headline"]["progress"] == pytest.approx(30)
     assert [row["label"] for row in first["by_line"]] == ["1", "2"]
@@ -70,18 +70,16 @@ def test_a_locked_quarter_keeps_what_the_meeting_saw(session, plan, people):
     item.weight = 3
     session.add(item)
     session.flush()
-    request = meetings.request_reopen(session, people["member"], plan.plan.id, Q3,
-                                      "The June training was left out")
-    meetings.decide_reopen(session, coordinator, request.id, grant=True)
-    reporting.save_report(session, coordinator, Target(item.id, Q3, plan.institutions["A"].id),
+    request = lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3,
+                                       "The June training was left out")
+    lifecycle.decide_reopen(session, coordinator, request.id, grant=True)
+    reporting.save_report(session, people["member"],
+                          Target(item.id, Q3, plan.institutions["A"].id),
                           ReportContent(status=Status.IN_PROGRESS, percent_complete=70),
                           expected_version=1, submit=True)
     assert _live_by_line(session, plan) == pytest.approx((3 * 70 + 10) / 4)
-    meetings.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id)
-    second = meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3)
-    assert second["headline"]["progress"] == pytest.approx(55)
-
-
+    # the live figures moved; what the meeting saw did not
+    assert meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3) == first
     kept = json.loads(session.exec(select(QuarterSnapshot).order_by(QuarterSnapshot.id)).first()
                       .figures)
     assert kept == first  # the first meeting's figures, exactly
@@ -89,23 +87,53 @@ def test_a_locked_quarter_keeps_what_the_meeting_saw(session, plan, people):
 
 def test_locked_quarters_refuse_reports_until_a_reopening_is_granted(session, plan, people):
     coordinator, member = people["coordinator"], people["member"]
-    meetings.lock_quarter(session, coordinator, plan.plan.id, Q3,
-                          _meeting(session, plan, people).id)
+    lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3,
+                           _meeting(session, plan, people).id, confirm=Q3)
+    target = Target(plan.items["1.1"].id, Q3, plan.institutions["A"].id)
+    correction = ReportContent(status=Status.IN_PROGRESS, percent_complete=60)
     with pytest.raises(NotAllowed) as caught:
-        reporting.save_report(session, coordinator,
-                              Target(plan.items["1.1"].id, Q3, plan.institutions["A"].id),
-                              ReportContent(status=Status.IN_PROGRESS, percent_complete=60),
-                              expected_version=1)
+        reporting.save_report(session, member, target, correction, expected_version=1)
     assert caught.value.values["date"] == "2026-10-20"
-    request = meetings.request_reopen(session, member, plan.plan.id, Q3, "Missing data")
+    assert "ask for a reopening" in str(caught.value)  # members ask themselves
+    request = lifecycle.request_reopen(session, member, plan.plan.id, Q3, "Missing data")
     with pytest.raises(NotAllowed):
-        meetings.decide_reopen(session, member, request.id, grant=True)
-    meetings.decide_reopen(session, coordinator, request.id, grant=False)
+        lifecycle.decide_reopen(session, member, request.id, grant=True)
+    with pytest.raises(InvalidInput) as caught:  # a refusal says why
+        lifecycle.decide_reopen(session, coordinator, request.id, grant=False)
+    assert caught.value.key == "lifecycle.refusal_needs_reason"
+    lifecycle.decide_reopen(session, coordinator, request.id, grant=False,
+                            answer="The meeting already discussed it")
+    [notice] = lifecycle.notices(session, member, plan.plan.id, "en")
+    assert not notice.granted and "The meeting already discussed it" in notice.body
+    with pytest.raises(NotAllowed):
+        reporting.save_report(session, member, target, correction, expected_version=1)
+    with pytest.raises(InvalidInput) as caught:
+        lifecycle.decide_reopen(session, coordinator, request.id, grant=True)
+    assert caught.value.key == "meeting.already_decided"
+    # a second request, granted: the member corrects, the quarter stays locked
+    again = lifecycle.request_reopen(session, member, plan.plan.id, Q3, "The data arrived")
+    lifecycle.decide_reopen(session, coordinator, again.id, grant=True)
+    assert [n.granted for n in lifecycle.notices(session, member, plan.plan.id, "en")] == [
+        False, True]
+    draft = reporting.save_report(session, member, target, correction, expected_version=1)
+    reporting.save_report(session, member, target, correction, expected_version=draft.version,
+                          submit=True)
     period = session.exec(select(ReportingPeriod).where(ReportingPeriod.quarter == Q3)).one()
     assert period.state == PeriodState.LOCKED
+    with pytest.raises(NotAllowed):  # the reopening ended with the submission
+        reporting.save_report(session, member, target, correction, expected_version=3)
+
+
+def test_locking_asks_to_name_the_quarter_and_refuses_the_open_one(session, plan, people):
+    coordinator = people["coordinator"]
+    meeting = _meeting(session, plan, people)
     with pytest.raises(InvalidInput) as caught:
-        meetings.decide_reopen(session, coordinator, request.id, grant=True)
-    assert caught.value.key == "meeting.already_decided"
+        lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id)
+    assert caught.value.key == "lifecycle.confirm_lock"
+    with pytest.raises(InvalidInput) as caught:
+        lifecycle.lock_quarter(session, coordinator, plan.plan.id, "2026-Q4", meeting.id,
+                               confirm="2026-Q4")
+    assert caught.value.key == "lifecycle.close_before_lock"
 
 
 def test_decisions_may_become_items_linked_to_their_meeting(session, plan, people):
@@ -120,10 +148,13 @@ def test_decisions_may_become_items_linked_to_their_meeting(session, plan, peopl
         meetings.add_decision(session, people["member"], meeting.id, "Anything")
 
 
-def test_only_locked_quarters_can_be_asked_to_reopen(session, plan, people):
+def test_a_closed_or_locked_quarter_can_be_asked_to_reopen_not_the_open_one(session, plan,
+                                                                             people):
     with pytest.raises(InvalidInput) as caught:
-        meetings.request_reopen(session, people["member"], plan.plan.id, Q3, "why")
-    assert caught.value.key == "meeting.not_locked"
+        lifecycle.request_reopen(session, people["member"], plan.plan.id, "2026-Q4", "why")
+    assert caught.value.key == "lifecycle.not_closed"
+    closed = lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3, "why")
+    assert closed.institution_id == plan.institutions["A"].id
 
 
 def test_a_decision_becomes_a_new_item_led_by_its_owner(session, plan, people):

@@ -237,14 +237,29 @@ def test_an_import_killed_midway_leaves_all_or_nothing(engine, database_url, tmp
     assert outcomes[0] == (-signal.SIGKILL, (0, 0))  # and the first kill did land
 
 
+def _revision_count(engine) -> int:
+    with Session(engine) as session:
+        return len(session.exec(select(ReportRevision.id)).all())
+
+
+def _wait_until(condition, seconds: float) -> None:
+    """Until ``condition()`` holds: a loaded machine starts a process in its own time."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s"
+        time.sleep(0.05)
+
+
 def test_saves_killed_midway_leave_every_report_whole(engine, database_url, tmp_path):
     users, targets = _plan_with_members(engine)
     script = (
         "import sys; from tests.test_reliability import save_many; "
         f"save_many({database_url!r}, {users[0]}, {targets!r}, 10_000, 'killed')")
-    for after in (2.0, 3.0):
+    for after in (0.5, 1.0):
+        saved = _revision_count(engine)
         process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_until(lambda n=saved: _revision_count(engine) > n, seconds=60)  # saving now
         time.sleep(after)
         process.send_signal(signal.SIGKILL)
         assert process.wait() == -signal.SIGKILL

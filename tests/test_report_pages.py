@@ -404,9 +404,14 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
     lock = next(b for b in meeting.button if b.label.startswith("Lock Q3 2026"))
     lock.click()
     at.run()
+    assert not at.success  # locking asks first, naming the quarter
+    assert any("Locking Q3 2026 keeps its figures" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "Yes, lock Q3 2026").click()
+    at.run()
     assert any(s.value.startswith("The quarter is locked") for s in at.success)
 
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
+    assert member.selectbox(key="reopen:q").value == "2026-Q3"
     member.text_area(key="reopen:reason").input("The September operations were left out.")
     next(b for b in member.button if b.label == "Send request").click()
     member.run()
@@ -414,9 +419,37 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
 
     at = go_to(app_as("coordinacion@demo.example"), "meetings")
     assert any("The September operations were left out." in x.value for x in at.text)
+    next(b for b in at.button if b.label == "Refuse").click()
+    at.run()
+    assert any("Say why the reopening is refused" in e.value for e in at.error)
     next(b for b in at.button if b.label == "Grant").click()
     at.run()
     assert any(s.value.startswith("Reopened") for s in at.success)
+
+    member = go_to(app_as("dinapen@demo.example"), "my-institution")
+    assert any("Reopening of Q3 2026 granted" in s.value for s in member.success)
+    member.selectbox(key="mine:quarter").select("2026-Q3").run()
+    assert member.subheader[0].value == "Reports for Q3 2026"
+    next(b for b in member.button if b.label == "Understood").click()
+    member.run()
+    assert not any("Reopening of Q3 2026 granted" in s.value for s in member.success)
+
+
+def test_a_member_can_ask_to_reopen_when_no_quarter_is_open(db_url):
+    from tracker.db import session_scope
+    from tracker.demo import ECUADOR_PLAN
+    from tracker.models import PeriodState
+    from tracker.services import lifecycle, plans
+    from tracker.services.permissions import SYSTEM
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        lifecycle.set_period_state(session, SYSTEM, plan.id, "2026-Q4", PeriodState.CLOSED)
+    engine.dispose()
+    member = go_to(app_as("dinapen@demo.example"), "my-institution")
+    assert any("No quarter" in i.value or "no quarter" in i.value for i in member.info)
+    assert member.selectbox(key="reopen:q").value == "2026-Q4"
 
 
 def test_presentation_runs_through_every_slide(db_url):

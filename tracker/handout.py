@@ -400,8 +400,19 @@ def _running(text: str, right: str = "") -> str:
 
 
 def print_pdf(document: str, header: str, footer: str, **info: str) -> bytes:
-    """``document`` printed by Chromium as a tagged PDF with an outline."""
+    """``document`` printed by Chromium as a tagged PDF with an outline.
+
+    Printed in a thread of its own: Playwright's sync API refuses a thread where an asyncio
+    loop runs (a test session's browser, an event loop of the caller)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     chromium = _check_tools()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        data = pool.submit(_print, chromium, document, header, footer).result()
+    return mark_artifacts(data, **info)
+
+
+def _print(chromium: str, document: str, header: str, footer: str) -> bytes:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -420,7 +431,7 @@ def print_pdf(document: str, header: str, footer: str, **info: str) -> bytes:
                 browser.close()
     except PlaywrightError as error:
         raise TrackerError("handout.export_failed", reason=str(error)[:200]) from None
-    return mark_artifacts(data, **info)
+    return data
 
 
 def mark_artifacts(data: bytes, *, title: str = "", lang: str = "", subject: str = "",

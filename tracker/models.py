@@ -243,6 +243,11 @@ class ReopenRequest(SQLModel, table=True):
     decided_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     decided_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # the institution whose reports a grant makes editable again, until it submits (used_at)
+    institution_id: int | None = Field(default=None, foreign_key="institution.id")
+    answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    used_at: datetime | None = None
+    seen_at: datetime | None = None  # when the member read the coordinator's answer
 
 
 class QuarterSnapshot(SQLModel, table=True):

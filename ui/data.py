@@ -17,6 +17,7 @@ from tracker.services import (
     decks,
     figures,
     items,
+    lifecycle,
     meetings,
     missing,
     plan_admin,
@@ -190,12 +191,23 @@ def meetings_of(user_id: int, plan_id: int) -> list[meetings.MeetingView]:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _requests(database: str, user_id: int, plan_id: int) -> list[meetings.RequestView]:
+def _requests(database: str, user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
     with session() as db:
-        return meetings.reopen_requests(db, _actor(db, user_id), plan_id)
+        return lifecycle.reopen_requests(db, _actor(db, user_id), plan_id)
 
 
-def reopen_requests(user_id: int, plan_id: int) -> list[meetings.RequestView]:
+@st.cache_data(ttl=600, show_spinner=False)
+def _member_view(database: str, user_id: int, plan_id: int,
+                 lang: str) -> lifecycle.MemberView:
+    with session() as db:
+        return lifecycle.member_view(db, _actor(db, user_id), plan_id, lang)
+
+
+def member_view(user_id: int, plan_id: int, lang: str) -> lifecycle.MemberView:
+    return _member_view(_db(), user_id, plan_id, lang)
+
+
+def reopen_requests(user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
     return _requests(_db(), user_id, plan_id)
 
 
@@ -284,7 +296,7 @@ def clear() -> None:
     """Forget every cached read (after any write)."""
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
                    _item_choices, _item_detail, _accounts, _account_institutions,
-                   _setup_checklist,
+                   _setup_checklist, _member_view,
                    _missing, _exports,
                    _plan_catalog, _item_fields, _meetings, _requests,
                    _presentation, _deck, _overview_charts, _overview_summaries,

@@ -14,7 +14,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from tracker import metrics
-from tracker.errors import InvalidInput, NotAllowed, NotFound
+from tracker.errors import InvalidInput, NotFound
 from tracker.models import (
     COUNTING_STATES,
     ActionItem,
@@ -22,15 +22,10 @@ from tracker.models import (
     Institution,
     Meeting,
     MeetingAttendance,
-    PeriodState,
     Plan,
     QuarterSnapshot,
-    ReopenRequest,
     Report,
     ReportRevision,
-    RequestState,
-    User,
-    utcnow,
 )
 from tracker.quarters import Quarter
 from tracker.services import audit, plans
@@ -39,7 +34,6 @@ from tracker.services.plan_admin import ItemFields, save_item
 
 MAX_MINUTES = 50_000
 MAX_DECISION = 2_000
-MAX_REASON = 2_000
 
 
 def record_meeting(session: Session, actor: Actor, plan_id: int, quarter: str, held_on: date,
@@ -175,33 +169,6 @@ def _lead_obstacles(session: Session, plan_id: int, quarter: Quarter) -> dict[st
     return dict(rows)  # later quarters come last and win
 
 
-def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: str,
-                 meeting_id: int) -> QuarterSnapshot:
-    """Lock a quarter at its meeting and keep the figures as presented."""
-    actor.require(Permission.MANAGE_PLAN, plan_id)
-    period = plans.get_period(session, plan_id, quarter)
-    if period.state == PeriodState.LOCKED:
-        raise InvalidInput("plan.period_locked", quarter=quarter)
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None or meeting.plan_id != plan_id:
-        raise NotFound("meeting.not_found")
-    snapshot = QuarterSnapshot(
-        plan_id=plan_id, quarter=quarter, created_by_id=actor.user_id,
-        figures=json.dumps(quarter_figures(session, plan_id, Quarter.parse(quarter)),
-                           default=str, ensure_ascii=False))
-    session.add(snapshot)
-    before = period.state
-    period.state, period.locked_at = PeriodState.LOCKED, utcnow()
-    period.locked_by_id, period.meeting_id = actor.user_id, meeting.id
-    session.add(period)
-    session.flush()
-    audit.record(session, actor, "lock", "reporting_period", period.id, plan_id=plan_id,
-                 before={"state": before},
-                 after={"state": "locked", "meeting": meeting.id, "snapshot": snapshot.id})
-    session.flush()
-    return snapshot
-
-
 def latest_snapshot(session: Session, actor: Actor, plan_id: int,
                     quarter: str) -> dict[str, object] | None:
     """The figures as presented at the quarter's last lock, or ``None``."""
@@ -210,49 +177,6 @@ def latest_snapshot(session: Session, actor: Actor, plan_id: int,
         QuarterSnapshot.plan_id == plan_id, QuarterSnapshot.quarter == quarter)
         .order_by(QuarterSnapshot.id.desc())).first()
     return json.loads(snapshot.figures) if snapshot else None
-
-
-def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: str,
-                   reason: str) -> ReopenRequest:
-    """A member (or coordinator) asks to reopen a locked quarter, saying why."""
-    if not (actor.can(Permission.WRITE_OWN_REPORTS, plan_id)
-            or actor.can(Permission.MANAGE_PLAN, plan_id)):
-        raise NotAllowed("error.not_allowed.write_own_reports")
-    period = plans.get_period(session, plan_id, quarter)
-    if period.state != PeriodState.LOCKED:
-        raise InvalidInput("meeting.not_locked", quarter=quarter)
-    reason = reason.strip()
-    if not reason or len(reason) > MAX_REASON:
-        raise InvalidInput("meeting.reason", limit=MAX_REASON)
-    request = ReopenRequest(plan_id=plan_id, quarter=quarter, requested_by_id=actor.user_id,
-                            reason=reason)
-    session.add(request)
-    session.flush()
-    audit.record(session, actor, "request_reopen", "reopen_request", request.id,
-                 plan_id=plan_id, after={"quarter": quarter, "reason": reason})
-    return request
-
-
-def decide_reopen(session: Session, actor: Actor, request_id: int, grant: bool) -> None:
-    """A coordinator grants (the quarter becomes closed: correctable, lockable again) or
-    refuses a reopening. The earlier snapshot stays as it was."""
-    request = session.get(ReopenRequest, request_id)
-    if request is None:
-        raise NotFound("meeting.request_not_found")
-    actor.require(Permission.MANAGE_PLAN, request.plan_id)
-    if request.state != RequestState.PENDING:
-        raise InvalidInput("meeting.already_decided")
-    request.state = RequestState.GRANTED if grant else RequestState.REFUSED
-    request.decided_by_id, request.decided_at = actor.user_id, utcnow()
-    session.add(request)
-    if grant:
-        period = plans.get_period(session, request.plan_id, request.quarter)
-        period.state = PeriodState.CLOSED
-        session.add(period)
-    audit.record(session, actor, "grant_reopen" if grant else "refuse_reopen",
-                 "reopen_request", request.id, plan_id=request.plan_id,
-                 after={"quarter": request.quarter, "granted": grant})
-    session.flush()
 
 
 @dataclass(frozen=True)
@@ -271,15 +195,6 @@ class MeetingView:
     present: tuple[str, ...]
     minutes: str
     decisions: tuple[DecisionView, ...]
-
-
-@dataclass(frozen=True)
-class RequestView:
-    id: int
-    quarter: str
-    reason: str
-    requested_by: str
-    state: str
 
 
 def list_meetings(session: Session, actor: Actor, plan_id: int) -> list[MeetingView]:
@@ -302,13 +217,3 @@ def list_meetings(session: Session, actor: Actor, plan_id: int) -> list[MeetingV
         views.append(MeetingView(meeting.id, meeting.quarter, meeting.held_on, tuple(present),
                                  meeting.minutes, tuple(decisions)))
     return views
-
-
-def reopen_requests(session: Session, actor: Actor, plan_id: int) -> list[RequestView]:
-    actor.require(Permission.MANAGE_PLAN, plan_id)
-    rows = session.exec(
-        select(ReopenRequest, User.display_name)
-        .join(User, User.id == ReopenRequest.requested_by_id)
-        .where(ReopenRequest.plan_id == plan_id)
-        .order_by(ReopenRequest.created_at.desc())).all()
-    return [RequestView(r.id, r.quarter, r.reason, name, r.state) for r, name in rows]

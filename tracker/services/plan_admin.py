@@ -19,63 +19,12 @@ from tracker.models import (
     ActionItem,
     Institution,
     ItemSupport,
-    PeriodState,
     Plan,
-    ReportingPeriod,
     StrategicLine,
 )
 from tracker.quarters import Quarter, QuarterError
 from tracker.services import audit, institutions, plans
 from tracker.services.permissions import Actor, Permission
-
-# The transitions a coordinator makes here; locking belongs to the review meeting.
-TRANSITIONS = {
-    PeriodState.UPCOMING: {PeriodState.OPEN},
-    PeriodState.OPEN: {PeriodState.CLOSED},
-    PeriodState.CLOSED: {PeriodState.OPEN},
-    PeriodState.LOCKED: set(),
-}
-
-
-
-class CloseNeedsConfirmation(InvalidInput):
-    """Opening this quarter would close the one open now: say which, and ask."""
-
-    def __init__(self, opening: str, closing: str) -> None:
-        super().__init__("plan.confirm_close_other", opening=opening, closing=closing)
-        self.closing = closing
-
-
-def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: str,
-                     state: PeriodState, *,
-                     confirm_closing: str | None = None) -> list[ReportingPeriod]:
-    """Open or close a quarter. Opening one closes the plan's other open quarter (at most one
-    is open), only when ``confirm_closing`` names that quarter. Returns the periods changed."""
-    actor.require(Permission.MANAGE_PLAN, plan_id)
-    period = plans.get_period(session, plan_id, quarter)
-    if state not in TRANSITIONS[PeriodState(period.state)]:
-        key = "plan.period_locked" if period.state == PeriodState.LOCKED else "plan.bad_transition"
-        raise InvalidInput(key, quarter=quarter, state=period.state, to=state.value)
-    changed = []
-    if state == PeriodState.OPEN:
-        for other in session.exec(select(ReportingPeriod).where(
-                ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == PeriodState.OPEN)):
-            if other.quarter != confirm_closing:
-                raise CloseNeedsConfirmation(quarter, other.quarter)
-            changed.append(_move(session, actor, other, PeriodState.CLOSED))
-    changed.append(_move(session, actor, period, state))
-    session.flush()
-    return changed
-
-
-def _move(session: Session, actor: Actor, period: ReportingPeriod,
-          state: PeriodState) -> ReportingPeriod:
-    before = period.state
-    period.state = state
-    session.add(period)
-    audit.record(session, actor, f"period_{state.value}", "reporting_period", period.id,
-                 plan_id=period.plan_id, before={"state": before}, after={"state": state})
-    return period
 
 
 def set_deadline(session: Session, actor: Actor, plan_id: int, quarter: str,

@@ -30,7 +30,7 @@ from tracker.models import (
     User,
 )
 from tracker.quarters import Quarter
-from tracker.services import audit, plans
+from tracker.services import audit, lifecycle, plans
 from tracker.services.permissions import Actor, Permission
 from tracker.services.reports import ReportContent, append_revision, find_report
 
@@ -75,9 +75,13 @@ def _locked_refusal(session: Session, period: ReportingPeriod) -> NotAllowed:
     return NotAllowed("report.quarter_locked", quarter=period.quarter, date=str(held or "—"))
 
 
-def check_period(session: Session, actor: Actor, plan_id: int, quarter: str) -> None:
-    """Members write in the open quarter; coordinators may still correct a closed one."""
+def check_period(session: Session, actor: Actor, plan_id: int, quarter: str,
+                 institution_id: int | None = None) -> None:
+    """Members write in the open quarter, or in one reopened for their institution;
+    coordinators may still correct a closed one (see ``services.lifecycle``)."""
     period = plans.get_period(session, plan_id, quarter)
+    if quarter in lifecycle.granted_quarters(session, plan_id, institution_id):
+        return  # a granted reopening: the institution's part is editable until it submits
     if period.state == PeriodState.LOCKED:
         raise _locked_refusal(session, period)
     if period.state == PeriodState.UPCOMING:
@@ -194,12 +198,15 @@ def save_report(
     expected_version: int,
     submit: bool = False,
     confirmed: bool = False,
+    ends_reopening: bool = True,
 ) -> Report:
-    """Save a draft (or submit) of one institution's report, checking every rule first."""
+    """Save a draft (or submit) of one institution's report, checking every rule first. A
+    submission ends a reopening granted for the quarter (unless ``ends_reopening`` is
+    false: the other drafts of a batch come first)."""
     item = _item(session, target.item_id)
     check_writer(session, actor, item, target.institution_id)
     check_item_quarter(item, target.quarter)
-    check_period(session, actor, item.plan_id, target.quarter)
+    check_period(session, actor, item.plan_id, target.quarter, target.institution_id)
     validate(content)
     warnings = consistency_warnings(content, item)
     if warnings and not confirmed:
@@ -215,6 +222,8 @@ def save_report(
     audit.record(session, actor, "submit" if submit else "save_draft", "report", saved.id,
                  plan_id=item.plan_id, before=before,
                  after=content.as_dict() | {"state": state.value, "version": saved.version})
+    if submit and ends_reopening:
+        lifecycle.use_grants(session, item.plan_id, target.quarter, target.institution_id)
     return saved
 
 
@@ -240,7 +249,8 @@ def submit_drafts(session: Session, actor: Actor, plan_id: int, quarter: str,
     for report in drafts:
         save_report(session, actor, Target(report.item_id, quarter, institution_id),
                     _copy(_latest(session, report)), expected_version=report.version,
-                    submit=True, confirmed=True)
+                    submit=True, confirmed=True, ends_reopening=False)
+    lifecycle.use_grants(session, plan_id, quarter, institution_id)
     return len(drafts)
 
 

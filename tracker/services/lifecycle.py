@@ -1,0 +1,305 @@
+"""A quarter's life cycle, in one place: who may move it, and who may still write in it.
+
+::
+
+    upcoming ──open──▶ open ──close──▶ closed ──lock (at its meeting, confirmed)──▶ locked
+                        ▲                │
+                        └─────open───────┘   (opening one closes the open one, confirmed)
+
+    closed or locked ──a member asks to reopen, with a reason──▶ request pending
+    request pending ──grant──▶ granted: that institution's reports of the quarter are editable
+                               again until it submits (the snapshot "as presented" stays)
+    request pending ──refuse, with a reason──▶ refused
+    the member is told either way: on "My institution", and by e-mail where SMTP is set
+
+Members write in the open quarter, or in a quarter granted to their institution; coordinators
+may correct a closed quarter; nobody else writes in a locked one. A quarter still open for
+reports is not locked: it is closed first. Every step lands in the audit trail.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tracker.errors import InvalidInput, NotAllowed, NotFound, TrackerError
+from tracker.i18n import t
+from tracker.models import (
+    Institution,
+    Meeting,
+    PeriodState,
+    Plan,
+    QuarterSnapshot,
+    ReopenRequest,
+    ReportingPeriod,
+    RequestState,
+    User,
+    utcnow,
+)
+from tracker.quarters import Quarter
+from tracker.services import audit, plans
+from tracker.services.mail import Mail, deliver
+from tracker.services.permissions import Actor, Permission
+from tracker.settings import SmtpSettings
+
+MAX_REASON = 2000
+
+# The transitions a coordinator makes on plan management; locking belongs to the meeting.
+TRANSITIONS = {
+    PeriodState.UPCOMING: {PeriodState.OPEN},
+    PeriodState.OPEN: {PeriodState.CLOSED},
+    PeriodState.CLOSED: {PeriodState.OPEN},
+    PeriodState.LOCKED: set(),
+}
+
+
+class CloseNeedsConfirmation(InvalidInput):
+    """Opening this quarter would close the one open now: say which, and ask."""
+
+    def __init__(self, opening: str, closing: str) -> None:
+        super().__init__("plan.confirm_close_other", opening=opening, closing=closing)
+        self.closing = closing
+
+
+def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: str,
+                     state: PeriodState, *,
+                     confirm_closing: str | None = None) -> list[ReportingPeriod]:
+    """Open or close a quarter. Opening one closes the plan's other open quarter (at most one
+    is open), only when ``confirm_closing`` names that quarter. Returns the periods changed."""
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    period = plans.get_period(session, plan_id, quarter)
+    if state not in TRANSITIONS[PeriodState(period.state)]:
+        key = "plan.period_locked" if period.state == PeriodState.LOCKED else "plan.bad_transition"
+        raise InvalidInput(key, quarter=quarter, state=period.state, to=state.value)
+    changed = []
+    if state == PeriodState.OPEN:
+        for other in session.exec(select(ReportingPeriod).where(
+                ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == PeriodState.OPEN)):
+            if other.quarter != confirm_closing:
+                raise CloseNeedsConfirmation(quarter, other.quarter)
+            changed.append(_move(session, actor, other, PeriodState.CLOSED))
+    changed.append(_move(session, actor, period, state))
+    session.flush()
+    return changed
+
+
+def _move(session: Session, actor: Actor, period: ReportingPeriod,
+          state: PeriodState) -> ReportingPeriod:
+    before = period.state
+    period.state = state
+    session.add(period)
+    audit.record(session, actor, f"period_{state.value}", "reporting_period", period.id,
+                 plan_id=period.plan_id, before={"state": before}, after={"state": state})
+    return period
+
+
+def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: str,
+                 meeting_id: int, *, confirm: str | None = None) -> QuarterSnapshot:
+    """Lock a quarter at its meeting and keep the figures as presented. ``confirm`` must name
+    the quarter; a quarter still open for reports is closed first."""
+    from tracker.services.meetings import quarter_figures
+
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    period = plans.get_period(session, plan_id, quarter)
+    if period.state == PeriodState.LOCKED:
+        raise InvalidInput("plan.period_locked", quarter=quarter)
+    if period.state == PeriodState.OPEN:
+        raise InvalidInput("lifecycle.close_before_lock", quarter=quarter)
+    if confirm != quarter:
+        raise InvalidInput("lifecycle.confirm_lock", quarter=quarter)
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.plan_id != plan_id:
+        raise NotFound("meeting.not_found")
+    snapshot = QuarterSnapshot(
+        plan_id=plan_id, quarter=quarter, created_by_id=actor.user_id,
+        figures=json.dumps(quarter_figures(session, plan_id, Quarter.parse(quarter)),
+                           default=str, ensure_ascii=False))
+    session.add(snapshot)
+    before = period.state
+    period.state, period.locked_at = PeriodState.LOCKED, utcnow()
+    period.locked_by_id, period.meeting_id = actor.user_id, meeting.id
+    session.add(period)
+    session.flush()
+    audit.record(session, actor, "lock", "reporting_period", period.id, plan_id=plan_id,
+                 before={"state": before},
+                 after={"state": "locked", "meeting": meeting.id, "snapshot": snapshot.id})
+    session.flush()
+    return snapshot
+
+
+def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: str,
+                   reason: str) -> ReopenRequest:
+    """A member asks to reopen a closed or locked quarter for their institution, saying why
+    (whether or not another quarter is open)."""
+    actor.require(Permission.WRITE_OWN_REPORTS, plan_id)
+    if actor.institution_id is None:
+        raise NotAllowed("error.not_allowed.write_own_reports")
+    period = plans.get_period(session, plan_id, quarter)
+    if period.state not in (PeriodState.CLOSED, PeriodState.LOCKED):
+        raise InvalidInput("lifecycle.not_closed", quarter=quarter)
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise InvalidInput("meeting.reason", limit=MAX_REASON)
+    request = ReopenRequest(plan_id=plan_id, quarter=quarter, requested_by_id=actor.user_id,
+                            institution_id=actor.institution_id, reason=reason)
+    session.add(request)
+    session.flush()
+    audit.record(session, actor, "request_reopen", "reopen_request", request.id,
+                 plan_id=plan_id, after={"quarter": quarter, "reason": reason})
+    return request
+
+
+@dataclass(frozen=True)
+class Decided:
+    request: ReopenRequest
+    mailed: bool | None  # None: no mail server; False: the server refused (said in the page)
+
+
+def decide_reopen(session: Session, actor: Actor, request_id: int, grant: bool, *,
+                  answer: str = "", smtp: SmtpSettings | None = None) -> Decided:
+    """A coordinator grants (that institution's reports of the quarter become editable again
+    until it submits; the period and its snapshot stay as they are) or refuses, with a reason.
+    The member is told in the app, and by e-mail where a mail server is set."""
+    request = session.get(ReopenRequest, request_id)
+    if request is None:
+        raise NotFound("meeting.request_not_found")
+    actor.require(Permission.MANAGE_PLAN, request.plan_id)
+    if request.state != RequestState.PENDING:
+        raise InvalidInput("meeting.already_decided")
+    answer = answer.strip()
+    if not grant and not answer:
+        raise InvalidInput("lifecycle.refusal_needs_reason")
+    if len(answer) > MAX_REASON:
+        raise InvalidInput("meeting.reason", limit=MAX_REASON)
+    request.state = RequestState.GRANTED if grant else RequestState.REFUSED
+    request.decided_by_id, request.decided_at = actor.user_id, utcnow()
+    request.answer = answer or None
+    session.add(request)
+    audit.record(session, actor, "grant_reopen" if grant else "refuse_reopen",
+                 "reopen_request", request.id, plan_id=request.plan_id,
+                 after={"quarter": request.quarter, "granted": grant, "answer": answer})
+    session.flush()
+    return Decided(request, _tell(session, request, smtp))
+
+
+def _tell(session: Session, request: ReopenRequest, smtp: SmtpSettings | None) -> bool | None:
+    if smtp is None:
+        return None
+    person = session.get_one(User, request.requested_by_id)
+    notice = notice_text(session, request, person.language)
+    try:
+        deliver(smtp, [Mail(person.email, notice.subject, notice.body)])
+    except TrackerError:
+        return False  # the decision stands; the member still sees it in the app
+    return True
+
+
+@dataclass(frozen=True)
+class Notice:
+    request_id: int
+    quarter: str
+    granted: bool
+    subject: str
+    body: str
+
+
+def notice_text(session: Session, request: ReopenRequest, lang: str) -> Notice:
+    plan = session.get_one(Plan, request.plan_id)
+    quarter = Quarter.parse(request.quarter).label(lang)
+    granted = request.state == RequestState.GRANTED
+    outcome = "granted" if granted else "refused"
+    return Notice(request.id, request.quarter, granted,
+                  t(f"lifecycle.{outcome}.subject", lang, quarter=quarter, plan=plan.name),
+                  t(f"lifecycle.{outcome}.body", lang, quarter=quarter, plan=plan.name,
+                    answer=request.answer or ""))
+
+
+def notices(session: Session, actor: Actor, plan_id: int, lang: str) -> list[Notice]:
+    """The answers to the actor's reopen requests not yet read."""
+    requests = session.exec(select(ReopenRequest).where(
+        ReopenRequest.plan_id == plan_id, ReopenRequest.requested_by_id == actor.user_id,
+        ReopenRequest.state != RequestState.PENDING, ReopenRequest.seen_at == None)  # noqa: E711
+        .order_by(ReopenRequest.decided_at)).all()
+    return [notice_text(session, request, lang) for request in requests]
+
+
+def mark_seen(session: Session, actor: Actor, request_id: int) -> None:
+    request = session.get(ReopenRequest, request_id)
+    if request is None or request.requested_by_id != actor.user_id:
+        raise NotFound("meeting.request_not_found")
+    request.seen_at = utcnow()
+    session.add(request)
+    session.flush()
+
+
+def granted_quarters(session: Session, plan_id: int, institution_id: int | None) -> list[str]:
+    """Closed or locked quarters an institution may write in again (granted, not yet used)."""
+    if institution_id is None:
+        return []
+    return sorted(set(session.exec(select(ReopenRequest.quarter).where(
+        ReopenRequest.plan_id == plan_id, ReopenRequest.institution_id == institution_id,
+        ReopenRequest.state == RequestState.GRANTED,
+        ReopenRequest.used_at == None))))  # noqa: E711
+
+
+def use_grants(session: Session, plan_id: int, quarter: str, institution_id: int) -> None:
+    """The institution submitted in a reopened quarter: the reopening ends."""
+    for request in session.exec(select(ReopenRequest).where(
+            ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == quarter,
+            ReopenRequest.institution_id == institution_id,
+            ReopenRequest.state == RequestState.GRANTED,
+            ReopenRequest.used_at == None)):  # noqa: E711
+        request.used_at = utcnow()
+        session.add(request)
+
+
+def closed_quarters(session: Session, plan_id: int) -> list[str]:
+    """Quarters a member may ask to reopen."""
+    return list(session.exec(select(ReportingPeriod.quarter).where(
+        ReportingPeriod.plan_id == plan_id,
+        ReportingPeriod.state.in_([PeriodState.CLOSED, PeriodState.LOCKED]))
+        .order_by(ReportingPeriod.quarter)))
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: int
+    quarter: str
+    reason: str
+    requested_by: str
+    institution: str | None
+    state: str
+    answer: str | None
+    decided_at: datetime | None
+
+
+def reopen_requests(session: Session, actor: Actor, plan_id: int) -> list[RequestView]:
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
+    rows = session.exec(
+        select(ReopenRequest, User.display_name)
+        .join(User, User.id == ReopenRequest.requested_by_id)
+        .where(ReopenRequest.plan_id == plan_id)
+        .order_by(ReopenRequest.created_at.desc())).all()
+    return [RequestView(r.id, r.quarter, r.reason, name, acronyms.get(r.institution_id),
+                        r.state, r.answer, r.decided_at) for r, name in rows]
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """What a member's page needs of the life cycle: quarters reopened for their institution,
+    quarters they may ask to reopen, and answers they have not read."""
+
+    granted: tuple[str, ...]
+    closed: tuple[str, ...]
+    notices: tuple[Notice, ...]
+
+
+def member_view(session: Session, actor: Actor, plan_id: int, lang: str) -> MemberView:
+    actor.require(Permission.WRITE_OWN_REPORTS, plan_id)
+    return MemberView(tuple(granted_quarters(session, plan_id, actor.institution_id)),
+                      tuple(closed_quarters(session, plan_id)),
+                      tuple(notices(session, actor, plan_id, lang)))
