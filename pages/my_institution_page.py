@@ -12,6 +12,7 @@ from ui import actions, data, flash, state
 from ui.report_form import (
     FormContext,
     contributions_table,
+    kept_quarter,
     last_quarter_caption,
     needs_attention,
     report_form,
@@ -89,12 +90,17 @@ def _notices(user: state.SignedIn, view: lifecycle.MemberView, lang: str) -> Non
 
 
 def _quarter(plan, view: lifecycle.MemberView, lang: str) -> str | None:
-    """The open quarter, or one reopened for the institution (a choice when both)."""
+    """The open quarter, or one reopened for the institution (a choice when both); a quarter
+    closed while its form held text stays on screen with that text and the reason."""
+    kept = kept_quarter()
     quarters = ([plan.open_quarter] if plan.open_quarter else []) + [
         q for q in view.granted if q != plan.open_quarter]
+    if kept and kept not in quarters and kept in plan.quarters:
+        quarters.append(kept)
     if len(quarters) <= 1:
         return quarters[0] if quarters else None
     return st.selectbox(t("overview.quarter", lang), quarters, key="mine:quarter",
+                        index=quarters.index(kept) if kept in quarters else 0,
                         format_func=lambda q: Quarter.parse(q).label(lang) + (
                             f" · {t('mine.reopened', lang)}" if q in view.granted else ""))
 

@@ -561,3 +561,78 @@ def test_the_getting_started_checklist_shows_live_state_and_links_each_missing_f
     assert any(label.startswith("Crear el punto focal de DINAPEN") for label in links)
     [link] = [x for x in at.get("page_link") if x.proto.label.startswith("Crear el punto focal")]
     assert "institution=DINAPEN" in str(link.proto)  # the account form opens prefilled
+
+
+def _someone_else_saves(db_url: str, code: str, narrative: str) -> None:
+    """Another browser of the same member saves first."""
+    from tracker.db import session_scope
+    from tracker.demo import ECUADOR_PLAN
+    from tracker.models import ActionItem, Status
+    from tracker.services import plans, reporting
+    from tracker.services.permissions import actor_for
+    from tracker.services.reporting import Target
+    from tracker.services.reports import ReportContent
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        user = session.exec(select(User).where(User.email == "dinapen@demo.example")).one()
+        item = session.exec(select(ActionItem).where(ActionItem.plan_id == plan.id,
+                                                     ActionItem.code == code)).one()
+        reporting.save_report(session, actor_for(session, user),
+                              Target(item.id, "2026-Q4", user.institution_id),
+                              ReportContent(status=Status.IN_PROGRESS, percent_complete=30,
+                                            narrative=narrative), expected_version=0)
+    engine.dispose()
+
+
+def test_a_stale_form_keeps_what_was_typed_and_offers_both_versions(db_url):
+    at = go_to(app_as("dinapen@demo.example", "es"), "my-institution")
+    expander = next(e for e in at.expander if "pendiente" in e.label)
+    code = expander.label.split(" · ")[0]
+    field(expander.selectbox, "status").select("in_progress")
+    field(expander.number_input, "percent").set_value(55.0)
+    field(expander.text_area, "narrative").input("Texto de B que no debe perderse.")
+    _someone_else_saves(db_url, code, "Texto de A, guardado primero.")
+    next(b for b in expander.button if b.label == "Enviar").click()
+    at.run()
+    form = next(e for e in at.expander if e.label.startswith(code))
+    assert field(form.text_area, "narrative").value == "Texto de B que no debe perderse."
+    both = next(d.value for d in form.dataframe if "Su valor (conservado)" in d.value.columns)
+    row = both.set_index(both.columns[0]).loc["Narrativa"]
+    assert "Texto de A, guardado primero." in row.tolist()
+    assert "Texto de B que no debe perderse." in row.tolist()
+    next(b for b in form.button if b.label.startswith("Conservar el mío")).click()
+    at.run()
+    narratives = [r.narrative for r in _revisions(db_url)]
+    assert narratives[-2:] == ["Texto de A, guardado primero.",
+                               "Texto de B que no debe perderse."]
+    assert [r.state for r in _revisions(db_url)][-1] == "submitted"
+
+
+def test_a_save_into_a_quarter_closed_meanwhile_keeps_the_text_and_says_why(db_url):
+    from tracker.db import session_scope
+    from tracker.demo import ECUADOR_PLAN
+    from tracker.models import PeriodState
+    from tracker.services import lifecycle, plans
+    from tracker.services.permissions import SYSTEM
+
+    at = go_to(app_as("dinapen@demo.example", "es"), "my-institution")
+    expander = next(e for e in at.expander if "pendiente" in e.label)
+    code = expander.label.split(" · ")[0]
+    field(expander.selectbox, "status").select("in_progress")
+    field(expander.number_input, "percent").set_value(20.0)
+    field(expander.text_area, "narrative").input("Escrito antes del cierre.")
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        lifecycle.set_period_state(session, SYSTEM, plan.id, "2026-Q4", PeriodState.CLOSED)
+    engine.dispose()
+    next(b for b in expander.button if b.label == "Guardar borrador").click()
+    at.run()
+    assert any("El trimestre 2026-Q4 está cerrado: pida su reapertura" in e.value
+               for e in at.error)
+    form = next(e for e in at.expander if e.label.startswith(code))
+    assert field(form.text_area, "narrative").value == "Escrito antes del cierre."
+    assert at.subheader[0].value == "Reportes de T4 2026"
+    assert _revisions(db_url) == []

@@ -14,7 +14,7 @@ from tracker.services import reporting
 from tracker.services.reporting import Conflict, NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
 from tracker.services.worklist import Contribution, WorkItem
-from ui import actions, flash
+from ui import actions, data, flash
 from ui.state import SignedIn, message
 from ui.text import md_t
 
@@ -55,7 +55,8 @@ def _content_from_form(values: dict[str, object]) -> ReportContent:
     )
 
 
-def _fields(item: WorkItem, own: Contribution | None, lang: str, key: str) -> dict[str, object]:
+def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
+            key: str) -> dict[str, object]:
     statuses = [s.value for s in Status]
     current = own.status if own and own.status in statuses else None
     indicator_label = md_t("form.indicator", lang, indicator=item.indicator or "—",
@@ -92,72 +93,137 @@ def _fields(item: WorkItem, own: Contribution | None, lang: str, key: str) -> di
     }
 
 
+def _typed_key(ctx: FormContext, item: WorkItem) -> str:
+    return f"typed:{_seen_key(ctx, item)}"
+
+
 def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: bool,
           confirmed: bool = False) -> None:
+    """Save, or keep what the person typed with the reason it was refused: a conflict, a
+    quarter closed or locked meanwhile, a permission, a value."""
     seen = st.session_state[_seen_key(ctx, item)]
     target = Target(item.item_id, ctx.quarter, ctx.institution_id)
     outcome = actions.write(lambda db: reporting.save_report(
         db, ctx.user.actor, target, content, expected_version=seen, submit=submit,
         confirmed=confirmed))
-    pending_key = f"pending:{_seen_key(ctx, item)}"
+    key = _seen_key(ctx, item)
     if outcome.ok:
-        st.session_state[_seen_key(ctx, item)] = outcome.value.version
-        st.session_state.pop(pending_key, None)
+        st.session_state[key] = outcome.value.version
+        for kind in ("pending", "typed", "conflict", "error"):
+            st.session_state.pop(f"{kind}:{key}", None)
         flash.remember("my_institution", "form.submitted" if submit else "form.saved",
                        code=item.code)
         return
+    st.session_state[f"typed:{key}"] = (content, submit)  # nothing typed is lost
+    st.session_state[KEPT_QUARTER] = ctx.quarter
     if isinstance(outcome.error, NeedsConfirmation):
-        st.session_state[pending_key] = (content, submit, outcome.error.warnings)
+        st.session_state[f"pending:{key}"] = (content, submit, outcome.error.warnings)
     elif isinstance(outcome.error, Conflict):
-        st.session_state[f"conflict:{_seen_key(ctx, item)}"] = outcome.error
+        data.clear()  # the other person's version, read afresh, goes beside this one
+        st.session_state[f"conflict:{key}"] = outcome.error
     else:
-        st.session_state[f"error:{_seen_key(ctx, item)}"] = outcome.error
+        st.session_state[f"error:{key}"] = outcome.error
+
+
+KEPT_QUARTER = "report_form:kept_quarter"  # a quarter whose form keeps refused text
+
+
+def kept_quarter() -> str | None:
+    """The quarter of a form that still holds text a refusal kept (it stays on screen even
+    when that quarter was closed meanwhile)."""
+    return st.session_state.get(KEPT_QUARTER)
 
 
 def _show_outcomes(ctx: FormContext, item: WorkItem) -> None:
     key = _seen_key(ctx, item)
-    error: TrackerError | None = st.session_state.pop(f"error:{key}", None)
+    error: TrackerError | None = st.session_state.get(f"error:{key}")
     if error is not None:
         st.error(message(error, ctx.lang))
-    conflict: Conflict | None = st.session_state.pop(f"conflict:{key}", None)
+        st.caption(t("form.kept", ctx.lang))
+        if st.button(t("form.discard", ctx.lang), key=f"discard:{key}"):
+            _forget(key)
+            st.rerun()
+    conflict: Conflict | None = st.session_state.get(f"conflict:{key}")
     if conflict is not None:
-        st.error(message(conflict, ctx.lang))
-        st.dataframe(pd.DataFrame(
-            [(t(f"form.field.{name}", ctx.lang), "" if v is None else str(v))
-             for name, v in conflict.changes.items()],
-            columns=[t("form.their_field", ctx.lang), t("form.their_value", ctx.lang)]),
-            hide_index=True)
-        st.session_state[key] = item.own.version if item.own else 0
+        _conflict(ctx, item, conflict)
     pending = st.session_state.get(f"pending:{key}")
     if pending is not None:
         content, submit, warnings = pending
         st.warning("\n\n".join([t("report.confirm", ctx.lang),
-                                *(t(w, ctx.lang) for w in warnings)]))
+                                 *(t(w, ctx.lang) for w in warnings)]))
         if st.button(t("form.save_anyway", ctx.lang), key=f"confirm:{key}"):
             _save(ctx, item, content, submit=submit, confirmed=True)
             st.rerun()
 
 
-def needs_attention(ctx: FormContext, item: WorkItem) -> bool:
-    """An error, a conflict or a confirmation waits in this item's form."""
+def _forget(key: str) -> None:
+    for kind in ("pending", "typed", "conflict", "error"):
+        st.session_state.pop(f"{kind}:{key}", None)
+
+
+def _conflict(ctx: FormContext, item: WorkItem, conflict: Conflict) -> None:
+    """Someone saved first: their version beside the person's own, and a choice."""
     key = _seen_key(ctx, item)
-    return any(f"{kind}:{key}" in st.session_state for kind in ("error", "conflict", "pending"))
+    mine, submit = st.session_state[f"typed:{key}"]
+    st.error(message(conflict, ctx.lang))
+    theirs = item.own
+    names = ("status", "percent_complete", "indicator_value", "narrative", "obstacles",
+             "next_steps", "evidence_link", "nothing_to_report")
+    st.dataframe(pd.DataFrame(
+        [(t(f"form.field.{name}", ctx.lang), _shown(getattr(theirs, name, None), ctx.lang),
+          _shown(getattr(mine, name), ctx.lang)) for name in names],
+        columns=[t("form.their_field", ctx.lang), t("form.their_value", ctx.lang),
+                 t("form.your_value", ctx.lang)]), hide_index=True)
+    keep, take = st.columns(2)
+    if keep.button(t("form.keep_mine", ctx.lang), key=f"keep:{key}", type="primary"):
+        st.session_state[key] = theirs.version if theirs else 0  # on top of theirs
+        _save(ctx, item, mine, submit=submit)
+        st.rerun()
+    if take.button(t("form.take_theirs", ctx.lang), key=f"take:{key}"):
+        st.session_state[key] = theirs.version if theirs else 0
+        _forget(key)
+        st.rerun()
+
+
+def _shown(value: object, lang: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return t("form.yes" if value else "form.no", lang)
+    if isinstance(value, float):
+        return number(value, lang)
+    if isinstance(value, Status) or value in {s.value for s in Status}:
+        return t(f"status.{value}", lang)
+    return str(value)
+
+
+def needs_attention(ctx: FormContext, item: WorkItem) -> bool:
+    """An error, a conflict, a confirmation or kept text waits in this item's form."""
+    key = _seen_key(ctx, item)
+    return any(f"{kind}:{key}" in st.session_state
+               for kind in ("error", "conflict", "pending", "typed"))
 
 
 def report_form(ctx: FormContext, item: WorkItem) -> None:
-    """The form for this quarter's report of ``ctx.institution_id`` on ``item``."""
+    """The form for this quarter's report of ``ctx.institution_id`` on ``item``; after a
+    refusal it shows what the person typed, not the stored version."""
     own = item.own
-    st.session_state.setdefault(_seen_key(ctx, item), own.version if own else 0)
+    seen = _seen_key(ctx, item)
+    st.session_state.setdefault(seen, own.version if own else 0)
     if own and own.state == "returned" and own.review_comment:
         st.warning(md_t("form.returned", ctx.lang, comment=own.review_comment))
-    key = f"form:{ctx.quarter}:{item.item_id}:{own.version if own else 0}"
+    typed = st.session_state.get(f"typed:{seen}")
+    shown = typed[0] if typed else own
+    key = f"form:{ctx.quarter}:{item.item_id}:{own.version if own else 0}:{int(bool(typed))}"
     with st.form(key, border=False):
-        values = _fields(item, own, ctx.lang, key)
+        values = _fields(item, shown, ctx.lang, key)
         save, submit = st.columns(2)
         saved = save.form_submit_button(t("form.save_draft", ctx.lang), width="stretch")
         submitted = submit.form_submit_button(t("form.submit", ctx.lang), type="primary",
                                               width="stretch")
     if saved or submitted:
+        st.session_state.pop(f"error:{seen}", None)
+        st.session_state.pop(f"conflict:{seen}", None)
         _save(ctx, item, _content_from_form(values), submit=bool(submitted))
         st.rerun()
     _show_outcomes(ctx, item)
