@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from tracker.i18n import number, percent, t
+from tracker.i18n import day, number, percent, t
 from tracker.quarters import Quarter
 from tracker.services.items import ItemDetail
-from ui import data, state
+from tracker.services.permissions import PageName
+from ui import data, navigation, state
 from ui.text import md, md_t
 from ui.widgets import plan_picker, plans_for, url_select
 
@@ -71,6 +72,11 @@ def render() -> None:
                          format_func=lambda i: f"{items[i].code} · {items[i].title}")
     detail = data.item_detail(user.id, item_id)
     st.header(md(f"{detail.code} · {detail.title}"))
+    if detail.origin:
+        st.info(md_t("item.from_decision", lang, date=day(detail.origin.held_on, lang),
+                     quarter=Quarter.parse(detail.origin.quarter).label(lang),
+                     decision=detail.origin.decision))
+        navigation.link(PageName.MEETINGS, t("item.to_meetings", lang))
     _facts(detail, lang)
     st.subheader(t("item.by_quarter", lang))
     st.dataframe(_figures(detail, lang), hide_index=True)

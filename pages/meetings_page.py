@@ -3,21 +3,40 @@ and decide on requests to reopen a locked quarter."""
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from tracker.i18n import day, t
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, meetings
 from tracker.services.figures import PlanChoice
-from tracker.services.permissions import Permission
-from tracker.services.plan_admin import ItemFields
+from tracker.services.permissions import PageName, Permission
 from tracker.settings import get_settings
-from ui import actions, data, flash, state
+from ui import actions, data, flash, navigation, state
 from ui.text import md_t
 from ui.widgets import plan_picker, plans_for
 
 PAGE = "meetings"
+
+
+def _clear_after_save(form: str) -> None:
+    """A form that saved starts empty on the next run (a second click made a duplicate)."""
+    if st.session_state.pop(f"{form}:saved", False):
+        for key in [k for k in st.session_state if str(k).startswith(f"{form}:")]:
+            del st.session_state[key]
+
+
+def _saved(outcome: object, form: str, lang: str) -> None:
+    """Flash and clear the form on success; keep what was typed and say why otherwise."""
+    if outcome.ok:
+        st.session_state[f"{form}:saved"] = True
+    flash.after_write(outcome, PAGE, lang, "meetings.saved")
+
+
+def _institution_picker(catalog, lang: str, key: str, default: list[str] | None = None):
+    names = dict(catalog.plan_institutions)
+    return st.multiselect(t("meetings.present", lang), list(names), key=key,
+                          default=default, format_func=lambda a: f"{a} · {names[a]}",
+                          placeholder=t("form.choose", lang))
 
 
 def _record(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
@@ -26,65 +45,122 @@ def _record(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
     evaluated = plan.evaluation_quarter  # the meeting evaluates the last quarter that ended
     quarters = [p.quarter for p in catalog.periods
                 if p.state != "upcoming" or p.quarter <= evaluated]
+    _clear_after_save("meeting")
     with st.form("meeting"):
         st.subheader(t("meetings.record", lang))
         quarter = st.selectbox(t("meetings.quarter", lang), quarters, key="meeting:quarter",
                                index=quarters.index(evaluated) if evaluated in quarters
                                else len(quarters) - 1 if quarters else None,
                                format_func=lambda q: Quarter.parse(q).label(lang))
-        held_on = st.date_input(t("meetings.date", lang), value=date.today(), key="meeting:date")
-        present = st.multiselect(t("meetings.present", lang),
-                                 [a for a, _n, _c in catalog.institutions], key="meeting:present")
+        left, right = st.columns(2)
+        held_on = left.date_input(t("meetings.date", lang), value=date.today(),
+                                  key="meeting:date")
+        place = right.text_input(t("meetings.place", lang), key="meeting:place",
+                                 max_chars=meetings.MAX_PLACE)
+        present = _institution_picker(catalog, lang, "meeting:present")
         minutes = st.text_area(t("meetings.minutes", lang), key="meeting:minutes",
                                max_chars=meetings.MAX_MINUTES)
         if st.form_submit_button(t("meetings.save", lang), type="primary"):
-            flash.after_write(actions.write(lambda db: meetings.record_meeting(
-                db, user.actor, plan_id, quarter, held_on, present, minutes)), PAGE, lang,
-                "meetings.saved")
+            _saved(actions.write(lambda db: meetings.record_meeting(
+                db, user.actor, plan_id, quarter, held_on, present, minutes, place)),
+                "meeting", lang)
+
+
+def _decision_fields(catalog, lang: str, key: str,
+                     current: meetings.DecisionView | None = None) -> dict[str, object]:
+    names = dict(catalog.plan_institutions)
+    owners = [None, *names]
+    dues = [None, *[p.quarter for p in catalog.periods]]
+    text = st.text_area(t("meetings.decision", lang), key=f"{key}:text",
+                        value=current.text if current else "", max_chars=meetings.MAX_DECISION)
+    left, right = st.columns(2)
+    owner = left.selectbox(t("meetings.owner", lang), owners, key=f"{key}:owner",
+                           index=owners.index(current.owner) if current
+                           and current.owner in owners else 0,
+                           format_func=lambda a: f"{a} · {names[a]}" if a else "—")
+    due = right.selectbox(t("meetings.due", lang), dues, key=f"{key}:due",
+                          index=dues.index(current.due_quarter) if current
+                          and current.due_quarter in dues else 0,
+                          format_func=lambda q: Quarter.parse(q).label(lang) if q else "—")
+    return {"text": text, "owner": owner, "due": due}
 
 
 def _decisions(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
                lang: str) -> None:
     catalog = data.plan_catalog(user.id, plan_id)
     items = {item_id: f"{code} · {title}" for item_id, code, title in catalog.items}
-    with st.form(f"decision:{meeting.id}"):
-        text = st.text_area(t("meetings.decision", lang), key=f"decision:{meeting.id}:text",
-                            max_chars=meetings.MAX_DECISION)
-        left, right = st.columns(2)
-        owner = left.selectbox(t("meetings.owner", lang),
-                               [None, *[a for a, _n, _c in catalog.institutions]],
-                               key=f"decision:{meeting.id}:owner",
-                               format_func=lambda a: a or "—")
-        due = right.selectbox(t("meetings.due", lang),
-                              [None, *[p.quarter for p in catalog.periods]],
-                              key=f"decision:{meeting.id}:due",
-                              format_func=lambda q: Quarter.parse(q).label(lang) if q else "—")
-        item = st.selectbox(t("meetings.became", lang), [None, *items],
-                            key=f"decision:{meeting.id}:item",
+    lines = dict(catalog.lines)
+    form = f"decision:{meeting.id}"
+    _clear_after_save(form)
+    with st.form(form):
+        values = _decision_fields(catalog, lang, form)
+        item = st.selectbox(t("meetings.became", lang), [None, *items], key=f"{form}:item",
                             format_func=lambda i: items[i] if i else "—")
         st.caption(t("meetings.new_item_help", lang))
         left, right = st.columns(2)
-        code = left.text_input(t("meetings.new_item_code", lang),
-                               key=f"decision:{meeting.id}:code")
-        line = right.selectbox(t("chart.axis.line", lang), [c for c, _n in catalog.lines],
-                               key=f"decision:{meeting.id}:line")
+        code = left.text_input(t("meetings.new_item_code", lang), key=f"{form}:code")
+        line = right.selectbox(t("chart.axis.line", lang), list(lines), key=f"{form}:line",
+                               format_func=lambda c: f"{c} · {lines[c]}")
         if st.form_submit_button(t("meetings.add_decision", lang)):
-            new_item = _new_item(code, line, text, owner, meeting.quarter, due)
-            flash.after_write(actions.write(lambda db: meetings.add_decision(
-                db, user.actor, meeting.id, text, owner=owner, due_quarter=due,
-                item_id=None if new_item else item, new_item=new_item)),
-                PAGE, lang, "meetings.saved")
+            new_item = meetings.NewItem(code.strip(), line or "") if code.strip() else None
+            _saved(actions.write(lambda db: meetings.add_decision(
+                db, user.actor, meeting.id, values["text"], owner=values["owner"],
+                due_quarter=values["due"], item_id=None if new_item else item,
+                new_item=new_item)), form, lang)
 
 
-def _new_item(code: str, line: str | None, text: str, owner: str | None, quarter: str,
-              due: str | None) -> ItemFields | None:
-    """A decision with a code becomes a new item, led by its owner, from the next quarter."""
-    if not code.strip():
-        return None
-    start = str(Quarter.parse(quarter) + 1)
-    return ItemFields(code=code, title=text.strip()[:300], description=text.strip(),
-                      line=line or "", lead=owner or "", supporters=(), start_quarter=start,
-                      due_quarter=due or start)
+def _decision(user: state.SignedIn, plan_id: int, decision: meetings.DecisionView,
+              lang: str) -> None:
+    """One decision: what it says, the item it became (a link), edit and delete."""
+    due = Quarter.parse(decision.due_quarter).label(lang) if decision.due_quarter else "—"
+    st.markdown(md_t("meetings.decision_line", lang, text=decision.text,
+                     owner=decision.owner or "—", due=due))
+    if decision.item_id:
+        navigation.link(PageName.ITEM, t("meetings.became_item", lang, item=decision.item),
+                        item=str(decision.item_id))
+    with st.popover(t("meetings.edit_decision", lang)):
+        catalog = data.plan_catalog(user.id, plan_id)
+        form = f"edit_decision:{decision.id}"
+        with st.form(form, border=False):
+            values = _decision_fields(catalog, lang, form, decision)
+            save, delete = st.columns(2)
+            saved = save.form_submit_button(t("meetings.save", lang), type="primary")
+            deleted = delete.form_submit_button(t("meetings.delete_decision", lang))
+        if saved:
+            flash.after_write(actions.write(lambda db: meetings.update_decision(
+                db, user.actor, decision.id, values["text"], owner=values["owner"],
+                due_quarter=values["due"])), PAGE, lang, "meetings.saved")
+        if deleted:
+            flash.after_write(actions.write(lambda db: meetings.delete_decision(
+                db, user.actor, decision.id)), PAGE, lang, "meetings.deleted")
+
+
+def _edit_meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
+                  lang: str) -> None:
+    catalog = data.plan_catalog(user.id, plan_id)
+    form = f"edit_meeting:{meeting.id}"
+    with st.popover(t("meetings.edit", lang)), st.form(form, border=False):
+        left, right = st.columns(2)
+        held_on = left.date_input(t("meetings.date", lang), value=meeting.held_on,
+                                  key=f"{form}:date")
+        place = right.text_input(t("meetings.place", lang), value=meeting.place,
+                                 key=f"{form}:place", max_chars=meetings.MAX_PLACE)
+        present = _institution_picker(catalog, lang, f"{form}:present", list(meeting.present))
+        minutes = st.text_area(t("meetings.minutes", lang), value=meeting.minutes,
+                               key=f"{form}:minutes", max_chars=meetings.MAX_MINUTES)
+        save, delete = st.columns(2)
+        saved = save.form_submit_button(t("meetings.save", lang), type="primary")
+        deleted = delete.form_submit_button(t("meetings.delete", lang),
+                                            disabled=meeting.locked_quarter,
+                                            help=t("meeting.locked_by_it", lang)
+                                            if meeting.locked_quarter else None)
+    if saved:
+        flash.after_write(actions.write(lambda db: meetings.update_meeting(
+            db, user.actor, meeting.id, held_on=held_on, present=present, minutes=minutes,
+            place=place)), PAGE, lang, "meetings.saved")
+    if deleted:
+        flash.after_write(actions.write(lambda db: meetings.delete_meeting(
+            db, user.actor, meeting.id)), PAGE, lang, "meetings.deleted")
 
 
 def _meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
@@ -92,17 +168,15 @@ def _meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
     label = t("meetings.title_of", lang, date=day(meeting.held_on, lang),
               quarter=Quarter.parse(meeting.quarter).label(lang))
     with st.expander(label):
-        st.caption(md_t("meetings.present_list", lang, present=", ".join(meeting.present) or "—"))
+        st.caption(md_t("meetings.present_list", lang, present=", ".join(meeting.present) or "—")
+                   + (" · " + md_t("meetings.place_of", lang, place=meeting.place)
+                      if meeting.place else ""))
         if meeting.minutes:
             st.text(meeting.minutes)
-        if meeting.decisions:
-            st.dataframe(pd.DataFrame(
-                [(d.text, d.owner or "—",
-                  Quarter.parse(d.due_quarter).label(lang) if d.due_quarter else "—",
-                  d.item or "—") for d in meeting.decisions],
-                columns=[t("meetings.decision", lang), t("meetings.owner", lang),
-                         t("meetings.due", lang), t("meetings.became", lang)]),
-                hide_index=True)
+        _edit_meeting(user, plan_id, meeting, lang)
+        for decision in meeting.decisions:
+            with st.container(border=True):
+                _decision(user, plan_id, decision, lang)
         _decisions(user, plan_id, meeting, lang)
         if meeting.quarter not in locked:
             _lock(user, plan_id, meeting, lang)

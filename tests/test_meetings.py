@@ -158,16 +158,63 @@ def test_a_closed_or_locked_quarter_can_be_asked_to_reopen_not_the_open_one(sess
 
 
 def test_a_decision_becomes_a_new_item_led_by_its_owner(session, plan, people):
-    from tracker.services.plan_admin import ItemFields
-
     meeting = _meeting(session, plan, people)
-    fields = ItemFields(code="3.1", title="Protocol with prosecutors", description="",
-                        line="1", lead="B", supporters=(), start_quarter="2026-Q4",
-                        due_quarter="2026-Q4")
     decision = meetings.add_decision(session, people["coordinator"], meeting.id,
-                                     "Protocol with prosecutors", owner="B",
-                                     due_quarter="2026-Q4", new_item=fields)
+                                     "Protocol with prosecutors " + "x" * 400, owner="B",
+                                     due_quarter="2026-Q4",
+                                     new_item=meetings.NewItem("3.1", "1"))
     item = session.exec(select(ActionItem).where(ActionItem.code == "3.1")).one()
     assert item.decision_id == decision.id
+    assert (item.start_quarter, item.due_quarter) == ("2026-Q4", "2026-Q4")  # after Q3
+    assert len(item.title) == 300 and item.title.endswith("…")  # the service decides
     [view] = meetings.list_meetings(session, people["coordinator"], plan.plan.id)
-    assert view.decisions[0].item == "3.1 · Protocol with prosecutors"
+    assert view.decisions[0].item.startswith("3.1 · Protocol with prosecutors")
+    origin = meetings.origin_of(session, people["coordinator"], item.id)
+    assert (origin.meeting_id, origin.quarter) == (meeting.id, Q3)  # and back
+
+
+def test_a_meeting_needs_an_attendee_of_the_plan(session, plan, people):
+    coordinator = people["coordinator"]
+    with pytest.raises(InvalidInput) as caught:
+        meetings.record_meeting(session, coordinator, plan.plan.id, Q3, date(2026, 10, 20), [])
+    assert caught.value.key == "meeting.no_attendee"
+    other = PlanBuilder(session, name="Other plan")
+    other.institution("MPFN", country="PE")
+    other.line("1")
+    other.item("1.1", line="1", lead="MPFN", start="2026-Q1", due="2026-Q4")
+    with pytest.raises(InvalidInput) as caught:
+        meetings.record_meeting(session, coordinator, plan.plan.id, Q3, date(2026, 10, 20),
+                                ["A", "MPFN"])
+    assert caught.value.key == "meeting.not_in_plan"
+
+
+def test_meetings_and_decisions_are_edited_and_deleted_with_history(session, plan, people):
+    from tracker.models import AuditEntry
+
+    coordinator = people["coordinator"]
+    meeting = _meeting(session, plan, people)
+    meetings.update_meeting(session, coordinator, meeting.id, held_on=date(2026, 10, 21),
+                            present=["A"], minutes="Corrected minutes", place="Quito")
+    [view] = meetings.list_meetings(session, coordinator, plan.plan.id)
+    assert (view.held_on, view.present, view.place) == (date(2026, 10, 21), ("A",), "Quito")
+    decision = meetings.add_decision(session, coordinator, meeting.id, "Train judges",
+                                     item_id=plan.items["2.1"].id)
+    meetings.update_decision(session, coordinator, decision.id, "Train judges and clerks",
+                             owner="B", due_quarter="2026-Q4")
+    assert session.get(type(decision), decision.id).text == "Train judges and clerks"
+    meetings.delete_meeting(session, coordinator, meeting.id)
+    assert meetings.list_meetings(session, coordinator, plan.plan.id) == []
+    assert session.get(ActionItem, plan.items["2.1"].id).decision_id is None  # item stays
+    actions = [(e.entity, e.action) for e in session.exec(
+        select(AuditEntry).where(AuditEntry.entity.in_(["meeting", "decision"])))]
+    assert {("meeting", "update"), ("decision", "update"), ("meeting", "delete")} <= set(
+        actions)
+
+
+def test_a_meeting_that_locked_its_quarter_cannot_be_deleted(session, plan, people):
+    coordinator = people["coordinator"]
+    meeting = _meeting(session, plan, people)
+    lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id, confirm=Q3)
+    with pytest.raises(InvalidInput) as caught:
+        meetings.delete_meeting(session, coordinator, meeting.id)
+    assert caught.value.key == "meeting.locked_by_it"

@@ -636,3 +636,24 @@ def test_a_save_into_a_quarter_closed_meanwhile_keeps_the_text_and_says_why(db_u
     assert field(form.text_area, "narrative").value == "Escrito antes del cierre."
     assert at.subheader[0].value == "Reportes de T4 2026"
     assert _revisions(db_url) == []
+
+
+def test_the_meeting_form_keeps_values_on_a_refusal_and_clears_after_saving(db_url):
+    at = go_to(app_as("coordinacion@demo.example", "es"), "meetings")
+    present = at.multiselect(key="meeting:present")
+    assert all(" · " in option for option in present.options)  # acronym and name
+    assert not any(o.startswith("MPFN") for o in present.options)  # not in this plan
+    at.text_input(key="meeting:place").input("Quito, Cancillería")
+    at.text_area(key="meeting:minutes").input("Evaluación trimestral.")
+    next(b for b in at.button if b.label == "Guardar reunión").click()
+    at.run()
+    assert any("al menos una institución" in e.value for e in at.error)
+    assert at.text_input(key="meeting:place").value == "Quito, Cancillería"
+    at.multiselect(key="meeting:present").select("OIM")
+    next(b for b in at.button if b.label == "Guardar reunión").click()
+    at.run()
+    assert any(s.value == "Guardado." for s in at.success)
+    assert at.text_input(key="meeting:place").value == ""  # empty again: no duplicate
+    assert at.text_area(key="meeting:minutes").value == ""
+    lines = at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith(":line")))
+    assert all(" · " in option for option in lines.options)  # code and name

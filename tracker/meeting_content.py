@@ -144,6 +144,7 @@ class Note:
 class MeetingInfo:
     held_on: date
     present: tuple[str, ...]
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -253,10 +254,12 @@ def source_line(content: MeetingContent, lang: str) -> str:
 
 
 def meeting_line(content: MeetingContent, lang: str) -> str | None:
-    """"Meeting of 20 Oct 2026 · present: A, B" when the meeting was recorded."""
+    """"Meeting of 20 Oct 2026 · Quito · present: A, B" when the meeting was recorded."""
     if content.meeting is None:
         return None
     text = t("deck.meeting_on", lang, date=day(content.meeting.held_on, lang))
+    if content.meeting.place:
+        text += " · " + content.meeting.place
     if content.meeting.present:
         text += " · " + t("deck.present", lang, institutions=", ".join(content.meeting.present))
     return text

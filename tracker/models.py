@@ -210,6 +210,7 @@ class Meeting(SQLModel, table=True):
     plan_id: int = Field(foreign_key="plan.id", index=True)
     quarter: str = Field(max_length=7)
     held_on: date
+    place: str = Field(default="", max_length=200)
     minutes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
 

@@ -80,7 +80,7 @@ def _meeting_of(session: Session, plan_id: int, quarter: Quarter) -> MeetingInfo
     present = session.exec(select(Institution.acronym).join(
         MeetingAttendance, MeetingAttendance.institution_id == Institution.id)
         .where(MeetingAttendance.meeting_id == meeting.id)).all()
-    return MeetingInfo(meeting.held_on, tuple(sorted(present)))
+    return MeetingInfo(meeting.held_on, tuple(sorted(present)), meeting.place)
 
 
 def content(session: Session, actor: Actor, plan_id: int, quarter: Quarter) -> MeetingContent:

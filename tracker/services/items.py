@@ -22,6 +22,7 @@ from tracker.models import (
 )
 from tracker.quarters import Quarter, quarter_range
 from tracker.services import plans
+from tracker.services.meetings import Origin, origin_of
 from tracker.services.permissions import Actor, Permission
 from tracker.services.reporting import HistoryEntry, item_history
 
@@ -63,6 +64,7 @@ class ItemDetail:
     history: list[HistoryEntry]
     institutions: dict[int, str]
     changes: list[ItemChange]
+    origin: Origin | None = None  # the meeting decision it came from
 
 
 def item_choices(session: Session, actor: Actor, plan_id: int) -> list[ItemChoice]:
@@ -92,7 +94,8 @@ def item_detail(session: Session, actor: Actor, item_id: int) -> ItemDetail:
         item.id, item.code, item.title, item.description, f"{line.code} · {line.name}",
         acronyms[item.lead_institution_id], tuple(supporters), item.start_quarter,
         item.due_quarter, item.indicator, item.unit, item.baseline, item.target, item.weight,
-        frame.reset_index(drop=True), history.entries, acronyms, _changes(session, item.id))
+        frame.reset_index(drop=True), history.entries, acronyms, _changes(session, item.id),
+        origin_of(session, actor, item.id))
 
 
 def _changes(session: Session, item_id: int) -> list[ItemChange]:

@@ -25,75 +25,232 @@ from tracker.models import (
     Plan,
     QuarterSnapshot,
     Report,
+    ReportingPeriod,
     ReportRevision,
 )
 from tracker.quarters import Quarter
 from tracker.services import audit, plans
+from tracker.services.institutions import plan_institutions
 from tracker.services.permissions import Actor, Permission
 from tracker.services.plan_admin import ItemFields, save_item
 
 MAX_MINUTES = 50_000
 MAX_DECISION = 2_000
+TITLE_LIMIT = 300  # an item's title (plan_admin's rule); a longer decision is cut
+
+
+MAX_PLACE = 200
+
+
+def _attendance_ids(session: Session, plan_id: int, present: list[str]) -> list[int]:
+    """The ids of the institutions present: at least one, each one the plan's."""
+    if not present:
+        raise InvalidInput("meeting.no_attendee")
+    ids = {i.acronym: i.id for i in plan_institutions(session, [plan_id])}
+    unknown = [acronym for acronym in present if acronym not in ids]
+    if unknown:
+        raise InvalidInput("meeting.not_in_plan", value=", ".join(unknown))
+    return [ids[acronym] for acronym in dict.fromkeys(present)]
+
+
+def _checked_texts(minutes: str, place: str) -> tuple[str, str]:
+    if len(minutes) > MAX_MINUTES:
+        raise InvalidInput("meeting.minutes_too_long", limit=MAX_MINUTES)
+    if len(place.strip()) > MAX_PLACE:
+        raise InvalidInput("meeting.place_too_long", limit=MAX_PLACE)
+    return minutes.strip(), place.strip()
 
 
 def record_meeting(session: Session, actor: Actor, plan_id: int, quarter: str, held_on: date,
-                   present: list[str], minutes: str = "") -> Meeting:
-    """A meeting evaluating ``quarter``, with the institutions present (acronyms)."""
+                   present: list[str], minutes: str = "", place: str = "") -> Meeting:
+    """A meeting evaluating ``quarter``, with the institutions present (acronyms of the plan's
+    institutions, at least one) and where it was held."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
     plans.get_period(session, plan_id, quarter)
-    if len(minutes) > MAX_MINUTES:
-        raise InvalidInput("meeting.minutes_too_long", limit=MAX_MINUTES)
-    ids = dict(session.exec(select(Institution.acronym, Institution.id)).all())
-    unknown = [acronym for acronym in present if acronym not in ids]
-    if unknown:
-        raise InvalidInput("plan.field.supporters", value=", ".join(unknown))
-    meeting = Meeting(plan_id=plan_id, quarter=quarter, held_on=held_on,
-                      minutes=minutes.strip(), created_by_id=actor.user_id)
+    minutes, place = _checked_texts(minutes, place)
+    attending = _attendance_ids(session, plan_id, present)
+    meeting = Meeting(plan_id=plan_id, quarter=quarter, held_on=held_on, place=place,
+                      minutes=minutes, created_by_id=actor.user_id)
     session.add(meeting)
     session.flush()
-    for acronym in dict.fromkeys(present):
-        session.add(MeetingAttendance(meeting_id=meeting.id, institution_id=ids[acronym]))
+    session.add_all([MeetingAttendance(meeting_id=meeting.id, institution_id=i)
+                     for i in attending])
     audit.record(session, actor, "create", "meeting", meeting.id, plan_id=plan_id,
-                 after={"quarter": quarter, "held_on": held_on, "present": present})
+                 after={"quarter": quarter, "held_on": held_on, "place": place,
+                        "present": present})
     session.flush()
     return meeting
 
 
-def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
-                 owner: str | None = None, due_quarter: str | None = None,
-                 item_id: int | None = None, new_item: ItemFields | None = None) -> Decision:
-    """A decision of the meeting; it may become an action item: an existing one
-    (``item_id``) or a new one (``new_item``), linked back to the decision."""
+def _meeting(session: Session, actor: Actor, meeting_id: int) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound("meeting.not_found")
     actor.require(Permission.MANAGE_PLAN, meeting.plan_id)
+    return meeting
+
+
+def _present(session: Session, meeting_id: int) -> list[str]:
+    return sorted(session.exec(select(Institution.acronym).join(
+        MeetingAttendance, MeetingAttendance.institution_id == Institution.id)
+        .where(MeetingAttendance.meeting_id == meeting_id)).all())
+
+
+def update_meeting(session: Session, actor: Actor, meeting_id: int, *, held_on: date,
+                   present: list[str], minutes: str, place: str) -> Meeting:
+    """Correct a meeting's record; the change lands in the history with before and after."""
+    meeting = _meeting(session, actor, meeting_id)
+    minutes, place = _checked_texts(minutes, place)
+    attending = _attendance_ids(session, meeting.plan_id, present)
+    before = {"held_on": meeting.held_on, "place": meeting.place, "minutes": meeting.minutes,
+              "present": _present(session, meeting.id)}
+    meeting.held_on, meeting.place, meeting.minutes = held_on, place, minutes
+    session.add(meeting)
+    for row in session.exec(select(MeetingAttendance).where(
+            MeetingAttendance.meeting_id == meeting.id)):
+        session.delete(row)
+    session.flush()
+    session.add_all([MeetingAttendance(meeting_id=meeting.id, institution_id=i)
+                     for i in attending])
+    audit.record(session, actor, "update", "meeting", meeting.id, plan_id=meeting.plan_id,
+                 before=before, after={"held_on": held_on, "place": place, "minutes": minutes,
+                                       "present": sorted(dict.fromkeys(present))})
+    session.flush()
+    return meeting
+
+
+def delete_meeting(session: Session, actor: Actor, meeting_id: int) -> None:
+    """Delete a meeting recorded by mistake, with its decisions (items made from them stay,
+    unlinked). A meeting that locked its quarter stays: what it saw is on record."""
+    meeting = _meeting(session, actor, meeting_id)
+    if session.exec(select(ReportingPeriod.id).where(
+            ReportingPeriod.meeting_id == meeting.id)).first():
+        raise InvalidInput("meeting.locked_by_it")
+    before = {"quarter": meeting.quarter, "held_on": meeting.held_on, "place": meeting.place,
+              "present": _present(session, meeting.id)}
+    for decision in session.exec(select(Decision).where(Decision.meeting_id == meeting.id)):
+        _delete_decision(session, decision)
+    for row in session.exec(select(MeetingAttendance).where(
+            MeetingAttendance.meeting_id == meeting.id)):
+        session.delete(row)
+    session.flush()
+    session.delete(meeting)
+    audit.record(session, actor, "delete", "meeting", meeting_id, plan_id=meeting.plan_id,
+                 before=before)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """A decision that becomes a new action item: its code and strategic line."""
+
+    code: str
+    line: str
+
+
+def _owner_id(session: Session, plan_id: int, owner: str | None) -> int | None:
+    if not owner:
+        return None
+    ids = {i.acronym: i.id for i in plan_institutions(session, [plan_id])}
+    if owner not in ids:
+        raise InvalidInput("meeting.not_in_plan", value=owner)
+    return ids[owner]
+
+
+def _decision_text(text: str) -> str:
     text = text.strip()
     if not text or len(text) > MAX_DECISION:
         raise InvalidInput("meeting.decision_text", limit=MAX_DECISION)
-    owner_id = None
-    if owner:
-        owner_id = session.exec(select(Institution.id).where(Institution.acronym == owner)).first()
-        if owner_id is None:
-            raise InvalidInput("plan.field.lead", value=owner)
-    if due_quarter:
-        plans.get_period(session, meeting.plan_id, str(Quarter.parse(due_quarter)))
-    decision = Decision(meeting_id=meeting.id, text=text, owner_institution_id=owner_id,
-                        due_quarter=str(Quarter.parse(due_quarter)) if due_quarter else None)
+    return text
+
+
+def _due(session: Session, plan_id: int, due_quarter: str | None) -> str | None:
+    if not due_quarter:
+        return None
+    due = str(Quarter.parse(due_quarter))
+    plans.get_period(session, plan_id, due)
+    return due
+
+
+def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
+                 owner: str | None = None, due_quarter: str | None = None,
+                 item_id: int | None = None, new_item: NewItem | None = None) -> Decision:
+    """A decision of the meeting; it may become an action item: an existing one
+    (``item_id``) or a new one (``new_item``: led by the owner from the quarter after the
+    meeting's to the due quarter, titled by the decision), linked back to the decision."""
+    meeting = _meeting(session, actor, meeting_id)
+    text = _decision_text(text)
+    decision = Decision(meeting_id=meeting.id, text=text,
+                        owner_institution_id=_owner_id(session, meeting.plan_id, owner),
+                        due_quarter=_due(session, meeting.plan_id, due_quarter))
     session.add(decision)
     session.flush()
     if new_item is not None:
-        item_id = save_item(session, actor, meeting.plan_id, new_item).id
+        item_id = save_item(session, actor, meeting.plan_id,
+                            _item_fields(meeting, decision, text, owner, new_item)).id
     if item_id is not None:
-        item = session.get(ActionItem, item_id)
-        if item is None or item.plan_id != meeting.plan_id:
-            raise NotFound("report.item_not_found")
-        item.decision_id = decision.id
-        session.add(item)
+        _link(session, meeting.plan_id, decision, item_id)
     audit.record(session, actor, "create", "decision", decision.id, plan_id=meeting.plan_id,
                  after={"text": text, "owner": owner, "due": due_quarter, "item": item_id})
     session.flush()
     return decision
+
+
+def _item_fields(meeting: Meeting, decision: Decision, text: str, owner: str | None,
+                 new_item: NewItem) -> ItemFields:
+    start = str(Quarter.parse(meeting.quarter) + 1)
+    title = text if len(text) <= TITLE_LIMIT else text[:TITLE_LIMIT - 1].rstrip() + "…"
+    return ItemFields(code=new_item.code, title=title, description=text, line=new_item.line,
+                      lead=owner or "", supporters=(), start_quarter=start,
+                      due_quarter=decision.due_quarter or start)
+
+
+def _link(session: Session, plan_id: int, decision: Decision, item_id: int) -> None:
+    item = session.get(ActionItem, item_id)
+    if item is None or item.plan_id != plan_id:
+        raise NotFound("report.item_not_found")
+    item.decision_id = decision.id
+    session.add(item)
+
+
+def update_decision(session: Session, actor: Actor, decision_id: int, text: str, *,
+                    owner: str | None, due_quarter: str | None) -> Decision:
+    decision = session.get(Decision, decision_id)
+    if decision is None:
+        raise NotFound("meeting.decision_not_found")
+    meeting = _meeting(session, actor, decision.meeting_id)
+    before = {"text": decision.text, "owner_institution_id": decision.owner_institution_id,
+              "due_quarter": decision.due_quarter}
+    decision.text = _decision_text(text)
+    decision.owner_institution_id = _owner_id(session, meeting.plan_id, owner)
+    decision.due_quarter = _due(session, meeting.plan_id, due_quarter)
+    session.add(decision)
+    audit.record(session, actor, "update", "decision", decision.id, plan_id=meeting.plan_id,
+                 before=before, after={"text": decision.text,
+                                       "owner_institution_id": decision.owner_institution_id,
+                                       "due_quarter": decision.due_quarter})
+    session.flush()
+    return decision
+
+
+def delete_decision(session: Session, actor: Actor, decision_id: int) -> None:
+    decision = session.get(Decision, decision_id)
+    if decision is None:
+        raise NotFound("meeting.decision_not_found")
+    meeting = _meeting(session, actor, decision.meeting_id)
+    audit.record(session, actor, "delete", "decision", decision.id, plan_id=meeting.plan_id,
+                 before={"text": decision.text, "due_quarter": decision.due_quarter})
+    _delete_decision(session, decision)
+    session.flush()
+
+
+def _delete_decision(session: Session, decision: Decision) -> None:
+    """The decision goes; an item made from it stays, no longer linked."""
+    for item in session.exec(select(ActionItem).where(ActionItem.decision_id == decision.id)):
+        item.decision_id = None
+        session.add(item)
+    session.flush()
+    session.delete(decision)
 
 
 def _frame_records(frame: object) -> list[dict[str, object]]:
@@ -185,6 +342,8 @@ class DecisionView:
     owner: str | None
     due_quarter: str | None
     item: str | None  # "code · title" of the item it became
+    id: int = 0
+    item_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -195,12 +354,16 @@ class MeetingView:
     present: tuple[str, ...]
     minutes: str
     decisions: tuple[DecisionView, ...]
+    place: str = ""
+    locked_quarter: bool = False  # this meeting locked its quarter: it stays on record
 
 
 def list_meetings(session: Session, actor: Actor, plan_id: int) -> list[MeetingView]:
     """The plan's meetings, newest first, with who was there and what was decided."""
     actor.require(Permission.READ_PLAN, plan_id)
     acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
+    locking = set(session.exec(select(ReportingPeriod.meeting_id).where(
+        ReportingPeriod.plan_id == plan_id, ReportingPeriod.meeting_id != None)))  # noqa: E711
     views = []
     for meeting in session.exec(select(Meeting).where(Meeting.plan_id == plan_id)
                                 .order_by(Meeting.held_on.desc(), Meeting.id.desc())):
@@ -213,7 +376,29 @@ def list_meetings(session: Session, actor: Actor, plan_id: int) -> list[MeetingV
                 ActionItem.decision_id == decision.id)).first()
             decisions.append(DecisionView(
                 decision.text, acronyms.get(decision.owner_institution_id),
-                decision.due_quarter, f"{item.code} · {item.title}" if item else None))
+                decision.due_quarter, f"{item.code} · {item.title}" if item else None,
+                decision.id, item.id if item else None))
         views.append(MeetingView(meeting.id, meeting.quarter, meeting.held_on, tuple(present),
-                                 meeting.minutes, tuple(decisions)))
+                                 meeting.minutes, tuple(decisions), meeting.place,
+                                 meeting.id in locking))
     return views
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The meeting decision an item came from."""
+
+    meeting_id: int
+    quarter: str
+    held_on: date
+    decision: str
+
+
+def origin_of(session: Session, actor: Actor, item_id: int) -> Origin | None:
+    item = session.get(ActionItem, item_id)
+    if item is None or item.decision_id is None:
+        return None
+    actor.require(Permission.READ_PLAN, item.plan_id)
+    decision = session.get_one(Decision, item.decision_id)
+    meeting = session.get_one(Meeting, decision.meeting_id)
+    return Origin(meeting.id, meeting.quarter, meeting.held_on, decision.text)

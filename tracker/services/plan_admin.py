@@ -237,6 +237,7 @@ class PlanCatalog:
     lines: tuple[tuple[str, str], ...]  # (code, name)
     items: tuple[tuple[int, str, str], ...]  # (id, code, title), archived ones included
     archived: frozenset[int]
+    plan_institutions: tuple[tuple[str, str], ...] = ()  # (acronym, name) the plan uses
 
 
 def catalog(session: Session, actor: Actor, plan_id: int) -> PlanCatalog:
@@ -255,6 +256,8 @@ def catalog(session: Session, actor: Actor, plan_id: int) -> PlanCatalog:
         lines=tuple((line.code, line.name) for line in lines),
         items=tuple((i.id, i.code, i.title) for i in items),
         archived=frozenset(i.id for i in items if i.archived),
+        plan_institutions=tuple((i.acronym, i.name)
+                                for i in institutions.plan_institutions(session, [plan_id])),
     )
 
 
