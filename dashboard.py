@@ -4,6 +4,7 @@ import streamlit as st
 
 from pages import (
     accounts_page,
+    activity_page,
     getting_started_page,
     item_page,
     meetings_page,
@@ -38,6 +39,7 @@ PAGES = {
     PageName.ITEM: (item_page.render, ":material/list_alt:", "item"),
     PageName.PRESENTATION: (presentation_page.render, ":material/co_present:", "presentation"),
     PageName.MEETINGS: (meetings_page.render, ":material/groups:", "meetings"),
+    PageName.ACTIVITY: (activity_page.render, ":material/history:", "activity"),
     PageName.PLAN_ADMIN: (plan_admin_page.render, ":material/tune:", "plan"),
     PageName.PLAN_FILES: (plan_files_page.render, ":material/upload_file:", "plan-files"),
     PageName.ACCOUNTS: (accounts_page.render, ":material/group:", "accounts"),

@@ -8,6 +8,7 @@ from tracker.quarters import Quarter
 from tracker.services.items import ItemDetail
 from tracker.services.permissions import PageName
 from ui import data, navigation, state
+from ui.history import table as activity_table
 from ui.text import md, md_t
 from ui.widgets import plan_picker, plans_for, url_select
 
@@ -83,8 +84,5 @@ def render() -> None:
     st.subheader(t("item.history", lang))
     st.dataframe(_history(detail, lang), hide_index=True)
     st.subheader(t("item.changes", lang))
-    st.dataframe(pd.DataFrame(
-        [(c.at.strftime("%Y-%m-%d %H:%M"), c.author or t("item.imported", lang),
-          t(f"item.action.{c.action}", lang), ", ".join(c.fields)) for c in detail.changes],
-        columns=[t("item.when", lang), t("item.author", lang), t("item.what", lang),
-                 t("item.fields", lang)]), hide_index=True)
+    st.dataframe(activity_table(data.item_activity(user.id, item_id, lang).events, lang),
+                 hide_index=True)

@@ -45,10 +45,11 @@ def app_as(email: str, lang: str = "en") -> AppTest:
 @pytest.mark.parametrize("email, pages", [
     ("dinapen@demo.example", ["", "my-institution", "item", "presentation", "my-account"]),
     ("coordinacion@demo.example", ["", "getting-started", "review", "item", "presentation",
-                                   "meetings", "plan", "plan-files", "accounts", "my-account"]),
+                                   "meetings", "activity", "plan", "plan-files", "accounts",
+                                   "my-account"]),
     ("observador@demo.example", ["", "item", "presentation", "my-account"]),
-    ("admin@demo.example", ["", "getting-started", "item", "presentation", "meetings", "plan",
-                            "plan-files", "accounts", "my-account"]),
+    ("admin@demo.example", ["", "getting-started", "item", "presentation", "meetings",
+                            "activity", "plan", "plan-files", "accounts", "my-account"]),
 ])
 def test_navigation_offers_each_role_its_pages_only(db_url, email, pages):
     at = app_as(email)
@@ -164,7 +165,28 @@ def test_item_page_shows_figures_and_every_version(db_url):
     assert {"Version", "State", "By"} <= set(history.columns)
     assert len(history) > 0
     changes = at.dataframe[2].value
-    assert changes["Change"].tolist() == ["created"]  # the demo's import created it
+    assert "Item created" in changes["What"].tolist()  # the demo's import created it
+    assert "Report imported" not in changes["Who"].tolist()
+
+
+def test_the_plans_history_page_lists_events_in_spanish_with_a_csv(db_url):
+    at = go_to(app_as("coordinacion@demo.example", "es"), "my-account")
+    at = go_to(app_as("coordinacion@demo.example", "es"), "plan")
+    at.selectbox(key="period:quarter").select("2027-Q1").run()
+    at.button(key="period:open").click().run()
+    at.button(key="period:confirm_open").click().run()
+    at = go_to(at, "activity")
+    assert at.title[0].value == "Historial del plan"
+    events = at.dataframe[0].value
+    assert "Trimestre abierto" in events["Qué"].tolist()
+    assert "Trimestre cerrado" in events["Qué"].tolist()
+    opened = events[events["Qué"] == "Trimestre abierto"].iloc[0]
+    assert opened["Trimestre"] == "T1 2027" and "estado del reporte" not in opened[
+        "Antes → después"]
+    assert "Secretaría técnica" in opened["Quién"]
+    at.selectbox(key="act:kind").select("reporting_period").run()
+    assert set(at.dataframe[0].value["Qué"]) <= {"Trimestre abierto", "Trimestre cerrado"}
+    assert at.get("download_button")[0].proto.label == "Historial (CSV)"
 
 
 def test_admin_creates_and_deactivates_an_account(db_url):

@@ -14,6 +14,7 @@ from tracker.models import User
 from tracker.quarters import Quarter
 from tracker.services import (
     accounts,
+    activity,
     decks,
     figures,
     items,
@@ -207,6 +208,28 @@ def member_view(user_id: int, plan_id: int, lang: str) -> lifecycle.MemberView:
     return _member_view(_db(), user_id, plan_id, lang)
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def _activity(database: str, user_id: int, plan_id: int, filters: activity.Filters,
+              lang: str) -> activity.Activity:
+    with session() as db:
+        return activity.activity(db, _actor(db, user_id), plan_id, filters, lang)
+
+
+def plan_activity(user_id: int, plan_id: int, filters: activity.Filters,
+                  lang: str) -> activity.Activity:
+    return _activity(_db(), user_id, plan_id, filters, lang)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _item_activity(database: str, user_id: int, item_id: int, lang: str) -> activity.Activity:
+    with session() as db:
+        return activity.item_activity(db, _actor(db, user_id), item_id, lang)
+
+
+def item_activity(user_id: int, item_id: int, lang: str) -> activity.Activity:
+    return _item_activity(_db(), user_id, item_id, lang)
+
+
 def reopen_requests(user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
     return _requests(_db(), user_id, plan_id)
 
@@ -296,7 +319,7 @@ def clear() -> None:
     """Forget every cached read (after any write)."""
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
                    _item_choices, _item_detail, _accounts, _account_institutions,
-                   _setup_checklist, _member_view,
+                   _setup_checklist, _member_view, _activity, _item_activity,
                    _missing, _exports,
                    _plan_catalog, _item_fields, _meetings, _requests,
                    _presentation, _deck, _overview_charts, _overview_summaries,

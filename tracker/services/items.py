@@ -3,9 +3,7 @@ version of every participating institution's reports."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
 
 import pandas as pd
 from sqlmodel import Session, select
@@ -13,12 +11,10 @@ from sqlmodel import Session, select
 from tracker import metrics
 from tracker.models import (
     ActionItem,
-    AuditEntry,
     Institution,
     ItemSupport,
     Plan,
     StrategicLine,
-    User,
 )
 from tracker.quarters import Quarter, quarter_range
 from tracker.services import plans
@@ -32,16 +28,6 @@ class ItemChoice:
     id: int
     code: str
     title: str
-
-
-@dataclass(frozen=True)
-class ItemChange:
-    """A change to the item itself (lead, span, weight...), from the audit trail."""
-
-    at: datetime
-    author: str | None
-    action: str
-    fields: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -63,7 +49,6 @@ class ItemDetail:
     figures: pd.DataFrame  # one row per quarter so far: status, progress, expected, bucket
     history: list[HistoryEntry]
     institutions: dict[int, str]
-    changes: list[ItemChange]
     origin: Origin | None = None  # the meeting decision it came from
 
 
@@ -94,22 +79,5 @@ def item_detail(session: Session, actor: Actor, item_id: int) -> ItemDetail:
         item.id, item.code, item.title, item.description, f"{line.code} · {line.name}",
         acronyms[item.lead_institution_id], tuple(supporters), item.start_quarter,
         item.due_quarter, item.indicator, item.unit, item.baseline, item.target, item.weight,
-        frame.reset_index(drop=True), history.entries, acronyms, _changes(session, item.id),
+        frame.reset_index(drop=True), history.entries, acronyms,
         origin_of(session, actor, item.id))
-
-
-def _changes(session: Session, item_id: int) -> list[ItemChange]:
-    rows = session.exec(
-        select(AuditEntry, User.display_name)
-        .join(User, User.id == AuditEntry.user_id, isouter=True)
-        .where(AuditEntry.entity == "action_item", AuditEntry.entity_id == item_id)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())).all()
-    return [ItemChange(entry.at, author, entry.action, _changed_fields(entry))
-            for entry, author in rows]
-
-
-def _changed_fields(entry: AuditEntry) -> tuple[str, ...]:
-    before = json.loads(entry.before) if entry.before else {}
-    after = json.loads(entry.after) if entry.after else {}
-    return tuple(sorted(key for key in after if before.get(key) != after.get(key)
-                        and key not in ("id", "version")))

@@ -75,6 +75,7 @@ class PageName(StrEnum):
     ITEM = "item"
     PRESENTATION = "presentation"
     MEETINGS = "meetings"
+    ACTIVITY = "activity"
     PLAN_ADMIN = "plan_admin"
     PLAN_FILES = "plan_files"
     ACCOUNTS = "accounts"
@@ -93,8 +94,8 @@ def visible_pages(actor: Actor) -> list[PageName]:
         pages.append(PageName.REVIEW)
     pages.extend([PageName.ITEM, PageName.PRESENTATION])
     if actor.is_admin or Role.COORDINATOR in roles:
-        pages.extend([PageName.MEETINGS, PageName.PLAN_ADMIN, PageName.PLAN_FILES,
-                      PageName.ACCOUNTS])
+        pages.extend([PageName.MEETINGS, PageName.ACTIVITY, PageName.PLAN_ADMIN,
+                      PageName.PLAN_FILES, PageName.ACCOUNTS])
     pages.append(PageName.MY_ACCOUNT)
     return pages
 

@@ -1,0 +1,58 @@
+"""History: every recorded event of a plan, filterable, with before → after in words, and
+its CSV (coordinators and admins)."""
+
+import streamlit as st
+
+from tracker.i18n import t
+from tracker.io.cells import frame_csv
+from tracker.quarters import Quarter
+from tracker.services import activity
+from tracker.services.permissions import Permission
+from ui import data, state
+from ui.history import table
+from ui.widgets import plan_picker, plans_for
+
+
+def _filters(plan, lang: str) -> activity.Filters:
+    catalog = data.plan_catalog(state.require_user().id, plan.id)
+    items = {i: f"{code} · {title}" for i, code, title in catalog.items}
+    everything = t("activity.all", lang)
+    cols = st.columns(4)
+    kind = cols[0].selectbox(t("activity.kind", lang), [None, *activity.KINDS], key="act:kind",
+                             format_func=lambda k: t(f"activity.kind.{k}", lang) if k
+                             else everything)
+    institution = cols[1].selectbox(t("activity.institution", lang),
+                                    [None, *dict(catalog.plan_institutions)], key="act:inst",
+                                    format_func=lambda a: a or everything)
+    quarter = cols[2].selectbox(t("activity.quarter", lang), [None, *plan.quarters],
+                                key="act:quarter", format_func=lambda q: Quarter.parse(q)
+                                .label(lang) if q else everything)
+    item = cols[3].selectbox(t("activity.item", lang), [None, *items], key="act:item",
+                             format_func=lambda i: items[i] if i else everything)
+    return activity.Filters(institution=institution, item_id=item, quarter=quarter, kind=kind)
+
+
+def render() -> None:
+    user = state.require_user()
+    lang = state.language(user)
+    st.title(t("activity.title", lang))
+    st.caption(t("activity.intro", lang))
+    choices = plans_for(user, lang, Permission.MANAGE_PLAN)
+    if not choices:
+        return
+    plan = plan_picker(choices, lang, key="activity_plan")
+    found = data.plan_activity(user.id, plan.id, _filters(plan, lang), lang)
+    people = sorted({e.who for e in found.events if e.who})
+    person = st.selectbox(t("activity.person", lang), [None, *people], key="act:person",
+                          format_func=lambda p: p or t("activity.all", lang))
+    events = tuple(e for e in found.events if person is None or e.who == person)
+    if not events:
+        st.info(t("activity.none", lang))
+        return
+    frame = table(events, lang)
+    st.dataframe(frame, hide_index=True)
+    if found.more:
+        st.caption(t("activity.more", lang, count=found.more))
+    st.download_button(t("activity.csv", lang), frame_csv(frame),
+                       file_name=f"{plan.name} history.csv", key="act:csv",
+                       icon=":material/download:", on_click="ignore")

@@ -1,0 +1,20 @@
+"""The history of a plan or an item as a table a person reads (also the CSV's rows)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tracker.i18n import t
+from tracker.quarters import Quarter
+from tracker.services import activity
+
+
+def table(events: tuple[activity.Event, ...], lang: str) -> pd.DataFrame:
+    """The events as a table a person reads (also the CSV's rows)."""
+    return pd.DataFrame(
+        [(e.at.strftime("%Y-%m-%d %H:%M"), e.who or t("activity.system", lang),
+          activity.what(e, lang), e.item or "", e.institution or "",
+          Quarter.parse(e.quarter).label(lang) if e.quarter else "",
+          activity.describe(e, lang)) for e in events],
+        columns=[t(f"activity.{c}", lang) for c in ("when", "who", "what", "item",
+                                                    "institution", "quarter", "changes")])
