@@ -57,8 +57,11 @@ with st.sidebar:
         st.button(t("app.sign_out", lang), key="sign_out", on_click=state.sign_out)
 
 if user is None:
+    # a link to a page opens the sign-in form at that address, and signing in lands there
     pages = [st.Page(sign_in_page.render, title=t("nav.sign_in", lang), icon=":material/login:",
-                     url_path="sign-in", default=True)]
+                     url_path=path, default=path == "sign-in",
+                     visibility="visible" if path == "sign-in" else "hidden")
+             for path in ["sign-in", *(page[2] for page in PAGES.values())]]
 else:
     # a password someone else chose is changed before anything else
     names = ([PageName.MY_ACCOUNT] if user.must_change_password

@@ -4,7 +4,7 @@ from itertools import groupby
 
 import streamlit as st
 
-from tracker.i18n import t
+from tracker.i18n import plural, plural_key, t
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, reporting
 from tracker.services.permissions import Permission
@@ -34,11 +34,13 @@ def _summary(ctx: FormContext, items: list) -> None:
             for item in missing))
     else:
         st.success(t("mine.all_in", ctx.lang))
-    if drafts and st.button(t("mine.submit_drafts", ctx.lang, count=len(drafts)),
-                            type="primary", key="submit_drafts"):
+    if drafts and st.button(plural("mine.submit_drafts", ctx.lang, len(drafts),
+                                   count=len(drafts)), type="primary", key="submit_drafts"):
         outcome = actions.write(lambda db: reporting.submit_drafts(
             db, ctx.user.actor, ctx.plan_id, ctx.quarter, ctx.institution_id))
         if outcome.ok:
+            flash.remember("my_institution", plural_key(
+                "mine.drafts_submitted", ctx.lang, outcome.value), count=outcome.value)
             st.rerun()
         st.error(state.message(outcome.error, ctx.lang))
 

@@ -15,6 +15,13 @@ from ui.widgets import plan_and_quarter, plans_for
 
 
 def _content(report: Submitted, lang: str) -> None:
+    if report.overridden:  # the member saved past a consistency check: the reviewer knows
+        st.warning("\n\n".join([t("review.overrode", lang),
+                                 *(t(w, lang) for w in report.overridden)]))
+    _figures(report, lang)
+
+
+def _figures(report: Submitted, lang: str) -> None:
     if report.nothing_to_report:
         st.markdown(t("review.nothing", lang))
     else:

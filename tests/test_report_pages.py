@@ -59,7 +59,8 @@ def test_navigation_offers_each_role_its_pages_only(db_url, email, pages):
 
 def field(widgets, name: str):
     """The form's widget whose key ends with ``:name`` (status, percent, indicator, ...)."""
-    [found] = [w for w in widgets if w.key.endswith(f":{name}")]
+    [found] = [w for w in widgets if w.key.endswith(f":{name}")
+               or w.key.rsplit(":", 1)[0].endswith(f":{name}")]  # ":status:<lang>"
     return found
 
 
@@ -679,3 +680,55 @@ def test_the_meeting_form_keeps_values_on_a_refusal_and_clears_after_saving(db_u
     assert at.text_area(key="meeting:minutes").value == ""
     lines = at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith(":line")))
     assert all(" · " in option for option in lines.options)  # code and name
+
+
+def test_small_things_of_the_member_page_read_right(db_url):
+    at = go_to(app_as("dinapen@demo.example", "es"), "my-institution")
+    expander = next(e for e in at.expander if "pendiente" in e.label)
+    assert "En curso" in field(expander.selectbox, "status").options
+    at.query_params["lang"] = "en"
+    at.run()  # the language switch: the status words follow
+    expander = next(e for e in at.expander if "missing" in e.label)
+    assert "In progress" in field(expander.selectbox, "status").options
+    submitted = next(e for e in at.expander if "submitted" in e.label)
+    code = submitted.label.split(" · ")[0]
+    field(submitted.text_area, "narrative").input("A correction after submitting.")
+    next(b for b in submitted.button if b.label == "Save draft").click()
+    at.run()
+    assert any(s.value == f"Draft of {code} saved. The submitted version still counts until "
+               "you submit this one." for s in at.success)
+    drafts = next(b for b in at.button if b.key == "submit_drafts")
+    assert drafts.label == "Submit the draft"  # one draft: singular (it read "all 1 drafts")
+    drafts.click()
+    at.run()
+    assert any(s.value == "The report was submitted." for s in at.success)
+
+
+def test_the_reviewer_is_told_when_a_member_confirmed_past_a_warning(db_url):
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    expander = _first_missing_form(at)
+    code = expander.label.split(" · ")[0]
+    field(expander.selectbox, "status").select("completed")
+    field(expander.number_input, "percent").set_value(80.0)
+    next(b for b in expander.button if b.label == "Submit").click()
+    at.run()
+    at.button(key=next(b.key for b in at.button if b.label == "Save anyway")).click()
+    at.run()
+    review = go_to(app_as("coordinacion@demo.example"), "review")
+    [expander] = [e for e in review.expander if e.label.startswith(f"{code} · DINAPEN")]
+    warning = next(w.value for w in expander.warning)
+    assert warning.startswith("The member confirmed despite this warning:")
+    assert "The status is completed but the progress is below 100%." in warning
+
+
+def test_a_signed_out_link_to_a_page_signs_in_there(db_url):
+    at = dashboard()
+    at.query_params["lang"] = "es"
+    at.run()
+    [review] = [h for h, info in at._registered_pages.items()
+                if info["url_pathname"] == "review"]
+    at._page_hash = review  # the browser opened /review, signed out
+    at.run()
+    assert not at.exception and at.text_input(key="email")  # the sign-in form, no "not found"
+    at = sign_in(at, "coordinacion@demo.example")
+    assert at.title[0].value == "Revisar reportes"  # where the link pointed

@@ -67,9 +67,13 @@ def day(value: date | None, lang: str) -> str:
 def plural(key: str, lang: str, count: int, /, **values: object) -> str:
     """The message ``key.<form>`` for ``count``, the form chosen by the language's CLDR plural
     rules through Babel (``one``, ``many``…); ``key`` itself is the ``other`` form."""
+    return t(plural_key(key, lang, count), lang, **values)
+
+
+def plural_key(key: str, lang: str, count: int) -> str:
+    """The catalog key of ``key``'s plural form for ``count`` (see ``plural``)."""
     from babel import Locale
 
     form = Locale.parse(lang if lang in LANGUAGES else "en").plural_form(abs(count))
     texts = catalog(lang if lang in LANGUAGES else "en")
-    chosen = f"{key}.{form}" if f"{key}.{form}" in texts else key
-    return t(chosen, lang, **values)
+    return f"{key}.{form}" if f"{key}.{form}" in texts else key

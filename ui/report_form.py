@@ -64,8 +64,8 @@ def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
     # one row of columns per pair, so that the Tab order follows the visual order
     status_column, percent_column = st.columns(2)
     values = {
-        "status": status_column.selectbox(
-            t("form.status", lang), statuses, key=f"{key}:status",
+        "status": status_column.selectbox(  # keyed by language: its labels follow a switch
+            t("form.status", lang), statuses, key=f"{key}:status:{lang}",
             index=statuses.index(current) if current else None,
             format_func=lambda s: t(f"status.{s}", lang), placeholder=t("form.choose", lang)),
         "percent": percent_column.number_input(t("form.percent", lang), 0.0, 100.0, step=5.0,
@@ -111,8 +111,9 @@ def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: b
         st.session_state[key] = outcome.value.version
         for kind in ("pending", "typed", "conflict", "error"):
             st.session_state.pop(f"{kind}:{key}", None)
-        flash.remember("my_institution", "form.submitted" if submit else "form.saved",
-                       code=item.code)
+        counting = item.own is not None and item.own.state in ("submitted", "approved")
+        flash.remember("my_institution", "form.submitted" if submit else
+                       "form.saved_over_submitted" if counting else "form.saved", code=item.code)
         return
     st.session_state[f"typed:{key}"] = (content, submit)  # nothing typed is lost
     st.session_state[KEPT_QUARTER] = ctx.quarter

@@ -231,7 +231,8 @@ def _latest(session: Session, report: Report) -> ReportRevision:
     return session.get_one(ReportRevision, report.latest_revision_id)
 
 
-def _copy(revision: ReportRevision) -> ReportContent:
+def content_of(revision: ReportRevision) -> ReportContent:
+    """A stored version's content, as the form and the checks read it."""
     values = _content_of(revision)
     values["status"] = Status(values["status"]) if values["status"] else None
     return ReportContent(**values)
@@ -248,7 +249,7 @@ def submit_drafts(session: Session, actor: Actor, plan_id: int, quarter: str,
                ReportRevision.state == ReportState.DRAFT)).all()
     for report in drafts:
         save_report(session, actor, Target(report.item_id, quarter, institution_id),
-                    _copy(_latest(session, report)), expected_version=report.version,
+                    content_of(_latest(session, report)), expected_version=report.version,
                     submit=True, confirmed=True, ends_reopening=False)
     lifecycle.use_grants(session, plan_id, quarter, institution_id)
     return len(drafts)
@@ -276,7 +277,7 @@ def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
         raise InvalidInput("report.field.comment_too_long", limit=MAX_TEXT)
     state = ReportState.APPROVED if approve else ReportState.RETURNED
     saved = append_revision(session, item_id=report.item_id, quarter=report.quarter,
-                            institution_id=report.institution_id, content=_copy(latest),
+                            institution_id=report.institution_id, content=content_of(latest),
                             state=state, author_id=actor.user_id,
                             review_comment=comment or None)
     if not approve:

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from tracker.models import ActionItem, Institution, Report, ReportRevision, ReportState, User
 from tracker.services.permissions import Actor, Permission
+from tracker.services.reporting import consistency_warnings, content_of
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Submitted:
     nothing_to_report: bool
     author: str | None
     submitted_at: datetime
+    overridden: tuple[str, ...] = ()  # consistency warnings the member confirmed past
 
 
 def awaiting_review(session: Session, actor: Actor, plan_id: int,
@@ -50,6 +52,7 @@ def awaiting_review(session: Session, actor: Actor, plan_id: int,
                   revision.status, revision.percent_complete, revision.indicator_value,
                   item.unit, item.target, revision.narrative, revision.obstacles,
                   revision.next_steps, revision.evidence_link, revision.nothing_to_report,
-                  author, revision.created_at)
+                  author, revision.created_at,
+                  tuple(consistency_warnings(content_of(revision), item)))
         for report, revision, item, acronym, author in rows
     ]
