@@ -9,6 +9,7 @@ from tracker.charts import BUCKET_COLOURS, PLOTLY_CONFIG, overview_table
 from tracker.i18n import number, percent, t
 from tracker.io.cells import frame_csv
 from tracker.metrics import Filters, Headline
+from tracker.quarters import Quarter
 from tracker.services.figures import Overview, PlanChoice
 from tracker.services.permissions import PageName
 from ui import data, navigation, state
@@ -139,6 +140,9 @@ def render() -> None:
     if not choices:
         return
     plan, quarter = plan_and_quarter(choices, lang)
+    if quarter in plan.locked_quarters:  # live figures; the meeting saw its snapshot
+        st.info(t("overview.locked_live", lang, quarter=Quarter.parse(quarter).label(lang)))
+        navigation.link(PageName.PRESENTATION, t("overview.as_presented", lang))
     filters = _filters(user, plan, lang)
     view = data.overview(user.id, plan.id, quarter, filters)
     if view.headline.items_in_scope == 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -732,3 +734,25 @@ def test_a_signed_out_link_to_a_page_signs_in_there(db_url):
     assert not at.exception and at.text_input(key="email")  # the sign-in form, no "not found"
     at = sign_in(at, "coordinacion@demo.example")
     assert at.title[0].value == "Revisar reportes"  # where the link pointed
+
+
+def test_the_overview_of_a_locked_quarter_says_its_figures_are_live(db_url):
+    from tracker.db import session_scope
+    from tracker.demo import ECUADOR_PLAN
+    from tracker.services import lifecycle, meetings, plans
+    from tracker.services.permissions import SYSTEM
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        meeting = meetings.record_meeting(session, SYSTEM, plan.id, "2026-Q3",
+                                          date(2026, 10, 20), ["OIM"])
+        lifecycle.lock_quarter(session, SYSTEM, plan.id, "2026-Q3", meeting.id,
+                               confirm="2026-Q3")
+    engine.dispose()
+    at = app_as("observador@demo.example")
+    at.selectbox(key="quarter").select("2026-Q3").run()
+    assert any(i.value.startswith("Q3 2026 was locked at its meeting. These are today's")
+               for i in at.info)
+    at.selectbox(key="quarter").select("2026-Q4").run()
+    assert not any("was locked at its meeting" in i.value for i in at.info)
