@@ -109,13 +109,24 @@ def _items(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) 
     item_id = st.selectbox(t("item.choose", lang), list(labels), key="edit:item",
                            format_func=labels.get)
     current, version = data.item_fields(user.id, item_id) if item_id else (None, None)
-    with st.form(f"item:{item_id}:{version}"):
-        fields = _item_form(catalog, current, f"item:{item_id}:{version}", lang)
+    # A stable key: the form keeps what was typed, whoever else saves meanwhile; the version
+    # it was read at goes with it, so a stale save is refused, never lost.
+    form = f"item:{item_id}"
+    seen = st.session_state.setdefault(f"{form}:seen", version)
+    with st.form(form):
+        fields = _item_form(catalog, current, form, lang)
         saved = st.form_submit_button(t("plan.save_item", lang), type="primary")
     if saved:
-        flash.after_write(actions.write(lambda db: plan_admin.save_item(
-            db, user.actor, plan_id, fields, item_id=item_id or None,
-            expected_version=version)), PAGE, lang, "plan.saved")
+        outcome = actions.write(lambda db: plan_admin.save_item(
+            db, user.actor, plan_id, fields, item_id=item_id or None, expected_version=seen))
+        if outcome.ok:
+            _reset_form(form)
+        elif getattr(outcome.error, "key", "") == "plan.item_changed":
+            data.clear()  # read theirs afresh: it shows beside what was typed
+            st.rerun()
+        flash.after_write(outcome, PAGE, lang, "plan.saved")
+    if item_id and seen != version:
+        _stale_item(form, current, version, lang)
     if item_id:
         archived = item_id in catalog.archived
         label = "plan.restore" if archived else "plan.archive"
@@ -124,11 +135,39 @@ def _items(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) 
                 db, user.actor, item_id, not archived)), PAGE, lang, "plan.saved")
 
 
+def _shown(value: object) -> str:
+    if isinstance(value, tuple | list):
+        return ", ".join(map(str, value)) or "—"
+    return "—" if value is None or value == "" else str(value)
+
+
+def _reset_form(form: str) -> None:
+    """After a save (or taking the other version) the form shows the stored item again."""
+    for key in [k for k in st.session_state if str(k).startswith(f"{form}:")]:
+        del st.session_state[key]
+
+
+def _stale_item(form: str, current: ItemFields, version: int, lang: str) -> None:
+    """Someone saved the item after this form read it: their values beside the person's."""
+    st.warning(t("plan.item_stale", lang))
+    st.dataframe(pd.DataFrame([(t(f"field.{name}", lang), _shown(getattr(current, name)))
+                               for name in ItemFields.__dataclass_fields__],
+                              columns=[t("form.their_field", lang), t("form.their_value", lang)]),
+                 hide_index=True)
+    keep, take = st.columns(2)
+    if keep.button(t("plan.keep_mine", lang), key=f"{form}:keep", type="primary"):
+        st.session_state[f"{form}:seen"] = version  # the next save goes on top of theirs
+        st.rerun()
+    if take.button(t("form.take_theirs", lang), key=f"{form}:take"):
+        _reset_form(form)
+        st.rerun()
+
+
 def _lines_and_institutions(user: state.SignedIn, plan_id: int, catalog: PlanCatalog,
                             lang: str) -> None:
     left, right = st.columns(2)
     with left.form("line"):
-        st.subheader(t("plan.line_form", lang))
+        st.header(t("plan.line_form", lang))
         st.caption(md(", ".join(f"{code} · {name}" for code, name in catalog.lines)))
         code = st.text_input(t("plan.code", lang), key="line:code")
         name = st.text_input(t("accounts.name", lang), key="line:name")
@@ -136,7 +175,7 @@ def _lines_and_institutions(user: state.SignedIn, plan_id: int, catalog: PlanCat
             flash.after_write(actions.write(lambda db: plan_admin.save_line(
                 db, user.actor, plan_id, code, name)), PAGE, lang, "plan.saved")
     with right.form("institution"):
-        st.subheader(t("plan.institution_form", lang))
+        st.header(t("plan.institution_form", lang))
         acronym = st.text_input(t("accounts.institution", lang), key="inst:acronym")
         name = st.text_input(t("accounts.name", lang), key="inst:name")
         country = st.text_input(t("plan.country", lang), key="inst:country", max_chars=2)

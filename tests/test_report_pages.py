@@ -389,7 +389,7 @@ def test_coordinator_opens_the_next_quarter_and_adds_an_item(db_url):
     periods = at.dataframe[0].value.set_index("Quarter")
     assert (periods.loc["Q1 2027", "State"], periods.loc["Q4 2026", "State"]) == (
         "open", "closed")
-    form = "item:0:None"
+    form = "item:0"
     at.text_input(key=f"{form}:code").input("7.1")
     at.text_input(key=f"{form}:title").input("Mesa técnica con fiscalías provinciales")
     at.text_input(key=f"{form}:start").input("2027-Q1")
@@ -756,3 +756,50 @@ def test_the_overview_of_a_locked_quarter_says_its_figures_are_live(db_url):
                for i in at.info)
     at.selectbox(key="quarter").select("2026-Q4").run()
     assert not any("was locked at its meeting" in i.value for i in at.info)
+
+
+def test_an_item_form_keeps_what_was_typed_when_someone_saved_first(db_url):
+    from dataclasses import replace
+
+    from tracker.db import session_scope
+    from tracker.models import ActionItem
+    from tracker.services import plan_admin
+    from tracker.services.permissions import SYSTEM
+
+    item_id = _item_id(db_url, "1.1")
+    at = go_to(app_as("coordinacion@demo.example"), "plan")
+    at.selectbox(key="edit:item").set_value(item_id).run()
+    form = f"item:{item_id}"
+    at.text_input(key=f"{form}:title").input("Título escrito por B")
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:  # A saves first, in another browser
+        fields, version = plan_admin.item_fields(session, SYSTEM, item_id)
+        plan_id = session.get(ActionItem, item_id).plan_id
+        plan_admin.save_item(session, SYSTEM, plan_id, replace(fields, title="Título de A"),
+                             item_id=item_id, expected_version=version)
+    engine.dispose()
+    next(b for b in at.button if b.label == "Save item").click()
+    at.run()
+    assert at.text_input(key=f"{form}:title").value == "Título escrito por B"  # kept
+    assert any("Someone saved this item after you opened it" in w.value for w in at.warning)
+    theirs = at.dataframe[-1].value
+    assert "Título de A" in theirs.iloc[:, 1].tolist()
+    at.button(key=f"{form}:keep").click().run()
+    next(b for b in at.button if b.label == "Save item").click()
+    at.run()
+    assert any(s.value == "Saved." for s in at.success)
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        assert session.get(ActionItem, item_id).title == "Título escrito por B"
+    engine.dispose()
+
+
+def _item_id(db_url: str, code: str) -> int:
+    from tracker.models import ActionItem, Plan
+
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        item_id = session.exec(select(ActionItem.id).join(Plan).where(
+            Plan.name == ECUADOR_PLAN, ActionItem.code == code)).one()
+    engine.dispose()
+    return item_id
