@@ -119,7 +119,8 @@ def _wait_port(port: int, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"nginx did not listen on {port}:\n{log.read_text()}")
 
 
-def _start_app(folder: Path, database: str, port: int) -> subprocess.Popen:
+def _start_app(folder: Path, database: str, port: int,
+               processes: list[subprocess.Popen]) -> subprocess.Popen:
     env = {**os.environ, "TRACKER_DATABASE_URL": database, "TRACKER_DEMO": "1",
            "TRACKER_TODAY": FIXED_TODAY, "TRACKER_DEFAULT_LANG": "en",
            "TRACKER_TRUSTED_PROXIES": "127.0.0.1"}
@@ -130,6 +131,7 @@ def _start_app(folder: Path, database: str, port: int) -> subprocess.Popen:
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    processes.append(process)  # stopped at the end even if it never becomes healthy
     _wait_healthy(f"http://127.0.0.1:{port}", process, log)
     return process
 
@@ -150,17 +152,21 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
                 load_demo(session)
             engine.dispose()
         apps = (free_port(), free_port())
-        started = {port: _start_app(folder, database, port) for port in apps}
-        processes += started.values()
+        started: dict[int, subprocess.Popen] = {}
+        for port in apps:
+            started[port] = _start_app(folder, database, port, processes)
         cert, key = _self_signed(folder)
         https, http_port = free_port(), free_port()
         conf = _nginx_conf(folder, cert, key, https, http_port, apps)
-        checked = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(conf)],
+        startup_log = str(folder / "error.log")  # not /var/log/nginx: any user may run this
+        checked = subprocess.run([NGINX, "-t", "-e", startup_log, "-p", str(folder), "-c",
+                                  str(conf)],
                                  capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr
         log = folder / "nginx.out"
         with log.open("w") as output:
-            nginx = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(conf)],
+            nginx = subprocess.Popen([NGINX, "-e", startup_log, "-p", str(folder), "-c",
+                                      str(conf)],
                                      stdout=output, stderr=subprocess.STDOUT)
         processes.append(nginx)
         _wait_port(https, nginx, log)
