@@ -97,8 +97,6 @@ def _count_attempt(session: Session, key: str, limit: int, now: datetime,
         },
     ).returning(table.c.failures, table.c.locked_until)
     failures, locked_until = session.execute(statement).one()
-    if limit == 1:
-        locked_until = now + LOCKOUT
     if locked_until is not None and locked_until.tzinfo is None:
         locked_until = locked_until.replace(tzinfo=UTC)
     return failures, locked_until
