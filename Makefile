@@ -15,7 +15,12 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -e '.[test]' -c constraints.txt
 	touch $@
 
-install: $(BIN)/.installed
+AXE := tests/browser/axe
+$(AXE)/node_modules/.installed: $(AXE)/package.json $(AXE)/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix $(AXE) --no-audit --no-fund --silent \
+		&& touch $@; else echo "npm not found: the accessibility test (axe-core) will not run"; fi
+
+install: $(BIN)/.installed $(AXE)/node_modules/.installed
 
 run: install
 	$(BIN)/tracker db upgrade

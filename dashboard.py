@@ -19,7 +19,7 @@ from pages import (
 )
 from tracker.i18n import t
 from tracker.services.permissions import PageName, visible_pages
-from ui import incident, navigation, state
+from ui import accessibility, incident, navigation, state
 from ui.text import md_t
 from ui.widgets import language_switch
 
@@ -51,6 +51,7 @@ lang = state.language(user)
 
 with st.sidebar:
     state.deliver_cookie()
+    accessibility.page_semantics(lang, signed_in=user is not None)
     language_switch(lang)
     if user is not None:
         st.caption(md_t("app.signed_in_as", lang, name=user.name))
@@ -73,6 +74,8 @@ else:
     pages = list(by_name.values())
 
 try:
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    accessibility.set_page(lang, page.title)
+    page.run()
 except Exception as error:  # never a traceback on screen: an incident id, the log has it all
     incident.report(error)

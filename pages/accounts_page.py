@@ -50,7 +50,7 @@ def _create(user: state.SignedIn, lang: str) -> None:
     _prefill(institutions, plan_names)
     roles = [r.value for r in Role] + (["admin"] if user.actor.is_admin else [])
     with st.form("create_account"):
-        st.subheader(t("accounts.create", lang))
+        st.header(t("accounts.create", lang))
         email = st.text_input(t("signin.email", lang), key="new:email")
         name = st.text_input(t("accounts.name", lang), key="new:name")
         role = st.selectbox(t("signin.demo_role", lang), roles, key="new:role",
@@ -99,7 +99,7 @@ def _invitation(lang: str) -> None:
 
 
 def _manage(user: state.SignedIn, rows: list[accounts.AccountRow], lang: str) -> None:
-    st.subheader(t("accounts.manage", lang))
+    st.header(t("accounts.manage", lang))
     by_id = {r.id: r for r in rows}
     chosen = st.selectbox(t("accounts.choose", lang), list(by_id), key="manage:user",
                           format_func=lambda i: f"{by_id[i].email} — {by_id[i].display_name}")

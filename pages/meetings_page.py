@@ -47,7 +47,7 @@ def _record(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
                 if p.state != "upcoming" or p.quarter <= evaluated]
     _clear_after_save("meeting")
     with st.form("meeting"):
-        st.subheader(t("meetings.record", lang))
+        st.header(t("meetings.record", lang))
         quarter = st.selectbox(t("meetings.quarter", lang), quarters, key="meeting:quarter",
                                index=quarters.index(evaluated) if evaluated in quarters
                                else len(quarters) - 1 if quarters else None,
@@ -203,7 +203,7 @@ def _requests(user: state.SignedIn, plan_id: int, lang: str) -> None:
     pending = [r for r in data.reopen_requests(user.id, plan_id) if r.state == "pending"]
     if not pending:
         return
-    st.subheader(t("meetings.requests", lang))
+    st.header(t("meetings.requests", lang))
     for request in pending:
         with st.container(border=True):
             _request(user, request, lang)

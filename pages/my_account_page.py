@@ -14,11 +14,11 @@ def render() -> None:
     user = state.require_user()
     lang = state.language(user)
     st.title(t("account.title", lang))
-    st.caption(md(f"{user.name} · {user.email}"))
+    st.markdown(md(f"{user.name} · {user.email}"))  # a caption would grey the e-mail link (3:1)
     if user.must_change_password:
         st.warning(t("accounts.must_change", lang))
     with st.form("change_password"):
-        st.subheader(t("account.password", lang))
+        st.header(t("account.password", lang))
         current = st.text_input(t("account.current", lang), type="password", key="pw:current")
         new = st.text_input(t("account.new", lang), type="password", key="pw:new")
         again = st.text_input(t("account.again", lang), type="password", key="pw:again")

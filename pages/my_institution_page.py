@@ -117,6 +117,7 @@ def render() -> None:
         return
     plan = plan_picker(choices, lang)
     view = data.member_view(user.id, plan.id, lang)
+    flash.show("my_institution", lang)  # before the quarter: a submission may end a reopening
     _notices(user, view, lang)
     quarter = _quarter(plan, view, lang)
     ctx = FormContext(user, plan.id, quarter or "", user.institution_id, lang)
@@ -124,10 +125,9 @@ def render() -> None:
         st.info(t("mine.no_open_quarter", lang))
         _ask_reopen(ctx, view.closed)
         return
-    st.subheader(t("mine.quarter", lang, quarter=Quarter.parse(quarter).label(lang)))
+    st.header(t("mine.quarter", lang, quarter=Quarter.parse(quarter).label(lang)))
     if quarter in view.granted:
         st.info(t("mine.reopened_help", lang, quarter=Quarter.parse(quarter).label(lang)))
-    flash.show("my_institution", lang)
     items = data.worklist_for(user.id, plan.id, quarter, user.institution_id)
     _summary(ctx, items)
     _ask_reopen(ctx, view.closed)

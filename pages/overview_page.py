@@ -86,7 +86,7 @@ def _drill_down(view: Overview, lang: str, chosen: str | None,
     leads = sorted(set(view.items["lead"]))
     if not leads:
         return
-    st.subheader(t("overview.drill_title", lang))
+    st.header(t("overview.drill_title", lang))
     # one lead in view (a filter) or a clicked bar opens its items; otherwise the user picks
     if chosen in leads and chosen != st.session_state.get("drill_clicked"):
         st.session_state["drill"] = chosen  # a new click on a bar; the box may change it after
@@ -148,7 +148,7 @@ def render() -> None:
     if view.headline.items_in_scope == 0:
         st.info(t("overview.nothing_in_scope", lang))
     _headline_metrics(view.headline, lang)
-    st.subheader(t("overview.buckets", lang))
+    st.header(t("overview.buckets", lang))
     _bucket_tiles(view.headline, lang)
     _sections(view, data.overview_charts(user.id, plan.id, quarter, filters, lang),
               data.overview_summaries(user.id, plan.id, quarter, filters, lang), lang,

@@ -15,7 +15,7 @@ from ui.widgets import LANGUAGE_NAMES, plan_picker
 
 
 def _downloads(user: state.SignedIn, lang: str) -> None:
-    st.subheader(t("files.template", lang))
+    st.header(t("files.template", lang))
     cols = st.columns(len(LANGUAGES))
     for column, code in zip(cols, LANGUAGES, strict=True):
         column.download_button(
@@ -25,7 +25,7 @@ def _downloads(user: state.SignedIn, lang: str) -> None:
     choices = data.plan_choices(user.id)
     if not choices:
         return
-    st.subheader(t("files.export", lang))
+    st.header(t("files.export", lang))
     plan = plan_picker(choices, lang, key="export_plan")
     xlsx, csv = data.exports(user.id, plan.id)
     left, right = st.columns(2)
@@ -76,7 +76,7 @@ def _choices(user: state.SignedIn, checked: ImportSummary | None,
 
 
 def _import(user: state.SignedIn, lang: str) -> None:
-    st.subheader(t("files.import", lang))
+    st.header(t("files.import", lang))
     st.caption(t("files.import_help", lang))
     upload = st.file_uploader(t("files.upload", lang), type=["xlsx", "csv", "zip"],
                               key="upload")

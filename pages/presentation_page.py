@@ -106,7 +106,7 @@ def _slide(name: str, content: mc.MeetingContent, lang: str) -> pd.DataFrame | N
     quarter = content.quarter.label(lang)
     if name == "title":
         st.title(md(content.plan))  # user-written text is shown as text, never as markup
-        st.subheader(t("deck.subtitle", lang, quarter=quarter))
+        st.header(t("deck.subtitle", lang, quarter=quarter))
         for line in (content.commission, mc.meeting_line(content, lang)):
             if line:
                 st.text(line)

@@ -14,7 +14,7 @@ from ui.text import md_t
 def _demo_accounts(lang: str) -> None:
     """Demo mode only: the demo accounts and their shared password."""
     st.divider()
-    st.subheader(t("signin.demo_title", lang))
+    st.header(t("signin.demo_title", lang))
     st.info(t("signin.demo_notice", lang, password=f"`{DEMO_PASSWORD}`"))
     st.dataframe(
         pd.DataFrame(
@@ -45,7 +45,7 @@ def render() -> None:
     st.caption(t("app.caption", lang))
 
     with st.form("sign_in", border=True, width=480):
-        st.subheader(t("signin.title", lang))
+        st.header(t("signin.title", lang))
         email = st.text_input(t("signin.email", lang), key="email", autocomplete="username")
         password = st.text_input(t("signin.password", lang), type="password", key="password",
                                  autocomplete="current-password")

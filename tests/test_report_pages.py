@@ -454,7 +454,7 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
     assert any("Reopening of Q3 2026 granted" in s.value for s in member.success)
     member.selectbox(key="mine:quarter").select("2026-Q3").run()
-    assert member.subheader[0].value == "Reports for Q3 2026"
+    assert member.header[0].value == "Reports for Q3 2026"
     next(b for b in member.button if b.label == "Understood").click()
     member.run()
     assert not any("Reopening of Q3 2026 granted" in s.value for s in member.success)
@@ -659,7 +659,7 @@ def test_a_save_into_a_quarter_closed_meanwhile_keeps_the_text_and_says_why(db_u
                for e in at.error)
     form = next(e for e in at.expander if e.label.startswith(code))
     assert field(form.text_area, "narrative").value == "Escrito antes del cierre."
-    assert at.subheader[0].value == "Reportes de T4 2026"
+    assert at.header[0].value == "Reportes de T4 2026"
     assert _revisions(db_url) == []
 
 

@@ -85,6 +85,9 @@ def plan_picker(choices: list[PlanChoice], lang: str, key: str = "plan") -> Plan
     by_id = {choice.id: choice for choice in choices}
     chosen = url_select(t("overview.plan", lang), list(by_id), key=key,
                         default=choices[0].id, format_func=lambda i: by_id[i].name)
+    from ui.accessibility import set_plan
+
+    set_plan(lang, by_id[chosen].name)  # the document title names the plan shown
     return by_id[chosen]
 
 

@@ -1,0 +1,90 @@
+"""What the page tells assistive technology beyond Streamlit's own markup (WCAG 2.1 AA).
+
+- the document title names the page (and the plan) in the user's language (2.4.2);
+- ``<html lang>`` follows the UI language (3.1.1): Streamlit serves ``lang="en"`` and has no
+  setting, so a small script sets it on every run;
+- a "skip to the plan's pages" link is the first Tab stop (2.4.1) and moves the focus to the
+  navigation, so it is never behind the page's buttons.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from tracker.i18n import t
+
+PAGE_TITLE_KEY = "a11y_page_title"
+
+
+def document_title(lang: str, page: str | None = None, plan: str | None = None) -> str:
+    """"Resumen · Plan … — Seguimiento del plan de trabajo conjunto"; plain text (the browser's
+    title is never Markdown)."""
+    app = t("app.title", lang)
+    if not page:
+        return app
+    if plan:
+        return t("app.document_title_plan", lang, page=page, plan=plan, app=app)
+    return t("app.document_title", lang, page=page, app=app)
+
+
+def set_page(lang: str, page: str) -> None:
+    """The document title of this run's page (``dashboard.py``, once the page is known)."""
+    st.session_state[PAGE_TITLE_KEY] = page
+    st.set_page_config(page_title=document_title(lang, page))
+
+
+def set_plan(lang: str, plan: str) -> None:
+    """Adds the plan the page shows to its document title (the plan picker calls it)."""
+    page = st.session_state.get(PAGE_TITLE_KEY)
+    if page:
+        st.set_page_config(page_title=document_title(lang, page, plan))
+
+
+# Runs in the page (st.html with JavaScript): sets <html lang> and keeps one skip link as the
+# body's first element, outside Streamlit's React root. The link opens the sidebar when it is
+# collapsed and focuses the current page's link in the navigation.
+_SCRIPT = """<script>
+(() => {
+  const texts = %s;
+  document.documentElement.lang = texts.lang;
+  let link = document.getElementById('tracker-skip-to-pages');
+  if (!link) {
+    link = document.createElement('a');
+    link.id = 'tracker-skip-to-pages';
+    link.href = '#';
+    link.className = 'tracker-skip-link';
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      const focusNav = () => {
+        const nav = document.querySelector('[data-testid=stSidebarNav]');
+        const target = nav && (nav.querySelector('a[aria-current=page]') || nav.querySelector('a'));
+        if (target) { target.focus(); return true; }
+        return false;
+      };
+      if (!focusNav()) {
+        const open = document.querySelector('[data-testid=stExpandSidebarButton]')
+          || document.querySelector('[data-testid=stSidebarCollapsedControl] button');
+        if (open) { open.click(); setTimeout(focusNav, 300); }
+      }
+    });
+    const style = document.createElement('style');
+    style.textContent = '.tracker-skip-link{position:fixed;left:8px;top:-60px;z-index:1000100;'
+      + 'padding:8px 16px;background:#fff;color:#00446A;border:2px solid #00446A;'
+      + 'border-radius:4px;font:600 16px sans-serif;text-decoration:underline}'
+      + '.tracker-skip-link:focus{top:8px;outline:3px solid #00446A;outline-offset:2px}';
+    document.head.appendChild(style);
+    document.body.prepend(link);
+  }
+  link.textContent = texts.skip;
+  link.hidden = !texts.pages;
+})();
+</script>"""
+
+
+def page_semantics(lang: str, signed_in: bool) -> None:
+    """``<html lang>`` and the skip link (only when there is a navigation to skip to)."""
+    texts = {"lang": lang, "skip": t("app.skip_to_pages", lang), "pages": signed_in}
+    st.html(_SCRIPT % json.dumps(texts).replace("<", "\\u003c"), unsafe_allow_javascript=True,
+            width="content")
