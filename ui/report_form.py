@@ -215,7 +215,10 @@ def report_form(ctx: FormContext, item: WorkItem) -> None:
         st.warning(md_t("form.returned", ctx.lang, comment=own.review_comment))
     typed = st.session_state.get(f"typed:{seen}")
     shown = typed[0] if typed else own
-    key = f"form:{ctx.quarter}:{item.item_id}:{own.version if own else 0}:{int(bool(typed))}"
+    # No version in the key: a form whose key changed between drawing and the click (someone
+    # else saved meanwhile) lost the click and the text. The key changes only when this
+    # person's own refusal starts a form drawn from what they typed.
+    key = f"form:{ctx.quarter}:{item.item_id}:{int(bool(typed))}"
     with st.form(key, border=False):
         values = _fields(item, shown, ctx.lang, key)
         save, submit = st.columns(2)
