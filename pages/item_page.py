@@ -6,9 +6,10 @@ import streamlit as st
 from tracker.i18n import day, number, percent, t
 from tracker.quarters import Quarter
 from tracker.services.items import ItemDetail
-from tracker.services.permissions import PageName
+from tracker.services.permissions import PageName, Permission
 from ui import data, navigation, state
 from ui.history import table as activity_table
+from ui.report_form import FormContext, report_form
 from ui.text import md, md_t
 from ui.widgets import plan_picker, plans_for, url_select
 
@@ -56,6 +57,33 @@ def _history(detail: ItemDetail, lang: str) -> pd.DataFrame:
                  t("item.author", lang), t("item.when", lang)])
 
 
+def _correct(user: state.SignedIn, plan, detail: ItemDetail, lang: str) -> None:
+    """A coordinator corrects an institution's report of a closed (or reopened) quarter,
+    saying why."""
+    quarters = [q for q in plan.quarters if q != plan.open_quarter
+                and q not in plan.locked_quarters and q >= detail.start_quarter
+                and q <= plan.default_quarter] + [
+        q for q in data.reopened_quarters(user.id, plan.id) if q >= detail.start_quarter]
+    if not quarters:
+        return
+    with st.expander(t("item.correct", lang)):
+        acronyms = {v: k for k, v in detail.institutions.items()}
+        who = [detail.lead, *detail.supporters]
+        left, right = st.columns(2)
+        acronym = left.selectbox(t("form.col.institution", lang), who, key="correct:who")
+        quarter = right.selectbox(t("overview.quarter", lang), sorted(set(quarters)),
+                                  key="correct:quarter", index=len(set(quarters)) - 1,
+                                  format_func=lambda q: Quarter.parse(q).label(lang))
+        reason = st.text_input(t("item.correct_reason", lang), key="correct:reason")
+        ctx = FormContext(user, plan.id, quarter, acronyms[acronym], lang, reason)
+        found = [w for w in data.worklist_for(user.id, plan.id, quarter, acronyms[acronym])
+                 if w.item_id == detail.id]
+        if not found:
+            st.info(t("item.correct_nothing", lang))
+            return
+        report_form(ctx, found[0])
+
+
 def render() -> None:
     user = state.require_user()
     lang = state.language(user)
@@ -83,6 +111,8 @@ def render() -> None:
     st.dataframe(_figures(detail, lang), hide_index=True)
     st.subheader(t("item.history", lang))
     st.dataframe(_history(detail, lang), hide_index=True)
+    if user.actor.can(Permission.REVIEW_REPORTS, plan.id):
+        _correct(user, plan, detail, lang)
     st.subheader(t("item.changes", lang))
     st.dataframe(activity_table(data.item_activity(user.id, item_id, lang).events, lang),
                  hide_index=True)

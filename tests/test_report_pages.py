@@ -806,3 +806,22 @@ def _item_id(db_url: str, code: str) -> int:
             Plan.name == ECUADOR_PLAN, ActionItem.code == code)).one()
     engine.dispose()
     return item_id
+
+
+def test_a_coordinator_corrects_a_closed_quarter_saying_why(db_url):
+    at = go_to(app_as("coordinacion@demo.example"), "item")
+    at.selectbox(key="item").set_value(_item_id(db_url, "1.4")).run()  # PN, in progress
+    at.selectbox(key="correct:quarter").set_value("2026-Q3").run()
+    form = next(e for e in at.expander if e.label.startswith("Correct a report"))
+    field(form.number_input, "percent").set_value(66.0)
+    field(form.text_area, "narrative").input("Figures sent by e-mail after the close.")
+    next(b for b in form.button if b.label == "Submit").click()
+    at.run()
+    assert any("says why: write the reason" in e.value for e in at.error)
+    form = next(e for e in at.expander if e.label.startswith("Correct a report"))
+    assert field(form.text_area, "narrative").value == "Figures sent by e-mail after the close."
+    at.text_input(key="correct:reason").input("The focal point was on leave")
+    next(b for b in form.button if b.label == "Submit").click()
+    at.run()
+    history = at.dataframe[-1].value
+    assert any("reason: — → The focal point was on leave" in c for c in history.iloc[:, -1])

@@ -114,8 +114,13 @@ def test_a_closed_quarter_is_for_coordinators_only(session, plan, people):
         reporting.save_report(session, people["a"], target(plan, quarter=CLOSED), content(),
                               expected_version=0)
     assert caught.value.key == "report.quarter_closed"
+    with pytest.raises(InvalidInput) as caught:  # a correction says why
+        reporting.save_report(session, people["coordinator"], target(plan, quarter=CLOSED),
+                              content(30), expected_version=0, submit=True)
+    assert caught.value.key == "report.correction_needs_reason"
     reporting.save_report(session, people["coordinator"], target(plan, quarter=CLOSED),
-                          content(30), expected_version=0, submit=True)
+                          content(30), expected_version=0, submit=True,
+                          reason="The member sent the figures by e-mail")
     assert progress(session, plan, quarter=CLOSED) == 30
 
 

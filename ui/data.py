@@ -230,6 +230,16 @@ def item_activity(user_id: int, item_id: int, lang: str) -> activity.Activity:
     return _item_activity(_db(), user_id, item_id, lang)
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def _reopened(database: str, user_id: int, plan_id: int) -> list[str]:
+    with session() as db:
+        return lifecycle.reopened_quarters(db, _actor(db, user_id), plan_id)
+
+
+def reopened_quarters(user_id: int, plan_id: int) -> list[str]:
+    return _reopened(_db(), user_id, plan_id)
+
+
 def reopen_requests(user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
     return _requests(_db(), user_id, plan_id)
 
@@ -319,7 +329,7 @@ def clear() -> None:
     """Forget every cached read (after any write)."""
     for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
                    _item_choices, _item_detail, _accounts, _account_institutions,
-                   _setup_checklist, _member_view, _activity, _item_activity,
+                   _setup_checklist, _member_view, _activity, _item_activity, _reopened,
                    _missing, _exports,
                    _plan_catalog, _item_fields, _meetings, _requests,
                    _presentation, _deck, _overview_charts, _overview_summaries,

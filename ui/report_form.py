@@ -29,6 +29,7 @@ class FormContext:
     quarter: str
     institution_id: int
     lang: str
+    reason: str = ""  # a coordinator's correction of a quarter that is not open says why
 
 
 def state_label(item: WorkItem, lang: str) -> str:
@@ -105,7 +106,7 @@ def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: b
     target = Target(item.item_id, ctx.quarter, ctx.institution_id)
     outcome = actions.write(lambda db: reporting.save_report(
         db, ctx.user.actor, target, content, expected_version=seen, submit=submit,
-        confirmed=confirmed))
+        confirmed=confirmed, reason=ctx.reason))
     key = _seen_key(ctx, item)
     if outcome.ok:
         st.session_state[key] = outcome.value.version

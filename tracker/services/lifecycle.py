@@ -303,3 +303,12 @@ def member_view(session: Session, actor: Actor, plan_id: int, lang: str) -> Memb
     return MemberView(tuple(granted_quarters(session, plan_id, actor.institution_id)),
                       tuple(closed_quarters(session, plan_id)),
                       tuple(notices(session, actor, plan_id, lang)))
+
+
+def reopened_quarters(session: Session, actor: Actor, plan_id: int) -> list[str]:
+    """Quarters with a reopening granted and not yet used (a coordinator may correct them)."""
+    actor.require(Permission.REVIEW_REPORTS, plan_id)
+    return sorted(set(session.exec(select(ReopenRequest.quarter).where(
+        ReopenRequest.plan_id == plan_id, ReopenRequest.state == RequestState.GRANTED,
+        ReopenRequest.used_at == None))))  # noqa: E711
+

@@ -96,6 +96,24 @@ def participants(session: Session, item: ActionItem) -> set[int]:
     return {item.lead_institution_id, *supporters}
 
 
+MAX_REASON = 2000
+
+
+def _correction_reason(session: Session, actor: Actor, plan_id: int, target: Target,
+                       reason: str) -> str:
+    """A coordinator correcting another institution's report of a quarter that is not open
+    says why (it goes into the history); members and the command line need no reason."""
+    period = plans.get_period(session, plan_id, target.quarter)
+    correcting = (period.state != PeriodState.OPEN and not actor.is_system
+                  and actor.institution_id != target.institution_id)
+    reason = reason.strip()
+    if correcting and not reason:
+        raise InvalidInput("report.correction_needs_reason")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput("meeting.reason", limit=MAX_REASON)
+    return reason
+
+
 def check_writer(session: Session, actor: Actor, item: ActionItem, institution_id: int) -> None:
     """A member writes only its own institution's part; coordinators may correct any part."""
     if institution_id not in participants(session, item):
@@ -199,6 +217,7 @@ def save_report(
     submit: bool = False,
     confirmed: bool = False,
     ends_reopening: bool = True,
+    reason: str = "",
 ) -> Report:
     """Save a draft (or submit) of one institution's report, checking every rule first. A
     submission ends a reopening granted for the quarter (unless ``ends_reopening`` is
@@ -207,6 +226,7 @@ def save_report(
     check_writer(session, actor, item, target.institution_id)
     check_item_quarter(item, target.quarter)
     check_period(session, actor, item.plan_id, target.quarter, target.institution_id)
+    reason = _correction_reason(session, actor, item.plan_id, target, reason)
     validate(content)
     warnings = consistency_warnings(content, item)
     if warnings and not confirmed:
@@ -221,7 +241,8 @@ def save_report(
                             state=state, author_id=actor.user_id)
     audit.record(session, actor, "submit" if submit else "save_draft", "report", saved.id,
                  plan_id=item.plan_id, before=before,
-                 after=content.as_dict() | {"state": state.value, "version": saved.version})
+                 after=content.as_dict() | {"state": state.value, "version": saved.version}
+                 | ({"reason": reason} if reason else {}))
     if submit and ends_reopening:
         lifecycle.use_grants(session, item.plan_id, target.quarter, target.institution_id)
     return saved
