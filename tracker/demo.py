@@ -23,9 +23,8 @@ from tracker.quarters import Quarter, quarter_range, under_evaluation
 from tracker.services import accounts, plans
 from tracker.services.permissions import SYSTEM
 from tracker.services.reports import ReportContent, append_revision, find_report
-from tracker.settings import PROJECT_DIR, get_settings
+from tracker.settings import DEMO_PASSWORD, PROJECT_DIR, get_settings
 
-DEMO_PASSWORD = "demo-commission-2026"  # accepted only when TRACKER_DEMO=1 (see README)
 DEMO_DOMAIN = "demo.example"
 
 INSTITUTION_ROWS = [

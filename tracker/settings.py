@@ -14,6 +14,9 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_DIR / "data" / "tracker.db"
 LANGUAGES = ("es", "en")
+# The demo accounts' password, published on purpose (README) and accepted only in demo mode
+# (TRACKER_DEMO=1). It lives with the settings so that signing in does not import the demo.
+DEMO_PASSWORD = "demo-commission-2026"
 
 # Every setting with its help text: the README's configuration table lists the same.
 DOCUMENTED = {

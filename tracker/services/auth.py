@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from tracker.errors import TrackerError
 from tracker.models import SignInCode, SignInSession, SignInThrottle, User, utcnow
 from tracker.services.accounts import find_user, hash_password, password_matches
-from tracker.settings import get_settings
+from tracker.settings import DEMO_PASSWORD, get_settings
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
@@ -57,8 +57,6 @@ def _decoy_hash() -> str:
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active account with this e-mail and password, else ``None`` (never says which)."""
-    from tracker.demo import DEMO_PASSWORD
-
     user = find_user(session, email)
     matches = password_matches(user.password_hash if user else _decoy_hash(), password)
     if user is None or not user.is_active or not matches:
