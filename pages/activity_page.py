@@ -50,7 +50,9 @@ def render() -> None:
         st.info(t("activity.none", lang))
         return
     frame = table(events, lang)
-    st.dataframe(frame, hide_index=True)
+    changes = t("activity.changes", lang)
+    st.dataframe(frame, hide_index=True, height=min(38 + 35 * len(frame), 640),
+                 column_config={changes: st.column_config.TextColumn(changes, width="large")})
     if found.more:
         st.caption(t("activity.more", lang, count=found.more))
     st.download_button(t("activity.csv", lang), frame_csv(frame),

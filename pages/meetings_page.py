@@ -36,7 +36,7 @@ def _institution_picker(catalog, lang: str, key: str, default: list[str] | None 
     names = dict(catalog.plan_institutions)
     return st.multiselect(t("meetings.present", lang), list(names), key=key,
                           default=default, format_func=lambda a: f"{a} · {names[a]}",
-                          placeholder=t("form.choose", lang))
+                          placeholder=t("form.choose_some", lang))
 
 
 def _record(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
