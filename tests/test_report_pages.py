@@ -218,12 +218,17 @@ def test_admin_creates_and_deactivates_an_account(db_url):
     assert table.loc["nuevo.punto@example.org"].iloc[-1] == "deactivated"
 
 
-def _user_id(db_url: str, email: str) -> int:
+def _one(db_url: str, query: object) -> object:
+    """The one value ``query`` selects in the test's database."""
     engine = make_engine(db_url)
     with Session(engine) as session:
-        user_id = session.exec(select(User.id).where(User.email == email)).one()
+        value = session.exec(query).one()
     engine.dispose()
-    return user_id
+    return value
+
+
+def _user_id(db_url: str, email: str) -> int:
+    return _one(db_url, select(User.id).where(User.email == email))
 
 
 def test_creating_an_account_with_bad_input_says_what_is_wrong(db_url):
@@ -268,11 +273,7 @@ def test_a_focal_point_account_from_a_link_must_change_its_temporary_password(db
 def _plan_id(db_url: str, name: str) -> int:
     from tracker.models import Plan
 
-    engine = make_engine(db_url)
-    with Session(engine) as session:
-        plan_id = session.exec(select(Plan.id).where(Plan.name == name)).one()
-    engine.dispose()
-    return plan_id
+    return _one(db_url, select(Plan.id).where(Plan.name == name))
 
 def test_changing_my_password_checks_the_current_one(db_url):
     at = go_to(app_as("observador@demo.example"), "my-account")
@@ -341,7 +342,7 @@ def test_coordinator_checks_then_imports_a_workbook(db_url, tmp_path):
     at = go_to(app_as("admin@demo.example"), "plan-files")
     assert at.title[0].value == "Plan files"
     labels = [b.label for b in at.get("download_button")]
-    assert "Template in Español" in labels and "Plan and reports (Excel)" in labels
+    assert "Template in Spanish" in labels and "Plan and reports (Excel)" in labels
     bad = copy.deepcopy(MINIMAL)
     bad["reports"][2][4] = 140
     at.file_uploader(key="upload").set_value(
@@ -800,12 +801,8 @@ def test_an_item_form_keeps_what_was_typed_when_someone_saved_first(db_url):
 def _item_id(db_url: str, code: str) -> int:
     from tracker.models import ActionItem, Plan
 
-    engine = make_engine(db_url)
-    with Session(engine) as session:
-        item_id = session.exec(select(ActionItem.id).join(Plan).where(
-            Plan.name == ECUADOR_PLAN, ActionItem.code == code)).one()
-    engine.dispose()
-    return item_id
+    return _one(db_url, select(ActionItem.id).join(Plan).where(
+        Plan.name == ECUADOR_PLAN, ActionItem.code == code))
 
 
 def test_a_coordinator_corrects_a_closed_quarter_saying_why(db_url):

@@ -213,12 +213,16 @@ def _link(session: Session, plan_id: int, decision: Decision, item_id: int) -> N
     session.add(item)
 
 
-def update_decision(session: Session, actor: Actor, decision_id: int, text: str, *,
-                    owner: str | None, due_quarter: str | None) -> Decision:
+def _decision(session: Session, actor: Actor, decision_id: int) -> tuple[Decision, Meeting]:
     decision = session.get(Decision, decision_id)
     if decision is None:
         raise NotFound("meeting.decision_not_found")
-    meeting = _meeting(session, actor, decision.meeting_id)
+    return decision, _meeting(session, actor, decision.meeting_id)
+
+
+def update_decision(session: Session, actor: Actor, decision_id: int, text: str, *,
+                    owner: str | None, due_quarter: str | None) -> Decision:
+    decision, meeting = _decision(session, actor, decision_id)
     before = {"text": decision.text, "owner_institution_id": decision.owner_institution_id,
               "due_quarter": decision.due_quarter}
     decision.text = _decision_text(text)
@@ -234,10 +238,7 @@ def update_decision(session: Session, actor: Actor, decision_id: int, text: str,
 
 
 def delete_decision(session: Session, actor: Actor, decision_id: int) -> None:
-    decision = session.get(Decision, decision_id)
-    if decision is None:
-        raise NotFound("meeting.decision_not_found")
-    meeting = _meeting(session, actor, decision.meeting_id)
+    decision, meeting = _decision(session, actor, decision_id)
     audit.record(session, actor, "delete", "decision", decision.id, plan_id=meeting.plan_id,
                  before={"text": decision.text, "due_quarter": decision.due_quarter})
     _delete_decision(session, decision)
