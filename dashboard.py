@@ -46,16 +46,18 @@ PAGES = {
     PageName.MY_ACCOUNT: (my_account_page.render, ":material/person:", "my-account"),
 }
 
+SIGN_OUT_SHORTCUT = "Alt+Shift+S"  # one chord from anywhere (WCAG 2.1.1, the keyboard test)
+
 user = state.current_user()
 lang = state.language(user)
 
 with st.sidebar:
     state.deliver_cookie()
-    accessibility.page_semantics(lang, signed_in=user is not None)
     language_switch(lang)
     if user is not None:
         st.caption(md_t("app.signed_in_as", lang, name=user.name))
-        st.button(t("app.sign_out", lang), key="sign_out", on_click=state.sign_out)
+        st.button(t("app.sign_out", lang), key="sign_out", on_click=state.sign_out,
+                  shortcut=SIGN_OUT_SHORTCUT)
 
 if user is None:
     # a link to a page opens the sign-in form at that address, and signing in lands there
@@ -63,19 +65,27 @@ if user is None:
                      url_path=path, default=path == "sign-in",
                      visibility="visible" if path == "sign-in" else "hidden")
              for path in ["sign-in", *(page[2] for page in PAGES.values())]]
+    pages = navigation.with_unknown_path(pages, sign_in_page.render, t("nav.sign_in", lang),
+                                         lang)
 else:
     # a password someone else chose is changed before anything else
     names = ([PageName.MY_ACCOUNT] if user.must_change_password
              else visible_pages(user.actor))
     by_name = {name: st.Page(PAGES[name][0], title=t(f"nav.{name}", lang), icon=PAGES[name][1],
-                             url_path=PAGES[name][2], default=name is names[0])
+                             # the default page is served at "/": its typed name is an
+                             # unknown address like any other (ui.navigation)
+                             url_path=("home-" if name is names[0] else "") + PAGES[name][2],
+                             default=name is names[0])
                for name in names}
     navigation.remember(by_name)
-    pages = list(by_name.values())
+    pages = navigation.with_unknown_path(list(by_name.values()), PAGES[names[0]][0],
+                                         t(f"nav.{names[0]}", lang), lang)
 
 try:
     page = st.navigation(pages)
     accessibility.set_page(lang, page.title)
+    with st.sidebar:
+        accessibility.page_semantics(lang, (page.url_path or "/") if user is not None else None)
     page.run()
 except Exception as error:  # never a traceback on screen: an incident id, the log has it all
     incident.report(error)

@@ -18,7 +18,7 @@ PAGE = "accounts"
 def _table(rows: list[accounts.AccountRow], lang: str) -> None:
     st.dataframe(pd.DataFrame(
         [(r.email, r.display_name, r.institution or "—",
-          t("role.admin", lang) if r.is_admin else ", ".join(r.roles) or "—",
+          r.roles_text(lang),
           t("accounts.active" if r.is_active else "accounts.inactive", lang)) for r in rows],
         columns=[t("signin.email", lang), t("accounts.name", lang),
                  t("signin.demo_institution", lang), t("signin.demo_role", lang),
@@ -60,7 +60,7 @@ def _create(user: state.SignedIn, lang: str) -> None:
             format_func=lambda a: f"{a} · {institutions[a]}" if a else t(
                 "accounts.no_institution", lang), help=t("accounts.institution_help", lang))
         chosen = st.multiselect(t("accounts.plans", lang), list(plan_names), key="new:plans",
-                                format_func=plan_names.get, placeholder=t("form.choose", lang))
+                                format_func=plan_names.get, placeholder=t("form.choose_some", lang))
         password = st.text_input(t("accounts.temporary_password", lang), type="password",
                                  key="new:password")
         submitted = st.form_submit_button(t("accounts.create", lang), type="primary")

@@ -7,7 +7,6 @@ from tracker.services import accounts
 from tracker.settings import LANGUAGES
 from ui import actions, state
 from ui.text import md
-from ui.widgets import LANGUAGE_NAMES
 
 
 def render() -> None:
@@ -37,7 +36,7 @@ def render() -> None:
     with st.form("preferred_language"):
         chosen = st.radio(t("account.language", lang), LANGUAGES, key="pw:language",
                           index=LANGUAGES.index(user.language),
-                          format_func=LANGUAGE_NAMES.__getitem__, horizontal=True)
+                          format_func=lambda code: t(f"language.{code}", lang), horizontal=True)
         if st.form_submit_button(t("account.save_language", lang)):
             outcome = actions.write(lambda db: accounts.set_language(db, user.actor, chosen))
             if outcome.ok:

@@ -110,7 +110,7 @@ def _quarter(plan, view: lifecycle.MemberView, lang: str) -> str | None:
 def render() -> None:
     user = state.require_user()
     lang = state.language(user)
-    st.title(t("mine.title", lang))
+    st.title(t("mine.title", lang), anchor=False)
     choices = data.plans_where(user.id, user.actor, Permission.WRITE_OWN_REPORTS)
     if not choices or user.institution_id is None:
         st.info(t("mine.no_plan", lang))
@@ -125,13 +125,13 @@ def render() -> None:
         st.info(t("mine.no_open_quarter", lang))
         _ask_reopen(ctx, view.closed)
         return
-    st.header(t("mine.quarter", lang, quarter=Quarter.parse(quarter).label(lang)))
+    st.header(t("mine.quarter", lang, quarter=Quarter.parse(quarter).label(lang)), anchor=False)
     if quarter in view.granted:
         st.info(t("mine.reopened_help", lang, quarter=Quarter.parse(quarter).label(lang)))
     items = data.worklist_for(user.id, plan.id, quarter, user.institution_id)
     _summary(ctx, items)
     _ask_reopen(ctx, view.closed)
     for (code, name), group in groupby(items, key=lambda i: (i.line_code, i.line_name)):
-        st.header(md(f"{code} · {name}"), divider="gray")
+        st.header(md(f"{code} · {name}"), divider="gray", anchor=False)
         for item in group:
             _item(ctx, item)

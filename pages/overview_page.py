@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from tracker.charts import BUCKET_COLOURS, PLOTLY_CONFIG, overview_table
+from tracker.charts import BUCKET_COLOURS, PLOTLY_CONFIG, csv_table, overview_table
 from tracker.i18n import number, percent, t
 from tracker.io.cells import frame_csv
 from tracker.metrics import Filters, Headline
@@ -74,7 +74,7 @@ def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
     if st.toggle(t("present.data_table", lang), key=f"{key}:table"):
         st.dataframe(overview_table(key, view, lang), hide_index=True)
     st.download_button(t("overview.chart_data", lang),
-                       lambda: frame_csv(frame),  # no text becomes a formula
+                       lambda: frame_csv(csv_table(frame, lang)),  # no text becomes a formula
                        file_name=f"{key}.csv", mime="text/csv", key=f"{key}:csv",
                        icon=":material/download:", on_click="ignore")
     return event

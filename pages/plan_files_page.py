@@ -11,7 +11,7 @@ from tracker.services.permissions import PageName, Permission
 from tracker.settings import LANGUAGES
 from ui import actions, data, navigation, state
 from ui.text import md_t
-from ui.widgets import LANGUAGE_NAMES, plan_picker
+from ui.widgets import plan_picker
 
 
 def _downloads(user: state.SignedIn, lang: str) -> None:
@@ -19,7 +19,7 @@ def _downloads(user: state.SignedIn, lang: str) -> None:
     cols = st.columns(len(LANGUAGES))
     for column, code in zip(cols, LANGUAGES, strict=True):
         column.download_button(
-            t("files.template_in", lang, language=LANGUAGE_NAMES[code]),
+            t("files.template_in", lang, language=t(f"language.{code}", lang)),
             plan_files.template(code), file_name=f"template-{code}.xlsx",
             key=f"template:{code}", icon=":material/download:", on_click="ignore")
     choices = data.plan_choices(user.id)

@@ -14,7 +14,7 @@ from ui.text import md_t
 def _demo_accounts(lang: str) -> None:
     """Demo mode only: the demo accounts and their shared password."""
     st.divider()
-    st.header(t("signin.demo_title", lang))
+    st.header(t("signin.demo_title", lang), anchor=False)
     st.info(t("signin.demo_notice", lang, password=f"`{DEMO_PASSWORD}`"))
     st.dataframe(
         pd.DataFrame(
@@ -41,11 +41,11 @@ def _identity_provider(lang: str) -> None:
 
 def render() -> None:
     lang = state.language()
-    st.title(t("app.title", lang))
+    st.title(t("app.title", lang), anchor=False)
     st.caption(t("app.caption", lang))
 
     with st.form("sign_in", border=True, width=480):
-        st.header(t("signin.title", lang))
+        st.header(t("signin.title", lang), anchor=False)
         email = st.text_input(t("signin.email", lang), key="email", autocomplete="username")
         password = st.text_input(t("signin.password", lang), type="password", key="password",
                                  autocomplete="current-password")

@@ -385,6 +385,29 @@ def _heat_table(frame: pd.DataFrame, column: str, lang: str) -> pd.DataFrame:
     return shown.rename_axis(t("chart.axis.institution", lang)).reset_index()
 
 
+# a chart's data for download: the column names of the figures' frames, in the catalog as
+# "csv.<column>"; internal ids are left out
+CSV_HIDDEN = ("key", "item_id")
+
+
+def csv_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A chart's data as the CSV download writes it: headers in the language, numbers rounded
+    to one decimal as the charts show them, statuses and buckets in words, yes/no for flags
+    (quarters stay canonical, ``2026-Q3``, as in every file)."""
+    table = frame.drop(columns=[c for c in CSV_HIDDEN if c in frame.columns])
+    words = {"bucket": "bucket", "status": "status"}
+    for column in table.columns:
+        values = table[column]
+        if column in words:
+            table[column] = [t(f"{words[column]}.{v}", lang) if isinstance(v, str) and v
+                             else v for v in values]
+        elif pd.api.types.is_bool_dtype(values):
+            table[column] = [t("csv.yes" if v else "csv.no", lang) for v in values]
+        elif pd.api.types.is_float_dtype(values):
+            table[column] = values.round(1)
+    return table.rename(columns={c: t(f"csv.{c}", lang) for c in table.columns})
+
+
 def overview_table(key: str, view: Overview, lang: str) -> pd.DataFrame:
     """The data of overview chart ``key`` as a table for reading (headers in the language,
     numbers formatted like the chart's)."""

@@ -4,7 +4,9 @@
 - ``<html lang>`` follows the UI language (3.1.1): Streamlit serves ``lang="en"`` and has no
   setting, so a small script sets it on every run;
 - a "skip to the plan's pages" link is the first Tab stop (2.4.1) and moves the focus to the
-  navigation, so it is never behind the page's buttons.
+  navigation, so it is never behind the page's buttons;
+- the focus goes where the next step is: the sign-in form's first field, the skip link once
+  signed in, the start of the content after moving to another page.
 """
 
 from __future__ import annotations
@@ -79,12 +81,36 @@ _SCRIPT = """<script>
   }
   link.textContent = texts.skip;
   link.hidden = !texts.pages;
+  // where the keyboard goes next: after signing in, the skip link (the pages are one Enter
+  // away); after moving to another page, the start of that page's content
+  const before = window.trackerShownPage;
+  window.trackerShownPage = texts.page;
+  if (!texts.pages && !window.trackerFormFocused) {
+    // the sign-in form is the page's one task: its first field has the focus on arrival
+    window.trackerFormFocused = true;
+    let tries = 0;
+    const focusForm = () => {
+      const field = document.querySelector('[data-testid=stMain] [data-testid=stForm] input');
+      if (field && document.activeElement === document.body) { field.focus(); }
+      else if (!field && tries++ < 40) { setTimeout(focusForm, 50); }
+    };
+    focusForm();
+  }
+  if (before !== undefined && before !== texts.page && texts.pages) {
+    const signedIn = before === '';
+    const main = document.querySelector('[data-testid=stMain]');
+    if (signedIn) { link.focus(); }
+    else if (main) { main.setAttribute('tabindex', '-1'); main.focus({preventScroll: true}); }
+  }
 })();
 </script>"""
 
 
-def page_semantics(lang: str, signed_in: bool) -> None:
-    """``<html lang>`` and the skip link (only when there is a navigation to skip to)."""
-    texts = {"lang": lang, "skip": t("app.skip_to_pages", lang), "pages": signed_in}
+def page_semantics(lang: str, page: str | None) -> None:
+    """``<html lang>``, the skip link (when there is a navigation to skip to: ``page`` is the
+    signed-in user's page (its url path), ``None`` on the sign-in form) and the focus after a
+    page change."""
+    texts = {"lang": lang, "skip": t("app.skip_to_pages", lang), "pages": page is not None,
+             "page": page or ""}
     st.html(_SCRIPT % json.dumps(texts).replace("<", "\\u003c"), unsafe_allow_javascript=True,
             width="content")

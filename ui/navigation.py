@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import streamlit as st
 
+from tracker.i18n import t
 from tracker.services.permissions import PageName
 from ui.text import md
 
@@ -33,3 +37,37 @@ def app_address() -> str:
         return configured
     url = urlsplit(st.context.url or "")
     return f"{url.scheme}://{url.netloc}/" if url.netloc else "http://localhost:8501/"
+
+
+def _requested_path() -> str | None:
+    """The page path typed in the browser's address for this run (``None`` when the run
+    comes from a click in the navigation). Streamlit keeps it in its pages manager."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "pages_manager", None)
+    if manager is None or manager.intended_page_script_hash:
+        return None
+    return manager.intended_page_name or None
+
+
+def _not_found(render: Callable[[], None], title: str, lang: str) -> Callable[[], None]:
+    def page_not_found() -> None:
+        st.info(t("app.page_not_found", lang, page=title))
+        render()
+    return page_not_found
+
+
+def with_unknown_path(pages: list[st.Page], render: Callable[[], None], title: str,
+                      lang: str) -> list[st.Page]:
+    """An address that names no page (``/overview``, an old link) opens the default page with
+    a message in the user's language, instead of Streamlit's English "Page not found"."""
+    path = _requested_path()
+    if not path or not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", path):
+        return pages
+    # a page's own path (the default page is served at "/" but keeps one: a second page
+    # there would be refused as a duplicate)
+    if path in {page.url_path for page in pages} | {page._url_path for page in pages}:
+        return pages
+    return [*pages, st.Page(_not_found(render, title, lang), title=title, url_path=path,
+                            visibility="hidden")]

@@ -69,13 +69,15 @@ def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
             t("form.status", lang), statuses, key=f"{key}:status:{lang}",
             index=statuses.index(current) if current else None,
             format_func=lambda s: t(f"status.{s}", lang), placeholder=t("form.choose", lang)),
-        "percent": percent_column.number_input(t("form.percent", lang), 0.0, 100.0, step=5.0,
+        # no bounds here: Streamlit's own refusal is an English tooltip; the service refuses
+        # a value outside 0-100 with a message in the language that names the field
+        "percent": percent_column.number_input(t("form.percent", lang), step=5.0,
                                                key=f"{key}:percent",
                                                value=own.percent_complete if own else None),
     }
     indicator_column, link_column = st.columns(2)
     values["indicator"] = None if item.indicator is None else indicator_column.number_input(
-        indicator_label, min_value=0.0, key=f"{key}:indicator",
+        indicator_label, key=f"{key}:indicator",  # a negative value: the service says so
         value=own.indicator_value if own else None)
     values["link"] = link_column.text_input(t("form.link", lang), max_chars=reporting.MAX_LINK,
                                             key=f"{key}:link", placeholder="https://",

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import wait_for_cookie, wait_idle
 from tests.browser.test_overview_browser import sign_in
@@ -146,3 +146,16 @@ def test_no_wcag_violation_in_the_product(browser: Browser, app_url: str, axe_so
                         found.append(f"{role} /{path} {lang}: {node}")
         context.close()
     assert not found, f"{len(found)} violations:\n" + "\n".join(found)
+
+
+def test_an_unknown_address_opens_the_overview_with_a_message_in_spanish(page: Page,
+                                                                         app_url: str):
+    sign_in(page, app_url, "observador@demo.example", "es")
+    _nav_paths(page)
+    wait_for_cookie(page, "tracker_session")
+    page.goto(f"{app_url}/overview?lang=es")
+    wait_idle(page)
+    expect(page.get_by_text("No hay ninguna página en esa dirección: esta es la página Resumen."))\
+        .to_be_visible()
+    expect(page.get_by_role("heading", name="Resumen", exact=True)).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)

@@ -119,6 +119,16 @@ class AccountRow:
     is_active: bool
     is_admin: bool
 
+    def roles_text(self, lang: str) -> str:
+        """"coordinación de Plan …, observador de Plan …" (roles in the language)."""
+        from tracker.i18n import t
+
+        if self.is_admin:
+            return t("role.admin", lang)
+        return ", ".join(
+            t("accounts.role_on_plan", lang, role=t(f"role.{role}", lang), plan=plan)
+            for role, _, plan in (grant.partition("@") for grant in self.roles)) or "—"
+
 
 def _grants(session: Session, user_id: int) -> list[RoleGrant]:
     return list(session.exec(select(RoleGrant).where(RoleGrant.user_id == user_id)))
