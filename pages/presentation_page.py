@@ -170,7 +170,12 @@ def render() -> None:
     choices = plans_for(user, lang)
     if not choices:
         return
-    st.markdown(FULL_SCREEN, unsafe_allow_html=True)  # a constant: no user text in it
+    full = st.session_state.get("present:full", False)
+    if full:  # presentation mode: no sidebar or page chrome; the same button leaves it
+        st.markdown(FULL_SCREEN, unsafe_allow_html=True)  # a constant: no user text in it
+    st.button(t("present.leave_full" if full else "present.full", lang), key="present:toggle",
+              icon=":material/fullscreen_exit:" if full else ":material/fullscreen:",
+              on_click=lambda: st.session_state.update({"present:full": not full}))
     plan_box = st.container()
     with st.expander(t("present.setup", lang), expanded=False):
         plan, quarter = plan_and_quarter(choices, lang, under_evaluation=True)

@@ -50,6 +50,8 @@ def test_presentation_through_all_slides_and_both_decks(page: Page, app_url: str
     # the first slide is drawn before a key is pressed: a PageDown sent while the page was
     # still loading went nowhere (one CI run in six)
     expect(page.get_by_text("Slide 1 of 8")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_be_visible()  # until presenting
+    page.get_by_role("button", name="Present full screen").click()
     page.set_viewport_size({"width": 1280, "height": 720})  # a projector's screen
     wait_idle(page)
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()  # full screen: no page chrome
