@@ -75,7 +75,12 @@ _SCRIPT = """<script>
     style.textContent = '.tracker-skip-link{position:fixed;left:8px;top:-60px;z-index:1000100;'
       + 'padding:8px 16px;background:#fff;color:#00446A;border:2px solid #00446A;'
       + 'border-radius:4px;font:600 16px sans-serif;text-decoration:underline}'
-      + '.tracker-skip-link:focus{top:8px;outline:3px solid #00446A;outline-offset:2px}';
+      + '.tracker-skip-link:focus{top:8px;outline:3px solid #00446A;outline-offset:2px}'
+      // reflow (1.4.10): below 900 px a chart keeps the width its labels need and scrolls
+      // sideways in its own box (two-dimensional content), never squeezed or cut
+      + '@media (max-width:900px){[data-testid=stElementContainer]:has([data-testid=stPlotlyChart])'
+      + '{overflow-x:auto}[data-testid=stFullScreenFrame]:has(> [data-testid=stPlotlyChart])'
+      + '{min-width:860px}}';
     document.head.appendChild(style);
     document.body.prepend(link);
   }
