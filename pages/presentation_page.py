@@ -188,7 +188,7 @@ def render() -> None:
     index = st.session_state.setdefault("slide", 0)
     with plan_box:
         table = _slide(SLIDES[index], content, lang)
-        back, where, shown, forward = st.columns([1, 2, 1, 1], vertical_alignment="center")
+        back, where, shown, forward = st.columns([2, 3, 2, 2], vertical_alignment="center")
         back.button(t("present.previous", lang), key="slide:previous", on_click=_move,
                     args=(-1,), shortcut="PageUp", disabled=index == 0, width="stretch")
         where.caption(t("present.position", lang, number=index + 1, total=len(SLIDES)))
