@@ -13,7 +13,7 @@ from tracker.services.permissions import PageName, Permission
 from tracker.settings import get_settings
 from ui import actions, data, flash, navigation, state
 from ui.text import md_t
-from ui.widgets import plan_picker, plans_for
+from ui.widgets import DATE_FORMATS, plan_picker, plans_for
 
 PAGE = "meetings"
 
@@ -54,7 +54,7 @@ def _record(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
                                format_func=lambda q: Quarter.parse(q).label(lang))
         left, right = st.columns(2)
         held_on = left.date_input(t("meetings.date", lang), value=date.today(),
-                                  key="meeting:date")
+                                  key="meeting:date", format=DATE_FORMATS[lang])
         place = right.text_input(t("meetings.place", lang), key="meeting:place",
                                  max_chars=meetings.MAX_PLACE)
         present = _institution_picker(catalog, lang, "meeting:present")
@@ -142,7 +142,7 @@ def _edit_meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingV
     with st.popover(t("meetings.edit", lang)), st.form(form, border=False):
         left, right = st.columns(2)
         held_on = left.date_input(t("meetings.date", lang), value=meeting.held_on,
-                                  key=f"{form}:date")
+                                  key=f"{form}:date", format=DATE_FORMATS[lang])
         place = right.text_input(t("meetings.place", lang), value=meeting.place,
                                  key=f"{form}:place", max_chars=meetings.MAX_PLACE)
         present = _institution_picker(catalog, lang, f"{form}:present", list(meeting.present))

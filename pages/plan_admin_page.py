@@ -11,7 +11,7 @@ from tracker.services.permissions import Permission
 from tracker.services.plan_admin import ItemFields, PlanCatalog
 from ui import actions, data, flash, state
 from ui.text import md
-from ui.widgets import plan_picker, plans_for
+from ui.widgets import DATE_FORMATS, plan_picker, plans_for
 
 NEW = 0
 
@@ -45,7 +45,7 @@ def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str
             db, user.actor, plan_id, quarter, PeriodState.CLOSED)), PAGE, lang, "plan.saved")
     with st.form("deadline"):
         deadline = st.date_input(t("plan.deadline", lang), value=current.deadline,
-                                 key=f"deadline:{quarter}")
+                                 key=f"deadline:{quarter}", format=DATE_FORMATS[lang])
         if st.form_submit_button(t("plan.save_deadline", lang)):
             flash.after_write(actions.write(lambda db: plan_admin.set_deadline(
                 db, user.actor, plan_id, quarter, deadline)), PAGE, lang, "plan.saved")
@@ -82,7 +82,8 @@ def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
     lead = left.selectbox(t("chart.axis.institution", lang), acronyms, key=f"{key}:lead",
                           index=acronyms.index(c.lead) if c else 0)
     supporters = right.multiselect(t("plan.supporters", lang), acronyms, key=f"{key}:support",
-                                   default=list(c.supporters) if c else [])
+                                   default=list(c.supporters) if c else [],
+                                   placeholder=t("form.choose_some", lang))
     start = left.text_input(t("plan.start", lang), value=c.start_quarter if c else "",
                             key=f"{key}:start", placeholder="2026-Q1")
     due = right.text_input(t("plan.due", lang), value=c.due_quarter if c else "",

@@ -16,7 +16,9 @@ from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from tracker.settings import LANGUAGES
 
-LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+LANGUAGE_NAMES = {"es": "Español", "en": "English"}  # the switch names each in its own
+# the date inputs' format in each language (Streamlit's calendar itself stays English)
+DATE_FORMATS = {"es": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 
 
 def _remember_language(key: str) -> None:
