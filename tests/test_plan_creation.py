@@ -147,3 +147,23 @@ def test_the_checklist_of_a_new_plan_follows_what_was_done(session, tmp_path, ex
     with pytest.raises(NotAllowed):  # a member does not keep the plan
         setup.checklist(session, _person(session, "x@example.org", Role.MEMBER, plan,
                                          institution="DINAPEN"), plan.id)
+
+
+def test_a_coordinator_creates_an_empty_plan_with_the_form(session, existing):
+    _, ana = existing
+    created = plans.new_plan(session, ana, name="Plan binacional", commission="Mesa",
+                             first="2026-Q1", last="T4 2027")
+    assert (created.first_quarter, created.last_quarter) == ("2026-Q1", "2027-Q4")
+    assert {p.quarter: p.state for p in plans.periods(session, created.id)}["2026-Q4"] == "open"
+    grants = session.exec(select(RoleGrant.role).where(RoleGrant.plan_id == created.id)).all()
+    assert grants == [Role.COORDINATOR]
+    from tracker.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        plans.new_plan(session, ana, name="Plan binacional", commission="", first="2026-Q1",
+                       last="2026-Q4")
+    assert caught.value.key == "plan.name_taken"
+    observer = _person(session, "obs@example.org", Role.OBSERVER, created)
+    with pytest.raises(NotAllowed):
+        plans.new_plan(session, observer, name="Otro", commission="", first="2026-Q1",
+                       last="2026-Q4")

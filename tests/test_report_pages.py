@@ -822,3 +822,19 @@ def test_a_coordinator_corrects_a_closed_quarter_saying_why(db_url):
     at.run()
     history = at.dataframe[-1].value
     assert any("reason: — → The focal point was on leave" in c for c in history.iloc[:, -1])
+
+
+def test_a_coordinator_creates_an_empty_plan_from_the_form(db_url):
+    at = go_to(app_as("coordinacion@demo.example", "es"), "plan-files")
+    at.text_input(key="newplan:name").input("Plan fronterizo 2027")
+    at.text_input(key="newplan:first").input("2027-Q1")
+    at.text_input(key="newplan:last").input("2026-Q4")  # before the first: refused
+    next(b for b in at.button if b.label == "Crear el plan").click()
+    at.run()
+    assert at.error and at.text_input(key="newplan:name").value == "Plan fronterizo 2027"
+    at.text_input(key="newplan:last").input("2028-Q4")
+    next(b for b in at.button if b.label == "Crear el plan").click()
+    at.run()
+    assert any(s.value == "Se creó el plan Plan fronterizo 2027; usted lo coordina."
+               for s in at.success)
+    assert _plan_id(db_url, "Plan fronterizo 2027")

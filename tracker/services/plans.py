@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import InvalidInput, NotAllowed, NotFound
 from tracker.models import (
     ActionItem,
     PeriodState,
@@ -17,7 +17,7 @@ from tracker.models import (
     Role,
     RoleGrant,
 )
-from tracker.quarters import Quarter, quarter_range, under_evaluation
+from tracker.quarters import Quarter, QuarterError, quarter_range, under_evaluation
 from tracker.services import audit
 from tracker.services.permissions import Actor, Permission
 from tracker.settings import get_settings
@@ -78,6 +78,33 @@ def create_plan(session: Session, actor: Actor, plan: Plan,
     audit.record(session, actor, "create", "plan", plan.id, plan_id=plan.id,
                  after=plan.model_dump(exclude={"created_at"}))
     return plan
+
+
+def new_plan(session: Session, actor: Actor, *, name: str, commission: str, first: str,
+             last: str, fiscal_year_start_month: int = 1,
+             opened: str | None = None) -> Plan:
+    """A plan made from a form (no workbook yet): any plan's coordinator or an admin makes one
+    and coordinates it; its quarter under evaluation (or ``opened``) opens for reports."""
+    if not actor.can_create_plans:
+        raise NotAllowed("plan.cannot_create")
+    name, commission = name.strip(), commission.strip()
+    if not name or len(name) > 200 or len(commission) > 300:
+        raise InvalidInput("plan.field.plan_name")
+    if session.exec(select(Plan.id).where(Plan.name == name)).first():
+        raise InvalidInput("plan.name_taken", name=name)
+    try:
+        span = Quarter.parse(first), Quarter.parse(last)
+        chosen = Quarter.parse(opened) if opened else None
+    except QuarterError:
+        raise InvalidInput("plan.field.quarter") from None
+    if span[1] < span[0] or not 1 <= fiscal_year_start_month <= 12:
+        raise InvalidInput("plan.field.span", first=str(span[0]), last=str(span[1]))
+    if chosen and not span[0] <= chosen <= span[1]:
+        raise InvalidInput("import.open_outside_plan", value=str(chosen), first=str(span[0]),
+                           last=str(span[1]))
+    return create_plan(session, actor, Plan(
+        name=name, commission=commission, first_quarter=str(span[0]),
+        last_quarter=str(span[1]), fiscal_year_start_month=fiscal_year_start_month), chosen)
 
 
 def ensure_periods(session: Session, plan: Plan, opened: Quarter | None = None) -> None:
