@@ -1,7 +1,8 @@
 """The ``tracker`` command: a stable contract (DESIGN.md, "The tracker command").
 
 Exit 0 on success, 2 for bad input (one line per problem, nothing written), 1 for a runtime
-failure with a sentence saying how to fix it. Never a traceback.
+failure with a sentence saying how to fix it. Never a traceback. Each subcommand imports what
+it needs (workbooks, pandas, decks) when it runs, so that `tracker plan list` answers quickly.
 """
 
 from __future__ import annotations
@@ -20,11 +21,9 @@ from tracker import migrate
 from tracker.db import make_engine, session_scope
 from tracker.errors import InvalidInput, NotAllowed, NotFound, TrackerError
 from tracker.i18n import t
-from tracker.io.exporter import export_workbook, write_template
-from tracker.io.importer import ImportRejected, import_path, rejected_lines
 from tracker.models import Plan
 from tracker.quarters import Quarter, QuarterError
-from tracker.services import accounts, institutions, plans
+from tracker.services import plans
 from tracker.services.permissions import SYSTEM
 from tracker.settings import LANGUAGES, get_settings
 
@@ -102,6 +101,8 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_user_add(args: argparse.Namespace) -> None:
+    from tracker.services import accounts
+
     with _session() as session:
         on = [_choose_plan(session, args.plan)] if args.plan else plans.list_plans(session, SYSTEM)
         if accounts.find_user(session, args.email):
@@ -119,6 +120,9 @@ def cmd_plan_list(_args: argparse.Namespace) -> None:
 
 
 def cmd_plan_import(args: argparse.Namespace) -> None:
+    from tracker.io.importer import import_path
+    from tracker.services import institutions
+
     opened = _quarter(args.open) if args.open else None
     with _session() as session:
         summary = import_path(session, SYSTEM, Path(args.file), plan_name=args.plan,
@@ -138,6 +142,8 @@ def cmd_plan_import(args: argparse.Namespace) -> None:
 
 
 def cmd_plan_export(args: argparse.Namespace) -> None:
+    from tracker.io.exporter import export_workbook
+
     with _session() as session:
         plan = _choose_plan(session, args.plan)
         data = export_workbook(session, SYSTEM, plan)
@@ -146,6 +152,8 @@ def cmd_plan_export(args: argparse.Namespace) -> None:
 
 
 def cmd_plan_template(args: argparse.Namespace) -> None:
+    from tracker.io.exporter import write_template
+
     write_template(Path(args.file), args.lang)
     print(t("cli.template_written", _lang(), file=args.file))
 
@@ -294,15 +302,13 @@ def _run(func: Callable[[argparse.Namespace], None], args: argparse.Namespace) -
     except CommandError as error:
         print("\n".join(error.lines), file=sys.stderr)
         return error.code
-    except ImportRejected as error:
-        print("\n".join(rejected_lines(error, lang)), file=sys.stderr)
-        print(t("import.rejected", lang, count=len(error.problems)), file=sys.stderr)
-        return BAD_INPUT
     except (InvalidInput, NotFound, NotAllowed) as error:
         prefix = f"{args.file}: " if getattr(args, "file", None) else ""
         print(prefix + t(error.key, lang, **error.values), file=sys.stderr)
         return BAD_INPUT
     except TrackerError as error:
+        if hasattr(error, "problems"):  # the import's refusal (its module loads only then)
+            return _rejected(error, lang)
         print(t(error.key, lang, **error.values), file=sys.stderr)
         return FAILURE
     except OperationalError as error:
@@ -313,6 +319,14 @@ def _run(func: Callable[[argparse.Namespace], None], args: argparse.Namespace) -
         print(t("cli.os_error", lang, reason=str(error)), file=sys.stderr)
         return FAILURE
     return 0
+
+
+def _rejected(error: TrackerError, lang: str) -> int:
+    from tracker.io.importer import rejected_lines
+
+    print("\n".join(rejected_lines(error, lang)), file=sys.stderr)
+    print(t("import.rejected", lang, count=len(error.problems)), file=sys.stderr)
+    return BAD_INPUT
 
 
 def main(argv: Sequence[str] | None = None) -> int:
