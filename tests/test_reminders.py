@@ -109,3 +109,29 @@ def test_the_member_is_emailed_the_answer_to_a_reopen_request(session, inbox):
     assert mail["To"] == "m@example.org"
     assert mail["Subject"].startswith("Reapertura de T3 2026 rechazada")
     assert "Se discutió en la reunión" in mail.get_payload(decode=True).decode()
+
+
+def test_an_invitation_is_emailed_in_the_persons_language(session, inbox):
+    from tests.factories import PlanBuilder
+    from tracker.services import accounts, invitations
+    from tracker.services.permissions import SYSTEM, actor_for
+    from tracker.settings import get_settings
+
+    plan = PlanBuilder(session, name="Plan binacional")
+    plan.institution("A")
+    plan.line("1")
+    plan.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4")
+    coordinator = actor_for(session, accounts.add_user(
+        session, SYSTEM, email="c@example.org", display_name="Ana Torres", role="coordinator",
+        password="a long enough secret", plans=[plan.plan]))
+    person = accounts.add_user(session, coordinator, email="pf@example.org",
+                               display_name="Punto focal A", role="member", institution="A",
+                               password="clave-temporal-2026", plans=[plan.plan], language="es")
+    sent = invitations.invite(session, coordinator, person.id, app_url="https://tracker.example/",
+                              password="clave-temporal-2026", smtp=get_settings().smtp)
+    assert sent.sent
+    [mail] = inbox.messages
+    body = mail.get_payload(decode=True).decode()
+    assert mail["Subject"] == "Su cuenta en el seguimiento del plan conjunto"
+    assert "https://tracker.example/" in body and "Ana Torres creó su cuenta" in body
+    assert "Plan binacional" in body and person.must_change_password
