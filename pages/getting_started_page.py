@@ -24,7 +24,8 @@ def _values(step: Step, lang: str) -> dict[str, object]:
 def _step(step: Step, number: int, lang: str) -> None:
     mark = ":material/check_circle:" if step.done else ":material/radio_button_unchecked:"
     state_word = t("setup.done" if step.done else "setup.to_do", lang)
-    label = md_t(f"setup.step.{step.key}", lang, **_values(step, lang))
+    late = "_late" if step.values.get("late") else ""  # the deadline passed: say so
+    label = md_t(f"setup.step.{step.key}{late}", lang, **_values(step, lang))
     st.markdown(f"{mark} **{number}. {label}** · {state_word}")
     navigation.link(step.page, t(f"setup.go.{step.key}", lang))
 

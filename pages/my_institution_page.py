@@ -126,6 +126,7 @@ def render() -> None:
         _ask_reopen(ctx, view.closed)
         return
     st.header(t("mine.quarter", lang, quarter=Quarter.parse(quarter).label(lang)), anchor=False)
+    st.caption(t("mine.intro", lang))
     if quarter in view.granted:
         st.info(t("mine.reopened_help", lang, quarter=Quarter.parse(quarter).label(lang)))
     items = data.worklist_for(user.id, plan.id, quarter, user.institution_id)

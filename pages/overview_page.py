@@ -49,17 +49,17 @@ def _filters(user: SignedIn, plan: PlanChoice, lang: str) -> Filters:
     choices = data.filter_choices(user.id, plan.id)
     lines = dict(choices.lines)
     cols = st.columns(3)
-    everything = t("overview.all", lang)
     with cols[0]:
         countries = url_multiselect(t("overview.countries", lang), choices.countries,
-                                    key="country", placeholder=everything)
+                                    key="country", placeholder=t("overview.all_countries", lang))
     with cols[1]:
         institutions = url_multiselect(t("overview.institutions", lang), choices.institutions,
-                                       key="institution", placeholder=everything)
+                                       key="institution",
+                                       placeholder=t("overview.all_institutions", lang))
     with cols[2]:
         chosen_lines = url_multiselect(t("overview.lines", lang), list(lines), key="line",
                                        format_func=lambda c: f"{c} · {lines[c]}",
-                                       placeholder=everything)
+                                       placeholder=t("overview.all_lines", lang))
     return Filters(tuple(countries), tuple(institutions), tuple(chosen_lines))
 
 

@@ -167,3 +167,17 @@ def test_a_coordinator_creates_an_empty_plan_with_the_form(session, existing):
     with pytest.raises(NotAllowed):
         plans.new_plan(session, observer, name="Otro", commission="", first="2026-Q1",
                        last="2026-Q4")
+
+
+def test_the_checklist_says_when_the_open_quarters_deadline_has_passed(session, existing,
+                                                                       monkeypatch):
+    from tracker.services import setup
+
+    plan, ana = existing
+    step = next(s for s in setup.checklist(session, ana, plan.id).steps
+                if s.key == "quarter_open")
+    assert step.done and not step.values["late"]  # 2026-Q4's deadline: 15 Jan 2027
+    monkeypatch.setenv("TRACKER_TODAY", "2027-01-20")
+    step = next(s for s in setup.checklist(session, ana, plan.id).steps
+                if s.key == "quarter_open")
+    assert step.values["late"]

@@ -31,6 +31,7 @@ from tracker.quarters import Quarter
 from tracker.services import plans
 from tracker.services.institutions import plan_institution_ids
 from tracker.services.permissions import Actor, PageName, Permission
+from tracker.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,9 @@ def checklist(session: Session, actor: Actor, plan_id: int) -> Checklist:
     steps = (
         Step("imported", items > 0, {"items": items}, PageName.PLAN_FILES),
         Step("focal_points", not missing, {"missing": len(missing)}, PageName.ACCOUNTS),
-        Step("quarter_open", opened or locked, label | {"deadline": period.deadline},
+        Step("quarter_open", opened or locked, label | {
+            "deadline": period.deadline,
+            "late": opened and period.deadline < get_settings().today()},
              PageName.PLAN_ADMIN),
         Step("reports", head.expected_reports > 0
              and head.received_reports >= head.expected_reports,
