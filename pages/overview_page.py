@@ -12,7 +12,7 @@ from tracker.metrics import Filters, Headline
 from tracker.quarters import Quarter
 from tracker.services.figures import Overview, PlanChoice
 from tracker.services.permissions import PageName
-from ui import data, navigation, state
+from ui import accessibility, data, navigation, state
 from ui.state import SignedIn
 from ui.text import md
 from ui.widgets import plan_and_quarter, plans_for, url_multiselect
@@ -150,6 +150,8 @@ def render() -> None:
     _headline_metrics(view.headline, lang)
     st.header(t("overview.buckets", lang))
     _bucket_tiles(view.headline, lang)
+    summaries = data.overview_summaries(user.id, plan.id, quarter, filters, lang)
     _sections(view, data.overview_charts(user.id, plan.id, quarter, filters, lang),
-              data.overview_summaries(user.id, plan.id, quarter, filters, lang), lang,
+              summaries, lang,
               lambda lead: data.drill_down(user.id, plan.id, quarter, filters, lang, lead))
+    accessibility.name_charts(summaries)  # each chart's accessible name: its summary

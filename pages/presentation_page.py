@@ -15,7 +15,7 @@ from tracker.i18n import number, percent, plural, t
 from tracker.quarters import Quarter
 from tracker.services import decks
 from tracker.services.permissions import PageName
-from ui import actions, data, navigation, state
+from ui import accessibility, actions, data, navigation, state
 from ui.text import md
 from ui.widgets import plan_and_quarter, plans_for
 
@@ -49,6 +49,7 @@ def _chart(chart: MeetingChart, key: str) -> None:
     figure.update_layout(title=None, height=CHART_HEIGHT, margin={"t": 40})
     st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG)
     st.text(chart.summary)  # names in it are user text: plain text, never Markdown
+    accessibility.name_charts({key: chart.summary})  # the chart's accessible name
 
 
 def _cards(content: mc.MeetingContent, lang: str) -> None:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import streamlit as st
 
@@ -119,3 +120,42 @@ def page_semantics(lang: str, page: str | None) -> None:
              "page": page or ""}
     st.html(_SCRIPT % json.dumps(texts).replace("<", "\\u003c"), unsafe_allow_javascript=True,
             width="content")
+
+
+# Gives each chart an accessible name and description: the summary in words generated from its
+# figures (the same text as the deck's alt text and the handout's), so a screen reader does
+# not read the tick labels run together. The chart is found by its element key's class.
+_CHART_NAMES = """<script>
+(() => {
+  // one observer for the page's life: charts are drawn after this script and redrawn later
+  window.trackerChartNames = Object.assign(window.trackerChartNames || {}, %s);
+  const apply = () => {
+    for (const [key, label] of Object.entries(window.trackerChartNames)) {
+      const box = document.querySelector('.st-key-' + CSS.escape(key));
+      const chart = box && box.querySelector('[data-testid=stPlotlyChart]');
+      if (chart && chart.getAttribute('aria-label') !== label) {
+        chart.setAttribute('role', 'figure');
+        chart.setAttribute('aria-label', label);
+      }
+    }
+  };
+  apply();
+  if (!window.trackerChartWatch) {
+    let queued = false;
+    window.trackerChartWatch = new MutationObserver(() => {
+      if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; apply(); }); }
+    });
+    window.trackerChartWatch.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>"""
+
+
+def name_charts(summaries: dict[str, str]) -> None:
+    """Each keyed chart named by its summary for assistive technology (plain text: the
+    script writes it as an attribute, never as markup)."""
+    if summaries:  # Streamlit writes a key into a class name with ":" and the like as "-"
+        classes = {re.sub(r"[^A-Za-z0-9_-]", "-", key): text for key, text in summaries.items()}
+        st.html(_CHART_NAMES % json.dumps(classes).replace("<", "\\u003c"),
+                unsafe_allow_javascript=True, width="content")
+

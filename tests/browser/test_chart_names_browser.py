@@ -1,0 +1,28 @@
+"""Every chart has an accessible name: the summary in words generated from its figures."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import wait_idle
+from tests.browser.test_overview_browser import sign_in
+
+
+def test_the_overview_charts_are_named_by_their_summaries(page: Page, app_url: str):
+    sign_in(page, app_url, "observador@demo.example", "es")
+    named = page.locator("[data-testid=stPlotlyChart][role=figure]")
+    expect(named.first).to_be_attached()
+    names = [named.nth(i).get_attribute("aria-label") for i in range(named.count())]
+    assert len(names) >= 4 and all(names), names
+    by_line = next(n for n in names if n.startswith("Avance por línea estratégica"))
+    assert "T4 2026" in by_line and "%" in by_line  # words from the figures, in Spanish
+    expect(page.get_by_text(by_line[:40]).first).to_be_attached()  # shown under it too
+    page.locator("[data-testid=stSidebarNav]").get_by_text("Presentación", exact=True).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Siguiente").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Siguiente").click()
+    wait_idle(page)
+    slide_chart = page.locator("[data-testid=stPlotlyChart][role=figure]").first
+    expect(slide_chart).to_be_attached()
+    assert slide_chart.get_attribute("aria-label")
