@@ -31,10 +31,17 @@ def _member_page(browser: Browser, app_url: str) -> Page:
 
 
 def _form(page: Page, code: str):
-    summaries = page.get_by_test_id("stExpander").locator("summary")
-    names = summaries.all_inner_texts()
-    index = next(i for i, name in enumerate(names)  # the label's last line: no icon name
-                 if name.strip().splitlines()[-1].startswith(f"{code} · "))
+    wait_idle(page)
+    index = None
+    for _ in range(100):  # the page may still be drawing its forms on a loaded machine
+        names = page.get_by_test_id("stExpander").locator("summary").all_inner_texts()
+        index = next((i for i, name in enumerate(names)  # the label's last line: no icon
+                      if name.strip() and name.strip().splitlines()[-1].startswith(
+                          f"{code} · ")), None)
+        if index is not None:
+            break
+        page.wait_for_timeout(200)
+    assert index is not None, f"no form for {code}"
     form = page.get_by_test_id("stExpander").nth(index)
     if not form.get_by_label(t("form.narrative", "es")).is_visible():
         form.locator("summary").click()
@@ -43,9 +50,11 @@ def _form(page: Page, code: str):
 
 def _fill(page: Page, code: str, percent: str, narrative: str) -> None:
     form = _form(page, code)
-    form.get_by_role("combobox", name=t("form.status", "es")).first.click()
+    status = form.get_by_role("combobox", name=t("form.status", "es")).first
+    status.click()
     page.keyboard.type(t("status.in_progress", "es"))
     page.keyboard.press("Enter")
+    expect(form.get_by_text(t("status.in_progress", "es")).first).to_be_visible()
     form.get_by_label(t("form.percent", "es")).fill(percent)
     form.get_by_label(t("form.narrative", "es")).fill(narrative)
 
@@ -57,6 +66,7 @@ def _press(page: Page, code: str, key: str) -> None:
 
 def test_a_stale_form_and_a_closed_quarter_keep_the_text_and_a_reopening_closes_the_loop(
         browser: Browser, app_url: str):
+    expect.set_options(timeout=20_000)  # two browsers and a coordinator on a 2-core machine
     first, second = _member_page(browser, app_url), _member_page(browser, app_url)
     pending = first.get_by_test_id("stExpander").filter(has_text="pendiente").first
     code = re.search(r"(\S+) · ", pending.locator("summary").inner_text()).group(1)
