@@ -43,7 +43,7 @@ def _form(page: Page, code: str):
         page.wait_for_timeout(200)
     assert index is not None, f"no form for {code}"
     form = page.get_by_test_id("stExpander").nth(index)
-    if not form.get_by_label(t("form.narrative", "es")).is_visible():
+    if not form.get_by_label(t("form.narrative", "es")).first.is_visible():
         form.locator("summary").click()
     return form
 
@@ -55,8 +55,8 @@ def _fill(page: Page, code: str, percent: str, narrative: str) -> None:
     page.keyboard.type(t("status.in_progress", "es"))
     page.keyboard.press("Enter")
     expect(form.get_by_text(t("status.in_progress", "es")).first).to_be_visible()
-    form.get_by_label(t("form.percent", "es")).fill(percent)
-    form.get_by_label(t("form.narrative", "es")).fill(narrative)
+    form.get_by_label(t("form.percent", "es")).first.fill(percent)
+    form.get_by_label(t("form.narrative", "es")).first.fill(narrative)
 
 
 def _press(page: Page, code: str, key: str) -> None:
@@ -78,7 +78,8 @@ def test_a_stale_form_and_a_closed_quarter_keep_the_text_and_a_reopening_closes_
     _fill(second, code, "55", "Texto del navegador B, que no debe perderse.")
     _press(second, code, "form.submit")
     form = _form(second, code)
-    expect(form.get_by_label(t("form.narrative", "es"))).to_have_value(
+    # (a stale copy of the form may linger while the page redraws: the first is enough)
+    expect(form.get_by_label(t("form.narrative", "es")).first).to_have_value(
         "Texto del navegador B, que no debe perderse.")
     # both versions side by side (a data grid: its cells are in the accessible table)
     expect(form.get_by_text("Su valor (conservado)")).to_be_attached()
@@ -97,7 +98,7 @@ def test_a_stale_form_and_a_closed_quarter_keep_the_text_and_a_reopening_closes_
     _press(second, code, "form.save_draft")
     expect(second.get_by_text(re.compile("El trimestre 2026-Q4 está cerrado: pida su "
                                           "reapertura"))).to_be_visible()
-    expect(_form(second, code).get_by_label(t("form.narrative", "es"))).to_have_value(
+    expect(_form(second, code).get_by_label(t("form.narrative", "es")).first).to_have_value(
         "Escrito mientras se cerraba el trimestre.")
 
     # no quarter is open: the member asks to reopen it anyway
