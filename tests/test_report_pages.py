@@ -615,13 +615,19 @@ def _someone_else_saves(db_url: str, code: str, narrative: str) -> None:
     engine.dispose()
 
 
-def test_a_stale_form_keeps_what_was_typed_and_offers_both_versions(db_url):
+def _typed_in_spanish(percent: float, narrative: str) -> tuple[AppTest, object, str]:
+    """DINAPEN's first missing report, filled in but not saved yet: the page, the form, the
+    item's code."""
     at = go_to(app_as("dinapen@demo.example", "es"), "my-institution")
     expander = next(e for e in at.expander if "pendiente" in e.label)
-    code = expander.label.split(" · ")[0]
     field(expander.selectbox, "status").select("in_progress")
-    field(expander.number_input, "percent").set_value(55.0)
-    field(expander.text_area, "narrative").input("Texto de B que no debe perderse.")
+    field(expander.number_input, "percent").set_value(percent)
+    field(expander.text_area, "narrative").input(narrative)
+    return at, expander, expander.label.split(" · ")[0]
+
+
+def test_a_stale_form_keeps_what_was_typed_and_offers_both_versions(db_url):
+    at, expander, code = _typed_in_spanish(55.0, "Texto de B que no debe perderse.")
     _someone_else_saves(db_url, code, "Texto de A, guardado primero.")
     next(b for b in expander.button if b.label == "Enviar").click()
     at.run()
@@ -646,12 +652,7 @@ def test_a_save_into_a_quarter_closed_meanwhile_keeps_the_text_and_says_why(db_u
     from tracker.services import lifecycle, plans
     from tracker.services.permissions import SYSTEM
 
-    at = go_to(app_as("dinapen@demo.example", "es"), "my-institution")
-    expander = next(e for e in at.expander if "pendiente" in e.label)
-    code = expander.label.split(" · ")[0]
-    field(expander.selectbox, "status").select("in_progress")
-    field(expander.number_input, "percent").set_value(20.0)
-    field(expander.text_area, "narrative").input("Escrito antes del cierre.")
+    at, expander, code = _typed_in_spanish(20.0, "Escrito antes del cierre.")
     engine = make_engine(db_url)
     with session_scope(engine) as session:
         plan = plans.get_plan(session, ECUADOR_PLAN)
