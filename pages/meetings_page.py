@@ -13,7 +13,7 @@ from tracker.services.permissions import PageName, Permission
 from tracker.settings import get_settings
 from ui import actions, data, flash, navigation, state
 from ui.text import md_t
-from ui.widgets import DATE_FORMATS, plan_picker, plans_for
+from ui.widgets import DATE_FORMATS, forget_form, plan_picker, plans_for
 
 PAGE = "meetings"
 
@@ -21,8 +21,7 @@ PAGE = "meetings"
 def _clear_after_save(form: str) -> None:
     """A form that saved starts empty on the next run (a second click made a duplicate)."""
     if st.session_state.pop(f"{form}:saved", False):
-        for key in [k for k in st.session_state if str(k).startswith(f"{form}:")]:
-            del st.session_state[key]
+        forget_form(form)
 
 
 def _saved(outcome: object, form: str, lang: str) -> None:

@@ -11,7 +11,7 @@ from tracker.services.permissions import Permission
 from tracker.services.plan_admin import ItemFields, PlanCatalog
 from ui import actions, data, flash, state
 from ui.text import md
-from ui.widgets import DATE_FORMATS, plan_picker, plans_for
+from ui.widgets import DATE_FORMATS, forget_form, plan_picker, plans_for
 
 NEW = 0
 
@@ -121,7 +121,7 @@ def _items(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) 
         outcome = actions.write(lambda db: plan_admin.save_item(
             db, user.actor, plan_id, fields, item_id=item_id or None, expected_version=seen))
         if outcome.ok:
-            _reset_form(form)
+            forget_form(form)  # the form shows the stored item again
         elif getattr(outcome.error, "key", "") == "plan.item_changed":
             data.clear()  # read theirs afresh: it shows beside what was typed
             st.rerun()
@@ -142,12 +142,6 @@ def _shown(value: object) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
-def _reset_form(form: str) -> None:
-    """After a save (or taking the other version) the form shows the stored item again."""
-    for key in [k for k in st.session_state if str(k).startswith(f"{form}:")]:
-        del st.session_state[key]
-
-
 def _stale_item(form: str, current: ItemFields, version: int, lang: str) -> None:
     """Someone saved the item after this form read it: their values beside the person's."""
     st.warning(t("plan.item_stale", lang))
@@ -160,7 +154,7 @@ def _stale_item(form: str, current: ItemFields, version: int, lang: str) -> None
         st.session_state[f"{form}:seen"] = version  # the next save goes on top of theirs
         st.rerun()
     if take.button(t("form.take_theirs", lang), key=f"{form}:take"):
-        _reset_form(form)
+        forget_form(form)  # the form shows the stored item again
         st.rerun()
 
 

@@ -122,3 +122,10 @@ def plan_and_quarter(choices: list[PlanChoice], lang: str,
     with right:
         quarter = quarter_picker(plan, lang, under_evaluation=under_evaluation)
     return plan, quarter
+
+
+def forget_form(form: str) -> None:
+    """Every value of the widgets keyed ``<form>:…``: the form is drawn afresh on this run."""
+    for key in [k for k in st.session_state if str(k).startswith(f"{form}:")]:
+        del st.session_state[key]
+

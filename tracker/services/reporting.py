@@ -96,9 +96,6 @@ def participants(session: Session, item: ActionItem) -> set[int]:
     return {item.lead_institution_id, *supporters}
 
 
-MAX_REASON = 2000
-
-
 def _correction_reason(session: Session, actor: Actor, plan_id: int, target: Target,
                        reason: str) -> str:
     """A coordinator correcting another institution's report of a quarter that is not open
@@ -109,8 +106,8 @@ def _correction_reason(session: Session, actor: Actor, plan_id: int, target: Tar
     reason = reason.strip()
     if correcting and not reason:
         raise InvalidInput("report.correction_needs_reason")
-    if len(reason) > MAX_REASON:
-        raise InvalidInput("meeting.reason", limit=MAX_REASON)
+    if len(reason) > lifecycle.MAX_REASON:  # the same bound as a reopening's reason
+        raise InvalidInput("meeting.reason", limit=lifecycle.MAX_REASON)
     return reason
 
 
