@@ -1,15 +1,21 @@
-"""Fixtures: a fresh database per test on SQLite and PostgreSQL, a fixed today, hypothesis.
+"""Fixtures: a fresh database per test on SQLite and PostgreSQL, a fixed today, hypothesis,
+and the fixtures several folders share (the demo database, the CLI, a small plan with people).
 
 PostgreSQL comes from ``TRACKER_TEST_DATABASE_URL``. Without it (or when the server is
 down) its tests skip, except under ``CI=true``, where they fail.
+
+The test tree mirrors the code (tests/README.md); fixtures are shared here, in a folder's
+``conftest.py`` or in ``tests/factories.py``, never by importing another test module.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import secrets
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -18,8 +24,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
+from tests.factories import PlanBuilder
+from tracker.cli import main as tracker_main
 from tracker.db import make_engine
 from tracker.migrate import upgrade
+from tracker.services.accounts import add_user
+from tracker.services.permissions import SYSTEM, Actor, actor_for
 
 # 2026-Q4 is the quarter under evaluation (the last that ended), open, its deadline ahead
 FIXED_TODAY = "2027-01-10"
@@ -135,3 +145,69 @@ def session(engine: Engine) -> Iterator[Session]:
 def database_url(engine: Engine) -> str:
     """The URL of the test database, for code that opens its own engine (CLI, pages)."""
     return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> str:
+    """The demo loaded once per run, today fixed: copy it before writing (``demo_url``)."""
+    from tests.apptest import demo_database  # Streamlit's AppTest: only for those who need it
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRACKER_TODAY", FIXED_TODAY)
+        return demo_database(tmp_path_factory.mktemp("demo") / "demo.db")
+
+
+@pytest.fixture(scope="module")
+def demo_url(demo_template, tmp_path_factory) -> str:
+    """A SQLite demo database of the test module's own (its tests may write into it); its URL."""
+    from tests.apptest import copy_database
+
+    return copy_database(demo_template, tmp_path_factory.mktemp("demo-module"))
+
+
+@pytest.fixture
+def cli(database_url, monkeypatch, capsys) -> Callable[..., tuple[int, str, str]]:
+    """The ``tracker`` command on the test database: ``cli(*args, stdin="")`` gives the exit
+    code, stdout and stderr."""
+    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = tracker_main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+PASSWORD = "a long enough secret"
+
+
+@pytest.fixture
+def plan(session) -> PlanBuilder:
+    """A small plan: institutions A (EC) and B (CO), lines 1 and 2 with one item each (led by
+    A and B), both reported in 2026-Q3 (50 % and 10 %). A module that needs another plan
+    defines its own ``plan`` fixture, which overrides this one."""
+    b = PlanBuilder(session)
+    b.institution("A")
+    b.institution("B", "CO")
+    b.line("1")
+    b.line("2")
+    b.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4", weight=1)
+    b.item("2.1", line="2", lead="B", start="2026-Q1", due="2026-Q4", weight=1)
+    b.report("1.1", "2026-Q3", percent=50)
+    b.report("2.1", "2026-Q3", percent=10)
+    return b
+
+
+@pytest.fixture
+def people(session, plan) -> dict[str, Actor]:
+    """The plan's coordinator and a member of A (``people["coordinator"]``,
+    ``people["member"]``)."""
+    def account(email, role, institution=None):
+        return actor_for(session, add_user(session, SYSTEM, email=email, display_name=email,
+                                           role=role, institution=institution,
+                                           password=PASSWORD, plans=[plan.plan]))
+
+    return {"coordinator": account("c@example.org", "coordinator"),
+            "member": account("m@example.org", "member", "A")}

@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import copy
-import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 
 from tests.helpers import MINIMAL, read_workbook, row_counts, write_workbook
-from tracker.cli import main
 from tracker.demo import ECUADOR_PLAN, TRINATIONAL_PLAN
 from tracker.models import RoleGrant, User
 from tracker.services.accounts import password_matches
-
-
-@pytest.fixture
-def cli(database_url, monkeypatch, capsys):
-    monkeypatch.setenv("TRACKER_DATABASE_URL", database_url)
-
-    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_demo_load_is_safe_to_repeat_and_plan_list_names_both(cli, engine):

@@ -10,8 +10,6 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from sqlmodel import select
 
-from tests.test_cli import cli  # noqa: F401  (shared fixtures)
-from tests.test_meetings import people, plan  # noqa: F401
 from tracker import metrics, palette
 from tracker.models import ActionItem, ReportState, Status
 from tracker.quarters import Quarter

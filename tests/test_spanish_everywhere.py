@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import SQLModel
 
 import tracker.models  # noqa: F401  (the tables whose column names must never show)
-from tests.apptest import dashboard, demo_database, go_to, pages_in_navigation, shown, sign_in
+from tests.apptest import dashboard, go_to, pages_in_navigation, shown, sign_in
 from tests.conftest import FIXED_TODAY
 from tracker.i18n import catalog
 
@@ -102,16 +102,10 @@ def visible_texts(at) -> Iterator[str]:
             yield from (shown(s) for s in _strings(proto))
 
 
-@pytest.fixture(scope="module")
-def db_url(tmp_path_factory) -> str:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TRACKER_TODAY", FIXED_TODAY)
-        return demo_database(tmp_path_factory.mktemp("spanish") / "demo.db")
-
-
 @pytest.mark.parametrize("email", ACCOUNTS)
-def test_every_page_in_spanish_shows_no_english_and_no_field_name(db_url, email, monkeypatch):
-    monkeypatch.setenv("TRACKER_DATABASE_URL", db_url)
+def test_every_page_in_spanish_shows_no_english_and_no_field_name(demo_url, email,
+                                                                  monkeypatch):
+    monkeypatch.setenv("TRACKER_DATABASE_URL", demo_url)
     monkeypatch.setenv("TRACKER_DEMO", "1")
     monkeypatch.setenv("TRACKER_TODAY", FIXED_TODAY)
     english, patterns = _english_only()
@@ -147,11 +141,11 @@ def test_roles_and_chart_data_files_are_in_the_language():
     assert table.iloc[0].tolist() == ["DINAPEN", 83.3, "Atrasadas", "sí", "2026-Q3"]
 
 
-def test_a_percent_out_of_range_is_refused_in_spanish_by_the_product(db_url, tmp_path,
+def test_a_percent_out_of_range_is_refused_in_spanish_by_the_product(demo_url, tmp_path,
                                                                      monkeypatch):
     from tests.apptest import copy_database
 
-    monkeypatch.setenv("TRACKER_DATABASE_URL", copy_database(db_url, tmp_path))
+    monkeypatch.setenv("TRACKER_DATABASE_URL", copy_database(demo_url, tmp_path))
     monkeypatch.setenv("TRACKER_DEMO", "1")
     monkeypatch.setenv("TRACKER_TODAY", FIXED_TODAY)
     at = dashboard()

@@ -7,8 +7,7 @@ import pytest
 from markdown_it import MarkdownIt
 from sqlmodel import select
 
-from tests.apptest import dashboard, demo_database, go_to, sign_in
-from tests.conftest import FIXED_TODAY
+from tests.apptest import dashboard, go_to, sign_in
 from tracker.db import make_engine, session_scope
 from tracker.models import ActionItem, Plan, StrategicLine, User
 from ui.text import md, md_t
@@ -20,10 +19,9 @@ MARKDOWN_FIELDS = {"body", "label", "help"}  # alerts, headers, captions, labels
 
 
 @pytest.fixture(scope="module")
-def hostile_url(tmp_path_factory) -> str:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TRACKER_TODAY", FIXED_TODAY)
-        url = demo_database(tmp_path_factory.mktemp("markdown") / "demo.db")
+def hostile_url(demo_url) -> str:
+    """The module's demo database, every name and title carrying a Markdown image."""
+    url = demo_url
     engine = make_engine(url)
     with session_scope(engine) as session:
         for line in session.exec(select(StrategicLine)):

@@ -5,20 +5,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import chart_titled, dashboard, demo_database, sign_in
-from tests.conftest import FIXED_TODAY
+from tests.apptest import chart_titled, dashboard, sign_in
 from tracker import metrics
 from tracker.db import make_engine, session_scope
 from tracker.demo import DEMO_PASSWORD, ECUADOR_PLAN, TRINATIONAL_PLAN
 from tracker.quarters import Quarter
 from tracker.services import plans
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory) -> str:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TRACKER_TODAY", FIXED_TODAY)
-        return demo_database(tmp_path_factory.mktemp("pages") / "demo.db")
 
 
 @pytest.fixture

@@ -6,13 +6,14 @@ from datetime import date
 
 import pytest
 
-from tests.test_meetings import Q3, people, plan  # noqa: F401
 from tracker.errors import NotAllowed
 from tracker.models import PeriodState, Status
 from tracker.services import activity, lifecycle, meetings, plan_admin, reporting
 from tracker.services.plan_admin import ItemFields
 from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
+
+Q3 = "2026-Q3"  # the quarter the ``plan`` of tests/conftest.py reports
 
 
 def _history(session, plan, people, **filters):  # noqa: F811

@@ -14,38 +14,10 @@ from tracker.errors import InvalidInput, NotAllowed
 from tracker.models import ActionItem, PeriodState, QuarterSnapshot, ReportingPeriod, Status
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, meetings, reporting
-from tracker.services.accounts import add_user
-from tracker.services.permissions import SYSTEM, actor_for
 from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
 
-PASSWORD = "a long enough secret"
-Q3 = "2026-Q3"
-
-
-@pytest.fixture
-def plan(session) -> PlanBuilder:
-    b = PlanBuilder(session)
-    b.institution("A")
-    b.institution("B", "CO")
-    b.line("1")
-    b.line("2")
-    b.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4", weight=1)
-    b.item("2.1", line="2", lead="B", start="2026-Q1", due="2026-Q4", weight=1)
-    b.report("1.1", Q3, percent=50)
-    b.report("2.1", Q3, percent=10)
-    return b
-
-
-@pytest.fixture
-def people(session, plan):
-    def account(email, role, institution=None):
-        return actor_for(session, add_user(session, SYSTEM, email=email, display_name=email,
-                                           role=role, institution=institution,
-                                           password=PASSWORD, plans=[plan.plan]))
-
-    return {"coordinator": account("c@example.org", "coordinator"),
-            "member": account("m@example.org", "member", "A")}
+Q3 = "2026-Q3"  # the quarter the ``plan`` of tests/conftest.py reports
 
 
 def _meeting(session, plan, people):

@@ -10,22 +10,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tests.apptest import dashboard, demo_database, sign_in
-from tests.conftest import FIXED_TODAY
+from tests.apptest import dashboard, sign_in
 from tracker.db import make_engine, session_scope
 from tracker.demo import ECUADOR_PLAN, TRINATIONAL_PLAN
 from tracker.models import User
 from tracker.services import plans
 from tracker.services.permissions import actor_for
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory) -> str:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TRACKER_TODAY", FIXED_TODAY)
-        return demo_database(tmp_path_factory.mktemp("security") / "demo.db")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _plans_offered(at) -> list[str]:

@@ -11,28 +11,19 @@ from streamlit.testing.v1 import AppTest
 from tests.apptest import (
     copy_database,
     dashboard,
-    demo_database,
     go_to,
     pages_in_navigation,
     shown,
     sign_in,
 )
-from tests.conftest import FIXED_TODAY
 from tracker.db import make_engine
 from tracker.demo import ECUADOR_PLAN
 from tracker.models import ReportRevision, User
 
 
-@pytest.fixture(scope="module")
-def template_url(tmp_path_factory) -> str:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TRACKER_TODAY", FIXED_TODAY)
-        return demo_database(tmp_path_factory.mktemp("report-pages") / "demo.db")
-
-
 @pytest.fixture
-def db_url(template_url, tmp_path, monkeypatch) -> str:
-    url = copy_database(template_url, tmp_path)
+def db_url(demo_template, tmp_path, monkeypatch) -> str:
+    url = copy_database(demo_template, tmp_path)
     monkeypatch.setenv("TRACKER_DATABASE_URL", url)
     monkeypatch.setenv("TRACKER_DEMO", "1")
     return url

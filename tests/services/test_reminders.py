@@ -9,7 +9,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
-from tests.test_cli import cli  # noqa: F401  (the CLI fixture)
 from tracker.demo import ECUADOR_PLAN
 from tracker.models import Reminder
 

@@ -3,12 +3,10 @@ a message (never a traceback), and no parameter changes who you are or what you 
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.apptest import dashboard, demo_database, pages_in_navigation, sign_in
-from tests.conftest import FIXED_TODAY
+from tests.apptest import dashboard, pages_in_navigation, sign_in
 
 KEYS = ["plan", "quarter", "country", "institution", "line", "lang", "item", "drill", "user",
         "user_id", "role", "admin", "page", "signin_session_id", "embed"]
@@ -18,13 +16,6 @@ VALUES = st.one_of(
                      "' OR 1=1 --", "1.1", "", "%00", "x" * 5000]),
     st.text(max_size=20))
 PARAMS = st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=5)
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory) -> str:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TRACKER_TODAY", FIXED_TODAY)
-        return demo_database(tmp_path_factory.mktemp("fuzz") / "demo.db")
 
 
 @settings(max_examples=10, deadline=None,
