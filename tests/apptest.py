@@ -8,11 +8,13 @@ import re
 from pathlib import Path
 
 import numpy as np
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from tracker.db import make_engine, session_scope
-from tracker.demo import DEMO_PASSWORD, load_demo
+from tracker.demo import DEMO_PASSWORD, ECUADOR_PLAN, load_demo
 from tracker.migrate import upgrade
+from tracker.models import ActionItem, Plan
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard.py"
@@ -43,6 +45,44 @@ def sign_in(at: AppTest, email: str, password: str = DEMO_PASSWORD) -> AppTest:
     [submit] = [button for button in at.button if button.proto.is_form_submitter]
     submit.click()
     return at.run()
+
+
+def app_as(email: str, lang: str = "en") -> AppTest:
+    at = dashboard()
+    at.query_params["lang"] = lang
+    return sign_in(at, email)
+
+
+def field(widgets, name: str):
+    """The form's widget whose key ends with ``:name`` (status, percent, indicator, ...)."""
+    [found] = [w for w in widgets if w.key.endswith(f":{name}")
+               or w.key.rsplit(":", 1)[0].endswith(f":{name}")]  # ":status:<lang>"
+    return found
+
+
+def first_missing_form(at: AppTest):
+    """The expander of the first report still missing (the member page, in English)."""
+    expander = next(e for e in at.expander if "missing" in e.label)
+    return expander
+
+
+def query_one(db_url: str, query: object) -> object:
+    """The one value ``query`` selects in the test's database."""
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        value = session.exec(query).one()
+    engine.dispose()
+    return value
+
+
+def plan_id_of(db_url: str, name: str) -> int:
+    return query_one(db_url, select(Plan.id).where(Plan.name == name))
+
+
+def item_id_of(db_url: str, code: str) -> int:
+    """The id of the demo's Ecuador item ``code``."""
+    return query_one(db_url, select(ActionItem.id).join(Plan).where(
+        Plan.name == ECUADOR_PLAN, ActionItem.code == code))
 
 
 def _decode(value: object) -> object:

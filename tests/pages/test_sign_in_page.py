@@ -1,23 +1,10 @@
-"""AppTest tests of the pages: what a user sees and can do, in both languages."""
+"""The sign-in page (pages/sign_in_page.py): demo accounts, refusals, the lock after five
+failures, signing out, an identity provider, in both languages."""
 
 from __future__ import annotations
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
-from tests.apptest import chart_titled, dashboard, sign_in
-from tracker import metrics
-from tracker.db import make_engine, session_scope
-from tracker.demo import DEMO_PASSWORD, ECUADOR_PLAN, TRINATIONAL_PLAN
-from tracker.quarters import Quarter
-from tracker.services import plans
-
-
-@pytest.fixture
-def app(demo_url, monkeypatch) -> AppTest:
-    monkeypatch.setenv("TRACKER_DATABASE_URL", demo_url)
-    monkeypatch.setenv("TRACKER_DEMO", "1")
-    return dashboard()
+from tests.apptest import sign_in
+from tracker.demo import DEMO_PASSWORD
 
 
 def test_sign_in_page_lists_demo_accounts_in_demo_mode(app):
@@ -64,65 +51,6 @@ def test_sign_in_page_in_spanish(app):
     assert app.text_input(key="email").label == "Correo electrónico"
 
 
-def _expected_by_line(demo_url: str, plan_name: str, quarter: Quarter):
-    engine = make_engine(demo_url)
-    with session_scope(engine) as session:
-        plan = plans.get_plan(session, plan_name)
-        frame = metrics.rollup(session, plan.id, quarter, metrics.Dimension.LINE)
-    engine.dispose()
-    return frame
-
-
-def test_observer_sees_the_overview_with_the_figures_of_metrics(app, demo_url):
-    app.query_params["lang"] = "en"
-    sign_in(app, "observador@demo.example")
-    assert not app.exception
-    assert app.title[0].value == "Overview"
-    assert app.selectbox(key="quarter").value == "2026-Q4"  # the open quarter
-    expected = _expected_by_line(demo_url, ECUADOR_PLAN, Quarter(2026, 4))
-    bars, markers, _values = chart_titled(app, "Progress by strategic line")["data"]
-    assert bars["x"] == pytest.approx(expected["progress"].fillna(0).tolist())
-    assert markers["x"] == pytest.approx(expected["expected"].tolist())
-    assert bars["y"][0].startswith("1 · Fortalecimiento")
-    labels = [metric.label for metric in app.metric]
-    assert labels[:4] == ["Plan progress", "Expected", "Reports received", "Items in scope"]
-
-
-def test_changing_quarter_and_plan_changes_the_chart(app, demo_url):
-    app.query_params["lang"] = "en"
-    sign_in(app, "coordinacion@demo.example")
-    before = chart_titled(app, "Progress by strategic line")["data"][0]["x"]
-    app.selectbox(key="quarter").select("2026-Q1").run()
-    after = chart_titled(app, "Progress by strategic line")["data"][0]["x"]
-    expected = _expected_by_line(demo_url, ECUADOR_PLAN, Quarter(2026, 1))
-    assert after == pytest.approx(expected["progress"].fillna(0).tolist())
-    assert after != before
-    assert chart_titled(app, "Progress by strategic line, Q1 2026")
-    app.selectbox(key="plan").set_value(_plan_id(demo_url, TRINATIONAL_PLAN)).run()
-    assert chart_titled(app, "Progress by strategic line")["data"][0]["y"][0].startswith(
-        "1 · Prevención")
-
-
-def _plan_id(demo_url: str, name: str) -> int:
-    engine = make_engine(demo_url)
-    with session_scope(engine) as session:
-        plan_id = plans.get_plan(session, name).id
-    engine.dispose()
-    return plan_id
-
-
-def test_overview_in_spanish_follows_the_users_language(app):
-    sign_in(app, "mremh@demo.example")  # a member whose preference is Spanish
-    assert app.title[0].value == "Resumen"
-    chart = chart_titled(app, "Avance por línea estratégica")
-    assert chart["layout"]["title"]["text"] == "Avance por línea estratégica, T4 2026"
-    assert chart["layout"]["xaxis"]["title"]["text"] == "Avance (%)"
-    assert app.metric[0].label == "Avance del plan"
-    app.query_params["lang"] = "en"
-    app.run()
-    assert app.title[0].value == "Overview"
-
-
 def test_sign_out_returns_to_the_sign_in_page(app):
     sign_in(app, "observador@demo.example")
     app.button(key="sign_out").click().run()
@@ -161,69 +89,3 @@ def test_a_provider_identity_without_an_account_is_refused(app):
     assert app.title[0].value == "Joint Work Plan Tracker"
     assert app.error[0].value.startswith("No active account of this tracker has the e-mail "
                                          "stranger@example.org")
-
-
-def test_filters_narrow_every_figure_and_the_drill_down_lists_items(app, demo_url):
-    app.query_params["lang"] = "en"
-    sign_in(app, "coordinacion@demo.example")
-    everything = app.metric[3].value
-    app.multiselect(key="institution").select("DINAPEN").run()
-    assert not app.exception
-    assert int(app.metric[3].value) < int(everything)
-    chart = chart_titled(app, "Progress by lead institution")
-    assert [y.split(" · ")[0] for y in chart["data"][0]["y"]] == ["DINAPEN"]
-    engine = make_engine(demo_url)
-    with session_scope(engine) as session:
-        plan = plans.get_plan(session, ECUADOR_PLAN)
-        expected = metrics.rollup(session, plan.id, Quarter(2026, 4), metrics.Dimension.PLAN,
-                                  metrics.Filters(institutions=("DINAPEN",)))
-    engine.dispose()
-    assert app.metric[0].value == f"{expected['progress'].iloc[0]:.1f}%"
-    table = app.dataframe[0].value
-    assert all(code.split(" · ")[0] in ("3.6", "4.3") for code in table.iloc[:, 0])
-    labels = [b.label for b in app.get("download_button")]
-    assert labels.count("This chart's data (CSV)") >= 6
-
-
-def test_the_trinational_plan_compares_countries(app, demo_url):
-    app.query_params["lang"] = "en"
-    sign_in(app, "coordinacion@demo.example")
-    app.selectbox(key="plan").set_value(_plan_id(demo_url, TRINATIONAL_PLAN)).run()
-    countries = chart_titled(app, "Progress by country")
-    assert sorted(countries["data"][0]["y"]) == ["CO", "EC", "PE"]
-
-
-def test_the_drill_down_waits_for_an_institution_then_lists_its_items(app):
-    app.query_params["lang"] = "en"
-    sign_in(app, "coordinacion@demo.example")
-    drill = app.selectbox(key="drill")
-    assert drill.value is None and not app.dataframe  # five leads: nothing drawn unasked
-    drill.set_value("DINAPEN").run()
-    assert not app.exception
-    codes = [label.split(" · ")[0] for label in app.dataframe[0].value.iloc[:, 0]]
-    assert codes and set(codes) <= {"3.6", "4.3"}
-
-
-def test_every_overview_chart_is_described_in_words(app):
-    sign_in(app, "mremh@demo.example")  # Spanish
-    captions = [c.value.replace("\\", "") for c in app.caption]  # as shown, unescaped
-    described = [c for c in captions if ": " in c]  # "Title: what it shows."
-    assert len(described) == 8  # every chart drawn on the page, each with its summary
-    by_line = next(c for c in captions if c.startswith("Avance por línea estratégica"))
-    assert "6 grupos. Mayor avance" in by_line
-    assert sum("acciones atrasadas" in c for c in captions) >= 2  # status mix, timeline
-
-
-def test_each_overview_chart_offers_its_data_as_a_table(app):
-    sign_in(app, "mremh@demo.example")  # Spanish
-    toggles = [w for w in app.toggle if w.key.endswith(":table")]
-    assert len(toggles) == 8 and all(w.label == "Tabla de datos" for w in toggles)
-    for toggle in toggles:
-        toggle.set_value(True)
-    app.run()
-    assert not app.exception
-    tables = {tuple(frame.value.columns) for frame in app.dataframe}
-    assert ("Línea estratégica", "Avance", "Esperado", "Acciones") in tables
-    assert ("Indicador", "Valor / meta", "De la meta", "Cronograma") in tables
-    by_line = next(f.value for f in app.dataframe if "Línea estratégica" in f.value.columns)
-    assert by_line.iloc[0, 1].endswith(" %")  # formatted like the chart

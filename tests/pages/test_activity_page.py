@@ -1,0 +1,25 @@
+"""The plan's history page (pages/activity_page.py)."""
+
+from __future__ import annotations
+
+from tests.apptest import app_as, go_to
+
+
+def test_the_plans_history_page_lists_events_in_spanish_with_a_csv(db_url):
+    at = go_to(app_as("coordinacion@demo.example", "es"), "my-account")
+    at = go_to(app_as("coordinacion@demo.example", "es"), "plan")
+    at.selectbox(key="period:quarter").select("2027-Q1").run()
+    at.button(key="period:open").click().run()
+    at.button(key="period:confirm_open").click().run()
+    at = go_to(at, "activity")
+    assert at.title[0].value == "Historial del plan"
+    events = at.dataframe[0].value
+    assert "Trimestre abierto" in events["Qué"].tolist()
+    assert "Trimestre cerrado" in events["Qué"].tolist()
+    opened = events[events["Qué"] == "Trimestre abierto"].iloc[0]
+    assert opened["Trimestre"] == "T1 2027" and "estado del reporte" not in opened[
+        "Antes → después"]
+    assert "Secretaría técnica" in opened["Quién"]
+    at.selectbox(key="act:kind").select("reporting_period").run()
+    assert set(at.dataframe[0].value["Qué"]) <= {"Trimestre abierto", "Trimestre cerrado"}
+    assert at.get("download_button")[0].proto.label == "Historial (CSV)"

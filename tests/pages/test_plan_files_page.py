@@ -1,0 +1,108 @@
+"""The plan files page (pages/plan_files_page.py): checking and importing workbooks,
+creating a plan."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from tests.apptest import app_as, go_to, pages_in_navigation, plan_id_of
+from tracker.db import make_engine
+
+
+def _workbook_bytes(tmp_path, sheets) -> bytes:
+    from tests.helpers import write_workbook
+
+    return write_workbook(tmp_path / "upload.xlsx", sheets).read_bytes()
+
+
+def test_coordinator_checks_then_imports_a_workbook(db_url, tmp_path):
+    import copy
+
+    from tests.helpers import MINIMAL
+
+    at = go_to(app_as("admin@demo.example"), "plan-files")
+    assert at.title[0].value == "Plan files"
+    labels = [b.label for b in at.get("download_button")]
+    assert "Template in Spanish" in labels and "Plan and reports (Excel)" in labels
+    bad = copy.deepcopy(MINIMAL)
+    bad["reports"][2][4] = 140
+    at.file_uploader(key="upload").set_value(
+        ("plan.xlsx", _workbook_bytes(tmp_path, bad), "application/octet-stream"))
+    at.run()
+    at.button(key="import:check").click()
+    at.run()
+    assert at.error[0].value.startswith("The file was not imported: 1 problem(s).")
+    problems = at.dataframe[0].value
+    assert problems.iloc[0].tolist()[1:] == [3, "percent_complete", "140 is outside 0–100"]
+    at.file_uploader(key="upload").set_value(
+        ("plan.xlsx", _workbook_bytes(tmp_path, MINIMAL), "application/octet-stream"))
+    at.run()
+    at.button(key="import:run").click()
+    at.run()
+    assert any(s.value.startswith("Imported into Small plan: 2 items added")
+               for s in at.success)
+    assert "Small plan" in [c.name for c in _plans(db_url)]
+
+
+def _plans(db_url):
+    from tracker.models import Plan
+
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        rows = session.exec(select(Plan)).all()
+    engine.dispose()
+    return rows
+
+
+def test_members_and_observers_have_no_plan_files_page(db_url):
+    for email in ("dinapen@demo.example", "observador@demo.example"):
+        assert "plan-files" not in pages_in_navigation(app_as(email))
+
+
+def test_a_coordinator_checks_a_new_plan_chooses_its_open_quarter_and_sees_shared_changes(
+        db_url, tmp_path):
+    import copy
+
+    from tests.helpers import MINIMAL
+
+    sheets = copy.deepcopy(MINIMAL)
+    sheets["plan"][1][0] = "Plan nuevo"
+    sheets["institutions"][1][1] = "Organización Internacional para las Migraciones — Quito"
+    at = go_to(app_as("coordinacion@demo.example"), "plan-files")
+    at.file_uploader(key="upload").set_value(
+        ("plan.xlsx", _workbook_bytes(tmp_path, sheets), "application/octet-stream"))
+    at.run()
+    at.button(key="import:check").click().run()
+    assert any("Quarter open for reports: Q4 2026" in i.value for i in at.info)
+    [changes] = [d.value for d in at.dataframe]
+    assert "also used by" in changes.iloc[0, 0] and "kept as it is" in changes.iloc[0, 0]
+    at.selectbox(key="import:open").select("2026-Q3").run()
+    at.button(key="import:run").click().run()
+    assert any(s.value.startswith("Imported into Plan nuevo") for s in at.success)
+    assert any("Quarter open for reports: Q3 2026" in i.value for i in at.info)
+    [plan] = [p for p in _plans(db_url) if p.name == "Plan nuevo"]
+    from tracker.models import Institution, ReportingPeriod
+
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        opened = session.exec(select(ReportingPeriod.quarter).where(
+            ReportingPeriod.plan_id == plan.id, ReportingPeriod.state == "open")).all()
+        oim = session.exec(select(Institution.name).where(Institution.acronym == "OIM")).one()
+    engine.dispose()
+    assert opened == ["2026-Q3"] and "Quito" not in oim  # the shared name stayed
+
+
+def test_a_coordinator_creates_an_empty_plan_from_the_form(db_url):
+    at = go_to(app_as("coordinacion@demo.example", "es"), "plan-files")
+    at.text_input(key="newplan:name").input("Plan fronterizo 2027")
+    at.text_input(key="newplan:first").input("2027-Q1")
+    at.text_input(key="newplan:last").input("2026-Q4")  # before the first: refused
+    next(b for b in at.button if b.label == "Crear el plan").click()
+    at.run()
+    assert at.error and at.text_input(key="newplan:name").value == "Plan fronterizo 2027"
+    at.text_input(key="newplan:last").input("2028-Q4")
+    next(b for b in at.button if b.label == "Crear el plan").click()
+    at.run()
+    assert any(s.value == "Se creó el plan Plan fronterizo 2027; usted lo coordina."
+               for s in at.success)
+    assert plan_id_of(db_url, "Plan fronterizo 2027")
