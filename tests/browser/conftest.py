@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 
 from tests.apptest import ROOT, SERVER, demo_database
 from tests.conftest import FIXED_TODAY, missing_service
+from tracker.demo import DEMO_PASSWORD
 
 CHROMIUM = Path(os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -114,3 +115,21 @@ def wait_for_cookie(page: Page, name: str, seconds: float = 10) -> dict:
             return found[0]
         page.wait_for_timeout(100)
     pytest.fail(f"no cookie {name} after {seconds} s")
+
+
+def sign_in(page: Page, app_url: str, email: str, lang: str = "en") -> None:
+    """Sign in with the demo password through the form, as a person would."""
+    page.goto(f"{app_url}/?lang={lang}")
+    wait_idle(page)
+    label = {"en": ("E-mail", "Password", "Sign in"),
+             "es": ("Correo electrónico", "Contraseña", "Ingresar")}[lang]
+    page.get_by_label(label[0]).fill(email)
+    page.get_by_label(label[1], exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=label[2]).click()
+    wait_idle(page)
+
+
+def open_page(page: Page, name: str) -> None:
+    """Open a page by its name in the sidebar navigation."""
+    page.locator("[data-testid=stSidebarNav]").get_by_text(name, exact=True).click()
+    wait_idle(page)

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import wait_for_cookie, wait_idle
-from tests.browser.test_overview_browser import sign_in
+from tests.browser.conftest import sign_in, wait_for_cookie, wait_idle
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import wait_idle
-from tests.browser.test_overview_browser import sign_in
+from tests.browser.conftest import sign_in, wait_idle
 
 
 def test_the_overview_charts_are_named_by_their_summaries(page: Page, app_url: str):

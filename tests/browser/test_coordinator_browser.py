@@ -5,9 +5,7 @@ from __future__ import annotations
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import wait_idle
-from tests.browser.test_overview_browser import sign_in
-from tests.browser.test_reporting_browser import open_page
+from tests.browser.conftest import open_page, sign_in, wait_idle
 
 
 def choose(page: Page, label: str, option: str) -> None:

@@ -15,8 +15,7 @@ from urllib.parse import parse_qsl
 import pytest
 from playwright.sync_api import Browser, Route, expect
 
-from tests.browser.conftest import free_port, wait_for_cookie, wait_idle
-from tests.browser.test_overview_browser import sign_in
+from tests.browser.conftest import free_port, sign_in, wait_for_cookie, wait_idle
 
 PAGES: dict[str, str] = {}
 

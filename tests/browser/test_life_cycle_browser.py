@@ -11,8 +11,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import wait_idle
-from tests.browser.test_overview_browser import sign_in
+from tests.browser.conftest import sign_in, wait_idle
 from tracker.i18n import t
 
 MEMBER = "pn@demo.example"

@@ -4,19 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import wait_for_cookie, wait_idle
-from tracker.demo import DEMO_PASSWORD
-
-
-def sign_in(page: Page, app_url: str, email: str, lang: str = "en") -> None:
-    page.goto(f"{app_url}/?lang={lang}")
-    wait_idle(page)
-    label = {"en": ("E-mail", "Password", "Sign in"),
-             "es": ("Correo electrónico", "Contraseña", "Ingresar")}[lang]
-    page.get_by_label(label[0]).fill(email)
-    page.get_by_label(label[1], exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=label[2]).click()
-    wait_idle(page)
+from tests.browser.conftest import sign_in, wait_for_cookie, wait_idle
 
 
 def test_sign_in_page_shows_demo_accounts(page: Page, app_url: str):

@@ -28,9 +28,14 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.apptest import ROOT, SERVER
-from tests.browser.conftest import _wait_healthy, free_port, wait_for_cookie, wait_idle
-from tests.browser.test_overview_browser import sign_in
-from tests.browser.test_reporting_browser import open_page
+from tests.browser.conftest import (
+    _wait_healthy,
+    free_port,
+    open_page,
+    sign_in,
+    wait_for_cookie,
+    wait_idle,
+)
 from tests.conftest import FIXED_TODAY, missing_service
 from tracker.db import make_engine, session_scope
 from tracker.demo import load_demo

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser
 
-from tests.browser.conftest import wait_for_cookie, wait_idle
-from tests.browser.test_overview_browser import sign_in
+from tests.browser.conftest import sign_in, wait_for_cookie, wait_idle
 
 # every text Plotly drew in each chart: its box, and the chart's box
 _BOXES = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(chart => {

@@ -7,13 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import wait_idle
-from tests.browser.test_overview_browser import sign_in
-
-
-def open_page(page: Page, name: str) -> None:
-    page.locator("[data-testid=stSidebarNav]").get_by_text(name, exact=True).click()
-    wait_idle(page)
+from tests.browser.conftest import open_page, sign_in, wait_idle
 
 
 def sign_out(page: Page) -> None:

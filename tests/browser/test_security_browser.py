@@ -7,9 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import streamlit_server, wait_idle
-from tests.browser.test_overview_browser import sign_in
-from tests.browser.test_reporting_browser import open_page
+from tests.browser.conftest import open_page, sign_in, streamlit_server, wait_idle
 from tracker.db import make_engine, session_scope
 from tracker.demo import ECUADOR_PLAN
 from tracker.models import Status
