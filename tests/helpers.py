@@ -1,7 +1,8 @@
-"""Helpers for tests: small workbooks, counting rows, reading workbooks back."""
+"""Helpers for tests: small workbooks, counting rows, reading workbooks back, a free port."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -50,3 +51,10 @@ def read_workbook(path: Path) -> dict[str, list[tuple]]:
 def row_counts(session: Session) -> dict[str, int]:
     return {table.name: session.exec(select(func.count()).select_from(table)).one()
             for table in SQLModel.metadata.sorted_tables}
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at the moment."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

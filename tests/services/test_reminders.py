@@ -2,44 +2,11 @@
 
 from __future__ import annotations
 
-import email
-import socket
-
-import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
+from tests.helpers import free_port
 from tracker.demo import ECUADOR_PLAN
 from tracker.models import Reminder
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(monkeypatch):
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("TRACKER_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("TRACKER_SMTP_PORT", str(port))
-    monkeypatch.setenv("TRACKER_SMTP_STARTTLS", "0")
-    monkeypatch.setenv("TRACKER_SMTP_FROM", "secretaria@demo.example")
-    yield handler
-    controller.stop()
 
 
 def test_focal_points_with_missing_reports_get_one_email_in_their_language(
