@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from tracker.i18n import t
-from tracker.io.importer import ImportRejected, ImportSummary
 from tracker.quarters import Quarter, quarter_range
 from tracker.services import institutions, plan_files, plans
+from tracker.services.imports import ImportRejected, ImportSummary
 from tracker.services.permissions import PageName, Permission
 from tracker.settings import LANGUAGES
 from ui import actions, data, navigation, state
