@@ -85,9 +85,9 @@ class Row:
     template: Sheet
 
     def required(self, column: str) -> bool:
-        """Whether the cell must be filled: the field rules say (through the template)."""
-        found = self.template.column(column)
-        return found is not None and found.required
+        """Whether the cell must be filled: the field rules say (the template's required
+        columns come from the same rules)."""
+        return rules.required(self.template.entity, column)
 
 
 @dataclass
