@@ -101,11 +101,10 @@ def _decisions(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView
         line = right.selectbox(t("chart.axis.line", lang), list(lines), key=f"{form}:line",
                                format_func=lambda c: f"{c} · {lines[c]}")
         if st.form_submit_button(t("meetings.add_decision", lang)):
-            new_item = meetings.NewItem(code.strip(), line or "") if code.strip() else None
             _saved(actions.write(lambda db: meetings.add_decision(
                 db, user.actor, meeting.id, values["text"], owner=values["owner"],
-                due_quarter=values["due"], item_id=None if new_item else item,
-                new_item=new_item)), form, lang)
+                due_quarter=values["due"], item_id=item,
+                new_item=meetings.NewItem(code, line or ""))), form, lang)
 
 
 def _decision(user: state.SignedIn, plan_id: int, decision: meetings.DecisionView,

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from tracker import rules
 from tracker.i18n import day, t
 from tracker.models import PeriodState
 from tracker.quarters import Quarter
@@ -173,7 +174,8 @@ def _lines_and_institutions(user: state.SignedIn, plan_id: int, catalog: PlanCat
         st.header(t("plan.institution_form", lang))
         acronym = st.text_input(t("accounts.institution", lang), key="inst:acronym")
         name = st.text_input(t("accounts.name", lang), key="inst:name")
-        country = st.text_input(t("plan.country", lang), key="inst:country", max_chars=2)
+        country = st.text_input(t("plan.country", lang), key="inst:country",
+                                max_chars=rules.limit("institution", "country"))
         kind = st.text_input(t("plan.kind", lang), key="inst:kind")
         shared = user.actor.is_admin and st.checkbox(t("plan.confirm_shared", lang),
                                                      key="inst:shared")

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
+from tracker import rules
 from tracker.i18n import t
-from tracker.io.importer import ImportRejected, ImportSummary
 from tracker.quarters import Quarter, quarter_range
 from tracker.services import institutions, plan_files, plans
+from tracker.services.imports import ImportRejected, ImportSummary
 from tracker.services.permissions import PageName, Permission
 from tracker.settings import LANGUAGES
 from ui import actions, data, navigation, state
@@ -117,9 +118,10 @@ def _new_plan(user: state.SignedIn, lang: str) -> None:
     if not user.actor.can_create_plans:
         return
     with st.expander(t("files.new_plan", lang)), st.form("new_plan"):
-        name = st.text_input(t("files.plan_name", lang), key="newplan:name", max_chars=200)
+        name = st.text_input(t("files.plan_name", lang), key="newplan:name",
+                             max_chars=rules.limit("plan", "name"))
         commission = st.text_input(t("files.commission", lang), key="newplan:commission",
-                                   max_chars=300)
+                                   max_chars=rules.limit("plan", "commission"))
         left, middle, right = st.columns(3)
         first = left.text_input(t("files.first_quarter", lang), key="newplan:first",
                                 placeholder="2026-Q1")

@@ -117,7 +117,7 @@ def _check_nothing_lost(engine, outcomes: list[dict[str, object]],
 def _importer(url: str, folder: Path, stop: threading.Event, codes: list[int]) -> None:
     workbook = write_workbook(folder / "other.xlsx", MINIMAL)
     engine = make_engine(url)
-    from tracker.io.importer import import_path
+    from tracker.services.imports import import_path
 
     while not stop.is_set():
         with session_scope(engine) as session:

@@ -120,8 +120,8 @@ def cmd_plan_list(_args: argparse.Namespace) -> None:
 
 
 def cmd_plan_import(args: argparse.Namespace) -> None:
-    from tracker.io.importer import import_path
     from tracker.services import institutions
+    from tracker.services.imports import import_path
 
     opened = _quarter(args.open) if args.open else None
     with _session() as session:
@@ -322,7 +322,7 @@ def _run(func: Callable[[argparse.Namespace], None], args: argparse.Namespace) -
 
 
 def _rejected(error: TrackerError, lang: str) -> int:
-    from tracker.io.importer import rejected_lines
+    from tracker.io.plan_workbook import rejected_lines
 
     print("\n".join(rejected_lines(error, lang)), file=sys.stderr)
     print(t("import.rejected", lang, count=len(error.problems)), file=sys.stderr)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from sqlmodel import Session, SQLModel, select
 
-from tracker.io.importer import import_path, import_sheets
 from tracker.io.reader import RawSheet
 from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS, Sheet, sheet_for
 from tracker.models import ActionItem, Institution, Plan, ReportState, Role, Status, User
 from tracker.quarters import Quarter, quarter_range, under_evaluation
 from tracker.services import accounts, plans
+from tracker.services.imports import import_path, import_sheets
 from tracker.services.permissions import SYSTEM
 from tracker.services.reports import ReportContent, append_revision, find_report
 from tracker.settings import DEMO_PASSWORD, PROJECT_DIR, get_settings

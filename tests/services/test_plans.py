@@ -10,10 +10,10 @@ from sqlmodel import select
 
 from tests.helpers import MINIMAL, write_workbook
 from tracker.errors import NotAllowed
-from tracker.io.importer import ImportRejected, import_path
 from tracker.models import Institution, Role, RoleGrant
 from tracker.quarters import Quarter
 from tracker.services import accounts, plans
+from tracker.services.imports import ImportRejected, import_path
 from tracker.services.permissions import SYSTEM, actor_for
 
 

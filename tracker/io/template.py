@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from tracker import rules
 from tracker.models import Status
 
 
@@ -31,6 +32,7 @@ class Sheet:
     spanish: str
     columns: tuple[Column, ...]
     required: bool = False
+    entity: str = ""  # whose field rules (``tracker.rules``) its cells follow
 
     def column(self, header: object) -> Column | None:
         key = normalize(header)
@@ -46,50 +48,57 @@ class Sheet:
         return [c.spanish if lang == "es" else c.name for c in self.columns]
 
 
-PLAN = Sheet("plan", "plan", (
-    Column("name", "nombre", True),
-    Column("commission", "comision"),
-    Column("first_quarter", "trimestre_inicial", True),
-    Column("last_quarter", "trimestre_final", True),
-    Column("fiscal_year_start_month", "mes_inicio_ano_fiscal"),
+def _sheet(entity: str, name: str, spanish: str, columns: tuple[tuple[str, str], ...],
+           required: bool = False) -> Sheet:
+    """A sheet whose required columns are the entity's required fields (``tracker.rules``)."""
+    return Sheet(name, spanish, tuple(Column(column, translated, rules.required(entity, column))
+                                      for column, translated in columns), required, entity)
+
+
+PLAN = _sheet("plan", "plan", "plan", (
+    ("name", "nombre"),
+    ("commission", "comision"),
+    ("first_quarter", "trimestre_inicial"),
+    ("last_quarter", "trimestre_final"),
+    ("fiscal_year_start_month", "mes_inicio_ano_fiscal"),
 ))
-LINES = Sheet("strategic_lines", "lineas_estrategicas", (
-    Column("code", "codigo", True),
-    Column("name", "nombre", True),
+LINES = _sheet("strategic_line", "strategic_lines", "lineas_estrategicas", (
+    ("code", "codigo"),
+    ("name", "nombre"),
 ))
-INSTITUTIONS = Sheet("institutions", "instituciones", (
-    Column("acronym", "sigla", True),
-    Column("name", "nombre", True),
-    Column("country", "pais", True),
-    Column("kind", "tipo"),
+INSTITUTIONS = _sheet("institution", "institutions", "instituciones", (
+    ("acronym", "sigla"),
+    ("name", "nombre"),
+    ("country", "pais"),
+    ("kind", "tipo"),
 ), required=True)
-ITEMS = Sheet("items", "acciones", (
-    Column("code", "codigo", True),
-    Column("strategic_line", "linea_estrategica", True),
-    Column("title", "titulo", True),
-    Column("description", "descripcion"),
-    Column("lead_institution", "institucion_responsable", True),
-    Column("supporting_institutions", "instituciones_de_apoyo"),
-    Column("start_quarter", "trimestre_inicio", True),
-    Column("due_quarter", "trimestre_fin", True),
-    Column("indicator", "indicador"),
-    Column("unit", "unidad"),
-    Column("baseline", "linea_base"),
-    Column("target", "meta"),
-    Column("weight", "peso"),
+ITEMS = _sheet("action_item", "items", "acciones", (
+    ("code", "codigo"),
+    ("strategic_line", "linea_estrategica"),
+    ("title", "titulo"),
+    ("description", "descripcion"),
+    ("lead_institution", "institucion_responsable"),
+    ("supporting_institutions", "instituciones_de_apoyo"),
+    ("start_quarter", "trimestre_inicio"),
+    ("due_quarter", "trimestre_fin"),
+    ("indicator", "indicador"),
+    ("unit", "unidad"),
+    ("baseline", "linea_base"),
+    ("target", "meta"),
+    ("weight", "peso"),
 ), required=True)
-REPORTS = Sheet("reports", "reportes", (
-    Column("code", "codigo", True),
-    Column("quarter", "trimestre", True),
-    Column("institution", "institucion"),
-    Column("status", "estado"),
-    Column("percent_complete", "porcentaje_avance"),
-    Column("indicator_value", "valor_indicador"),
-    Column("narrative", "narrativa"),
-    Column("obstacles", "obstaculos"),
-    Column("next_steps", "proximos_pasos"),
-    Column("evidence_link", "enlace_evidencia"),
-    Column("nothing_to_report", "nada_que_reportar"),
+REPORTS = _sheet("report", "reports", "reportes", (
+    ("code", "codigo"),
+    ("quarter", "trimestre"),
+    ("institution", "institucion"),
+    ("status", "estado"),
+    ("percent_complete", "porcentaje_avance"),
+    ("indicator_value", "valor_indicador"),
+    ("narrative", "narrativa"),
+    ("obstacles", "obstaculos"),
+    ("next_steps", "proximos_pasos"),
+    ("evidence_link", "enlace_evidencia"),
+    ("nothing_to_report", "nada_que_reportar"),
 ))
 SHEETS = (PLAN, LINES, INSTITUTIONS, ITEMS, REPORTS)
 INSTRUCTION_SHEETS = ("instructions", "instrucciones")

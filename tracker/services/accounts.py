@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from tracker.errors import InvalidInput, NotAllowed, NotFound
-from tracker.models import Institution, Plan, Role, RoleGrant, User
+from tracker.models import Institution, Plan, Role, RoleGrant, SignInSession, User, utcnow
 from tracker.services import audit
 from tracker.services.passwords import MIN_LENGTH, check_new_password
 from tracker.services.permissions import Actor, Permission
@@ -169,10 +169,19 @@ def list_accounts(session: Session, actor: Actor) -> list[AccountRow]:
     return rows
 
 
+def revoke_all_sessions(session: Session, user_id: int) -> None:
+    """Sign a user out everywhere (deactivation, password reset). Here rather than in
+    ``services.auth``, which reads accounts: the other way round would be an import loop."""
+    now = utcnow()
+    for signed_in in session.exec(select(SignInSession).where(
+            SignInSession.user_id == user_id, SignInSession.revoked_at == None)):  # noqa: E711
+        signed_in.revoked_at = now
+        session.add(signed_in)
+    session.flush()
+
+
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> User:
     """Deactivate (signing the user out everywhere) or reactivate; never delete."""
-    from tracker.services.auth import revoke_all_sessions
-
     user = _get(session, user_id)
     require_manage(session, actor, user)
     if actor.user_id == user_id and not active:
@@ -188,8 +197,6 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> Us
 
 
 def reset_password(session: Session, actor: Actor, user_id: int, password: str) -> None:
-    from tracker.services.auth import revoke_all_sessions
-
     user = _get(session, user_id)
     require_manage(session, actor, user)
     check_password_strength(password, user.email)

@@ -27,6 +27,9 @@ from sqlmodel import Session, select
 from tracker.errors import TrackerError
 from tracker.models import SignInCode, SignInSession, SignInThrottle, User, utcnow
 from tracker.services.accounts import find_user, hash_password, password_matches
+from tracker.services.accounts import (  # signing out everywhere is an account rule
+    revoke_all_sessions as revoke_all_sessions,
+)
 from tracker.settings import DEMO_PASSWORD, get_settings
 
 MAX_FAILURES = 5
@@ -217,16 +220,6 @@ def revoke_cookie(session: Session, token: str) -> None:
     found = session_from_cookie(session, token)
     if found is not None:
         revoke_session(session, found.id)
-
-
-def revoke_all_sessions(session: Session, user_id: int) -> None:
-    """Sign a user out everywhere (deactivation, password reset)."""
-    now = utcnow()
-    for signed_in in session.exec(select(SignInSession).where(
-            SignInSession.user_id == user_id, SignInSession.revoked_at == None)):  # noqa: E711
-        signed_in.revoked_at = now
-        session.add(signed_in)
-    session.flush()
 
 
 def account_for_identity(session: Session, email: str | None) -> User | None:

@@ -25,6 +25,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from tracker import rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound, TrackerError
 from tracker.i18n import t
 from tracker.models import (
@@ -45,7 +46,7 @@ from tracker.services.mail import Mail, deliver
 from tracker.services.permissions import Actor, Permission
 from tracker.settings import SmtpSettings
 
-MAX_REASON = 2000
+MAX_REASON = rules.limit("reason", "text")
 
 # The transitions a coordinator makes on plan management; locking belongs to the meeting.
 TRANSITIONS = {

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from tracker import metrics
+from tracker import metrics, rules
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import (
     COUNTING_STATES,
@@ -34,12 +34,9 @@ from tracker.services.institutions import plan_institutions
 from tracker.services.permissions import Actor, Permission
 from tracker.services.plan_admin import ItemFields, save_item
 
-MAX_MINUTES = 50_000
-MAX_DECISION = 2_000
-TITLE_LIMIT = 300  # an item's title (plan_admin's rule); a longer decision is cut
-
-
-MAX_PLACE = 200
+MAX_MINUTES = rules.limit("meeting", "minutes")
+MAX_DECISION = rules.limit("decision", "text")
+MAX_PLACE = rules.limit("meeting", "place")
 
 
 def _attendance_ids(session: Session, plan_id: int, present: list[str]) -> list[int]:
@@ -180,6 +177,7 @@ def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
     meeting's to the due quarter, titled by the decision), linked back to the decision."""
     meeting = _meeting(session, actor, meeting_id)
     text = _decision_text(text)
+    item_id, new_item = becomes(item_id, new_item)
     decision = Decision(meeting_id=meeting.id, text=text,
                         owner_institution_id=_owner_id(session, meeting.plan_id, owner),
                         due_quarter=_due(session, meeting.plan_id, due_quarter))
@@ -196,10 +194,19 @@ def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
     return decision
 
 
+def becomes(item_id: int | None, new_item: NewItem | None
+            ) -> tuple[int | None, NewItem | None]:
+    """What item a decision becomes, from its form: a new item when a code is given (it wins
+    over an existing item also chosen), else the existing item chosen, else none."""
+    if new_item is not None and new_item.code.strip():
+        return None, NewItem(new_item.code.strip(), new_item.line)
+    return item_id, None
+
+
 def _item_fields(meeting: Meeting, decision: Decision, text: str, owner: str | None,
                  new_item: NewItem) -> ItemFields:
     start = str(Quarter.parse(meeting.quarter) + 1)
-    title = text if len(text) <= TITLE_LIMIT else text[:TITLE_LIMIT - 1].rstrip() + "…"
+    title = rules.shortened(text, "action_item", "title")  # a longer decision is cut
     return ItemFields(code=new_item.code, title=title, description=text, line=new_item.line,
                       lead=owner or "", supporters=(), start_quarter=start,
                       due_quarter=decision.due_quarter or start)

@@ -7,13 +7,12 @@ span after reports exist is allowed and audited; reports are never rewritten.
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, select
 
+from tracker import rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound
 from tracker.models import (
     ActionItem,
@@ -64,12 +63,15 @@ def _institution_ids(session: Session) -> dict[str, int]:
 
 def _validated(session: Session, plan: Plan, fields: ItemFields) -> dict[str, object]:
     code, title = fields.code.strip(), fields.title.strip()
-    if not code or len(code) > 20:
+    if not code or rules.too_long("action_item", "code", code):
         raise InvalidInput("plan.field.code")
-    if not title or len(title) > 300:
+    if not title or rules.too_long("action_item", "title", title):
         raise InvalidInput("plan.field.title")
-    if len(fields.description) > 10_000:
+    if rules.too_long("action_item", "description", fields.description.strip()):
         raise InvalidInput("plan.field.description")
+    for name in ("indicator", "unit"):  # the columns' width: longer ones failed on PostgreSQL
+        if rules.too_long("action_item", name, (getattr(fields, name) or "").strip()):
+            raise InvalidInput("import.too_long", limit=rules.limit("action_item", name))
     try:
         start, due = Quarter.parse(fields.start_quarter), Quarter.parse(fields.due_quarter)
     except QuarterError:
@@ -77,10 +79,10 @@ def _validated(session: Session, plan: Plan, fields: ItemFields) -> dict[str, ob
     first, last = plans.plan_span(plan)
     if not first <= start <= due <= last:
         raise InvalidInput("plan.field.span", first=str(first), last=str(last))
-    if not 0 < fields.weight <= 1000:
+    if not rules.weight_ok(fields.weight):
         raise InvalidInput("plan.field.weight")
     for number in (fields.baseline, fields.target):
-        if number is not None and not (math.isfinite(number) and number >= 0):
+        if number is not None and not rules.amount_ok(number):
             raise InvalidInput("plan.field.indicator_negative")
     ids = _institution_ids(session)
     if fields.lead not in ids:
@@ -169,7 +171,8 @@ def save_line(session: Session, actor: Actor, plan_id: int, code: str, name: str
     """Add a strategic line, or rename the one with this code."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
     code, name = code.strip(), name.strip()
-    if not code or len(code) > 20 or not name or len(name) > 300:
+    if (not code or rules.too_long("strategic_line", "code", code) or not name
+            or rules.too_long("strategic_line", "name", name)):
         raise InvalidInput("plan.field.line_values")
     line = session.exec(select(StrategicLine).where(
         StrategicLine.plan_id == plan_id, StrategicLine.code == code)).first()
@@ -182,9 +185,6 @@ def save_line(session: Session, actor: Actor, plan_id: int, code: str, name: str
                  plan_id=plan_id, before=before, after={"code": code, "name": name})
 
 
-COUNTRY = re.compile(r"^[A-Z]{2}$")
-
-
 def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str, name: str,
                      country: str, kind: str | None = None, *,
                      confirm_shared: bool = False) -> None:
@@ -195,11 +195,14 @@ def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str,
     """
     if not (actor.can(Permission.MANAGE_PLAN, plan_id)):
         raise NotAllowed("error.not_allowed.manage_plan")
-    acronym, name, country = acronym.strip(), name.strip(), country.strip().upper()
-    if not acronym or len(acronym) > 40 or not name or len(name) > 300:
+    acronym, name, country = acronym.strip(), name.strip(), country.strip()
+    if (not acronym or rules.too_long("institution", "acronym", acronym) or not name
+            or rules.too_long("institution", "name", name)
+            or rules.too_long("institution", "kind", (kind or "").strip())):
         raise InvalidInput("plan.field.institution_values")
-    if not COUNTRY.match(country):
-        raise InvalidInput("import.bad_country", value=country)
+    if not rules.country_ok(country):
+        raise InvalidInput("import.bad_country", value=country.upper())
+    country = country.upper()
     row = {"acronym": acronym, "name": name, "country": country,
            "kind": (kind or "").strip() or None}
     for change in institutions.changes(session, [row], plan_id):

@@ -6,10 +6,11 @@ import io
 
 from sqlmodel import Session
 
-from tracker.io import exporter, importer
+from tracker.io import exporter
 from tracker.io.reader import read_bytes
 from tracker.models import Plan
 from tracker.quarters import Quarter
+from tracker.services import imports
 from tracker.services.permissions import Actor
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -31,14 +32,14 @@ def export_csv(session: Session, actor: Actor, plan_id: int) -> bytes:
 
 def import_upload(session: Session, actor: Actor, data: bytes, filename: str, *,
                   plan_name: str | None, dry_run: bool, opened: Quarter | None = None,
-                  rename_institutions: bool = False) -> importer.ImportSummary:
+                  rename_institutions: bool = False) -> imports.ImportSummary:
     """Check (``dry_run``) or import an uploaded workbook, zip or CSV; all or nothing."""
     from tracker.errors import InvalidInput
 
     if len(data) > MAX_UPLOAD_BYTES:
         raise InvalidInput("import.too_big", megabytes=MAX_UPLOAD_BYTES // (1024 * 1024))
     sheets = read_bytes(data, filename)
-    summary = importer.import_sheets(session, actor, sheets, source=filename,
+    summary = imports.import_sheets(session, actor, sheets, source=filename,
                                      plan_name=plan_name, dry_run=dry_run, opened=opened,
                                      rename_institutions=rename_institutions)
     if dry_run:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from tracker import rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound
 from tracker.models import (
     ActionItem,
@@ -88,7 +89,8 @@ def new_plan(session: Session, actor: Actor, *, name: str, commission: str, firs
     if not actor.can_create_plans:
         raise NotAllowed("plan.cannot_create")
     name, commission = name.strip(), commission.strip()
-    if not name or len(name) > 200 or len(commission) > 300:
+    if (not name or rules.too_long("plan", "name", name)
+            or rules.too_long("plan", "commission", commission)):
         raise InvalidInput("plan.field.plan_name")
     if session.exec(select(Plan.id).where(Plan.name == name)).first():
         raise InvalidInput("plan.name_taken", name=name)

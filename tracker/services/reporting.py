@@ -10,11 +10,11 @@ Each refusal says which case it is (a closed quarter, a locked one, another inst
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from tracker import rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound, TrackerError
 from tracker.models import (
     ActionItem,
@@ -34,9 +34,8 @@ from tracker.services import audit, lifecycle, plans
 from tracker.services.permissions import Actor, Permission
 from tracker.services.reports import ReportContent, append_revision, find_report
 
-MAX_TEXT = 5_000
-MAX_LINK = 1_000
-LINK = re.compile(r"^https?://[^\s<>\"']+\.[^\s<>\"']+$", re.IGNORECASE)
+MAX_TEXT = rules.limit("report", "narrative")  # each of the report's texts (tracker.rules)
+MAX_LINK = rules.limit("report", "evidence_link")
 CONTENT_FIELDS = tuple(ReportContent().as_dict())
 
 
@@ -138,20 +137,20 @@ def validate(content: ReportContent) -> None:
         if content.percent_complete is None:
             raise InvalidInput("report.field.percent_required")
     percent, value = content.percent_complete, content.indicator_value
-    if percent is not None and not (math.isfinite(percent) and 0 <= percent <= 100):
+    if percent is not None and not rules.percent_ok(percent):
         raise InvalidInput("report.field.percent_range")
     if value is not None and not math.isfinite(value):
         raise InvalidInput("report.field.indicator_invalid")
     if value is not None and value < 0:
         raise InvalidInput("report.field.indicator_negative")
     for name in ("narrative", "obstacles", "next_steps", "evidence_link"):
-        if "\x00" in (getattr(content, name) or ""):  # no database stores it; none is typed
+        if rules.has_bad_characters(getattr(content, name)):
             raise InvalidInput(f"report.field.{name}_bad_characters")
-    for name in ("narrative", "obstacles", "next_steps"):
-        if len(getattr(content, name)) > MAX_TEXT:
-            raise InvalidInput(f"report.field.{name}_too_long", limit=MAX_TEXT)
+    for name in rules.REPORT_TEXTS:
+        if rules.too_long("report", name, getattr(content, name)):
+            raise InvalidInput(f"report.field.{name}_too_long", limit=rules.limit("report", name))
     link = content.evidence_link
-    if link and (len(link) > MAX_LINK or not LINK.match(link)):
+    if link and not rules.link_ok(link):
         raise InvalidInput("report.field.link_invalid")
 
 
@@ -291,8 +290,9 @@ def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
     comment = comment.strip()
     if not approve and not comment:
         raise InvalidInput("report.field.comment_required")
-    if len(comment) > MAX_TEXT:
-        raise InvalidInput("report.field.comment_too_long", limit=MAX_TEXT)
+    if rules.too_long("report", "review_comment", comment):
+        raise InvalidInput("report.field.comment_too_long",
+                           limit=rules.limit("report", "review_comment"))
     state = ReportState.APPROVED if approve else ReportState.RETURNED
     saved = append_revision(session, item_id=report.item_id, quarter=report.quarter,
                             institution_id=report.institution_id, content=content_of(latest),

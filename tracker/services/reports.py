@@ -1,42 +1,34 @@
 """Quarterly reports: each write appends an immutable revision and moves the pointers.
 
 The workflow rules (who, which quarter, optimistic locking, review) are built on
-``append_revision``; the import writes approved history through it too.
+``append_revision``; the import writes approved history in bulk through
+``create_reports_bulk`` and ``append_revisions_bulk``, which move the pointers by the same
+rule (``pointers``) in a few statements instead of a few per report.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
+from sqlalchemy import Table, bindparam, func, insert, text, update
 from sqlmodel import Session, select
 
-from tracker.models import COUNTING_STATES, Report, ReportRevision, ReportState, Status
+from tracker.db import bulk_insert
+from tracker.models import (
+    COUNTING_STATES,
+    ActionItem,
+    Report,
+    ReportContent,
+    ReportRevision,
+    ReportState,
+    utcnow,
+)
 
+__all__ = ["ReportContent", "append_revision", "append_revisions_bulk", "create_reports_bulk",
+           "find_report", "pointers", "same_content"]
 
-@dataclass(frozen=True)
-class ReportContent:
-    """What an institution says about an item for a quarter."""
-
-    status: Status | None = None
-    percent_complete: float | None = None
-    indicator_value: float | None = None
-    narrative: str = ""
-    obstacles: str = ""
-    next_steps: str = ""
-    evidence_link: str | None = None
-    nothing_to_report: bool = False
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "status": self.status.value if self.status else None,
-            "percent_complete": self.percent_complete,
-            "indicator_value": self.indicator_value,
-            "narrative": self.narrative,
-            "obstacles": self.obstacles,
-            "next_steps": self.next_steps,
-            "evidence_link": self.evidence_link,
-            "nothing_to_report": self.nothing_to_report,
-        }
+ReportKey = tuple[int, str, int]  # (item id, quarter, institution id)
 
 
 def find_report(
@@ -57,6 +49,15 @@ def counting_revision(session: Session, report: Report) -> ReportRevision | None
     if report.counting_revision_id is None:
         return None
     return session.get(ReportRevision, report.counting_revision_id)
+
+
+def pointers(state: ReportState, revision: object) -> dict[str, object]:
+    """Where a report's pointers go when a revision in ``state`` is added (``revision``: its
+    id, or an SQL expression giving it): the latest always, the counting one when it counts."""
+    moved = {"latest_revision_id": revision}
+    if state in COUNTING_STATES:
+        moved["counting_revision_id"] = revision
+    return moved
 
 
 def append_revision(
@@ -84,9 +85,100 @@ def append_revision(
     )
     session.add(revision)
     session.flush()
-    report.latest_revision_id = revision.id
-    if state in COUNTING_STATES:
-        report.counting_revision_id = revision.id
+    report.sqlmodel_update(pointers(state, revision.id))
     session.add(report)
     session.flush()  # the figures read the pointers with plain SQL
     return report
+
+
+# -- in bulk, for the import -----------------------------------------------------------------
+
+
+def counting_contents(session: Session, plan_id: int
+                      ) -> dict[ReportKey, tuple[int, int, dict[str, object] | None]]:
+    """(item, quarter, institution) -> (report id, version, counting content) for the plan."""
+    fields = list(ReportContent.__dataclass_fields__)
+    columns = [getattr(ReportRevision, name) for name in fields]
+    rows = session.exec(
+        select(Report.id, Report.item_id, Report.quarter, Report.institution_id,
+               Report.version, ReportRevision.id, *columns)
+        .join(ActionItem, ActionItem.id == Report.item_id)
+        .outerjoin(ReportRevision, ReportRevision.id == Report.counting_revision_id)
+        .where(ActionItem.plan_id == plan_id))
+    found = {}
+    for report_id, item_id, quarter, institution_id, version, counted, *values in rows:
+        content = dict(zip(fields, values, strict=True)) if counted is not None else None
+        found[(item_id, quarter, institution_id)] = (report_id, version, content)
+    return found
+
+
+def same_content(stored: dict[str, object] | None, wanted: dict[str, object]) -> bool:
+    """Whether a report row says what the stored counting version says (an empty text and
+    no text are the same; numbers compare as numbers)."""
+    if stored is None:
+        return False
+    return all((stored.get(k) or None) == (value or None) if k != "nothing_to_report"
+               else bool(stored.get(k)) == bool(value) for k, value in wanted.items())
+
+
+def _reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """``count`` primary keys for rows about to be inserted with explicit ids, so that a
+    report and its first revision can point at each other without an UPDATE afterwards.
+    PostgreSQL: taken from the table's sequence. SQLite: after the largest id, safe because
+    the transaction holds the write lock (``BEGIN IMMEDIATE``) until it commits."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return list(connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :count)"),
+            {"table": table.name, "count": count}).scalars())
+    largest = connection.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(largest + 1, largest + 1 + count))
+
+
+def _revision_row(revision_id: int | None, report_id: int, number: int, state: ReportState,
+                  content: ReportContent, author_id: int | None, now: datetime
+                  ) -> dict[str, object]:
+    row = {"report_id": report_id, "number": number, "state": state.value,
+           "author_id": author_id, "review_comment": None, "created_at": now,
+           **content.as_dict()}
+    return row if revision_id is None else {"id": revision_id, **row}
+
+
+def create_reports_bulk(session: Session, contents: Mapping[ReportKey, ReportContent], *,
+                        state: ReportState, author_id: int | None) -> None:
+    """New reports, each with its first revision in ``state``: two executemany inserts."""
+    if not contents:
+        return
+    keys = list(contents)
+    report_ids = _reserve_ids(session, Report.__table__, len(keys))
+    revision_ids = _reserve_ids(session, ReportRevision.__table__, len(keys))
+    connection, now = session.connection(), utcnow()
+    bulk_insert(connection, Report.__table__, [
+        {"id": report_id, "item_id": item_id, "quarter": quarter,
+         "institution_id": institution_id, "version": 1, "latest_revision_id": None,
+         "counting_revision_id": None, **pointers(state, revision_id)}
+        for (item_id, quarter, institution_id), report_id, revision_id
+        in zip(keys, report_ids, revision_ids, strict=True)])
+    bulk_insert(connection, ReportRevision.__table__, [
+        _revision_row(revision_id, report_id, 1, state, contents[key], author_id, now)
+        for key, report_id, revision_id in zip(keys, report_ids, revision_ids, strict=True)])
+
+
+def append_revisions_bulk(session: Session, versions: Sequence[tuple[int, int, ReportContent]],
+                          *, state: ReportState, author_id: int | None) -> None:
+    """A new revision in ``state`` of each (report id, its current version, content)."""
+    if not versions:
+        return
+    reports, connection, now = Report.__table__, session.connection(), utcnow()
+    connection.execute(insert(ReportRevision.__table__), [
+        _revision_row(None, report_id, version + 1, state, content, author_id, now)
+        for report_id, version, content in versions])
+    revision = (select(ReportRevision.id)
+                .where(ReportRevision.report_id == reports.c.id,
+                       ReportRevision.number == bindparam("number"))
+                .scalar_subquery())
+    connection.execute(
+        update(reports).where(reports.c.id == bindparam("report"))
+        .values(version=bindparam("number"), **pointers(state, revision)),
+        [{"report": report_id, "number": version + 1} for report_id, version, _ in versions])

@@ -1,0 +1,95 @@
+"""One set of field rules: the report form's service and the import give the same verdict on
+the same value (``tracker.rules``), and the columns are as wide as the rules."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tracker import rules
+from tracker.errors import InvalidInput
+from tracker.io.plan_workbook import parse_sheets
+from tracker.io.reader import RawSheet
+from tracker.models import ActionItem, Institution, Meeting, Plan, ReportRevision, StrategicLine
+from tracker.services import reporting
+from tracker.services.reports import ReportContent
+
+GOOD = {"status": "in_progress", "percent_complete": 40.0, "indicator_value": None,
+        "narrative": "", "obstacles": "", "next_steps": "", "evidence_link": None}
+
+CASES = [  # (field, value, accepted)
+    ("narrative", "x" * 5_000, True),
+    ("narrative", "x" * 5_001, False),
+    ("obstacles", "x" * 5_001, False),
+    ("next_steps", "x" * 5_000, True),
+    ("narrative", "acta\x00", False),
+    ("evidence_link", "https://example.org/evidence", True),
+    ("evidence_link", "http://ministerio.gob.ec/informe.pdf", True),
+    ("evidence_link", "http://localhost/report", False),  # a host without a dot
+    ("evidence_link", "javascript:alert(1)", False),
+    ("evidence_link", "ftp://example.org/file", False),
+    ("evidence_link", "https://example.org/" + "a" * 1_000, False),
+    ("percent_complete", 0.0, True),
+    ("percent_complete", 100.0, True),
+    ("percent_complete", 100.5, False),
+    ("percent_complete", -1.0, False),
+    ("percent_complete", math.nan, False),
+    ("indicator_value", 0.0, True),
+    ("indicator_value", 12.5, True),
+    ("indicator_value", -3.0, False),
+    ("indicator_value", math.inf, False),
+]
+
+
+def _form_accepts(field: str, value: object) -> bool:
+    values = GOOD | {field: value}
+    content = ReportContent(status=reporting.Status(values.pop("status")), **values)
+    try:
+        reporting.validate(content)
+    except InvalidInput:
+        return False
+    return True
+
+
+def _import_accepts(field: str, value: object) -> bool:
+    row = GOOD | {field: value}
+    headers = ["code", "quarter", *row]
+    sheets = [
+        RawSheet("plan.xlsx", "institutions", ["acronym", "name", "country"],
+                 [(2, ["OIM", "Organización Internacional para las Migraciones", "EC"])]),
+        RawSheet("plan.xlsx", "items", ["code", "strategic_line", "title", "lead_institution",
+                                        "start_quarter", "due_quarter"],
+                 [(2, ["1.1", "1", "Protocolo", "OIM", "2026-Q1", "2026-Q4"])]),
+        RawSheet("plan.xlsx", "reports", headers, [(2, ["1.1", "2026-Q3", *row.values()])]),
+    ]
+    _parsed, validator = parse_sheets(sheets, "plan.xlsx")
+    return not validator.problems
+
+
+@pytest.mark.parametrize(("field", "value", "accepted"), CASES,
+                         ids=[f"{f}-{i}" for i, (f, _v, _a) in enumerate(CASES)])
+def test_the_form_and_the_import_give_the_same_verdict(field, value, accepted):
+    assert _form_accepts(field, value) is accepted
+    assert _import_accepts(field, value) is accepted
+
+
+@pytest.mark.parametrize(("model", "column", "entity", "field"), [
+    (Institution, "acronym", "institution", "acronym"),
+    (Institution, "name", "institution", "name"),
+    (Institution, "kind", "institution", "kind"),
+    (Plan, "name", "plan", "name"),
+    (StrategicLine, "code", "strategic_line", "code"),
+    (ActionItem, "title", "action_item", "title"),
+    (ActionItem, "unit", "action_item", "unit"),
+    (ReportRevision, "evidence_link", "report", "evidence_link"),
+    (Meeting, "place", "meeting", "place"),
+])
+def test_each_column_is_as_wide_as_its_rule(model, column, entity, field):
+    assert model.__table__.c[column].type.length == rules.limit(entity, field)
+
+
+def test_a_long_decision_titles_its_item_cut_to_the_title_rule():
+    title = rules.shortened("decision " * 100, "action_item", "title")
+    assert len(title) <= rules.limit("action_item", "title")
+    assert title.startswith("decision decision") and title.endswith("…")

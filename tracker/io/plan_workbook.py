@@ -1,0 +1,405 @@
+"""The import template's workbook or CSVs read into typed, checked rows (formats only).
+
+Every cell is checked against the field rules (``tracker.rules``) and the template's shape;
+each problem names its place as ``FILE: sheet S, row R, column C: message`` (R counts the
+header as row 1, C is the header as written) and every problem is collected, none stops the
+reading. What the rows refer to (institutions, lines, items, the plan, locked quarters) and
+who may write them is the import service's business: ``tracker.services.imports``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tracker import rules
+from tracker.errors import InvalidInput, TrackerError
+from tracker.i18n import t
+from tracker.io.reader import RawSheet, Text
+from tracker.io.template import (
+    FALSE_WORDS,
+    INSTITUTIONS,
+    INSTRUCTION_SHEETS,
+    ITEMS,
+    LINES,
+    PLAN,
+    REPORTS,
+    STATUS_WORDS,
+    TRUE_WORDS,
+    Sheet,
+    normalize,
+    sheet_for,
+)
+from tracker.models import ReportContent, Status
+from tracker.quarters import Quarter, QuarterError
+
+SHORT = 300  # a cell without a field rule of its own: a quarter, a status word, a reference
+LIST = 10_000  # a list of references (supporting institutions)
+COUNTRY_CELL = 40  # read generously: a country that is not two letters gets its own message
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    key: str
+    values: dict[str, object] = field(default_factory=dict)
+
+    def render(self, lang: str = "en") -> str:
+        place = [f"{self.source}:"]
+        where = []
+        if self.sheet:
+            where.append(t("import.place.sheet", lang, sheet=self.sheet))
+        if self.row:
+            where.append(t("import.place.row", lang, row=self.row))
+        if self.column:
+            where.append(t("import.place.column", lang, column=self.column))
+        if where:
+            place.append(", ".join(where) + ":")
+        return " ".join(place + [t(self.key, lang, **self.values)])
+
+
+class ImportRejected(TrackerError):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("import.rejected", count=len(problems))
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return "\n".join(problem.render() for problem in self.problems)
+
+
+@dataclass
+class Row:
+    """One row of a sheet with its cells by column name, and where it came from."""
+
+    sheet: RawSheet
+    number: int
+    cells: dict[str, object]
+    headers: dict[str, str]
+    template: Sheet
+
+    def required(self, column: str) -> bool:
+        """Whether the cell must be filled: the field rules say (the template's required
+        columns come from the same rules)."""
+        return rules.required(self.template.entity, column)
+
+
+@dataclass
+class ParsedPlan:
+    plan: dict[str, object] | None = None
+    lines: list[dict[str, object]] = field(default_factory=list)
+    institutions: list[dict[str, object]] = field(default_factory=list)
+    items: list[dict[str, object]] = field(default_factory=list)
+    reports: list[dict[str, object]] = field(default_factory=list)
+
+
+class Validator:
+    """Reads typed values out of rows, collecting every problem instead of stopping."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def reject_if_any(self) -> None:
+        """Refuse the whole file when anything is wrong, its problems in reading order."""
+        if self.problems:
+            raise ImportRejected(sorted(self.problems, key=reading_order))
+
+    def problem(self, row: Row | None, column: str | None, key: str, **values: object) -> None:
+        if row is None:
+            self.problems.append(Problem("?", None, None, None, key, values))
+            return
+        header = row.headers.get(column, column) if column else None
+        self.problems.append(Problem(row.sheet.source, row.sheet.name, row.number, header,
+                                     key, values))
+
+    def text(self, row: Row, column: str, *, limit: int = SHORT) -> str | None:
+        value = row.cells.get(column)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if row.required(column):
+                self.problem(row, column, "import.required")
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, datetime):
+            self.problem(row, column, "import.not_text")
+            return None
+        text = str(value).strip()
+        if rules.has_bad_characters(text):
+            self.problem(row, column, "import.bad_characters")
+            return None
+        if text.startswith("=") and not isinstance(value, Text):  # Text: see io/reader.py
+            self.problem(row, column, "import.formula")
+            return None
+        if len(text) > limit:
+            self.problem(row, column, "import.too_long", limit=limit)
+            return None
+        return text
+
+    def quarter(self, row: Row, column: str) -> Quarter | None:
+        text = self.text(row, column)
+        if text is None:
+            return None
+        try:
+            return Quarter.parse(text)
+        except QuarterError:
+            self.problem(row, column, "import.bad_quarter", value=text)
+            return None
+
+    def number(self, row: Row, column: str, *, minimum: float | None = None,
+               maximum: float | None = None, required: bool = False,
+               strictly_above: float | None = None) -> float | None:
+        value = row.cells.get(column)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(row, column, "import.required")
+            return None
+        if isinstance(value, bool):
+            number: float | None = None
+        elif isinstance(value, int | float):
+            number = float(value)
+        else:
+            number = _parse_number(str(value))
+        if number is None or math.isnan(number) or math.isinf(number):
+            self.problem(row, column, "import.not_a_number", value=str(value)[:40])
+            return None
+        if minimum is not None and number < minimum or maximum is not None and number > maximum:
+            self.problem(row, column, "import.out_of_range", value=_shown(number),
+                         minimum=_shown(minimum), maximum=_shown(maximum))
+            return None
+        if strictly_above is not None and number <= strictly_above:
+            self.problem(row, column, "import.must_be_above", value=_shown(number),
+                         minimum=_shown(strictly_above))
+            return None
+        return number
+
+    def boolean(self, row: Row, column: str) -> bool:
+        value = row.cells.get(column)
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        if isinstance(value, float):
+            if not value.is_integer():  # 0.5, infinity, NaN: no yes/no word
+                self.problem(row, column, "import.not_yes_no", value=str(value)[:40])
+                return False
+            value = int(value)
+        key = normalize(value)
+        if key in TRUE_WORDS:
+            return True
+        if key not in FALSE_WORDS:
+            self.problem(row, column, "import.not_yes_no", value=str(value)[:40])
+        return False
+
+    def status(self, row: Row, column: str) -> Status | None:
+        text = self.text(row, column)
+        if text is None:
+            return None
+        status = STATUS_WORDS.get(normalize(text))
+        if status is None:
+            self.problem(row, column, "import.bad_status", value=text)
+        return status
+
+
+def _shown(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _parse_number(text: str) -> float | None:
+    """A number written as text: "45", "45%" (still 45), "12,5" (decimal comma)."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def _rows_of(sheet: Sheet, raw: RawSheet, validator: Validator) -> list[Row]:
+    by_column: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for index, header in enumerate(raw.headers):
+        column = sheet.column(header)
+        if column is None:
+            continue
+        if column.name in by_column:
+            validator.problems.append(Problem(raw.source, raw.name, 1, header,
+                                              "import.duplicate_column"))
+            continue
+        by_column[column.name] = index
+        headers[column.name] = header
+    missing = [c for c in sheet.columns if c.required and c.name not in by_column]
+    for column in missing:
+        validator.problems.append(Problem(raw.source, raw.name, 1, column.name,
+                                          "import.missing_column"))
+    if missing:
+        return []
+    rows = []
+    for number, values in raw.rows:
+        cells = {name: values[i] if i < len(values) else None for name, i in by_column.items()}
+        rows.append(Row(raw, number, cells, headers, sheet))
+    return rows
+
+
+def _sheets_by_kind(raw_sheets: Sequence[RawSheet], validator: Validator,
+                    source: str) -> dict[str, list[Row]]:
+    found: dict[str, RawSheet] = {}
+    for raw in raw_sheets:
+        sheet = sheet_for(raw.name)
+        if sheet is None:
+            continue
+        if sheet.name in found:
+            validator.problems.append(Problem(raw.source, raw.name, None, None,
+                                              "import.duplicate_sheet"))
+            continue
+        found[sheet.name] = raw
+    for required in (INSTITUTIONS, ITEMS):
+        if required.name not in found:
+            names = ", ".join(r.name for r in raw_sheets
+                              if normalize(r.name) not in INSTRUCTION_SHEETS) or "—"
+            validator.problems.append(Problem(source, None, None, None, "import.missing_sheet",
+                                              {"sheet": required.name,
+                                               "spanish": required.spanish, "found": names}))
+    sheets = {s.name: s for s in (PLAN, LINES, INSTITUTIONS, ITEMS, REPORTS)}
+    return {name: _rows_of(sheets[name], raw, validator) for name, raw in found.items()}
+
+
+def _parse(rows: dict[str, list[Row]], v: Validator) -> ParsedPlan:
+    parsed = ParsedPlan()
+    for row in rows.get(PLAN.name, [])[:1]:
+        parsed.plan = {
+            "row": row,
+            "name": v.text(row, "name", limit=rules.limit("plan", "name")),
+            "commission": v.text(row, "commission",
+                                 limit=rules.limit("plan", "commission")) or "",
+            "first_quarter": v.quarter(row, "first_quarter"),
+            "last_quarter": v.quarter(row, "last_quarter"),
+            "fiscal_year_start_month": v.number(row, "fiscal_year_start_month",
+                                                minimum=rules.FISCAL_MONTH[0],
+                                                maximum=rules.FISCAL_MONTH[1]),
+        }
+    for row in rows.get(LINES.name, []):
+        parsed.lines.append({"row": row,
+                             "code": v.text(row, "code",
+                                            limit=rules.limit("strategic_line", "code")),
+                             "name": v.text(row, "name",
+                                            limit=rules.limit("strategic_line", "name"))})
+    for row in rows.get(INSTITUTIONS.name, []):
+        country = v.text(row, "country", limit=COUNTRY_CELL)
+        if country is not None and not rules.country_ok(country):
+            v.problem(row, "country", "import.bad_country", value=country)
+            country = None
+        parsed.institutions.append({
+            "row": row,
+            "acronym": v.text(row, "acronym", limit=rules.limit("institution", "acronym")),
+            "name": v.text(row, "name", limit=rules.limit("institution", "name")),
+            "country": country.upper() if country else None,
+            "kind": v.text(row, "kind", limit=rules.limit("institution", "kind")),
+        })
+    for row in rows.get(ITEMS.name, []):
+        parsed.items.append({
+            "row": row,
+            "code": v.text(row, "code", limit=rules.limit("action_item", "code")),
+            "strategic_line": v.text(row, "strategic_line"),
+            "title": v.text(row, "title", limit=rules.limit("action_item", "title")),
+            "description": v.text(row, "description",
+                                  limit=rules.limit("action_item", "description")) or "",
+            "lead_institution": v.text(row, "lead_institution"),
+            "supporting_institutions": split_list(v.text(row, "supporting_institutions",
+                                                     limit=LIST)),
+            "start_quarter": v.quarter(row, "start_quarter"),
+            "due_quarter": v.quarter(row, "due_quarter"),
+            "indicator": v.text(row, "indicator",
+                                limit=rules.limit("action_item", "indicator")),
+            "unit": v.text(row, "unit", limit=rules.limit("action_item", "unit")),
+            "baseline": v.number(row, "baseline", minimum=0),
+            "target": v.number(row, "target", minimum=0),
+            "weight": v.number(row, "weight", strictly_above=rules.WEIGHT[0],
+                               maximum=rules.WEIGHT[1]),
+        })
+    for row in rows.get(REPORTS.name, []):
+        nothing = v.boolean(row, "nothing_to_report")
+        status = v.status(row, "status")
+        percent = v.number(row, "percent_complete", minimum=rules.PERCENT[0],
+                           maximum=rules.PERCENT[1])
+        if not nothing and status is None and row.cells.get("status") in (None, ""):
+            v.problem(row, "status", "import.status_or_nothing")
+        if not nothing and percent is None and status is not None:
+            percent = {Status.COMPLETED: 100.0, Status.NOT_STARTED: 0.0}.get(status)
+            if percent is None and row.cells.get("percent_complete") in (None, ""):
+                v.problem(row, "percent_complete", "import.required")
+        link = v.text(row, "evidence_link", limit=rules.limit("report", "evidence_link"))
+        if link and not rules.link_ok(link):
+            v.problem(row, "evidence_link", "import.bad_link")
+        parsed.reports.append({
+            "row": row, "code": v.text(row, "code", limit=rules.limit("action_item", "code")),
+            "quarter": v.quarter(row, "quarter"),
+            "institution": v.text(row, "institution"),
+            "content": ReportContent(
+                status=None if nothing and status is None else status,
+                percent_complete=percent,
+                indicator_value=v.number(row, "indicator_value", minimum=0),
+                narrative=_report_text(v, row, "narrative"),
+                obstacles=_report_text(v, row, "obstacles"),
+                next_steps=_report_text(v, row, "next_steps"),
+                evidence_link=link,
+                nothing_to_report=nothing,
+            ),
+        })
+    return parsed
+
+
+def _report_text(v: Validator, row: Row, column: str) -> str:
+    return v.text(row, column, limit=rules.limit("report", column)) or ""
+
+
+def parse_sheets(raw_sheets: Sequence[RawSheet], source: str) -> tuple[ParsedPlan, Validator]:
+    """The file's rows, typed and checked on their own (each cell, each sheet's duplicates),
+    and the validator holding their problems, for the import service to add its own to."""
+    v = Validator()
+    parsed = _parse(_sheets_by_kind(raw_sheets, v, source), v)
+    _check_duplicates(parsed.institutions, "acronym", v, "import.duplicate_institution")
+    _check_duplicates(parsed.lines, "code", v, "import.duplicate_line")
+    _check_duplicates(parsed.items, "code", v, "import.duplicate_code")
+    return parsed, v
+
+
+def reading_order(problem: Problem) -> tuple[int, int, str]:
+    sheet = sheet_for(problem.sheet) if problem.sheet else None
+    order = [s.name for s in (PLAN, LINES, INSTITUTIONS, ITEMS, REPORTS)]
+    return (order.index(sheet.name) if sheet else -1, problem.row or 0, problem.column or "")
+
+
+def split_list(text: str | None) -> list[str]:
+    """A list of references: split on ``;`` when the cell has one, else on ``,``."""
+    if not text:
+        return []
+    separator = ";" if ";" in text else ","
+    return [part.strip() for part in text.split(separator) if part.strip()]
+
+
+def _check_duplicates(rows: list[dict[str, object]], key: str, v: Validator,
+                      message: str) -> None:
+    seen: dict[str, int] = {}
+    for row in rows:
+        value = row[key]
+        if value is None:
+            continue
+        normalized = normalize(value) if key == "acronym" else str(value)
+        if normalized in seen:
+            v.problem(row["row"], key, message, value=value, first=seen[normalized])
+        else:
+            seen[normalized] = row["row"].number
+
+
+def rejected_lines(error: ImportRejected | InvalidInput, lang: str = "en") -> list[str]:
+    """One line per problem, for the CLI and the import page."""
+    if isinstance(error, ImportRejected):
+        return [problem.render(lang) for problem in error.problems]
+    return [t(error.key, lang, **error.values)]
