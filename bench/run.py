@@ -178,8 +178,8 @@ def step_page(url: str, scale: Scale) -> tuple[dict[str, float], float]:
 def step_export(url: str, scale: Scale, workbook: Path) -> tuple[dict[str, float], float]:
     _use(url, scale)
     from tracker.db import make_engine, session_scope
-    from tracker.io.exporter import export_workbook
     from tracker.services import plans
+    from tracker.services.exports import export_workbook
     from tracker.services.permissions import SYSTEM
 
     with session_scope(make_engine(url)) as session:

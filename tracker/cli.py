@@ -142,7 +142,7 @@ def cmd_plan_import(args: argparse.Namespace) -> None:
 
 
 def cmd_plan_export(args: argparse.Namespace) -> None:
-    from tracker.io.exporter import export_workbook
+    from tracker.services.exports import export_workbook
 
     with _session() as session:
         plan = _choose_plan(session, args.plan)

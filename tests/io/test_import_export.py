@@ -13,10 +13,11 @@ from sqlmodel import SQLModel, select
 from tests.helpers import MINIMAL, read_workbook, row_counts, write_workbook
 from tracker import metrics
 from tracker.demo import ECUADOR_PLAN, load_demo
-from tracker.io.exporter import export_csv_zip, export_workbook, write_template
+from tracker.io.exporter import write_template
 from tracker.models import ActionItem, PeriodState, ReportingPeriod, ReportRevision
 from tracker.quarters import Quarter
 from tracker.services import plans
+from tracker.services.exports import export_csv_zip, export_workbook
 from tracker.services.imports import ImportRejected, import_path
 from tracker.services.permissions import SYSTEM
 

@@ -15,9 +15,9 @@ from sqlmodel import SQLModel, select
 
 from tests.helpers import MINIMAL, write_workbook
 from tracker.io.cells import frame_csv, neutralise, restore_text
-from tracker.io.exporter import export_csv_zip, export_workbook
 from tracker.models import ActionItem, Institution, ReportRevision, StrategicLine
 from tracker.services import plans
+from tracker.services.exports import export_csv_zip, export_workbook
 from tracker.services.imports import import_path
 from tracker.services.permissions import SYSTEM
 
@@ -126,3 +126,19 @@ def test_a_chart_s_data_download_is_neutralised_too():
     frame = pd.DataFrame({"institution": [HYPERLINK, "OIM"], "progress": [-12.5, 40.0]})
     rows = list(csv.reader(io.StringIO(frame_csv(frame).decode())))
     assert rows == [["institution", "progress"], [f"'{HYPERLINK}", "-12.5"], ["OIM", "40.0"]]
+
+
+def test_the_xlsx_export_keeps_the_template_s_look_and_error_words_as_text(session, tmp_path):
+    plan = _hostile_plan(session, tmp_path)
+    item = session.exec(select(ActionItem).where(ActionItem.code == "1.1")).one()
+    item.description = "#N/A"  # openpyxl would have made it an error cell
+    session.flush()
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(export_workbook(session, SYSTEM, plan))
+    items = load_workbook(path)["items"]
+    header = items["A1"]
+    assert (header.value, header.font.b, header.fill.fgColor.rgb) == ("code", True, "001F4E79")
+    assert items.freeze_panes == "A2" and items.column_dimensions["C"].width == 12
+    assert [items[f"A{row}"].number_format for row in (2, 3)] == ["@", "@"]
+    assert (items["D2"].value, items["D2"].data_type) == ("#N/A", "s")
+    assert items["C2"].value == HYPERLINK and items["C2"].quotePrefix

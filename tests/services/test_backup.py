@@ -14,10 +14,10 @@ from tracker.cli import main as tracker
 from tracker.db import make_engine, session_scope
 from tracker.demo import ECUADOR_PLAN, load_demo
 from tracker.errors import InvalidInput
-from tracker.io.exporter import export_workbook
 from tracker.migrate import upgrade
 from tracker.models import ActionItem, Report, ReportRevision, ReportState, Status
 from tracker.services import backup, plans
+from tracker.services.exports import export_workbook
 from tracker.services.permissions import SYSTEM
 from tracker.services.reports import ReportContent, append_revision
 

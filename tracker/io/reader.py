@@ -12,13 +12,12 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from tracker.errors import InvalidInput
 from tracker.io.cells import restore_text
+from tracker.io.xlsx_marks import NO_MARKS, SheetMarks, workbook_marks
 
 MAX_ROWS_PER_SHEET = 200_000
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # a .xlsx or .zip is compressed: check what it holds
@@ -67,6 +66,7 @@ class Text(str):
 
 
 def _cell_value(cell: object) -> object:
+    """An openpyxl cell's value, for a workbook the marks cannot describe (see ``read_xlsx``)."""
     value = getattr(cell, "value", None)
     number_format = getattr(cell, "number_format", "") or ""
     if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
@@ -82,10 +82,81 @@ def _csv_cell(value: str) -> str:
 
 
 def read_xlsx(data: bytes | Path, source: str) -> list[RawSheet]:
+    """Read with calamine; what calamine leaves out (percentage formats, error cells) is taken
+    from the sheets' XML (``tracker/io/xlsx_marks.py``). A workbook whose marks cannot be
+    placed exactly is read by openpyxl, as before."""
+    handle = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
-        handle = io.BytesIO(data) if isinstance(data, bytes) else data
         with zipfile.ZipFile(handle) as archive:
             _check_unpacked(archive, source)
+            marks = workbook_marks(archive)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise InvalidInput("import.unreadable_workbook", source=source, reason=str(error)) from None
+    if marks is None:
+        return _read_xlsx_openpyxl(handle, source)
+    return _read_xlsx_calamine(handle, source, marks)
+
+
+def _read_xlsx_calamine(handle: io.BytesIO | Path, source: str,
+                        marks: dict[str, SheetMarks]) -> list[RawSheet]:
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+
+    if isinstance(handle, io.BytesIO):
+        handle.seek(0)
+    try:
+        workbook = (CalamineWorkbook.from_filelike(handle) if isinstance(handle, io.BytesIO)
+                    else CalamineWorkbook.from_path(handle))
+    except (CalamineError, OSError, ValueError) as error:
+        raise InvalidInput("import.unreadable_workbook", source=source, reason=str(error)) from None
+    sheets = []
+    with workbook:
+        for meta in workbook.sheets_metadata:
+            if meta.typ == SheetTypeEnum.ChartSheet:
+                continue  # openpyxl keeps chart sheets apart from the worksheets too
+            try:
+                grid = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            except CalamineError as error:
+                raise InvalidInput("import.unreadable_workbook", source=source,
+                                   reason=str(error)) from None
+            sheets.append(_calamine_sheet(source, meta.name, grid,
+                                          marks.get(meta.name, NO_MARKS)))
+    return sheets
+
+
+def _calamine_sheet(source: str, name: str, grid: list[list[object]],
+                    marks: SheetMarks) -> RawSheet:
+    header = marks.apply(1, [_calamine_value(v) for v in grid[0]] if grid else [],
+                         percent=False)[1]
+    sheet = RawSheet(source, name, [_header(v) for v in header])
+    numbered = ((n, [_calamine_value(v) for v in row]) for n, row in enumerate(grid[1:], 2))
+    if marks:
+        numbered = (marks.apply(n, row) for n, row in numbered)
+    sheet.rows = _limited(_rows(numbered), source, name)
+    return sheet
+
+
+def _header(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # openpyxl reads a whole number as an int
+    return "" if value is None else str(value).strip()
+
+
+def _calamine_value(value: object) -> object:
+    """A calamine value as openpyxl gives it: an empty cell is None, a date a datetime."""
+    if value == "":
+        return None
+    if isinstance(value, str):
+        return Text(value) if value.startswith("=") else value
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _read_xlsx_openpyxl(handle: io.BytesIO | Path, source: str) -> list[RawSheet]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
         workbook = load_workbook(handle, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise InvalidInput("import.unreadable_workbook", source=source, reason=str(error)) from None

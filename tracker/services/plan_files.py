@@ -10,7 +10,7 @@ from tracker.io import exporter
 from tracker.io.reader import read_bytes
 from tracker.models import Plan
 from tracker.quarters import Quarter
-from tracker.services import imports
+from tracker.services import exports, imports
 from tracker.services.permissions import Actor
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -23,11 +23,11 @@ def template(lang: str) -> bytes:
 
 
 def export_xlsx(session: Session, actor: Actor, plan_id: int) -> bytes:
-    return exporter.export_workbook(session, actor, session.get_one(Plan, plan_id))
+    return exports.export_workbook(session, actor, session.get_one(Plan, plan_id))
 
 
 def export_csv(session: Session, actor: Actor, plan_id: int) -> bytes:
-    return exporter.export_csv_zip(session, actor, session.get_one(Plan, plan_id))
+    return exports.export_csv_zip(session, actor, session.get_one(Plan, plan_id))
 
 
 def import_upload(session: Session, actor: Actor, data: bytes, filename: str, *,

@@ -1,0 +1,104 @@
+"""A plan's export in the import template's shape: who may export, and what it holds.
+
+The rows are read here, as plain columns in a few queries (a national plan has tens of
+thousands of reports); ``tracker/io/exporter.py`` only writes them as a workbook or CSVs.
+Export holds English headers and the counting reports (submitted or approved), so that
+export -> import -> export gives the same workbook.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from tracker.io.exporter import Table, csv_zip, workbook_bytes
+from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS
+from tracker.metrics import natural_key
+from tracker.models import (
+    COUNTING_STATES,
+    ActionItem,
+    Institution,
+    ItemSupport,
+    Plan,
+    Report,
+    ReportRevision,
+    StrategicLine,
+)
+from tracker.services.permissions import Actor, Permission
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else ""
+
+
+def plan_tables(session: Session, actor: Actor, plan: Plan) -> list[Table]:
+    """The plan as the template's sheets: rows in template column order."""
+    actor.require(Permission.READ_PLAN, plan.id)
+    lines = sorted(session.exec(select(StrategicLine.id, StrategicLine.code, StrategicLine.name)
+                                .where(StrategicLine.plan_id == plan.id)),
+                   key=lambda line: natural_key(line.code))
+    line_codes = {line.id: line.code for line in lines}
+    acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
+    supporters: dict[int, list[str]] = {}
+    for item_id, institution_id in session.exec(
+            select(ItemSupport.item_id, ItemSupport.institution_id).join(ActionItem)
+            .where(ActionItem.plan_id == plan.id)):
+        supporters.setdefault(item_id, []).append(acronyms[institution_id])
+    items = _item_rows(session, plan, line_codes, acronyms, supporters)
+    used = {row[4] for row in items} | {name for names in supporters.values() for name in names}
+    institutions = session.exec(
+        select(Institution.acronym, Institution.name, Institution.country, Institution.kind))
+    return [
+        (PLAN, [[plan.name, plan.commission, plan.first_quarter, plan.last_quarter,
+                 plan.fiscal_year_start_month]]),
+        (LINES, [[line.code, line.name] for line in lines]),
+        (INSTITUTIONS, [list(row) for row in sorted(institutions, key=lambda i: i.acronym)
+                        if row.acronym in used]),
+        (ITEMS, items),
+        (REPORTS, _report_rows(session, plan, acronyms)),
+    ]
+
+
+def _item_rows(session: Session, plan: Plan, line_codes: dict[int, str],
+               acronyms: dict[int, str], supporters: dict[int, list[str]]
+               ) -> list[list[object]]:
+    query = (select(ActionItem.id, ActionItem.code, ActionItem.line_id, ActionItem.title,
+                    ActionItem.description, ActionItem.lead_institution_id,
+                    ActionItem.start_quarter, ActionItem.due_quarter, ActionItem.indicator,
+                    ActionItem.unit, ActionItem.baseline, ActionItem.target, ActionItem.weight)
+             .where(ActionItem.plan_id == plan.id, ActionItem.archived == False))  # noqa: E712
+    rows = [[code, line_codes[line_id], title, description, acronyms[lead],
+             "; ".join(sorted(supporters.get(item_id, []))), *rest]
+            for item_id, code, line_id, title, description, lead, *rest in session.exec(query)]
+    return sorted(rows, key=lambda row: natural_key(row[0]))
+
+
+def _report_rows(session: Session, plan: Plan, acronyms: dict[int, str]) -> list[list[object]]:
+    """The counting reports, read as plain columns (a national plan has tens of thousands)."""
+    query = (
+        select(ActionItem.code, Report.quarter, Report.institution_id, ReportRevision.status,
+               ReportRevision.percent_complete, ReportRevision.indicator_value,
+               ReportRevision.narrative, ReportRevision.obstacles, ReportRevision.next_steps,
+               ReportRevision.evidence_link, ReportRevision.nothing_to_report)
+        .join(Report, Report.item_id == ActionItem.id)
+        .join(ReportRevision, ReportRevision.id == Report.counting_revision_id)
+        .where(ActionItem.plan_id == plan.id, ActionItem.archived == False,  # noqa: E712
+               ReportRevision.state.in_([s.value for s in COUNTING_STATES]))
+    )
+    keys: dict[str, tuple] = {}  # each code's natural key, computed once
+    rows = []
+    for code, quarter, institution_id, *content, nothing in session.exec(query):
+        if code not in keys:
+            keys[code] = natural_key(code)
+        rows.append([code, quarter, acronyms[institution_id], *content, _yes(nothing)])
+    rows.sort(key=lambda r: (keys[r[0]], r[1], r[2]))
+    return rows
+
+
+def export_workbook(session: Session, actor: Actor, plan: Plan) -> bytes:
+    """The plan as an .xlsx workbook in the template's shape (English headers)."""
+    return workbook_bytes(plan_tables(session, actor, plan))
+
+
+def export_csv_zip(session: Session, actor: Actor, plan: Plan) -> bytes:
+    """The same sheets as CSV files, zipped."""
+    return csv_zip(plan_tables(session, actor, plan))
