@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from sqlmodel import Session, select
 
+from tracker import palette
 from tracker.i18n import t
 from tracker.io.cells import as_text_cell, csv_text
 from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS, SHEETS, Sheet
@@ -91,8 +92,8 @@ def _report_rows(session: Session, plan: Plan,
 
 
 def _style_header(worksheet: object, widths: list[int]) -> None:
-    bold = Font(bold=True, color="FFFFFF")
-    fill = PatternFill("solid", fgColor="1F4E79")
+    bold = Font(bold=True, color=palette.hex_digits(palette.BACKGROUND))
+    fill = PatternFill("solid", fgColor=palette.hex_digits(palette.TABLE_HEADER))
     for cell in worksheet[1]:
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(vertical="center")
