@@ -14,6 +14,7 @@ from tracker.services.accounts import add_user
 from tracker.services.missing import missing_by_institution
 from tracker.services.permissions import (
     GRANTS,
+    PAGES,
     SYSTEM,
     Actor,
     PageName,
@@ -60,6 +61,12 @@ ACTORS = {
 @pytest.mark.parametrize("who", EXPECTED)
 def test_the_pages_a_role_sees_are_those_of_the_table(who):
     assert visible_pages(ACTORS[who]) == EXPECTED[who]
+
+
+def test_every_page_names_what_it_needs_in_the_one_table():
+    assert list(PAGES) == list(PageName)  # every page, in the navigation's order
+    needed = {rule.needs for rule in PAGES.values()} - {None}
+    assert needed <= {p for granted in GRANTS.values() for p in granted}  # each one granted
 
 
 def test_approving_correcting_and_following_up_are_the_coordinators_as_before():
