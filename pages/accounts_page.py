@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.i18n import t
-from tracker.models import Plan, Role
+from tracker.models import Role
 from tracker.services import accounts, invitations
 from tracker.services.permissions import Permission
 from tracker.settings import get_settings
@@ -48,7 +48,7 @@ def _create(user: state.SignedIn, lang: str) -> None:
                                                          Permission.MANAGE_ACCOUNTS)}
     institutions = dict(data.account_institutions(user.id))
     _prefill(institutions, plan_names)
-    roles = [r.value for r in Role] + (["admin"] if user.actor.is_admin else [])
+    roles = accounts.grantable_roles(user.actor)
     with st.form("create_account"):
         st.header(t("accounts.create", lang))
         email = st.text_input(t("signin.email", lang), key="new:email")
@@ -65,25 +65,16 @@ def _create(user: state.SignedIn, lang: str) -> None:
                                  key="new:password")
         submitted = st.form_submit_button(t("accounts.create", lang), type="primary")
     if submitted:
-        outcome = actions.write(lambda db: _add_and_invite(
-            db, user, email=email, name=name, role=role, institution=institution,
-            plan_ids=chosen, password=password))
+        outcome = actions.write(lambda db: invitations.add_and_invite(
+            db, user.actor, email=email, display_name=name, role=role,
+            institution=institution, plan_ids=chosen, password=password,
+            app_url=navigation.app_address(), smtp=get_settings().smtp))
         if outcome.ok:
             st.session_state["new:clear"] = True
             st.session_state["new:invitation"] = outcome.value
             st.rerun()
         st.error(state.message(outcome.error, lang))
     _invitation(lang)
-
-
-def _add_and_invite(db, user: state.SignedIn, *, email: str, name: str, role: str,
-                    institution: str | None, plan_ids: list[int],
-                    password: str) -> invitations.Invitation:
-    created = accounts.add_user(db, user.actor, email=email, display_name=name, role=role,
-                                password=password, institution=institution,
-                                plans=[db.get_one(Plan, plan_id) for plan_id in plan_ids])
-    return invitations.invite(db, user.actor, created.id, app_url=navigation.app_address(),
-                              password=password, smtp=get_settings().smtp)
 
 
 def _invitation(lang: str) -> None:

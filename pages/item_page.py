@@ -111,7 +111,7 @@ def render() -> None:
     st.dataframe(_figures(detail, lang), hide_index=True)
     st.subheader(t("item.history", lang))
     st.dataframe(_history(detail, lang), hide_index=True)
-    if user.actor.can(Permission.REVIEW_REPORTS, plan.id):
+    if user.actor.can(Permission.CORRECT_REPORTS, plan.id):
         _correct(user, plan, detail, lang)
     st.subheader(t("item.changes", lang))
     st.dataframe(activity_table(data.item_activity(user.id, item_id, lang).events, lang),

@@ -4,6 +4,7 @@ from itertools import groupby
 
 import streamlit as st
 
+from tracker import palette
 from tracker.i18n import plural, plural_key, t
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, reporting
@@ -133,6 +134,6 @@ def render() -> None:
     _summary(ctx, items)
     _ask_reopen(ctx, view.closed)
     for (code, name), group in groupby(items, key=lambda i: (i.line_code, i.line_name)):
-        st.header(md(f"{code} · {name}"), divider="gray", anchor=False)
+        st.header(md(f"{code} · {name}"), divider=palette.DIVIDER, anchor=False)
         for item in group:
             _item(ctx, item)

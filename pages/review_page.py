@@ -63,7 +63,7 @@ def render() -> None:
     lang = state.language(user)
     st.title(t("review.title", lang))
     flash.show("review", lang)
-    choices = plans_for(user, lang, Permission.REVIEW_REPORTS)
+    choices = plans_for(user, lang, Permission.APPROVE_REPORTS)
     if not choices:
         return
     plan, quarter = plan_and_quarter(choices, lang, under_evaluation=True)

@@ -5,7 +5,11 @@ hand-written colour maths."""
 
 from __future__ import annotations
 
+import re
+import tokenize
+import tomllib
 from itertools import combinations
+from pathlib import Path
 
 import colorspacious
 import numpy as np
@@ -13,6 +17,7 @@ import pytest
 
 from tracker import palette
 
+ROOT = Path(__file__).resolve().parent.parent
 MIN_DISTANCE = 15.0  # CAM02-UCS ΔE': well apart at a glance (1 is a just-noticeable step)
 VISIONS = {"normal": None, "protanopia": "protanomaly", "deuteranopia": "deuteranomaly",
            "tritanopia": "tritanomaly"}
@@ -61,3 +66,49 @@ def test_each_status_has_its_own_pattern():
     patterns = list(palette.STATUS_PATTERNS.values())
     assert set(palette.STATUS_PATTERNS) == set(palette.STATUS_COLOURS)
     assert len(set(patterns)) == len(patterns)
+
+
+def test_the_other_colours_keep_their_contrast():
+    assert _contrast(palette.BACKGROUND, palette.TABLE_HEADER) >= 4.5  # a header row's words
+    assert _contrast(palette.TEXT, palette.SHADE) >= 4.5  # the handout's table header
+    assert _contrast(palette.PRIMARY) >= 4.5  # links and the skip link
+    assert min(_contrast(palette.TEXT, cell) for cell in palette.SEQUENTIAL) >= 4.5
+
+
+def test_the_apps_theme_is_the_palettes():
+    """``.streamlit/config.toml`` cannot import the palette: its colours are compared here."""
+    theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]
+    assert theme["primaryColor"] == theme["linkColor"] == palette.PRIMARY
+    assert theme["textColor"] == palette.UI_TEXT
+
+
+# in a string's source: "#RRGGBB" or "#RGB", a bare "RRGGBB" (openpyxl's spelling), or a
+# colour name standing alone ("white", Streamlit's "gray")
+COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})\b|^[A-Za-z]*(['\"])(?:[0-9A-Fa-f]{6}"
+                    r"|white|black|red|green|blue|orange|gr[ae]y|violet|yellow)\1$")
+STRINGS = {tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
+
+
+def _strings(path: Path) -> list[tuple[int, str]]:
+    """The string literals of a module as written (f-strings too), with their line."""
+    with path.open("rb") as source:
+        return [(token.start[0], token.string) for token in tokenize.tokenize(source.readline)
+                if token.type in STRINGS]
+
+
+def test_no_module_but_the_palette_writes_a_colour():
+    sources = [path for folder in ("tracker", "ui", "pages") for path in
+               (ROOT / folder).rglob("*.py")] + [ROOT / "dashboard.py", ROOT / "server.py"]
+    found = [f"{path.relative_to(ROOT)}:{line}: {text[:60]}"
+             for path in sources if path != ROOT / "tracker" / "palette.py"
+             for line, text in _strings(path) if COLOUR.search(text)]
+    assert not found, "colours outside tracker/palette.py:\n" + "\n".join(found)
+
+
+def test_every_report_state_has_a_badge_streamlit_can_draw():
+    from tracker.models import ReportState
+
+    assert set(palette.REPORT_STATE_BADGES) == {"missing", *ReportState}
+    # Streamlit's Markdown badge colours (docs of st.markdown); any other draws no badge
+    assert set(palette.REPORT_STATE_BADGES.values()) <= {
+        "red", "orange", "yellow", "green", "blue", "violet", "gray", "grey", "primary"}

@@ -38,8 +38,7 @@ VALUE_COLUMN = 103  # x where the value labels start: right of 100 %, clear of e
 # Plotly's toolbar is off wherever a chart is drawn: its buttons were Tab stops in English
 PLOTLY_CONFIG = {"displayModeBar": False}
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 16, "color": TEXT_COLOUR}
-# light blues only: the values printed in the cells stay dark text at >= 5.9:1 on every cell
-SEQUENTIAL = [[0, "#F7FBFF"], [1, "#5DA5D5"]]
+SEQUENTIAL = [[0, palette.SEQUENTIAL[0]], [1, palette.SEQUENTIAL[1]]]
 MAX_ROWS = 40
 SLIDE_ROWS = 12  # indicator bars on one slide; the data table has them all
 
@@ -60,7 +59,7 @@ def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
     figure.update_layout(
         title={"text": title, "font": {"size": 22}, "y": 1 - 12 / total, "yanchor": "top"},
         font=FONT, height=total, margin={"l": 10, "r": 40, "t": 110, "b": 60},
-        plot_bgcolor="white",
+        plot_bgcolor=palette.BACKGROUND,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1 + 8 / plot, "x": 0,
                 "traceorder": "normal"},
     )
@@ -85,7 +84,7 @@ def _status_marker(status: str | list[str]) -> dict[str, object]:
     return {"color": [BUCKET_COLOURS[s] for s in status] if many else BUCKET_COLOURS[status],
             "pattern": {"shape": [BUCKET_PATTERNS[s] for s in status] if many
                         else BUCKET_PATTERNS[status],
-                        "fgcolor": "white", "solidity": 0.2, "fillmode": "overlay"}}
+                        "fgcolor": palette.BACKGROUND, "solidity": 0.2, "fillmode": "overlay"}}
 
 
 def _percent_ticks(values: list[int], lang: str) -> dict[str, list]:

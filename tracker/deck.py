@@ -206,7 +206,7 @@ def _table(slide: object, header: Sequence[str], rows: Sequence[Sequence[str]],
                 paragraph.font.color.rgb = _colour(palette.TEXT)
     for cell in table.rows[0].cells:  # white on navy: 10:1
         cell.fill.solid()
-        cell.fill.fore_color.rgb = _colour(palette.STATUS_COLOURS["on_track"])
+        cell.fill.fore_color.rgb = _colour(palette.TABLE_HEADER)
         for paragraph in cell.text_frame.paragraphs:
             paragraph.font.bold = True
             paragraph.font.color.rgb = _colour(palette.BACKGROUND)

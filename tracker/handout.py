@@ -62,9 +62,9 @@ section.title { break-before: auto; }
 .legend svg { vertical-align: middle; }
 .legend span { margin-right: 6mm; }
 table { border-collapse: collapse; width: 100%%; margin: 2mm 0 3mm; }
-th, td { border: 1px solid #BBBBBB; padding: 1mm 1.5mm; text-align: left;
+th, td { border: 1px solid %(rule)s; padding: 1mm 1.5mm; text-align: left;
          vertical-align: top; overflow-wrap: break-word; hyphens: none; }
-th { background: #EEEEEE; }
+th { background: %(shade)s; }
 td.number, th.number { text-align: right; white-space: nowrap; }
 .note { break-inside: avoid; margin-bottom: 2mm; }
 .note p { margin: 0 0 1mm 5mm; }
@@ -387,15 +387,17 @@ def render_html(content: mc.MeetingContent, lang: str) -> str:
         _indicator_section(content, lang),
         _notes_section(content, lang),
     ])
-    css = CSS % {"text": palette.TEXT, "muted": palette.MUTED_TEXT}
+    css = CSS % {"text": palette.TEXT, "muted": palette.MUTED_TEXT, "rule": palette.RULE,
+                 "shade": palette.SHADE}
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
             f"<title>{_e(document_title(content, lang))}</title><style>{css}</style></head>"
             f"<body>{body}</body></html>")
 
 
 def _running(text: str, right: str = "") -> str:
-    return ('<div style="font-family:\'DejaVu Sans\',sans-serif;font-size:8pt;color:#505050;'
-            'width:100%;margin:0 12mm;display:flex;justify-content:space-between">'
+    return ('<div style="font-family:\'DejaVu Sans\',sans-serif;font-size:8pt;'
+            f'color:{palette.MUTED_TEXT};width:100%;margin:0 12mm;display:flex;'
+            'justify-content:space-between">'
             f"<span>{_e(text)}</span><span>{right}</span></div>")
 
 

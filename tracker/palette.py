@@ -1,4 +1,5 @@
-"""The one palette of the charts, the deck, the handout and the presentation.
+"""The one palette of the charts, the deck, the handout, the forms, the exported workbooks and
+the app's theme: no other module writes a colour (``tests/test_palette.py`` looks).
 
 Every status colour is at least 3:1 against white (WCAG 2.1, 1.4.11 for graphics) and the
 statuses stay apart under protanopia, deuteranopia and tritanopia (``tests/test_palette.py``
@@ -33,12 +34,32 @@ TEXT = "#222222"
 MUTED_TEXT = "#505050"  # secondary text, 8.1:1 against white
 GRID = "#DDDDDD"
 BACKGROUND = "#FFFFFF"
+# light blues only: the values printed on a heat map's cells stay TEXT at >= 5.9:1 on every cell
+SEQUENTIAL = ("#F7FBFF", "#5DA5D5")  # 0 % and 100 %
+# a table's header row: BACKGROUND text on it (the deck's data table, an exported workbook)
+TABLE_HEADER = STATUS_COLOURS["on_track"]
+RULE = "#BBBBBB"  # the handout's table borders
+SHADE = "#EEEEEE"  # the handout's table header, under TEXT
+# the app's theme (.streamlit/config.toml cannot import this module; a test compares them):
+# its primary and link colour, also the skip link's, and its text colour
+PRIMARY = "#00446A"
+UI_TEXT = "#141414"
+# a report's state on the report form, in Streamlit's named badge colours (Markdown
+# ``:orange-badge[…]`` takes no other); the state's word is always beside it
+REPORT_STATE_BADGES = {"missing": "orange", "draft": "gray", "submitted": "blue",
+                       "approved": "green", "returned": "red"}
+DIVIDER = "gray"  # a header's rule on the report form's page (Streamlit's named colour)
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
     """``#RRGGBB`` as three 0-255 integers."""
     value = colour.lstrip("#")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def hex_digits(colour: str) -> str:
+    """``#RRGGBB`` as ``RRGGBB``, the spelling of openpyxl's colours."""
+    return colour.lstrip("#").upper()
 
 
 def relative_luminance(colour: str) -> float:

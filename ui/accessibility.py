@@ -16,6 +16,7 @@ import re
 
 import streamlit as st
 
+from tracker import palette
 from tracker.i18n import t
 
 PAGE_TITLE_KEY = "a11y_page_title"
@@ -50,7 +51,7 @@ def set_plan(lang: str, plan: str) -> None:
 # collapsed and focuses the current page's link in the navigation.
 _SCRIPT = """<script>
 (() => {
-  const texts = %s;
+  const texts = %(texts)s;
   document.documentElement.lang = texts.lang;
   let link = document.getElementById('tracker-skip-to-pages');
   if (!link) {
@@ -74,9 +75,10 @@ _SCRIPT = """<script>
     });
     const style = document.createElement('style');
     style.textContent = '.tracker-skip-link{position:fixed;left:8px;top:-60px;z-index:1000100;'
-      + 'padding:8px 16px;background:#fff;color:#00446A;border:2px solid #00446A;'
+      + 'padding:8px 16px;background:%(background)s;color:%(primary)s;'
+      + 'border:2px solid %(primary)s;'
       + 'border-radius:4px;font:600 16px sans-serif;text-decoration:underline}'
-      + '.tracker-skip-link:focus{top:8px;outline:3px solid #00446A;outline-offset:2px}'
+      + '.tracker-skip-link:focus{top:8px;outline:3px solid %(primary)s;outline-offset:2px}'
       // reflow (1.4.10): below 900 px a chart keeps the width its labels need and scrolls
       // sideways in its own box (two-dimensional content), never squeezed or cut
       + '@media (max-width:900px){[data-testid=stElementContainer]:has([data-testid=stPlotlyChart])'
@@ -118,8 +120,9 @@ def page_semantics(lang: str, page: str | None) -> None:
     page change."""
     texts = {"lang": lang, "skip": t("app.skip_to_pages", lang), "pages": page is not None,
              "page": page or ""}
-    st.html(_SCRIPT % json.dumps(texts).replace("<", "\\u003c"), unsafe_allow_javascript=True,
-            width="content")
+    script = _SCRIPT % {"texts": json.dumps(texts).replace("<", "\\u003c"),
+                        "primary": palette.PRIMARY, "background": palette.BACKGROUND}
+    st.html(script, unsafe_allow_javascript=True, width="content")
 
 
 # Gives each chart an accessible name and description: the summary in words generated from its

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from tracker import palette
 from tracker.errors import TrackerError
 from tracker.i18n import number, percent, t
 from tracker.models import Status
@@ -17,9 +18,6 @@ from tracker.services.worklist import Contribution, WorkItem
 from ui import actions, data, flash
 from ui.state import SignedIn, message
 from ui.text import md_t
-
-STATE_COLOURS = {"missing": "orange", "draft": "gray", "submitted": "blue", "approved": "green",
-                 "returned": "red"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class FormContext:
 def state_label(item: WorkItem, lang: str) -> str:
     """A coloured badge (markdown) with the state of the institution's report."""
     state = item.own.state if item.own else "missing"
-    return f":{STATE_COLOURS[state]}-badge[{t(f'state.{state}', lang)}]"
+    return f":{palette.REPORT_STATE_BADGES[state]}-badge[{t(f'state.{state}', lang)}]"
 
 
 def _seen_key(ctx: FormContext, item: WorkItem) -> str:

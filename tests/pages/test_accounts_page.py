@@ -20,6 +20,7 @@ from tracker.models import User
 def test_admin_creates_and_deactivates_an_account(db_url):
     at = go_to(app_as("admin@demo.example"), "accounts")
     assert at.multiselect(key="new:plans").value == []  # no plan chosen for the person
+    assert "administrator" in at.selectbox(key="new:role").options  # an admin makes admins
     at.text_input(key="new:email").input("nuevo.punto@example.org")
     at.text_input(key="new:name").input("Nuevo punto focal")
     at.selectbox(key="new:role").select("member")
@@ -65,6 +66,7 @@ def test_a_focal_point_account_from_a_link_must_change_its_temporary_password(db
     at = go_to(at, "accounts")
     assert at.selectbox(key="new:institution").value == "DINAPEN"
     assert at.selectbox(key="new:role").value == "member"
+    assert at.selectbox(key="new:role").options == ["member", "coordinator", "observer"]
     assert len(at.multiselect(key="new:plans").value) == 1
     at.text_input(key="new:email").input("relevo.dinapen@example.org")
     at.text_input(key="new:name").input("Relevo DINAPEN")

@@ -8,7 +8,7 @@ from sqlmodel import select
 from tests.factories import PlanBuilder
 from tracker.errors import InvalidInput, NotAllowed
 from tracker.models import ReportRevision, RoleGrant, Status, User
-from tracker.services import accounts, auth, reporting
+from tracker.services import accounts, auth, invitations, reporting
 from tracker.services.permissions import SYSTEM, actor_for
 from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
@@ -119,3 +119,45 @@ def test_a_coordinator_cannot_attach_a_member_to_another_plans_institution(sessi
     accounts.change_own_password(session, actor_for(session, created), PASSWORD,
                                  "a new secret of my own")
     assert not created.must_change_password
+
+
+def test_only_an_administrator_grants_the_admin_role(session, world):
+    """The rule the account form follows (its role choices) is the service's."""
+    coordinator = actor_for(session, world["coordinator"])
+    admin = actor_for(session, world["admin"])
+    assert "admin" not in accounts.grantable_roles(coordinator)
+    assert accounts.grantable_roles(admin) == ["member", "coordinator", "observer", "admin"]
+    with pytest.raises(InvalidInput) as caught:
+        invitations.add_and_invite(
+            session, coordinator, email="boss@example.org", display_name="Boss", role="admin",
+            password=PASSWORD, institution=None, plan_ids=[world["plan"].plan.id],
+            app_url="https://tracker.example.org/", smtp=None)
+    assert caught.value.key == "error.not_allowed.manage_accounts"
+    assert accounts.find_user(session, "boss@example.org") is None
+    sent = invitations.add_and_invite(
+        session, admin, email="boss@example.org", display_name="Boss", role="admin",
+        password=PASSWORD, institution=None, plan_ids=[], app_url="https://tracker.example.org/",
+        smtp=None)
+    assert accounts.find_user(session, "boss@example.org").is_admin
+    assert sent.mail.to == "boss@example.org" and not sent.sent  # ready to copy
+
+
+def test_the_account_form_adds_and_invites_on_the_plans_it_names(session, world):
+    coordinator = actor_for(session, world["coordinator"])
+    plan = world["plan"].plan
+    sent = invitations.add_and_invite(
+        session, coordinator, email="focal@example.org", display_name="Focal", role="member",
+        password=PASSWORD, institution="A", plan_ids=[plan.id],
+        app_url="https://tracker.example.org/", smtp=None)
+    created = accounts.find_user(session, "focal@example.org")
+    assert [(g.plan_id, g.role) for g in session.exec(
+        select(RoleGrant).where(RoleGrant.user_id == created.id))] == [(plan.id, "member")]
+    assert plan.name in sent.mail.body
+    second = world["other"]  # an observer of the second plan: not the coordinator's plan
+    second_plan = session.exec(select(RoleGrant.plan_id).where(
+        RoleGrant.user_id == second.id)).one()
+    with pytest.raises(NotAllowed):
+        invitations.add_and_invite(
+            session, coordinator, email="x@example.org", display_name="X", role="observer",
+            password=PASSWORD, institution=None, plan_ids=[second_plan],
+            app_url="https://tracker.example.org/", smtp=None)

@@ -19,14 +19,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from tracker import palette
 from tracker.i18n import t
 from tracker.io.cells import as_text_cell, csv_text
 from tracker.io.sheet_xml import RowStyles, rows_xml
 from tracker.io.template import SHEETS, Sheet
 
 Table = tuple[Sheet, list[list[object]]]
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FONT = Font(bold=True, color=palette.hex_digits(palette.BACKGROUND))
+HEADER_FILL = PatternFill("solid", fgColor=palette.hex_digits(palette.TABLE_HEADER))
 HEADER_ALIGNMENT = Alignment(vertical="center")
 
 

@@ -17,6 +17,7 @@ from tracker.services.permissions import Actor, Permission
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = MIN_LENGTH  # NIST SP 800-63B: see tracker/services/passwords.py
+ADMIN = "admin"  # the global role, beside the per-plan ``Role``s
 _hasher = PasswordHasher()
 
 
@@ -36,6 +37,17 @@ def password_matches(password_hash: str | None, password: str) -> bool:
 def check_password_strength(password: str, email: str | None = None) -> None:
     """A new password: long enough, and not a common, breached or guessable one."""
     check_new_password(password, email)
+
+
+def may_grant_admin(actor: Actor) -> bool:
+    """Only an administrator (or the operator at the command line) makes an administrator:
+    a coordinator manages the accounts of its plans, never a global role."""
+    return actor.is_system or actor.is_admin
+
+
+def grantable_roles(actor: Actor) -> list[str]:
+    """The roles an account made by ``actor`` may have (the account form offers these)."""
+    return [role.value for role in Role] + ([ADMIN] if may_grant_admin(actor) else [])
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -64,13 +76,13 @@ def add_user(
         raise InvalidInput("error.bad_email", email=email)
     if find_user(session, email):
         raise InvalidInput("error.email_exists", email=email)
-    if role not in {*Role, "admin"}:
+    if role not in {*Role, ADMIN}:
         raise InvalidInput("error.bad_role", role=role)
     for plan in plans:
         actor.require(Permission.MANAGE_ACCOUNTS, plan.id)
-    if not plans and role != "admin" and not (actor.is_system or actor.is_admin):
+    if not plans and role != ADMIN and not may_grant_admin(actor):
         raise InvalidInput("error.choose_plan")
-    if role == "admin" and not (actor.is_system or actor.is_admin):
+    if role not in grantable_roles(actor):
         raise InvalidInput("error.not_allowed.manage_accounts")
     institution_id = None
     if institution:
@@ -84,10 +96,10 @@ def add_user(
     check_password_strength(password, email)
     user = User(email=email, display_name=display_name.strip(), institution_id=institution_id,
                 language=language, password_hash=hash_password(password),
-                is_admin=role == "admin", must_change_password=not actor.is_system)
+                is_admin=role == ADMIN, must_change_password=not actor.is_system)
     session.add(user)
     session.flush()
-    if role != "admin":
+    if role != ADMIN:
         for plan in plans:
             session.add(RoleGrant(user_id=user.id, plan_id=plan.id, role=role))
     audit.record(session, actor, "create", "user", user.id,
@@ -95,6 +107,18 @@ def add_user(
                         "plans": [p.name for p in plans]})
     session.flush()
     return user
+
+
+def add_user_to_plans(session: Session, actor: Actor, *, email: str, display_name: str,
+                      role: str, password: str, institution: str | None,
+                      plan_ids: list[int]) -> User:
+    """``add_user`` with the plans chosen by id (the account form's choice)."""
+    plans = [session.get(Plan, plan_id) for plan_id in plan_ids]
+    found = [plan for plan in plans if plan is not None]
+    if len(found) < len(plans):
+        raise NotFound("error.plan_not_found", name="—")
+    return add_user(session, actor, email=email, display_name=display_name, role=role,
+                    password=password, institution=institution, plans=found)
 
 
 def _require_institution_of(session: Session, actor: Actor, institution: Institution,

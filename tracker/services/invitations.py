@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from tracker.i18n import t
 from tracker.models import Plan, RoleGrant, User
-from tracker.services.accounts import require_manage
+from tracker.services.accounts import add_user_to_plans, require_manage
 from tracker.services.mail import Mail, deliver
 from tracker.services.permissions import Actor
 from tracker.settings import SmtpSettings
@@ -44,3 +44,14 @@ def invite(session: Session, actor: Actor, user_id: int, *, app_url: str, passwo
         return Invitation(mail, sent=False)
     deliver(smtp, [mail])
     return Invitation(mail, sent=True)
+
+
+def add_and_invite(session: Session, actor: Actor, *, email: str, display_name: str, role: str,
+                   password: str, institution: str | None, plan_ids: list[int], app_url: str,
+                   smtp: SmtpSettings | None) -> Invitation:
+    """The account form's one write: the account (checked by ``accounts.add_user``) and its
+    invitation."""
+    created = add_user_to_plans(session, actor, email=email, display_name=display_name,
+                                role=role, password=password, institution=institution,
+                                plan_ids=plan_ids)
+    return invite(session, actor, created.id, app_url=app_url, password=password, smtp=smtp)

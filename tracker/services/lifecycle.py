@@ -308,7 +308,7 @@ def member_view(session: Session, actor: Actor, plan_id: int, lang: str) -> Memb
 
 def reopened_quarters(session: Session, actor: Actor, plan_id: int) -> list[str]:
     """Quarters with a reopening granted and not yet used (a coordinator may correct them)."""
-    actor.require(Permission.REVIEW_REPORTS, plan_id)
+    actor.require(Permission.CORRECT_REPORTS, plan_id)
     return sorted(set(session.exec(select(ReopenRequest.quarter).where(
         ReopenRequest.plan_id == plan_id, ReopenRequest.state == RequestState.GRANTED,
         ReopenRequest.used_at == None))))  # noqa: E711

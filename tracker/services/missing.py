@@ -30,7 +30,7 @@ class InstitutionDue:
 
 def missing_by_institution(session: Session, actor: Actor, plan_id: int,
                            quarter: Quarter) -> list[InstitutionDue]:
-    actor.require(Permission.REVIEW_REPORTS, plan_id)
+    actor.require(Permission.FOLLOW_UP_REPORTS, plan_id)
     frame = metrics.missing_reports(session, plan_id, quarter)
     dues: dict[int, InstitutionDue] = {}
     for row in frame.itertuples():

@@ -14,7 +14,11 @@ from tracker.models import Role, RoleGrant, User
 class Permission(StrEnum):
     READ_PLAN = "read_plan"
     WRITE_OWN_REPORTS = "write_own_reports"
-    REVIEW_REPORTS = "review_reports"
+    APPROVE_REPORTS = "approve_reports"  # approve or return a submitted report
+    # write any institution's part (its worklist too), also in a closed quarter or one
+    # reopened for it
+    CORRECT_REPORTS = "correct_reports"
+    FOLLOW_UP_REPORTS = "follow_up_reports"  # every institution's missing reports; reminders
     MANAGE_PLAN = "manage_plan"
     MANAGE_ACCOUNTS = "manage_accounts"
 
@@ -22,8 +26,8 @@ class Permission(StrEnum):
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.MEMBER: frozenset({Permission.READ_PLAN, Permission.WRITE_OWN_REPORTS}),
     Role.COORDINATOR: frozenset(
-        {Permission.READ_PLAN, Permission.REVIEW_REPORTS, Permission.MANAGE_PLAN,
-         Permission.MANAGE_ACCOUNTS}
+        {Permission.READ_PLAN, Permission.APPROVE_REPORTS, Permission.CORRECT_REPORTS,
+         Permission.FOLLOW_UP_REPORTS, Permission.MANAGE_PLAN, Permission.MANAGE_ACCOUNTS}
     ),
     Role.OBSERVER: frozenset({Permission.READ_PLAN}),
 }
@@ -48,6 +52,16 @@ class Actor:
         granted: set[Permission] = set(ADMIN_GRANTS) if self.is_admin else set()
         for role in self.roles.get(plan_id, frozenset()):
             granted |= GRANTS[role]
+        return frozenset(granted)
+
+    def permissions_anywhere(self) -> frozenset[Permission]:
+        """What the actor may do on at least one plan (the navigation's question)."""
+        if self.is_system:
+            return frozenset(Permission)
+        granted: set[Permission] = set(ADMIN_GRANTS) if self.is_admin else set()
+        for roles in self.roles.values():
+            for role in roles:
+                granted |= GRANTS[role]
         return frozenset(granted)
 
     def can(self, permission: Permission, plan_id: int) -> bool:
@@ -82,22 +96,39 @@ class PageName(StrEnum):
     MY_ACCOUNT = "my_account"
 
 
+@dataclass(frozen=True)
+class PageRule:
+    """What a page needs: a permission on some plan (``None``: every signed-in person), and
+    for the report form, an institution of one's own to report for."""
+
+    needs: Permission | None = None
+    own_institution: bool = False
+
+
+# The page x role table of DESIGN.md, derived from GRANTS: each page names the permission it
+# is for; the order is the navigation's (the first page is the default one).
+PAGES: dict[PageName, PageRule] = {
+    PageName.OVERVIEW: PageRule(),
+    PageName.GETTING_STARTED: PageRule(Permission.MANAGE_PLAN),
+    PageName.MY_INSTITUTION: PageRule(Permission.WRITE_OWN_REPORTS, own_institution=True),
+    PageName.REVIEW: PageRule(Permission.APPROVE_REPORTS),
+    PageName.ITEM: PageRule(),
+    PageName.PRESENTATION: PageRule(),
+    PageName.MEETINGS: PageRule(Permission.MANAGE_PLAN),
+    PageName.ACTIVITY: PageRule(Permission.MANAGE_PLAN),
+    PageName.PLAN_ADMIN: PageRule(Permission.MANAGE_PLAN),
+    PageName.PLAN_FILES: PageRule(Permission.MANAGE_PLAN),
+    PageName.ACCOUNTS: PageRule(Permission.MANAGE_ACCOUNTS),
+    PageName.MY_ACCOUNT: PageRule(),
+}
+
+
 def visible_pages(actor: Actor) -> list[PageName]:
-    """The page x role table of DESIGN.md: a page the actor may not use is not listed."""
-    roles = {role for granted in actor.roles.values() for role in granted}
-    pages = [PageName.OVERVIEW]
-    if actor.is_admin or Role.COORDINATOR in roles:
-        pages.append(PageName.GETTING_STARTED)
-    if Role.MEMBER in roles and actor.institution_id is not None:
-        pages.append(PageName.MY_INSTITUTION)
-    if Role.COORDINATOR in roles:
-        pages.append(PageName.REVIEW)
-    pages.extend([PageName.ITEM, PageName.PRESENTATION])
-    if actor.is_admin or Role.COORDINATOR in roles:
-        pages.extend([PageName.MEETINGS, PageName.ACTIVITY, PageName.PLAN_ADMIN,
-                      PageName.PLAN_FILES, PageName.ACCOUNTS])
-    pages.append(PageName.MY_ACCOUNT)
-    return pages
+    """The pages the actor may use, in the navigation's order; the others are not listed."""
+    granted = actor.permissions_anywhere()
+    return [name for name, rule in PAGES.items()
+            if (rule.needs is None or rule.needs in granted)
+            and (not rule.own_institution or actor.institution_id is not None)]
 
 
 def actor_for(session: Session, user: User) -> Actor:

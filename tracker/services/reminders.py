@@ -81,7 +81,7 @@ def remind_from_app(session: Session, actor: Actor, plan_id: int, quarter: Quart
                     smtp: SmtpSettings | None) -> Reminded:
     """The coordinator's "send reminders": by e-mail with SMTP, else messages to copy; both
     recorded like ``tracker remind``."""
-    actor.require(Permission.REVIEW_REPORTS, plan_id)
+    actor.require(Permission.FOLLOW_UP_REPORTS, plan_id)
     messages = reminders(session, actor, plan_id, quarter)
     if smtp is not None:
         return Reminded(send(session, plan_id, quarter, messages, smtp), [])

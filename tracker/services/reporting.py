@@ -85,7 +85,7 @@ def check_period(session: Session, actor: Actor, plan_id: int, quarter: str,
         raise _locked_refusal(session, period)
     if period.state == PeriodState.UPCOMING:
         raise NotAllowed("report.quarter_not_open", quarter=quarter)
-    if period.state == PeriodState.CLOSED and not actor.can(Permission.REVIEW_REPORTS, plan_id):
+    if period.state == PeriodState.CLOSED and not actor.can(Permission.CORRECT_REPORTS, plan_id):
         raise NotAllowed("report.quarter_closed", quarter=quarter)
 
 
@@ -114,7 +114,7 @@ def check_writer(session: Session, actor: Actor, item: ActionItem, institution_i
     """A member writes only its own institution's part; coordinators may correct any part."""
     if institution_id not in participants(session, item):
         raise InvalidInput("report.not_participant")
-    if actor.can(Permission.REVIEW_REPORTS, item.plan_id):
+    if actor.can(Permission.CORRECT_REPORTS, item.plan_id):
         return
     if not actor.can(Permission.WRITE_OWN_REPORTS, item.plan_id):
         raise NotAllowed("error.not_allowed.write_own_reports")
@@ -279,7 +279,7 @@ def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
     if report is None:
         raise NotFound("report.not_found")
     item = _item(session, report.item_id)
-    actor.require(Permission.REVIEW_REPORTS, item.plan_id)
+    actor.require(Permission.APPROVE_REPORTS, item.plan_id)
     period = plans.get_period(session, item.plan_id, report.quarter)
     if period.state == PeriodState.LOCKED:
         raise _locked_refusal(session, period)

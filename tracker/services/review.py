@@ -37,7 +37,7 @@ class Submitted:
 
 def awaiting_review(session: Session, actor: Actor, plan_id: int,
                     quarter: str) -> list[Submitted]:
-    actor.require(Permission.REVIEW_REPORTS, plan_id)
+    actor.require(Permission.APPROVE_REPORTS, plan_id)
     rows = session.exec(
         select(Report, ReportRevision, ActionItem, Institution.acronym, User.display_name)
         .join(ReportRevision, ReportRevision.id == Report.latest_revision_id)

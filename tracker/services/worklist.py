@@ -73,7 +73,7 @@ def worklist(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
              institution_id: int) -> list[WorkItem]:
     """The institution's items in scope at ``quarter`` that were not already done, by strategic
     line and code: the reports expected of it, as the completeness figure counts them."""
-    if not (actor.can(Permission.REVIEW_REPORTS, plan_id) or (
+    if not (actor.can(Permission.CORRECT_REPORTS, plan_id) or (
             actor.can(Permission.WRITE_OWN_REPORTS, plan_id)
             and actor.institution_id == institution_id)):
         raise NotAllowed("report.other_institution")
