@@ -16,7 +16,6 @@ from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from tracker.settings import LANGUAGES
 
-LANGUAGE_NAMES = {"es": "Español", "en": "English"}  # the switch names each in its own
 # the date inputs' format in each language (Streamlit's calendar itself stays English)
 DATE_FORMATS = {"es": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 
@@ -25,12 +24,17 @@ def _remember_language(key: str) -> None:
     st.query_params["lang"] = st.session_state[key]
 
 
+def _own_name(code: str) -> str:
+    """The switch names each language in itself: "Español", "English"."""
+    return t("language.name", code)
+
+
 def language_switch(lang: str, key: str = "language_switch") -> None:
     """Shows ``lang`` (URL, else the user's preference, else the default); a choice goes to
     the URL, so it survives a refresh and a shared link."""
     st.session_state[key] = lang
     st.segmented_control(t("app.language", lang), LANGUAGES, key=key, required=True,
-                         format_func=LANGUAGE_NAMES.__getitem__,
+                         format_func=_own_name,
                          on_change=_remember_language, args=(key,))
 
 
