@@ -86,7 +86,7 @@ def test_observer_sees_the_overview_with_the_figures_of_metrics(app, demo_url):
     sign_in(app, "observador@demo.example")
     assert not app.exception
     assert app.title[0].value == "Overview"
-    assert app.selectbox(key="quarter").value == "2026-Q4"  # the open quarter
+    assert app.selectbox(key="quarter").value == Quarter(2026, 4)  # the open quarter
     expected = _expected_by_line(demo_url, ECUADOR_PLAN, Quarter(2026, 4))
     bars, markers, _values = chart_titled(app, "Progress by strategic line")["data"]
     assert bars["x"] == pytest.approx(expected["progress"].fillna(0).tolist())
@@ -100,7 +100,7 @@ def test_changing_quarter_and_plan_changes_the_chart(app, demo_url):
     app.query_params["lang"] = "en"
     sign_in(app, "coordinacion@demo.example")
     before = chart_titled(app, "Progress by strategic line")["data"][0]["x"]
-    app.selectbox(key="quarter").select("2026-Q1").run()
+    app.selectbox(key="quarter").select(Quarter(2026, 1)).run()
     after = chart_titled(app, "Progress by strategic line")["data"][0]["x"]
     expected = _expected_by_line(demo_url, ECUADOR_PLAN, Quarter(2026, 1))
     assert after == pytest.approx(expected["progress"].fillna(0).tolist())

@@ -21,6 +21,7 @@ from tests.conftest import FIXED_TODAY
 from tracker.db import make_engine
 from tracker.demo import ECUADOR_PLAN
 from tracker.models import ReportRevision, User
+from tracker.quarters import Quarter
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +176,7 @@ def test_item_page_shows_figures_and_every_version(db_url):
 def test_the_plans_history_page_lists_events_in_spanish_with_a_csv(db_url):
     at = go_to(app_as("coordinacion@demo.example", "es"), "my-account")
     at = go_to(app_as("coordinacion@demo.example", "es"), "plan")
-    at.selectbox(key="period:quarter").select("2027-Q1").run()
+    at.selectbox(key="period:quarter").select(Quarter(2027, 1)).run()
     at.button(key="period:open").click().run()
     at.button(key="period:confirm_open").click().run()
     at = go_to(at, "activity")
@@ -383,7 +384,7 @@ def test_coordinator_opens_the_next_quarter_and_adds_an_item(db_url):
     assert at.title[0].value == "Plan management"
     periods = at.dataframe[0].value
     assert periods.set_index("Quarter").loc["Q4 2026", "State"] == "open"
-    at.selectbox(key="period:quarter").select("2027-Q1").run()
+    at.selectbox(key="period:quarter").select(Quarter(2027, 1)).run()
     at.button(key="period:open").click().run()
     assert not at.success  # nothing closed in silence: the page asks first
     assert "Opening Q1 2027 closes Q4 2026" in at.warning[0].value
@@ -440,7 +441,7 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
     assert any(s.value.startswith("The quarter is locked") for s in at.success)
 
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
-    assert member.selectbox(key="reopen:q").value == "2026-Q3"
+    assert member.selectbox(key="reopen:q").value == Quarter(2026, 3)
     member.text_area(key="reopen:reason").input("The September operations were left out.")
     next(b for b in member.button if b.label == "Send request").click()
     member.run()
@@ -457,7 +458,7 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
 
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
     assert any("Reopening of Q3 2026 granted" in s.value for s in member.success)
-    member.selectbox(key="mine:quarter").select("2026-Q3").run()
+    member.selectbox(key="mine:quarter").select(Quarter(2026, 3)).run()
     assert member.header[0].value == "Reports for Q3 2026"
     next(b for b in member.button if b.label == "Understood").click()
     member.run()
@@ -478,7 +479,7 @@ def test_a_member_can_ask_to_reopen_when_no_quarter_is_open(db_url):
     engine.dispose()
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
     assert any("No quarter" in i.value or "no quarter" in i.value for i in member.info)
-    assert member.selectbox(key="reopen:q").value == "2026-Q4"
+    assert member.selectbox(key="reopen:q").value == Quarter(2026, 4)
 
 
 def test_presentation_runs_through_every_slide(db_url):
@@ -559,10 +560,10 @@ def test_review_meetings_and_presentation_open_on_the_quarter_under_evaluation(d
     # 2026-Q4 is still open for reports, but by 20 April 2027 2027-Q1 has ended too
     monkeypatch.setenv("TRACKER_TODAY", "2027-04-20")
     at = app_as("coordinacion@demo.example")
-    assert at.selectbox(key="quarter").value == "2026-Q4"  # the overview: the open quarter
+    assert at.selectbox(key="quarter").value == Quarter(2026, 4)  # the overview: the open quarter
     for page in ("review", "presentation"):  # each opened first in a new browser session
         opened = go_to(app_as("coordinacion@demo.example"), page)
-        assert opened.selectbox(key="quarter").value == "2027-Q1", page
+        assert opened.selectbox(key="quarter").value == Quarter(2027, 1), page
     meetings = go_to(app_as("coordinacion@demo.example"), "meetings")
     assert meetings.selectbox(key="meeting:quarter").value == "2027-Q1"
 
@@ -756,10 +757,10 @@ def test_the_overview_of_a_locked_quarter_says_its_figures_are_live(db_url):
                                confirm="2026-Q3")
     engine.dispose()
     at = app_as("observador@demo.example")
-    at.selectbox(key="quarter").select("2026-Q3").run()
+    at.selectbox(key="quarter").select(Quarter(2026, 3)).run()
     assert any(i.value.startswith("Q3 2026 was locked at its meeting. These are today's")
                for i in at.info)
-    at.selectbox(key="quarter").select("2026-Q4").run()
+    at.selectbox(key="quarter").select(Quarter(2026, 4)).run()
     assert not any("was locked at its meeting" in i.value for i in at.info)
 
 
@@ -809,7 +810,7 @@ def _item_id(db_url: str, code: str) -> int:
 def test_a_coordinator_corrects_a_closed_quarter_saying_why(db_url):
     at = go_to(app_as("coordinacion@demo.example"), "item")
     at.selectbox(key="item").set_value(_item_id(db_url, "1.4")).run()  # PN, in progress
-    at.selectbox(key="correct:quarter").set_value("2026-Q3").run()
+    at.selectbox(key="correct:quarter").set_value(Quarter(2026, 3)).run()
     form = next(e for e in at.expander if e.label.startswith("Correct a report"))
     field(form.number_input, "percent").set_value(66.0)
     field(form.text_area, "narrative").input("Figures sent by e-mail after the close.")

@@ -98,12 +98,12 @@ def plan_picker(choices: list[PlanChoice], lang: str, key: str = "plan") -> Plan
 
 
 def quarter_picker(plan: PlanChoice, lang: str, key: str = "quarter",
-                   under_evaluation: bool = False) -> str:
+                   under_evaluation: bool = False) -> Quarter:
     """A quarter of the plan; opens on the quarter under evaluation (review, meetings,
     presentation) or on the plan's open quarter (or the latest with reports)."""
-    default = plan.evaluation_quarter if under_evaluation else plan.default_quarter
+    default = plan.under_evaluation if under_evaluation else plan.default_quarter
     return url_select(t("overview.quarter", lang), list(plan.quarters), key=key,
-                      default=default, format_func=lambda q: Quarter.parse(q).label(lang))
+                      default=default, format_func=lambda q: q.label(lang))
 
 
 def plans_for(user: object, lang: str,
@@ -118,7 +118,7 @@ def plans_for(user: object, lang: str,
 
 
 def plan_and_quarter(choices: list[PlanChoice], lang: str,
-                     under_evaluation: bool = False) -> tuple[PlanChoice, str]:
+                     under_evaluation: bool = False) -> tuple[PlanChoice, Quarter]:
     """The plan picker and, beside it, the quarter picker of that plan."""
     left, right = st.columns([3, 1])
     with left:
