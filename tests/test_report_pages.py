@@ -475,7 +475,7 @@ def test_a_member_can_ask_to_reopen_when_no_quarter_is_open(db_url):
     engine = make_engine(db_url)
     with session_scope(engine) as session:
         plan = plans.get_plan(session, ECUADOR_PLAN)
-        lifecycle.set_period_state(session, SYSTEM, plan.id, "2026-Q4", PeriodState.CLOSED)
+        lifecycle.set_period_state(session, SYSTEM, plan.id, Quarter(2026, 4), PeriodState.CLOSED)
     engine.dispose()
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
     assert any("No quarter" in i.value or "no quarter" in i.value for i in member.info)
@@ -610,7 +610,7 @@ def _someone_else_saves(db_url: str, code: str, narrative: str) -> None:
         item = session.exec(select(ActionItem).where(ActionItem.plan_id == plan.id,
                                                      ActionItem.code == code)).one()
         reporting.save_report(session, actor_for(session, user),
-                              Target(item.id, "2026-Q4", user.institution_id),
+                              Target(item.id, Quarter(2026, 4), user.institution_id),
                               ReportContent(status=Status.IN_PROGRESS, percent_complete=30,
                                             narrative=narrative), expected_version=0)
     engine.dispose()
@@ -657,7 +657,7 @@ def test_a_save_into_a_quarter_closed_meanwhile_keeps_the_text_and_says_why(db_u
     engine = make_engine(db_url)
     with session_scope(engine) as session:
         plan = plans.get_plan(session, ECUADOR_PLAN)
-        lifecycle.set_period_state(session, SYSTEM, plan.id, "2026-Q4", PeriodState.CLOSED)
+        lifecycle.set_period_state(session, SYSTEM, plan.id, Quarter(2026, 4), PeriodState.CLOSED)
     engine.dispose()
     next(b for b in expander.button if b.label == "Guardar borrador").click()
     at.run()
@@ -753,8 +753,8 @@ def test_the_overview_of_a_locked_quarter_says_its_figures_are_live(db_url):
         plan = plans.get_plan(session, ECUADOR_PLAN)
         meeting = meetings.record_meeting(session, SYSTEM, plan.id, "2026-Q3",
                                           date(2026, 10, 20), ["OIM"])
-        lifecycle.lock_quarter(session, SYSTEM, plan.id, "2026-Q3", meeting.id,
-                               confirm="2026-Q3")
+        lifecycle.lock_quarter(session, SYSTEM, plan.id, Quarter(2026, 3), meeting.id,
+                               confirm=Quarter(2026, 3))
     engine.dispose()
     at = app_as("observador@demo.example")
     at.selectbox(key="quarter").select(Quarter(2026, 3)).run()
