@@ -5,7 +5,6 @@ import streamlit as st
 
 from tracker.i18n import t
 from tracker.io.cells import frame_csv
-from tracker.quarters import Quarter
 from tracker.services import activity
 from tracker.services.permissions import Permission
 from ui import data, state
@@ -25,8 +24,8 @@ def _filters(plan, lang: str) -> activity.Filters:
                                     format_func=lambda a: a or t("overview.all_institutions",
                                                                  lang))
     quarter = cols[2].selectbox(t("activity.quarter", lang), [None, *plan.quarters],
-                                key="act:quarter", format_func=lambda q: Quarter.parse(q)
-                                .label(lang) if q else t("activity.all_quarters", lang))
+                                key="act:quarter", format_func=lambda q: q.label(lang)
+                                if q else t("activity.all_quarters", lang))
     item = cols[3].selectbox(t("activity.item", lang), [None, *items], key="act:item",
                              format_func=lambda i: items[i] if i else t("activity.all_items",
                                                                         lang))

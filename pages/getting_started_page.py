@@ -4,7 +4,6 @@ done, each with a link to where it is done (coordinators and admins)."""
 import streamlit as st
 
 from tracker.i18n import day, t
-from tracker.quarters import Quarter
 from tracker.services.permissions import PageName, Permission
 from tracker.services.setup import Checklist, Step
 from ui import data, navigation, state
@@ -15,7 +14,7 @@ from ui.widgets import plan_picker, plans_for
 def _values(step: Step, lang: str) -> dict[str, object]:
     values = dict(step.values)
     if "quarter" in values:
-        values["quarter"] = Quarter.parse(values["quarter"]).label(lang)
+        values["quarter"] = values["quarter"].label(lang)
     if "deadline" in values:
         values["deadline"] = day(values["deadline"], lang) if values["deadline"] else "—"
     return values

@@ -15,8 +15,7 @@ from ui.widgets import plan_picker, plans_for, url_select
 
 
 def _facts(detail: ItemDetail, lang: str) -> None:
-    span = " – ".join(Quarter.parse(q).label(lang)
-                      for q in (detail.start_quarter, detail.due_quarter))
+    span = " – ".join(q.label(lang) for q in (detail.start_quarter, detail.due_quarter))
     st.markdown(md_t("item.facts", lang, line=detail.line, lead=detail.lead,
                   supporters=", ".join(detail.supporters) or "—", span=span,
                   weight=number(detail.weight, lang)))
@@ -43,7 +42,7 @@ def _figures(detail: ItemDetail, lang: str) -> pd.DataFrame:
 
 def _history(detail: ItemDetail, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
-        [(Quarter.parse(e.quarter).label(lang), detail.institutions[e.institution_id],
+        [(e.quarter.label(lang), detail.institutions[e.institution_id],
           e.number, t(f"state.{e.state}", lang),
           t("form.nothing_short", lang) if e.nothing_to_report else (
               t(f"status.{e.status}", lang) if e.status else "—"),
@@ -73,7 +72,7 @@ def _correct(user: state.SignedIn, plan, detail: ItemDetail, lang: str) -> None:
         acronym = left.selectbox(t("form.col.institution", lang), who, key="correct:who")
         quarter = right.selectbox(t("overview.quarter", lang), sorted(set(quarters)),
                                   key="correct:quarter", index=len(set(quarters)) - 1,
-                                  format_func=lambda q: Quarter.parse(q).label(lang))
+                                  format_func=lambda q: q.label(lang))
         reason = st.text_input(t("item.correct_reason", lang), key="correct:reason")
         ctx = FormContext(user, plan.id, quarter, acronyms[acronym], lang, reason)
         found = [w for w in data.worklist_for(user.id, plan.id, quarter, acronyms[acronym])

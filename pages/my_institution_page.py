@@ -50,7 +50,7 @@ def _item(ctx: FormContext, item) -> None:
     role = md_t(f"mine.role.{item.role}", ctx.lang, lead=item.lead)
     label = f"{md(f'{item.code} · {item.title}')} — {state_label(item, ctx.lang)}"
     with st.expander(label, expanded=item.missing or needs_attention(ctx, item)):
-        due = Quarter.parse(item.due_quarter).label(ctx.lang)
+        due = item.due_quarter.label(ctx.lang)
         st.caption(f"{role} · {t('mine.due', ctx.lang, quarter=due)}")
         st.markdown(last_quarter_caption(item, ctx.lang))
         if item.others:
@@ -59,7 +59,7 @@ def _item(ctx: FormContext, item) -> None:
         report_form(ctx, item)
 
 
-def _ask_reopen(ctx: FormContext, closed: tuple[str, ...]) -> None:
+def _ask_reopen(ctx: FormContext, closed: tuple[Quarter, ...]) -> None:
     """A member asks to reopen a closed or locked quarter for their institution, saying why;
     reachable whether or not a quarter is open."""
     if not closed:
@@ -67,7 +67,7 @@ def _ask_reopen(ctx: FormContext, closed: tuple[str, ...]) -> None:
     with st.expander(t("mine.reopen", ctx.lang)), st.form("reopen"):
         quarter = st.selectbox(t("overview.quarter", ctx.lang), list(closed), key="reopen:q",
                                index=len(closed) - 1,
-                               format_func=lambda q: Quarter.parse(q).label(ctx.lang))
+                               format_func=lambda q: q.label(ctx.lang))
         reason = st.text_area(t("mine.reopen_reason", ctx.lang), key="reopen:reason",
                               max_chars=lifecycle.MAX_REASON)
         if st.form_submit_button(t("mine.reopen_send", ctx.lang)):
@@ -92,7 +92,7 @@ def _notices(user: state.SignedIn, view: lifecycle.MemberView, lang: str) -> Non
             st.error(state.message(outcome.error, lang))
 
 
-def _quarter(plan, view: lifecycle.MemberView, lang: str) -> str | None:
+def _quarter(plan, view: lifecycle.MemberView, lang: str) -> Quarter | None:
     """The open quarter, or one reopened for the institution (a choice when both); a quarter
     closed while its form held text stays on screen with that text and the reason."""
     kept = kept_quarter()
@@ -104,7 +104,7 @@ def _quarter(plan, view: lifecycle.MemberView, lang: str) -> str | None:
         return quarters[0] if quarters else None
     return st.selectbox(t("overview.quarter", lang), quarters, key="mine:quarter",
                         index=quarters.index(kept) if kept in quarters else 0,
-                        format_func=lambda q: Quarter.parse(q).label(lang) + (
+                        format_func=lambda q: q.label(lang) + (
                             f" · {t('mine.reopened', lang)}" if q in view.granted else ""))
 
 
@@ -121,15 +121,15 @@ def render() -> None:
     flash.show("my_institution", lang)  # before the quarter: a submission may end a reopening
     _notices(user, view, lang)
     quarter = _quarter(plan, view, lang)
-    ctx = FormContext(user, plan.id, quarter or "", user.institution_id, lang)
+    ctx = FormContext(user, plan.id, quarter, user.institution_id, lang)
     if quarter is None:
         st.info(t("mine.no_open_quarter", lang))
         _ask_reopen(ctx, view.closed)
         return
-    st.header(t("mine.quarter", lang, quarter=Quarter.parse(quarter).label(lang)), anchor=False)
+    st.header(t("mine.quarter", lang, quarter=quarter.label(lang)), anchor=False)
     st.caption(t("mine.intro", lang))
     if quarter in view.granted:
-        st.info(t("mine.reopened_help", lang, quarter=Quarter.parse(quarter).label(lang)))
+        st.info(t("mine.reopened_help", lang, quarter=quarter.label(lang)))
     items = data.worklist_for(user.id, plan.id, quarter, user.institution_id)
     _summary(ctx, items)
     _ask_reopen(ctx, view.closed)

@@ -9,7 +9,6 @@ from tracker.charts import BUCKET_COLOURS, PLOTLY_CONFIG, csv_table, overview_ta
 from tracker.i18n import number, percent, t
 from tracker.io.cells import frame_csv
 from tracker.metrics import Filters, Headline
-from tracker.quarters import Quarter
 from tracker.services.figures import Overview, PlanChoice
 from tracker.services.permissions import PageName
 from ui import accessibility, data, navigation, state
@@ -141,7 +140,7 @@ def render() -> None:
         return
     plan, quarter = plan_and_quarter(choices, lang)
     if quarter in plan.locked_quarters:  # live figures; the meeting saw its snapshot
-        st.info(t("overview.locked_live", lang, quarter=Quarter.parse(quarter).label(lang)))
+        st.info(t("overview.locked_live", lang, quarter=quarter.label(lang)))
         navigation.link(PageName.PRESENTATION, t("overview.as_presented", lang))
     filters = _filters(user, plan, lang)
     view = data.overview(user.id, plan.id, quarter, filters)

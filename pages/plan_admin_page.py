@@ -20,17 +20,18 @@ PAGE = "plan_admin"
 
 
 def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) -> None:
+    periods = {Quarter.parse(p.quarter): p for p in catalog.periods}  # the catalog's text
     st.dataframe(pd.DataFrame(
-        [(Quarter.parse(p.quarter).label(lang), t(f"period.{p.state}", lang),
-          day(p.deadline, lang)) for p in catalog.periods],
+        [(q.label(lang), t(f"period.{p.state}", lang), day(p.deadline, lang))
+         for q, p in periods.items()],
         columns=[t("overview.quarter", lang), t("form.col.state", lang),
                  t("plan.deadline", lang)]), hide_index=True)
-    quarters = [p.quarter for p in catalog.periods]
-    opened = [p.quarter for p in catalog.periods if p.state == "open"]
+    quarters = list(periods)
+    opened = [q for q, p in periods.items() if p.state == "open"]
     quarter = st.selectbox(t("overview.quarter", lang), quarters, key="period:quarter",
                            index=quarters.index(opened[0]) if opened else 0,
-                           format_func=lambda q: Quarter.parse(q).label(lang))
-    current = next(p for p in catalog.periods if p.quarter == quarter)
+                           format_func=lambda q: q.label(lang))
+    current = periods[quarter]
     left, right = st.columns(2)
     closing = next((q for q in opened if q != quarter), None)
     if left.button(t("plan.open", lang), key="period:open",
@@ -49,14 +50,13 @@ def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str
                                  key=f"deadline:{quarter}", format=DATE_FORMATS[lang])
         if st.form_submit_button(t("plan.save_deadline", lang)):
             flash.after_write(actions.write(lambda db: plan_admin.set_deadline(
-                db, user.actor, plan_id, quarter, deadline)), PAGE, lang, "plan.saved")
+                db, user.actor, plan_id, str(quarter), deadline)), PAGE, lang, "plan.saved")
 
 
-def _confirm_open(user: state.SignedIn, plan_id: int, quarter: str, closing: str,
+def _confirm_open(user: state.SignedIn, plan_id: int, quarter: Quarter, closing: Quarter,
                   lang: str) -> None:
     """Opening a quarter closes the open one: say which, and open only on a second click."""
-    labels = {"opening": Quarter.parse(quarter).label(lang),
-              "closing": Quarter.parse(closing).label(lang)}
+    labels = {"opening": quarter.label(lang), "closing": closing.label(lang)}
     st.warning(t("plan.confirm_close_other", lang, **labels))
     if st.button(t("plan.open_and_close", lang, **labels), key="period:confirm_open",
                  type="primary"):

@@ -143,13 +143,13 @@ def _slide(name: str, content: mc.MeetingContent, lang: str) -> pd.DataFrame | N
     return None
 
 
-def _handout(user: state.SignedIn, plan: object, quarter: str, lang: str) -> None:
+def _handout(user: state.SignedIn, plan: object, quarter: Quarter, lang: str) -> None:
     """The PDF takes a few seconds (Chromium prints it): made on request."""
     key = f"handout:{plan.id}:{quarter}:{lang}"
     if st.button(t("present.make_pdf", lang), key="deck:make_pdf"):
         with st.spinner(t("present.making_pdf", lang)):
-            outcome = actions.read(lambda db: decks.pdf(db, user.actor, plan.id,
-                                                        Quarter.parse(quarter), lang))
+            outcome = actions.read(lambda db: decks.pdf(db, user.actor, plan.id, quarter,
+                                                        lang))
         if outcome.ok:
             st.session_state[key] = outcome.value
         else:

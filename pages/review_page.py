@@ -79,13 +79,13 @@ def render() -> None:
             _remind(user, plan.id, quarter, lang)
 
 
-def _remind(user: state.SignedIn, plan_id: int, quarter: str, lang: str) -> None:
+def _remind(user: state.SignedIn, plan_id: int, quarter: Quarter, lang: str) -> None:
     """Remind every focal point still owing reports: by e-mail, or messages to copy."""
     smtp = get_settings().smtp
     label = "review.send_reminders" if smtp else "review.prepare_reminders"
     if st.button(t(label, lang), key="review:remind", icon=":material/mail:"):
         outcome = actions.write(lambda db: reminders.remind_from_app(
-            db, user.actor, plan_id, Quarter.parse(quarter), smtp))
+            db, user.actor, plan_id, quarter, smtp))
         if not outcome.ok:
             st.error(state.message(outcome.error, lang))
             return

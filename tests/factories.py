@@ -15,6 +15,7 @@ from tracker.models import (
     Status,
     StrategicLine,
 )
+from tracker.quarters import Quarter
 from tracker.services import plans
 from tracker.services.permissions import SYSTEM
 from tracker.services.reports import ReportContent, append_revision
@@ -68,7 +69,7 @@ class PlanBuilder:
         self.items[code] = item
         return item
 
-    def report(self, code: str, quarter: str, institution: str | None = None, *,
+    def report(self, code: str, quarter: str | Quarter, institution: str | None = None, *,
                status: Status | None = Status.IN_PROGRESS, percent: float | None = None,
                state: ReportState = ReportState.APPROVED, nothing: bool = False,
                value: float | None = None) -> None:
@@ -76,7 +77,7 @@ class PlanBuilder:
         institution_id = (self.institutions[institution].id if institution
                           else item.lead_institution_id)
         append_revision(
-            self.session, item_id=item.id, quarter=quarter, institution_id=institution_id,
+            self.session, item_id=item.id, quarter=str(quarter), institution_id=institution_id,
             content=ReportContent(status=None if nothing else status, percent_complete=percent,
                                   indicator_value=value, nothing_to_report=nothing),
             state=state, author_id=None,

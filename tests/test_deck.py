@@ -54,8 +54,8 @@ def test_the_deck_of_a_locked_quarter_stays_as_presented(session, plan, people):
     coordinator = people["coordinator"]
     meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
                                       date(2026, 10, 20), ["A"])
-    lifecycle.lock_quarter(session, coordinator, plan.plan.id, str(Q3), meeting.id,
-                           confirm=str(Q3))
+    lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id,
+                           confirm=Q3)
     before = series(charts_of(decks.pptx(session, coordinator, plan.plan.id, Q3, "en"))[0])
     item = session.exec(select(ActionItem).where(ActionItem.code == "1.1")).one()
     item.weight = 5

@@ -29,6 +29,8 @@ def test_formats():
     assert str(quarter) == "2026-Q3"
     assert quarter.label("es") == "T3 2026"
     assert quarter.label("en") == "Q3 2026"
+    assert quarter.label("fr") == "Q3 2026"  # a language without a catalog reads English
+    assert f"{quarter}" == "2026-Q3"  # messages that name a quarter show the canonical form
 
 
 @given(quarters)

@@ -28,6 +28,7 @@ from tests.helpers import MINIMAL, write_workbook
 from tracker.cli import main as tracker
 from tracker.db import make_engine, session_scope
 from tracker.models import ActionItem, Plan, Report, ReportRevision, Status, User
+from tracker.quarters import Quarter
 from tracker.services import reporting
 from tracker.services.accounts import add_user
 from tracker.services.permissions import SYSTEM, actor_for
@@ -78,7 +79,7 @@ def save_many(url: str, user_id: int, targets: list[tuple[int, str, int]], round
                 try:
                     with session_scope(engine) as session:
                         reporting.save_report(
-                            session, actor, Target(item_id, quarter, institution_id),
+                            session, actor, Target(item_id, Quarter.parse(quarter), institution_id),
                             ReportContent(status=Status.IN_PROGRESS,
                                           percent_complete=round_ % 100, narrative=narrative),
                             expected_version=version)

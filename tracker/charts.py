@@ -289,10 +289,10 @@ def indicator_bullets(items: pd.DataFrame, lang: str, title: str,
     return figure
 
 
-def overview_charts(view: Overview, quarter: str, lang: str
+def overview_charts(view: Overview, quarter: Quarter, lang: str
                     ) -> dict[str, tuple[go.Figure, pd.DataFrame]]:
     """Every chart of the overview, by key, each with the data behind it (offered as CSV)."""
-    label = Quarter.parse(quarter).label(lang)
+    label = quarter.label(lang)
     found = {
         "by_institution": (progress_against_expected(
             view.by_institution, lang, t("chart.by_institution.title", lang, quarter=label),

@@ -4,6 +4,10 @@ A quarter is written ``2026-Q3`` in files, the CLI, URLs and the database. With 
 start month other than January, quarter 1 begins in that month and the fiscal year is named
 after the calendar year in which it ends, so ``2027-Q1`` of a July plan is July–September 2026.
 The stored text sorts in time order, which the SQL of ``tracker.metrics`` relies on.
+
+Services take and return ``Quarter``; text becomes a ``Quarter`` once, where it comes in (a
+widget, a URL, a CLI argument, a workbook cell, a database column), and a ``Quarter`` becomes
+text only to be stored, put in a URL or a file, or shown (``label``, from the catalogs).
 """
 
 from __future__ import annotations
@@ -14,13 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.i18n import t
+
 _PATTERNS = (
     re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*[QT](?P<q>[1-4])$"),
     re.compile(r"^[QT](?P<q>[1-4])\s*[-/ ]?\s*(?P<year>\d{4})$"),
 )
-
-LABELS = {"en": "Q{q} {year}", "es": "T{q} {year}"}
-
 
 class QuarterError(ValueError):
     """A text that is not a quarter in any accepted spelling."""
@@ -76,8 +79,8 @@ class Quarter:
         return f"{self.year}-Q{self.q}"
 
     def label(self, lang: str = "en") -> str:
-        """The localized form for the UI and decks: ``T3 2026`` or ``Q3 2026``."""
-        return LABELS.get(lang, LABELS["en"]).format(q=self.q, year=self.year)
+        """The form shown in ``lang`` (catalog key ``quarter.label``): ``T3 2026``, ``Q3 2026``."""
+        return t("quarter.label", lang, q=self.q, year=self.year)
 
     def __add__(self, quarters: int) -> Quarter:
         return Quarter.from_ordinal(self.ordinal + quarters)

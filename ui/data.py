@@ -47,50 +47,50 @@ def _plan_choices(database: str, user_id: int) -> list[figures.PlanChoice]:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _overview(database: str, user_id: int, plan_id: int, quarter: str,
+def _overview(database: str, user_id: int, plan_id: int, quarter: Quarter,
               filters: Filters) -> figures.Overview:
     with session() as db:
-        return figures.overview(db, _actor(db, user_id), plan_id, Quarter.parse(quarter),
+        return figures.overview(db, _actor(db, user_id), plan_id, quarter,
                                 filters)
 
 
 # Figures are cached as objects (cache_resource), not pickled: unpickling a plotly figure
 # validates it all over again, which cost more than drawing it. Nothing mutates them.
 @st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
-def _overview_charts(database: str, user_id: int, plan_id: int, quarter: str,
+def _overview_charts(database: str, user_id: int, plan_id: int, quarter: Quarter,
                      filters: Filters, lang: str) -> dict[str, tuple[object, object]]:
     return charts.overview_charts(_overview(database, user_id, plan_id, quarter, filters),
                                   quarter, lang)
 
 
-def overview_charts(user_id: int, plan_id: int, quarter: str, filters: Filters,
+def overview_charts(user_id: int, plan_id: int, quarter: Quarter, filters: Filters,
                     lang: str) -> dict[str, tuple[object, object]]:
     """The overview's plotly figures by key, each with the data behind it."""
     return _overview_charts(_db(), user_id, plan_id, quarter, filters, lang)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _overview_summaries(database: str, user_id: int, plan_id: int, quarter: str,
+def _overview_summaries(database: str, user_id: int, plan_id: int, quarter: Quarter,
                         filters: Filters, lang: str) -> dict[str, str]:
     return charts.overview_summaries(
         _overview(database, user_id, plan_id, quarter, filters),
         _overview_charts(database, user_id, plan_id, quarter, filters, lang), lang)
 
 
-def overview_summaries(user_id: int, plan_id: int, quarter: str, filters: Filters,
+def overview_summaries(user_id: int, plan_id: int, quarter: Quarter, filters: Filters,
                        lang: str) -> dict[str, str]:
     """Each overview chart described in words, generated from its figures."""
     return _overview_summaries(_db(), user_id, plan_id, quarter, filters, lang)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _drill_down(database: str, user_id: int, plan_id: int, quarter: str, filters: Filters,
+def _drill_down(database: str, user_id: int, plan_id: int, quarter: Quarter, filters: Filters,
                 lang: str, lead: str) -> tuple[object, list[tuple[int, str]]]:
     view = _overview(database, user_id, plan_id, quarter, filters)
     return charts.drill_down_table(view.items, lead, lang)
 
 
-def drill_down(user_id: int, plan_id: int, quarter: str, filters: Filters, lang: str,
+def drill_down(user_id: int, plan_id: int, quarter: Quarter, filters: Filters, lang: str,
                lead: str) -> tuple[object, list[tuple[int, str]]]:
     """The overview's items led by ``lead``: a table, and links to the first ones."""
     return _drill_down(_db(), user_id, plan_id, quarter, filters, lang, lead)
@@ -103,16 +103,16 @@ def _filter_choices(database: str, user_id: int, plan_id: int) -> figures.Filter
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _worklist(database: str, user_id: int, plan_id: int, quarter: str,
+def _worklist(database: str, user_id: int, plan_id: int, quarter: Quarter,
               institution_id: int) -> list[worklist.WorkItem]:
     with session() as db:
-        return worklist.worklist(db, _actor(db, user_id), plan_id, Quarter.parse(quarter),
+        return worklist.worklist(db, _actor(db, user_id), plan_id, quarter,
                                  institution_id)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
 def _awaiting_review(database: str, user_id: int, plan_id: int,
-                     quarter: str) -> list[review.Submitted]:
+                     quarter: Quarter) -> list[review.Submitted]:
     with session() as db:
         return review.awaiting_review(db, _actor(db, user_id), plan_id, quarter)
 
@@ -137,13 +137,13 @@ def _accounts(database: str, user_id: int) -> list[accounts.AccountRow]:
 
 @st.cache_data(ttl=600, show_spinner=False)
 def _missing(database: str, user_id: int, plan_id: int,
-             quarter: str) -> list[missing.InstitutionDue]:
+             quarter: Quarter) -> list[missing.InstitutionDue]:
     with session() as db:
         return missing.missing_by_institution(db, _actor(db, user_id), plan_id,
-                                              Quarter.parse(quarter))
+                                              quarter)
 
 
-def missing_for(user_id: int, plan_id: int, quarter: str) -> list[missing.InstitutionDue]:
+def missing_for(user_id: int, plan_id: int, quarter: Quarter) -> list[missing.InstitutionDue]:
     return _missing(_db(), user_id, plan_id, quarter)
 
 
@@ -231,12 +231,12 @@ def item_activity(user_id: int, item_id: int, lang: str) -> activity.Activity:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _reopened(database: str, user_id: int, plan_id: int) -> list[str]:
+def _reopened(database: str, user_id: int, plan_id: int) -> list[Quarter]:
     with session() as db:
         return lifecycle.reopened_quarters(db, _actor(db, user_id), plan_id)
 
 
-def reopened_quarters(user_id: int, plan_id: int) -> list[str]:
+def reopened_quarters(user_id: int, plan_id: int) -> list[Quarter]:
     return _reopened(_db(), user_id, plan_id)
 
 
@@ -245,24 +245,24 @@ def reopen_requests(user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _presentation(database: str, user_id: int, plan_id: int, quarter: str
+def _presentation(database: str, user_id: int, plan_id: int, quarter: Quarter
                   ) -> MeetingContent:
     with session() as db:
-        return decks.content(db, _actor(db, user_id), plan_id, Quarter.parse(quarter))
+        return decks.content(db, _actor(db, user_id), plan_id, quarter)
 
 
-def presentation(user_id: int, plan_id: int, quarter: str) -> MeetingContent:
+def presentation(user_id: int, plan_id: int, quarter: Quarter) -> MeetingContent:
     """The meeting's content (as presented, once locked): what the slides show."""
     return _presentation(_db(), user_id, plan_id, quarter)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _deck(database: str, user_id: int, plan_id: int, quarter: str, lang: str) -> bytes:
+def _deck(database: str, user_id: int, plan_id: int, quarter: Quarter, lang: str) -> bytes:
     with session() as db:
-        return decks.pptx(db, _actor(db, user_id), plan_id, Quarter.parse(quarter), lang)
+        return decks.pptx(db, _actor(db, user_id), plan_id, quarter, lang)
 
 
-def deck(user_id: int, plan_id: int, quarter: str, lang: str) -> bytes:
+def deck(user_id: int, plan_id: int, quarter: Quarter, lang: str) -> bytes:
     return _deck(_db(), user_id, plan_id, quarter, lang)
 
 
@@ -299,7 +299,7 @@ def plans_where(user_id: int, actor: Actor, permission: Permission) -> list[figu
     return [choice for choice in plan_choices(user_id) if actor.can(permission, choice.id)]
 
 
-def overview(user_id: int, plan_id: int, quarter: str,
+def overview(user_id: int, plan_id: int, quarter: Quarter,
              filters: Filters = NO_FILTERS) -> figures.Overview:
     return _overview(_db(), user_id, plan_id, quarter, filters)
 
@@ -308,12 +308,12 @@ def filter_choices(user_id: int, plan_id: int) -> figures.FilterChoices:
     return _filter_choices(_db(), user_id, plan_id)
 
 
-def worklist_for(user_id: int, plan_id: int, quarter: str,
+def worklist_for(user_id: int, plan_id: int, quarter: Quarter,
                  institution_id: int) -> list[worklist.WorkItem]:
     return _worklist(_db(), user_id, plan_id, quarter, institution_id)
 
 
-def awaiting_review(user_id: int, plan_id: int, quarter: str) -> list[review.Submitted]:
+def awaiting_review(user_id: int, plan_id: int, quarter: Quarter) -> list[review.Submitted]:
     return _awaiting_review(_db(), user_id, plan_id, quarter)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from tracker.i18n import t
-from tracker.quarters import Quarter
 from tracker.services import activity
 
 
@@ -14,7 +13,7 @@ def table(events: tuple[activity.Event, ...], lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         [(e.at.strftime("%Y-%m-%d %H:%M"), e.who or t("activity.system", lang),
           activity.what(e, lang), e.item or "", e.institution or "",
-          Quarter.parse(e.quarter).label(lang) if e.quarter else "",
+          e.quarter.label(lang) if e.quarter else "",
           activity.describe(e, lang)) for e in events],
         columns=[t(f"activity.{c}", lang) for c in ("when", "who", "what", "item",
                                                     "institution", "quarter", "changes")])

@@ -11,6 +11,7 @@ from tracker import palette
 from tracker.errors import TrackerError
 from tracker.i18n import number, percent, t
 from tracker.models import Status
+from tracker.quarters import Quarter
 from tracker.services import reporting
 from tracker.services.reporting import Conflict, NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
@@ -24,7 +25,7 @@ from ui.text import md_t
 class FormContext:
     user: SignedIn
     plan_id: int
-    quarter: str
+    quarter: Quarter | None  # None: no quarter to report in (only a reopening to ask for)
     institution_id: int
     lang: str
     reason: str = ""  # a coordinator's correction of a quarter that is not open says why
@@ -130,7 +131,7 @@ def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: b
 KEPT_QUARTER = "report_form:kept_quarter"  # a quarter whose form keeps refused text
 
 
-def kept_quarter() -> str | None:
+def kept_quarter() -> Quarter | None:
     """The quarter of a form that still holds text a refusal kept (it stays on screen even
     when that quarter was closed meanwhile)."""
     return st.session_state.get(KEPT_QUARTER)

@@ -16,7 +16,6 @@ from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from tracker.settings import LANGUAGES
 
-LANGUAGE_NAMES = {"es": "Español", "en": "English"}  # the switch names each in its own
 # the date inputs' format in each language (Streamlit's calendar itself stays English)
 DATE_FORMATS = {"es": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 
@@ -25,12 +24,17 @@ def _remember_language(key: str) -> None:
     st.query_params["lang"] = st.session_state[key]
 
 
+def _own_name(code: str) -> str:
+    """The switch names each language in itself: "Español", "English"."""
+    return t("language.name", code)
+
+
 def language_switch(lang: str, key: str = "language_switch") -> None:
     """Shows ``lang`` (URL, else the user's preference, else the default); a choice goes to
     the URL, so it survives a refresh and a shared link."""
     st.session_state[key] = lang
     st.segmented_control(t("app.language", lang), LANGUAGES, key=key, required=True,
-                         format_func=LANGUAGE_NAMES.__getitem__,
+                         format_func=_own_name,
                          on_change=_remember_language, args=(key,))
 
 
@@ -94,12 +98,12 @@ def plan_picker(choices: list[PlanChoice], lang: str, key: str = "plan") -> Plan
 
 
 def quarter_picker(plan: PlanChoice, lang: str, key: str = "quarter",
-                   under_evaluation: bool = False) -> str:
+                   under_evaluation: bool = False) -> Quarter:
     """A quarter of the plan; opens on the quarter under evaluation (review, meetings,
     presentation) or on the plan's open quarter (or the latest with reports)."""
-    default = plan.evaluation_quarter if under_evaluation else plan.default_quarter
+    default = plan.under_evaluation if under_evaluation else plan.default_quarter
     return url_select(t("overview.quarter", lang), list(plan.quarters), key=key,
-                      default=default, format_func=lambda q: Quarter.parse(q).label(lang))
+                      default=default, format_func=lambda q: q.label(lang))
 
 
 def plans_for(user: object, lang: str,
@@ -114,7 +118,7 @@ def plans_for(user: object, lang: str,
 
 
 def plan_and_quarter(choices: list[PlanChoice], lang: str,
-                     under_evaluation: bool = False) -> tuple[PlanChoice, str]:
+                     under_evaluation: bool = False) -> tuple[PlanChoice, Quarter]:
     """The plan picker and, beside it, the quarter picker of that plan."""
     left, right = st.columns([3, 1])
     with left:

@@ -11,6 +11,7 @@ from tests.browser.conftest import open_page, sign_in, streamlit_server, wait_id
 from tracker.db import make_engine, session_scope
 from tracker.demo import ECUADOR_PLAN
 from tracker.models import Status
+from tracker.quarters import Quarter
 from tracker.services import plan_admin, plans, reporting
 from tracker.services.permissions import SYSTEM
 from tracker.services.plan_admin import ItemFields
@@ -29,7 +30,7 @@ def add_hostile_item(url: str) -> None:
             code="9.9", title=HOSTILE, description=SCRIPT, line="1", lead="DINAPEN",
             supporters=(), start_quarter="2026-Q1", due_quarter="2026-Q4"))
         dinapen = item.lead_institution_id
-        reporting.save_report(session, SYSTEM, Target(item.id, "2026-Q4", dinapen),
+        reporting.save_report(session, SYSTEM, Target(item.id, Quarter(2026, 4), dinapen),
                               ReportContent(status=Status.IN_PROGRESS, percent_complete=10,
                                             narrative=SCRIPT), expected_version=0, submit=True)
     engine.dispose()

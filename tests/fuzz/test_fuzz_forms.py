@@ -15,6 +15,7 @@ from tests.factories import PlanBuilder
 from tracker.errors import InvalidInput, NotFound
 from tracker.i18n import t
 from tracker.models import ActionItem, Meeting, Report, ReportRevision, Status
+from tracker.quarters import Quarter
 from tracker.services import meetings, plan_admin, reporting
 from tracker.services.accounts import add_user
 from tracker.services.permissions import SYSTEM, actor_for
@@ -58,7 +59,7 @@ def test_any_form_values_save_whole_or_are_refused_naming_the_field(session, con
     user = add_user(session, SYSTEM, email="a@example.org", display_name="a", role="member",
                     password="long enough pw", institution="A", plans=[plan.plan])
     member = actor_for(session, user)
-    target = Target(plan.items["1.1"].id, "2026-Q4", plan.institutions["A"].id)
+    target = Target(plan.items["1.1"].id, Quarter(2026, 4), plan.institutions["A"].id)
     try:
         saved = reporting.save_report(session, member, target, content, expected_version=0,
                                       submit=submit, confirmed=confirmed)

@@ -1,3 +1,5 @@
+from tracker.quarters import Quarter
+
 """The item page (pages/item_page.py): figures, versions, links, corrections."""
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def test_a_link_to_an_item_opens_that_item_even_after_another_was_shown(db_url):
 def test_a_coordinator_corrects_a_closed_quarter_saying_why(db_url):
     at = go_to(app_as("coordinacion@demo.example"), "item")
     at.selectbox(key="item").set_value(item_id_of(db_url, "1.4")).run()  # PN, in progress
-    at.selectbox(key="correct:quarter").set_value("2026-Q3").run()
+    at.selectbox(key="correct:quarter").set_value(Quarter(2026, 3)).run()
     form = next(e for e in at.expander if e.label.startswith("Correct a report"))
     field(form.number_input, "percent").set_value(66.0)
     field(form.text_area, "narrative").input("Figures sent by e-mail after the close.")

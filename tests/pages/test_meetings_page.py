@@ -1,3 +1,5 @@
+from tracker.quarters import Quarter
+
 """The meetings page (pages/meetings_page.py): meetings, locking, reopening."""
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
     assert any(s.value.startswith("The quarter is locked") for s in at.success)
 
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
-    assert member.selectbox(key="reopen:q").value == "2026-Q3"
+    assert member.selectbox(key="reopen:q").value == Quarter(2026, 3)
     member.text_area(key="reopen:reason").input("The September operations were left out.")
     next(b for b in member.button if b.label == "Send request").click()
     member.run()
@@ -42,7 +44,7 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
 
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
     assert any("Reopening of Q3 2026 granted" in s.value for s in member.success)
-    member.selectbox(key="mine:quarter").select("2026-Q3").run()
+    member.selectbox(key="mine:quarter").select(Quarter(2026, 3)).run()
     assert member.header[0].value == "Reports for Q3 2026"
     next(b for b in member.button if b.label == "Understood").click()
     member.run()

@@ -10,6 +10,7 @@ from tests.apptest import app_as, field, first_missing_form, go_to
 from tracker.db import make_engine
 from tracker.demo import ECUADOR_PLAN
 from tracker.models import ReportRevision, User
+from tracker.quarters import Quarter
 
 
 def _revisions(db_url: str) -> list[ReportRevision]:
@@ -83,11 +84,11 @@ def test_a_member_can_ask_to_reopen_when_no_quarter_is_open(db_url):
     engine = make_engine(db_url)
     with session_scope(engine) as session:
         plan = plans.get_plan(session, ECUADOR_PLAN)
-        lifecycle.set_period_state(session, SYSTEM, plan.id, "2026-Q4", PeriodState.CLOSED)
+        lifecycle.set_period_state(session, SYSTEM, plan.id, Quarter(2026, 4), PeriodState.CLOSED)
     engine.dispose()
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
     assert any("No quarter" in i.value or "no quarter" in i.value for i in member.info)
-    assert member.selectbox(key="reopen:q").value == "2026-Q4"
+    assert member.selectbox(key="reopen:q").value == Quarter(2026, 4)
 
 
 def test_an_item_without_indicator_shows_no_indicator_field_and_no_nan(db_url):
@@ -127,7 +128,7 @@ def _someone_else_saves(db_url: str, code: str, narrative: str) -> None:
         item = session.exec(select(ActionItem).where(ActionItem.plan_id == plan.id,
                                                      ActionItem.code == code)).one()
         reporting.save_report(session, actor_for(session, user),
-                              Target(item.id, "2026-Q4", user.institution_id),
+                              Target(item.id, Quarter(2026, 4), user.institution_id),
                               ReportContent(status=Status.IN_PROGRESS, percent_complete=30,
                                             narrative=narrative), expected_version=0)
     engine.dispose()
@@ -173,7 +174,7 @@ def test_a_save_into_a_quarter_closed_meanwhile_keeps_the_text_and_says_why(db_u
     engine = make_engine(db_url)
     with session_scope(engine) as session:
         plan = plans.get_plan(session, ECUADOR_PLAN)
-        lifecycle.set_period_state(session, SYSTEM, plan.id, "2026-Q4", PeriodState.CLOSED)
+        lifecycle.set_period_state(session, SYSTEM, plan.id, Quarter(2026, 4), PeriodState.CLOSED)
     engine.dispose()
     next(b for b in expander.button if b.label == "Guardar borrador").click()
     at.run()

@@ -29,7 +29,7 @@ def test_observer_sees_the_overview_with_the_figures_of_metrics(app, demo_url):
     sign_in(app, "observador@demo.example")
     assert not app.exception
     assert app.title[0].value == "Overview"
-    assert app.selectbox(key="quarter").value == "2026-Q4"  # the open quarter
+    assert app.selectbox(key="quarter").value == Quarter(2026, 4)  # the open quarter
     expected = _expected_by_line(demo_url, ECUADOR_PLAN, Quarter(2026, 4))
     bars, markers, _values = chart_titled(app, "Progress by strategic line")["data"]
     assert bars["x"] == pytest.approx(expected["progress"].fillna(0).tolist())
@@ -43,7 +43,7 @@ def test_changing_quarter_and_plan_changes_the_chart(app, demo_url):
     app.query_params["lang"] = "en"
     sign_in(app, "coordinacion@demo.example")
     before = chart_titled(app, "Progress by strategic line")["data"][0]["x"]
-    app.selectbox(key="quarter").select("2026-Q1").run()
+    app.selectbox(key="quarter").select(Quarter(2026, 1)).run()
     after = chart_titled(app, "Progress by strategic line")["data"][0]["x"]
     expected = _expected_by_line(demo_url, ECUADOR_PLAN, Quarter(2026, 1))
     assert after == pytest.approx(expected["progress"].fillna(0).tolist())
@@ -151,12 +151,12 @@ def test_the_overview_of_a_locked_quarter_says_its_figures_are_live(db_url):
         plan = plans.get_plan(session, ECUADOR_PLAN)
         meeting = meetings.record_meeting(session, SYSTEM, plan.id, "2026-Q3",
                                           date(2026, 10, 20), ["OIM"])
-        lifecycle.lock_quarter(session, SYSTEM, plan.id, "2026-Q3", meeting.id,
-                               confirm="2026-Q3")
+        lifecycle.lock_quarter(session, SYSTEM, plan.id, Quarter(2026, 3), meeting.id,
+                               confirm=Quarter(2026, 3))
     engine.dispose()
     at = app_as("observador@demo.example")
-    at.selectbox(key="quarter").select("2026-Q3").run()
+    at.selectbox(key="quarter").select(Quarter(2026, 3)).run()
     assert any(i.value.startswith("Q3 2026 was locked at its meeting. These are today's")
                for i in at.info)
-    at.selectbox(key="quarter").select("2026-Q4").run()
+    at.selectbox(key="quarter").select(Quarter(2026, 4)).run()
     assert not any("was locked at its meeting" in i.value for i in at.info)

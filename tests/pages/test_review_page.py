@@ -46,7 +46,8 @@ def test_coordinator_sees_missing_reports_with_focal_points(db_url):
 
 
 def test_coordinator_prepares_reminders_to_copy_and_they_are_recorded(db_url):
-    from tracker.models import Reminder
+    from tracker.quarters import Quarter
+from tracker.models import Reminder
 
     at = go_to(app_as("coordinacion@demo.example", "es"), "review")
     at.button(key="review:remind").click().run()
@@ -67,10 +68,10 @@ def test_review_meetings_and_presentation_open_on_the_quarter_under_evaluation(d
     # 2026-Q4 is still open for reports, but by 20 April 2027 2027-Q1 has ended too
     monkeypatch.setenv("TRACKER_TODAY", "2027-04-20")
     at = app_as("coordinacion@demo.example")
-    assert at.selectbox(key="quarter").value == "2026-Q4"  # the overview: the open quarter
+    assert at.selectbox(key="quarter").value == Quarter(2026, 4)  # the overview: the open quarter
     for page in ("review", "presentation"):  # each opened first in a new browser session
         opened = go_to(app_as("coordinacion@demo.example"), page)
-        assert opened.selectbox(key="quarter").value == "2027-Q1", page
+        assert opened.selectbox(key="quarter").value == Quarter(2027, 1), page
     meetings = go_to(app_as("coordinacion@demo.example"), "meetings")
     assert meetings.selectbox(key="meeting:quarter").value == "2027-Q1"
 

@@ -8,6 +8,7 @@ from sqlmodel import select
 from tests.factories import PlanBuilder
 from tracker.errors import InvalidInput, NotAllowed
 from tracker.models import ReportRevision, RoleGrant, Status, User
+from tracker.quarters import Quarter
 from tracker.services import accounts, auth, invitations, reporting
 from tracker.services.permissions import SYSTEM, actor_for
 from tracker.services.reporting import Target
@@ -79,7 +80,7 @@ def test_password_reset_and_own_change(session, world):
 def test_hand_over_keeps_history_and_moves_roles(session, world):
     plan = world["plan"]
     member = actor_for(session, world["member"])
-    reporting.save_report(session, member, Target(plan.items["1.1"].id, "2026-Q4",
+    reporting.save_report(session, member, Target(plan.items["1.1"].id, Quarter(2026, 4),
                                                   plan.institutions["A"].id),
                           ReportContent(status=Status.IN_PROGRESS, percent_complete=30),
                           expected_version=0)
@@ -94,7 +95,7 @@ def test_hand_over_keeps_history_and_moves_roles(session, world):
     authors = session.exec(select(ReportRevision.author_id)).all()
     assert authors == [world["member"].id]  # what the old focal point wrote stays theirs
     successor = actor_for(session, new)
-    reporting.save_report(session, successor, Target(plan.items["1.1"].id, "2026-Q4",
+    reporting.save_report(session, successor, Target(plan.items["1.1"].id, Quarter(2026, 4),
                                                      plan.institutions["A"].id),
                           ReportContent(status=Status.IN_PROGRESS, percent_complete=35),
                           expected_version=1)

@@ -8,6 +8,7 @@ import pytest
 
 from tracker.errors import NotAllowed
 from tracker.models import PeriodState, Status
+from tracker.quarters import Quarter
 from tracker.services import activity, lifecycle, meetings, plan_admin, reporting
 from tracker.services.plan_admin import ItemFields
 from tracker.services.reporting import Target
@@ -28,15 +29,16 @@ def test_every_kind_of_event_is_listed_in_words(session, plan, people):  # noqa:
         code="1.1", title="Item 1.1", description="", line="1", lead="B", supporters=("A",),
         start_quarter=item.start_quarter, due_quarter=item.due_quarter, weight=2),
         item_id=item.id, expected_version=item.version)
-    reporting.save_report(session, member, Target(item.id, "2026-Q4", plan.institutions["A"].id),
+    reporting.save_report(session, member,
+                          Target(item.id, Quarter(2026, 4), plan.institutions["A"].id),
                           ReportContent(status=Status.IN_PROGRESS, percent_complete=40,
                                         narrative="Avance"), expected_version=0, submit=True)
-    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, Q3,
+    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
                                       date(2026, 10, 20), ["A"], place="Quito")
     lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id, confirm=Q3)
     request = lifecycle.request_reopen(session, member, plan.plan.id, Q3, "Faltó un taller")
     lifecycle.decide_reopen(session, coordinator, request.id, False, answer="Ya se discutió")
-    lifecycle.set_period_state(session, coordinator, plan.plan.id, "2026-Q4",
+    lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2026, 4),
                                PeriodState.CLOSED)
     events = _history(session, plan, people)
     said = [activity.what(e, "es") for e in events]
@@ -49,7 +51,7 @@ def test_every_kind_of_event_is_listed_in_words(session, plan, people):  # noqa:
     assert "institución responsable: A → B" in lines and "peso: 1 → 2" in lines
     assert "lead_institution_id" not in lines  # words, never raw field names
     report = next(e for e in events if e.kind == "report")
-    assert (report.item, report.quarter, report.institution) == ("1.1", "2026-Q4", "A")
+    assert (report.item, report.quarter, report.institution) == ("1.1", Quarter(2026, 4), "A")
     assert "estado: — → En curso" in activity.describe(report, "es")
     assert "próximos pasos" not in activity.describe(report, "es")  # nothing to say
 
@@ -60,15 +62,15 @@ def test_filters_by_institution_item_quarter_and_kind(session, plan, people):  #
         item = plan.items[code]
         institution = "A" if code == "1.1" else "B"
         actor = member if institution == "A" else people["coordinator"]
-        reporting.save_report(session, actor, Target(item.id, "2026-Q4",
+        reporting.save_report(session, actor, Target(item.id, Quarter(2026, 4),
                                                      plan.institutions[institution].id),
                               ReportContent(status=Status.IN_PROGRESS, percent_complete=10),
                               expected_version=0)
     assert {e.institution for e in _history(session, plan, people, institution="B")} == {"B"}
     assert {e.item for e in _history(session, plan, people,
                                      item_id=plan.items["2.1"].id)} == {"2.1"}
-    assert all(e.quarter == "2026-Q4"
-               for e in _history(session, plan, people, quarter="2026-Q4"))
+    assert all(e.quarter == Quarter(2026, 4)
+               for e in _history(session, plan, people, quarter=Quarter(2026, 4)))
     assert {e.kind for e in _history(session, plan, people, kind="report")} == {"report"}
     with pytest.raises(NotAllowed):  # the plan's history is the coordinators'
         activity.activity(session, member, plan.plan.id)

@@ -17,11 +17,11 @@ from tracker.services import lifecycle, meetings, reporting
 from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
 
-Q3 = "2026-Q3"  # the quarter the ``plan`` of tests/conftest.py reports
+Q3 = Quarter(2026, 3)  # the quarter the ``plan`` of tests/conftest.py reports
 
 
 def _meeting(session, plan, people):
-    return meetings.record_meeting(session, people["coordinator"], plan.plan.id, Q3,
+    return meetings.record_meeting(session, people["coordinator"], plan.plan.id, str(Q3),
                                    date(2026, 10, 20), ["A", "B"], "Minutes of the meeting")
 
 
@@ -34,7 +34,7 @@ def test_a_locked_quarter_keeps_what_the_meeting_saw(session, plan, people):
     coordinator = people["coordinator"]
     meeting = _meeting(session, plan, people)
     lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id, confirm=Q3)
-    first = meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3)
+    first = meetings.latest_snapshot(session, coordinator, plan.plan.id, str(Q3))
     assert first["headline"]["progress"] == pytest.approx(30)
     assert [row["label"] for row in first["by_line"]] == ["1", "2"]
     # the plan changes: a weight now, a report after a granted reopening
@@ -51,7 +51,7 @@ def test_a_locked_quarter_keeps_what_the_meeting_saw(session, plan, people):
                           expected_version=1, submit=True)
     assert _live_by_line(session, plan) == pytest.approx((3 * 70 + 10) / 4)
     # the live figures moved; what the meeting saw did not
-    assert meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3) == first
+    assert meetings.latest_snapshot(session, coordinator, plan.plan.id, str(Q3)) == first
     kept = json.loads(session.exec(select(QuarterSnapshot).order_by(QuarterSnapshot.id)).first()
                       .figures)
     assert kept == first  # the first meeting's figures, exactly
@@ -90,7 +90,7 @@ def test_locked_quarters_refuse_reports_until_a_reopening_is_granted(session, pl
     draft = reporting.save_report(session, member, target, correction, expected_version=1)
     reporting.save_report(session, member, target, correction, expected_version=draft.version,
                           submit=True)
-    period = session.exec(select(ReportingPeriod).where(ReportingPeriod.quarter == Q3)).one()
+    period = session.exec(select(ReportingPeriod).where(ReportingPeriod.quarter == str(Q3))).one()
     assert period.state == PeriodState.LOCKED
     with pytest.raises(NotAllowed):  # the reopening ended with the submission
         reporting.save_report(session, member, target, correction, expected_version=3)
@@ -103,8 +103,8 @@ def test_locking_asks_to_name_the_quarter_and_refuses_the_open_one(session, plan
         lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id)
     assert caught.value.key == "lifecycle.confirm_lock"
     with pytest.raises(InvalidInput) as caught:
-        lifecycle.lock_quarter(session, coordinator, plan.plan.id, "2026-Q4", meeting.id,
-                               confirm="2026-Q4")
+        lifecycle.lock_quarter(session, coordinator, plan.plan.id, Quarter(2026, 4), meeting.id,
+                               confirm=Quarter(2026, 4))
     assert caught.value.key == "lifecycle.close_before_lock"
 
 
@@ -123,7 +123,7 @@ def test_decisions_may_become_items_linked_to_their_meeting(session, plan, peopl
 def test_a_closed_or_locked_quarter_can_be_asked_to_reopen_not_the_open_one(session, plan,
                                                                              people):
     with pytest.raises(InvalidInput) as caught:
-        lifecycle.request_reopen(session, people["member"], plan.plan.id, "2026-Q4", "why")
+        lifecycle.request_reopen(session, people["member"], plan.plan.id, Quarter(2026, 4), "why")
     assert caught.value.key == "lifecycle.not_closed"
     closed = lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3, "why")
     assert closed.institution_id == plan.institutions["A"].id
@@ -142,20 +142,20 @@ def test_a_decision_becomes_a_new_item_led_by_its_owner(session, plan, people):
     [view] = meetings.list_meetings(session, people["coordinator"], plan.plan.id)
     assert view.decisions[0].item.startswith("3.1 · Protocol with prosecutors")
     origin = meetings.origin_of(session, people["coordinator"], item.id)
-    assert (origin.meeting_id, origin.quarter) == (meeting.id, Q3)  # and back
+    assert (origin.meeting_id, origin.quarter) == (meeting.id, str(Q3))  # and back
 
 
 def test_a_meeting_needs_an_attendee_of_the_plan(session, plan, people):
     coordinator = people["coordinator"]
     with pytest.raises(InvalidInput) as caught:
-        meetings.record_meeting(session, coordinator, plan.plan.id, Q3, date(2026, 10, 20), [])
+        meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3), date(2026, 10, 20), [])
     assert caught.value.key == "meeting.no_attendee"
     other = PlanBuilder(session, name="Other plan")
     other.institution("MPFN", country="PE")
     other.line("1")
     other.item("1.1", line="1", lead="MPFN", start="2026-Q1", due="2026-Q4")
     with pytest.raises(InvalidInput) as caught:
-        meetings.record_meeting(session, coordinator, plan.plan.id, Q3, date(2026, 10, 20),
+        meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3), date(2026, 10, 20),
                                 ["A", "MPFN"])
     assert caught.value.key == "meeting.not_in_plan"
 

@@ -51,17 +51,17 @@ def states(session, plan):
 def test_opening_a_quarter_closes_the_open_one_once_confirmed(session, plan, coordinator):
     assert states(session, plan)["2026-Q4"] == "open"
     with pytest.raises(lifecycle.CloseNeedsConfirmation) as caught:
-        lifecycle.set_period_state(session, coordinator, plan.plan.id, "2027-Q1",
+        lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 1),
                                     PeriodState.OPEN)
-    assert caught.value.closing == "2026-Q4"
+    assert caught.value.closing == Quarter(2026, 4)
     assert "Opening 2027-Q1 closes 2026-Q4" in str(caught.value)
     assert states(session, plan)["2026-Q4"] == "open"  # nothing closed in silence
-    lifecycle.set_period_state(session, coordinator, plan.plan.id, "2027-Q1",
-                                PeriodState.OPEN, confirm_closing="2026-Q4")
+    lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 1),
+                                PeriodState.OPEN, confirm_closing=Quarter(2026, 4))
     now = states(session, plan)
     assert now["2027-Q1"] == "open" and now["2026-Q4"] == "closed"
     assert list(now.values()).count("open") == 1
-    lifecycle.set_period_state(session, coordinator, plan.plan.id, "2027-Q1",
+    lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 1),
                                 PeriodState.CLOSED)
     assert "open" not in states(session, plan).values()
 
@@ -69,7 +69,7 @@ def test_opening_a_quarter_closes_the_open_one_once_confirmed(session, plan, coo
 def test_locked_quarters_and_members_cannot_change_periods(session, plan, coordinator,
                                                            member):
     with pytest.raises(NotAllowed):
-        lifecycle.set_period_state(session, member, plan.plan.id, "2026-Q3",
+        lifecycle.set_period_state(session, member, plan.plan.id, Quarter(2026, 3),
                                     PeriodState.OPEN)
     from tracker.models import ReportingPeriod
 
@@ -78,7 +78,7 @@ def test_locked_quarters_and_members_cannot_change_periods(session, plan, coordi
     period.state = PeriodState.LOCKED
     session.add(period)
     with pytest.raises(InvalidInput) as caught:
-        lifecycle.set_period_state(session, coordinator, plan.plan.id, "2026-Q3",
+        lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2026, 3),
                                     PeriodState.OPEN)
     assert caught.value.key == "plan.period_locked"
 

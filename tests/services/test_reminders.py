@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from tests.helpers import free_port
 from tracker.demo import ECUADOR_PLAN
 from tracker.models import Reminder
+from tracker.quarters import Quarter
 
 
 def test_focal_points_with_missing_reports_get_one_email_in_their_language(
@@ -64,9 +65,9 @@ def test_the_member_is_emailed_the_answer_to_a_reopen_request(session, inbox):
                                                                          "coordinator")
     meeting = meetings.record_meeting(session, coordinator, plan.plan.id, "2026-Q3",
                                       date(2026, 10, 20), ["A"])
-    lifecycle.lock_quarter(session, coordinator, plan.plan.id, "2026-Q3", meeting.id,
-                           confirm="2026-Q3")
-    request = lifecycle.request_reopen(session, member, plan.plan.id, "2026-Q3", "Falta")
+    lifecycle.lock_quarter(session, coordinator, plan.plan.id, Quarter(2026, 3), meeting.id,
+                           confirm=Quarter(2026, 3))
+    request = lifecycle.request_reopen(session, member, plan.plan.id, Quarter(2026, 3), "Falta")
     decided = lifecycle.decide_reopen(session, coordinator, request.id, False,
                                       answer="Se discutió en la reunión",
                                       smtp=get_settings().smtp)

@@ -19,7 +19,7 @@ from tracker.services.reporting import Conflict, NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
 from tracker.services.worklist import worklist
 
-OPEN, CLOSED = "2026-Q4", "2026-Q3"  # today is 2027-01-10
+OPEN, CLOSED = Quarter(2026, 4), Quarter(2026, 3)  # today is 2027-01-10
 PASSWORD = "a long enough secret"
 
 
@@ -60,7 +60,7 @@ def target(plan, code="1.1", quarter=OPEN, institution="A") -> Target:
 
 
 def progress(session, plan, code="1.1", quarter=OPEN) -> float:
-    frame = metrics.item_figures(session, plan.plan.id, Quarter.parse(quarter))
+    frame = metrics.item_figures(session, plan.plan.id, quarter)
     return frame.set_index("code").loc[code, "progress"]
 
 
@@ -127,11 +127,12 @@ def test_a_closed_quarter_is_for_coordinators_only(session, plan, people):
 def _lock(session, plan, quarter, held_on="2026-10-15"):
     from datetime import date
 
-    meeting = Meeting(plan_id=plan.plan.id, quarter=quarter, held_on=date.fromisoformat(held_on))
+    meeting = Meeting(plan_id=plan.plan.id, quarter=str(quarter),
+                      held_on=date.fromisoformat(held_on))
     session.add(meeting)
     session.flush()
     period = session.exec(select(ReportingPeriod).where(
-        ReportingPeriod.plan_id == plan.plan.id, ReportingPeriod.quarter == quarter)).one()
+        ReportingPeriod.plan_id == plan.plan.id, ReportingPeriod.quarter == str(quarter))).one()
     period.state, period.meeting_id = PeriodState.LOCKED, meeting.id
     session.add(period)
     session.flush()
@@ -150,7 +151,7 @@ def test_a_locked_quarter_names_its_meeting_and_refuses_everyone(session, plan, 
 
 def test_quarters_not_open_yet_or_before_the_item_starts_are_refused(session, plan, people):
     with pytest.raises(NotAllowed) as caught:
-        reporting.save_report(session, people["a"], target(plan, quarter="2027-Q1"),
+        reporting.save_report(session, people["a"], target(plan, quarter=Quarter(2027, 1)),
                               content(), expected_version=0)
     assert caught.value.key == "report.quarter_not_open"
     with pytest.raises(InvalidInput) as caught:

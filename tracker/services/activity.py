@@ -56,7 +56,7 @@ class Event:
     action: str
     item: str | None = None  # the item's code
     item_id: int | None = None
-    quarter: str | None = None
+    quarter: Quarter | None = None
     institution: str | None = None
     changes: tuple[Change, ...] = field(default=())
 
@@ -66,7 +66,7 @@ class Filters:
     institution: str | None = None  # acronym
     item_id: int | None = None
     person: str | None = None  # display name
-    quarter: str | None = None
+    quarter: Quarter | None = None
     kind: str | None = None
 
 
@@ -187,7 +187,8 @@ def _event(entry: AuditEntry, context: dict[tuple[str, int], _Where], names: _Na
     return Event(
         at=entry.at, who=people.get(entry.user_id), kind=entry.entity, action=entry.action,
         item=item[0] if item else None, item_id=where.item_id,
-        quarter=where.quarter, institution=names.institutions.get(where.institution_id),
+        quarter=Quarter.parse(where.quarter) if where.quarter else None,
+        institution=names.institutions.get(where.institution_id),
         changes=tuple(_changes(entry.entity, before, after, names, lang)))
 
 

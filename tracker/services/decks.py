@@ -28,13 +28,13 @@ from tracker.settings import get_settings
 
 
 def is_locked(session: Session, plan_id: int, quarter: Quarter) -> bool:
-    return plans.get_period(session, plan_id, str(quarter)).state == PeriodState.LOCKED
+    return plans.get_period(session, plan_id, quarter).state == PeriodState.LOCKED
 
 
 def figures_for(session: Session, actor: Actor, plan_id: int, quarter: Quarter) -> dict:
     """The "as presented" snapshot of a locked quarter, else the live figures."""
     actor.require(Permission.READ_PLAN, plan_id)
-    period = plans.get_period(session, plan_id, str(quarter))
+    period = plans.get_period(session, plan_id, quarter)
     if period.state == PeriodState.LOCKED:
         kept = meetings.latest_snapshot(session, actor, plan_id, str(quarter))
         if kept is not None:

@@ -39,8 +39,8 @@ class ItemDetail:
     line: str
     lead: str
     supporters: tuple[str, ...]
-    start_quarter: str
-    due_quarter: str
+    start_quarter: Quarter
+    due_quarter: Quarter
     indicator: str | None
     unit: str | None
     baseline: float | None
@@ -69,7 +69,8 @@ def item_detail(session: Session, actor: Actor, item_id: int) -> ItemDetail:
         select(ItemSupport.institution_id).where(ItemSupport.item_id == item.id)))
     line = session.get_one(StrategicLine, item.line_id)
     first, _ = plans.plan_span(plan)
-    quarters = list(quarter_range(max(first, Quarter.parse(item.start_quarter)),
+    start, due = Quarter.parse(item.start_quarter), Quarter.parse(item.due_quarter)
+    quarters = list(quarter_range(max(first, start),
                                   plans.default_quarter(session, plan)))
     frame = metrics.item_figures(session, plan.id, quarters) if quarters else pd.DataFrame(
         columns=list(metrics.ITEM_COLUMNS))
@@ -77,7 +78,7 @@ def item_detail(session: Session, actor: Actor, item_id: int) -> ItemDetail:
         ["quarter", "status", "progress", "expected", "bucket", "indicator_value"]]
     return ItemDetail(
         item.id, item.code, item.title, item.description, f"{line.code} · {line.name}",
-        acronyms[item.lead_institution_id], tuple(supporters), item.start_quarter,
-        item.due_quarter, item.indicator, item.unit, item.baseline, item.target, item.weight,
+        acronyms[item.lead_institution_id], tuple(supporters), start,
+        due, item.indicator, item.unit, item.baseline, item.target, item.weight,
         frame.reset_index(drop=True), history.entries, acronyms,
         origin_of(session, actor, item.id))

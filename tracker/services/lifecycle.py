@@ -60,27 +60,27 @@ TRANSITIONS = {
 class CloseNeedsConfirmation(InvalidInput):
     """Opening this quarter would close the one open now: say which, and ask."""
 
-    def __init__(self, opening: str, closing: str) -> None:
-        super().__init__("plan.confirm_close_other", opening=opening, closing=closing)
+    def __init__(self, opening: Quarter, closing: Quarter) -> None:
+        super().__init__("plan.confirm_close_other", opening=str(opening), closing=str(closing))
         self.closing = closing
 
 
-def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: str,
+def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
                      state: PeriodState, *,
-                     confirm_closing: str | None = None) -> list[ReportingPeriod]:
+                     confirm_closing: Quarter | None = None) -> list[ReportingPeriod]:
     """Open or close a quarter. Opening one closes the plan's other open quarter (at most one
     is open), only when ``confirm_closing`` names that quarter. Returns the periods changed."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
     period = plans.get_period(session, plan_id, quarter)
     if state not in TRANSITIONS[PeriodState(period.state)]:
         key = "plan.period_locked" if period.state == PeriodState.LOCKED else "plan.bad_transition"
-        raise InvalidInput(key, quarter=quarter, state=period.state, to=state.value)
+        raise InvalidInput(key, quarter=str(quarter), state=period.state, to=state.value)
     changed = []
     if state == PeriodState.OPEN:
         for other in session.exec(select(ReportingPeriod).where(
                 ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == PeriodState.OPEN)):
-            if other.quarter != confirm_closing:
-                raise CloseNeedsConfirmation(quarter, other.quarter)
+            if other.quarter != str(confirm_closing):
+                raise CloseNeedsConfirmation(quarter, Quarter.parse(other.quarter))
             changed.append(_move(session, actor, other, PeriodState.CLOSED))
     changed.append(_move(session, actor, period, state))
     session.flush()
@@ -97,26 +97,27 @@ def _move(session: Session, actor: Actor, period: ReportingPeriod,
     return period
 
 
-def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: str,
-                 meeting_id: int, *, confirm: str | None = None) -> QuarterSnapshot:
+def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
+                 meeting_id: int, *, confirm: Quarter | None = None) -> QuarterSnapshot:
     """Lock a quarter at its meeting and keep the figures as presented. ``confirm`` must name
     the quarter; a quarter still open for reports is closed first."""
     from tracker.services.meetings import quarter_figures
 
     actor.require(Permission.MANAGE_PLAN, plan_id)
+    quarter = Quarter.parse(quarter)  # pages/meetings_page.py still passes text (to convert)
     period = plans.get_period(session, plan_id, quarter)
     if period.state == PeriodState.LOCKED:
-        raise InvalidInput("plan.period_locked", quarter=quarter)
+        raise InvalidInput("plan.period_locked", quarter=str(quarter))
     if period.state == PeriodState.OPEN:
-        raise InvalidInput("lifecycle.close_before_lock", quarter=quarter)
-    if confirm != quarter:
-        raise InvalidInput("lifecycle.confirm_lock", quarter=quarter)
+        raise InvalidInput("lifecycle.close_before_lock", quarter=str(quarter))
+    if confirm is None or str(confirm) != str(quarter):
+        raise InvalidInput("lifecycle.confirm_lock", quarter=str(quarter))
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.plan_id != plan_id:
         raise NotFound("meeting.not_found")
     snapshot = QuarterSnapshot(
-        plan_id=plan_id, quarter=quarter, created_by_id=actor.user_id,
-        figures=json.dumps(quarter_figures(session, plan_id, Quarter.parse(quarter)),
+        plan_id=plan_id, quarter=str(quarter), created_by_id=actor.user_id,
+        figures=json.dumps(quarter_figures(session, plan_id, quarter),
                            default=str, ensure_ascii=False))
     session.add(snapshot)
     before = period.state
@@ -131,7 +132,7 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: str,
     return snapshot
 
 
-def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: str,
+def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
                    reason: str) -> ReopenRequest:
     """A member asks to reopen a closed or locked quarter for their institution, saying why
     (whether or not another quarter is open)."""
@@ -140,16 +141,16 @@ def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: str,
         raise NotAllowed("error.not_allowed.write_own_reports")
     period = plans.get_period(session, plan_id, quarter)
     if period.state not in (PeriodState.CLOSED, PeriodState.LOCKED):
-        raise InvalidInput("lifecycle.not_closed", quarter=quarter)
+        raise InvalidInput("lifecycle.not_closed", quarter=str(quarter))
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON:
         raise InvalidInput("meeting.reason", limit=MAX_REASON)
-    request = ReopenRequest(plan_id=plan_id, quarter=quarter, requested_by_id=actor.user_id,
+    request = ReopenRequest(plan_id=plan_id, quarter=str(quarter), requested_by_id=actor.user_id,
                             institution_id=actor.institution_id, reason=reason)
     session.add(request)
     session.flush()
     audit.record(session, actor, "request_reopen", "reopen_request", request.id,
-                 plan_id=plan_id, after={"quarter": quarter, "reason": reason})
+                 plan_id=plan_id, after={"quarter": str(quarter), "reason": reason})
     return request
 
 
@@ -201,7 +202,7 @@ def _tell(session: Session, request: ReopenRequest, smtp: SmtpSettings | None) -
 @dataclass(frozen=True)
 class Notice:
     request_id: int
-    quarter: str
+    quarter: Quarter
     granted: bool
     subject: str
     body: str
@@ -209,12 +210,13 @@ class Notice:
 
 def notice_text(session: Session, request: ReopenRequest, lang: str) -> Notice:
     plan = session.get_one(Plan, request.plan_id)
-    quarter = Quarter.parse(request.quarter).label(lang)
+    quarter = Quarter.parse(request.quarter)
     granted = request.state == RequestState.GRANTED
     outcome = "granted" if granted else "refused"
-    return Notice(request.id, request.quarter, granted,
-                  t(f"lifecycle.{outcome}.subject", lang, quarter=quarter, plan=plan.name),
-                  t(f"lifecycle.{outcome}.body", lang, quarter=quarter, plan=plan.name,
+    label = quarter.label(lang)
+    return Notice(request.id, quarter, granted,
+                  t(f"lifecycle.{outcome}.subject", lang, quarter=label, plan=plan.name),
+                  t(f"lifecycle.{outcome}.body", lang, quarter=label, plan=plan.name,
                     answer=request.answer or ""))
 
 
@@ -236,20 +238,26 @@ def mark_seen(session: Session, actor: Actor, request_id: int) -> None:
     session.flush()
 
 
-def granted_quarters(session: Session, plan_id: int, institution_id: int | None) -> list[str]:
+def _quarters(texts: object) -> list[Quarter]:
+    """Quarters read from a text column, in time order, each once."""
+    return sorted({Quarter.parse(text) for text in texts})
+
+
+def granted_quarters(session: Session, plan_id: int,
+                     institution_id: int | None) -> list[Quarter]:
     """Closed or locked quarters an institution may write in again (granted, not yet used)."""
     if institution_id is None:
         return []
-    return sorted(set(session.exec(select(ReopenRequest.quarter).where(
+    return _quarters(session.exec(select(ReopenRequest.quarter).where(
         ReopenRequest.plan_id == plan_id, ReopenRequest.institution_id == institution_id,
         ReopenRequest.state == RequestState.GRANTED,
-        ReopenRequest.used_at == None))))  # noqa: E711
+        ReopenRequest.used_at == None)))  # noqa: E711
 
 
-def use_grants(session: Session, plan_id: int, quarter: str, institution_id: int) -> None:
+def use_grants(session: Session, plan_id: int, quarter: Quarter, institution_id: int) -> None:
     """The institution submitted in a reopened quarter: the reopening ends."""
     for request in session.exec(select(ReopenRequest).where(
-            ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == quarter,
+            ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == str(quarter),
             ReopenRequest.institution_id == institution_id,
             ReopenRequest.state == RequestState.GRANTED,
             ReopenRequest.used_at == None)):  # noqa: E711
@@ -257,18 +265,17 @@ def use_grants(session: Session, plan_id: int, quarter: str, institution_id: int
         session.add(request)
 
 
-def closed_quarters(session: Session, plan_id: int) -> list[str]:
+def closed_quarters(session: Session, plan_id: int) -> list[Quarter]:
     """Quarters a member may ask to reopen."""
-    return list(session.exec(select(ReportingPeriod.quarter).where(
+    return _quarters(session.exec(select(ReportingPeriod.quarter).where(
         ReportingPeriod.plan_id == plan_id,
-        ReportingPeriod.state.in_([PeriodState.CLOSED, PeriodState.LOCKED]))
-        .order_by(ReportingPeriod.quarter)))
+        ReportingPeriod.state.in_([PeriodState.CLOSED, PeriodState.LOCKED]))))
 
 
 @dataclass(frozen=True)
 class RequestView:
     id: int
-    quarter: str
+    quarter: Quarter
     reason: str
     requested_by: str
     institution: str | None
@@ -285,8 +292,9 @@ def reopen_requests(session: Session, actor: Actor, plan_id: int) -> list[Reques
         .join(User, User.id == ReopenRequest.requested_by_id)
         .where(ReopenRequest.plan_id == plan_id)
         .order_by(ReopenRequest.created_at.desc())).all()
-    return [RequestView(r.id, r.quarter, r.reason, name, acronyms.get(r.institution_id),
-                        r.state, r.answer, r.decided_at) for r, name in rows]
+    return [RequestView(r.id, Quarter.parse(r.quarter), r.reason, name,
+                        acronyms.get(r.institution_id), r.state, r.answer, r.decided_at)
+            for r, name in rows]
 
 
 @dataclass(frozen=True)
@@ -294,8 +302,8 @@ class MemberView:
     """What a member's page needs of the life cycle: quarters reopened for their institution,
     quarters they may ask to reopen, and answers they have not read."""
 
-    granted: tuple[str, ...]
-    closed: tuple[str, ...]
+    granted: tuple[Quarter, ...]
+    closed: tuple[Quarter, ...]
     notices: tuple[Notice, ...]
 
 
@@ -306,10 +314,10 @@ def member_view(session: Session, actor: Actor, plan_id: int, lang: str) -> Memb
                       tuple(notices(session, actor, plan_id, lang)))
 
 
-def reopened_quarters(session: Session, actor: Actor, plan_id: int) -> list[str]:
+def reopened_quarters(session: Session, actor: Actor, plan_id: int) -> list[Quarter]:
     """Quarters with a reopening granted and not yet used (a coordinator may correct them)."""
     actor.require(Permission.CORRECT_REPORTS, plan_id)
-    return sorted(set(session.exec(select(ReopenRequest.quarter).where(
+    return _quarters(session.exec(select(ReopenRequest.quarter).where(
         ReopenRequest.plan_id == plan_id, ReopenRequest.state == RequestState.GRANTED,
-        ReopenRequest.used_at == None))))  # noqa: E711
+        ReopenRequest.used_at == None)))  # noqa: E711
 

@@ -128,12 +128,12 @@ def ensure_periods(session: Session, plan: Plan, opened: Quarter | None = None) 
     session.flush()
 
 
-def get_period(session: Session, plan_id: int, quarter: str) -> ReportingPeriod:
+def get_period(session: Session, plan_id: int, quarter: Quarter) -> ReportingPeriod:
     """The plan's reporting period for ``quarter``; a quarter outside the plan is bad input."""
     period = session.exec(select(ReportingPeriod).where(
-        ReportingPeriod.plan_id == plan_id, ReportingPeriod.quarter == quarter)).first()
+        ReportingPeriod.plan_id == plan_id, ReportingPeriod.quarter == str(quarter))).first()
     if period is None:
-        raise InvalidInput("report.outside_plan", quarter=quarter)
+        raise InvalidInput("report.outside_plan", quarter=str(quarter))
     return period
 
 

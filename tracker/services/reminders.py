@@ -31,7 +31,7 @@ def reminders(session: Session, actor: Actor, plan_id: int,
               quarter: Quarter) -> list[ReminderMessage]:
     """One message per active focal point whose institution still owes reports."""
     plan = session.get_one(Plan, plan_id)
-    deadline = plans.get_period(session, plan_id, str(quarter)).deadline
+    deadline = plans.get_period(session, plan_id, quarter).deadline
     messages = []
     for due in missing_by_institution(session, actor, plan_id, quarter):
         people = session.exec(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(

@@ -60,7 +60,7 @@ class Target:
     """Which report: an item, a quarter, an institution."""
 
     item_id: int
-    quarter: str
+    quarter: Quarter
     institution_id: int
 
 
@@ -74,7 +74,7 @@ def _locked_refusal(session: Session, period: ReportingPeriod) -> NotAllowed:
     return NotAllowed("report.quarter_locked", quarter=period.quarter, date=str(held or "—"))
 
 
-def check_period(session: Session, actor: Actor, plan_id: int, quarter: str,
+def check_period(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
                  institution_id: int | None = None) -> None:
     """Members write in the open quarter, or in one reopened for their institution;
     coordinators may still correct a closed one (see ``services.lifecycle``)."""
@@ -84,9 +84,9 @@ def check_period(session: Session, actor: Actor, plan_id: int, quarter: str,
     if period.state == PeriodState.LOCKED:
         raise _locked_refusal(session, period)
     if period.state == PeriodState.UPCOMING:
-        raise NotAllowed("report.quarter_not_open", quarter=quarter)
+        raise NotAllowed("report.quarter_not_open", quarter=str(quarter))
     if period.state == PeriodState.CLOSED and not actor.can(Permission.CORRECT_REPORTS, plan_id):
-        raise NotAllowed("report.quarter_closed", quarter=quarter)
+        raise NotAllowed("report.quarter_closed", quarter=str(quarter))
 
 
 def participants(session: Session, item: ActionItem) -> set[int]:
@@ -122,11 +122,11 @@ def check_writer(session: Session, actor: Actor, item: ActionItem, institution_i
         raise NotAllowed("report.other_institution")
 
 
-def check_item_quarter(item: ActionItem, quarter: str) -> None:
+def check_item_quarter(item: ActionItem, quarter: Quarter) -> None:
     if item.archived:
         raise InvalidInput("report.item_archived", code=item.code)
-    if Quarter.parse(quarter) < Quarter.parse(item.start_quarter):
-        raise InvalidInput("report.before_start", quarter=quarter, start=item.start_quarter)
+    if quarter < Quarter.parse(item.start_quarter):
+        raise InvalidInput("report.before_start", quarter=str(quarter), start=item.start_quarter)
 
 
 def validate(content: ReportContent) -> None:
@@ -227,12 +227,12 @@ def save_report(
     warnings = consistency_warnings(content, item)
     if warnings and not confirmed:
         raise NeedsConfirmation(warnings)
-    report = find_report(session, target.item_id, target.quarter, target.institution_id,
+    report = find_report(session, target.item_id, str(target.quarter), target.institution_id,
                          for_update=True)
     _check_version(session, report, expected_version)
     before = _content_of(_revision(session, report, report.version)) if report else None
     state = ReportState.SUBMITTED if submit else ReportState.DRAFT
-    saved = append_revision(session, item_id=item.id, quarter=target.quarter,
+    saved = append_revision(session, item_id=item.id, quarter=str(target.quarter),
                             institution_id=target.institution_id, content=content,
                             state=state, author_id=actor.user_id)
     audit.record(session, actor, "submit" if submit else "save_draft", "report", saved.id,
@@ -255,13 +255,13 @@ def content_of(revision: ReportRevision) -> ReportContent:
     return ReportContent(**values)
 
 
-def submit_drafts(session: Session, actor: Actor, plan_id: int, quarter: str,
+def submit_drafts(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
                   institution_id: int) -> int:
     """Submit every draft of the institution for the quarter; how many were submitted."""
     drafts = session.exec(
         select(Report).join(ActionItem, ActionItem.id == Report.item_id)
         .join(ReportRevision, ReportRevision.id == Report.latest_revision_id)
-        .where(ActionItem.plan_id == plan_id, Report.quarter == quarter,
+        .where(ActionItem.plan_id == plan_id, Report.quarter == str(quarter),
                Report.institution_id == institution_id,
                ReportRevision.state == ReportState.DRAFT)).all()
     for report in drafts:
@@ -280,7 +280,7 @@ def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
         raise NotFound("report.not_found")
     item = _item(session, report.item_id)
     actor.require(Permission.APPROVE_REPORTS, item.plan_id)
-    period = plans.get_period(session, item.plan_id, report.quarter)
+    period = plans.get_period(session, item.plan_id, Quarter.parse(report.quarter))
     if period.state == PeriodState.LOCKED:
         raise _locked_refusal(session, period)
     _check_version(session, report, expected_version)
@@ -316,7 +316,7 @@ def _last_approved_id(session: Session, report: Report) -> int | None:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    quarter: str
+    quarter: Quarter
     institution_id: int
     number: int
     state: str
@@ -346,9 +346,10 @@ def item_history(session: Session, actor: Actor, item_id: int) -> ItemHistory:
         .where(Report.item_id == item_id)
         .order_by(ReportRevision.created_at.desc(), ReportRevision.id.desc())).all()
     return ItemHistory(item, [
-        HistoryEntry(report.quarter, report.institution_id, revision.number, revision.state,
-                     revision.status, revision.percent_complete, revision.nothing_to_report,
-                     revision.narrative, revision.review_comment, author, revision.created_at)
+        HistoryEntry(Quarter.parse(report.quarter), report.institution_id, revision.number,
+                     revision.state, revision.status, revision.percent_complete,
+                     revision.nothing_to_report, revision.narrative, revision.review_comment,
+                     author, revision.created_at)
         for report, revision, author in rows
     ])
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from tracker.models import ActionItem, Institution, Report, ReportRevision, ReportState, User
+from tracker.quarters import Quarter
 from tracker.services.permissions import Actor, Permission
 from tracker.services.reporting import consistency_warnings, content_of
 
@@ -36,7 +37,7 @@ class Submitted:
 
 
 def awaiting_review(session: Session, actor: Actor, plan_id: int,
-                    quarter: str) -> list[Submitted]:
+                    quarter: Quarter) -> list[Submitted]:
     actor.require(Permission.APPROVE_REPORTS, plan_id)
     rows = session.exec(
         select(Report, ReportRevision, ActionItem, Institution.acronym, User.display_name)
@@ -44,7 +45,7 @@ def awaiting_review(session: Session, actor: Actor, plan_id: int,
         .join(ActionItem, ActionItem.id == Report.item_id)
         .join(Institution, Institution.id == Report.institution_id)
         .join(User, User.id == ReportRevision.author_id, isouter=True)
-        .where(ActionItem.plan_id == plan_id, Report.quarter == quarter,
+        .where(ActionItem.plan_id == plan_id, Report.quarter == str(quarter),
                ReportRevision.state == ReportState.SUBMITTED)
         .order_by(ReportRevision.created_at, ReportRevision.id)).all()
     return [

@@ -60,7 +60,7 @@ def checklist(session: Session, actor: Actor, plan_id: int) -> Checklist:
     actor.require(Permission.MANAGE_PLAN, plan_id)
     plan = session.get_one(Plan, plan_id)
     quarter = plans.evaluation_quarter(plan)
-    period = plans.get_period(session, plan_id, str(quarter))
+    period = plans.get_period(session, plan_id, quarter)
     missing = _without_focal_point(session, plan_id)
     head = metrics.headline(session, plan_id, quarter)
     waiting = _waiting_for_review(session, plan_id, quarter)
@@ -70,7 +70,7 @@ def checklist(session: Session, actor: Actor, plan_id: int) -> Checklist:
         ActionItem.plan_id == plan_id)).one()
     opened = period.state == PeriodState.OPEN and period.deadline is not None
     locked = period.state == PeriodState.LOCKED
-    label = {"quarter": str(quarter)}
+    label = {"quarter": quarter}
     steps = (
         Step("imported", items > 0, {"items": items}, PageName.PLAN_FILES),
         Step("focal_points", not missing, {"missing": len(missing)}, PageName.ACCOUNTS),

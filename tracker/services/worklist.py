@@ -56,7 +56,7 @@ class WorkItem:
     indicator: str | None
     unit: str | None
     target: float | None
-    due_quarter: str
+    due_quarter: Quarter
     last_status: str | None
     last_progress: float
     last_indicator_value: float | None
@@ -93,11 +93,11 @@ def worklist(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
             item_id=row.item_id, code=row.code, title=row.title, line_code=row.line_code,
             line_name=row.line_name, role="lead" if row.lead == acronym else "support",
             lead=row.lead, indicator=_text(row.indicator), unit=_text(row.unit),
-            target=_float(row.target), due_quarter=row.due_quarter,
+            target=_float(row.target), due_quarter=Quarter.parse(row.due_quarter),
             last_status=None if last is None else _text(last["status"]),
             last_progress=0.0 if last is None else float(last["progress"]),
             last_indicator_value=None if last is None else _float(last["indicator_value"]))
-    _attach_reports(session, items, str(quarter), institution_id)
+    _attach_reports(session, items, quarter, institution_id)
     return list(items.values())
 
 
@@ -110,7 +110,7 @@ def _text(value: object) -> str | None:
     return None if value is None or value != value or value == "" else str(value)
 
 
-def _attach_reports(session: Session, items: dict[int, WorkItem], quarter: str,
+def _attach_reports(session: Session, items: dict[int, WorkItem], quarter: Quarter,
                     institution_id: int) -> None:
     if not items:
         return
@@ -118,7 +118,7 @@ def _attach_reports(session: Session, items: dict[int, WorkItem], quarter: str,
     rows = session.exec(
         select(Report, ReportRevision)
         .join(ReportRevision, ReportRevision.id == Report.latest_revision_id)
-        .where(Report.item_id.in_(list(items)), Report.quarter == quarter)).all()
+        .where(Report.item_id.in_(list(items)), Report.quarter == str(quarter))).all()
     for report, revision in rows:
         contribution = Contribution(
             acronyms[report.institution_id], report.id, report.version, revision.state,
