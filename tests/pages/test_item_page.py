@@ -1,10 +1,10 @@
-from tracker.quarters import Quarter
 
 """The item page (pages/item_page.py): figures, versions, links, corrections."""
 
 from __future__ import annotations
 
 from tests.apptest import app_as, field, go_to, item_id_of
+from tracker.quarters import Quarter
 
 
 def test_item_page_shows_figures_and_every_version(db_url):

@@ -1,10 +1,10 @@
-from tracker.quarters import Quarter
 
 """The meetings page (pages/meetings_page.py): meetings, locking, reopening."""
 
 from __future__ import annotations
 
 from tests.apptest import app_as, go_to
+from tracker.quarters import Quarter
 
 
 def test_meeting_lock_and_reopen_request_from_a_member(db_url):

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from tests.apptest import app_as, field, first_missing_form, go_to, shown
 from tracker.db import make_engine
+from tracker.quarters import Quarter
 
 
 def test_coordinator_approves_and_returns_and_the_member_sees_the_comment(db_url):
@@ -46,8 +47,7 @@ def test_coordinator_sees_missing_reports_with_focal_points(db_url):
 
 
 def test_coordinator_prepares_reminders_to_copy_and_they_are_recorded(db_url):
-    from tracker.quarters import Quarter
-from tracker.models import Reminder
+    from tracker.models import Reminder
 
     at = go_to(app_as("coordinacion@demo.example", "es"), "review")
     at.button(key="review:remind").click().run()
