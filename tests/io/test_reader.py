@@ -15,9 +15,9 @@ from openpyxl import Workbook
 
 from tests.helpers import MINIMAL, write_workbook
 from tracker.io import reader
-from tracker.services.imports import ImportRejected, import_path
 from tracker.io.reader import Text, read_bytes
 from tracker.io.xlsx_marks import workbook_marks
+from tracker.services.imports import ImportRejected, import_path
 from tracker.services.permissions import SYSTEM
 
 ODD_CELLS = [  # (value, number format): the shapes a coordinator's workbook may hold

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from tests.apptest import app_as, go_to
+from tracker.quarters import Quarter
 
 
 def test_the_plans_history_page_lists_events_in_spanish_with_a_csv(db_url):
     at = go_to(app_as("coordinacion@demo.example", "es"), "my-account")
     at = go_to(app_as("coordinacion@demo.example", "es"), "plan")
-    at.selectbox(key="period:quarter").select("2027-Q1").run()
+    at.selectbox(key="period:quarter").select(Quarter(2027, 1)).run()
     at.button(key="period:open").click().run()
     at.button(key="period:confirm_open").click().run()
     at = go_to(at, "activity")

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from tests.apptest import app_as, go_to, item_id_of
 from tracker.db import make_engine
+from tracker.quarters import Quarter
 
 
 def test_coordinator_opens_the_next_quarter_and_adds_an_item(db_url):
@@ -13,7 +14,7 @@ def test_coordinator_opens_the_next_quarter_and_adds_an_item(db_url):
     assert at.title[0].value == "Plan management"
     periods = at.dataframe[0].value
     assert periods.set_index("Quarter").loc["Q4 2026", "State"] == "open"
-    at.selectbox(key="period:quarter").select("2027-Q1").run()
+    at.selectbox(key="period:quarter").select(Quarter(2027, 1)).run()
     at.button(key="period:open").click().run()
     assert not at.success  # nothing closed in silence: the page asks first
     assert "Opening Q1 2027 closes Q4 2026" in at.warning[0].value
