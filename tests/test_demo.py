@@ -84,14 +84,15 @@ def test_demo_accounts_one_per_role_and_institution(session, monkeypatch):
     assert authenticate(session, email, "wrong password") is None
 
 
-def test_the_demo_workbooks_in_data_are_what_the_demo_writes(tmp_path):
-    """data/ holds the demo plans as filled-in template workbooks (an example for a new
-    commission); they must not drift from the demo the app loads."""
+def test_the_demo_workbooks_are_what_the_demo_writes(tmp_path):
+    """tracker/demo_workbooks/ holds the demo plans as filled-in template workbooks (an example
+    for a new commission); they must not drift from the demo the app loads."""
     from tests.helpers import read_workbook
-    from tracker.demo import DATA_DIR, write_workbooks
+    from tracker.demo import WORKBOOKS_DIR, write_workbooks
 
     for written in write_workbooks(tmp_path):
-        committed = DATA_DIR / written.name
+        committed = WORKBOOKS_DIR / written.name
         assert committed.is_file(), f"{committed} is missing: run python -m tracker.demo"
         assert read_workbook(committed) == read_workbook(written)
-    assert "acciones" in read_workbook(DATA_DIR / "demo-ecuador-es.xlsx")  # Spanish sheets
+    spanish = read_workbook(WORKBOOKS_DIR / "demo-ecuador-es.xlsx")
+    assert "acciones" in spanish  # Spanish sheet names
