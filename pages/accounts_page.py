@@ -3,6 +3,7 @@ accounts of their plans)."""
 
 import pandas as pd
 import streamlit as st
+from sqlmodel import Session
 
 from tracker.i18n import t
 from tracker.models import Plan, Role
@@ -76,7 +77,7 @@ def _create(user: state.SignedIn, lang: str) -> None:
     _invitation(lang)
 
 
-def _add_and_invite(db, user: state.SignedIn, *, email: str, name: str, role: str,
+def _add_and_invite(db: Session, user: state.SignedIn, *, email: str, name: str, role: str,
                     institution: str | None, plan_ids: list[int],
                     password: str) -> invitations.Invitation:
     created = accounts.add_user(db, user.actor, email=email, display_name=name, role=role,

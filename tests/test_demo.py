@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import select
 
+from tests.helpers import rollup
 from tracker import metrics
 from tracker.demo import (
     DEMO_PASSWORD,
@@ -66,7 +67,7 @@ def test_open_quarter_has_submitted_and_draft_reports(session):
 def test_trinational_plan_spans_three_countries(session):
     load_demo(session)
     plan = plans.get_plan(session, TRINATIONAL_PLAN)
-    countries = metrics.rollup(session, plan.id, Quarter(2026, 3), metrics.Dimension.COUNTRY)
+    countries = rollup(session, plan.id, Quarter(2026, 3), metrics.Dimension.COUNTRY)
     assert set(countries["label"]) == {"CO", "EC", "PE"}
     assert countries["progress"].notna().all()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker import metrics
 from tracker.errors import NotAllowed
@@ -117,8 +117,8 @@ def _attach_reports(session: Session, items: dict[int, WorkItem], quarter: str,
     acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
     rows = session.exec(
         select(Report, ReportRevision)
-        .join(ReportRevision, ReportRevision.id == Report.latest_revision_id)
-        .where(Report.item_id.in_(list(items)), Report.quarter == quarter)).all()
+        .join(ReportRevision, col(ReportRevision.id) == Report.latest_revision_id)
+        .where(col(Report.item_id).in_(list(items)), Report.quarter == quarter)).all()
     for report, revision in rows:
         contribution = Contribution(
             acronyms[report.institution_id], report.id, report.version, revision.state,
