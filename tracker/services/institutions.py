@@ -16,7 +16,6 @@ from sqlalchemy import union
 from sqlmodel import Session, col, select
 
 from tracker.models import ActionItem, Institution, ItemSupport, Plan
-from tracker.services.permissions import Actor, Permission
 
 FIELDS = ("name", "country", "kind")
 
@@ -90,15 +89,6 @@ def changes(session: Session, rows: list[dict[str, str | None]],
         others = sorted(names[p] for p in usage[existing.id] if p != plan_id)
         found.append(InstitutionChange(row["acronym"], before, after, tuple(others)))
     return found
-
-
-def may_change_alone(actor: Actor, session: Session, institution_id: int) -> bool:
-    """Whether the actor may change this institution without anyone's confirmation: every plan
-    using it is one the actor manages (an admin may change any)."""
-    if actor.is_system or actor.is_admin:
-        return True
-    using = plans_using(session, [institution_id])[institution_id]
-    return all(actor.can(Permission.MANAGE_PLAN, plan_id) for plan_id in using)
 
 
 def describe(change: InstitutionChange, lang: str) -> str:
