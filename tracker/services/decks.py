@@ -55,7 +55,8 @@ def last_decisions(session: Session, plan_id: int, quarter: Quarter,
     if meeting is None:
         return []
     progress = {row["code"]: row for row in figures["items"]}
-    acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
+    acronyms: dict[int | None, str] = dict(session.exec(select(Institution.id,
+                                                               Institution.acronym)))
     rows = []
     for decision in session.exec(select(Decision).where(Decision.meeting_id == meeting.id)
                                  .order_by(col(Decision.id))):

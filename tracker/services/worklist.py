@@ -101,7 +101,7 @@ def worklist(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     return list(items.values())
 
 
-def _float(value: object) -> float | None:
+def _float(value: float | None) -> float | None:
     return None if value is None or value != value else float(value)
 
 
