@@ -1,5 +1,5 @@
 # make run: set up and start the dashboard on the demo data (http://localhost:8501)
-# make test: set up and run every test
+# make test: set up, lint, type-check (mypy, configured in pyproject.toml) and run every test
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -30,6 +30,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: install  # make bench SCALE=national [BENCH_POSTGRES=postgresql+psycopg://...]
@@ -37,6 +38,7 @@ bench: install  # make bench SCALE=national [BENCH_POSTGRES=postgresql+psycopg:/
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) data/tracker.db data/tracker.db-*

@@ -6,13 +6,14 @@ import streamlit as st
 from tracker.i18n import t
 from tracker.io.cells import frame_csv
 from tracker.services import activity
+from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from ui import data, state
 from ui.history import table
 from ui.widgets import plan_picker, plans_for
 
 
-def _filters(plan, lang: str) -> activity.Filters:
+def _filters(plan: PlanChoice, lang: str) -> activity.Filters:
     catalog = data.plan_catalog(state.require_user().id, plan.id)
     items = {i: f"{code} · {title}" for i, code, title in catalog.items}
     cols = st.columns(4)

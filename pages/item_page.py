@@ -5,6 +5,7 @@ import streamlit as st
 
 from tracker.i18n import day, number, percent, t
 from tracker.quarters import Quarter
+from tracker.services.figures import PlanChoice
 from tracker.services.items import ItemDetail
 from tracker.services.permissions import PageName, Permission
 from ui import data, navigation, state
@@ -56,7 +57,7 @@ def _history(detail: ItemDetail, lang: str) -> pd.DataFrame:
                  t("item.author", lang), t("item.when", lang)])
 
 
-def _correct(user: state.SignedIn, plan, detail: ItemDetail, lang: str) -> None:
+def _correct(user: state.SignedIn, plan: PlanChoice, detail: ItemDetail, lang: str) -> None:
     """A coordinator corrects an institution's report of a closed (or reopened) quarter,
     saying why."""
     quarters = [q for q in plan.quarters if q != plan.open_quarter

@@ -10,6 +10,7 @@ from tracker.quarters import Quarter
 from tracker.services import lifecycle, meetings
 from tracker.services.figures import PlanChoice
 from tracker.services.permissions import PageName, Permission
+from tracker.services.plan_admin import PlanCatalog
 from tracker.settings import get_settings
 from ui import actions, data, flash, navigation, state
 from ui.text import md_t
@@ -31,7 +32,8 @@ def _saved(outcome: object, form: str, lang: str) -> None:
     flash.after_write(outcome, PAGE, lang, "meetings.saved")
 
 
-def _institution_picker(catalog, lang: str, key: str, default: list[str] | None = None):
+def _institution_picker(catalog: PlanCatalog, lang: str, key: str,
+                        default: list[str] | None = None) -> list[str]:
     names = dict(catalog.plan_institutions)
     return st.multiselect(t("meetings.present", lang), list(names), key=key,
                           default=default, format_func=lambda a: f"{a} · {names[a]}",
@@ -65,7 +67,7 @@ def _record(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
                 "meeting", lang)
 
 
-def _decision_fields(catalog, lang: str, key: str,
+def _decision_fields(catalog: PlanCatalog, lang: str, key: str,
                      current: meetings.DecisionView | None = None) -> dict[str, object]:
     names = dict(catalog.plan_institutions)
     owners = [None, *names]

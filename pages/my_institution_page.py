@@ -8,7 +8,9 @@ from tracker import palette
 from tracker.i18n import plural, plural_key, t
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, reporting
+from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
+from tracker.services.worklist import WorkItem
 from ui import actions, data, flash, state
 from ui.report_form import (
     FormContext,
@@ -46,7 +48,7 @@ def _summary(ctx: FormContext, items: list) -> None:
         st.error(state.message(outcome.error, ctx.lang))
 
 
-def _item(ctx: FormContext, item) -> None:
+def _item(ctx: FormContext, item: WorkItem) -> None:
     role = md_t(f"mine.role.{item.role}", ctx.lang, lead=item.lead)
     label = f"{md(f'{item.code} · {item.title}')} — {state_label(item, ctx.lang)}"
     with st.expander(label, expanded=item.missing or needs_attention(ctx, item)):
@@ -92,7 +94,7 @@ def _notices(user: state.SignedIn, view: lifecycle.MemberView, lang: str) -> Non
             st.error(state.message(outcome.error, lang))
 
 
-def _quarter(plan, view: lifecycle.MemberView, lang: str) -> Quarter | None:
+def _quarter(plan: PlanChoice, view: lifecycle.MemberView, lang: str) -> Quarter | None:
     """The open quarter, or one reopened for the institution (a choice when both); a quarter
     closed while its form held text stays on screen with that text and the reason."""
     kept = kept_quarter()

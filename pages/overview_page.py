@@ -63,7 +63,7 @@ def _filters(user: SignedIn, plan: PlanChoice, lang: str) -> Filters:
 
 
 def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
-           summaries: dict[str, str], view: Overview, **kwargs) -> object:
+           summaries: dict[str, str], view: Overview, **kwargs: object) -> object:
     """The chart, its summary in words, its data as a table one switch away (drawn only
     when asked for) and as CSV (written only when asked for)."""
     figure, frame = drawn[key]

@@ -1,13 +1,19 @@
-"""Helpers for tests: small workbooks, counting rows, reading workbooks back, a free port."""
+"""Helpers for tests: small workbooks, counting rows, reading workbooks back, a free port,
+one kind of figure at a time (the app asks ``metrics.figures`` for several in one query)."""
 
 from __future__ import annotations
 
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
+
+from tracker.metrics import NO_FILTERS, Dimension, Filters, figures
+from tracker.quarters import Quarter
 
 MINIMAL = {
     "plan": [["name", "commission", "first_quarter", "last_quarter"],
@@ -58,3 +64,25 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def rollup(session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter],
+           by: Dimension | str = Dimension.PLAN, filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """Weighted progress and expected per group of one dimension and quarter."""
+    dimension = Dimension(by)
+    return figures(session, plan_id, quarters, rollups=[dimension],
+                   filters=filters).rollups[dimension]
+
+
+def completeness(session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter],
+                 by: Dimension | str = Dimension.PLAN) -> pd.DataFrame:
+    """Reporting completeness per group of one dimension and quarter."""
+    dimension = Dimension(by)
+    return figures(session, plan_id, quarters, completeness_by=[dimension]).completeness[dimension]
+
+
+def bucket_counts(session: Session, plan_id: int, quarter: Quarter) -> pd.DataFrame:
+    """Items in scope per lead institution and schedule bucket (label, bucket, items, blocked)."""
+    found = figures(session, plan_id, quarter, buckets=True).buckets
+    assert found is not None
+    return found.drop(columns="quarter")

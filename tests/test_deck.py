@@ -10,7 +10,8 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from sqlmodel import select
 
-from tracker import metrics, palette
+from tests.helpers import rollup
+from tracker import palette
 from tracker.models import ActionItem, ReportState, Status
 from tracker.quarters import Quarter
 from tracker.services import decks, lifecycle, meetings
@@ -39,7 +40,7 @@ def test_deck_slides_and_native_charts_match_the_figures(session, plan, people):
     by_line, by_institution, trend = charts_of(data)  # no item has an indicator
     assert by_line.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
     assert trend.chart_type == XL_CHART_TYPE.LINE_MARKERS
-    expected = metrics.rollup(session, plan.plan.id, Q3, "line")
+    expected = rollup(session, plan.plan.id, Q3, "line")
     assert list(by_line.plots[0].categories) == ["1 · Line 1", "2 · Line 2"]
     assert series(by_line)["Progress"] == pytest.approx(expected["progress"].round(1).tolist())
     assert series(by_line)["Expected"] == pytest.approx(expected["expected"].round(1).tolist())
@@ -61,7 +62,7 @@ def test_the_deck_of_a_locked_quarter_stays_as_presented(session, plan, people):
     item.weight = 5
     session.add(item)
     plan.report("2.1", "2026-Q3", percent=90)  # a correction after the meeting
-    live = metrics.rollup(session, plan.plan.id, Q3, "line")
+    live = rollup(session, plan.plan.id, Q3, "line")
     assert live["progress"].round(1).tolist() != before["Progress"]
     after = series(charts_of(decks.pptx(session, coordinator, plan.plan.id, Q3, "en"))[0])
     assert after == before

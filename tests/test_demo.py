@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import select
 
+from tests.helpers import rollup
 from tracker import metrics
 from tracker.demo import (
     DEMO_PASSWORD,
@@ -66,7 +67,7 @@ def test_open_quarter_has_submitted_and_draft_reports(session):
 def test_trinational_plan_spans_three_countries(session):
     load_demo(session)
     plan = plans.get_plan(session, TRINATIONAL_PLAN)
-    countries = metrics.rollup(session, plan.id, Quarter(2026, 3), metrics.Dimension.COUNTRY)
+    countries = rollup(session, plan.id, Quarter(2026, 3), metrics.Dimension.COUNTRY)
     assert set(countries["label"]) == {"CO", "EC", "PE"}
     assert countries["progress"].notna().all()
 
@@ -84,14 +85,15 @@ def test_demo_accounts_one_per_role_and_institution(session, monkeypatch):
     assert authenticate(session, email, "wrong password") is None
 
 
-def test_the_demo_workbooks_in_data_are_what_the_demo_writes(tmp_path):
-    """data/ holds the demo plans as filled-in template workbooks (an example for a new
-    commission); they must not drift from the demo the app loads."""
+def test_the_demo_workbooks_are_what_the_demo_writes(tmp_path):
+    """tracker/demo_workbooks/ holds the demo plans as filled-in template workbooks (an example
+    for a new commission); they must not drift from the demo the app loads."""
     from tests.helpers import read_workbook
-    from tracker.demo import DATA_DIR, write_workbooks
+    from tracker.demo import WORKBOOKS_DIR, write_workbooks
 
     for written in write_workbooks(tmp_path):
-        committed = DATA_DIR / written.name
+        committed = WORKBOOKS_DIR / written.name
         assert committed.is_file(), f"{committed} is missing: run python -m tracker.demo"
         assert read_workbook(committed) == read_workbook(written)
-    assert "acciones" in read_workbook(DATA_DIR / "demo-ecuador-es.xlsx")  # Spanish sheets
+    spanish = read_workbook(WORKBOOKS_DIR / "demo-ecuador-es.xlsx")
+    assert "acciones" in spanish  # Spanish sheet names

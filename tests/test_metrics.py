@@ -18,6 +18,7 @@ import math
 import pytest
 
 from tests.factories import PlanBuilder
+from tests.helpers import bucket_counts, completeness, rollup
 from tracker import metrics
 from tracker.metrics import Dimension
 from tracker.models import ReportState, Status
@@ -98,14 +99,14 @@ def test_schedule_buckets_in_order_and_blocked_apart(session, plan):
 
 
 def test_plan_rollup_is_weighted_by_item_weight(session, plan):
-    frame = metrics.rollup(session, plan.plan.id, Q2, Dimension.PLAN)
+    frame = rollup(session, plan.plan.id, Q2, Dimension.PLAN)
     assert frame["progress"].iloc[0] == pytest.approx(250 / 7)
     assert frame["expected"].iloc[0] == pytest.approx(500 / 7)
     assert frame["items"].iloc[0] == 6
 
 
 def _rollup(session, plan, by):
-    frame = metrics.rollup(session, plan.plan.id, Q2, by)
+    frame = rollup(session, plan.plan.id, Q2, by)
     return {row.label: (row.progress, row.expected, row.items) for row in frame.itertuples()}
 
 
@@ -125,7 +126,7 @@ def test_rollups_by_line_institution_and_country(session, plan):
 
 def test_completeness_counts_participants_and_nothing_to_report(session, plan):
     def shares(by):
-        frame = metrics.completeness(session, plan.plan.id, Q2, by)
+        frame = completeness(session, plan.plan.id, Q2, by)
         return {row.label: (row.received, row.expected_reports) for row in frame.itertuples()}
 
     assert shares(Dimension.PLAN) == {"plan": (5, 8)}
@@ -134,7 +135,7 @@ def test_completeness_counts_participants_and_nothing_to_report(session, plan):
 
 
 def test_trend_and_headline_change_since_last_quarter(session, plan):
-    trend = metrics.rollup(session, plan.plan.id, [Q1, Q2], Dimension.PLAN)
+    trend = rollup(session, plan.plan.id, [Q1, Q2], Dimension.PLAN)
     assert list(trend["quarter"]) == ["2026-Q1", "2026-Q2"]
     assert trend["progress"].iloc[0] == pytest.approx(30)
     assert trend["expected"].iloc[0] == pytest.approx(275 / 6)
@@ -152,7 +153,7 @@ def test_archived_items_are_never_in_scope(session, plan):
     session.add(plan.items["I6"])
     session.flush()
     assert "I6" not in _by_code(session, plan, Q2)
-    frame = metrics.rollup(session, plan.plan.id, Q2, Dimension.PLAN)
+    frame = rollup(session, plan.plan.id, Q2, Dimension.PLAN)
     assert frame["progress"].iloc[0] == pytest.approx(250 / 6)
 
 
@@ -164,14 +165,14 @@ def test_a_plan_with_nothing_started_has_no_figures(session, plan):
 
 def test_filters_by_country_lead_institution_and_line(session, plan):
     def plan_progress(filters):
-        frame = metrics.rollup(session, plan.plan.id, Q2, Dimension.PLAN, filters)
+        frame = rollup(session, plan.plan.id, Q2, Dimension.PLAN, filters)
         return frame["progress"].iloc[0]
 
     assert plan_progress(metrics.Filters(countries=("CO",))) == pytest.approx(25)
     assert plan_progress(metrics.Filters(institutions=("A",))) == pytest.approx(25)
     assert plan_progress(metrics.Filters(lines=("L2",))) == pytest.approx(25)
     assert math.isnan(plan_progress(metrics.Filters(countries=("EC",), lines=("L2",))))
-    lines = metrics.rollup(session, plan.plan.id, Q2, Dimension.LINE,
+    lines = rollup(session, plan.plan.id, Q2, Dimension.LINE,
                            metrics.Filters(lines=("L2", "L3")))
     assert lines["label"].tolist() == ["L2", "L3"]
     head = metrics.headline(session, plan.plan.id, Q2, metrics.Filters(countries=("CO",)))
@@ -180,7 +181,7 @@ def test_filters_by_country_lead_institution_and_line(session, plan):
 
 
 def test_bucket_counts_per_lead_institution(session, plan):
-    frame = metrics.bucket_counts(session, plan.plan.id, Q2)
+    frame = bucket_counts(session, plan.plan.id, Q2)
     counts = {(row.label, row.bucket): (row.items, row.blocked) for row in frame.itertuples()}
     assert counts == {("A", "behind"): (2, 0), ("A", "on_track"): (1, 0),
                       ("B", "completed"): (1, 0), ("C", "behind"): (1, 0),

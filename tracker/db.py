@@ -115,6 +115,7 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, objec
     columns = list(rows[0])
     names = ", ".join(f'"{column}"' for column in columns)
     driver = connection.connection.driver_connection
+    assert driver is not None  # a live connection has its DBAPI connection
     with driver.cursor() as cursor, \
             cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:

@@ -23,7 +23,7 @@ from tracker.services import accounts, plans
 from tracker.services.imports import import_path, import_sheets
 from tracker.services.permissions import SYSTEM
 from tracker.services.reports import ReportContent, append_revision, find_report
-from tracker.settings import DEMO_PASSWORD, PROJECT_DIR, get_settings
+from tracker.settings import DEMO_PASSWORD, get_settings
 
 DEMO_DOMAIN = "demo.example"
 
@@ -278,10 +278,11 @@ def _sheet(sheet: Sheet, rows: list[list[object]]) -> RawSheet:
                     [(n, row) for n, row in enumerate(rows, 2)])
 
 
-# The workbooks in data/ hold the history up to this quarter; load_demo adds the quarters after
-# it up to the one before the quarter under evaluation, so the demo stays current.
+# The workbooks hold the history up to this quarter; load_demo adds the quarters after it up to
+# the one before the quarter under evaluation, so the demo stays current. They live inside the
+# package so that an installed tracker (a wheel, not only this checkout) can load the demo.
 WORKBOOK_LAST_REPORTED = Quarter(2026, 2)
-DATA_DIR = PROJECT_DIR / "data"
+WORKBOOKS_DIR = Path(__file__).parent / "demo_workbooks"
 WORKBOOKS = {ECUADOR_PLAN: ("demo-ecuador-es.xlsx", "es"),
              TRINATIONAL_PLAN: ("demo-trinational-en.xlsx", "en")}
 
@@ -327,7 +328,7 @@ DEMO_PLANS = (
 )
 
 
-def write_workbooks(folder: Path = DATA_DIR) -> list[Path]:
+def write_workbooks(folder: Path = WORKBOOKS_DIR) -> list[Path]:
     """The demo plans as filled-in template workbooks (``python -m tracker.demo``): the
     Ecuador plan with Spanish sheet and column names, the tri-national one with English."""
     from tracker.io.exporter import write_workbook
@@ -336,8 +337,9 @@ def write_workbooks(folder: Path = DATA_DIR) -> list[Path]:
     written = []
     for plan in DEMO_PLANS:
         file_name, lang = WORKBOOKS[plan.name]
-        tables = [(sheet_for(raw.name), [list(row) for _n, row in raw.rows])
-                  for raw in plan.sheets(None, WORKBOOK_LAST_REPORTED)]
+        tables = [(sheet, [list(row) for _n, row in raw.rows])
+                  for raw in plan.sheets(None, WORKBOOK_LAST_REPORTED)
+                  if (sheet := sheet_for(raw.name)) is not None]
         write_workbook(tables, folder / file_name, lang)
         written.append(folder / file_name)
     return written
@@ -345,7 +347,7 @@ def write_workbooks(folder: Path = DATA_DIR) -> list[Path]:
 
 def demo_accounts() -> list[tuple[str, str, str, str | None]]:
     """(e-mail, name, role, institution) of every demo account."""
-    accounts_ = [
+    accounts_: list[tuple[str, str, str, str | None]] = [
         (f"coordinacion@{DEMO_DOMAIN}", "Secretaría técnica de la comisión", Role.COORDINATOR,
          None),
         (f"observador@{DEMO_DOMAIN}", "Observador (cooperación internacional)", Role.OBSERVER,
@@ -390,8 +392,9 @@ def load_demo(session: Session, *, reset: bool = False) -> None:
         for table in reversed(SQLModel.metadata.sorted_tables):
             session.execute(table.delete())
         session.flush()
-    for plan in DEMO_PLANS:  # the workbooks of data/, then the quarters since they were made
-        import_path(session, SYSTEM, DATA_DIR / WORKBOOKS[plan.name][0], plan_name=plan.name)
+    for plan in DEMO_PLANS:  # the workbooks, then the quarters since they were made
+        import_path(session, SYSTEM, WORKBOOKS_DIR / WORKBOOKS[plan.name][0],
+                    plan_name=plan.name)
         if plan.last_reported() > WORKBOOK_LAST_REPORTED:
             import_sheets(session, SYSTEM, plan.sheets(WORKBOOK_LAST_REPORTED,
                                                        plan.last_reported()),

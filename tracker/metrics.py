@@ -406,11 +406,11 @@ def _sorted(rows: list[tuple]) -> list[tuple]:
     return sorted(rows, key=lambda r: (r[_Q], natural_key(r[_LABEL]), r[_BUCKET] or ""))
 
 
-def _key(value: object, dimension: Dimension) -> object:
+def _key(value: int | str, dimension: Dimension) -> int | str:
     return value if dimension is Dimension.COUNTRY else int(value)
 
 
-def _float(value: object) -> float:
+def _float(value: float | None) -> float:
     return float("nan") if value is None else float(value)
 
 
@@ -448,39 +448,6 @@ def _buckets_frame(rows: list[tuple]) -> pd.DataFrame:
         "items": pd.Series([int(r[_ITEMS]) for r in rows], dtype="int64"),
         "blocked": pd.Series([int(r[_BLOCKED]) for r in rows], dtype="int64"),
     })
-
-
-def rollup(
-    session: Session,
-    plan_id: int,
-    quarters: Quarter | Sequence[Quarter],
-    by: Dimension | str = Dimension.PLAN,
-    filters: Filters = NO_FILTERS,
-) -> pd.DataFrame:
-    """Weighted progress and expected per group and quarter; NaN where a group is empty.
-
-    Columns: quarter, key, label, name, progress, expected, items.
-    """
-    dimension = Dimension(by)
-    return figures(session, plan_id, quarters, rollups=[dimension],
-                   filters=filters).rollups[dimension]
-
-
-def completeness(
-    session: Session,
-    plan_id: int,
-    quarters: Quarter | Sequence[Quarter],
-    by: Dimension | str = Dimension.PLAN,
-    filters: Filters = NO_FILTERS,
-) -> pd.DataFrame:
-    """Reporting completeness per group and quarter.
-
-    Columns: quarter, key, label, name, expected_reports, received, share (0-100, NaN when
-    nothing was expected). Institutions are those taking part in the plan's items.
-    """
-    dimension = Dimension(by)
-    return figures(session, plan_id, quarters, completeness_by=[dimension],
-                   filters=filters).completeness[dimension]
 
 
 @dataclass(frozen=True)
@@ -578,16 +545,6 @@ def headline(session: Session, plan_id: int, quarter: Quarter,
              filters: Filters = NO_FILTERS) -> Headline:
     """Plan progress against expected, buckets, blocked, completeness, change since q-1."""
     return quarter_figures(session, plan_id, quarter, filters).headline
-
-
-def bucket_counts(session: Session, plan_id: int, quarter: Quarter,
-                  filters: Filters = NO_FILTERS) -> pd.DataFrame:
-    """Items in scope per lead institution and schedule bucket, and blocked ones apart.
-
-    Columns: label (lead institution), bucket, items, blocked.
-    """
-    found = figures(session, plan_id, quarter, buckets=True, filters=filters).buckets
-    return found.drop(columns="quarter")
 
 
 def missing_reports(session: Session, plan_id: int, quarter: Quarter,

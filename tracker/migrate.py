@@ -7,14 +7,16 @@ keys are switched off around the migration and checked once it is done.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 
 from tracker.db import is_sqlite
-from tracker.settings import PROJECT_DIR
 
-MIGRATIONS_DIR = PROJECT_DIR / "migrations"
+# Inside the package, so that an installed tracker (a wheel, not only this checkout) migrates.
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 class MigrationError(RuntimeError):
@@ -32,6 +34,7 @@ def alembic_config(url: str | None = None) -> Config:
 def _sqlite_foreign_keys(connection: Connection, enabled: bool) -> None:
     # Run on the DBAPI connection, outside any transaction: inside one the pragma does nothing.
     raw = connection.connection.driver_connection
+    assert raw is not None  # a live connection has its DBAPI connection
     raw.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
 
 

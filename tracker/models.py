@@ -1,7 +1,10 @@
-"""The tracker's tables (SQLModel). Alembic owns the schema: see ``migrations/``.
+"""The tracker's tables (SQLModel). Alembic owns the schema: see ``tracker/migrations/``.
 
 Quarters are stored as text in the ``2026-Q3`` form (see ``tracker.quarters``). Nothing here
 holds data about trafficked persons: the tracker records what institutions do.
+
+Primary keys are typed ``int`` although a row has none until it is flushed: every row the
+code passes around has been stored, and ``int | None`` would ask for a check at each use.
 """
 
 from __future__ import annotations
@@ -89,7 +92,7 @@ class RequestState(StrEnum):
 
 
 class Institution(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     acronym: str = Field(max_length=limit("institution", "acronym"), unique=True)
     name: str = Field(max_length=limit("institution", "name"))
     country: str = Field(max_length=limit("institution", "country"),
@@ -100,7 +103,7 @@ class Institution(SQLModel, table=True):
 class User(SQLModel, table=True):
     __tablename__ = "app_user"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True)
     display_name: str = Field(max_length=200)
     institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
@@ -114,7 +117,7 @@ class User(SQLModel, table=True):
 
 
 class Plan(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=limit("plan", "name"), unique=True)
     commission: str = Field(default="", max_length=limit("plan", "commission"))
     first_quarter: str = Field(max_length=7)
@@ -130,7 +133,7 @@ class RoleGrant(SQLModel, table=True):
     __tablename__ = "role_grant"
     __table_args__ = (UniqueConstraint("user_id", "plan_id", "role"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     role: str = Field(max_length=20)
@@ -140,7 +143,7 @@ class StrategicLine(SQLModel, table=True):
     __tablename__ = "strategic_line"
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     code: str = Field(max_length=limit("strategic_line", "code"))
     name: str = Field(max_length=limit("strategic_line", "name"))
@@ -159,7 +162,7 @@ class ActionItem(SQLModel, table=True):
     __tablename__ = "action_item"
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     code: str = Field(max_length=limit("action_item", "code"))
     title: str = Field(max_length=limit("action_item", "title"))
@@ -192,7 +195,7 @@ class Report(SQLModel, table=True):
         Index("ix_report_item_institution_quarter", "item_id", "institution_id", "quarter"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="action_item.id")
     quarter: str = Field(max_length=7, index=True)
     institution_id: int = Field(foreign_key="institution.id", index=True)
@@ -208,7 +211,7 @@ class ReportRevision(SQLModel, table=True):
     __tablename__ = "report_revision"
     __table_args__ = (UniqueConstraint("report_id", "number", name="uq_report_revision_number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", index=True)
     number: int
     state: str = Field(max_length=20)
@@ -230,7 +233,7 @@ class ReportingPeriod(SQLModel, table=True):
     __tablename__ = "reporting_period"
     __table_args__ = (UniqueConstraint("plan_id", "quarter"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     quarter: str = Field(max_length=7)
     state: str = Field(default=PeriodState.UPCOMING, max_length=20)
@@ -241,7 +244,7 @@ class ReportingPeriod(SQLModel, table=True):
 
 
 class Meeting(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     quarter: str = Field(max_length=7)
     held_on: date
@@ -260,7 +263,7 @@ class MeetingAttendance(SQLModel, table=True):
 class Decision(SQLModel, table=True):
     """A decision of a meeting; it may become an action item (``ActionItem.decision_id``)."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     owner_institution_id: int | None = Field(default=None, foreign_key="institution.id")
@@ -270,7 +273,7 @@ class Decision(SQLModel, table=True):
 class ReopenRequest(SQLModel, table=True):
     __tablename__ = "reopen_request"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     quarter: str = Field(max_length=7)
     requested_by_id: int = Field(foreign_key="app_user.id")
@@ -291,7 +294,7 @@ class QuarterSnapshot(SQLModel, table=True):
 
     __tablename__ = "quarter_snapshot"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     quarter: str = Field(max_length=7)
     figures: str = Field(sa_column=Column(Text, nullable=False))
@@ -303,7 +306,7 @@ class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
     plan_id: int | None = Field(default=None, foreign_key="plan.id", index=True)
@@ -319,7 +322,7 @@ class SignInSession(SQLModel, table=True):
 
     __tablename__ = "signin_session"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=128, unique=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -337,7 +340,7 @@ class SignInCode(SQLModel, table=True):
 
     __tablename__ = "signin_code"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     code_hash: str = Field(max_length=128, unique=True)
     session_id: int = Field(foreign_key="signin_session.id")
     expires_at: datetime
@@ -355,7 +358,7 @@ class SignInThrottle(SQLModel, table=True):
 
 
 class Reminder(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     quarter: str = Field(max_length=7)
     user_id: int = Field(foreign_key="app_user.id")

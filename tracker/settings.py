@@ -18,23 +18,6 @@ LANGUAGES = ("es", "en")
 # (TRACKER_DEMO=1). It lives with the settings so that signing in does not import the demo.
 DEMO_PASSWORD = "demo-commission-2026"
 
-# Every setting with its help text: the README's configuration table lists the same.
-DOCUMENTED = {
-    "TRACKER_DATABASE_URL": "SQLAlchemy URL of the store (default: SQLite data/tracker.db)",
-    "TRACKER_DEFAULT_LANG": "language when neither the URL nor the user chooses one (es|en)",
-    "TRACKER_DEMO": "1 to show the demo accounts on the sign-in page and accept the demo password",
-    "TRACKER_TODAY": "ISO date that stands for today (tests and demos)",
-    "TRACKER_PUBLIC_URL": "the app's address in invitations (default: the one the browser used)",
-    "TRACKER_SMTP_HOST": "SMTP server for reminders (none: reminders are only listed)",
-    "TRACKER_SMTP_PORT": "SMTP port (default 587)",
-    "TRACKER_SMTP_USER": "SMTP user name, if the server wants one",
-    "TRACKER_SMTP_PASSWORD": "SMTP password, if the server wants one",
-    "TRACKER_SMTP_FROM": "sender address of reminders",
-    "TRACKER_SMTP_STARTTLS": "1 (default) to use STARTTLS, 0 for a plain local relay",
-    "TRACKER_TRUSTED_PROXIES": "addresses or networks of the reverse proxies whose "
-                               "X-Forwarded-For/-Proto headers are believed (default: none)",
-}
-
 
 def _secrets() -> dict[str, object]:
     path = PROJECT_DIR / ".streamlit" / "secrets.toml"

@@ -95,10 +95,6 @@ def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
     }
 
 
-def _typed_key(ctx: FormContext, item: WorkItem) -> str:
-    return f"typed:{_seen_key(ctx, item)}"
-
-
 def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: bool,
           confirmed: bool = False) -> None:
     """Save, or keep what the person typed with the reason it was refused: a conflict, a

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from tests.apptest import app_as, chart_titled, sign_in
+from tests.helpers import rollup
 from tracker import metrics
 from tracker.db import make_engine, session_scope
 from tracker.demo import ECUADOR_PLAN, TRINATIONAL_PLAN
@@ -19,7 +20,7 @@ def _expected_by_line(demo_url: str, plan_name: str, quarter: Quarter):
     engine = make_engine(demo_url)
     with session_scope(engine) as session:
         plan = plans.get_plan(session, plan_name)
-        frame = metrics.rollup(session, plan.id, quarter, metrics.Dimension.LINE)
+        frame = rollup(session, plan.id, quarter, metrics.Dimension.LINE)
     engine.dispose()
     return frame
 
@@ -86,7 +87,7 @@ def test_filters_narrow_every_figure_and_the_drill_down_lists_items(app, demo_ur
     engine = make_engine(demo_url)
     with session_scope(engine) as session:
         plan = plans.get_plan(session, ECUADOR_PLAN)
-        expected = metrics.rollup(session, plan.id, Quarter(2026, 4), metrics.Dimension.PLAN,
+        expected = rollup(session, plan.id, Quarter(2026, 4), metrics.Dimension.PLAN,
                                   metrics.Filters(institutions=("DINAPEN",)))
     engine.dispose()
     assert app.metric[0].value == f"{expected['progress'].iloc[0]:.1f}%"

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests.factories import PlanBuilder
-from tracker import metrics
+from tests.helpers import rollup
 from tracker.errors import InvalidInput, NotAllowed
 from tracker.models import ActionItem, PeriodState, QuarterSnapshot, ReportingPeriod, Status
 from tracker.quarters import Quarter
@@ -26,7 +26,7 @@ def _meeting(session, plan, people):
 
 
 def _live_by_line(session, plan):
-    frame = metrics.rollup(session, plan.plan.id, Quarter(2026, 3), "plan")
+    frame = rollup(session, plan.plan.id, Quarter(2026, 3), "plan")
     return frame["progress"].iloc[0]
 
 

@@ -17,6 +17,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
+from openpyxl.cell.cell import Cell
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -52,7 +53,7 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
                     ).encode()
 
 
-def as_text_cell(cell: object) -> None:
+def as_text_cell(cell: Cell) -> None:
     """An openpyxl cell holding a string: written as text, never as a formula."""
     if isinstance(cell.value, str) and cell.data_type == "f":
         cell.data_type = "s"

@@ -12,11 +12,10 @@ from sqlmodel import Session, select
 from tracker.errors import InvalidInput, NotAllowed, NotFound
 from tracker.models import Institution, Plan, Role, RoleGrant, SignInSession, User, utcnow
 from tracker.services import audit
-from tracker.services.passwords import MIN_LENGTH, check_new_password
+from tracker.services.passwords import check_new_password
 from tracker.services.permissions import Actor, Permission
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = MIN_LENGTH  # NIST SP 800-63B: see tracker/services/passwords.py
 ADMIN = "admin"  # the global role, beside the per-plan ``Role``s
 _hasher = PasswordHasher()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.i18n import number, t
 from tracker.models import (
@@ -119,17 +119,17 @@ def _entries(session: Session, plan_id: int, filters: Filters) -> list[AuditEntr
     users = select(RoleGrant.user_id).where(RoleGrant.plan_id == plan_id)
     institutions = plan_institution_ids(session, plan_id)
     query = select(AuditEntry).where(or_(
-        AuditEntry.plan_id == plan_id,
-        (AuditEntry.entity == "user") & AuditEntry.entity_id.in_(users),
-        (AuditEntry.entity == "institution") & AuditEntry.entity_id.in_(institutions or {0})))
+        col(AuditEntry.plan_id) == plan_id,
+        (AuditEntry.entity == "user") & col(AuditEntry.entity_id).in_(users),
+        (AuditEntry.entity == "institution") & col(AuditEntry.entity_id).in_(institutions or {0})))
     if filters.kind:
         query = query.where(AuditEntry.entity == filters.kind)
     if filters.item_id:
         reports = select(Report.id).where(Report.item_id == filters.item_id)
         query = query.where(or_(
-            (AuditEntry.entity == "action_item") & (AuditEntry.entity_id == filters.item_id),
-            (AuditEntry.entity == "report") & AuditEntry.entity_id.in_(reports)))
-    return list(session.exec(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
+            (col(AuditEntry.entity) == "action_item") & (AuditEntry.entity_id == filters.item_id),
+            (AuditEntry.entity == "report") & col(AuditEntry.entity_id).in_(reports)))
+    return list(session.exec(query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())))
 
 
 @dataclass(frozen=True)
@@ -154,25 +154,25 @@ def _context(session: Session, entries: list[AuditEntry]) -> dict[tuple[str, int
     if ids.get("report"):
         add("report", session.exec(select(Report.id, Report.item_id, Report.quarter,
                                           Report.institution_id)
-                                   .where(Report.id.in_(ids["report"]))))
+                                   .where(col(Report.id).in_(ids["report"]))))
     if ids.get("action_item"):
         found.update({("action_item", i): _Where(item_id=i) for i in ids["action_item"]})
     if ids.get("reporting_period"):
         add("reporting_period", session.exec(
             select(ReportingPeriod.id, None, ReportingPeriod.quarter)
-            .where(ReportingPeriod.id.in_(ids["reporting_period"]))))
+            .where(col(ReportingPeriod.id).in_(ids["reporting_period"]))))
     if ids.get("reopen_request"):
         add("reopen_request", session.exec(
             select(ReopenRequest.id, None, ReopenRequest.quarter, ReopenRequest.institution_id)
-            .where(ReopenRequest.id.in_(ids["reopen_request"]))))
+            .where(col(ReopenRequest.id).in_(ids["reopen_request"]))))
     if ids.get("meeting"):
         add("meeting", session.exec(select(Meeting.id, None, Meeting.quarter)
-                                    .where(Meeting.id.in_(ids["meeting"]))))
+                                    .where(col(Meeting.id).in_(ids["meeting"]))))
     if ids.get("decision"):
         add("decision", session.exec(
             select(Decision.id, None, Meeting.quarter)
-            .join(Meeting, Meeting.id == Decision.meeting_id)
-            .where(Decision.id.in_(ids["decision"]))))
+            .join(Meeting, col(Meeting.id) == Decision.meeting_id)
+            .where(col(Decision.id).in_(ids["decision"]))))
     if ids.get("institution"):
         found.update({("institution", i): _Where(institution_id=i) for i in ids["institution"]})
     return found

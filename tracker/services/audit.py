@@ -53,7 +53,7 @@ def record_many(
     if not entries:
         return
     now = utcnow()
-    session.connection().execute(insert(AuditEntry.__table__), [
+    session.connection().execute(insert(AuditEntry.__table__), [  # type: ignore[attr-defined]
         {"at": now, "user_id": actor.user_id, "plan_id": plan_id, "action": action,
          "entity": entity, "entity_id": entity_id, "before": _dump(before),
          "after": _dump(after)} for entity_id, plan_id, before, after in entries])

@@ -22,7 +22,7 @@ from functools import cache
 from sqlalchemy import and_, case, delete, literal, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.errors import TrackerError
 from tracker.models import SignInCode, SignInSession, SignInThrottle, User, utcnow
@@ -131,7 +131,7 @@ def sign_in(session: Session, email: str, password: str, *, now: datetime | None
         raise SignInRefused("signin.locked", minutes=_minutes_left(until, now))
     user = authenticate(session, key, password)
     if user is not None:
-        session.execute(delete(SignInThrottle).where(SignInThrottle.email == key))
+        session.execute(delete(SignInThrottle).where(col(SignInThrottle.email) == key))
         if client:
             table = SignInThrottle.__table__
             session.execute(update(table).where(table.c.email == _client_key(client),

@@ -8,7 +8,7 @@ deck, the handout, the presentation and the overview agree.
 from __future__ import annotations
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker import deck
 from tracker.meeting_content import DecisionLine, MeetingContent, MeetingInfo, build
@@ -51,14 +51,15 @@ def last_decisions(session: Session, plan_id: int, quarter: Quarter,
     """Decisions of the last meeting on an earlier quarter, each with how it went."""
     meeting = session.exec(select(Meeting).where(
         Meeting.plan_id == plan_id, Meeting.quarter < str(quarter))
-        .order_by(Meeting.held_on.desc(), Meeting.id.desc())).first()
+        .order_by(col(Meeting.held_on).desc(), col(Meeting.id).desc())).first()
     if meeting is None:
         return []
     progress = {row["code"]: row for row in figures["items"]}
-    acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
+    acronyms: dict[int | None, str] = dict(session.exec(select(Institution.id,
+                                                               Institution.acronym)))
     rows = []
     for decision in session.exec(select(Decision).where(Decision.meeting_id == meeting.id)
-                                 .order_by(Decision.id)):
+                                 .order_by(col(Decision.id))):
         item = session.exec(select(ActionItem).where(
             ActionItem.decision_id == decision.id)).first()
         state = progress.get(item.code) if item else None
@@ -74,11 +75,11 @@ def _meeting_of(session: Session, plan_id: int, quarter: Quarter) -> MeetingInfo
     """The meeting that evaluated ``quarter``, when it is recorded."""
     meeting = session.exec(select(Meeting).where(
         Meeting.plan_id == plan_id, Meeting.quarter == str(quarter))
-        .order_by(Meeting.held_on.desc(), Meeting.id.desc())).first()
+        .order_by(col(Meeting.held_on).desc(), col(Meeting.id).desc())).first()
     if meeting is None:
         return None
     present = session.exec(select(Institution.acronym).join(
-        MeetingAttendance, MeetingAttendance.institution_id == Institution.id)
+        MeetingAttendance, col(MeetingAttendance.institution_id) == Institution.id)
         .where(MeetingAttendance.meeting_id == meeting.id)).all()
     return MeetingInfo(meeting.held_on, tuple(sorted(present)), meeting.place)
 

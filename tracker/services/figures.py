@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker import metrics
 from tracker.metrics import Dimension
@@ -76,7 +76,7 @@ def filter_choices(session: Session, actor: Actor, plan_id: int) -> FilterChoice
     actor.require(Permission.READ_PLAN, plan_id)
     leads = session.exec(
         select(Institution.acronym, Institution.country).join(
-            ActionItem, ActionItem.lead_institution_id == Institution.id)
+            ActionItem, col(ActionItem.lead_institution_id) == Institution.id)
         .where(ActionItem.plan_id == plan_id, ActionItem.archived == False)  # noqa: E712
         .distinct()).all()
     lines = session.exec(select(StrategicLine.code, StrategicLine.name).where(

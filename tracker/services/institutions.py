@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import union
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.models import ActionItem, Institution, ItemSupport, Plan
-from tracker.services.permissions import Actor, Permission
 
 FIELDS = ("name", "country", "kind")
 
@@ -41,10 +40,10 @@ def plans_using(session: Session, institution_ids: list[int]) -> dict[int, set[i
     if not institution_ids:
         return {}
     leads = select(ActionItem.lead_institution_id, ActionItem.plan_id).where(
-        ActionItem.lead_institution_id.in_(institution_ids))
+        col(ActionItem.lead_institution_id).in_(institution_ids))
     supports = select(ItemSupport.institution_id, ActionItem.plan_id).join(
-        ActionItem, ActionItem.id == ItemSupport.item_id).where(
-        ItemSupport.institution_id.in_(institution_ids))
+        ActionItem, col(ActionItem.id) == ItemSupport.item_id).where(
+        col(ItemSupport.institution_id).in_(institution_ids))
     found: dict[int, set[int]] = {i: set() for i in institution_ids}
     for institution_id, plan_id in session.execute(union(leads, supports)):
         found[institution_id].add(plan_id)
@@ -55,7 +54,7 @@ def plan_institution_ids(session: Session, plan_id: int) -> set[int]:
     """The institutions a plan uses."""
     leads = select(ActionItem.lead_institution_id).where(ActionItem.plan_id == plan_id)
     supports = select(ItemSupport.institution_id).join(
-        ActionItem, ActionItem.id == ItemSupport.item_id).where(ActionItem.plan_id == plan_id)
+        ActionItem, col(ActionItem.id) == ItemSupport.item_id).where(ActionItem.plan_id == plan_id)
     return {row[0] for row in session.execute(union(leads, supports))}
 
 
@@ -66,7 +65,7 @@ def plan_institutions(session: Session, plan_ids: list[int]) -> list[Institution
         ids |= plan_institution_ids(session, plan_id)
     if not ids:
         return []
-    return list(session.exec(select(Institution).where(Institution.id.in_(ids))
+    return list(session.exec(select(Institution).where(col(Institution.id).in_(ids))
                              .order_by(Institution.acronym)))
 
 
@@ -75,7 +74,7 @@ def changes(session: Session, rows: list[dict[str, str | None]],
     """What ``rows`` (acronym, name, country, kind) would change in existing institutions,
     each with the names of the plans other than ``plan_id`` that use it."""
     by_acronym = {i.acronym: i for i in session.exec(select(Institution).where(
-        Institution.acronym.in_([r["acronym"] for r in rows])))}
+        col(Institution.acronym).in_([r["acronym"] for r in rows])))}
     usage = plans_using(session, [i.id for i in by_acronym.values()])
     names = dict(session.exec(select(Plan.id, Plan.name)).all())
     found = []
@@ -90,15 +89,6 @@ def changes(session: Session, rows: list[dict[str, str | None]],
         others = sorted(names[p] for p in usage[existing.id] if p != plan_id)
         found.append(InstitutionChange(row["acronym"], before, after, tuple(others)))
     return found
-
-
-def may_change_alone(actor: Actor, session: Session, institution_id: int) -> bool:
-    """Whether the actor may change this institution without anyone's confirmation: every plan
-    using it is one the actor manages (an admin may change any)."""
-    if actor.is_system or actor.is_admin:
-        return True
-    using = plans_using(session, [institution_id])[institution_id]
-    return all(actor.can(Permission.MANAGE_PLAN, plan_id) for plan_id in using)
 
 
 def describe(change: InstitutionChange, lang: str) -> str:

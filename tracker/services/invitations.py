@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.i18n import t
 from tracker.models import Plan, RoleGrant, User
@@ -28,7 +28,7 @@ def invitation(session: Session, actor: Actor, user_id: int, *, app_url: str,
     user = session.get_one(User, user_id)
     require_manage(session, actor, user)
     lang = user.language
-    names = session.exec(select(Plan.name).join(RoleGrant, RoleGrant.plan_id == Plan.id)
+    names = session.exec(select(Plan.name).join(RoleGrant, col(RoleGrant.plan_id) == Plan.id)
                          .where(RoleGrant.user_id == user.id).order_by(Plan.name)).all()
     inviter = session.get(User, actor.user_id) if actor.user_id else None
     return Mail(user.email, t("invite.subject", lang),

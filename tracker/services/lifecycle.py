@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker import rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound, TrackerError
@@ -225,7 +225,7 @@ def notices(session: Session, actor: Actor, plan_id: int, lang: str) -> list[Not
     requests = session.exec(select(ReopenRequest).where(
         ReopenRequest.plan_id == plan_id, ReopenRequest.requested_by_id == actor.user_id,
         ReopenRequest.state != RequestState.PENDING, ReopenRequest.seen_at == None)  # noqa: E711
-        .order_by(ReopenRequest.decided_at)).all()
+        .order_by(col(ReopenRequest.decided_at))).all()
     return [notice_text(session, request, lang) for request in requests]
 
 
@@ -269,7 +269,7 @@ def closed_quarters(session: Session, plan_id: int) -> list[Quarter]:
     """Quarters a member may ask to reopen."""
     return _quarters(session.exec(select(ReportingPeriod.quarter).where(
         ReportingPeriod.plan_id == plan_id,
-        ReportingPeriod.state.in_([PeriodState.CLOSED, PeriodState.LOCKED]))))
+        col(ReportingPeriod.state).in_([PeriodState.CLOSED, PeriodState.LOCKED]))))
 
 
 @dataclass(frozen=True)
@@ -289,9 +289,9 @@ def reopen_requests(session: Session, actor: Actor, plan_id: int) -> list[Reques
     acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
     rows = session.exec(
         select(ReopenRequest, User.display_name)
-        .join(User, User.id == ReopenRequest.requested_by_id)
+        .join(User, col(User.id) == ReopenRequest.requested_by_id)
         .where(ReopenRequest.plan_id == plan_id)
-        .order_by(ReopenRequest.created_at.desc())).all()
+        .order_by(col(ReopenRequest.created_at).desc())).all()
     return [RequestView(r.id, Quarter.parse(r.quarter), r.reason, name,
                         acronyms.get(r.institution_id), r.state, r.answer, r.decided_at)
             for r, name in rows]

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker import metrics, rules
 from tracker.errors import InvalidInput, NotFound
@@ -89,7 +89,7 @@ def _meeting(session: Session, actor: Actor, meeting_id: int) -> Meeting:
 
 def _present(session: Session, meeting_id: int) -> list[str]:
     return sorted(session.exec(select(Institution.acronym).join(
-        MeetingAttendance, MeetingAttendance.institution_id == Institution.id)
+        MeetingAttendance, col(MeetingAttendance.institution_id) == Institution.id)
         .where(MeetingAttendance.meeting_id == meeting_id)).all())
 
 
@@ -309,9 +309,9 @@ def quarter_notes(session: Session, plan_id: int, quarter: Quarter,
         .join(Report, Report.item_id == ActionItem.id)
         .join(ReportRevision, ReportRevision.id == Report.counting_revision_id)
         .join(Institution, Institution.id == Report.institution_id)
-        .where(ActionItem.plan_id == plan_id, ActionItem.code.in_(codes),
+        .where(ActionItem.plan_id == plan_id, col(ActionItem.code).in_(codes),
                Report.quarter == str(quarter),
-               ReportRevision.state.in_([s.value for s in COUNTING_STATES]))).all()
+               col(ReportRevision.state).in_([s.value for s in COUNTING_STATES]))).all()
     rank = {code: index for index, code in enumerate(codes)}
     rows = sorted(rows, key=lambda r: (rank[r[0]], not r[2], r[1]))
     return [{"code": code, "institution": acronym, "lead": bool(lead),
@@ -324,12 +324,12 @@ def _lead_obstacles(session: Session, plan_id: int, quarter: Quarter) -> dict[st
     """Item code -> the obstacles its lead institution last reported (counting reports)."""
     rows = session.exec(
         select(ActionItem.code, ReportRevision.obstacles)
-        .join(Report, Report.item_id == ActionItem.id)
-        .join(ReportRevision, ReportRevision.id == Report.counting_revision_id)
+        .join(Report, col(Report.item_id) == ActionItem.id)
+        .join(ReportRevision, col(ReportRevision.id) == Report.counting_revision_id)
         .where(ActionItem.plan_id == plan_id,
                Report.institution_id == ActionItem.lead_institution_id,
                Report.quarter <= str(quarter), ReportRevision.obstacles != "",
-               ReportRevision.state.in_([s.value for s in COUNTING_STATES]))
+               col(ReportRevision.state).in_([s.value for s in COUNTING_STATES]))
         .order_by(Report.quarter)).all()
     return dict(rows)  # later quarters come last and win
 
@@ -340,7 +340,7 @@ def latest_snapshot(session: Session, actor: Actor, plan_id: int,
     actor.require(Permission.READ_PLAN, plan_id)
     snapshot = session.exec(select(QuarterSnapshot).where(
         QuarterSnapshot.plan_id == plan_id, QuarterSnapshot.quarter == quarter)
-        .order_by(QuarterSnapshot.id.desc())).first()
+        .order_by(col(QuarterSnapshot.id).desc())).first()
     return json.loads(snapshot.figures) if snapshot else None
 
 
@@ -374,12 +374,12 @@ def list_meetings(session: Session, actor: Actor, plan_id: int) -> list[MeetingV
         ReportingPeriod.plan_id == plan_id, ReportingPeriod.meeting_id != None)))  # noqa: E711
     views = []
     for meeting in session.exec(select(Meeting).where(Meeting.plan_id == plan_id)
-                                .order_by(Meeting.held_on.desc(), Meeting.id.desc())):
+                                .order_by(col(Meeting.held_on).desc(), col(Meeting.id).desc())):
         present = sorted(acronyms[a.institution_id] for a in session.exec(
             select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)))
         decisions = []
         for decision in session.exec(select(Decision).where(Decision.meeting_id == meeting.id)
-                                     .order_by(Decision.id)):
+                                     .order_by(col(Decision.id))):
             item = session.exec(select(ActionItem).where(
                 ActionItem.decision_id == decision.id)).first()
             decisions.append(DecisionView(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker import metrics
 from tracker.models import Role, RoleGrant, User
@@ -41,9 +41,9 @@ def missing_by_institution(session: Session, actor: Actor, plan_id: int,
     if dues:
         members = session.exec(
             select(User.institution_id, User.display_name, User.email)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .join(RoleGrant, col(RoleGrant.user_id) == User.id)
             .where(RoleGrant.plan_id == plan_id, RoleGrant.role == Role.MEMBER,
-                   User.is_active, User.institution_id.in_(list(dues)))
+                   User.is_active, col(User.institution_id).in_(list(dues)))
             .order_by(User.email)).all()
         for institution_id, name, email in members:
             dues[institution_id].focal_points.append((name, email))

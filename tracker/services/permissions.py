@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.errors import NotAllowed
 from tracker.models import Role, RoleGrant, User
@@ -147,7 +147,7 @@ def actor_for(session: Session, user: User) -> Actor:
 def coordinator_names(session: Session, plan_id: int) -> list[str]:
     """Who can help with a plan: its active coordinators' names (for refusals)."""
     return list(session.exec(
-        select(User.display_name).join(RoleGrant, RoleGrant.user_id == User.id)
+        select(User.display_name).join(RoleGrant, col(RoleGrant.user_id) == User.id)
         .where(RoleGrant.plan_id == plan_id, RoleGrant.role == Role.COORDINATOR,
                User.is_active == True)  # noqa: E712
         .order_by(User.display_name)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker import rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound
@@ -157,7 +157,7 @@ def default_quarter(session: Session, plan: Plan) -> Quarter:
     if opened:
         return opened
     latest = session.exec(
-        select(func.max(Report.quarter)).join(ActionItem, ActionItem.id == Report.item_id)
+        select(func.max(Report.quarter)).join(ActionItem, col(ActionItem.id) == Report.item_id)
         .where(ActionItem.plan_id == plan.id)
     ).first()
     if latest:

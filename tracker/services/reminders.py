@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.i18n import day, t
 from tracker.models import Plan, Reminder, Role, RoleGrant, User
@@ -34,7 +34,7 @@ def reminders(session: Session, actor: Actor, plan_id: int,
     deadline = plans.get_period(session, plan_id, quarter).deadline
     messages = []
     for due in missing_by_institution(session, actor, plan_id, quarter):
-        people = session.exec(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
+        people = session.exec(select(User).join(RoleGrant, col(RoleGrant.user_id) == User.id).where(
             RoleGrant.plan_id == plan_id, RoleGrant.role == Role.MEMBER, User.is_active,
             User.institution_id == due.institution_id).order_by(User.email)).all()
         for person in people:

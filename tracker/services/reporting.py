@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker import rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound, TrackerError
@@ -21,7 +21,6 @@ from tracker.models import (
     ItemSupport,
     Meeting,
     PeriodState,
-    Plan,
     Report,
     ReportingPeriod,
     ReportRevision,
@@ -259,8 +258,8 @@ def submit_drafts(session: Session, actor: Actor, plan_id: int, quarter: Quarter
                   institution_id: int) -> int:
     """Submit every draft of the institution for the quarter; how many were submitted."""
     drafts = session.exec(
-        select(Report).join(ActionItem, ActionItem.id == Report.item_id)
-        .join(ReportRevision, ReportRevision.id == Report.latest_revision_id)
+        select(Report).join(ActionItem, col(ActionItem.id) == Report.item_id)
+        .join(ReportRevision, col(ReportRevision.id) == Report.latest_revision_id)
         .where(ActionItem.plan_id == plan_id, Report.quarter == str(quarter),
                Report.institution_id == institution_id,
                ReportRevision.state == ReportState.DRAFT)).all()
@@ -311,7 +310,7 @@ def _last_approved_id(session: Session, report: Report) -> int | None:
     """After a return, the last approved version counts again (or none)."""
     return session.exec(select(ReportRevision.id).where(
         ReportRevision.report_id == report.id, ReportRevision.state == ReportState.APPROVED)
-        .order_by(ReportRevision.number.desc())).first()
+        .order_by(col(ReportRevision.number).desc())).first()
 
 
 @dataclass(frozen=True)
@@ -341,10 +340,10 @@ def item_history(session: Session, actor: Actor, item_id: int) -> ItemHistory:
     actor.require(Permission.READ_PLAN, item.plan_id)
     rows = session.exec(
         select(Report, ReportRevision, User.display_name)
-        .join(ReportRevision, ReportRevision.report_id == Report.id)
-        .join(User, User.id == ReportRevision.author_id, isouter=True)
+        .join(ReportRevision, col(ReportRevision.report_id) == Report.id)
+        .join(User, col(User.id) == ReportRevision.author_id, isouter=True)
         .where(Report.item_id == item_id)
-        .order_by(ReportRevision.created_at.desc(), ReportRevision.id.desc())).all()
+        .order_by(col(ReportRevision.created_at).desc(), col(ReportRevision.id).desc())).all()
     return ItemHistory(item, [
         HistoryEntry(Quarter.parse(report.quarter), report.institution_id, revision.number,
                      revision.state, revision.status, revision.percent_complete,
@@ -352,7 +351,3 @@ def item_history(session: Session, actor: Actor, item_id: int) -> ItemHistory:
                      author, revision.created_at)
         for report, revision, author in rows
     ])
-
-
-def plan_of(session: Session, item_id: int) -> Plan:
-    return session.get_one(Plan, _item(session, item_id).plan_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker import metrics
 from tracker.models import (
@@ -93,21 +93,21 @@ def checklist(session: Session, actor: Actor, plan_id: int) -> Checklist:
 def _without_focal_point(session: Session, plan_id: int) -> list[tuple[str, str]]:
     """The plan's institutions with no active member account on this plan."""
     covered = set(session.exec(
-        select(User.institution_id).join(RoleGrant, RoleGrant.user_id == User.id)
+        select(User.institution_id).join(RoleGrant, col(RoleGrant.user_id) == User.id)
         .where(RoleGrant.plan_id == plan_id, RoleGrant.role == Role.MEMBER,
                User.is_active == True)))  # noqa: E712
     wanted = plan_institution_ids(session, plan_id) - covered
     if not wanted:
         return []
     return list(session.exec(select(Institution.acronym, Institution.name)
-                             .where(Institution.id.in_(wanted))
+                             .where(col(Institution.id).in_(wanted))
                              .order_by(Institution.acronym)).all())
 
 
 def _waiting_for_review(session: Session, plan_id: int, quarter: Quarter) -> int:
     return session.exec(
         select(func.count()).select_from(Report)
-        .join(ActionItem, ActionItem.id == Report.item_id)
-        .join(ReportRevision, ReportRevision.id == Report.counting_revision_id)
+        .join(ActionItem, col(ActionItem.id) == Report.item_id)
+        .join(ReportRevision, col(ReportRevision.id) == Report.counting_revision_id)
         .where(ActionItem.plan_id == plan_id, Report.quarter == str(quarter),
                ReportRevision.state == ReportState.SUBMITTED)).one()

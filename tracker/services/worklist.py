@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker import metrics
 from tracker.errors import NotAllowed
@@ -101,7 +101,7 @@ def worklist(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     return list(items.values())
 
 
-def _float(value: object) -> float | None:
+def _float(value: float | None) -> float | None:
     return None if value is None or value != value else float(value)
 
 
@@ -117,8 +117,8 @@ def _attach_reports(session: Session, items: dict[int, WorkItem], quarter: Quart
     acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
     rows = session.exec(
         select(Report, ReportRevision)
-        .join(ReportRevision, ReportRevision.id == Report.latest_revision_id)
-        .where(Report.item_id.in_(list(items)), Report.quarter == str(quarter))).all()
+        .join(ReportRevision, col(ReportRevision.id) == Report.latest_revision_id)
+        .where(col(Report.item_id).in_(list(items)), Report.quarter == str(quarter))).all()
     for report, revision in rows:
         contribution = Contribution(
             acronyms[report.institution_id], report.id, report.version, revision.state,

@@ -1,6 +1,7 @@
 """Alembic environment: the tracker's own engine (SQLite pragmas included), batch mode."""
 
 from alembic import context
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import tracker.models  # noqa: F401  (registers the tables)
@@ -21,7 +22,7 @@ def run_migrations() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
