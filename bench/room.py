@@ -46,6 +46,7 @@ class Run:
     widgets: dict[str, object] = field(default_factory=dict)  # id -> widget proto
     forms: dict[str, list[object]] = field(default_factory=dict)  # form id -> its widgets
     texts: list[str] = field(default_factory=list)
+    specs: list[str] = field(default_factory=list)  # the plotly figures, as JSON
     errors: list[str] = field(default_factory=list)
     status: int | None = None
 
@@ -62,6 +63,9 @@ def _read_element(run: Run, element: object) -> None:
         run.texts.append(inner.body)
         if inner.format == inner.ERROR:
             run.errors.append(inner.body)
+        return
+    if kind == "plotly_chart":
+        run.specs.append(inner.spec)
         return
     if kind in ("markdown", "text", "heading"):
         run.texts.append(inner.body)
@@ -308,3 +312,114 @@ def lost_updates(database: str, acknowledged: list[tuple[int, str]]) -> int:
             ReportRevision.narrative.like("bench-room %"))).scalars())
     engine.dispose()
     return sum(1 for _item, narrative in acknowledged if narrative not in stored)
+
+
+# The steps: one server, then two behind nginx (PostgreSQL only).
+
+PRESENTERS, MEMBERS = 20, 10
+
+
+def _room_people(url: str, plan: str, today: str, presenters: int, members: int
+                 ) -> tuple[list[str], list[str]]:
+    from bench import servers
+
+    observers, people, _items = servers.ensure_people(url, plan, today, observers=presenters,
+                                                      members=members)
+    cookies = servers.session_cookies(url, observers + people)
+    return cookies[:presenters], cookies[presenters:]
+
+
+def _room_row(prefix: str, url: str, result: dict) -> dict[str, float]:
+    lost = lost_updates(url, result.pop("acknowledged"))
+    samples = result.pop("error_samples")
+    for sample in samples:
+        print(f"    {prefix} error: {sample}", flush=True)
+    return {f"{prefix}_{key}": value for key, value in result.items()} | {
+        f"{prefix}_lost_updates": lost}
+
+
+def step_room(url: str, plan: str, today: str, demo: bool, seconds: float, pause: float,
+              presenters: int = PRESENTERS, members: int = MEMBERS) -> dict[str, float]:
+    """30 sessions (20 presenters, 10 members saving) on one ``streamlit run`` process."""
+    import tempfile
+    from pathlib import Path
+
+    from bench import servers
+
+    slides, saves = _room_people(url, plan, today, presenters, members)
+    with tempfile.TemporaryDirectory() as tmp, servers.streamlit_app(
+            Path(tmp), servers.bench_env(url, today, demo)) as app:
+        result = drive(app.url, slides, saves, seconds, pause, server_pids=[app.pid])
+    return _room_row("room", url, result)
+
+
+def step_two_servers(url: str, plan: str, today: str, demo: bool, seconds: float,
+                     presenters: int = PRESENTERS, members: int = MEMBERS
+                     ) -> dict[str, float]:
+    """Throughput (no pause between actions) of one process, then of two behind nginx (each
+    client from its own loopback address, so ``ip_hash`` spreads them as it would spread
+    offices), then the failover check."""
+    import tempfile
+    from pathlib import Path
+
+    from bench import servers
+
+    slides, saves = _room_people(url, plan, today, presenters, members)
+    env = servers.bench_env(url, today, demo, proxied=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with servers.streamlit_app(folder, env) as app:
+            one = _room_row("one", url, drive(app.url, slides, saves, seconds, 0.0,
+                                              server_pids=[app.pid]))
+        with servers.two_apps_behind_nginx(folder, env) as (proxy, apps):
+            two = _room_row("two", url, drive(proxy, slides, saves, seconds, 0.0,
+                                              addresses=True,
+                                              server_pids=[a.pid for a in apps]))
+            two["failover_ok"] = float(failover(proxy, apps, slides[0]))
+    row = one | two
+    row["two_throughput_ratio"] = row["two_ops_per_s"] / row["one_ops_per_s"]
+    return row
+
+
+def failover(proxy: str, apps: list, cookie: str) -> bool:
+    """A Chromium page signed in through the proxy; the process holding its websocket is
+    killed; the page, reloaded, is served by the other process and still signed in."""
+    import signal
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                             args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(ignore_https_errors=True)
+            context.add_cookies([{"name": "tracker_session", "value": cookie, "url": proxy,
+                                  "secure": True, "httpOnly": True, "sameSite": "Lax"}])
+            page = context.new_page()
+            signed_in = page.locator("[data-testid=stSidebar]").get_by_text("Signed in as")
+            page.goto(f"{proxy}/?lang=en")
+            signed_in.wait_for(timeout=60_000)
+            serving = [a for a in apps if _has_connection(a.port)]
+            if len(serving) != 1:
+                return False
+            serving[0].process.send_signal(signal.SIGKILL)
+            serving[0].process.wait(timeout=10)
+            page.reload()
+            signed_in.wait_for(timeout=60_000)
+            others = [a for a in apps if a is not serving[0] and _has_connection(a.port)]
+            return bool(others) and page.get_by_role("button", name="Sign in").count() == 0
+        finally:
+            browser.close()
+
+
+def _has_connection(port: int) -> bool:
+    from tests.browser.test_proxy_browser import _established
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if _established(port):
+            return True
+        time.sleep(0.2)
+    return False
