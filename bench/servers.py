@@ -191,16 +191,14 @@ def ensure_people(database: str, plan_name: str, today: str, *, observers: int, 
 
     from tracker.db import make_engine, session_scope
     from tracker.models import Institution, User
-    from tracker.quarters import Quarter
-    from tracker.services import accounts
+    from tracker.services import accounts, plans
     from tracker.services.permissions import SYSTEM
     from tracker.services.worklist import worklist
 
     engine = make_engine(database)
     with session_scope(engine) as session:
         plan = _plan(session, plan_name)
-        quarter = Quarter.parse(plan.open_quarter) if getattr(plan, "open_quarter", None) else (
-            _open_quarter(session, plan.id))
+        quarter = plans.open_quarter(session, plan.id)
         local = session.exec(select(Institution).where(
             Institution.kind == "local government")).all() or session.exec(
             select(Institution)).all()
@@ -221,17 +219,6 @@ def ensure_people(database: str, plan_name: str, today: str, *, observers: int, 
         first = sizes[chosen[0].id] if chosen else 0
     engine.dispose()
     return people["observer"], people["member"], first
-
-
-def _open_quarter(session: object, plan_id: int) -> object:
-    from sqlmodel import select
-
-    from tracker.models import ReportingPeriod
-    from tracker.quarters import Quarter
-
-    found = session.exec(select(ReportingPeriod.quarter).where(
-        ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == "open")).first()
-    return Quarter.parse(found)
 
 
 def admin_person(database: str, email: str) -> Person:
