@@ -13,6 +13,7 @@ checks that it runs at ``--scale demo``).
 - ``import_s``: ``tracker plan import`` of the measured plan's exported workbook into an
   empty database; ``read_floor_s``: openpyxl reading every row of that workbook.
 - ``deck_pptx_s``, ``deck_pdf_s``: the review meeting's decks of the quarter.
+- ``browser_*``, ``room_*``, ``one_*``/``two_*``: live servers, in ``bench/live.py``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.live import LIVE_GOALS, add_live_arguments, live_options, live_steps
 
 RESULTS = Path(__file__).with_name("results.json")
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,7 +239,7 @@ APP_STEPS = ("metrics", "page", "export", "import", "decks")
 
 
 def run_store(url: str, import_url: str, scale: Scale, folder: Path, with_pdf: bool,
-              with_page: bool = True) -> dict[str, float]:
+              with_page: bool = True, live: dict | None = None) -> dict[str, float]:
     row: dict[str, float] = {}
     rss: dict[str, float] = {}
     workbook = folder / f"{scale.name}.xlsx"
@@ -244,6 +247,7 @@ def run_store(url: str, import_url: str, scale: Scale, folder: Path, with_pdf: b
     steps += [("page", step_page, (url, scale))] if with_page else []
     steps += [("export", step_export, (url, scale, workbook)),
               ("decks", step_decks, (url, scale, with_pdf)),
+              *live_steps(url, scale, TODAY, live),  # before the import empties PostgreSQL
               ("import", step_import, (import_url, scale, workbook)),
               ("read_floor", step_read_floor, (workbook,))]
     for name, step, args in steps:
@@ -264,17 +268,18 @@ def run_store(url: str, import_url: str, scale: Scale, folder: Path, with_pdf: b
 
 GOALS = {"metrics_ratio": "<= 2", "page_warm_ratio": "<= 3", "page_cold_s": "<= 1.5",
          "import_ratio": "<= 3", "deck_pptx_s": "<= 3", "deck_pdf_s": "<= 10",
-         "peak_rss_mb": "<= 500"}
+         "peak_rss_mb": "<= 500", **LIVE_GOALS}
 
 
 def print_table(results: dict[str, dict[str, float]]) -> None:
     stores = list(results)
     measures = list(dict.fromkeys(key for row in results.values() for key in row))
-    print(f"{'measure':<18}" + "".join(f"{store:>13}" for store in stores) + "   goal")
+    width = max(18, *(len(m) + 1 for m in measures))
+    print(f"{'measure':<{width}}" + "".join(f"{store:>13}" for store in stores) + "   goal")
     for measure in measures:
         cells = "".join(f"{results[s][measure]:>13.3f}" if measure in results[s]
                         else f"{'':>13}" for s in stores)
-        print(f"{measure:<18}{cells}   {GOALS.get(measure, '')}")
+        print(f"{measure:<{width}}{cells}   {GOALS.get(measure, '')}")
 
 
 def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
@@ -285,6 +290,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (needs Chromium)")
     parser.add_argument("--no-page", action="store_true", help="skip the overview page")
+    add_live_arguments(parser)
     args = parser.parse_args(argv)
     scale = _scale(args.scale)
     results = {}
@@ -296,7 +302,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
         for store, url, import_url in stores:
             print(f"{store} ({scale.name}):", flush=True)
             results[store] = run_store(url, import_url, scale, folder,
-                                       with_pdf=not args.no_pdf, with_page=not args.no_page)
+                                       with_pdf=not args.no_pdf, with_page=not args.no_page,
+                                       live=live_options(args, store))
     print_table(results)
     args.out.write_text(json.dumps({"scale": args.scale, "quarter": QUARTER,
                                     "machine": platform.platform(),

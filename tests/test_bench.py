@@ -19,7 +19,8 @@ from tracker.services import plans
 
 def test_bench_runs_at_demo_scale(tmp_path, capsys):
     out = tmp_path / "results.json"
-    results = main(["--scale", "demo", "--out", str(out), "--postgres", "", "--no-pdf"])
+    results = main(["--scale", "demo", "--out", str(out), "--postgres", "", "--no-pdf",
+                    "--no-live"])
     table = capsys.readouterr().out
     header = next(line for line in table.splitlines() if line.startswith("measure"))
     assert header.split() == ["measure", "sqlite", "goal"]
@@ -86,3 +87,45 @@ def test_the_national_data_has_the_size_the_issue_asks_for():
                for report in rows["report"])
     statuses = Counter(r["status"] for r in rows["report_revision"])
     assert {"completed", "in_progress", "blocked", "cancelled"} <= set(statuses)
+
+
+# The live steps (issue 14): real servers, tiny counts, demo data; keys checked, no timing.
+
+def _demo_url(tmp_path, monkeypatch) -> str:
+    from bench.run import TODAY
+    from tests.apptest import demo_database
+
+    monkeypatch.setenv("TRACKER_TODAY", TODAY)
+    return demo_database(tmp_path / "live.db")
+
+
+def test_the_meeting_room_step_drives_real_sessions_and_loses_no_save(tmp_path, monkeypatch):
+    from bench.room import step_room
+    from bench.run import TODAY
+
+    row = step_room(_demo_url(tmp_path, monkeypatch), ECUADOR_PLAN, TODAY, True,
+                    seconds=3, pause=0.1, presenters=2, members=1)
+    assert {"room_slide_p95_s", "room_save_p95_s", "room_errors", "room_lost_updates",
+            "room_server_rss_mb", "room_mb_per_session", "room_client_cpu_s",
+            "room_ops_per_s"} <= set(row)
+    assert row["room_errors"] == 0 and row["room_lost_updates"] == 0
+    assert row["room_slides"] >= 1 and row["room_saves"] >= 1  # both kinds of people acted
+    assert row["room_server_rss_mb"] > 0
+
+
+def test_the_browser_step_times_each_page_against_its_floor(tmp_path, monkeypatch):
+    from bench.browser import step_browser
+    from bench.run import TODAY
+    from tests.browser.conftest import CHROMIUM
+    from tests.conftest import missing_service
+    from tracker.demo import DEMO_DOMAIN
+
+    if not CHROMIUM.exists():
+        missing_service(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    row = step_browser(_demo_url(tmp_path, monkeypatch), ECUADOR_PLAN,
+                       f"coordinacion@{DEMO_DOMAIN}", TODAY, True, repeat=1)
+    for page in ("overview", "review", "mine", "present"):
+        for kind in ("cold", "warm"):
+            assert row[f"browser_{page}_{kind}_s"] > 0
+            assert row[f"browser_{page}_{kind}_ratio"] > 0
+    assert row["browser_overview_charts"] >= 8 and row["browser_present_charts"] == 1
