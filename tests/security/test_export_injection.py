@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from sqlmodel import SQLModel, select
 
 from tests.helpers import MINIMAL, write_workbook
+from tracker import palette
 from tracker.io.cells import frame_csv, neutralise, restore_text
 from tracker.models import ActionItem, Institution, ReportRevision, StrategicLine
 from tracker.services import plans
@@ -137,7 +138,8 @@ def test_the_xlsx_export_keeps_the_template_s_look_and_error_words_as_text(sessi
     path.write_bytes(export_workbook(session, SYSTEM, plan))
     items = load_workbook(path)["items"]
     header = items["A1"]
-    assert (header.value, header.font.b, header.fill.fgColor.rgb) == ("code", True, "001F4E79")
+    header_fill = "00" + palette.hex_digits(palette.TABLE_HEADER)  # the deck's table header
+    assert (header.value, header.font.b, header.fill.fgColor.rgb) == ("code", True, header_fill)
     assert items.freeze_panes == "A2" and items.column_dimensions["C"].width == 12
     assert [items[f"A{row}"].number_format for row in (2, 3)] == ["@", "@"]
     assert (items["D2"].value, items["D2"].data_type) == ("#N/A", "s")
