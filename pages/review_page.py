@@ -68,6 +68,9 @@ def render() -> None:
         return
     plan, quarter = plan_and_quarter(choices, lang, under_evaluation=True)
     # keyed, so that a button in the second tab does not bring the first one back
+    if not user.actor.can(Permission.FOLLOW_UP_REPORTS, plan.id):  # approving only
+        _waiting(user, data.awaiting_review(user.id, plan.id, quarter), lang)
+        return
     waiting_tab, missing_tab = st.tabs([t("review.tab.waiting", lang),
                                         t("review.tab.missing", lang)], key="review:tab")
     with waiting_tab:

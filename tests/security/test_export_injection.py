@@ -144,3 +144,16 @@ def test_the_xlsx_export_keeps_the_template_s_look_and_error_words_as_text(sessi
     assert [items[f"A{row}"].number_format for row in (2, 3)] == ["@", "@"]
     assert (items["D2"].value, items["D2"].data_type) == ("#N/A", "s")
     assert items["C2"].value == HYPERLINK and items["C2"].quotePrefix
+
+
+def test_a_character_xml_cannot_hold_is_dropped_not_failing_every_export(session, tmp_path):
+    plan = _hostile_plan(session, tmp_path)
+    item = session.exec(select(ActionItem).where(ActionItem.code == "1.1")).one()
+    item.description = "Informe\x0c pegado\x0b de un PDF\ufffe"  # form feed, vertical tab
+    session.flush()
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(export_workbook(session, SYSTEM, plan))
+    items = load_workbook(path)["items"]
+    described = [row[3] for row in items.iter_rows(min_row=2, values_only=True)
+                 if row[0] == "1.1"]
+    assert described == ["Informe pegado de un PDF"]

@@ -11,12 +11,14 @@ style); the first column (codes) is formatted as text.
 from __future__ import annotations
 
 import math
+import numbers
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 
 from tracker.io.cells import QUOTE, TRIGGERS
 
@@ -34,10 +36,14 @@ class RowStyles:
     quoted: int
 
 
+# What XML 1.0 cannot hold: openpyxl's control characters, lone surrogates, U+FFFE/U+FFFF.
+NOT_XML = re.compile(f"{ILLEGAL_CHARACTERS_RE.pattern}|[\ud800-\udfff\ufffe\uffff]")
+
+
 def _escape(text: str) -> str:
-    text = text[:MAX_TEXT]  # openpyxl cuts there too
-    if ILLEGAL_CHARACTERS_RE.search(text):
-        raise IllegalCharacterError(f"{text!r} cannot be used in worksheets.")
+    """The text as XML; a character XML cannot hold (a form feed pasted from a PDF) is
+    dropped rather than failing every export of the plan."""
+    text = NOT_XML.sub("", text[:MAX_TEXT])  # openpyxl cuts at MAX_TEXT too
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\r", "&#13;")
 
@@ -59,7 +65,8 @@ def _cell(ref: str, value: object, styles: RowStyles, first: bool) -> str:
     s = f' s="{styles.code}"' if first else ""
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float):
+    if isinstance(value, numbers.Real | Decimal):  # Decimal and numpy numbers are numbers too
+        value = value if isinstance(value, int) else float(value)
         if math.isnan(value) or math.isinf(value):
             return f'<c r="{ref}"{s} t="n"><v></v></c>'
         return f'<c r="{ref}"{s} t="n"><v>{value:.16g}</v></c>'  # as openpyxl's %.16g
