@@ -32,3 +32,29 @@ def test_upgrading_a_database_full_of_data_keeps_it(engine):
     upgrade(engine)
     with Session(engine) as session:
         assert row_counts(session) == before
+
+
+def test_the_head_read_from_the_files_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from tracker.migrate import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_an_up_to_date_database_is_not_migrated_again_but_an_older_one_is(engine, monkeypatch):
+    """Every ``tracker`` command upgrades first: at the head it must cost one SELECT only."""
+    from tracker import migrate
+
+    upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    ran: list[str] = []
+    real = migrate.migrate
+    monkeypatch.setattr(migrate, "migrate", lambda e, revision="head", **kw: (
+        ran.append(revision), real(e, revision, **kw)))
+    upgrade(engine)
+    assert ran == []
+    real(engine, "0005", down=True)
+    assert migrate.current_revision(engine) == "0005"
+    upgrade(engine)
+    assert ran == ["head"] and migrate.current_revision(engine) == migrate.head_revision()
