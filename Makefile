@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 SCALE ?= demo
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench bench-smoke clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ test: install
 
 bench: install  # make bench SCALE=national [BENCH_POSTGRES=postgresql+psycopg://...]
 	$(BIN)/python -m bench.run --scale $(SCALE) $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
+
+bench-smoke: install  # the bench's live steps at demo scale (servers, Chromium): keys, no timing
+	$(BIN)/python -m pytest tests/test_bench.py -m live
 
 lint: install
 	$(BIN)/ruff check .

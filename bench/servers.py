@@ -21,11 +21,12 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.national import BENCH_PASSWORD  # the accounts made here: not the demo password
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = ROOT / "server.py"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 STARTUP_SECONDS = 90
-BENCH_PASSWORD = "bench-room-password-2026"  # the accounts made here (not the demo password)
 
 
 def free_port() -> int:

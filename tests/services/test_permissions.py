@@ -80,7 +80,7 @@ def test_approving_correcting_and_following_up_are_the_coordinators_as_before():
 
 # ---- each service checks the permission it means ----------------------------------------
 
-OPEN, CLOSED = "2026-Q4", "2026-Q3"  # today is 2027-01-10
+OPEN, CLOSED = Quarter(2026, 4), Quarter(2026, 3)  # today is 2027-01-10
 PASSWORD = "a long enough secret"
 
 
