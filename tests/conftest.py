@@ -35,7 +35,7 @@ from tracker.services.permissions import SYSTEM, Actor, actor_for
 FIXED_TODAY = "2027-01-10"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-settings.register_profile("ci", max_examples=60, deadline=None,
+settings.register_profile("ci", max_examples=30, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if IN_CI else "dev"))

@@ -6,11 +6,21 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import sign_in, wait_idle
 
+# Every overview chart drawn and named, the strategic lines' among them (they arrive one by one).
+LINE_CHART_NAMED = """() => {
+    const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart][role=figure]')];
+    return charts.length >= 4 && charts.every(chart => chart.getAttribute('aria-label'))
+        && charts.some(chart => chart.getAttribute('aria-label')
+            .startsWith('Avance por línea estratégica'));
+}"""
+
 
 def test_the_overview_charts_are_named_by_their_summaries(page: Page, app_url: str):
     sign_in(page, app_url, "observador@demo.example", "es")
     named = page.locator("[data-testid=stPlotlyChart][role=figure]")
     expect(named.first).to_be_attached()
+    wait_idle(page)
+    page.wait_for_function(LINE_CHART_NAMED, timeout=30_000)
     names = [named.nth(i).get_attribute("aria-label") for i in range(named.count())]
     assert len(names) >= 4 and all(names), names
     by_line = next(n for n in names if n.startswith("Avance por línea estratégica"))
