@@ -14,12 +14,13 @@ import io
 import logging
 import os
 import secrets
+import shutil
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
@@ -113,17 +114,34 @@ def postgres_engine() -> Iterator[Engine | None]:
 
 
 def _empty_postgres(engine: Engine) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    """Delete every row and restart the ids: one round trip of DELETEs, ~100× faster than
+    TRUNCATE of twenty tables (whose fixed cost per table made it half a second a test)."""
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        sequences = connection.exec_driver_sql(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+        ).scalars().all()
+        statements = [f'DELETE FROM "{t.name}"' for t in reversed(SQLModel.metadata.sorted_tables)]
+        statements += [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
+        connection.exec_driver_sql("; ".join(statements))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated, empty SQLite file, copied for each test (migrating took half a second)."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    template = make_engine(f"sqlite:///{path}")
+    upgrade(template)
+    template.dispose()
+    return path
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def engine(request: pytest.FixtureRequest, tmp_path, postgres_engine) -> Iterator[Engine]:
+def engine(request: pytest.FixtureRequest, tmp_path, sqlite_template,
+           postgres_engine) -> Iterator[Engine]:
     """A migrated, empty database: SQLite in a temporary file, then PostgreSQL."""
     if request.param == "sqlite":
+        shutil.copyfile(sqlite_template, tmp_path / "test.db")
         sqlite = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-        upgrade(sqlite)
         yield sqlite
         sqlite.dispose()
         return
@@ -131,7 +149,6 @@ def engine(request: pytest.FixtureRequest, tmp_path, postgres_engine) -> Iterato
         missing_service("PostgreSQL is not reachable: set TRACKER_TEST_DATABASE_URL")
     _empty_postgres(postgres_engine)
     yield postgres_engine
-    _empty_postgres(postgres_engine)
 
 
 @pytest.fixture

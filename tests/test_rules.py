@@ -12,7 +12,8 @@ from tracker.errors import InvalidInput
 from tracker.io.plan_workbook import parse_sheets
 from tracker.io.reader import RawSheet
 from tracker.models import ActionItem, Institution, Meeting, Plan, ReportRevision, StrategicLine
-from tracker.services import reporting
+from tracker.services import plan_admin, reporting
+from tracker.services.permissions import SYSTEM
 from tracker.services.reports import ReportContent
 
 GOOD = {"status": "in_progress", "percent_complete": 40.0, "indicator_value": None,
@@ -93,3 +94,70 @@ def test_a_long_decision_titles_its_item_cut_to_the_title_rule():
     title = rules.shortened("decision " * 100, "action_item", "title")
     assert len(title) <= rules.limit("action_item", "title")
     assert title.startswith("decision decision") and title.endswith("…")
+
+
+# An action item: plan management's service and the import, field by field. A cell that
+# starts with "=" is left out: it is a workbook formula (a format rule of the reader), while
+# the same text typed in the form is a title like any other.
+ITEM = {"code": "9.9", "title": "Protocolo de atención", "description": "", "indicator": None,
+        "unit": None, "baseline": None, "target": None, "weight": 1.0}
+
+ITEM_CASES = [  # (field, value, accepted)
+    ("code", "x" * 20, True),
+    ("code", "x" * 21, False),
+    ("code", "", False),
+    ("title", "x" * 300, True),
+    ("title", "x" * 301, False),
+    ("title", "  ", False),
+    ("title", "Protocolo\x00", False),
+    ("description", "x" * 10_000, True),
+    ("description", "x" * 10_001, False),
+    ("description", "acta\x00", False),
+    ("indicator", "x" * 300, True),
+    ("indicator", "x" * 301, False),
+    ("unit", "x" * 60, True),
+    ("unit", "x" * 61, False),
+    ("unit", "casos\x00", False),
+    ("weight", 0.0, False),
+    ("weight", 0.5, True),
+    ("weight", 1000.0, True),
+    ("weight", 1000.5, False),
+    ("weight", math.nan, False),
+    ("baseline", 0.0, True),
+    ("baseline", -1.0, False),
+    ("target", 250.0, True),
+    ("target", math.inf, False),
+]
+
+
+def _plan_admin_accepts(session, plan, field: str, value: object) -> bool:
+    values = ITEM | {field: value}
+    fields = plan_admin.ItemFields(line="1", lead="A", supporters=("B",),
+                                   start_quarter="2026-Q1", due_quarter="2026-Q4", **values)
+    try:
+        plan_admin.save_item(session, SYSTEM, plan.plan.id, fields)
+    except InvalidInput:
+        return False
+    return True
+
+
+def _import_accepts_item(field: str, value: object) -> bool:
+    row = ITEM | {field: value}
+    sheets = [
+        RawSheet("plan.xlsx", "institutions", ["acronym", "name", "country"],
+                 [(2, ["A", "A institution", "EC"]), (3, ["B", "B institution", "CO"])]),
+        RawSheet("plan.xlsx", "items",
+                 ["strategic_line", "lead_institution", "supporting_institutions",
+                  "start_quarter", "due_quarter", *row],
+                 [(2, ["1", "A", "B", "2026-Q1", "2026-Q4", *row.values()])]),
+    ]
+    _parsed, validator = parse_sheets(sheets, "plan.xlsx")
+    return not validator.problems
+
+
+@pytest.mark.parametrize(("field", "value", "accepted"), ITEM_CASES,
+                         ids=[f"{f}-{i}" for i, (f, _v, _a) in enumerate(ITEM_CASES)])
+def test_plan_management_and_the_import_give_an_item_the_same_verdict(
+        session, plan, field, value, accepted):
+    assert _plan_admin_accepts(session, plan, field, value) is accepted
+    assert _import_accepts_item(field, value) is accepted
