@@ -141,24 +141,3 @@ def test_only_an_administrator_grants_the_admin_role(session, world):
         smtp=None)
     assert accounts.find_user(session, "boss@example.org").is_admin
     assert sent.mail.to == "boss@example.org" and not sent.sent  # ready to copy
-
-
-def test_the_account_form_adds_and_invites_on_the_plans_it_names(session, world):
-    coordinator = actor_for(session, world["coordinator"])
-    plan = world["plan"].plan
-    sent = invitations.add_and_invite(
-        session, coordinator, email="focal@example.org", display_name="Focal", role="member",
-        password=PASSWORD, institution="A", plan_ids=[plan.id],
-        app_url="https://tracker.example.org/", smtp=None)
-    created = accounts.find_user(session, "focal@example.org")
-    assert [(g.plan_id, g.role) for g in session.exec(
-        select(RoleGrant).where(RoleGrant.user_id == created.id))] == [(plan.id, "member")]
-    assert plan.name in sent.mail.body
-    second = world["other"]  # an observer of the second plan: not the coordinator's plan
-    second_plan = session.exec(select(RoleGrant.plan_id).where(
-        RoleGrant.user_id == second.id)).one()
-    with pytest.raises(NotAllowed):
-        invitations.add_and_invite(
-            session, coordinator, email="x@example.org", display_name="X", role="observer",
-            password=PASSWORD, institution=None, plan_ids=[second_plan],
-            app_url="https://tracker.example.org/", smtp=None)

@@ -1,4 +1,5 @@
-"""Keeping the plan: periods, items, lines and institutions, on SQLite and PostgreSQL."""
+"""Keeping the plan: items, lines and institutions, on SQLite and PostgreSQL (opening and
+closing quarters: tests/services/test_lifecycle.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from sqlmodel import select
 from tests.factories import PlanBuilder
 from tracker import metrics
 from tracker.errors import InvalidInput, NotAllowed
-from tracker.models import AuditEntry, Institution, PeriodState, StrategicLine
+from tracker.models import AuditEntry, Institution, StrategicLine
 from tracker.quarters import Quarter
-from tracker.services import lifecycle, plan_admin, plans
+from tracker.services import plan_admin
 from tracker.services.accounts import add_user
 from tracker.services.permissions import SYSTEM, actor_for
 from tracker.services.plan_admin import ItemFields
@@ -42,45 +43,6 @@ def member(session, plan):
     return actor_for(session, add_user(session, SYSTEM, email="m@example.org",
                                        display_name="M", role="member", institution="A",
                                        password=PASSWORD, plans=[plan.plan]))
-
-
-def states(session, plan):
-    return {p.quarter: p.state for p in plans.periods(session, plan.plan.id)}
-
-
-def test_opening_a_quarter_closes_the_open_one_once_confirmed(session, plan, coordinator):
-    assert states(session, plan)["2026-Q4"] == "open"
-    with pytest.raises(lifecycle.CloseNeedsConfirmation) as caught:
-        lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 1),
-                                    PeriodState.OPEN)
-    assert caught.value.closing == Quarter(2026, 4)
-    assert "Opening 2027-Q1 closes 2026-Q4" in str(caught.value)
-    assert states(session, plan)["2026-Q4"] == "open"  # nothing closed in silence
-    lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 1),
-                                PeriodState.OPEN, confirm_closing=Quarter(2026, 4))
-    now = states(session, plan)
-    assert now["2027-Q1"] == "open" and now["2026-Q4"] == "closed"
-    assert list(now.values()).count("open") == 1
-    lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 1),
-                                PeriodState.CLOSED)
-    assert "open" not in states(session, plan).values()
-
-
-def test_locked_quarters_and_members_cannot_change_periods(session, plan, coordinator,
-                                                           member):
-    with pytest.raises(NotAllowed):
-        lifecycle.set_period_state(session, member, plan.plan.id, Quarter(2026, 3),
-                                    PeriodState.OPEN)
-    from tracker.models import ReportingPeriod
-
-    period = session.exec(select(ReportingPeriod).where(
-        ReportingPeriod.quarter == "2026-Q3")).one()
-    period.state = PeriodState.LOCKED
-    session.add(period)
-    with pytest.raises(InvalidInput) as caught:
-        lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2026, 3),
-                                    PeriodState.OPEN)
-    assert caught.value.key == "plan.period_locked"
 
 
 def fields(**changes) -> ItemFields:

@@ -133,22 +133,6 @@ def test_renaming_an_institution_only_this_plan_uses_needs_no_confirmation(sessi
     assert [c.applied for c in summary.institution_changes] == [True]
 
 
-def test_the_checklist_of_a_new_plan_follows_what_was_done(session, tmp_path, existing):
-    from tracker.services import setup
-
-    plan, ana = existing
-    steps = {s.key: s for s in setup.checklist(session, ana, plan.id).steps}
-    assert steps["imported"].done and steps["quarter_open"].done  # 2026-Q4 open, a deadline
-    assert not steps["focal_points"].done and steps["focal_points"].values == {"missing": 2}
-    assert not steps["meeting"].done and not steps["deck"].done
-    _person(session, "oim@example.org", Role.MEMBER, plan, institution="OIM")
-    checklist = setup.checklist(session, ana, plan.id)
-    assert checklist.without_focal_point == (("DINAPEN", "Policía especializada para niños"),)
-    with pytest.raises(NotAllowed):  # a member does not keep the plan
-        setup.checklist(session, _person(session, "x@example.org", Role.MEMBER, plan,
-                                         institution="DINAPEN"), plan.id)
-
-
 def test_a_coordinator_creates_an_empty_plan_with_the_form(session, existing):
     _, ana = existing
     created = plans.new_plan(session, ana, name="Plan binacional", commission="Mesa",
@@ -167,17 +151,3 @@ def test_a_coordinator_creates_an_empty_plan_with_the_form(session, existing):
     with pytest.raises(NotAllowed):
         plans.new_plan(session, observer, name="Otro", commission="", first="2026-Q1",
                        last="2026-Q4")
-
-
-def test_the_checklist_says_when_the_open_quarters_deadline_has_passed(session, existing,
-                                                                       monkeypatch):
-    from tracker.services import setup
-
-    plan, ana = existing
-    step = next(s for s in setup.checklist(session, ana, plan.id).steps
-                if s.key == "quarter_open")
-    assert step.done and not step.values["late"]  # 2026-Q4's deadline: 15 Jan 2027
-    monkeypatch.setenv("TRACKER_TODAY", "2027-01-20")
-    step = next(s for s in setup.checklist(session, ana, plan.id).steps
-                if s.key == "quarter_open")
-    assert step.values["late"]

@@ -1,0 +1,80 @@
+"""What an institution has to report for a quarter: its led and supported items in scope, the
+last figures, its own report so far and the other institutions' contributions."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import PlanBuilder
+from tracker import metrics
+from tracker.errors import NotAllowed
+from tracker.models import Status
+from tracker.quarters import Quarter
+from tracker.services import reporting
+from tracker.services.accounts import add_user
+from tracker.services.permissions import SYSTEM, actor_for
+from tracker.services.reporting import Target
+from tracker.services.reports import ReportContent
+from tracker.services.worklist import worklist
+
+OPEN = Quarter(2026, 4)  # today is 2027-01-10
+PASSWORD = "a long enough secret"
+
+
+@pytest.fixture
+def plan(session) -> PlanBuilder:
+    """A, B and C; 1.1 led by A with B's support, 1.2 led by B, 1.3 led by A from 2027-Q1."""
+    b = PlanBuilder(session, last="2027-Q2")
+    for acronym in ("A", "B", "C"):
+        b.institution(acronym)
+    b.line("1")
+    b.item("1.1", line="1", lead="A", start="2026-Q1", due="2027-Q2", supporters=("B",),
+           target=100)
+    b.item("1.2", line="1", lead="B", start="2026-Q1", due="2026-Q4")
+    b.item("1.3", line="1", lead="A", start="2027-Q1", due="2027-Q2")
+    return b
+
+
+@pytest.fixture
+def people(session, plan):
+    def account(email, role, institution=None):
+        user = add_user(session, SYSTEM, email=email, display_name=email.split("@")[0],
+                        role=role, password=PASSWORD, institution=institution,
+                        plans=[plan.plan])
+        return actor_for(session, user)
+
+    return {"a": account("a@example.org", "member", "A"),
+            "b": account("b@example.org", "member", "B"),
+            "coordinator": account("coord@example.org", "coordinator"),
+            "observer": account("obs@example.org", "observer")}
+
+
+def content(percent=40.0, status=Status.IN_PROGRESS, **kwargs) -> ReportContent:
+    return ReportContent(status=status, percent_complete=percent, **kwargs)
+
+
+def target(plan, code="1.1", quarter=OPEN, institution="A") -> Target:
+    return Target(plan.items[code].id, quarter, plan.institutions[institution].id)
+
+
+def test_worklist_holds_led_and_supported_items_with_others_contributions(session, plan,
+                                                                          people):
+    reporting.save_report(session, people["a"], target(plan), content(40), expected_version=0,
+                          submit=True)
+    items = worklist(session, people["b"], plan.plan.id, Quarter(2026, 4),
+                     plan.institutions["B"].id)
+    assert [(w.code, w.role) for w in items] == [("1.1", "support"), ("1.2", "lead")]
+    assert [(c.institution, c.percent_complete) for c in items[0].others] == [("A", 40)]
+    assert all(w.missing for w in items)
+    with pytest.raises(NotAllowed):
+        worklist(session, people["b"], plan.plan.id, Quarter(2026, 4),
+                 plan.institutions["A"].id)
+
+
+def test_items_done_before_the_quarter_are_not_asked_for_again(session, plan, people):
+    plan.report("1.2", "2026-Q3", status=Status.COMPLETED, percent=100)
+    items = worklist(session, people["b"], plan.plan.id, Quarter(2026, 4),
+                     plan.institutions["B"].id)
+    assert [w.code for w in items] == ["1.1"]
+    head = metrics.headline(session, plan.plan.id, Quarter(2026, 4))
+    assert head.expected_reports == 2  # A and B on 1.1, as the worklists say
