@@ -221,3 +221,176 @@ def test_the_member_is_emailed_the_answer_to_a_reopen_request(session, inbox):
     assert mail["To"] == "m@example.org"
     assert mail["Subject"].startswith("Reapertura de T3 2026 rechazada")
     assert "Se discutió en la reunión" in mail.get_payload(decode=True).decode()
+
+
+# ---- what members and coordinators see of reopenings ----------------------------------------
+
+
+def test_a_granted_quarter_is_the_members_to_correct_until_it_submits(session, plan, people):
+    coordinator, member = people["coordinator"], people["member"]
+    view = lifecycle.member_view(session, member, plan.plan.id, "en")
+    assert view.granted == () and view.notices == ()
+    closed = tuple(q for q, state in states(session, plan).items() if state == "closed")
+    assert view.closed == tuple(Quarter.parse(q) for q in closed)  # what may be asked
+    request = lifecycle.request_reopen(session, member, plan.plan.id, Q3, "The June data")
+    lifecycle.decide_reopen(session, coordinator, request.id, grant=True)
+    view = lifecycle.member_view(session, member, plan.plan.id, "en")
+    assert view.granted == (Q3,)
+    assert [(n.quarter, n.granted) for n in view.notices] == [(Q3, True)]
+    assert lifecycle.reopened_quarters(session, coordinator, plan.plan.id) == [Q3]
+    # the grant is A's alone: B's part of the quarter stays closed
+    assert lifecycle.granted_quarters(session, plan.plan.id, plan.institutions["B"].id) == []
+    assert states(session, plan)[str(Q3)] == "closed"  # the period itself does not move
+    reporting.save_report(session, member, Target(plan.items["1.1"].id, Q3,
+                                                  plan.institutions["A"].id),
+                          ReportContent(status=Status.IN_PROGRESS, percent_complete=55),
+                          expected_version=1, submit=True)
+    assert lifecycle.member_view(session, member, plan.plan.id, "en").granted == ()
+    assert lifecycle.reopened_quarters(session, coordinator, plan.plan.id) == []
+
+
+def test_an_answer_read_is_not_shown_again_and_only_its_asker_marks_it(session, plan, people):
+    from tracker.errors import NotFound
+
+    coordinator, member = people["coordinator"], people["member"]
+    request = lifecycle.request_reopen(session, member, plan.plan.id, Q3, "Missing data")
+    assert lifecycle.notices(session, member, plan.plan.id, "en") == []  # nothing decided
+    lifecycle.decide_reopen(session, coordinator, request.id, grant=False,
+                            answer="Discussed at the meeting")
+    [notice] = lifecycle.notices(session, member, plan.plan.id, "es")
+    assert notice.subject.startswith("Reapertura de T3 2026 rechazada")
+    with pytest.raises(NotFound):
+        lifecycle.mark_seen(session, coordinator, request.id)
+    assert len(lifecycle.notices(session, member, plan.plan.id, "en")) == 1
+    lifecycle.mark_seen(session, member, request.id)
+    assert lifecycle.notices(session, member, plan.plan.id, "en") == []
+
+
+def test_coordinators_see_every_request_with_who_asked_and_why(session, plan, people):
+    coordinator, member = people["coordinator"], people["member"]
+    first = lifecycle.request_reopen(session, member, plan.plan.id, Q3, "  The June data  ")
+    lifecycle.request_reopen(session, member, plan.plan.id, Quarter(2026, 2), "A late workshop")
+    lifecycle.decide_reopen(session, coordinator, first.id, grant=False, answer="Too late")
+    views = lifecycle.reopen_requests(session, coordinator, plan.plan.id)
+    assert {(v.quarter, v.reason, v.institution, v.requested_by, v.state, v.answer)
+            for v in views} == {
+        (Q3, "The June data", "A", "m@example.org", "refused", "Too late"),
+        (Quarter(2026, 2), "A late workshop", "A", "m@example.org", "pending", None)}
+    assert [v.decided_at is None for v in views if v.quarter == Q3] == [False]
+    with pytest.raises(NotAllowed):
+        lifecycle.reopen_requests(session, member, plan.plan.id)
+    with pytest.raises(NotAllowed):
+        lifecycle.reopened_quarters(session, member, plan.plan.id)
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x" * (lifecycle.MAX_REASON + 1)])
+def test_a_request_says_why_within_the_limit(session, plan, people, reason):
+    with pytest.raises(InvalidInput) as caught:
+        lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3, reason)
+    assert caught.value.key == "meeting.reason"
+    lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3,
+                             "x" * lifecycle.MAX_REASON)
+
+
+def test_only_a_member_with_an_institution_asks_and_only_for_the_plans_quarters(
+        session, plan, people):
+    with pytest.raises(NotAllowed):  # a coordinator reports for no institution
+        lifecycle.request_reopen(session, people["coordinator"], plan.plan.id, Q3, "why")
+    with pytest.raises(InvalidInput) as caught:
+        lifecycle.request_reopen(session, people["member"], plan.plan.id, Quarter(2025, 4),
+                                 "why")
+    assert caught.value.key == "report.outside_plan"
+    with pytest.raises(InvalidInput) as caught:  # not yet open, so not closed either
+        lifecycle.request_reopen(session, people["member"], plan.plan.id, Quarter(2027, 1),
+                                 "why")
+    assert caught.value.key == "lifecycle.not_closed"
+
+
+def test_a_decision_stands_when_the_mail_server_refuses_and_the_member_sees_it(
+        session, plan, people):
+    from tests.helpers import free_port
+    from tracker.settings import SmtpSettings
+
+    nobody = SmtpSettings(host="127.0.0.1", port=free_port(), user=None, password=None,
+                          sender="secretaria@example.org", starttls=False)
+    member = people["member"]
+    request = lifecycle.request_reopen(session, member, plan.plan.id, Q3, "Missing data")
+    decided = lifecycle.decide_reopen(session, people["coordinator"], request.id, grant=True,
+                                      smtp=nobody)
+    assert decided.mailed is False and decided.request.state == "granted"
+    assert lifecycle.granted_quarters(session, plan.plan.id, member.institution_id) == [Q3]
+    assert [n.granted for n in lifecycle.notices(session, member, plan.plan.id, "en")] == [True]
+    again = lifecycle.request_reopen(session, member, plan.plan.id, Quarter(2026, 2), "Also")
+    assert lifecycle.decide_reopen(session, people["coordinator"], again.id, grant=True,
+                                   smtp=None).mailed is None  # no mail server: the app only
+
+
+def test_a_refusal_answer_has_the_same_limit_as_a_reason(session, plan, people):
+    request = lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3, "why")
+    with pytest.raises(InvalidInput) as caught:
+        lifecycle.decide_reopen(session, people["coordinator"], request.id, grant=False,
+                                answer="x" * (lifecycle.MAX_REASON + 1))
+    assert caught.value.key == "meeting.reason"
+    assert session.get(type(request), request.id).state == "pending"
+
+
+# ---- locking and the transitions ------------------------------------------------------------
+
+
+def test_a_quarter_is_locked_once_by_a_coordinator_at_a_meeting_of_its_plan(session, plan,
+                                                                           people):
+    from tracker.errors import NotFound
+    from tracker.services.permissions import SYSTEM
+
+    coordinator = people["coordinator"]
+    meeting = _meeting(session, plan, people)
+    with pytest.raises(NotAllowed):
+        lifecycle.lock_quarter(session, people["member"], plan.plan.id, Q3, meeting.id,
+                               confirm=Q3)
+    with pytest.raises(InvalidInput) as caught:  # confirming another quarter is no confirmation
+        lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id,
+                               confirm=Quarter(2026, 2))
+    assert caught.value.key == "lifecycle.confirm_lock"
+    other = PlanBuilder(session, name="Other plan")
+    other.institution("MPFN", "PE")
+    other.line("1")
+    other.item("1.1", line="1", lead="MPFN", start="2026-Q1", due="2026-Q4")
+    elsewhere = meetings.record_meeting(session, SYSTEM, other.plan.id, str(Q3),
+                                        date(2026, 10, 21), ["MPFN"])
+    with pytest.raises(NotFound):
+        lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, elsewhere.id, confirm=Q3)
+    assert states(session, plan)[str(Q3)] == "closed"
+    snapshot = lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id,
+                                      confirm=Q3)
+    period = plans.get_period(session, plan.plan.id, Q3)
+    assert (period.state, period.meeting_id, period.locked_by_id) == (
+        "locked", meeting.id, coordinator.user_id)
+    assert json.loads(snapshot.figures)["quarter"] == str(Q3)
+    with pytest.raises(InvalidInput) as caught:
+        lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id, confirm=Q3)
+    assert caught.value.key == "plan.period_locked"
+    assert len(session.exec(select(QuarterSnapshot)).all()) == 1
+    assert lifecycle.closed_quarters(session, plan.plan.id) == [
+        Quarter(2026, 1), Quarter(2026, 2), Q3]  # locked ones may still be asked to reopen
+
+
+def test_quarters_move_only_along_the_cycle_and_each_move_is_audited(session, plan,
+                                                                    coordinator):
+    from tracker.models import AuditEntry
+
+    with pytest.raises(InvalidInput) as caught:  # an upcoming quarter opens, never closes
+        lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 2),
+                                    PeriodState.CLOSED)
+    assert caught.value.key == "plan.bad_transition"
+    with pytest.raises(lifecycle.CloseNeedsConfirmation):  # naming the wrong quarter
+        lifecycle.set_period_state(session, coordinator, plan.plan.id, Q3, PeriodState.OPEN,
+                                    confirm_closing=Quarter(2027, 1))
+    changed = lifecycle.set_period_state(session, coordinator, plan.plan.id, Q3,
+                                         PeriodState.OPEN, confirm_closing=Quarter(2026, 4))
+    assert [(p.quarter, p.state) for p in changed] == [("2026-Q4", "closed"),
+                                                       ("2026-Q3", "open")]
+    entries = session.exec(select(AuditEntry).where(AuditEntry.entity == "reporting_period")
+                           .order_by(AuditEntry.id)).all()
+    assert [(e.action, e.user_id, json.loads(e.before)["state"]) for e in entries] == [
+        ("period_closed", coordinator.user_id, "open"),
+        ("period_open", coordinator.user_id, "closed")]
