@@ -8,8 +8,9 @@ from tests.factories import PlanBuilder
 from tracker.errors import NotAllowed
 from tracker.models import Status
 from tracker.quarters import Quarter
-from tracker.services import reporting
+from tracker.services import accounts, reporting
 from tracker.services.accounts import add_user
+from tracker.services.missing import missing_by_institution
 from tracker.services.permissions import SYSTEM, actor_for
 from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
@@ -41,6 +42,7 @@ def people(session, plan):
         return actor_for(session, user)
 
     return {"a": account("a@example.org", "member", "A"),
+            "b": account("b@example.org", "member", "B"),
             "coordinator": account("coord@example.org", "coordinator")}
 
 
@@ -66,3 +68,51 @@ def test_missing_reports_name_the_institutions_focal_points(session, plan, peopl
                                                                        ("1.2", None)]
     with pytest.raises(NotAllowed):
         missing_by_institution(session, people["a"], plan.plan.id, Quarter(2026, 4))
+
+
+def _due(session, plan, people, quarter=OPEN):
+    dues = missing_by_institution(session, people["coordinator"], plan.plan.id, quarter)
+    return {due.institution: [(i.code, i.state) for i in due.items] for due in dues}
+
+
+def test_counting_reports_leave_the_list_and_the_others_stay_with_their_state(session, plan,
+                                                                              people):
+    assert _due(session, plan, people) == {"A": [("1.1", None)],
+                                           "B": [("1.1", None), ("1.2", None)]}
+    reporting.save_report(session, people["a"], target(plan), content(40), expected_version=0,
+                          submit=True)
+    reporting.save_report(session, people["b"], target(plan, institution="B"),
+                          ReportContent(nothing_to_report=True), expected_version=0,
+                          submit=True)  # "nothing to report" is a report, not a missing one
+    returned = reporting.save_report(session, people["b"], target(plan, "1.2", institution="B"),
+                                     content(70), expected_version=0, submit=True)
+    assert _due(session, plan, people) == {}  # submitted counts, approved or not
+    reporting.review(session, people["coordinator"], returned.id, approve=False,
+                     comment="Which protocol?", expected_version=1)
+    assert _due(session, plan, people) == {"B": [("1.2", "returned")]}
+
+
+def test_items_not_started_or_done_before_the_quarter_are_not_asked_for(session, plan,
+                                                                        people):
+    plan.report("1.2", "2026-Q3", status=Status.COMPLETED, percent=100)
+    assert _due(session, plan, people) == {"A": [("1.1", None)], "B": [("1.1", None)]}
+    # 1.3 starts in 2027-Q1: due from then on, from A alone
+    assert _due(session, plan, people, Quarter(2027, 1)) == {
+        "A": [("1.1", None), ("1.3", None)], "B": [("1.1", None)]}
+
+
+def test_the_focal_points_named_are_the_active_members_of_this_plan(session, plan, people):
+    other = PlanBuilder(session, name="Other plan")
+    other.institutions["A"] = plan.institutions["A"]
+    other.line("1")
+    other.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4")
+    elsewhere = add_user(session, SYSTEM, email="a-other@example.org", display_name="Other A",
+                         role="member", password=PASSWORD, institution="A",
+                         plans=[other.plan])
+    assert elsewhere.is_active  # a focal point of A, but on the other plan
+    accounts.set_active(session, people["coordinator"], people["b"].user_id, False)
+    dues = {due.institution: due for due in missing_by_institution(
+        session, people["coordinator"], plan.plan.id, OPEN)}
+    assert dues["A"].focal_points == [("a", "a@example.org")]
+    assert dues["B"].focal_points == []  # its only member left: nobody to remind
+    assert [i.code for i in dues["B"].items] == ["1.1", "1.2"]  # the reports are still due
