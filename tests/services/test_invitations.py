@@ -84,3 +84,41 @@ def test_an_invitation_is_emailed_in_the_persons_language(session, inbox):
     assert mail["Subject"] == "Su cuenta en el seguimiento del plan conjunto"
     assert "https://tracker.example/" in body and "Ana Torres creó su cuenta" in body
     assert "Plan binacional" in body and person.must_change_password
+
+
+APP = "https://tracker.example.org/"
+
+
+def test_the_invitation_is_in_the_persons_language_and_names_the_plans_and_who_invites(
+        session, world):
+    member = world["member"]
+    member.language = "en"
+    session.add(member)
+    session.flush()
+    coordinator = actor_for(session, world["coordinator"])
+    mail = invitations.invitation(session, coordinator, member.id, app_url=APP,
+                                  password="temporary secret 1")
+    assert (mail.to, mail.subject) == (member.email, "Your account on the joint work plan tracker")
+    assert mail.body.startswith(f"Hello {member.display_name},")
+    assert f"{world['coordinator'].display_name} created your account" in mail.body
+    assert f"({world['plan'].plan.name})" in mail.body
+    assert APP in mail.body and "temporary secret 1" in mail.body
+    by_operator = invitations.invitation(session, SYSTEM, member.id, app_url=APP,
+                                         password="temporary secret 1")
+    assert "the commission's coordination created your account" in by_operator.body
+
+
+def test_only_who_manages_every_plan_of_the_account_sees_its_invitation(session, world):
+    member = world["member"]
+    second = session.exec(select(RoleGrant.plan_id).where(
+        RoleGrant.user_id == world["other"].id)).one()
+    session.add(RoleGrant(user_id=member.id, plan_id=second, role="member"))
+    session.flush()
+    coordinator = actor_for(session, world["coordinator"])
+    with pytest.raises(NotAllowed):  # it carries the password: the second plan is not theirs
+        invitations.invite(session, coordinator, member.id, app_url=APP,
+                           password="temporary secret 1", smtp=None)
+    sent = invitations.invite(session, actor_for(session, world["admin"]), member.id,
+                              app_url=APP, password="temporary secret 1", smtp=None)
+    assert not sent.sent  # no mail server: the coordinator copies it
+    assert "(First, Second)" in sent.mail.body  # every plan of the account, by name
