@@ -109,11 +109,6 @@ def test_a_plan_without_items_has_everything_still_to_do(session):
     assert steps["focal_points"].done  # no institution waits for one
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "setup counts a submitted version under a newer draft as waiting for review "
-    "(counting revision submitted), while review.awaiting_review lists only reports whose "
-    "latest version is submitted and reporting.review refuses a draft: the checklist says "
-    "'1 waiting' and the Review page shows nothing to review"))
 def test_the_reports_waiting_are_those_the_review_page_lists(session, plan, people):
     from tracker.services.review import awaiting_review
 

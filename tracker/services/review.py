@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, func, select
 
 from tracker.models import ActionItem, Institution, Report, ReportRevision, ReportState, User
 from tracker.quarters import Quarter
@@ -36,6 +37,22 @@ class Submitted:
     overridden: tuple[str, ...] = ()  # consistency warnings the member confirmed past
 
 
+def _awaiting(plan_id: int, quarter: Quarter) -> tuple[ColumnElement[bool], ...]:
+    """A report waits for review while its latest version is a submitted one: a draft on top
+    (the member is writing again) takes it off the list until it is submitted."""
+    return (col(ActionItem.plan_id) == plan_id, col(Report.quarter) == str(quarter),
+            col(ReportRevision.state) == ReportState.SUBMITTED)
+
+
+def waiting_count(session: Session, plan_id: int, quarter: Quarter) -> int:
+    """How many reports ``awaiting_review`` lists (the getting-started checklist's count)."""
+    return session.exec(select(func.count()).select_from(Report)
+                        .join(ReportRevision,
+                              col(ReportRevision.id) == Report.latest_revision_id)
+                        .join(ActionItem, col(ActionItem.id) == Report.item_id)
+                        .where(*_awaiting(plan_id, quarter))).one()
+
+
 def awaiting_review(session: Session, actor: Actor, plan_id: int,
                     quarter: Quarter) -> list[Submitted]:
     actor.require(Permission.APPROVE_REPORTS, plan_id)
@@ -45,8 +62,7 @@ def awaiting_review(session: Session, actor: Actor, plan_id: int,
         .join(ActionItem, ActionItem.id == Report.item_id)
         .join(Institution, Institution.id == Report.institution_id)
         .join(User, User.id == ReportRevision.author_id, isouter=True)
-        .where(ActionItem.plan_id == plan_id, Report.quarter == str(quarter),
-               ReportRevision.state == ReportState.SUBMITTED)
+        .where(*_awaiting(plan_id, quarter))
         .order_by(ReportRevision.created_at, ReportRevision.id)).all()
     return [
         Submitted(report.id, report.version, item.id, item.code, item.title, acronym,

@@ -20,15 +20,12 @@ from tracker.models import (
     Meeting,
     PeriodState,
     Plan,
-    Report,
-    ReportRevision,
-    ReportState,
     Role,
     RoleGrant,
     User,
 )
 from tracker.quarters import Quarter
-from tracker.services import plans
+from tracker.services import plans, review
 from tracker.services.institutions import plan_institution_ids
 from tracker.services.permissions import Actor, PageName, Permission
 from tracker.settings import get_settings
@@ -63,7 +60,7 @@ def checklist(session: Session, actor: Actor, plan_id: int) -> Checklist:
     period = plans.get_period(session, plan_id, quarter)
     missing = _without_focal_point(session, plan_id)
     head = metrics.headline(session, plan_id, quarter)
-    waiting = _waiting_for_review(session, plan_id, quarter)
+    waiting = review.waiting_count(session, plan_id, quarter)
     meetings = session.exec(select(func.count()).select_from(Meeting).where(
         Meeting.plan_id == plan_id, Meeting.quarter == str(quarter))).one()
     items = session.exec(select(func.count()).select_from(ActionItem).where(
@@ -102,12 +99,3 @@ def _without_focal_point(session: Session, plan_id: int) -> list[tuple[str, str]
     return list(session.exec(select(Institution.acronym, Institution.name)
                              .where(col(Institution.id).in_(wanted))
                              .order_by(Institution.acronym)).all())
-
-
-def _waiting_for_review(session: Session, plan_id: int, quarter: Quarter) -> int:
-    return session.exec(
-        select(func.count()).select_from(Report)
-        .join(ActionItem, col(ActionItem.id) == Report.item_id)
-        .join(ReportRevision, col(ReportRevision.id) == Report.counting_revision_id)
-        .where(ActionItem.plan_id == plan_id, Report.quarter == str(quarter),
-               ReportRevision.state == ReportState.SUBMITTED)).one()
