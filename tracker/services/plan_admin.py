@@ -203,8 +203,7 @@ def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str,
     if not rules.country_ok(country):
         raise InvalidInput("import.bad_country", value=country.upper())
     country = country.upper()
-    row = {"acronym": acronym, "name": name, "country": country,
-           "kind": (kind or "").strip() or None}
+    row = institutions.InstitutionValues(acronym, name, country, (kind or "").strip() or None)
     for change in institutions.changes(session, [row], plan_id):
         if change.other_plans and not (actor.is_admin or actor.is_system):
             raise NotAllowed("plan.institution_shared", acronym=acronym,
