@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+import sqlalchemy
+from sqlmodel import Session, col
 
 from tracker.models import ActionItem, Institution, Report, ReportRevision, ReportState, User
 from tracker.quarters import Quarter
@@ -39,21 +40,29 @@ class Submitted:
 def awaiting_review(session: Session, actor: Actor, plan_id: int,
                     quarter: Quarter) -> list[Submitted]:
     actor.require(Permission.APPROVE_REPORTS, plan_id)
-    rows = session.exec(
-        select(Report, ReportRevision, ActionItem, Institution.acronym, User.display_name)
-        .join(ReportRevision, ReportRevision.id == Report.latest_revision_id)
-        .join(ActionItem, ActionItem.id == Report.item_id)
-        .join(Institution, Institution.id == Report.institution_id)
-        .join(User, User.id == ReportRevision.author_id, isouter=True)
-        .where(ActionItem.plan_id == plan_id, Report.quarter == str(quarter),
-               ReportRevision.state == ReportState.SUBMITTED)
-        .order_by(ReportRevision.created_at, ReportRevision.id)).all()
-    return [
-        Submitted(report.id, report.version, item.id, item.code, item.title, acronym,
-                  revision.status, revision.percent_complete, revision.indicator_value,
-                  item.unit, item.target, revision.narrative, revision.obstacles,
-                  revision.next_steps, revision.evidence_link, revision.nothing_to_report,
-                  author, revision.created_at,
-                  tuple(consistency_warnings(content_of(revision), item)))
-        for report, revision, item, acronym, author in rows
-    ]
+    # SQLAlchemy's select (SQLModel's types at most four entities); its rows are untyped
+    rows = session.execute(
+        sqlalchemy.select(Report, ReportRevision, ActionItem, col(Institution.acronym),
+                          col(User.display_name))
+        .join(ReportRevision, col(ReportRevision.id) == Report.latest_revision_id)
+        .join(ActionItem, col(ActionItem.id) == Report.item_id)
+        .join(Institution, col(Institution.id) == Report.institution_id)
+        .join(User, col(User.id) == ReportRevision.author_id, isouter=True)
+        .where(col(ActionItem.plan_id) == plan_id, col(Report.quarter) == str(quarter),
+               col(ReportRevision.state) == ReportState.SUBMITTED)
+        .order_by(col(ReportRevision.created_at), col(ReportRevision.id))).all()
+    report: Report
+    revision: ReportRevision
+    item: ActionItem
+    acronym: str
+    author: str | None
+    submitted = []
+    for report, revision, item, acronym, author in rows:
+        submitted.append(Submitted(
+            report.id, report.version, item.id, item.code, item.title, acronym,
+            revision.status, revision.percent_complete, revision.indicator_value,
+            item.unit, item.target, revision.narrative, revision.obstacles,
+            revision.next_steps, revision.evidence_link, revision.nothing_to_report,
+            author, revision.created_at,
+            tuple(consistency_warnings(content_of(revision), item))))
+    return submitted
