@@ -80,10 +80,15 @@ def _more(figure: go.Figure, hidden: int, lang: str, *, beside: bool = False) ->
 
 def _status_marker(status: str | list[str]) -> dict[str, object]:
     """A status's colour and, over it, its pattern: never told by colour alone."""
-    many = not isinstance(status, str)
-    return {"color": [BUCKET_COLOURS[s] for s in status] if many else BUCKET_COLOURS[status],
-            "pattern": {"shape": [BUCKET_PATTERNS[s] for s in status] if many
-                        else BUCKET_PATTERNS[status],
+    colour: str | list[str]
+    shape: str | list[str]
+    if isinstance(status, str):
+        colour, shape = BUCKET_COLOURS[status], BUCKET_PATTERNS[status]
+    else:
+        colour = [BUCKET_COLOURS[s] for s in status]
+        shape = [BUCKET_PATTERNS[s] for s in status]
+    return {"color": colour,
+            "pattern": {"shape": shape,
                         "fgcolor": palette.BACKGROUND, "solidity": 0.2, "fillmode": "overlay"}}
 
 

@@ -322,8 +322,9 @@ def _run(func: Callable[[argparse.Namespace], None], args: argparse.Namespace) -
 
 
 def _rejected(error: TrackerError, lang: str) -> int:
-    from tracker.io.plan_workbook import rejected_lines
+    from tracker.io.plan_workbook import ImportRejected, rejected_lines
 
+    assert isinstance(error, ImportRejected)  # the only TrackerError with problems
     print("\n".join(rejected_lines(error, lang)), file=sys.stderr)
     print(t("import.rejected", lang, count=len(error.problems)), file=sys.stderr)
     return BAD_INPUT

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Table, event, insert
+from sqlalchemy import Table, event, insert, inspect
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from tracker.errors import InvalidInput
 from tracker.settings import get_settings
@@ -102,6 +102,15 @@ def serialize(session: Session, topic: str) -> None:
     if session.get_bind().dialect.name == "postgresql":
         key = zlib.crc32(topic.encode()) & 0x7FFFFFFF
         session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({key})")
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's ``Table`` (SQLModel sets ``__table__`` on the class without declaring
+    it for type checkers)."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
 
 
 def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, object]]) -> None:

@@ -12,16 +12,25 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
+from operator import attrgetter
 
+import pptx
 from lxml import etree
-from pptx import Presentation
+from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
+from pptx.presentation import Presentation
+from pptx.shapes.autoshape import Shape
+from pptx.shapes.base import BaseShape
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.shapes.shapetree import SlideShapes
+from pptx.slide import Slide
+from pptx.table import Table
+from pptx.util import Emu, Inches, Length, Pt
 
 from tracker import meeting_content as mc
 from tracker import palette
@@ -42,14 +51,20 @@ def _colour(hex_colour: str) -> RGBColor:
     return RGBColor(*palette.rgb(hex_colour))
 
 
-def _alt(shape: object, text: str) -> None:
+def _alt(shape: BaseShape, text: str) -> None:
     """Alt text (``descr``) and a name on the shape's non-visual properties."""
     properties = shape._element.xpath("./*[1]/p:cNvPr")[0]
     properties.set("descr", text)
 
 
-def _title(slide: object, text: str, *, size: int = 28) -> None:
-    title = slide.shapes.title
+def _title_shape(shapes: SlideShapes) -> Shape:
+    title = shapes.title
+    assert title is not None  # both layouts the deck uses have a title placeholder
+    return title
+
+
+def _title(slide: Slide, text: str, *, size: int = 28) -> None:
+    title = _title_shape(slide.shapes)
     title.left, title.top, title.width, title.height = LEFT, Inches(0.25), CONTENT_WIDTH, \
         Inches(1.1)
     frame = title.text_frame
@@ -62,8 +77,9 @@ def _title(slide: object, text: str, *, size: int = 28) -> None:
     paragraph.font.color.rgb = _colour(palette.TEXT)
 
 
-def _text(slide: object, lines: Sequence[str], left: Emu, top: Emu, width: Emu, height: Emu,
-          *, size: int = 20, bold: bool = False, colour: str = palette.TEXT) -> object:
+def _text(slide: Slide, lines: Sequence[str], left: Length, top: Length, width: Length,
+          height: Length, *, size: int = 20, bold: bool = False,
+          colour: str = palette.TEXT) -> Shape:
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
@@ -75,27 +91,29 @@ def _text(slide: object, lines: Sequence[str], left: Emu, top: Emu, width: Emu, 
     return box
 
 
-def _slide(deck: Presentation, title: str) -> object:
+def _slide(deck: Presentation, title: str) -> Slide:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
     _title(slide, title)
     return slide
 
 
-def _footer(slide: object, source: str) -> None:
+def _footer(slide: Slide, source: str) -> None:
     """Added last, so read last (after the title and the content)."""
     _text(slide, [source], LEFT, Inches(6.95), CONTENT_WIDTH, Inches(0.4), size=12,
           colour=palette.MUTED_TEXT)
 
 
-def _notes(slide: object, lines: Sequence[str]) -> None:
-    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+def _notes(slide: Slide, lines: Sequence[str]) -> None:
+    frame = slide.notes_slide.notes_text_frame
+    assert frame is not None  # python-pptx's default notes master has a notes placeholder
+    frame.text = "\n".join(lines)
 
 
 def _percent_format(lang: str, digits: int = 1) -> str:
     return ("0." + "0" * digits if digits else "0") + f'"{percent_suffix(lang)}"'
 
 
-def _chart_language(chart: object, lang: str) -> None:
+def _chart_language(chart: Chart, lang: str) -> None:
     """``c:lang`` of the chart (number and date display) and every text property's run
     language."""
     space = chart._chartSpace
@@ -110,7 +128,7 @@ def _chart_language(chart: object, lang: str) -> None:
     found.set("val", LANGUAGE_TAGS[lang])
 
 
-def _style_chart(chart: object, categories: int) -> None:
+def _style_chart(chart: Chart, categories: int) -> None:
     small = categories > 12
     chart.font.size = Pt(10 if small else 16)
     chart.font.color.rgb = _colour(palette.TEXT)
@@ -120,8 +138,23 @@ def _style_chart(chart: object, categories: int) -> None:
     chart.value_axis.major_gridlines.format.line.color.rgb = _colour(palette.GRID)
 
 
-def _progress_chart(slide: object, groups: Sequence[mc.Group], lang: str,
-                    summary: str) -> object:
+def _add_chart(slide: Slide, chart_type: XL_CHART_TYPE, data: CategoryChartData
+               ) -> GraphicFrame:
+    """A chart in the content area: the frame that holds it.
+
+    python-pptx 1.0.2 annotates ``add_chart`` as taking a ``ChartData`` (a deprecated alias of
+    ``CategoryChartData``, which its documentation asks for) and returning the ``Chart``; it
+    returns the ``GraphicFrame`` (scanny/python-pptx#1035)."""
+    frame: object = slide.shapes.add_chart(
+        chart_type, LEFT, CONTENT_TOP, CONTENT_WIDTH, CONTENT_HEIGHT,
+        data)  # type: ignore[arg-type]  # the annotation names the deprecated alias only
+    if not isinstance(frame, GraphicFrame):
+        raise TypeError(f"add_chart gave {type(frame).__name__}, not a GraphicFrame")
+    return frame
+
+
+def _progress_chart(slide: Slide, groups: Sequence[mc.Group], lang: str,
+                    summary: str) -> Chart:
     """Progress and expected as two bar series per group (expected in dark grey)."""
     data = CategoryChartData(number_format=_percent_format(lang))
     data.categories = [group.display for group in groups]
@@ -129,8 +162,7 @@ def _progress_chart(slide: object, groups: Sequence[mc.Group], lang: str,
                     [None if g.progress is None else round(g.progress, 1) for g in groups])
     data.add_series(t("chart.series.expected", lang),
                     [None if g.expected is None else round(g.expected, 1) for g in groups])
-    shape = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, LEFT, CONTENT_TOP,
-                                   CONTENT_WIDTH, CONTENT_HEIGHT, data)
+    shape = _add_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, data)
     chart = shape.chart
     _style_chart(chart, len(groups))
     crowded = len(groups) > 6
@@ -157,15 +189,14 @@ def _progress_chart(slide: object, groups: Sequence[mc.Group], lang: str,
     return chart
 
 
-def _trend_chart(slide: object, content: mc.MeetingContent, lang: str, summary: str) -> None:
+def _trend_chart(slide: Slide, content: mc.MeetingContent, lang: str, summary: str) -> None:
     data = CategoryChartData(number_format=_percent_format(lang))
     data.categories = [point.quarter.label(lang) for point in content.trend]
     data.add_series(t("chart.series.progress", lang),
                     [None if p.progress is None else round(p.progress, 1) for p in content.trend])
     data.add_series(t("chart.series.expected", lang),
                     [None if p.expected is None else round(p.expected, 1) for p in content.trend])
-    shape = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, LEFT, CONTENT_TOP,
-                                   CONTENT_WIDTH, CONTENT_HEIGHT, data)
+    shape = _add_chart(slide, XL_CHART_TYPE.LINE_MARKERS, data)
     chart = shape.chart
     _style_chart(chart, 0)
     chart.category_axis.tick_labels.font.size = Pt(14 if len(content.trend) <= 12 else 10)
@@ -185,8 +216,8 @@ def _trend_chart(slide: object, content: mc.MeetingContent, lang: str, summary: 
     _alt(shape, summary)
 
 
-def _table(slide: object, header: Sequence[str], rows: Sequence[Sequence[str]],
-           widths: Sequence[float], summary: str, *, size: int = 13) -> object:
+def _table(slide: Slide, header: Sequence[str], rows: Sequence[Sequence[str]],
+           widths: Sequence[float], summary: str, *, size: int = 13) -> Table:
     shape = slide.shapes.add_table(len(rows) + 1, len(header), LEFT, CONTENT_TOP,
                                    CONTENT_WIDTH, Inches(0.45 * (len(rows) + 1)))
     table = shape.table
@@ -214,7 +245,7 @@ def _table(slide: object, header: Sequence[str], rows: Sequence[Sequence[str]],
     return table
 
 
-def _cards(slide: object, content: mc.MeetingContent, lang: str) -> None:
+def _cards(slide: Slide, content: mc.MeetingContent, lang: str) -> None:
     """Figure cards: plan progress against expected, reports received, then each schedule
     bucket and blocked, each number in its status colour with its word beside it."""
     head = content.headline
@@ -233,10 +264,10 @@ def _cards(slide: object, content: mc.MeetingContent, lang: str) -> None:
     for row, (entries, top, height, big) in enumerate((
             (cards, CONTENT_TOP + Inches(0.1), Inches(2.0), 54),
             (small, CONTENT_TOP + Inches(2.45), Inches(2.3), 48))):
-        width = int((CONTENT_WIDTH - gap * (len(entries) - 1)) / len(entries))
+        width = Emu(int((CONTENT_WIDTH - gap * (len(entries) - 1)) / len(entries)))
         for index, (value, label, colour) in enumerate(entries):
-            left = LEFT + (width + gap) * index
-            shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, width,
+            left = Emu(LEFT + (width + gap) * index)
+            shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, Emu(top), width,
                                            height)
             shape.adjustments[0] = 0.08
             shape.fill.solid()
@@ -286,7 +317,7 @@ def build_pptx(content: mc.MeetingContent, lang: str) -> bytes:
     """The deck for one quarter: one slide per view of the review meeting."""
     quarter = mc.quarter_label(content, lang)
     source = mc.source_line(content, lang)
-    deck = Presentation()
+    deck = pptx.Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     notes = mc.note_lines(content.notes, lang)
 
@@ -318,7 +349,7 @@ def build_pptx(content: mc.MeetingContent, lang: str) -> bytes:
                                ("deck.by_institution", content.by_institution, "lead")):
         title = t(key, lang, quarter=quarter)
         summary = mc.groups_summary(groups, title, lang)
-        ordered = sorted(content.notes, key=lambda n, o=order: getattr(n.item, o))
+        ordered = sorted(content.notes, key=attrgetter(f"item.{order}"))
         # a national plan's sixty institutions: paged, a readable dozen bars a slide
         slides = max(1, -(-len(groups) // CHART_ROWS))
         size = max(1, -(-len(groups) // slides))  # balanced: 13 groups are 7 + 6, not 12 + 1

@@ -456,22 +456,23 @@ def mark_artifacts(data: bytes, *, title: str = "", lang: str = "", subject: str
             pdf.docinfo["/Creator"] = "Joint Work Plan Tracker"
         for page in pdf.pages:
             operations = pikepdf.parse_content_stream(page)
-            out: list = []
+            out: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
             depth, wrapping = 0, False
-            for operands, operator in operations:
-                name = str(operator)
+            for instruction in operations:
+                name = str(instruction.operator)
                 if name in ("BDC", "BMC"):
                     depth += 1
                 elif name == "EMC":
                     depth -= 1
                 starts = name in ("BT", "m", "re") and depth == 0 and not wrapping
                 if starts:
-                    out.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
+                    out.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact],
+                                                                pikepdf.Operator("BMC")))
                     wrapping = True
-                out.append((operands, operator))
+                out.append(instruction)
                 if wrapping and name in ("ET", "f", "f*", "F", "S", "s", "B", "B*", "b", "b*",
                                          "n"):
-                    out.append(([], pikepdf.Operator("EMC")))
+                    out.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
                     wrapping = False
             page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
         buffer = BytesIO()

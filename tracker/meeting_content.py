@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import SupportsFloat
 
 from tracker.i18n import EMPTY, day, number, percent, plural, t
 from tracker.quarters import Quarter
@@ -166,7 +167,7 @@ class MeetingContent:
     by_country: tuple[Group, ...] = field(default=())
 
 
-def _float(value: object) -> float | None:
+def _float(value: SupportsFloat | str | None) -> float | None:
     if value is None:
         return None
     number_ = float(value)
@@ -221,13 +222,14 @@ def build(figures: Mapping, *, plan: str, commission: str = "", locked: bool = F
             unit=str(r.get("unit") or ""), baseline=_float(r.get("baseline")), target=target,
             value=value, bucket=str(r.get("bucket") or "not_in_scope")))
     if contributions is None:
-        contributions = {}
+        from_notes: dict[str, list[Contribution]] = {}
         for row in figures.get("notes") or []:
-            contributions.setdefault(str(row["code"]), []).append(Contribution(
+            from_notes.setdefault(str(row["code"]), []).append(Contribution(
                 institution=str(row["institution"]), lead=bool(row["lead"]),
                 status=row.get("status"), percent=_float(row.get("percent")),
                 narrative=str(row.get("narrative") or ""),
                 obstacles=str(row.get("obstacles") or "")))
+        contributions = from_notes
     notes = tuple(Note(item, tuple(contributions.get(item.code, ())))
                   for item in [*attention, *blocked])
     return MeetingContent(
@@ -290,15 +292,15 @@ def headline_summary(content: MeetingContent, lang: str) -> str:
 
 def groups_summary(groups: Sequence[Group], title: str, lang: str) -> str:
     """A chart's alt text: how many groups, the highest and lowest, how many lag."""
-    shown = [g for g in groups if g.progress is not None]
+    shown = [(g.progress, g) for g in groups if g.progress is not None]
     if not shown:
         return f"{title}. {t('chart.no_items', lang)}."
-    top = max(shown, key=lambda g: g.progress)
-    low = min(shown, key=lambda g: g.progress)
-    lagging = sum(1 for g in shown if g.expected is not None and g.progress < g.expected)
+    top_value, top = max(shown, key=lambda shown_group: shown_group[0])
+    low_value, low = min(shown, key=lambda shown_group: shown_group[0])
+    lagging = sum(1 for progress, g in shown if g.expected is not None and progress < g.expected)
     return t("summary.groups", lang, title=title, groups=number(len(groups), lang, 0),
-             top=top.label, top_value=percent(top.progress, lang), low=low.label,
-             low_value=percent(low.progress, lang),
+             top=top.label, top_value=percent(top_value, lang), low=low.label,
+             low_value=percent(low_value, lang),
              lagging=plural("summary.lagging", lang, lagging, count=number(lagging, lang, 0)))
 
 

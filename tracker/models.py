@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import TypedDict
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -49,6 +50,19 @@ class ReportState(StrEnum):
 COUNTING_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 
 
+class ContentColumns(TypedDict):
+    """A revision's content columns as stored (``ReportContent.as_dict``)."""
+
+    status: str | None
+    percent_complete: float | None
+    indicator_value: float | None
+    narrative: str
+    obstacles: str
+    next_steps: str
+    evidence_link: str | None
+    nothing_to_report: bool
+
+
 @dataclass(frozen=True)
 class ReportContent:
     """What an institution says about an item for a quarter (a revision's content columns).
@@ -65,7 +79,7 @@ class ReportContent:
     evidence_link: str | None = None
     nothing_to_report: bool = False
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> ContentColumns:
         return {
             "status": self.status.value if self.status else None,
             "percent_complete": self.percent_complete,
@@ -180,6 +194,24 @@ class ActionItem(SQLModel, table=True):
     archived: bool = False
     decision_id: int | None = Field(default=None, foreign_key="decision.id")
     version: int = 1
+
+
+class ItemValues(TypedDict):
+    """An action item's values as the plan form and the import write them (its plan, its
+    bookkeeping and its decision aside)."""
+
+    code: str
+    title: str
+    description: str
+    line_id: int
+    lead_institution_id: int
+    start_quarter: str
+    due_quarter: str
+    indicator: str | None
+    unit: str | None
+    baseline: float | None
+    target: float | None
+    weight: float
 
 
 class Report(SQLModel, table=True):

@@ -90,13 +90,75 @@ class Row:
         return rules.required(self.template.entity, column)
 
 
+# The rows of each sheet, typed: a value is None when its cell is empty or has a problem
+# (the validator holds it, and a file with problems is refused before anything is written).
+
+
+@dataclass
+class PlanRow:
+    row: Row
+    name: str | None
+    commission: str
+    first_quarter: Quarter | None
+    last_quarter: Quarter | None
+    fiscal_year_start_month: float | None
+
+
+@dataclass
+class LineRow:
+    row: Row
+    code: str | None
+    name: str | None
+
+
+@dataclass
+class InstitutionRow:
+    row: Row
+    acronym: str | None
+    name: str | None
+    country: str | None  # upper case
+    kind: str | None
+
+
+@dataclass
+class ItemRow:
+    row: Row
+    code: str | None
+    strategic_line: str | None  # a line's code or name
+    title: str | None
+    description: str
+    lead_institution: str | None  # an institution's acronym or name
+    supporting_institutions: list[str]
+    start_quarter: Quarter | None
+    due_quarter: Quarter | None
+    indicator: str | None
+    unit: str | None
+    baseline: float | None
+    target: float | None
+    weight: float | None
+    # what the references resolve to, set by the import service
+    lead: str | None = None  # the lead's acronym
+    supporters: list[str] = field(default_factory=list)  # acronyms, without the lead
+    line_code: str | None = None
+
+
+@dataclass
+class ReportRow:
+    row: Row
+    code: str | None
+    quarter: Quarter | None
+    institution: str | None  # an institution's acronym or name; empty: the lead
+    content: ReportContent
+    acronym: str | None = None  # the institution resolved by the import service
+
+
 @dataclass
 class ParsedPlan:
-    plan: dict[str, object] | None = None
-    lines: list[dict[str, object]] = field(default_factory=list)
-    institutions: list[dict[str, object]] = field(default_factory=list)
-    items: list[dict[str, object]] = field(default_factory=list)
-    reports: list[dict[str, object]] = field(default_factory=list)
+    plan: PlanRow | None = None
+    lines: list[LineRow] = field(default_factory=list)
+    institutions: list[InstitutionRow] = field(default_factory=list)
+    items: list[ItemRow] = field(default_factory=list)
+    reports: list[ReportRow] = field(default_factory=list)
 
 
 class Validator:
@@ -273,56 +335,53 @@ def _sheets_by_kind(raw_sheets: Sequence[RawSheet], validator: Validator,
 def _parse(rows: dict[str, list[Row]], v: Validator) -> ParsedPlan:
     parsed = ParsedPlan()
     for row in rows.get(PLAN.name, [])[:1]:
-        parsed.plan = {
-            "row": row,
-            "name": v.text(row, "name", limit=rules.limit("plan", "name")),
-            "commission": v.text(row, "commission",
-                                 limit=rules.limit("plan", "commission")) or "",
-            "first_quarter": v.quarter(row, "first_quarter"),
-            "last_quarter": v.quarter(row, "last_quarter"),
-            "fiscal_year_start_month": v.number(row, "fiscal_year_start_month",
-                                                minimum=rules.FISCAL_MONTH[0],
-                                                maximum=rules.FISCAL_MONTH[1]),
-        }
+        parsed.plan = PlanRow(
+            row=row,
+            name=v.text(row, "name", limit=rules.limit("plan", "name")),
+            commission=v.text(row, "commission", limit=rules.limit("plan", "commission")) or "",
+            first_quarter=v.quarter(row, "first_quarter"),
+            last_quarter=v.quarter(row, "last_quarter"),
+            fiscal_year_start_month=v.number(row, "fiscal_year_start_month",
+                                             minimum=rules.FISCAL_MONTH[0],
+                                             maximum=rules.FISCAL_MONTH[1]),
+        )
     for row in rows.get(LINES.name, []):
-        parsed.lines.append({"row": row,
-                             "code": v.text(row, "code",
-                                            limit=rules.limit("strategic_line", "code")),
-                             "name": v.text(row, "name",
-                                            limit=rules.limit("strategic_line", "name"))})
+        parsed.lines.append(LineRow(
+            row=row,
+            code=v.text(row, "code", limit=rules.limit("strategic_line", "code")),
+            name=v.text(row, "name", limit=rules.limit("strategic_line", "name"))))
     for row in rows.get(INSTITUTIONS.name, []):
         country = v.text(row, "country", limit=COUNTRY_CELL)
         if country is not None and not rules.country_ok(country):
             v.problem(row, "country", "import.bad_country", value=country)
             country = None
-        parsed.institutions.append({
-            "row": row,
-            "acronym": v.text(row, "acronym", limit=rules.limit("institution", "acronym")),
-            "name": v.text(row, "name", limit=rules.limit("institution", "name")),
-            "country": country.upper() if country else None,
-            "kind": v.text(row, "kind", limit=rules.limit("institution", "kind")),
-        })
+        parsed.institutions.append(InstitutionRow(
+            row=row,
+            acronym=v.text(row, "acronym", limit=rules.limit("institution", "acronym")),
+            name=v.text(row, "name", limit=rules.limit("institution", "name")),
+            country=country.upper() if country else None,
+            kind=v.text(row, "kind", limit=rules.limit("institution", "kind")),
+        ))
     for row in rows.get(ITEMS.name, []):
-        parsed.items.append({
-            "row": row,
-            "code": v.text(row, "code", limit=rules.limit("action_item", "code")),
-            "strategic_line": v.text(row, "strategic_line"),
-            "title": v.text(row, "title", limit=rules.limit("action_item", "title")),
-            "description": v.text(row, "description",
-                                  limit=rules.limit("action_item", "description")) or "",
-            "lead_institution": v.text(row, "lead_institution"),
-            "supporting_institutions": split_list(v.text(row, "supporting_institutions",
-                                                     limit=LIST)),
-            "start_quarter": v.quarter(row, "start_quarter"),
-            "due_quarter": v.quarter(row, "due_quarter"),
-            "indicator": v.text(row, "indicator",
-                                limit=rules.limit("action_item", "indicator")),
-            "unit": v.text(row, "unit", limit=rules.limit("action_item", "unit")),
-            "baseline": v.number(row, "baseline", minimum=0),
-            "target": v.number(row, "target", minimum=0),
-            "weight": v.number(row, "weight", strictly_above=rules.WEIGHT[0],
-                               maximum=rules.WEIGHT[1]),
-        })
+        parsed.items.append(ItemRow(
+            row=row,
+            code=v.text(row, "code", limit=rules.limit("action_item", "code")),
+            strategic_line=v.text(row, "strategic_line"),
+            title=v.text(row, "title", limit=rules.limit("action_item", "title")),
+            description=v.text(row, "description",
+                               limit=rules.limit("action_item", "description")) or "",
+            lead_institution=v.text(row, "lead_institution"),
+            supporting_institutions=split_list(v.text(row, "supporting_institutions",
+                                                      limit=LIST)),
+            start_quarter=v.quarter(row, "start_quarter"),
+            due_quarter=v.quarter(row, "due_quarter"),
+            indicator=v.text(row, "indicator", limit=rules.limit("action_item", "indicator")),
+            unit=v.text(row, "unit", limit=rules.limit("action_item", "unit")),
+            baseline=v.number(row, "baseline", minimum=0),
+            target=v.number(row, "target", minimum=0),
+            weight=v.number(row, "weight", strictly_above=rules.WEIGHT[0],
+                            maximum=rules.WEIGHT[1]),
+        ))
     for row in rows.get(REPORTS.name, []):
         nothing = v.boolean(row, "nothing_to_report")
         status = v.status(row, "status")
@@ -337,11 +396,12 @@ def _parse(rows: dict[str, list[Row]], v: Validator) -> ParsedPlan:
         link = v.text(row, "evidence_link", limit=rules.limit("report", "evidence_link"))
         if link and not rules.link_ok(link):
             v.problem(row, "evidence_link", "import.bad_link")
-        parsed.reports.append({
-            "row": row, "code": v.text(row, "code", limit=rules.limit("action_item", "code")),
-            "quarter": v.quarter(row, "quarter"),
-            "institution": v.text(row, "institution"),
-            "content": ReportContent(
+        parsed.reports.append(ReportRow(
+            row=row,
+            code=v.text(row, "code", limit=rules.limit("action_item", "code")),
+            quarter=v.quarter(row, "quarter"),
+            institution=v.text(row, "institution"),
+            content=ReportContent(
                 status=None if nothing and status is None else status,
                 percent_complete=percent,
                 indicator_value=v.number(row, "indicator_value", minimum=0),
@@ -351,7 +411,7 @@ def _parse(rows: dict[str, list[Row]], v: Validator) -> ParsedPlan:
                 evidence_link=link,
                 nothing_to_report=nothing,
             ),
-        })
+        ))
     return parsed
 
 
@@ -364,9 +424,12 @@ def parse_sheets(raw_sheets: Sequence[RawSheet], source: str) -> tuple[ParsedPla
     and the validator holding their problems, for the import service to add its own to."""
     v = Validator()
     parsed = _parse(_sheets_by_kind(raw_sheets, v, source), v)
-    _check_duplicates(parsed.institutions, "acronym", v, "import.duplicate_institution")
-    _check_duplicates(parsed.lines, "code", v, "import.duplicate_line")
-    _check_duplicates(parsed.items, "code", v, "import.duplicate_code")
+    _check_duplicates([(i.row, i.acronym) for i in parsed.institutions], "acronym", v,
+                      "import.duplicate_institution", normalized=True)
+    _check_duplicates([(line.row, line.code) for line in parsed.lines], "code", v,
+                      "import.duplicate_line")
+    _check_duplicates([(i.row, i.code) for i in parsed.items], "code", v,
+                      "import.duplicate_code")
     return parsed, v
 
 
@@ -384,18 +447,19 @@ def split_list(text: str | None) -> list[str]:
     return [part.strip() for part in text.split(separator) if part.strip()]
 
 
-def _check_duplicates(rows: list[dict[str, object]], key: str, v: Validator,
-                      message: str) -> None:
+def _check_duplicates(cells: list[tuple[Row, str | None]], column: str, v: Validator,
+                      message: str, *, normalized: bool = False) -> None:
+    """A problem for each row whose value in ``column`` an earlier row has (compared
+    ``normalized`` or as written)."""
     seen: dict[str, int] = {}
-    for row in rows:
-        value = row[key]
+    for row, value in cells:
         if value is None:
             continue
-        normalized = normalize(value) if key == "acronym" else str(value)
-        if normalized in seen:
-            v.problem(row["row"], key, message, value=value, first=seen[normalized])
+        key = normalize(value) if normalized else value
+        if key in seen:
+            v.problem(row, column, message, value=value, first=seen[key])
         else:
-            seen[normalized] = row["row"].number
+            seen[key] = row.number
 
 
 def rejected_lines(error: ImportRejected | InvalidInput, lang: str = "en") -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +32,7 @@ def _check_unpacked(archive: zipfile.ZipFile, source: str) -> None:
 
 def _limited(rows: Iterator[tuple[int, list[object]]], source: str,
              sheet: str) -> list[tuple[int, list[object]]]:
-    kept = []
+    kept: list[tuple[int, list[object]]] = []
     for row in rows:
         if len(kept) == MAX_ROWS_PER_SHEET:
             raise InvalidInput("import.too_many_rows", source=source, sheet=sheet,
@@ -123,7 +123,7 @@ def _read_xlsx_calamine(handle: io.BytesIO | Path, source: str,
     return sheets
 
 
-def _calamine_sheet(source: str, name: str, grid: list[list[object]],
+def _calamine_sheet(source: str, name: str, grid: Sequence[Sequence[object]],
                     marks: SheetMarks) -> RawSheet:
     header = marks.apply(1, [_calamine_value(v) for v in grid[0]] if grid else [],
                          percent=False)[1]

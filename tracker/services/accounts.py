@@ -174,6 +174,13 @@ def _get(session: Session, user_id: int) -> User:
     return user
 
 
+def _own(session: Session, actor: Actor) -> User:
+    """The actor's own account (the operator at the command line has none)."""
+    if actor.user_id is None:
+        raise NotFound("error.user_not_found")
+    return _get(session, actor.user_id)
+
+
 def list_accounts(session: Session, actor: Actor) -> list[AccountRow]:
     """The accounts the actor may manage, by e-mail."""
     acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
@@ -187,7 +194,8 @@ def list_accounts(session: Session, actor: Actor) -> list[AccountRow]:
         roles = tuple(sorted(f"{g.role}@{plan_names[g.plan_id]}"
                              for g in _grants(session, user.id)))
         rows.append(AccountRow(user.id, user.email, user.display_name,
-                               acronyms.get(user.institution_id), roles, user.is_active,
+                               None if user.institution_id is None
+                               else acronyms.get(user.institution_id), roles, user.is_active,
                                user.is_admin))
     return rows
 
@@ -232,7 +240,7 @@ def reset_password(session: Session, actor: Actor, user_id: int, password: str) 
 
 
 def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
-    user = _get(session, actor.user_id)
+    user = _own(session, actor)
     if not password_matches(user.password_hash, current):
         raise InvalidInput("error.wrong_current_password")
     if new == current:
@@ -248,7 +256,7 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
 def set_language(session: Session, actor: Actor, language: str) -> None:
     if language not in ("es", "en"):
         raise InvalidInput("error.bad_language")
-    user = _get(session, actor.user_id)
+    user = _own(session, actor)
     user.language = language
     session.add(user)
     session.flush()

@@ -120,15 +120,16 @@ def _entries(session: Session, plan_id: int, filters: Filters) -> list[AuditEntr
     institutions = plan_institution_ids(session, plan_id)
     query = select(AuditEntry).where(or_(
         col(AuditEntry.plan_id) == plan_id,
-        (AuditEntry.entity == "user") & col(AuditEntry.entity_id).in_(users),
-        (AuditEntry.entity == "institution") & col(AuditEntry.entity_id).in_(institutions or {0})))
+        (col(AuditEntry.entity) == "user") & col(AuditEntry.entity_id).in_(users),
+        (col(AuditEntry.entity) == "institution")
+        & col(AuditEntry.entity_id).in_(institutions or {0})))
     if filters.kind:
         query = query.where(AuditEntry.entity == filters.kind)
     if filters.item_id:
         reports = select(Report.id).where(Report.item_id == filters.item_id)
         query = query.where(or_(
             (col(AuditEntry.entity) == "action_item") & (AuditEntry.entity_id == filters.item_id),
-            (AuditEntry.entity == "report") & col(AuditEntry.entity_id).in_(reports)))
+            (col(AuditEntry.entity) == "report") & col(AuditEntry.entity_id).in_(reports)))
     return list(session.exec(query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())))
 
 
@@ -146,33 +147,34 @@ def _context(session: Session, entries: list[AuditEntry]) -> dict[tuple[str, int
         if entry.entity_id is not None:
             ids.setdefault(entry.entity, set()).add(entry.entity_id)
     found: dict[tuple[str, int], _Where] = {}
-
-    def add(kind: str, rows: object) -> None:
-        for key, *values in rows:
-            found[(kind, key)] = _Where(*values)
-
     if ids.get("report"):
-        add("report", session.exec(select(Report.id, Report.item_id, Report.quarter,
-                                          Report.institution_id)
-                                   .where(col(Report.id).in_(ids["report"]))))
+        for report_id, item_id, quarter, institution_id in session.exec(
+                select(Report.id, Report.item_id, Report.quarter, Report.institution_id)
+                .where(col(Report.id).in_(ids["report"]))):
+            found[("report", report_id)] = _Where(item_id, quarter, institution_id)
     if ids.get("action_item"):
         found.update({("action_item", i): _Where(item_id=i) for i in ids["action_item"]})
     if ids.get("reporting_period"):
-        add("reporting_period", session.exec(
-            select(ReportingPeriod.id, None, ReportingPeriod.quarter)
-            .where(col(ReportingPeriod.id).in_(ids["reporting_period"]))))
+        for period_id, quarter in session.exec(
+                select(ReportingPeriod.id, ReportingPeriod.quarter)
+                .where(col(ReportingPeriod.id).in_(ids["reporting_period"]))):
+            found[("reporting_period", period_id)] = _Where(quarter=quarter)
     if ids.get("reopen_request"):
-        add("reopen_request", session.exec(
-            select(ReopenRequest.id, None, ReopenRequest.quarter, ReopenRequest.institution_id)
-            .where(col(ReopenRequest.id).in_(ids["reopen_request"]))))
+        for request_id, quarter, requested_for in session.exec(
+                select(ReopenRequest.id, ReopenRequest.quarter, ReopenRequest.institution_id)
+                .where(col(ReopenRequest.id).in_(ids["reopen_request"]))):
+            found[("reopen_request", request_id)] = _Where(quarter=quarter,
+                                                           institution_id=requested_for)
     if ids.get("meeting"):
-        add("meeting", session.exec(select(Meeting.id, None, Meeting.quarter)
-                                    .where(col(Meeting.id).in_(ids["meeting"]))))
+        for meeting_id, quarter in session.exec(select(Meeting.id, Meeting.quarter)
+                                                .where(col(Meeting.id).in_(ids["meeting"]))):
+            found[("meeting", meeting_id)] = _Where(quarter=quarter)
     if ids.get("decision"):
-        add("decision", session.exec(
-            select(Decision.id, None, Meeting.quarter)
-            .join(Meeting, col(Meeting.id) == Decision.meeting_id)
-            .where(col(Decision.id).in_(ids["decision"]))))
+        for decision_id, quarter in session.exec(
+                select(Decision.id, Meeting.quarter)
+                .join(Meeting, col(Meeting.id) == Decision.meeting_id)
+                .where(col(Decision.id).in_(ids["decision"]))):
+            found[("decision", decision_id)] = _Where(quarter=quarter)
     if ids.get("institution"):
         found.update({("institution", i): _Where(institution_id=i) for i in ids["institution"]})
     return found
@@ -180,15 +182,18 @@ def _context(session: Session, entries: list[AuditEntry]) -> dict[tuple[str, int
 
 def _event(entry: AuditEntry, context: dict[tuple[str, int], _Where], names: _Names,
            people: dict[int, str], lang: str) -> Event:
-    where = context.get((entry.entity, entry.entity_id), _Where())
+    where = (_Where() if entry.entity_id is None
+             else context.get((entry.entity, entry.entity_id), _Where()))
     before = json.loads(entry.before) if entry.before else {}
     after = json.loads(entry.after) if entry.after else {}
     item = names.items.get(where.item_id) if where.item_id else None
     return Event(
-        at=entry.at, who=people.get(entry.user_id), kind=entry.entity, action=entry.action,
+        at=entry.at, who=None if entry.user_id is None else people.get(entry.user_id),
+        kind=entry.entity, action=entry.action,
         item=item[0] if item else None, item_id=where.item_id,
         quarter=Quarter.parse(where.quarter) if where.quarter else None,
-        institution=names.institutions.get(where.institution_id),
+        institution=(None if where.institution_id is None
+                     else names.institutions.get(where.institution_id)),
         changes=tuple(_changes(entry.entity, before, after, names, lang)))
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from tracker.db import table_of
 from tracker.errors import TrackerError
 from tracker.models import SignInCode, SignInSession, SignInThrottle, User, utcnow
 from tracker.services.accounts import find_user, hash_password, password_matches
@@ -69,7 +70,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def _minutes_left(until: datetime, now: datetime) -> int:
+def _minutes_left(until: datetime | None, now: datetime) -> int:
+    assert until is not None  # a key at or over its limit is locked until a time
     return max(1, -(-int((until - now).total_seconds()) // 60))
 
 
@@ -81,13 +83,13 @@ def _count_attempt(session: Session, key: str, limit: int, now: datetime,
     The attempt that reaches ``limit`` locks the key for ``LOCKOUT``; an expired lock starts
     the count again. With a ``window``, a count also starts again once the window has passed.
     """
-    table = SignInThrottle.__table__
+    table = table_of(SignInThrottle)
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     expired = and_(table.c.locked_until.is_not(None), table.c.locked_until <= now)
     window_end = now + window if window else None
-    statement = insert(table).values(email=key, failures=1, locked_until=window_end)
-    statement = statement.on_conflict_do_update(
+    upsert = insert(table).values(email=key, failures=1, locked_until=window_end)
+    statement = upsert.on_conflict_do_update(
         index_elements=[table.c.email],
         set_={
             "failures": case((expired, 1), else_=table.c.failures + 1),
@@ -133,7 +135,7 @@ def sign_in(session: Session, email: str, password: str, *, now: datetime | None
     if user is not None:
         session.execute(delete(SignInThrottle).where(col(SignInThrottle.email) == key))
         if client:
-            table = SignInThrottle.__table__
+            table = table_of(SignInThrottle)
             session.execute(update(table).where(table.c.email == _client_key(client),
                                                 table.c.failures > 0)
                             .values(failures=table.c.failures - 1))

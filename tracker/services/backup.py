@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, inspect, select, text
+from sqlalchemy import Table, delete, func, insert, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
@@ -37,12 +37,12 @@ class BackupSummary:
     rows: dict[str, int]
 
 
-def _tables() -> list:
+def _tables() -> list[Table]:
     return list(SQLModel.metadata.sorted_tables)  # parents before children
 
 
 def _counts(connection: Connection) -> dict[str, int]:
-    return {table.name: connection.execute(select(func.count()).select_from(table)).scalar()
+    return {table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
             for table in _tables()}
 
 
@@ -55,6 +55,7 @@ def backup(engine: Engine, path: Path) -> BackupSummary:
     if is_sqlite(engine):
         with engine.connect() as connection:
             source = connection.connection.driver_connection
+            assert source is not None  # a live connection has its DBAPI connection
             target = sqlite3.connect(partial)
             try:
                 source.backup(target)
@@ -85,7 +86,7 @@ def _copy_postgresql(engine: Engine, path: Path) -> None:
         target.dispose()
 
 
-def _copy_rows(source: Connection, sink: Connection, table: object) -> None:
+def _copy_rows(source: Connection, sink: Connection, table: Table) -> None:
     result = source.execution_options(yield_per=CHUNK).execute(
         select(table).order_by(*table.primary_key.columns))
     for chunk in result.mappings().partitions(CHUNK):

@@ -8,7 +8,8 @@ export -> import -> export gives the same workbook.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+import sqlalchemy
+from sqlmodel import Session, col, select
 
 from tracker.io.exporter import Table, csv_zip, workbook_bytes
 from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS
@@ -35,8 +36,8 @@ def plan_tables(session: Session, actor: Actor, plan: Plan) -> list[Table]:
     actor.require(Permission.READ_PLAN, plan.id)
     lines = sorted(session.exec(select(StrategicLine.id, StrategicLine.code, StrategicLine.name)
                                 .where(StrategicLine.plan_id == plan.id)),
-                   key=lambda line: natural_key(line.code))
-    line_codes = {line.id: line.code for line in lines}
+                   key=lambda line: natural_key(line[1]))
+    line_codes = {line_id: code for line_id, code, _name in lines}
     acronyms = dict(session.exec(select(Institution.id, Institution.acronym)).all())
     supporters: dict[int, list[str]] = {}
     for item_id, institution_id in session.exec(
@@ -50,9 +51,9 @@ def plan_tables(session: Session, actor: Actor, plan: Plan) -> list[Table]:
     return [
         (PLAN, [[plan.name, plan.commission, plan.first_quarter, plan.last_quarter,
                  plan.fiscal_year_start_month]]),
-        (LINES, [[line.code, line.name] for line in lines]),
-        (INSTITUTIONS, [list(row) for row in sorted(institutions, key=lambda i: i.acronym)
-                        if row.acronym in used]),
+        (LINES, [[code, name] for _id, code, name in lines]),
+        (INSTITUTIONS, [list(row) for row in sorted(institutions, key=lambda i: i[0])
+                        if row[0] in used]),  # (acronym, name, country, kind)
         (ITEMS, items),
         (REPORTS, _report_rows(session, plan, acronyms)),
     ]
@@ -61,37 +62,47 @@ def plan_tables(session: Session, actor: Actor, plan: Plan) -> list[Table]:
 def _item_rows(session: Session, plan: Plan, line_codes: dict[int, str],
                acronyms: dict[int, str], supporters: dict[int, list[str]]
                ) -> list[list[object]]:
-    query = (select(ActionItem.id, ActionItem.code, ActionItem.line_id, ActionItem.title,
-                    ActionItem.description, ActionItem.lead_institution_id,
-                    ActionItem.start_quarter, ActionItem.due_quarter, ActionItem.indicator,
-                    ActionItem.unit, ActionItem.baseline, ActionItem.target, ActionItem.weight)
-             .where(ActionItem.plan_id == plan.id, ActionItem.archived == False))  # noqa: E712
+    # SQLAlchemy's select: SQLModel's types a select of at most four columns
+    query = (sqlalchemy.select(
+        col(ActionItem.id), col(ActionItem.code), col(ActionItem.line_id), col(ActionItem.title),
+        col(ActionItem.description), col(ActionItem.lead_institution_id),
+        col(ActionItem.start_quarter), col(ActionItem.due_quarter), col(ActionItem.indicator),
+        col(ActionItem.unit), col(ActionItem.baseline), col(ActionItem.target),
+        col(ActionItem.weight))
+        .where(col(ActionItem.plan_id) == plan.id,
+               col(ActionItem.archived) == False))  # noqa: E712
     rows = [[code, line_codes[line_id], title, description, acronyms[lead],
              "; ".join(sorted(supporters.get(item_id, []))), *rest]
-            for item_id, code, line_id, title, description, lead, *rest in session.exec(query)]
+            for item_id, code, line_id, title, description, lead, *rest
+            in session.execute(query)]
     return sorted(rows, key=lambda row: natural_key(row[0]))
 
 
 def _report_rows(session: Session, plan: Plan, acronyms: dict[int, str]) -> list[list[object]]:
     """The counting reports, read as plain columns (a national plan has tens of thousands)."""
     query = (
-        select(ActionItem.code, Report.quarter, Report.institution_id, ReportRevision.status,
-               ReportRevision.percent_complete, ReportRevision.indicator_value,
-               ReportRevision.narrative, ReportRevision.obstacles, ReportRevision.next_steps,
-               ReportRevision.evidence_link, ReportRevision.nothing_to_report)
-        .join(Report, Report.item_id == ActionItem.id)
-        .join(ReportRevision, ReportRevision.id == Report.counting_revision_id)
-        .where(ActionItem.plan_id == plan.id, ActionItem.archived == False,  # noqa: E712
-               ReportRevision.state.in_([s.value for s in COUNTING_STATES]))
+        sqlalchemy.select(
+            col(ActionItem.code), col(Report.quarter), col(Report.institution_id),
+            col(ReportRevision.status), col(ReportRevision.percent_complete),
+            col(ReportRevision.indicator_value), col(ReportRevision.narrative),
+            col(ReportRevision.obstacles), col(ReportRevision.next_steps),
+            col(ReportRevision.evidence_link), col(ReportRevision.nothing_to_report))
+        .join(Report, col(Report.item_id) == ActionItem.id)
+        .join(ReportRevision, col(ReportRevision.id) == Report.counting_revision_id)
+        .where(col(ActionItem.plan_id) == plan.id,
+               col(ActionItem.archived) == False,  # noqa: E712
+               col(ReportRevision.state).in_([s.value for s in COUNTING_STATES]))
     )
     keys: dict[str, tuple] = {}  # each code's natural key, computed once
-    rows = []
-    for code, quarter, institution_id, *content, nothing in session.exec(query):
+    ordered: list[tuple[tuple, str, str, list[object]]] = []  # (order..., row)
+    for code, quarter, institution_id, *content, nothing in session.execute(query):
         if code not in keys:
             keys[code] = natural_key(code)
-        rows.append([code, quarter, acronyms[institution_id], *content, _yes(nothing)])
-    rows.sort(key=lambda r: (keys[r[0]], r[1], r[2]))
-    return rows
+        acronym = acronyms[institution_id]
+        ordered.append((keys[code], quarter, acronym,
+                        [code, quarter, acronym, *content, _yes(nothing)]))
+    ordered.sort(key=lambda entry: entry[:3])
+    return [row for *_order, row in ordered]
 
 
 def export_workbook(session: Session, actor: Actor, plan: Plan) -> bytes:

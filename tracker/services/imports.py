@@ -16,17 +16,20 @@ writes everything in a savepoint and takes it back, so its counts are the import
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.db import serialize
 from tracker.io.plan_workbook import (
     ImportRejected,
+    InstitutionRow,
     ParsedPlan,
     Problem,
+    ReportRow,
     Validator,
     parse_sheets,
     rejected_lines,
@@ -37,6 +40,7 @@ from tracker.models import (
     ActionItem,
     Institution,
     ItemSupport,
+    ItemValues,
     PeriodState,
     Plan,
     ReportContent,
@@ -46,12 +50,21 @@ from tracker.models import (
 )
 from tracker.quarters import Quarter, under_evaluation
 from tracker.services import audit, institutions, plans, reports
-from tracker.services.institutions import InstitutionChange
+from tracker.services.institutions import InstitutionChange, InstitutionValues
 from tracker.services.permissions import Actor, Permission, coordinator_names
 from tracker.settings import get_settings
 
 __all__ = ["ImportRejected", "ImportSummary", "Problem", "import_path", "import_sheets",
            "rejected_lines"]
+
+T = TypeVar("T")
+
+
+def _filled(value: T | None) -> T:
+    """A required cell of a row that passed validation: an empty one refused the file."""
+    if value is None:
+        raise AssertionError("a required cell is empty after validation")
+    return value
 
 
 @dataclass
@@ -83,15 +96,15 @@ class _Resolver:
         for institution in session.exec(select(Institution)):
             self._add_institution(institution.acronym, institution.name)
         for row in parsed.institutions:
-            if row["acronym"] and row["name"]:
-                self._add_institution(row["acronym"], row["name"])
+            if row.acronym and row.name:
+                self._add_institution(row.acronym, row.name)
         self.lines: dict[str, str] = {}
         if plan is not None and plan.id is not None:
             for line in session.exec(select(StrategicLine).where(StrategicLine.plan_id == plan.id)):
                 self._add_line(line.code, line.name)
-        for row in parsed.lines:
-            if row["code"] and row["name"]:
-                self._add_line(row["code"], row["name"])
+        for line_row in parsed.lines:
+            if line_row.code and line_row.name:
+                self._add_line(line_row.code, line_row.name)
 
     def _add_institution(self, acronym: str, name: str) -> None:
         self.institutions.setdefault(normalize(acronym), acronym)
@@ -110,9 +123,9 @@ class _Resolver:
 
 def _existing_plan(session: Session, parsed: ParsedPlan, plan_name: str | None,
                    v: Validator, source: str) -> tuple[Plan | None, str | None]:
-    sheet_name = parsed.plan["name"] if parsed.plan else None
-    if plan_name and sheet_name and plan_name != sheet_name:
-        v.problem(parsed.plan["row"], "name", "import.plan_name_mismatch",
+    sheet_name = parsed.plan.name if parsed.plan else None
+    if plan_name and parsed.plan and sheet_name and plan_name != sheet_name:
+        v.problem(parsed.plan.row, "name", "import.plan_name_mismatch",
                   given=plan_name, sheet=sheet_name)
     name = plan_name or sheet_name
     if name is None:
@@ -125,19 +138,20 @@ def _existing_plan(session: Session, parsed: ParsedPlan, plan_name: str | None,
 
 
 def _span(parsed: ParsedPlan, plan: Plan | None, v: Validator) -> tuple[Quarter, Quarter] | None:
-    if parsed.plan and parsed.plan["first_quarter"] and parsed.plan["last_quarter"]:
-        first, last = parsed.plan["first_quarter"], parsed.plan["last_quarter"]
+    sheet = parsed.plan
+    if sheet and sheet.first_quarter and sheet.last_quarter:
+        first, last = sheet.first_quarter, sheet.last_quarter
         if last < first:
-            v.problem(parsed.plan["row"], "last_quarter", "import.span_reversed",
+            v.problem(sheet.row, "last_quarter", "import.span_reversed",
                       first=str(first), last=str(last))
             return None
         return first, last
-    if parsed.plan:
+    if sheet:
         return None
     if plan is not None:
         return plans.plan_span(plan)
-    starts = [i["start_quarter"] for i in parsed.items if i["start_quarter"]]
-    dues = [i["due_quarter"] for i in parsed.items if i["due_quarter"]]
+    starts = [i.start_quarter for i in parsed.items if i.start_quarter]
+    dues = [i.due_quarter for i in parsed.items if i.due_quarter]
     if not starts or not dues:
         return None
     return min(starts), max(dues)
@@ -151,41 +165,40 @@ def _validate_references(session: Session, parsed: ParsedPlan, plan: Plan | None
     starts: dict[str, Quarter] = {}
     broken: set[str] = set()  # items with their own problem: their reports are not judged
     for item in parsed.items:
-        row = item["row"]
-        lead = item["lead_institution"] and resolver.institution(item["lead_institution"])
-        if item["lead_institution"] and not lead:
+        row = item.row
+        lead = item.lead_institution and resolver.institution(item.lead_institution)
+        if item.lead_institution and not lead:
             v.problem(row, "lead_institution", "import.unknown_institution",
-                      value=item["lead_institution"])
-        supporters = []
-        for name in item["supporting_institutions"]:
+                      value=item.lead_institution)
+        supporters: list[str] = []
+        for name in item.supporting_institutions:
             acronym = resolver.institution(name)
             if acronym is None:
                 v.problem(row, "supporting_institutions", "import.unknown_institution",
                           value=name)
             elif acronym != lead and acronym not in supporters:
                 supporters.append(acronym)
-        item["lead"], item["supporters"] = lead, supporters
-        start, due = item["start_quarter"], item["due_quarter"]
+        item.lead, item.supporters = lead, supporters
+        start, due = item.start_quarter, item.due_quarter
         if start and due and due < start:
             v.problem(row, "due_quarter", "import.due_before_start",
                       start=str(start), due=str(due))
-        for column in ("start_quarter", "due_quarter"):
-            quarter = item[column]
+        for column, quarter in (("start_quarter", start), ("due_quarter", due)):
             if quarter and span and not span[0] <= quarter <= span[1]:
                 v.problem(row, column, "import.outside_plan", value=str(quarter),
                           first=str(span[0]), last=str(span[1]))
-        if item["code"] and lead and start:
-            participants[item["code"]] = {lead, *supporters}
-            leads[item["code"]] = lead
-            starts[item["code"]] = start
-        elif item["code"]:
-            broken.add(item["code"])
+        if item.code and lead and start:
+            participants[item.code] = {lead, *supporters}
+            leads[item.code] = lead
+            starts[item.code] = start
+        elif item.code:
+            broken.add(item.code)
     _known_items(session, plan, participants, leads, starts)
     locked_quarters = _locked_quarters(session, plan)
     locked = (locked_quarters, _locked_reports(session, plan, locked_quarters))
     seen: dict[tuple[str, str, str], int] = {}
     for report in parsed.reports:
-        if report["code"] not in broken:
+        if report.code not in broken:
             _validate_report(report, resolver, participants, leads, starts, span, locked,
                              seen, v)
     return resolver
@@ -232,7 +245,8 @@ def _locked_reports(session: Session, plan: Plan | None, locked: set[str]) -> Lo
             in reports.counting_contents(session, plan.id).items() if quarter in locked}
 
 
-def _first_difference(stored: dict[str, object] | None, wanted: dict[str, object]) -> str:
+def _first_difference(stored: Mapping[str, object] | None, wanted: Mapping[str, object]
+                      ) -> str:
     """The template column where a row departs from the stored report."""
     if stored is None:
         return "quarter"
@@ -240,20 +254,20 @@ def _first_difference(stored: dict[str, object] | None, wanted: dict[str, object
                 if not reports.same_content({k: stored.get(k)}, {k: wanted[k]}))
 
 
-def _validate_report(report: dict[str, object], resolver: _Resolver,
+def _validate_report(report: ReportRow, resolver: _Resolver,
                      participants: dict[str, set[str]], leads: dict[str, str],
                      starts: dict[str, Quarter],
                      span: tuple[Quarter, Quarter] | None,
                      locked: tuple[set[str], LockedReports],
                      seen: dict[tuple[str, str, str], int], v: Validator) -> None:
-    row, code, quarter = report["row"], report["code"], report["quarter"]
+    row, code, quarter = report.row, report.code, report.quarter
     if code is None or quarter is None:
         return
     if code not in participants:
         v.problem(row, "code", "import.unknown_item", value=code)
         return
     lead_and_supporters = participants[code]
-    institution = report["institution"]
+    institution = report.institution
     if institution:
         acronym = resolver.institution(institution)
         if acronym is None:
@@ -273,7 +287,7 @@ def _validate_report(report: dict[str, object], resolver: _Resolver,
                   first=str(span[0]), last=str(span[1]))
     key = (code, str(quarter), acronym or leads[code])  # an empty institution is the lead
     locked_quarters, locked_reports = locked
-    wanted = report["content"].as_dict()
+    wanted = report.content.as_dict()
     stored = locked_reports.get(key)
     if str(quarter) in locked_quarters and not reports.same_content(stored, wanted):
         v.problem(row, _first_difference(stored, wanted),
@@ -282,7 +296,7 @@ def _validate_report(report: dict[str, object], resolver: _Resolver,
         v.problem(row, "code", "import.duplicate_report", first=seen[key])
     else:
         seen[key] = row.number
-    report["acronym"] = acronym
+    report.acronym = acronym
 
 
 def import_sheets(session: Session, actor: Actor, raw_sheets: Sequence[RawSheet], *,
@@ -351,18 +365,22 @@ def _open_after(session: Session, parsed: ParsedPlan, plan: Plan | None,
         return str(current) if current else None
     if span is None:
         return None
-    month = int((parsed.plan or {}).get("fiscal_year_start_month") or 1)
-    return str(opened or under_evaluation(get_settings().today(), *span, month))
+    month = parsed.plan.fiscal_year_start_month if parsed.plan else None
+    return str(opened or under_evaluation(get_settings().today(), *span, int(month or 1)))
 
 
 def _institution_changes(session: Session, actor: Actor, parsed: ParsedPlan, plan: Plan | None,
                          rename_shared: bool) -> list[InstitutionChange]:
-    rows = [{k: row[k] for k in ("acronym", *institutions.FIELDS)}
-            for row in parsed.institutions]
+    rows = [_institution_values(row) for row in parsed.institutions]
     confirmed = rename_shared and (actor.is_system or actor.is_admin)
     return [change if confirmed or not change.other_plans
             else dataclasses.replace(change, applied=False)
             for change in institutions.changes(session, rows, plan.id if plan else None)]
+
+
+def _institution_values(row: InstitutionRow) -> InstitutionValues:
+    return InstitutionValues(_filled(row.acronym), _filled(row.name), _filled(row.country),
+                             row.kind)
 
 
 def import_path(session: Session, actor: Actor, path: Path, *, plan_name: str | None = None,
@@ -393,12 +411,14 @@ class _Writer:
         by_acronym = {i.acronym: i for i in self.session.exec(select(Institution))}
         kept = {change.acronym for change in self.summary.institutions_kept}
         for row in self.parsed.institutions:
-            values = {"name": row["name"], "country": row["country"], "kind": row["kind"]}
-            institution = by_acronym.get(row["acronym"])
+            wanted = _institution_values(row)
+            values = wanted.fields()
+            institution = by_acronym.get(wanted.acronym)
             if institution is None:
-                institution = Institution(acronym=row["acronym"], **values)
+                institution = Institution(acronym=wanted.acronym, name=wanted.name,
+                                          country=wanted.country, kind=wanted.kind)
                 self.summary.institutions_added += 1
-            elif row["acronym"] in kept:
+            elif wanted.acronym in kept:
                 pass  # a shared institution keeps its values without an admin's yes
             elif any(getattr(institution, k) != val for k, val in values.items()):
                 before = institution.model_dump()
@@ -406,24 +426,26 @@ class _Writer:
                 audit.record(self.session, self.actor, "update", "institution", institution.id,
                              before=before, after=institution.model_dump())
             self.session.add(institution)
-            by_acronym[row["acronym"]] = institution
+            by_acronym[wanted.acronym] = institution
         self.session.flush()
         return by_acronym
 
     def _plan(self, plan: Plan | None, name: str | None,
               span: tuple[Quarter, Quarter] | None, opened: Quarter | None) -> Plan:
-        sheet = self.parsed.plan or {}
-        month = int(sheet.get("fiscal_year_start_month") or 0) or None
+        sheet = self.parsed.plan
+        month_cell = sheet.fiscal_year_start_month if sheet else None
+        month = int(month_cell or 0) or None
         if plan is None:
             assert name and span
             self.summary.plan_created = True
             return plans.create_plan(self.session, self.actor, Plan(
-                name=name, commission=sheet.get("commission") or "",
+                name=name, commission=sheet.commission if sheet else "",
                 first_quarter=str(span[0]), last_quarter=str(span[1]),
                 fiscal_year_start_month=month or 1,
             ), opened)
         if sheet:
-            values = {"commission": sheet["commission"], "first_quarter": str(span[0]),
+            assert span  # the plan sheet's quarters are required and were checked
+            values = {"commission": sheet.commission, "first_quarter": str(span[0]),
                       "last_quarter": str(span[1]),
                       "fiscal_year_start_month": month or plan.fiscal_year_start_month}
             if any(getattr(plan, k) != val for k, val in values.items()):
@@ -440,23 +462,24 @@ class _Writer:
         by_code = {line.code: line for line in self.session.exec(
             select(StrategicLine).where(StrategicLine.plan_id == plan.id))}
         for row in self.parsed.lines:
-            line = by_code.get(row["code"])
+            code, name = _filled(row.code), _filled(row.name)
+            line = by_code.get(code)
             if line is None:
-                line = StrategicLine(plan_id=plan.id, code=row["code"], name=row["name"])
+                line = StrategicLine(plan_id=plan.id, code=code, name=name)
                 self.summary.lines_added += 1
-            line.name = row["name"]
+            line.name = name
             self.session.add(line)
-            by_code[row["code"]] = line
+            by_code[code] = line
         for item in self.parsed.items:
-            code = self.resolver.line(item["strategic_line"])
-            if code is None:  # a new name creates a line
-                code = _next_code(by_code)
-                by_code[code] = StrategicLine(plan_id=plan.id, code=code,
-                                              name=item["strategic_line"])
-                self.session.add(by_code[code])
-                self.resolver._add_line(code, item["strategic_line"])
+            line_name = _filled(item.strategic_line)
+            found = self.resolver.line(line_name)
+            if found is None:  # a new name creates a line
+                found = _next_code(by_code)
+                by_code[found] = StrategicLine(plan_id=plan.id, code=found, name=line_name)
+                self.session.add(by_code[found])
+                self.resolver._add_line(found, line_name)
                 self.summary.lines_added += 1
-            item["line_code"] = code
+            item.line_code = found
         self.session.flush()
         return by_code
 
@@ -467,32 +490,33 @@ class _Writer:
         supports: dict[int, set[int]] = {}
         if by_code:
             for link in self.session.exec(select(ItemSupport).where(
-                    ItemSupport.item_id.in_([i.id for i in by_code.values()]))):
+                    col(ItemSupport.item_id).in_([i.id for i in by_code.values()]))):
                 supports.setdefault(link.item_id, set()).add(link.institution_id)
         created: list[ActionItem] = []
         adding: list[tuple[ActionItem, set[int]]] = []  # supporters each item gains
         for row in self.parsed.items:
-            values = {
-                "title": row["title"], "description": row["description"],
-                "line_id": lines[row["line_code"]].id,
-                "lead_institution_id": institutions[row["lead"]].id,
-                "start_quarter": str(row["start_quarter"]),
-                "due_quarter": str(row["due_quarter"]),
-                "indicator": row["indicator"], "unit": row["unit"],
-                "baseline": row["baseline"], "target": row["target"],
-                "weight": row["weight"] if row["weight"] is not None else 1.0,
-            }
-            wanted = {institutions[a].id for a in row["supporters"]}
-            item = by_code.get(row["code"])
+            code = _filled(row.code)
+            values = ItemValues(
+                code=code, title=_filled(row.title), description=row.description,
+                line_id=lines[_filled(row.line_code)].id,
+                lead_institution_id=institutions[_filled(row.lead)].id,
+                start_quarter=str(row.start_quarter),
+                due_quarter=str(row.due_quarter),
+                indicator=row.indicator, unit=row.unit,
+                baseline=row.baseline, target=row.target,
+                weight=row.weight if row.weight is not None else 1.0,
+            )
+            wanted = {institutions[a].id for a in row.supporters}
+            item = by_code.get(code)
             if item is None:
-                item = ActionItem(plan_id=plan.id, code=row["code"], **values)
+                item = ActionItem(plan_id=plan.id, **values)
                 created.append(item)
             else:
                 current = supports.get(item.id, set())
                 changed = any(getattr(item, k) != val for k, val in values.items())
                 if changed or current != wanted:
                     before = item.model_dump() | {"supporters": sorted(current)}
-                    item.sqlmodel_update(values)
+                    item.sqlmodel_update(dict(values))
                     item.version += 1
                     self.session.add(item)
                     self.summary.items_updated += 1
@@ -500,7 +524,7 @@ class _Writer:
                                  plan_id=plan.id, before=before,
                                  after=item.model_dump() | {"supporters": sorted(wanted)})
             adding.append((item, wanted - supports.get(item.id, set()) if item.id else wanted))
-            by_code[row["code"]] = item
+            by_code[code] = item
         self.session.add_all(created)
         self.session.flush()  # one batch for every new item
         self.summary.items_added += len(created)
@@ -517,10 +541,10 @@ class _Writer:
         """Write every report in a few statements: imports carry tens of thousands."""
         wanted: dict[tuple[int, str, int], ReportContent] = {}
         for row in self.parsed.reports:
-            item = items[row["code"]]
-            institution_id = (institutions[row["acronym"]].id if row["acronym"]
+            item = items[_filled(row.code)]
+            institution_id = (institutions[row.acronym].id if row.acronym
                               else item.lead_institution_id)
-            wanted[(item.id, str(row["quarter"]), institution_id)] = row["content"]
+            wanted[(item.id, str(row.quarter), institution_id)] = row.content
         if not wanted:
             return
         plan_id = next(iter(items.values())).plan_id

@@ -21,6 +21,20 @@ FIELDS = ("name", "country", "kind")
 
 
 @dataclass(frozen=True)
+class InstitutionValues:
+    """An institution as a form or an import row gives it."""
+
+    acronym: str
+    name: str
+    country: str
+    kind: str | None
+
+    def fields(self) -> dict[str, str | None]:
+        """The values a change may touch (``FIELDS``), by name."""
+        return {"name": self.name, "country": self.country, "kind": self.kind}
+
+
+@dataclass(frozen=True)
 class InstitutionChange:
     """A change to an existing institution, and the plans other than the target that use it."""
 
@@ -69,25 +83,25 @@ def plan_institutions(session: Session, plan_ids: list[int]) -> list[Institution
                              .order_by(Institution.acronym)))
 
 
-def changes(session: Session, rows: list[dict[str, str | None]],
+def changes(session: Session, rows: list[InstitutionValues],
             plan_id: int | None) -> list[InstitutionChange]:
-    """What ``rows`` (acronym, name, country, kind) would change in existing institutions,
-    each with the names of the plans other than ``plan_id`` that use it."""
+    """What ``rows`` would change in existing institutions, each with the names of the plans
+    other than ``plan_id`` that use it."""
     by_acronym = {i.acronym: i for i in session.exec(select(Institution).where(
-        col(Institution.acronym).in_([r["acronym"] for r in rows])))}
+        col(Institution.acronym).in_([r.acronym for r in rows])))}
     usage = plans_using(session, [i.id for i in by_acronym.values()])
     names = dict(session.exec(select(Plan.id, Plan.name)).all())
     found = []
     for row in rows:
-        existing = by_acronym.get(row["acronym"])
+        existing = by_acronym.get(row.acronym)
         if existing is None:
             continue
         before = {f: getattr(existing, f) for f in FIELDS}
-        after = {f: row.get(f) for f in FIELDS}
+        after = row.fields()
         if before == after:
             continue
         others = sorted(names[p] for p in usage[existing.id] if p != plan_id)
-        found.append(InstitutionChange(row["acronym"], before, after, tuple(others)))
+        found.append(InstitutionChange(row.acronym, before, after, tuple(others)))
     return found
 
 

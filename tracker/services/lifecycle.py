@@ -20,6 +20,7 @@ reports is not locked: it is closed first. Every step lands in the audit trail.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -137,7 +138,7 @@ def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: Quarte
     """A member asks to reopen a closed or locked quarter for their institution, saying why
     (whether or not another quarter is open)."""
     actor.require(Permission.WRITE_OWN_REPORTS, plan_id)
-    if actor.institution_id is None:
+    if actor.institution_id is None or actor.user_id is None:
         raise NotAllowed("error.not_allowed.write_own_reports")
     period = plans.get_period(session, plan_id, quarter)
     if period.state not in (PeriodState.CLOSED, PeriodState.LOCKED):
@@ -238,7 +239,7 @@ def mark_seen(session: Session, actor: Actor, request_id: int) -> None:
     session.flush()
 
 
-def _quarters(texts: object) -> list[Quarter]:
+def _quarters(texts: Iterable[str]) -> list[Quarter]:
     """Quarters read from a text column, in time order, each once."""
     return sorted({Quarter.parse(text) for text in texts})
 
@@ -293,7 +294,8 @@ def reopen_requests(session: Session, actor: Actor, plan_id: int) -> list[Reques
         .where(ReopenRequest.plan_id == plan_id)
         .order_by(col(ReopenRequest.created_at).desc())).all()
     return [RequestView(r.id, Quarter.parse(r.quarter), r.reason, name,
-                        acronyms.get(r.institution_id), r.state, r.answer, r.decided_at)
+                        None if r.institution_id is None else acronyms.get(r.institution_id),
+                        r.state, r.answer, r.decided_at)
             for r, name in rows]
 
 

@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date
 
+import pandas as pd
+import sqlalchemy
 from sqlmodel import Session, col, select
 
 from tracker import metrics, rules
@@ -63,7 +65,7 @@ def record_meeting(session: Session, actor: Actor, plan_id: int, quarter: str, h
     """A meeting evaluating ``quarter``, with the institutions present (acronyms of the plan's
     institutions, at least one) and where it was held."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
-    plans.get_period(session, plan_id, quarter)
+    plans.get_period(session, plan_id, Quarter.parse(quarter))
     minutes, place = _checked_texts(minutes, place)
     attending = _attendance_ids(session, plan_id, present)
     meeting = Meeting(plan_id=plan_id, quarter=quarter, held_on=held_on, place=place,
@@ -164,9 +166,9 @@ def _decision_text(text: str) -> str:
 def _due(session: Session, plan_id: int, due_quarter: str | None) -> str | None:
     if not due_quarter:
         return None
-    due = str(Quarter.parse(due_quarter))
+    due = Quarter.parse(due_quarter)
     plans.get_period(session, plan_id, due)
-    return due
+    return str(due)
 
 
 def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
@@ -261,7 +263,7 @@ def _delete_decision(session: Session, decision: Decision) -> None:
     session.delete(decision)
 
 
-def _frame_records(frame: object) -> list[dict[str, object]]:
+def _frame_records(frame: pd.DataFrame) -> list[dict[str, object]]:
     """A DataFrame as JSON-safe records (NaN becomes None)."""
     return json.loads(frame.to_json(orient="records"))
 
@@ -289,7 +291,7 @@ NOTE_ITEMS = 60  # items whose reports of the quarter are kept for the speaker n
 
 
 def quarter_notes(session: Session, plan_id: int, quarter: Quarter,
-                   items: object) -> list[dict[str, object]]:
+                   items: pd.DataFrame) -> list[dict[str, object]]:
     """Each institution's counting report of exactly ``quarter`` on the items behind,
     overdue or blocked (the presenter's notes): institution, lead or not, status, percent,
     narrative, obstacles. Kept in the snapshot, so a locked quarter's notes stay as seen."""
@@ -300,17 +302,18 @@ def quarter_notes(session: Session, plan_id: int, quarter: Quarter,
     codes = [str(code) for code in order["code"].head(NOTE_ITEMS)]
     if not codes:
         return []
-    rows = session.exec(
-        select(ActionItem.code, Institution.acronym,
-               Report.institution_id == ActionItem.lead_institution_id,
-               ReportRevision.status, ReportRevision.percent_complete,
-               ReportRevision.narrative, ReportRevision.obstacles,
-               ReportRevision.nothing_to_report)
-        .join(Report, Report.item_id == ActionItem.id)
-        .join(ReportRevision, ReportRevision.id == Report.counting_revision_id)
-        .join(Institution, Institution.id == Report.institution_id)
-        .where(ActionItem.plan_id == plan_id, col(ActionItem.code).in_(codes),
-               Report.quarter == str(quarter),
+    # SQLAlchemy's select: SQLModel's types a select of at most four columns
+    rows = session.execute(
+        sqlalchemy.select(col(ActionItem.code), col(Institution.acronym),
+                          col(Report.institution_id) == ActionItem.lead_institution_id,
+                          col(ReportRevision.status), col(ReportRevision.percent_complete),
+                          col(ReportRevision.narrative), col(ReportRevision.obstacles),
+                          col(ReportRevision.nothing_to_report))
+        .join(Report, col(Report.item_id) == ActionItem.id)
+        .join(ReportRevision, col(ReportRevision.id) == Report.counting_revision_id)
+        .join(Institution, col(Institution.id) == Report.institution_id)
+        .where(col(ActionItem.plan_id) == plan_id, col(ActionItem.code).in_(codes),
+               col(Report.quarter) == str(quarter),
                col(ReportRevision.state).in_([s.value for s in COUNTING_STATES]))).all()
     rank = {code: index for index, code in enumerate(codes)}
     rows = sorted(rows, key=lambda r: (rank[r[0]], not r[2], r[1]))
@@ -383,7 +386,9 @@ def list_meetings(session: Session, actor: Actor, plan_id: int) -> list[MeetingV
             item = session.exec(select(ActionItem).where(
                 ActionItem.decision_id == decision.id)).first()
             decisions.append(DecisionView(
-                decision.text, acronyms.get(decision.owner_institution_id),
+                decision.text,
+                None if decision.owner_institution_id is None
+                else acronyms.get(decision.owner_institution_id),
                 decision.due_quarter, f"{item.code} · {item.title}" if item else None,
                 decision.id, item.id if item else None))
         views.append(MeetingView(meeting.id, meeting.quarter, meeting.held_on, tuple(present),

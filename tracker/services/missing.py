@@ -46,5 +46,6 @@ def missing_by_institution(session: Session, actor: Actor, plan_id: int,
                    User.is_active, col(User.institution_id).in_(list(dues)))
             .order_by(User.email)).all()
         for institution_id, name, email in members:
+            assert institution_id is not None  # only members of the institutions due
             dues[institution_id].focal_points.append((name, email))
     return list(dues.values())

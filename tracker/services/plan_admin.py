@@ -18,6 +18,7 @@ from tracker.models import (
     ActionItem,
     Institution,
     ItemSupport,
+    ItemValues,
     Plan,
     StrategicLine,
 )
@@ -29,7 +30,7 @@ from tracker.services.permissions import Actor, Permission
 def set_deadline(session: Session, actor: Actor, plan_id: int, quarter: str,
                  deadline: date) -> None:
     actor.require(Permission.MANAGE_PLAN, plan_id)
-    period = plans.get_period(session, plan_id, quarter)
+    period = plans.get_period(session, plan_id, Quarter.parse(quarter))
     before = period.deadline
     period.deadline = deadline
     session.add(period)
@@ -61,7 +62,7 @@ def _institution_ids(session: Session) -> dict[str, int]:
     return dict(session.exec(select(Institution.acronym, Institution.id)).all())
 
 
-def _validated(session: Session, plan: Plan, fields: ItemFields) -> dict[str, object]:
+def _validated(session: Session, plan: Plan, fields: ItemFields) -> ItemValues:
     code, title = fields.code.strip(), fields.title.strip()
     if not code or rules.too_long("action_item", "code", code):
         raise InvalidInput("plan.field.code")
@@ -137,13 +138,14 @@ def save_item(session: Session, actor: Actor, plan_id: int, fields: ItemFields, 
                      after=item.model_dump())
         session.flush()
         return item
-    item = session.get(ActionItem, item_id, with_for_update=True)
-    if item is None or item.plan_id != plan_id:
+    found = session.get(ActionItem, item_id, with_for_update=True)
+    if found is None or found.plan_id != plan_id:
         raise NotFound("report.item_not_found")
+    item = found
     if expected_version is not None and item.version != expected_version:
         raise InvalidInput("plan.item_changed", code=item.code)
     before = item.model_dump() | {"supporters": sorted(_supporters(session, item.id))}
-    item.sqlmodel_update(values)
+    item.sqlmodel_update(dict(values))
     item.version += 1
     session.add(item)
     _set_supporters(session, item, wanted)
@@ -203,8 +205,7 @@ def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str,
     if not rules.country_ok(country):
         raise InvalidInput("import.bad_country", value=country.upper())
     country = country.upper()
-    row = {"acronym": acronym, "name": name, "country": country,
-           "kind": (kind or "").strip() or None}
+    row = institutions.InstitutionValues(acronym, name, country, (kind or "").strip() or None)
     for change in institutions.changes(session, [row], plan_id):
         if change.other_plans and not (actor.is_admin or actor.is_system):
             raise NotAllowed("plan.institution_shared", acronym=acronym,

@@ -179,7 +179,7 @@ def _revision(session: Session, report: Report, number: int) -> ReportRevision |
 
 def _content_of(revision: ReportRevision | None) -> dict[str, object]:
     if revision is None:
-        return ReportContent().as_dict()
+        return dict(ReportContent().as_dict())
     return {name: getattr(revision, name) for name in CONTENT_FIELDS}
 
 
@@ -187,8 +187,10 @@ def _check_version(session: Session, report: Report | None, expected_version: in
     current = report.version if report else 0
     if current == expected_version:
         return
-    seen = _content_of(_revision(session, report, expected_version) if expected_version else None)
-    latest = _revision(session, report, current)
+    # no report yet (a version that never existed was expected): nothing seen, nothing there
+    seen = _content_of(_revision(session, report, expected_version)
+                       if report and expected_version else None)
+    latest = _revision(session, report, current) if report else None
     now = _content_of(latest)
     changes = {name: now[name] for name in CONTENT_FIELDS if now[name] != seen[name]}
     author = session.get(User, latest.author_id) if latest and latest.author_id else None
@@ -249,9 +251,12 @@ def _latest(session: Session, report: Report) -> ReportRevision:
 
 def content_of(revision: ReportRevision) -> ReportContent:
     """A stored version's content, as the form and the checks read it."""
-    values = _content_of(revision)
-    values["status"] = Status(values["status"]) if values["status"] else None
-    return ReportContent(**values)
+    return ReportContent(
+        status=Status(revision.status) if revision.status else None,
+        percent_complete=revision.percent_complete, indicator_value=revision.indicator_value,
+        narrative=revision.narrative, obstacles=revision.obstacles,
+        next_steps=revision.next_steps, evidence_link=revision.evidence_link,
+        nothing_to_report=revision.nothing_to_report)
 
 
 def submit_drafts(session: Session, actor: Actor, plan_id: int, quarter: Quarter,

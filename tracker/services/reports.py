@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+import sqlalchemy
 from sqlalchemy import Table, bindparam, func, insert, text, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from tracker.db import bulk_insert
+from tracker.db import bulk_insert, table_of
 from tracker.models import (
     COUNTING_STATES,
     ActionItem,
@@ -99,20 +100,22 @@ def counting_contents(session: Session, plan_id: int
     """(item, quarter, institution) -> (report id, version, counting content) for the plan."""
     fields = list(ReportContent.__dataclass_fields__)
     columns = [getattr(ReportRevision, name) for name in fields]
-    rows = session.exec(
-        select(Report.id, Report.item_id, Report.quarter, Report.institution_id,
-               Report.version, ReportRevision.id, *columns)
-        .join(ActionItem, ActionItem.id == Report.item_id)
-        .outerjoin(ReportRevision, ReportRevision.id == Report.counting_revision_id)
-        .where(ActionItem.plan_id == plan_id))
-    found = {}
+    # SQLAlchemy's select: SQLModel's types a select of at most four columns
+    rows = session.execute(
+        sqlalchemy.select(col(Report.id), col(Report.item_id), col(Report.quarter),
+                          col(Report.institution_id), col(Report.version),
+                          col(ReportRevision.id), *columns)
+        .join(ActionItem, col(ActionItem.id) == Report.item_id)
+        .outerjoin(ReportRevision, col(ReportRevision.id) == Report.counting_revision_id)
+        .where(col(ActionItem.plan_id) == plan_id))
+    found: dict[ReportKey, tuple[int, int, dict[str, object] | None]] = {}
     for report_id, item_id, quarter, institution_id, version, counted, *values in rows:
         content = dict(zip(fields, values, strict=True)) if counted is not None else None
         found[(item_id, quarter, institution_id)] = (report_id, version, content)
     return found
 
 
-def same_content(stored: dict[str, object] | None, wanted: dict[str, object]) -> bool:
+def same_content(stored: Mapping[str, object] | None, wanted: Mapping[str, object]) -> bool:
     """Whether a report row says what the stored counting version says (an empty text and
     no text are the same; numbers compare as numbers)."""
     if stored is None:
@@ -151,16 +154,16 @@ def create_reports_bulk(session: Session, contents: Mapping[ReportKey, ReportCon
     if not contents:
         return
     keys = list(contents)
-    report_ids = _reserve_ids(session, Report.__table__, len(keys))
-    revision_ids = _reserve_ids(session, ReportRevision.__table__, len(keys))
+    report_ids = _reserve_ids(session, table_of(Report), len(keys))
+    revision_ids = _reserve_ids(session, table_of(ReportRevision), len(keys))
     connection, now = session.connection(), utcnow()
-    bulk_insert(connection, Report.__table__, [
+    bulk_insert(connection, table_of(Report), [
         {"id": report_id, "item_id": item_id, "quarter": quarter,
          "institution_id": institution_id, "version": 1, "latest_revision_id": None,
          "counting_revision_id": None, **pointers(state, revision_id)}
         for (item_id, quarter, institution_id), report_id, revision_id
         in zip(keys, report_ids, revision_ids, strict=True)])
-    bulk_insert(connection, ReportRevision.__table__, [
+    bulk_insert(connection, table_of(ReportRevision), [
         _revision_row(revision_id, report_id, 1, state, contents[key], author_id, now)
         for key, report_id, revision_id in zip(keys, report_ids, revision_ids, strict=True)])
 
@@ -170,8 +173,8 @@ def append_revisions_bulk(session: Session, versions: Sequence[tuple[int, int, R
     """A new revision in ``state`` of each (report id, its current version, content)."""
     if not versions:
         return
-    reports, connection, now = Report.__table__, session.connection(), utcnow()
-    connection.execute(insert(ReportRevision.__table__), [
+    reports, connection, now = table_of(Report), session.connection(), utcnow()
+    connection.execute(insert(table_of(ReportRevision)), [
         _revision_row(None, report_id, version + 1, state, content, author_id, now)
         for report_id, version, content in versions])
     revision = (select(ReportRevision.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
@@ -56,20 +57,28 @@ def waiting_count(session: Session, plan_id: int, quarter: Quarter) -> int:
 def awaiting_review(session: Session, actor: Actor, plan_id: int,
                     quarter: Quarter) -> list[Submitted]:
     actor.require(Permission.APPROVE_REPORTS, plan_id)
-    rows = session.exec(
-        select(Report, ReportRevision, ActionItem, Institution.acronym, User.display_name)
-        .join(ReportRevision, ReportRevision.id == Report.latest_revision_id)
-        .join(ActionItem, ActionItem.id == Report.item_id)
-        .join(Institution, Institution.id == Report.institution_id)
-        .join(User, User.id == ReportRevision.author_id, isouter=True)
+    # SQLAlchemy's select (SQLModel's types at most four entities); its rows are untyped
+    rows = session.execute(
+        sqlalchemy.select(Report, ReportRevision, ActionItem, col(Institution.acronym),
+                          col(User.display_name))
+        .join(ReportRevision, col(ReportRevision.id) == Report.latest_revision_id)
+        .join(ActionItem, col(ActionItem.id) == Report.item_id)
+        .join(Institution, col(Institution.id) == Report.institution_id)
+        .join(User, col(User.id) == ReportRevision.author_id, isouter=True)
         .where(*_awaiting(plan_id, quarter))
-        .order_by(ReportRevision.created_at, ReportRevision.id)).all()
-    return [
-        Submitted(report.id, report.version, item.id, item.code, item.title, acronym,
-                  revision.status, revision.percent_complete, revision.indicator_value,
-                  item.unit, item.target, revision.narrative, revision.obstacles,
-                  revision.next_steps, revision.evidence_link, revision.nothing_to_report,
-                  author, revision.created_at,
-                  tuple(consistency_warnings(content_of(revision), item)))
-        for report, revision, item, acronym, author in rows
-    ]
+        .order_by(col(ReportRevision.created_at), col(ReportRevision.id))).all()
+    report: Report
+    revision: ReportRevision
+    item: ActionItem
+    acronym: str
+    author: str | None
+    submitted = []
+    for report, revision, item, acronym, author in rows:
+        submitted.append(Submitted(
+            report.id, report.version, item.id, item.code, item.title, acronym,
+            revision.status, revision.percent_complete, revision.indicator_value,
+            item.unit, item.target, revision.narrative, revision.obstacles,
+            revision.next_steps, revision.evidence_link, revision.nothing_to_report,
+            author, revision.created_at,
+            tuple(consistency_warnings(content_of(revision), item))))
+    return submitted

@@ -67,13 +67,14 @@ def checklist(session: Session, actor: Actor, plan_id: int) -> Checklist:
         ActionItem.plan_id == plan_id)).one()
     opened = period.state == PeriodState.OPEN and period.deadline is not None
     locked = period.state == PeriodState.LOCKED
-    label = {"quarter": quarter}
+    label: dict[str, object] = {"quarter": quarter}
     steps = (
         Step("imported", items > 0, {"items": items}, PageName.PLAN_FILES),
         Step("focal_points", not missing, {"missing": len(missing)}, PageName.ACCOUNTS),
         Step("quarter_open", opened or locked, label | {
             "deadline": period.deadline,
-            "late": opened and period.deadline < get_settings().today()},
+            "late": opened and period.deadline is not None
+            and period.deadline < get_settings().today()},
              PageName.PLAN_ADMIN),
         Step("reports", head.expected_reports > 0
              and head.received_reports >= head.expected_reports,
