@@ -43,7 +43,7 @@ def _institution_picker(catalog: PlanCatalog, lang: str, key: str,
 def _record(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
     plan_id = plan.id
     catalog = data.plan_catalog(user.id, plan_id)
-    evaluated = plan.evaluation_quarter  # the meeting evaluates the last quarter that ended
+    evaluated = plan.under_evaluation  # the meeting evaluates the last quarter that ended
     quarters = [p.quarter for p in catalog.periods
                 if p.state != "upcoming" or p.quarter <= evaluated]
     _clear_after_save("meeting")

@@ -1,5 +1,7 @@
 """Plan management: reporting periods, action items, strategic lines and institutions."""
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -20,7 +22,7 @@ PAGE = "plan_admin"
 
 
 def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) -> None:
-    periods = {Quarter.parse(p.quarter): p for p in catalog.periods}  # the catalog's text
+    periods = {p.quarter: p for p in catalog.periods}
     st.dataframe(pd.DataFrame(
         [(q.label(lang), t(f"period.{p.state}", lang), day(p.deadline, lang))
          for q, p in periods.items()],
@@ -50,7 +52,7 @@ def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str
                                  key=f"deadline:{quarter}", format=DATE_FORMATS[lang])
         if st.form_submit_button(t("plan.save_deadline", lang)):
             flash.after_write(actions.write(lambda db: plan_admin.set_deadline(
-                db, user.actor, plan_id, str(quarter), deadline)), PAGE, lang, "plan.saved")
+                db, user.actor, plan_id, quarter, deadline)), PAGE, lang, "plan.saved")
 
 
 def _confirm_open(user: state.SignedIn, plan_id: int, quarter: Quarter, closing: Quarter,
@@ -67,7 +69,9 @@ def _confirm_open(user: state.SignedIn, plan_id: int, quarter: Quarter, closing:
 
 
 def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
-               lang: str) -> ItemFields:
+               lang: str) -> Callable[[], ItemFields]:
+    """The form's widgets; the item they describe is read when saved (the quarters are
+    typed text, refused in words by the service when they are no quarter)."""
     acronyms = [a for a, _n, _c in catalog.institutions]
     codes = [c for c, _n in catalog.lines]
     lines = dict(catalog.lines)
@@ -85,9 +89,9 @@ def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
     supporters = right.multiselect(t("plan.supporters", lang), acronyms, key=f"{key}:support",
                                    default=list(c.supporters) if c else [],
                                    placeholder=t("form.choose_some", lang))
-    start = left.text_input(t("plan.start", lang), value=c.start_quarter if c else "",
+    start = left.text_input(t("plan.start", lang), value=str(c.start_quarter) if c else "",
                             key=f"{key}:start", placeholder="2026-Q1")
-    due = right.text_input(t("plan.due", lang), value=c.due_quarter if c else "",
+    due = right.text_input(t("plan.due", lang), value=str(c.due_quarter) if c else "",
                            key=f"{key}:due", placeholder="2026-Q4")
     indicator = left.text_input(t("plan.indicator", lang), value=(c.indicator or "") if c
                                 else "", key=f"{key}:indicator")
@@ -99,8 +103,9 @@ def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
                                 value=c.target if c else None)
     weight = left.number_input(t("plan.weight", lang), min_value=0.1, max_value=1000.0,
                                value=c.weight if c else 1.0, key=f"{key}:weight")
-    return ItemFields(code, title, description, line, lead, tuple(supporters), start, due,
-                      indicator, unit, baseline, target, weight)
+    return lambda: ItemFields(code, title, description, line, lead, tuple(supporters),
+                              plan_admin.form_quarter(start), plan_admin.form_quarter(due),
+                              indicator, unit, baseline, target, weight)
 
 
 def _items(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) -> None:
@@ -120,7 +125,7 @@ def _items(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) 
         saved = st.form_submit_button(t("plan.save_item", lang), type="primary")
     if saved:
         outcome = actions.write(lambda db: plan_admin.save_item(
-            db, user.actor, plan_id, fields, item_id=item_id or None, expected_version=seen))
+            db, user.actor, plan_id, fields(), item_id=item_id or None, expected_version=seen))
         if outcome.ok:
             forget_form(form)  # the form shows the stored item again
         elif getattr(outcome.error, "key", "") == "plan.item_changed":

@@ -51,8 +51,7 @@ def _summary(summary: ImportSummary, lang: str) -> None:
                  items_updated=summary.items_updated, reports=summary.reports_added,
                  unchanged=summary.reports_unchanged))
     if summary.open_quarter:
-        st.info(t("files.open_quarter", lang,
-                  quarter=Quarter.parse(summary.open_quarter).label(lang)))
+        st.info(t("files.open_quarter", lang, quarter=summary.open_quarter.label(lang)))
     if summary.institution_changes:  # a table: names are user text, never Markdown
         st.warning(t("files.institution_changes", lang))
         st.dataframe(pd.DataFrame(
@@ -65,12 +64,11 @@ def _choices(user: state.SignedIn, checked: ImportSummary | None,
     """After a check: the quarter a new plan opens, and an admin's yes to shared changes."""
     opened = None
     if checked and checked.plan_created and checked.span and checked.open_quarter:
-        quarters = [str(q) for q in quarter_range(*map(Quarter.parse, checked.span))]
-        opened = Quarter.parse(st.selectbox(
+        quarters = list(quarter_range(*checked.span))
+        opened = st.selectbox(
             t("files.choose_open", lang), quarters, key="import:open",
-            index=quarters.index(checked.open_quarter),
-            format_func=lambda q: Quarter.parse(q).label(lang),
-            help=t("files.choose_open_help", lang)))
+            index=quarters.index(checked.open_quarter), format_func=lambda q: q.label(lang),
+            help=t("files.choose_open_help", lang))
     rename = bool(checked and checked.institutions_kept and user.actor.is_admin
                   and st.checkbox(t("files.rename_shared", lang), key="import:rename"))
     return opened, rename

@@ -21,7 +21,7 @@ Q3 = Quarter(2026, 3)  # the quarter the ``plan`` of tests/conftest.py reports
 
 
 def _meeting(session, plan, people):
-    return meetings.record_meeting(session, people["coordinator"], plan.plan.id, str(Q3),
+    return meetings.record_meeting(session, people["coordinator"], plan.plan.id, Q3,
                                    date(2026, 10, 20), ["A", "B"], "Minutes of the meeting")
 
 
@@ -34,7 +34,7 @@ def test_a_locked_quarter_keeps_what_the_meeting_saw(session, plan, people):
     coordinator = people["coordinator"]
     meeting = _meeting(session, plan, people)
     lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id, confirm=Q3)
-    first = meetings.latest_snapshot(session, coordinator, plan.plan.id, str(Q3))
+    first = meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3)
     assert first["headline"]["progress"] == pytest.approx(30)
     assert [row["label"] for row in first["by_line"]] == ["1", "2"]
     # the plan changes: a weight now, a report after a granted reopening
@@ -51,7 +51,7 @@ def test_a_locked_quarter_keeps_what_the_meeting_saw(session, plan, people):
                           expected_version=1, submit=True)
     assert _live_by_line(session, plan) == pytest.approx((3 * 70 + 10) / 4)
     # the live figures moved; what the meeting saw did not
-    assert meetings.latest_snapshot(session, coordinator, plan.plan.id, str(Q3)) == first
+    assert meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3) == first
     kept = json.loads(session.exec(select(QuarterSnapshot).order_by(QuarterSnapshot.id)).first()
                       .figures)
     assert kept == first  # the first meeting's figures, exactly
@@ -112,7 +112,7 @@ def test_decisions_may_become_items_linked_to_their_meeting(session, plan, peopl
     meeting = _meeting(session, plan, people)
     decision = meetings.add_decision(session, people["coordinator"], meeting.id,
                                      "Train prosecutors in Imbabura", owner="A",
-                                     due_quarter="2026-Q4", item_id=plan.items["2.1"].id)
+                                     due_quarter=Quarter(2026, 4), item_id=plan.items["2.1"].id)
     assert session.get(ActionItem, plan.items["2.1"].id).decision_id == decision.id
     with pytest.raises(InvalidInput):
         meetings.add_decision(session, people["coordinator"], meeting.id, "  ")
@@ -133,7 +133,7 @@ def test_a_decision_becomes_a_new_item_led_by_its_owner(session, plan, people):
     meeting = _meeting(session, plan, people)
     decision = meetings.add_decision(session, people["coordinator"], meeting.id,
                                      "Protocol with prosecutors " + "x" * 400, owner="B",
-                                     due_quarter="2026-Q4",
+                                     due_quarter=Quarter(2026, 4),
                                      new_item=meetings.NewItem("3.1", "1"))
     item = session.exec(select(ActionItem).where(ActionItem.code == "3.1")).one()
     assert item.decision_id == decision.id
@@ -142,20 +142,20 @@ def test_a_decision_becomes_a_new_item_led_by_its_owner(session, plan, people):
     [view] = meetings.list_meetings(session, people["coordinator"], plan.plan.id)
     assert view.decisions[0].item.startswith("3.1 · Protocol with prosecutors")
     origin = meetings.origin_of(session, people["coordinator"], item.id)
-    assert (origin.meeting_id, origin.quarter) == (meeting.id, str(Q3))  # and back
+    assert (origin.meeting_id, origin.quarter) == (meeting.id, Q3)  # and back
 
 
 def test_a_meeting_needs_an_attendee_of_the_plan(session, plan, people):
     coordinator = people["coordinator"]
     with pytest.raises(InvalidInput) as caught:
-        meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3), date(2026, 10, 20), [])
+        meetings.record_meeting(session, coordinator, plan.plan.id, Q3, date(2026, 10, 20), [])
     assert caught.value.key == "meeting.no_attendee"
     other = PlanBuilder(session, name="Other plan")
     other.institution("MPFN", country="PE")
     other.line("1")
     other.item("1.1", line="1", lead="MPFN", start="2026-Q1", due="2026-Q4")
     with pytest.raises(InvalidInput) as caught:
-        meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3), date(2026, 10, 20),
+        meetings.record_meeting(session, coordinator, plan.plan.id, Q3, date(2026, 10, 20),
                                 ["A", "MPFN"])
     assert caught.value.key == "meeting.not_in_plan"
 
@@ -172,7 +172,7 @@ def test_meetings_and_decisions_are_edited_and_deleted_with_history(session, pla
     decision = meetings.add_decision(session, coordinator, meeting.id, "Train judges",
                                      item_id=plan.items["2.1"].id)
     meetings.update_decision(session, coordinator, decision.id, "Train judges and clerks",
-                             owner="B", due_quarter="2026-Q4")
+                             owner="B", due_quarter=Quarter(2026, 4))
     assert session.get(type(decision), decision.id).text == "Train judges and clerks"
     meetings.delete_meeting(session, coordinator, meeting.id)
     assert meetings.list_meetings(session, coordinator, plan.plan.id) == []

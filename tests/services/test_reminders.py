@@ -63,7 +63,7 @@ def test_the_member_is_emailed_the_answer_to_a_reopen_request(session, inbox):
 
     member, coordinator = person("m@example.org", "member", "A"), person("c@example.org",
                                                                          "coordinator")
-    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, "2026-Q3",
+    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, Quarter(2026, 3),
                                       date(2026, 10, 20), ["A"])
     lifecycle.lock_quarter(session, coordinator, plan.plan.id, Quarter(2026, 3), meeting.id,
                            confirm=Quarter(2026, 3))

@@ -65,8 +65,8 @@ class ImportSummary:
     reports_added: int = 0
     reports_unchanged: int = 0
     dry_run: bool = False
-    open_quarter: str | None = None  # the quarter open for reports after the import
-    span: tuple[str, str] | None = None  # the plan's first and last quarter
+    open_quarter: Quarter | None = None  # the quarter open for reports after the import
+    span: tuple[Quarter, Quarter] | None = None  # the plan's first and last quarter
     institution_changes: list[InstitutionChange] = field(default_factory=list)
 
     @property
@@ -308,7 +308,7 @@ def import_sheets(session: Session, actor: Actor, raw_sheets: Sequence[RawSheet]
     summary.institution_changes = _institution_changes(session, actor, parsed, plan,
                                                        rename_institutions)
     summary.open_quarter = _open_after(session, parsed, plan, span, opened)
-    summary.span = (str(span[0]), str(span[1])) if span else None
+    summary.span = span
     if not dry_run:
         _Writer(session, actor, parsed, resolver, summary).write(plan, name, span, opened)
         return summary
@@ -344,15 +344,15 @@ def _check_opened(opened: Quarter | None, span: tuple[Quarter, Quarter] | None,
 
 
 def _open_after(session: Session, parsed: ParsedPlan, plan: Plan | None,
-                span: tuple[Quarter, Quarter] | None, opened: Quarter | None) -> str | None:
+                span: tuple[Quarter, Quarter] | None,
+                opened: Quarter | None) -> Quarter | None:
     """The quarter open for reports once the import is done."""
     if plan is not None:
-        current = plans.open_quarter(session, plan.id)
-        return str(current) if current else None
+        return plans.open_quarter(session, plan.id)
     if span is None:
         return None
     month = int((parsed.plan or {}).get("fiscal_year_start_month") or 1)
-    return str(opened or under_evaluation(get_settings().today(), *span, month))
+    return opened or under_evaluation(get_settings().today(), *span, month)
 
 
 def _institution_changes(session: Session, actor: Actor, parsed: ParsedPlan, plan: Plan | None,

@@ -104,7 +104,6 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     from tracker.services.meetings import quarter_figures
 
     actor.require(Permission.MANAGE_PLAN, plan_id)
-    quarter = Quarter.parse(quarter)  # pages/meetings_page.py still passes text (to convert)
     period = plans.get_period(session, plan_id, quarter)
     if period.state == PeriodState.LOCKED:
         raise InvalidInput("plan.period_locked", quarter=str(quarter))
