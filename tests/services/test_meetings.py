@@ -14,6 +14,7 @@ from tracker.errors import InvalidInput, NotAllowed
 from tracker.models import ActionItem, PeriodState, QuarterSnapshot, ReportingPeriod, Status
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, meetings, reporting
+from tracker.services.plan_admin import PeriodRow
 from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
 
@@ -23,6 +24,21 @@ Q3 = Quarter(2026, 3)  # the quarter the ``plan`` of tests/conftest.py reports
 def _meeting(session, plan, people):
     return meetings.record_meeting(session, people["coordinator"], plan.plan.id, Q3,
                                    date(2026, 10, 20), ["A", "B"], "Minutes of the meeting")
+
+
+def test_a_meeting_evaluates_a_quarter_reports_have_reached():
+    def row(q: int, state: str) -> PeriodRow:
+        return PeriodRow(Quarter(2026, q), state, None)
+
+    periods = [row(1, "locked"), row(2, "closed"), row(3, "upcoming"), row(4, "upcoming")]
+    # the quarter under evaluation is offered (and chosen) even while still upcoming
+    assert meetings.meeting_quarters(periods, Quarter(2026, 3)) == (
+        [Quarter(2026, q) for q in (1, 2, 3)], Quarter(2026, 3))
+    opened = [row(1, "closed"), row(2, "open"), row(3, "upcoming")]
+    # a quarter under evaluation outside the offer: the latest quarter offered
+    assert meetings.meeting_quarters(opened, Quarter(2025, 4)) == (
+        [Quarter(2026, 1), Quarter(2026, 2)], Quarter(2026, 2))
+    assert meetings.meeting_quarters([row(1, "upcoming")], None) == ([], None)
 
 
 def _live_by_line(session, plan):

@@ -8,6 +8,7 @@ stays what it saw, whatever changes later.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -22,6 +23,7 @@ from tracker.models import (
     Institution,
     Meeting,
     MeetingAttendance,
+    PeriodState,
     Plan,
     QuarterSnapshot,
     Report,
@@ -32,11 +34,25 @@ from tracker.quarters import Quarter
 from tracker.services import audit, plans
 from tracker.services.institutions import plan_institutions
 from tracker.services.permissions import Actor, Permission
-from tracker.services.plan_admin import ItemFields, save_item
+from tracker.services.plan_admin import ItemFields, PeriodRow, save_item
 
 MAX_MINUTES = rules.limit("meeting", "minutes")
 MAX_DECISION = rules.limit("decision", "text")
 MAX_PLACE = rules.limit("meeting", "place")
+
+
+def meeting_quarters(periods: Sequence[PeriodRow], evaluated: Quarter | None
+                     ) -> tuple[list[Quarter], Quarter | None]:
+    """The quarters a meeting may evaluate, and the one its form opens on.
+
+    A meeting evaluates a quarter that reports have reached: any quarter no longer upcoming,
+    and any up to the quarter under evaluation (the last one that ended). The form opens on
+    the quarter under evaluation, else on the latest quarter offered.
+    """
+    quarters = [p.quarter for p in periods if p.state != PeriodState.UPCOMING
+                or (evaluated is not None and p.quarter <= evaluated)]
+    default = evaluated if evaluated in quarters else quarters[-1] if quarters else None
+    return quarters, default
 
 
 def _attendance_ids(session: Session, plan_id: int, present: list[str]) -> list[int]:
