@@ -15,7 +15,7 @@ from tracker.quarters import Quarter
 from tracker.services import lifecycle, plan_admin, plans
 from tracker.services.accounts import add_user
 from tracker.services.permissions import SYSTEM, actor_for
-from tracker.services.plan_admin import ItemFields
+from tracker.services.plan_admin import ItemFields, PeriodRow
 
 PASSWORD = "a long enough secret"
 
@@ -64,6 +64,18 @@ def test_opening_a_quarter_closes_the_open_one_once_confirmed(session, plan, coo
     lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 1),
                                 PeriodState.CLOSED)
     assert "open" not in states(session, plan).values()
+
+
+def test_the_period_buttons_follow_the_life_cycle():
+    assert [s for s in PeriodState if lifecycle.can_move(s, PeriodState.OPEN)] == [
+        PeriodState.UPCOMING, PeriodState.CLOSED]
+    assert [s for s in PeriodState if lifecycle.can_move(s, PeriodState.CLOSED)] == [
+        PeriodState.OPEN]
+    periods = [PeriodRow(Quarter(2026, q), state, None)
+               for q, state in ((1, "closed"), (2, "open"), (3, "upcoming"))]
+    assert lifecycle.closed_by_opening(periods, Quarter(2026, 3)) == Quarter(2026, 2)
+    assert lifecycle.closed_by_opening(periods, Quarter(2026, 2)) is None  # open already
+    assert lifecycle.closed_by_opening(periods[:1], Quarter(2026, 1)) is None  # none open
 
 
 def test_locked_quarters_and_members_cannot_change_periods(session, plan, coordinator,

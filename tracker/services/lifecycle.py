@@ -20,6 +20,7 @@ reports is not locked: it is closed first. Every step lands in the audit trail.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,6 +45,7 @@ from tracker.quarters import Quarter
 from tracker.services import audit, plans
 from tracker.services.mail import Mail, deliver
 from tracker.services.permissions import Actor, Permission
+from tracker.services.plan_admin import PeriodRow
 from tracker.settings import SmtpSettings
 
 MAX_REASON = rules.limit("reason", "text")
@@ -55,6 +57,17 @@ TRANSITIONS = {
     PeriodState.CLOSED: {PeriodState.OPEN},
     PeriodState.LOCKED: set(),
 }
+
+
+def can_move(state: str, to: PeriodState) -> bool:
+    """Whether plan management may move a quarter in ``state`` to ``to`` (its buttons)."""
+    return to in TRANSITIONS[PeriodState(state)]
+
+
+def closed_by_opening(periods: Sequence[PeriodRow], quarter: Quarter) -> Quarter | None:
+    """The open quarter that opening ``quarter`` would close (at most one is open), if any."""
+    return next((p.quarter for p in periods
+                 if p.state == PeriodState.OPEN and p.quarter != quarter), None)
 
 
 class CloseNeedsConfirmation(InvalidInput):
