@@ -44,7 +44,7 @@ from tracker.models import (
     ReportState,
     StrategicLine,
 )
-from tracker.quarters import Quarter, under_evaluation
+from tracker.quarters import Quarter, quarter_range, under_evaluation
 from tracker.services import audit, institutions, plans, reports
 from tracker.services.institutions import InstitutionChange
 from tracker.services.permissions import Actor, Permission, coordinator_names
@@ -73,6 +73,14 @@ class ImportSummary:
     def institutions_kept(self) -> list[InstitutionChange]:
         """Changes to shared institutions left out (they need an administrator's yes)."""
         return [change for change in self.institution_changes if not change.applied]
+
+    @property
+    def open_choices(self) -> list[Quarter]:
+        """The quarters the coordinator may open instead when the import creates the plan
+        (any of its span); none when it goes into an existing plan."""
+        if not (self.plan_created and self.span and self.open_quarter):
+            return []
+        return list(quarter_range(*self.span))
 
 
 class _Resolver:
