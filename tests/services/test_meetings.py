@@ -41,6 +41,14 @@ def test_a_meeting_evaluates_a_quarter_reports_have_reached():
     assert meetings.meeting_quarters([row(1, "upcoming")], None) == ([], None)
 
 
+def test_a_member_reports_in_the_open_quarter_then_in_those_reopened_for_them():
+    q2, q3, q4 = Quarter(2026, 2), Quarter(2026, 3), Quarter(2026, 4)
+    assert lifecycle.member_quarters(q4, [q2, q3]) == [q4, q2, q3]
+    assert lifecycle.member_quarters(q4, [q4]) == [q4]  # granted while open again: once
+    assert lifecycle.member_quarters(None, [q3]) == [q3]
+    assert lifecycle.member_quarters(None, []) == []
+
+
 def _live_by_line(session, plan):
     frame = rollup(session, plan.plan.id, Quarter(2026, 3), "plan")
     return frame["progress"].iloc[0]

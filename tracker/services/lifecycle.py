@@ -319,6 +319,12 @@ class MemberView:
     notices: tuple[Notice, ...]
 
 
+def member_quarters(open_quarter: Quarter | None, granted: Sequence[Quarter]) -> list[Quarter]:
+    """The quarters a member reports in: the open one first, then those reopened for their
+    institution (granted and not yet used)."""
+    return ([open_quarter] if open_quarter else []) + [q for q in granted if q != open_quarter]
+
+
 def member_view(session: Session, actor: Actor, plan_id: int, lang: str) -> MemberView:
     actor.require(Permission.WRITE_OWN_REPORTS, plan_id)
     return MemberView(tuple(granted_quarters(session, plan_id, actor.institution_id)),
