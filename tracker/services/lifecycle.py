@@ -43,6 +43,7 @@ from tracker.models import (
 )
 from tracker.quarters import Quarter
 from tracker.services import audit, plans
+from tracker.services.figures import PlanChoice
 from tracker.services.mail import Mail, deliver
 from tracker.services.permissions import Actor, Permission
 from tracker.services.plan_admin import PeriodRow
@@ -330,6 +331,16 @@ def member_view(session: Session, actor: Actor, plan_id: int, lang: str) -> Memb
     return MemberView(tuple(granted_quarters(session, plan_id, actor.institution_id)),
                       tuple(closed_quarters(session, plan_id)),
                       tuple(notices(session, actor, plan_id, lang)))
+
+
+def correctable_quarters(plan: PlanChoice, start: Quarter,
+                         reopened: Sequence[Quarter]) -> list[Quarter]:
+    """The quarters in which a coordinator may correct an item's reports, oldest first: those
+    from the item's start up to the plan's default quarter that are neither open nor locked,
+    and those reopened (granted, not yet used) since its start."""
+    closed = {q for q in plan.quarters if q != plan.open_quarter
+              and q not in plan.locked_quarters and start <= q <= plan.default_quarter}
+    return sorted(closed | {q for q in reopened if q >= start})
 
 
 def reopened_quarters(session: Session, actor: Actor, plan_id: int) -> list[Quarter]:
