@@ -1,188 +1,13 @@
 """Plan management: reporting periods, action items, strategic lines and institutions."""
 
-import pandas as pd
 import streamlit as st
 
-from tracker import rules
-from tracker.i18n import day, t
-from tracker.models import PeriodState
-from tracker.quarters import Quarter
-from tracker.services import lifecycle, plan_admin
+from tracker.i18n import t
 from tracker.services.permissions import Permission
-from tracker.services.plan_admin import ItemFields, PlanCatalog
-from ui import actions, data, flash, state
-from ui.text import md
-from ui.widgets import DATE_FORMATS, forget_form, plan_picker, plans_for
-
-NEW = 0
-
-PAGE = "plan_admin"
-
-
-def _periods(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) -> None:
-    periods = {Quarter.parse(p.quarter): p for p in catalog.periods}  # the catalog's text
-    st.dataframe(pd.DataFrame(
-        [(q.label(lang), t(f"period.{p.state}", lang), day(p.deadline, lang))
-         for q, p in periods.items()],
-        columns=[t("overview.quarter", lang), t("form.col.state", lang),
-                 t("plan.deadline", lang)]), hide_index=True)
-    quarters = list(periods)
-    opened = [q for q, p in periods.items() if p.state == "open"]
-    quarter = st.selectbox(t("overview.quarter", lang), quarters, key="period:quarter",
-                           index=quarters.index(opened[0]) if opened else 0,
-                           format_func=lambda q: q.label(lang))
-    current = periods[quarter]
-    left, right = st.columns(2)
-    closing = next((q for q in opened if q != quarter), None)
-    if left.button(t("plan.open", lang), key="period:open",
-                   disabled=current.state not in ("upcoming", "closed")):
-        st.session_state["period:confirm"] = quarter if closing else None
-        if not closing:
-            flash.after_write(actions.write(lambda db: lifecycle.set_period_state(
-                db, user.actor, plan_id, quarter, PeriodState.OPEN)), PAGE, lang, "plan.saved")
-    if closing and st.session_state.get("period:confirm") == quarter:
-        _confirm_open(user, plan_id, quarter, closing, lang)
-    if right.button(t("plan.close", lang), key="period:close", disabled=current.state != "open"):
-        flash.after_write(actions.write(lambda db: lifecycle.set_period_state(
-            db, user.actor, plan_id, quarter, PeriodState.CLOSED)), PAGE, lang, "plan.saved")
-    with st.form("deadline"):
-        deadline = st.date_input(t("plan.deadline", lang), value=current.deadline,
-                                 key=f"deadline:{quarter}", format=DATE_FORMATS[lang])
-        if st.form_submit_button(t("plan.save_deadline", lang)):
-            flash.after_write(actions.write(lambda db: plan_admin.set_deadline(
-                db, user.actor, plan_id, str(quarter), deadline)), PAGE, lang, "plan.saved")
-
-
-def _confirm_open(user: state.SignedIn, plan_id: int, quarter: Quarter, closing: Quarter,
-                  lang: str) -> None:
-    """Opening a quarter closes the open one: say which, and open only on a second click."""
-    labels = {"opening": quarter.label(lang), "closing": closing.label(lang)}
-    st.warning(t("plan.confirm_close_other", lang, **labels))
-    if st.button(t("plan.open_and_close", lang, **labels), key="period:confirm_open",
-                 type="primary"):
-        st.session_state["period:confirm"] = None
-        flash.after_write(actions.write(lambda db: lifecycle.set_period_state(
-            db, user.actor, plan_id, quarter, PeriodState.OPEN, confirm_closing=closing)),
-            PAGE, lang, "plan.saved")
-
-
-def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
-               lang: str) -> ItemFields:
-    acronyms = [a for a, _n, _c in catalog.institutions]
-    codes = [c for c, _n in catalog.lines]
-    lines = dict(catalog.lines)
-    c = current
-    code = st.text_input(t("plan.code", lang), value=c.code if c else "", key=f"{key}:code")
-    title = st.text_input(t("plan.title", lang), value=c.title if c else "", key=f"{key}:title")
-    description = st.text_area(t("plan.description", lang), value=c.description if c else "",
-                               key=f"{key}:description")
-    line = st.selectbox(t("chart.axis.line", lang), codes, key=f"{key}:line",
-                        index=codes.index(c.line) if c and c.line in codes else 0,
-                        format_func=lambda code_: f"{code_} · {lines[code_]}")
-    left, right = st.columns(2)
-    lead = left.selectbox(t("chart.axis.institution", lang), acronyms, key=f"{key}:lead",
-                          index=acronyms.index(c.lead) if c else 0)
-    supporters = right.multiselect(t("plan.supporters", lang), acronyms, key=f"{key}:support",
-                                   default=list(c.supporters) if c else [],
-                                   placeholder=t("form.choose_some", lang))
-    start = left.text_input(t("plan.start", lang), value=c.start_quarter if c else "",
-                            key=f"{key}:start", placeholder="2026-Q1")
-    due = right.text_input(t("plan.due", lang), value=c.due_quarter if c else "",
-                           key=f"{key}:due", placeholder="2026-Q4")
-    indicator = left.text_input(t("plan.indicator", lang), value=(c.indicator or "") if c
-                                else "", key=f"{key}:indicator")
-    unit = right.text_input(t("plan.unit", lang), value=(c.unit or "") if c else "",
-                            key=f"{key}:unit")
-    baseline = left.number_input(t("plan.baseline", lang), min_value=0.0, key=f"{key}:base",
-                                 value=c.baseline if c else None)
-    target = right.number_input(t("plan.target", lang), min_value=0.0, key=f"{key}:target",
-                                value=c.target if c else None)
-    weight = left.number_input(t("plan.weight", lang), min_value=0.1, max_value=1000.0,
-                               value=c.weight if c else 1.0, key=f"{key}:weight")
-    return ItemFields(code, title, description, line, lead, tuple(supporters), start, due,
-                      indicator, unit, baseline, target, weight)
-
-
-def _items(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) -> None:
-    labels = {NEW: t("plan.new_item", lang)} | {
-        item_id: f"{code} · {title}" + (f" ({t('plan.archived', lang)})"
-                                        if item_id in catalog.archived else "")
-        for item_id, code, title in catalog.items}
-    item_id = st.selectbox(t("item.choose", lang), list(labels), key="edit:item",
-                           format_func=labels.get)
-    current, version = data.item_fields(user.id, item_id) if item_id else (None, None)
-    # A stable key: the form keeps what was typed, whoever else saves meanwhile; the version
-    # it was read at goes with it, so a stale save is refused, never lost.
-    form = f"item:{item_id}"
-    seen = st.session_state.setdefault(f"{form}:seen", version)
-    with st.form(form):
-        fields = _item_form(catalog, current, form, lang)
-        saved = st.form_submit_button(t("plan.save_item", lang), type="primary")
-    if saved:
-        outcome = actions.write(lambda db: plan_admin.save_item(
-            db, user.actor, plan_id, fields, item_id=item_id or None, expected_version=seen))
-        if outcome.ok:
-            forget_form(form)  # the form shows the stored item again
-        elif getattr(outcome.error, "key", "") == "plan.item_changed":
-            data.clear()  # read theirs afresh: it shows beside what was typed
-            st.rerun()
-        flash.after_write(outcome, PAGE, lang, "plan.saved")
-    if item_id and seen != version:
-        _stale_item(form, current, version, lang)
-    if item_id:
-        archived = item_id in catalog.archived
-        label = "plan.restore" if archived else "plan.archive"
-        if st.button(t(label, lang), key="edit:archive"):
-            flash.after_write(actions.write(lambda db: plan_admin.archive_item(
-                db, user.actor, item_id, not archived)), PAGE, lang, "plan.saved")
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, tuple | list):
-        return ", ".join(map(str, value)) or "—"
-    return "—" if value is None or value == "" else str(value)
-
-
-def _stale_item(form: str, current: ItemFields, version: int, lang: str) -> None:
-    """Someone saved the item after this form read it: their values beside the person's."""
-    st.warning(t("plan.item_stale", lang))
-    st.dataframe(pd.DataFrame([(t(f"field.{name}", lang), _shown(getattr(current, name)))
-                               for name in ItemFields.__dataclass_fields__],
-                              columns=[t("form.their_field", lang), t("form.their_value", lang)]),
-                 hide_index=True)
-    keep, take = st.columns(2)
-    if keep.button(t("plan.keep_mine", lang), key=f"{form}:keep", type="primary"):
-        st.session_state[f"{form}:seen"] = version  # the next save goes on top of theirs
-        st.rerun()
-    if take.button(t("form.take_theirs", lang), key=f"{form}:take"):
-        forget_form(form)  # the form shows the stored item again
-        st.rerun()
-
-
-def _lines_and_institutions(user: state.SignedIn, plan_id: int, catalog: PlanCatalog,
-                            lang: str) -> None:
-    left, right = st.columns(2)
-    with left.form("line"):
-        st.header(t("plan.line_form", lang))
-        st.caption(md(", ".join(f"{code} · {name}" for code, name in catalog.lines)))
-        code = st.text_input(t("plan.code", lang), key="line:code")
-        name = st.text_input(t("accounts.name", lang), key="line:name")
-        if st.form_submit_button(t("plan.save_line", lang)):
-            flash.after_write(actions.write(lambda db: plan_admin.save_line(
-                db, user.actor, plan_id, code, name)), PAGE, lang, "plan.saved")
-    with right.form("institution"):
-        st.header(t("plan.institution_form", lang))
-        acronym = st.text_input(t("accounts.institution", lang), key="inst:acronym")
-        name = st.text_input(t("accounts.name", lang), key="inst:name")
-        country = st.text_input(t("plan.country", lang), key="inst:country",
-                                max_chars=rules.limit("institution", "country"))
-        kind = st.text_input(t("plan.kind", lang), key="inst:kind")
-        shared = user.actor.is_admin and st.checkbox(t("plan.confirm_shared", lang),
-                                                     key="inst:shared")
-        if st.form_submit_button(t("plan.save_institution", lang)):
-            flash.after_write(actions.write(lambda db: plan_admin.save_institution(
-                db, user.actor, plan_id, acronym, name, country, kind,
-                confirm_shared=shared)), PAGE, lang, "plan.saved")
+from ui import data, flash, state
+from ui.item_editor import items_tab
+from ui.plan_tabs import PAGE, lines_and_institutions_tab, periods_tab
+from ui.widgets import plan_picker, plans_for
 
 
 def render() -> None:
@@ -198,8 +23,8 @@ def render() -> None:
     periods, items, others = st.tabs([t("plan.tab.periods", lang), t("plan.tab.items", lang),
                                       t("plan.tab.lines", lang)])
     with periods:
-        _periods(user, plan.id, catalog, lang)
+        periods_tab(user, plan.id, catalog, lang)
     with items:
-        _items(user, plan.id, catalog, lang)
+        items_tab(user, plan.id, catalog, lang)
     with others:
-        _lines_and_institutions(user, plan.id, catalog, lang)
+        lines_and_institutions_tab(user, plan.id, catalog, lang)

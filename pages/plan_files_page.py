@@ -1,149 +1,19 @@
 """Plan files: the import template, the plan's workbook and CSVs, and checked imports."""
 
-import pandas as pd
 import streamlit as st
 
-from tracker import rules
 from tracker.i18n import t
-from tracker.quarters import Quarter, quarter_range
-from tracker.services import institutions, plan_files, plans
-from tracker.services.imports import ImportRejected, ImportSummary
-from tracker.services.permissions import PageName, Permission
-from tracker.settings import LANGUAGES
-from ui import actions, data, navigation, state
-from ui.text import md_t
-from ui.widgets import plan_picker
-
-
-def _downloads(user: state.SignedIn, lang: str) -> None:
-    st.header(t("files.template", lang))
-    cols = st.columns(len(LANGUAGES))
-    for column, code in zip(cols, LANGUAGES, strict=True):
-        column.download_button(
-            t("files.template_in", lang, language=t(f"language.{code}", lang)),
-            plan_files.template(code), file_name=f"template-{code}.xlsx",
-            key=f"template:{code}", icon=":material/download:", on_click="ignore")
-    choices = data.plan_choices(user.id)
-    if not choices:
-        return
-    st.header(t("files.export", lang))
-    plan = plan_picker(choices, lang, key="export_plan")
-    xlsx, csv = data.exports(user.id, plan.id)
-    left, right = st.columns(2)
-    left.download_button(t("files.export_xlsx", lang), xlsx, file_name=f"{plan.name}.xlsx",
-                         key="export:xlsx", icon=":material/table_view:", on_click="ignore")
-    right.download_button(t("files.export_csv", lang), csv, file_name=f"{plan.name}.zip",
-                          key="export:csv", icon=":material/folder_zip:", on_click="ignore")
-
-
-def _problems(error: ImportRejected, lang: str) -> None:
-    st.error(t("import.rejected", lang, count=len(error.problems)))
-    st.dataframe(pd.DataFrame(
-        [(p.sheet or "", p.row or "", p.column or "", t(p.key, lang, **p.values))
-         for p in error.problems],
-        columns=[t("files.sheet", lang), t("files.row", lang), t("files.column", lang),
-                 t("files.problem", lang)]), hide_index=True)
-
-
-def _summary(summary: ImportSummary, lang: str) -> None:
-    key = "files.checked" if summary.dry_run else "files.imported"
-    st.success(md_t(key, lang, plan=summary.plan, items_added=summary.items_added,
-                 items_updated=summary.items_updated, reports=summary.reports_added,
-                 unchanged=summary.reports_unchanged))
-    if summary.open_quarter:
-        st.info(t("files.open_quarter", lang,
-                  quarter=Quarter.parse(summary.open_quarter).label(lang)))
-    if summary.institution_changes:  # a table: names are user text, never Markdown
-        st.warning(t("files.institution_changes", lang))
-        st.dataframe(pd.DataFrame(
-            [institutions.describe(change, lang) for change in summary.institution_changes],
-            columns=[t("files.institution_changes", lang)]), hide_index=True)
-
-
-def _choices(user: state.SignedIn, checked: ImportSummary | None,
-             lang: str) -> tuple[Quarter | None, bool]:
-    """After a check: the quarter a new plan opens, and an admin's yes to shared changes."""
-    opened = None
-    if checked and checked.plan_created and checked.span and checked.open_quarter:
-        quarters = [str(q) for q in quarter_range(*map(Quarter.parse, checked.span))]
-        opened = Quarter.parse(st.selectbox(
-            t("files.choose_open", lang), quarters, key="import:open",
-            index=quarters.index(checked.open_quarter),
-            format_func=lambda q: Quarter.parse(q).label(lang),
-            help=t("files.choose_open_help", lang)))
-    rename = bool(checked and checked.institutions_kept and user.actor.is_admin
-                  and st.checkbox(t("files.rename_shared", lang), key="import:rename"))
-    return opened, rename
-
-
-def _import(user: state.SignedIn, lang: str) -> None:
-    st.header(t("files.import", lang))
-    st.caption(t("files.import_help", lang))
-    upload = st.file_uploader(t("files.upload", lang), type=["xlsx", "csv", "zip"],
-                              key="upload")
-    names = [c.name for c in data.plans_where(user.id, user.actor, Permission.MANAGE_PLAN)]
-    target = st.selectbox(t("files.into", lang), [None, *names], key="import_plan",
-                          format_func=lambda n: n or t("files.from_sheet", lang))
-    if upload is None:
-        return
-    checked = st.session_state.get("import:checked")
-    checked = checked[1] if checked and checked[0] == (upload.file_id, target) else None
-    opened, rename = _choices(user, checked, lang)
-    check, run = st.columns(2)
-    dry_run = check.button(t("files.check", lang), key="import:check")
-    real = run.button(t("files.run", lang), key="import:run", type="primary")
-    if not (dry_run or real):
-        if checked:
-            _summary(checked, lang)
-        return
-    with st.spinner(t("files.working", lang)):
-        outcome = actions.write(lambda db: plan_files.import_upload(
-            db, user.actor, upload.getvalue(), upload.name, plan_name=target,
-            dry_run=dry_run, opened=opened, rename_institutions=rename))
-    if outcome.ok and dry_run:
-        st.session_state["import:checked"] = ((upload.file_id, target), outcome.value)
-        st.rerun()  # draw the choices the check made possible above the buttons
-    st.session_state.pop("import:checked", None)
-    if outcome.ok:
-        _summary(outcome.value, lang)
-        navigation.link(PageName.GETTING_STARTED, t("files.next_steps", lang))
-    elif isinstance(outcome.error, ImportRejected):
-        _problems(outcome.error, lang)
-    else:
-        st.error(state.message(outcome.error, lang))
-
-
-def _new_plan(user: state.SignedIn, lang: str) -> None:
-    """A plan made from a form, to be filled in on plan management (no workbook needed)."""
-    if not user.actor.can_create_plans:
-        return
-    with st.expander(t("files.new_plan", lang)), st.form("new_plan"):
-        name = st.text_input(t("files.plan_name", lang), key="newplan:name",
-                             max_chars=rules.limit("plan", "name"))
-        commission = st.text_input(t("files.commission", lang), key="newplan:commission",
-                                   max_chars=rules.limit("plan", "commission"))
-        left, middle, right = st.columns(3)
-        first = left.text_input(t("files.first_quarter", lang), key="newplan:first",
-                                placeholder="2026-Q1")
-        last = middle.text_input(t("files.last_quarter", lang), key="newplan:last",
-                                 placeholder="2027-Q4")
-        month = right.number_input(t("files.fiscal_month", lang), 1, 12, 1, key="newplan:month")
-        if st.form_submit_button(t("files.create_plan", lang), type="primary"):
-            outcome = actions.write(lambda db: plans.new_plan(
-                db, user.actor, name=name, commission=commission, first=first, last=last,
-                fiscal_year_start_month=int(month)))
-            if outcome.ok:
-                st.success(t("files.plan_created", lang, plan=outcome.value.name))
-                navigation.link(PageName.GETTING_STARTED, t("files.next_steps", lang))
-            else:
-                st.error(state.message(outcome.error, lang))
+from ui import state
+from ui.new_plan_form import new_plan_form
+from ui.plan_downloads import downloads
+from ui.plan_import import import_form
 
 
 def render() -> None:
     user = state.require_user()
     lang = state.language(user)
     st.title(t("files.title", lang))
-    _import(user, lang)
-    _new_plan(user, lang)
+    import_form(user, lang)
+    new_plan_form(user, lang)
     st.divider()
-    _downloads(user, lang)
+    downloads(user, lang)

@@ -77,7 +77,8 @@ class PlanBuilder:
         institution_id = (self.institutions[institution].id if institution
                           else item.lead_institution_id)
         append_revision(
-            self.session, item_id=item.id, quarter=str(quarter), institution_id=institution_id,
+            self.session, item_id=item.id, quarter=Quarter.parse(quarter),
+            institution_id=institution_id,
             content=ReportContent(status=None if nothing else status, percent_complete=percent,
                                   indicator_value=value, nothing_to_report=nothing),
             state=state, author_id=None,

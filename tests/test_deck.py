@@ -53,7 +53,7 @@ def test_deck_slides_and_native_charts_match_the_figures(session, plan, people):
 
 def test_the_deck_of_a_locked_quarter_stays_as_presented(session, plan, people):  # noqa: F811
     coordinator = people["coordinator"]
-    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
+    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, Q3,
                                       date(2026, 10, 20), ["A"])
     lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id,
                            confirm=Q3)
@@ -82,7 +82,7 @@ NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
 
 def _explain(session, builder, code, institution, narrative, obstacles, percent=None):
     item = builder.items[code]
-    append_revision(session, item_id=item.id, quarter=str(Q3),
+    append_revision(session, item_id=item.id, quarter=Q3,
                     institution_id=builder.institutions[institution].id,
                     content=ReportContent(status=Status.IN_PROGRESS, percent_complete=percent,
                                           narrative=narrative, obstacles=obstacles),
@@ -96,7 +96,7 @@ def spanish_deck(session, plan, people):  # noqa: F811
     session.add(plan.plan)
     _explain(session, plan, "1.1", "A", "Se firmó el convenio marco", "Falta presupuesto", 50)
     _explain(session, plan, "1.1", "B", "Apoyo en talleres", "Cambio de autoridades")
-    meetings.record_meeting(session, people["coordinator"], plan.plan.id, str(Q3),
+    meetings.record_meeting(session, people["coordinator"], plan.plan.id, Q3,
                             date(2026, 10, 20), ["A", "B"])
     return Presentation(io.BytesIO(decks.pptx(session, people["coordinator"], plan.plan.id,
                                               Q3, "es")))
@@ -271,10 +271,10 @@ def test_percent_of_target_has_one_definition():
 def test_notes_of_a_locked_quarter_stay_as_presented(session, plan, people):  # noqa: F811
     coordinator = people["coordinator"]
     _explain(session, plan, "2.1", "B", "Primer taller", "Sin sede", 10)
-    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
+    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, Q3,
                                       date(2026, 10, 20), ["A"])
-    lifecycle.lock_quarter(session, coordinator, plan.plan.id, str(Q3), meeting.id,
-                           confirm=str(Q3))
+    lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id,
+                           confirm=Q3)
     _explain(session, plan, "2.1", "B", "Reescrito después", "Otro", 10)
     kept = decks.content(session, coordinator, plan.plan.id, Q3)
     assert kept.locked
@@ -290,10 +290,10 @@ def test_an_older_snapshot_without_notes_still_has_notes(session, plan, people):
 
     coordinator = people["coordinator"]
     _explain(session, plan, "2.1", "B", "Primer taller", "Sin sede", 10)
-    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
+    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, Q3,
                                       date(2026, 10, 20), ["A"])
-    snapshot = lifecycle.lock_quarter(session, coordinator, plan.plan.id, str(Q3), meeting.id,
-                           confirm=str(Q3))
+    snapshot = lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id,
+                           confirm=Q3)
     figures = json.loads(snapshot.figures)
     del figures["notes"]
     kept = session.get(QuarterSnapshot, snapshot.id)

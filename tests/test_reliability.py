@@ -73,7 +73,8 @@ def save_many(url: str, user_id: int, targets: list[tuple[int, str, int]], round
         for round_ in range(rounds):
             for item_id, quarter, institution_id in mine:
                 with Session(engine) as session:
-                    found = find_report(session, item_id, quarter, institution_id)
+                    found = find_report(session, item_id, Quarter.parse(quarter),
+                                        institution_id)
                     version = found.version if found else 0
                 narrative = f"{tag} round {round_} item {item_id}"
                 try:

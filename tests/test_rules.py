@@ -12,6 +12,7 @@ from tracker.errors import InvalidInput
 from tracker.io.plan_workbook import parse_sheets
 from tracker.io.reader import RawSheet
 from tracker.models import ActionItem, Institution, Meeting, Plan, ReportRevision, StrategicLine
+from tracker.quarters import Quarter
 from tracker.services import plan_admin, reporting
 from tracker.services.permissions import SYSTEM
 from tracker.services.reports import ReportContent
@@ -133,7 +134,8 @@ ITEM_CASES = [  # (field, value, accepted)
 def _plan_admin_accepts(session, plan, field: str, value: object) -> bool:
     values = ITEM | {field: value}
     fields = plan_admin.ItemFields(line="1", lead="A", supporters=("B",),
-                                   start_quarter="2026-Q1", due_quarter="2026-Q4", **values)
+                                   start_quarter=Quarter(2026, 1),
+                                   due_quarter=Quarter(2026, 4), **values)
     try:
         plan_admin.save_item(session, SYSTEM, plan.plan.id, fields)
     except InvalidInput:

@@ -136,7 +136,7 @@ def cmd_plan_import(args: argparse.Namespace) -> None:
             items_updated=summary.items_updated, reports=summary.reports_added,
             unchanged=summary.reports_unchanged))
     if summary.open_quarter:
-        print(t("cli.open_quarter", lang, quarter=summary.open_quarter))
+        print(t("cli.open_quarter", lang, quarter=str(summary.open_quarter)))
     for change in summary.institution_changes:
         print(institutions.describe(change, lang))
 

@@ -373,12 +373,12 @@ def _open_quarter_reports(session: Session, plan: Plan, items: list[DemoItem]) -
         finished = before is not None and before[0] in (Status.COMPLETED, Status.CANCELLED)
         if lead is None or finished or index % 3 == 2 or Quarter.parse(item.start) > opened:
             continue
-        if find_report(session, stored[item.code].id, str(opened), ids[item.lead]):
+        if find_report(session, stored[item.code].id, opened, ids[item.lead]):
             continue
         status, percent = lead
         state = ReportState.SUBMITTED if index % 3 == 0 else ReportState.DRAFT
         append_revision(
-            session, item_id=stored[item.code].id, quarter=str(opened),
+            session, item_id=stored[item.code].id, quarter=opened,
             institution_id=ids[item.lead], state=state, author_id=None,
             content=ReportContent(status=status, percent_complete=percent,
                                   indicator_value=_value(item, percent),

@@ -28,7 +28,8 @@ def add_hostile_item(url: str) -> None:
         plan = plans.get_plan(session, ECUADOR_PLAN)
         item = plan_admin.save_item(session, SYSTEM, plan.id, ItemFields(
             code="9.9", title=HOSTILE, description=SCRIPT, line="1", lead="DINAPEN",
-            supporters=(), start_quarter="2026-Q1", due_quarter="2026-Q4"))
+            supporters=(), start_quarter=Quarter(2026, 1),
+            due_quarter=Quarter(2026, 4)))
         dinapen = item.lead_institution_id
         reporting.save_report(session, SYSTEM, Target(item.id, Quarter(2026, 4), dinapen),
                               ReportContent(status=Status.IN_PROGRESS, percent_complete=10,

@@ -10,7 +10,7 @@ from tracker.quarters import Quarter
 def test_meeting_lock_and_reopen_request_from_a_member(db_url):
     at = go_to(app_as("coordinacion@demo.example"), "meetings")
     assert at.title[0].value == "Evaluation meetings"
-    at.selectbox(key="meeting:quarter").select("2026-Q3")
+    at.selectbox(key="meeting:quarter").select(Quarter(2026, 3))
     at.multiselect(key="meeting:present").select("OIM").select("DINAPEN")
     at.text_area(key="meeting:minutes").input("Quarterly evaluation in Quito.")
     next(b for b in at.button if b.label == "Save meeting").click()

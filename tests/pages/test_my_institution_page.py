@@ -102,7 +102,8 @@ def test_an_item_without_indicator_shows_no_indicator_field_and_no_nan(db_url):
         plan = plans.get_plan(session, ECUADOR_PLAN)
         plan_admin.save_item(session, SYSTEM, plan.id, ItemFields(
             code="9.9", title="Hoja de ruta sin indicador", description="", line="1",
-            lead="DINAPEN", supporters=(), start_quarter="2026-Q4", due_quarter="2027-Q2"))
+            lead="DINAPEN", supporters=(), start_quarter=Quarter(2026, 4),
+            due_quarter=Quarter(2027, 2)))
     engine.dispose()
     at = go_to(app_as("dinapen@demo.example", "es"), "my-institution")
     expander = next(e for e in at.expander if e.label.startswith("9.9"))

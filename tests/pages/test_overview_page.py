@@ -150,7 +150,7 @@ def test_the_overview_of_a_locked_quarter_says_its_figures_are_live(db_url):
     engine = make_engine(db_url)
     with session_scope(engine) as session:
         plan = plans.get_plan(session, ECUADOR_PLAN)
-        meeting = meetings.record_meeting(session, SYSTEM, plan.id, "2026-Q3",
+        meeting = meetings.record_meeting(session, SYSTEM, plan.id, Quarter(2026, 3),
                                           date(2026, 10, 20), ["OIM"])
         lifecycle.lock_quarter(session, SYSTEM, plan.id, Quarter(2026, 3), meeting.id,
                                confirm=Quarter(2026, 3))

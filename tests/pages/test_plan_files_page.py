@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from tests.apptest import app_as, go_to, pages_in_navigation, plan_id_of
 from tracker.db import make_engine
+from tracker.quarters import Quarter
 
 
 def _workbook_bytes(tmp_path, sheets) -> bytes:
@@ -76,7 +77,7 @@ def test_a_coordinator_checks_a_new_plan_chooses_its_open_quarter_and_sees_share
     assert any("Quarter open for reports: Q4 2026" in i.value for i in at.info)
     [changes] = [d.value for d in at.dataframe]
     assert "also used by" in changes.iloc[0, 0] and "kept as it is" in changes.iloc[0, 0]
-    at.selectbox(key="import:open").select("2026-Q3").run()
+    at.selectbox(key="import:open").select(Quarter(2026, 3)).run()
     at.button(key="import:run").click().run()
     assert any(s.value.startswith("Imported into Plan nuevo") for s in at.success)
     assert any("Quarter open for reports: Q3 2026" in i.value for i in at.info)

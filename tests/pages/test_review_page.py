@@ -73,7 +73,7 @@ def test_review_meetings_and_presentation_open_on_the_quarter_under_evaluation(d
         opened = go_to(app_as("coordinacion@demo.example"), page)
         assert opened.selectbox(key="quarter").value == Quarter(2027, 1), page
     meetings = go_to(app_as("coordinacion@demo.example"), "meetings")
-    assert meetings.selectbox(key="meeting:quarter").value == "2027-Q1"
+    assert meetings.selectbox(key="meeting:quarter").value == Quarter(2027, 1)
 
 
 def test_the_reviewer_is_told_when_a_member_confirmed_past_a_warning(db_url):

@@ -14,7 +14,7 @@ from tracker.services.plan_admin import ItemFields
 from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
 
-Q3 = "2026-Q3"  # the quarter the ``plan`` of tests/conftest.py reports
+Q3 = Quarter(2026, 3)  # the quarter the ``plan`` of tests/conftest.py reports
 
 
 def _history(session, plan, people, **filters):  # noqa: F811
@@ -27,13 +27,14 @@ def test_every_kind_of_event_is_listed_in_words(session, plan, people):  # noqa:
     item = plan.items["1.1"]
     plan_admin.save_item(session, coordinator, plan.plan.id, ItemFields(
         code="1.1", title="Item 1.1", description="", line="1", lead="B", supporters=("A",),
-        start_quarter=item.start_quarter, due_quarter=item.due_quarter, weight=2),
+        start_quarter=Quarter.parse(item.start_quarter),
+        due_quarter=Quarter.parse(item.due_quarter), weight=2),
         item_id=item.id, expected_version=item.version)
     reporting.save_report(session, member,
                           Target(item.id, Quarter(2026, 4), plan.institutions["A"].id),
                           ReportContent(status=Status.IN_PROGRESS, percent_complete=40,
                                         narrative="Avance"), expected_version=0, submit=True)
-    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
+    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, Q3,
                                       date(2026, 10, 20), ["A"], place="Quito")
     lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id, confirm=Q3)
     request = lifecycle.request_reopen(session, member, plan.plan.id, Q3, "Faltó un taller")

@@ -16,6 +16,7 @@ from tracker.demo import ECUADOR_PLAN, load_demo
 from tracker.errors import InvalidInput
 from tracker.migrate import upgrade
 from tracker.models import ActionItem, Report, ReportRevision, ReportState, Status
+from tracker.quarters import Quarter
 from tracker.services import backup, plans
 from tracker.services.exports import export_workbook
 from tracker.services.permissions import SYSTEM
@@ -47,7 +48,8 @@ def test_backup_then_restore_gives_back_the_same_plan(engine, tmp_path):
     with session_scope(engine) as session:  # ids keep coming after the restored ones
         item = session.exec(select(ActionItem)).first()
         report = append_revision(
-            session, item_id=item.id, quarter="2026-Q4", institution_id=item.lead_institution_id,
+            session, item_id=item.id, quarter=Quarter(2026, 4),
+            institution_id=item.lead_institution_id,
             content=ReportContent(status=Status.IN_PROGRESS, percent_complete=10),
             state=ReportState.DRAFT, author_id=None)
         assert report.id > max(session.exec(select(Report.id).where(Report.id != report.id)))
@@ -78,7 +80,7 @@ def test_a_backup_taken_while_members_save_is_consistent(engine, tmp_path):
                 if stop.is_set():
                     return
                 with session_scope(engine) as session:
-                    append_revision(session, item_id=item_id, quarter="2026-Q4",
+                    append_revision(session, item_id=item_id, quarter=Quarter(2026, 4),
                                     institution_id=institution_id,
                                     content=ReportContent(status=Status.IN_PROGRESS,
                                                           percent_complete=round_ % 100),

@@ -21,6 +21,7 @@ from tracker.models import (
 )
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, meetings, plans, reporting
+from tracker.services.plan_admin import PeriodRow
 from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
 
@@ -394,3 +395,23 @@ def test_quarters_move_only_along_the_cycle_and_each_move_is_audited(session, pl
     assert [(e.action, e.user_id, json.loads(e.before)["state"]) for e in entries] == [
         ("period_closed", coordinator.user_id, "open"),
         ("period_open", coordinator.user_id, "closed")]
+
+
+def test_the_period_buttons_follow_the_life_cycle():
+    assert [s for s in PeriodState if lifecycle.can_move(s, PeriodState.OPEN)] == [
+        PeriodState.UPCOMING, PeriodState.CLOSED]
+    assert [s for s in PeriodState if lifecycle.can_move(s, PeriodState.CLOSED)] == [
+        PeriodState.OPEN]
+    periods = [PeriodRow(Quarter(2026, q), state, None)
+               for q, state in ((1, "closed"), (2, "open"), (3, "upcoming"))]
+    assert lifecycle.closed_by_opening(periods, Quarter(2026, 3)) == Quarter(2026, 2)
+    assert lifecycle.closed_by_opening(periods, Quarter(2026, 2)) is None  # open already
+    assert lifecycle.closed_by_opening(periods[:1], Quarter(2026, 1)) is None  # none open
+
+
+def test_a_member_reports_in_the_open_quarter_then_in_those_reopened_for_them():
+    q2, q3, q4 = Quarter(2026, 2), Quarter(2026, 3), Quarter(2026, 4)
+    assert lifecycle.member_quarters(q4, [q2, q3]) == [q4, q2, q3]
+    assert lifecycle.member_quarters(q4, [q4]) == [q4]  # granted while open again: once
+    assert lifecycle.member_quarters(None, [q3]) == [q3]
+    assert lifecycle.member_quarters(None, []) == []

@@ -47,7 +47,8 @@ def member(session, plan):
 
 def fields(**changes) -> ItemFields:
     values = dict(code="1.2", title="Train prosecutors", description="", line="1", lead="A",
-                  supporters=("B",), start_quarter="2026-Q2", due_quarter="2027-Q1",
+                  supporters=("B",), start_quarter=Quarter(2026, 2),
+                  due_quarter=Quarter(2027, 1),
                   indicator="Prosecutors trained", unit="people", baseline=0, target=50,
                   weight=2)
     values.update(changes)
@@ -64,9 +65,8 @@ def test_a_new_item_counts_in_the_figures(session, plan, coordinator):
 @pytest.mark.parametrize("bad, key", [
     (fields(code=""), "plan.field.code"),
     (fields(title="x" * 301), "plan.field.title"),
-    (fields(start_quarter="2026-Q9"), "plan.field.quarter"),
-    (fields(due_quarter="2025-Q4"), "plan.field.span"),
-    (fields(due_quarter="2028-Q1"), "plan.field.span"),
+    (fields(due_quarter=Quarter(2025, 4)), "plan.field.span"),
+    (fields(due_quarter=Quarter(2028, 1)), "plan.field.span"),
     (fields(weight=0), "plan.field.weight"),
     (fields(target=-1), "plan.field.indicator_negative"),
     (fields(lead="ZZ"), "plan.field.lead"),
@@ -78,6 +78,18 @@ def test_bad_items_are_refused_naming_the_field(session, plan, coordinator, bad,
     with pytest.raises(InvalidInput) as caught:
         plan_admin.save_item(session, coordinator, plan.plan.id, bad)
     assert caught.value.key == key
+
+
+@pytest.mark.parametrize("typed", ["2026-Q9", "", "Q1", "2026-Q1\x00"])
+def test_a_quarter_typed_in_the_item_form_that_is_none_is_refused_naming_the_field(typed):
+    with pytest.raises(InvalidInput) as caught:
+        plan_admin.form_quarter(typed)
+    assert caught.value.key == "plan.field.quarter"
+
+
+def test_a_quarter_typed_in_the_item_form_may_be_written_any_accepted_way():
+    assert {plan_admin.form_quarter(typed) for typed in ("2026-Q3", "T3 2026", " q3 2026")} == {
+        Quarter(2026, 3)}
 
 
 def test_changing_the_lead_is_audited_and_stale_edits_refused(session, plan, coordinator):

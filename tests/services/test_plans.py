@@ -80,13 +80,16 @@ def test_a_coordinator_of_another_plan_is_refused_naming_this_plans_coordinators
 def test_the_quarter_under_evaluation_opens_and_another_can_be_chosen(session, tmp_path):
     path = write_workbook(tmp_path / "plan.xlsx", MINIMAL)  # 2026-Q1..2026-Q4
     checked = import_path(session, SYSTEM, path, dry_run=True, opened=Quarter(2026, 3))
-    assert checked.open_quarter == "2026-Q3"
+    assert checked.open_quarter == Quarter(2026, 3)
+    assert checked.open_choices == [Quarter(2026, q) for q in (1, 2, 3, 4)]  # the plan's span
     summary = import_path(session, SYSTEM, path, opened=Quarter(2026, 3))
     plan = plans.get_plan(session, "Small plan")
     states = {p.quarter: p.state for p in plans.periods(session, plan.id)}
-    assert summary.open_quarter == "2026-Q3"
+    assert summary.open_quarter == Quarter(2026, 3)
     assert states == {"2026-Q1": "closed", "2026-Q2": "closed", "2026-Q3": "open",
                       "2026-Q4": "upcoming"}
+    again = import_path(session, SYSTEM, path, dry_run=True)  # into the plan now there
+    assert again.open_quarter == Quarter(2026, 3) and again.open_choices == []
 
 
 def test_a_quarter_to_open_outside_the_plan_is_refused(session, tmp_path):

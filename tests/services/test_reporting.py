@@ -12,8 +12,9 @@ from tracker import metrics
 from tracker.errors import InvalidInput, NotAllowed
 from tracker.models import AuditEntry, Meeting, PeriodState, ReportingPeriod, Status
 from tracker.quarters import Quarter
-from tracker.services import reporting
+from tracker.services import lifecycle, reporting
 from tracker.services.accounts import add_user
+from tracker.services.figures import PlanChoice
 from tracker.services.permissions import SYSTEM, actor_for
 from tracker.services.reporting import Conflict, NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
@@ -100,6 +101,16 @@ def test_a_member_writes_only_its_own_institutions_part(session, plan, people):
         reporting.save_report(session, people["c"], target(plan, institution="C"), content(),
                               expected_version=0)
     assert caught.value.key == "report.not_participant"
+
+
+def test_a_coordinator_corrects_closed_and_reopened_quarters_since_the_item_started():
+    q = {n: Quarter(2026, n) for n in (1, 2, 3, 4)} | {5: Quarter(2027, 1)}
+    plan = PlanChoice(1, "Plan", tuple(q.values()), default_quarter=q[4], open_quarter=q[4],
+                      locked_quarters=(q[2],))
+    # Q1 and Q3 closed (Q2 locked, Q4 open, 2027-Q1 not yet reported); Q2 reopened
+    assert lifecycle.correctable_quarters(plan, q[1], [q[2]]) == [q[1], q[2], q[3]]
+    assert lifecycle.correctable_quarters(plan, q[3], [q[2]]) == [q[3]]  # since its start
+    assert lifecycle.correctable_quarters(plan, q[4], []) == []
 
 
 def test_observers_write_nothing(session, plan, people):

@@ -36,7 +36,7 @@ def figures_for(session: Session, actor: Actor, plan_id: int, quarter: Quarter) 
     actor.require(Permission.READ_PLAN, plan_id)
     period = plans.get_period(session, plan_id, quarter)
     if period.state == PeriodState.LOCKED:
-        kept = meetings.latest_snapshot(session, actor, plan_id, str(quarter))
+        kept = meetings.latest_snapshot(session, actor, plan_id, quarter)
         if kept is not None:
             if "notes" not in kept:  # a snapshot from before the notes were kept
                 items = pd.DataFrame.from_records(kept["items"])

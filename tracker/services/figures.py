@@ -24,9 +24,6 @@ class PlanChoice:
     open_quarter: Quarter | None
     locked_quarters: tuple[Quarter, ...] = ()
     under_evaluation: Quarter | None = None  # the last quarter that ended: review, meetings
-    # The same as text, for pages/meetings_page.py until it takes a Quarter (it compares it
-    # with the period texts of plan_admin.plan_catalog); to drop once that page is converted.
-    evaluation_quarter: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ def _choice(session: Session, plan: Plan) -> PlanChoice:
         open_quarter=next((Quarter.parse(p.quarter) for p in periods if p.state == "open"),
                           None),
         locked_quarters=tuple(Quarter.parse(p.quarter) for p in periods if p.state == "locked"),
-        under_evaluation=evaluated, evaluation_quarter=str(evaluated),
+        under_evaluation=evaluated,
     )
 
 

@@ -48,7 +48,7 @@ from tracker.models import (
     ReportState,
     StrategicLine,
 )
-from tracker.quarters import Quarter, under_evaluation
+from tracker.quarters import Quarter, quarter_range, under_evaluation
 from tracker.services import audit, institutions, plans, reports
 from tracker.services.institutions import InstitutionChange, InstitutionValues
 from tracker.services.permissions import Actor, Permission, coordinator_names
@@ -78,14 +78,22 @@ class ImportSummary:
     reports_added: int = 0
     reports_unchanged: int = 0
     dry_run: bool = False
-    open_quarter: str | None = None  # the quarter open for reports after the import
-    span: tuple[str, str] | None = None  # the plan's first and last quarter
+    open_quarter: Quarter | None = None  # the quarter open for reports after the import
+    span: tuple[Quarter, Quarter] | None = None  # the plan's first and last quarter
     institution_changes: list[InstitutionChange] = field(default_factory=list)
 
     @property
     def institutions_kept(self) -> list[InstitutionChange]:
         """Changes to shared institutions left out (they need an administrator's yes)."""
         return [change for change in self.institution_changes if not change.applied]
+
+    @property
+    def open_choices(self) -> list[Quarter]:
+        """The quarters the coordinator may open instead when the import creates the plan
+        (any of its span); none when it goes into an existing plan."""
+        if not (self.plan_created and self.span and self.open_quarter):
+            return []
+        return list(quarter_range(*self.span))
 
 
 class _Resolver:
@@ -322,7 +330,7 @@ def import_sheets(session: Session, actor: Actor, raw_sheets: Sequence[RawSheet]
     summary.institution_changes = _institution_changes(session, actor, parsed, plan,
                                                        rename_institutions)
     summary.open_quarter = _open_after(session, parsed, plan, span, opened)
-    summary.span = (str(span[0]), str(span[1])) if span else None
+    summary.span = span
     if not dry_run:
         _Writer(session, actor, parsed, resolver, summary).write(plan, name, span, opened)
         return summary
@@ -358,15 +366,15 @@ def _check_opened(opened: Quarter | None, span: tuple[Quarter, Quarter] | None,
 
 
 def _open_after(session: Session, parsed: ParsedPlan, plan: Plan | None,
-                span: tuple[Quarter, Quarter] | None, opened: Quarter | None) -> str | None:
+                span: tuple[Quarter, Quarter] | None,
+                opened: Quarter | None) -> Quarter | None:
     """The quarter open for reports once the import is done."""
     if plan is not None:
-        current = plans.open_quarter(session, plan.id)
-        return str(current) if current else None
+        return plans.open_quarter(session, plan.id)
     if span is None:
         return None
     month = parsed.plan.fiscal_year_start_month if parsed.plan else None
-    return str(opened or under_evaluation(get_settings().today(), *span, int(month or 1)))
+    return opened or under_evaluation(get_settings().today(), *span, int(month or 1))
 
 
 def _institution_changes(session: Session, actor: Actor, parsed: ParsedPlan, plan: Plan | None,

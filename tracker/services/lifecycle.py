@@ -20,7 +20,7 @@ reports is not locked: it is closed first. Every step lands in the audit trail.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,8 +43,10 @@ from tracker.models import (
 )
 from tracker.quarters import Quarter
 from tracker.services import audit, plans
+from tracker.services.figures import PlanChoice
 from tracker.services.mail import Mail, deliver
 from tracker.services.permissions import Actor, Permission
+from tracker.services.plan_admin import PeriodRow
 from tracker.settings import SmtpSettings
 
 MAX_REASON = rules.limit("reason", "text")
@@ -56,6 +58,17 @@ TRANSITIONS = {
     PeriodState.CLOSED: {PeriodState.OPEN},
     PeriodState.LOCKED: set(),
 }
+
+
+def can_move(state: str, to: PeriodState) -> bool:
+    """Whether plan management may move a quarter in ``state`` to ``to`` (its buttons)."""
+    return to in TRANSITIONS[PeriodState(state)]
+
+
+def closed_by_opening(periods: Sequence[PeriodRow], quarter: Quarter) -> Quarter | None:
+    """The open quarter that opening ``quarter`` would close (at most one is open), if any."""
+    return next((p.quarter for p in periods
+                 if p.state == PeriodState.OPEN and p.quarter != quarter), None)
 
 
 class CloseNeedsConfirmation(InvalidInput):
@@ -105,7 +118,6 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     from tracker.services.meetings import quarter_figures
 
     actor.require(Permission.MANAGE_PLAN, plan_id)
-    quarter = Quarter.parse(quarter)  # pages/meetings_page.py still passes text (to convert)
     period = plans.get_period(session, plan_id, quarter)
     if period.state == PeriodState.LOCKED:
         raise InvalidInput("plan.period_locked", quarter=str(quarter))
@@ -309,11 +321,27 @@ class MemberView:
     notices: tuple[Notice, ...]
 
 
+def member_quarters(open_quarter: Quarter | None, granted: Sequence[Quarter]) -> list[Quarter]:
+    """The quarters a member reports in: the open one first, then those reopened for their
+    institution (granted and not yet used)."""
+    return ([open_quarter] if open_quarter else []) + [q for q in granted if q != open_quarter]
+
+
 def member_view(session: Session, actor: Actor, plan_id: int, lang: str) -> MemberView:
     actor.require(Permission.WRITE_OWN_REPORTS, plan_id)
     return MemberView(tuple(granted_quarters(session, plan_id, actor.institution_id)),
                       tuple(closed_quarters(session, plan_id)),
                       tuple(notices(session, actor, plan_id, lang)))
+
+
+def correctable_quarters(plan: PlanChoice, start: Quarter,
+                         reopened: Sequence[Quarter]) -> list[Quarter]:
+    """The quarters in which a coordinator may correct an item's reports, oldest first: those
+    from the item's start up to the plan's default quarter that are neither open nor locked,
+    and those reopened (granted, not yet used) since its start."""
+    closed = {q for q in plan.quarters if q != plan.open_quarter
+              and q not in plan.locked_quarters and start <= q <= plan.default_quarter}
+    return sorted(closed | {q for q in reopened if q >= start})
 
 
 def reopened_quarters(session: Session, actor: Actor, plan_id: int) -> list[Quarter]:

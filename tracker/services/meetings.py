@@ -8,6 +8,7 @@ stays what it saw, whatever changes later.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -24,6 +25,7 @@ from tracker.models import (
     Institution,
     Meeting,
     MeetingAttendance,
+    PeriodState,
     Plan,
     QuarterSnapshot,
     Report,
@@ -34,11 +36,25 @@ from tracker.quarters import Quarter
 from tracker.services import audit, plans
 from tracker.services.institutions import plan_institutions
 from tracker.services.permissions import Actor, Permission
-from tracker.services.plan_admin import ItemFields, save_item
+from tracker.services.plan_admin import ItemFields, PeriodRow, save_item
 
 MAX_MINUTES = rules.limit("meeting", "minutes")
 MAX_DECISION = rules.limit("decision", "text")
 MAX_PLACE = rules.limit("meeting", "place")
+
+
+def meeting_quarters(periods: Sequence[PeriodRow], evaluated: Quarter | None
+                     ) -> tuple[list[Quarter], Quarter | None]:
+    """The quarters a meeting may evaluate, and the one its form opens on.
+
+    A meeting evaluates a quarter that reports have reached: any quarter no longer upcoming,
+    and any up to the quarter under evaluation (the last one that ended). The form opens on
+    the quarter under evaluation, else on the latest quarter offered.
+    """
+    quarters = [p.quarter for p in periods if p.state != PeriodState.UPCOMING
+                or (evaluated is not None and p.quarter <= evaluated)]
+    default = evaluated if evaluated in quarters else quarters[-1] if quarters else None
+    return quarters, default
 
 
 def _attendance_ids(session: Session, plan_id: int, present: list[str]) -> list[int]:
@@ -60,22 +76,23 @@ def _checked_texts(minutes: str, place: str) -> tuple[str, str]:
     return minutes.strip(), place.strip()
 
 
-def record_meeting(session: Session, actor: Actor, plan_id: int, quarter: str, held_on: date,
-                   present: list[str], minutes: str = "", place: str = "") -> Meeting:
+def record_meeting(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
+                   held_on: date, present: list[str], minutes: str = "",
+                   place: str = "") -> Meeting:
     """A meeting evaluating ``quarter``, with the institutions present (acronyms of the plan's
     institutions, at least one) and where it was held."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
     plans.get_period(session, plan_id, Quarter.parse(quarter))
     minutes, place = _checked_texts(minutes, place)
     attending = _attendance_ids(session, plan_id, present)
-    meeting = Meeting(plan_id=plan_id, quarter=quarter, held_on=held_on, place=place,
+    meeting = Meeting(plan_id=plan_id, quarter=str(quarter), held_on=held_on, place=place,
                       minutes=minutes, created_by_id=actor.user_id)
     session.add(meeting)
     session.flush()
     session.add_all([MeetingAttendance(meeting_id=meeting.id, institution_id=i)
                      for i in attending])
     audit.record(session, actor, "create", "meeting", meeting.id, plan_id=plan_id,
-                 after={"quarter": quarter, "held_on": held_on, "place": place,
+                 after={"quarter": str(quarter), "held_on": held_on, "place": place,
                         "present": present})
     session.flush()
     return meeting
@@ -163,16 +180,16 @@ def _decision_text(text: str) -> str:
     return text
 
 
-def _due(session: Session, plan_id: int, due_quarter: str | None) -> str | None:
-    if not due_quarter:
+def _due(session: Session, plan_id: int, due_quarter: Quarter | None) -> str | None:
+    """The due quarter as stored, once checked to be one of the plan's."""
+    if due_quarter is None:
         return None
-    due = Quarter.parse(due_quarter)
-    plans.get_period(session, plan_id, due)
-    return str(due)
+    plans.get_period(session, plan_id, due_quarter)
+    return str(due_quarter)
 
 
 def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
-                 owner: str | None = None, due_quarter: str | None = None,
+                 owner: str | None = None, due_quarter: Quarter | None = None,
                  item_id: int | None = None, new_item: NewItem | None = None) -> Decision:
     """A decision of the meeting; it may become an action item: an existing one
     (``item_id``) or a new one (``new_item``: led by the owner from the quarter after the
@@ -191,7 +208,8 @@ def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
     if item_id is not None:
         _link(session, meeting.plan_id, decision, item_id)
     audit.record(session, actor, "create", "decision", decision.id, plan_id=meeting.plan_id,
-                 after={"text": text, "owner": owner, "due": due_quarter, "item": item_id})
+                 after={"text": text, "owner": owner, "due": decision.due_quarter,
+                        "item": item_id})
     session.flush()
     return decision
 
@@ -207,11 +225,11 @@ def becomes(item_id: int | None, new_item: NewItem | None
 
 def _item_fields(meeting: Meeting, decision: Decision, text: str, owner: str | None,
                  new_item: NewItem) -> ItemFields:
-    start = str(Quarter.parse(meeting.quarter) + 1)
+    start = Quarter.parse(meeting.quarter) + 1
+    due = Quarter.parse(decision.due_quarter) if decision.due_quarter else start
     title = rules.shortened(text, "action_item", "title")  # a longer decision is cut
     return ItemFields(code=new_item.code, title=title, description=text, line=new_item.line,
-                      lead=owner or "", supporters=(), start_quarter=start,
-                      due_quarter=decision.due_quarter or start)
+                      lead=owner or "", supporters=(), start_quarter=start, due_quarter=due)
 
 
 def _link(session: Session, plan_id: int, decision: Decision, item_id: int) -> None:
@@ -230,7 +248,7 @@ def _decision(session: Session, actor: Actor, decision_id: int) -> tuple[Decisio
 
 
 def update_decision(session: Session, actor: Actor, decision_id: int, text: str, *,
-                    owner: str | None, due_quarter: str | None) -> Decision:
+                    owner: str | None, due_quarter: Quarter | None) -> Decision:
     decision, meeting = _decision(session, actor, decision_id)
     before = {"text": decision.text, "owner_institution_id": decision.owner_institution_id,
               "due_quarter": decision.due_quarter}
@@ -338,11 +356,11 @@ def _lead_obstacles(session: Session, plan_id: int, quarter: Quarter) -> dict[st
 
 
 def latest_snapshot(session: Session, actor: Actor, plan_id: int,
-                    quarter: str) -> dict[str, object] | None:
+                    quarter: Quarter) -> dict[str, object] | None:
     """The figures as presented at the quarter's last lock, or ``None``."""
     actor.require(Permission.READ_PLAN, plan_id)
     snapshot = session.exec(select(QuarterSnapshot).where(
-        QuarterSnapshot.plan_id == plan_id, QuarterSnapshot.quarter == quarter)
+        QuarterSnapshot.plan_id == plan_id, QuarterSnapshot.quarter == str(quarter))
         .order_by(col(QuarterSnapshot.id).desc())).first()
     return json.loads(snapshot.figures) if snapshot else None
 
@@ -351,7 +369,7 @@ def latest_snapshot(session: Session, actor: Actor, plan_id: int,
 class DecisionView:
     text: str
     owner: str | None
-    due_quarter: str | None
+    due_quarter: Quarter | None
     item: str | None  # "code · title" of the item it became
     id: int = 0
     item_id: int | None = None
@@ -360,7 +378,7 @@ class DecisionView:
 @dataclass(frozen=True)
 class MeetingView:
     id: int
-    quarter: str
+    quarter: Quarter
     held_on: date
     present: tuple[str, ...]
     minutes: str
@@ -389,11 +407,12 @@ def list_meetings(session: Session, actor: Actor, plan_id: int) -> list[MeetingV
                 decision.text,
                 None if decision.owner_institution_id is None
                 else acronyms.get(decision.owner_institution_id),
-                decision.due_quarter, f"{item.code} · {item.title}" if item else None,
+                Quarter.parse(decision.due_quarter) if decision.due_quarter else None,
+                f"{item.code} · {item.title}" if item else None,
                 decision.id, item.id if item else None))
-        views.append(MeetingView(meeting.id, meeting.quarter, meeting.held_on, tuple(present),
-                                 meeting.minutes, tuple(decisions), meeting.place,
-                                 meeting.id in locking))
+        views.append(MeetingView(meeting.id, Quarter.parse(meeting.quarter), meeting.held_on,
+                                 tuple(present), meeting.minutes, tuple(decisions),
+                                 meeting.place, meeting.id in locking))
     return views
 
 
@@ -402,7 +421,7 @@ class Origin:
     """The meeting decision an item came from."""
 
     meeting_id: int
-    quarter: str
+    quarter: Quarter
     held_on: date
     decision: str
 
@@ -414,4 +433,4 @@ def origin_of(session: Session, actor: Actor, item_id: int) -> Origin | None:
     actor.require(Permission.READ_PLAN, item.plan_id)
     decision = session.get_one(Decision, item.decision_id)
     meeting = session.get_one(Meeting, decision.meeting_id)
-    return Origin(meeting.id, meeting.quarter, meeting.held_on, decision.text)
+    return Origin(meeting.id, Quarter.parse(meeting.quarter), meeting.held_on, decision.text)

@@ -27,7 +27,7 @@ from tracker.services import audit, institutions, plans
 from tracker.services.permissions import Actor, Permission
 
 
-def set_deadline(session: Session, actor: Actor, plan_id: int, quarter: str,
+def set_deadline(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
                  deadline: date) -> None:
     actor.require(Permission.MANAGE_PLAN, plan_id)
     period = plans.get_period(session, plan_id, Quarter.parse(quarter))
@@ -49,13 +49,22 @@ class ItemFields:
     line: str
     lead: str
     supporters: tuple[str, ...]
-    start_quarter: str
-    due_quarter: str
+    start_quarter: Quarter
+    due_quarter: Quarter
     indicator: str | None = None
     unit: str | None = None
     baseline: float | None = None
     target: float | None = None
     weight: float = 1.0
+
+
+def form_quarter(text: str) -> Quarter:
+    """A quarter typed in a form, in any spelling ``Quarter.parse`` reads; any other text is
+    refused naming the field, like every other value of the item form."""
+    try:
+        return Quarter.parse(text)
+    except QuarterError:
+        raise InvalidInput("plan.field.quarter") from None
 
 
 def _institution_ids(session: Session) -> dict[str, int]:
@@ -73,10 +82,7 @@ def _validated(session: Session, plan: Plan, fields: ItemFields) -> ItemValues:
     for name in ("indicator", "unit"):  # the columns' width: longer ones failed on PostgreSQL
         if rules.too_long("action_item", name, (getattr(fields, name) or "").strip()):
             raise InvalidInput("import.too_long", limit=rules.limit("action_item", name))
-    try:
-        start, due = Quarter.parse(fields.start_quarter), Quarter.parse(fields.due_quarter)
-    except QuarterError:
-        raise InvalidInput("plan.field.quarter") from None
+    start, due = fields.start_quarter, fields.due_quarter
     first, last = plans.plan_span(plan)
     if not first <= start <= due <= last:
         raise InvalidInput("plan.field.span", first=str(first), last=str(last))
@@ -227,7 +233,7 @@ def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str,
 
 @dataclass(frozen=True)
 class PeriodRow:
-    quarter: str
+    quarter: Quarter
     state: str
     deadline: date | None
 
@@ -253,7 +259,7 @@ def catalog(session: Session, actor: Actor, plan_id: int) -> PlanCatalog:
     lines = sorted(session.exec(select(StrategicLine).where(StrategicLine.plan_id == plan_id)),
                    key=lambda line: natural_key(line.code))
     return PlanCatalog(
-        periods=tuple(PeriodRow(p.quarter, p.state, p.deadline)
+        periods=tuple(PeriodRow(Quarter.parse(p.quarter), p.state, p.deadline)
                       for p in plans.periods(session, plan_id)),
         institutions=tuple((i.acronym, i.name, i.country) for i in session.exec(
             select(Institution).order_by(Institution.acronym))),
@@ -277,6 +283,7 @@ def item_fields(session: Session, actor: Actor, item_id: int) -> tuple[ItemField
         code=item.code, title=item.title, description=item.description, line=line.code,
         lead=acronyms[item.lead_institution_id],
         supporters=tuple(sorted(acronyms[i] for i in _supporters(session, item.id))),
-        start_quarter=item.start_quarter, due_quarter=item.due_quarter,
+        start_quarter=Quarter.parse(item.start_quarter),
+        due_quarter=Quarter.parse(item.due_quarter),
         indicator=item.indicator, unit=item.unit, baseline=item.baseline, target=item.target,
         weight=item.weight), item.version

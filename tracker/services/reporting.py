@@ -228,12 +228,12 @@ def save_report(
     warnings = consistency_warnings(content, item)
     if warnings and not confirmed:
         raise NeedsConfirmation(warnings)
-    report = find_report(session, target.item_id, str(target.quarter), target.institution_id,
+    report = find_report(session, target.item_id, target.quarter, target.institution_id,
                          for_update=True)
     _check_version(session, report, expected_version)
     before = _content_of(_revision(session, report, report.version)) if report else None
     state = ReportState.SUBMITTED if submit else ReportState.DRAFT
-    saved = append_revision(session, item_id=item.id, quarter=str(target.quarter),
+    saved = append_revision(session, item_id=item.id, quarter=target.quarter,
                             institution_id=target.institution_id, content=content,
                             state=state, author_id=actor.user_id)
     audit.record(session, actor, "submit" if submit else "save_draft", "report", saved.id,
@@ -298,7 +298,8 @@ def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
         raise InvalidInput("report.field.comment_too_long",
                            limit=rules.limit("report", "review_comment"))
     state = ReportState.APPROVED if approve else ReportState.RETURNED
-    saved = append_revision(session, item_id=report.item_id, quarter=report.quarter,
+    saved = append_revision(session, item_id=report.item_id,
+                            quarter=Quarter.parse(report.quarter),
                             institution_id=report.institution_id, content=content_of(latest),
                             state=state, author_id=actor.user_id,
                             review_comment=comment or None)

@@ -1,0 +1,82 @@
+"""A meeting's decisions on the meetings page: each one with the item it became, its edit and
+delete, and the form that adds one (which may make it an existing or a new action item)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker.i18n import t
+from tracker.services import meetings
+from tracker.services.permissions import PageName
+from tracker.services.plan_admin import PlanCatalog
+from ui import actions, data, flash, navigation, state
+from ui.meeting_forms import PAGE, clear_after_save, saved
+from ui.text import md_t
+
+
+def _fields(catalog: PlanCatalog, lang: str, key: str,
+            current: meetings.DecisionView | None = None) -> dict[str, object]:
+    names = dict(catalog.plan_institutions)
+    owners = [None, *names]
+    dues = [None, *[p.quarter for p in catalog.periods]]
+    text = st.text_area(t("meetings.decision", lang), key=f"{key}:text",
+                        value=current.text if current else "", max_chars=meetings.MAX_DECISION)
+    left, right = st.columns(2)
+    owner = left.selectbox(t("meetings.owner", lang), owners, key=f"{key}:owner",
+                           index=owners.index(current.owner) if current
+                           and current.owner in owners else 0,
+                           format_func=lambda a: f"{a} · {names[a]}" if a else "—")
+    due = right.selectbox(t("meetings.due", lang), dues, key=f"{key}:due",
+                          index=dues.index(current.due_quarter) if current
+                          and current.due_quarter in dues else 0,
+                          format_func=lambda q: q.label(lang) if q else "—")
+    return {"text": text, "owner": owner, "due": due}
+
+
+def add_decision_form(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
+                      lang: str) -> None:
+    catalog = data.plan_catalog(user.id, plan_id)
+    items = {item_id: f"{code} · {title}" for item_id, code, title in catalog.items}
+    lines = dict(catalog.lines)
+    form = f"decision:{meeting.id}"
+    clear_after_save(form)
+    with st.form(form):
+        values = _fields(catalog, lang, form)
+        item = st.selectbox(t("meetings.became", lang), [None, *items], key=f"{form}:item",
+                            format_func=lambda i: items[i] if i else "—")
+        st.caption(t("meetings.new_item_help", lang))
+        left, right = st.columns(2)
+        code = left.text_input(t("meetings.new_item_code", lang), key=f"{form}:code")
+        line = right.selectbox(t("chart.axis.line", lang), list(lines), key=f"{form}:line",
+                               format_func=lambda c: f"{c} · {lines[c]}")
+        if st.form_submit_button(t("meetings.add_decision", lang)):
+            saved(actions.write(lambda db: meetings.add_decision(
+                db, user.actor, meeting.id, values["text"], owner=values["owner"],
+                due_quarter=values["due"], item_id=item,
+                new_item=meetings.NewItem(code, line or ""))), form, lang)
+
+
+def decision_card(user: state.SignedIn, plan_id: int, decision: meetings.DecisionView,
+                  lang: str) -> None:
+    """One decision: what it says, the item it became (a link), edit and delete."""
+    due = decision.due_quarter.label(lang) if decision.due_quarter else "—"
+    st.markdown(md_t("meetings.decision_line", lang, text=decision.text,
+                     owner=decision.owner or "—", due=due))
+    if decision.item_id:
+        navigation.link(PageName.ITEM, t("meetings.became_item", lang, item=decision.item),
+                        item=str(decision.item_id))
+    with st.popover(t("meetings.edit_decision", lang)):
+        catalog = data.plan_catalog(user.id, plan_id)
+        form = f"edit_decision:{decision.id}"
+        with st.form(form, border=False):
+            values = _fields(catalog, lang, form, decision)
+            save, delete = st.columns(2)
+            save_clicked = save.form_submit_button(t("meetings.save", lang), type="primary")
+            delete_clicked = delete.form_submit_button(t("meetings.delete_decision", lang))
+        if save_clicked:
+            flash.after_write(actions.write(lambda db: meetings.update_decision(
+                db, user.actor, decision.id, values["text"], owner=values["owner"],
+                due_quarter=values["due"])), PAGE, lang, "meetings.saved")
+        if delete_clicked:
+            flash.after_write(actions.write(lambda db: meetings.delete_decision(
+                db, user.actor, decision.id)), PAGE, lang, "meetings.deleted")

@@ -1,0 +1,114 @@
+"""Plan management's item editor: choose an item (or a new one), edit it in a form that keeps
+what was typed, archive or restore it; a stale save shows the other person's values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from tracker.i18n import t
+from tracker.services import plan_admin
+from tracker.services.plan_admin import ItemFields, PlanCatalog
+from ui import actions, data, flash, state
+from ui.plan_tabs import PAGE
+from ui.widgets import forget_form
+
+NEW = 0
+
+def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
+               lang: str) -> Callable[[], ItemFields]:
+    """The form's widgets; the item they describe is read when saved (the quarters are
+    typed text, refused in words by the service when they are no quarter)."""
+    acronyms = [a for a, _n, _c in catalog.institutions]
+    codes = [c for c, _n in catalog.lines]
+    lines = dict(catalog.lines)
+    c = current
+    code = st.text_input(t("plan.code", lang), value=c.code if c else "", key=f"{key}:code")
+    title = st.text_input(t("plan.title", lang), value=c.title if c else "", key=f"{key}:title")
+    description = st.text_area(t("plan.description", lang), value=c.description if c else "",
+                               key=f"{key}:description")
+    line = st.selectbox(t("chart.axis.line", lang), codes, key=f"{key}:line",
+                        index=codes.index(c.line) if c and c.line in codes else 0,
+                        format_func=lambda code_: f"{code_} · {lines[code_]}")
+    left, right = st.columns(2)
+    lead = left.selectbox(t("chart.axis.institution", lang), acronyms, key=f"{key}:lead",
+                          index=acronyms.index(c.lead) if c else 0)
+    supporters = right.multiselect(t("plan.supporters", lang), acronyms, key=f"{key}:support",
+                                   default=list(c.supporters) if c else [],
+                                   placeholder=t("form.choose_some", lang))
+    start = left.text_input(t("plan.start", lang), value=str(c.start_quarter) if c else "",
+                            key=f"{key}:start", placeholder="2026-Q1")
+    due = right.text_input(t("plan.due", lang), value=str(c.due_quarter) if c else "",
+                           key=f"{key}:due", placeholder="2026-Q4")
+    indicator = left.text_input(t("plan.indicator", lang), value=(c.indicator or "") if c
+                                else "", key=f"{key}:indicator")
+    unit = right.text_input(t("plan.unit", lang), value=(c.unit or "") if c else "",
+                            key=f"{key}:unit")
+    baseline = left.number_input(t("plan.baseline", lang), min_value=0.0, key=f"{key}:base",
+                                 value=c.baseline if c else None)
+    target = right.number_input(t("plan.target", lang), min_value=0.0, key=f"{key}:target",
+                                value=c.target if c else None)
+    weight = left.number_input(t("plan.weight", lang), min_value=0.1, max_value=1000.0,
+                               value=c.weight if c else 1.0, key=f"{key}:weight")
+    return lambda: ItemFields(code, title, description, line, lead, tuple(supporters),
+                              plan_admin.form_quarter(start), plan_admin.form_quarter(due),
+                              indicator, unit, baseline, target, weight)
+
+
+def items_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) -> None:
+    labels = {NEW: t("plan.new_item", lang)} | {
+        item_id: f"{code} · {title}" + (f" ({t('plan.archived', lang)})"
+                                        if item_id in catalog.archived else "")
+        for item_id, code, title in catalog.items}
+    item_id = st.selectbox(t("item.choose", lang), list(labels), key="edit:item",
+                           format_func=labels.get)
+    current, version = data.item_fields(user.id, item_id) if item_id else (None, None)
+    # A stable key: the form keeps what was typed, whoever else saves meanwhile; the version
+    # it was read at goes with it, so a stale save is refused, never lost.
+    form = f"item:{item_id}"
+    seen = st.session_state.setdefault(f"{form}:seen", version)
+    with st.form(form):
+        fields = _item_form(catalog, current, form, lang)
+        saved = st.form_submit_button(t("plan.save_item", lang), type="primary")
+    if saved:
+        outcome = actions.write(lambda db: plan_admin.save_item(
+            db, user.actor, plan_id, fields(), item_id=item_id or None, expected_version=seen))
+        if outcome.ok:
+            forget_form(form)  # the form shows the stored item again
+        elif getattr(outcome.error, "key", "") == "plan.item_changed":
+            data.clear()  # read theirs afresh: it shows beside what was typed
+            st.rerun()
+        flash.after_write(outcome, PAGE, lang, "plan.saved")
+    if item_id and seen != version:
+        _stale_item(form, current, version, lang)
+    if item_id:
+        archived = item_id in catalog.archived
+        label = "plan.restore" if archived else "plan.archive"
+        if st.button(t(label, lang), key="edit:archive"):
+            flash.after_write(actions.write(lambda db: plan_admin.archive_item(
+                db, user.actor, item_id, not archived)), PAGE, lang, "plan.saved")
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple | list):
+        return ", ".join(map(str, value)) or "—"
+    return "—" if value is None or value == "" else str(value)
+
+
+def _stale_item(form: str, current: ItemFields, version: int, lang: str) -> None:
+    """Someone saved the item after this form read it: their values beside the person's."""
+    st.warning(t("plan.item_stale", lang))
+    st.dataframe(pd.DataFrame([(t(f"field.{name}", lang), _shown(getattr(current, name)))
+                               for name in ItemFields.__dataclass_fields__],
+                              columns=[t("form.their_field", lang), t("form.their_value", lang)]),
+                 hide_index=True)
+    keep, take = st.columns(2)
+    if keep.button(t("plan.keep_mine", lang), key=f"{form}:keep", type="primary"):
+        st.session_state[f"{form}:seen"] = version  # the next save goes on top of theirs
+        st.rerun()
+    if take.button(t("form.take_theirs", lang), key=f"{form}:take"):
+        forget_form(form)  # the form shows the stored item again
+        st.rerun()
+

@@ -1,0 +1,77 @@
+"""The form that creates an account and invites its person (by e-mail, or a message to copy);
+a link from the getting-started checklist opens it prefilled for one institution."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker.i18n import t
+from tracker.models import Role
+from tracker.services import accounts, invitations
+from tracker.services.permissions import Permission
+from tracker.settings import get_settings
+from ui import actions, data, navigation, state
+from ui.text import md_t
+
+FIELDS = ("new:email", "new:name", "new:role", "new:institution", "new:plans", "new:password")
+
+
+def _prefill(institutions: dict[str, str], plan_names: dict[int, str]) -> None:
+    """A link from the getting-started checklist opens the form for one institution's focal
+    point (``?institution=ACR&plan=ID``); after an account is made the form starts empty."""
+    if st.session_state.pop("new:clear", False):
+        for key in FIELDS:
+            st.session_state.pop(key, None)
+    wanted = st.query_params.get("institution")
+    if wanted in institutions and "new:institution" not in st.session_state:
+        st.session_state["new:institution"] = wanted
+        st.session_state["new:role"] = Role.MEMBER.value
+        plan = st.query_params.get("plan", "")
+        if plan.isdigit() and int(plan) in plan_names:
+            st.session_state["new:plans"] = [int(plan)]
+
+
+def new_account_form(user: state.SignedIn, lang: str) -> None:
+    plan_names = {c.id: c.name for c in data.plans_where(user.id, user.actor,
+                                                         Permission.MANAGE_ACCOUNTS)}
+    institutions = dict(data.account_institutions(user.id))
+    _prefill(institutions, plan_names)
+    roles = accounts.grantable_roles(user.actor)
+    with st.form("create_account"):
+        st.header(t("accounts.create", lang))
+        email = st.text_input(t("signin.email", lang), key="new:email")
+        name = st.text_input(t("accounts.name", lang), key="new:name")
+        role = st.selectbox(t("signin.demo_role", lang), roles, key="new:role",
+                            format_func=lambda r: t(f"role.{r}", lang))
+        institution = st.selectbox(
+            t("accounts.institution", lang), [None, *institutions], key="new:institution",
+            format_func=lambda a: f"{a} · {institutions[a]}" if a else t(
+                "accounts.no_institution", lang), help=t("accounts.institution_help", lang))
+        chosen = st.multiselect(t("accounts.plans", lang), list(plan_names), key="new:plans",
+                                format_func=plan_names.get, placeholder=t("form.choose_some", lang))
+        password = st.text_input(t("accounts.temporary_password", lang), type="password",
+                                 key="new:password")
+        submitted = st.form_submit_button(t("accounts.create", lang), type="primary")
+    if submitted:
+        outcome = actions.write(lambda db: invitations.add_and_invite(
+            db, user.actor, email=email, display_name=name, role=role,
+            institution=institution, plan_ids=chosen, password=password,
+            app_url=navigation.app_address(), smtp=get_settings().smtp))
+        if outcome.ok:
+            st.session_state["new:clear"] = True
+            st.session_state["new:invitation"] = outcome.value
+            st.rerun()
+        st.error(state.message(outcome.error, lang))
+    _invitation(lang)
+
+
+def _invitation(lang: str) -> None:
+    """The last account's invitation: sent, or ready to copy (shown once)."""
+    sent = st.session_state.pop("new:invitation", None)
+    if sent is None:
+        return
+    if sent.sent:
+        st.success(md_t("accounts.invitation_sent", lang, email=sent.mail.to))
+        return
+    st.success(md_t("accounts.invitation_copy", lang, email=sent.mail.to))
+    st.code(f"{sent.mail.subject}\n\n{sent.mail.body}", language=None, wrap_lines=True)

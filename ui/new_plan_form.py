@@ -1,0 +1,37 @@
+"""A new plan made from a form (no workbook needed), to be filled in on plan management."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker import rules
+from tracker.i18n import t
+from tracker.services import plans
+from tracker.services.permissions import PageName
+from ui import actions, navigation, state
+
+
+def new_plan_form(user: state.SignedIn, lang: str) -> None:
+    """A plan made from a form, to be filled in on plan management (no workbook needed)."""
+    if not user.actor.can_create_plans:
+        return
+    with st.expander(t("files.new_plan", lang)), st.form("new_plan"):
+        name = st.text_input(t("files.plan_name", lang), key="newplan:name",
+                             max_chars=rules.limit("plan", "name"))
+        commission = st.text_input(t("files.commission", lang), key="newplan:commission",
+                                   max_chars=rules.limit("plan", "commission"))
+        left, middle, right = st.columns(3)
+        first = left.text_input(t("files.first_quarter", lang), key="newplan:first",
+                                placeholder="2026-Q1")
+        last = middle.text_input(t("files.last_quarter", lang), key="newplan:last",
+                                 placeholder="2027-Q4")
+        month = right.number_input(t("files.fiscal_month", lang), 1, 12, 1, key="newplan:month")
+        if st.form_submit_button(t("files.create_plan", lang), type="primary"):
+            outcome = actions.write(lambda db: plans.new_plan(
+                db, user.actor, name=name, commission=commission, first=first, last=last,
+                fiscal_year_start_month=int(month)))
+            if outcome.ok:
+                st.success(t("files.plan_created", lang, plan=outcome.value.name))
+                navigation.link(PageName.GETTING_STARTED, t("files.next_steps", lang))
+            else:
+                st.error(state.message(outcome.error, lang))

@@ -1,0 +1,91 @@
+"""The plan files page's import: upload a workbook or CSVs, check it (a dry run that shows what
+would change and lets a new plan's open quarter be chosen), then import; every problem is
+listed by sheet, row and column."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tracker.i18n import t
+from tracker.quarters import Quarter
+from tracker.services import institutions, plan_files
+from tracker.services.imports import ImportRejected, ImportSummary
+from tracker.services.permissions import PageName, Permission
+from ui import actions, data, navigation, state
+from ui.text import md_t
+
+
+def _problems(error: ImportRejected, lang: str) -> None:
+    st.error(t("import.rejected", lang, count=len(error.problems)))
+    st.dataframe(pd.DataFrame(
+        [(p.sheet or "", p.row or "", p.column or "", t(p.key, lang, **p.values))
+         for p in error.problems],
+        columns=[t("files.sheet", lang), t("files.row", lang), t("files.column", lang),
+                 t("files.problem", lang)]), hide_index=True)
+
+
+def _summary(summary: ImportSummary, lang: str) -> None:
+    key = "files.checked" if summary.dry_run else "files.imported"
+    st.success(md_t(key, lang, plan=summary.plan, items_added=summary.items_added,
+                 items_updated=summary.items_updated, reports=summary.reports_added,
+                 unchanged=summary.reports_unchanged))
+    if summary.open_quarter:
+        st.info(t("files.open_quarter", lang, quarter=summary.open_quarter.label(lang)))
+    if summary.institution_changes:  # a table: names are user text, never Markdown
+        st.warning(t("files.institution_changes", lang))
+        st.dataframe(pd.DataFrame(
+            [institutions.describe(change, lang) for change in summary.institution_changes],
+            columns=[t("files.institution_changes", lang)]), hide_index=True)
+
+
+def _choices(user: state.SignedIn, checked: ImportSummary | None,
+             lang: str) -> tuple[Quarter | None, bool]:
+    """After a check: the quarter a new plan opens, and an admin's yes to shared changes."""
+    opened = None
+    quarters = checked.open_choices if checked else []
+    if quarters:
+        opened = st.selectbox(
+            t("files.choose_open", lang), quarters, key="import:open",
+            index=quarters.index(checked.open_quarter), format_func=lambda q: q.label(lang),
+            help=t("files.choose_open_help", lang))
+    rename = bool(checked and checked.institutions_kept and user.actor.is_admin
+                  and st.checkbox(t("files.rename_shared", lang), key="import:rename"))
+    return opened, rename
+
+
+def import_form(user: state.SignedIn, lang: str) -> None:
+    st.header(t("files.import", lang))
+    st.caption(t("files.import_help", lang))
+    upload = st.file_uploader(t("files.upload", lang), type=["xlsx", "csv", "zip"],
+                              key="upload")
+    names = [c.name for c in data.plans_where(user.id, user.actor, Permission.MANAGE_PLAN)]
+    target = st.selectbox(t("files.into", lang), [None, *names], key="import_plan",
+                          format_func=lambda n: n or t("files.from_sheet", lang))
+    if upload is None:
+        return
+    checked = st.session_state.get("import:checked")
+    checked = checked[1] if checked and checked[0] == (upload.file_id, target) else None
+    opened, rename = _choices(user, checked, lang)
+    check, run = st.columns(2)
+    dry_run = check.button(t("files.check", lang), key="import:check")
+    real = run.button(t("files.run", lang), key="import:run", type="primary")
+    if not (dry_run or real):
+        if checked:
+            _summary(checked, lang)
+        return
+    with st.spinner(t("files.working", lang)):
+        outcome = actions.write(lambda db: plan_files.import_upload(
+            db, user.actor, upload.getvalue(), upload.name, plan_name=target,
+            dry_run=dry_run, opened=opened, rename_institutions=rename))
+    if outcome.ok and dry_run:
+        st.session_state["import:checked"] = ((upload.file_id, target), outcome.value)
+        st.rerun()  # draw the choices the check made possible above the buttons
+    st.session_state.pop("import:checked", None)
+    if outcome.ok:
+        _summary(outcome.value, lang)
+        navigation.link(PageName.GETTING_STARTED, t("files.next_steps", lang))
+    elif isinstance(outcome.error, ImportRejected):
+        _problems(outcome.error, lang)
+    else:
+        st.error(state.message(outcome.error, lang))

@@ -1,0 +1,70 @@
+"""The reports waiting for review: each one's content as the member wrote it, and a form to
+approve it or return it with a comment."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker.i18n import number, percent, t
+from tracker.services import reporting
+from tracker.services.review import Submitted
+from ui import actions, flash, state
+from ui.text import md, md_t
+
+
+def waiting(user: state.SignedIn, reports: list[Submitted], lang: str) -> None:
+    if not reports:
+        st.success(t("review.none", lang))
+        return
+    st.caption(t("review.count", lang, count=len(reports)))
+    for report in reports:
+        label = md(f"{report.code} · {report.institution} · {report.title}")
+        with st.expander(label, expanded=len(reports) <= 3):
+            st.caption(md_t("review.by", lang, author=report.author or "—",
+                         at=report.submitted_at.strftime("%Y-%m-%d %H:%M")))
+            _content(report, lang)
+            _decide(user, report, lang)
+
+
+def _content(report: Submitted, lang: str) -> None:
+    if report.overridden:  # the member saved past a consistency check: the reviewer knows
+        st.warning("\n\n".join([t("review.overrode", lang),
+                                 *(t(w, lang) for w in report.overridden)]))
+    _figures(report, lang)
+
+
+def _figures(report: Submitted, lang: str) -> None:
+    if report.nothing_to_report:
+        st.markdown(t("review.nothing", lang))
+    else:
+        status = t(f"status.{report.status}", lang) if report.status else "—"
+        value = number(report.indicator_value, lang, 0)
+        st.markdown(md_t("review.figures", lang, status=status,
+                      percent=percent(report.percent_complete, lang), value=value,
+                      unit=report.unit or "", target=number(report.target, lang, 0)))
+    for name in ("narrative", "obstacles", "next_steps"):
+        text = getattr(report, name)
+        if text:
+            st.markdown(f"**{t(f'form.{name}', lang)}**")
+            st.text(text)  # members' words are shown as text, never as markup
+    if report.evidence_link:
+        st.link_button(t("form.link", lang), report.evidence_link)
+
+
+def _decide(user: state.SignedIn, report: Submitted, lang: str) -> None:
+    key = f"review:{report.report_id}:{report.version}"
+    with st.form(key, border=False):
+        comment = st.text_area(t("review.comment", lang), key=f"{key}:comment",
+                               max_chars=reporting.MAX_TEXT)
+        approve, give_back = st.columns(2)
+        approved = approve.form_submit_button(t("review.approve", lang), type="primary",
+                                              width="stretch")
+        returned = give_back.form_submit_button(t("review.return", lang), width="stretch")
+    if approved or returned:
+        outcome = actions.write(lambda db: reporting.review(
+            db, user.actor, report.report_id, approve=bool(approved), comment=comment or "",
+            expected_version=report.version))
+        if outcome.ok:
+            flash.remember("review", "review.approved" if approved else "review.returned")
+            st.rerun()
+        st.error(state.message(outcome.error, lang))

@@ -1,0 +1,138 @@
+"""The presentation's slides: each one drawn from the quarter's ``MeetingContent`` (the same as
+the deck and the handout), with a heading, sized to fit 1280x720 with the navigation in view,
+and its data as a table when it has one."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tracker import meeting_content as mc
+from tracker import palette
+from tracker.charts import PLOTLY_CONFIG, MeetingChart, meeting_charts
+from tracker.i18n import number, percent, plural, t
+from ui import accessibility
+from ui.text import md
+
+SLIDES = ("title", "headline", "by_line", "by_institution", "trend", "attention", "decisions",
+          "indicators")
+CHART_HEIGHT = 440  # px: heading, chart, summary and navigation fit a 720 px high screen
+STATUSES = ("completed", "on_track", "behind", "overdue", "blocked")
+# Full screen: no sidebar, header or toolbar; each figure card edged in its status colour.
+FULL_SCREEN = "".join([
+    "<style>",
+    "[data-testid=stSidebar],[data-testid=stSidebarCollapsedControl],"
+    "[data-testid=stHeader],[data-testid=stToolbar],[data-testid=stDecoration]"
+    "{display:none!important}",
+    "[data-testid=stMainBlockContainer]"
+    "{padding:1rem 2.5rem 1rem!important;max-width:100%!important}",
+    "[data-testid=stMetricValue]{font-size:2.6rem}",
+    *(f".st-key-card-{status}{{border-left:.6rem solid {palette.STATUS_COLOURS[status]}}}"
+      f".st-key-card-{status} [data-testid=stMetricValue]"
+      f"{{color:{palette.STATUS_COLOURS[status]}}}" for status in STATUSES),
+    "</style>",
+])
+
+
+def table(frame: pd.DataFrame) -> None:
+    st.table(frame.set_index(frame.columns[0]))
+
+
+def _chart(chart: MeetingChart, key: str) -> None:
+    st.header(md(chart.title))
+    figure = chart.figure
+    figure.update_layout(title=None, height=CHART_HEIGHT, margin={"t": 40})
+    st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG)
+    st.text(chart.summary)  # names in it are user text: plain text, never Markdown
+    accessibility.name_charts({key: chart.summary})  # the chart's accessible name
+
+
+def _cards(content: mc.MeetingContent, lang: str) -> None:
+    head = content.headline
+    left, right = st.columns(2)
+    with left.container(border=True, key="card-progress"):
+        st.metric(t("deck.card.progress", lang), percent(head.progress, lang),
+                  t("deck.card.expected", lang, value=percent(head.expected, lang)),
+                  delta_color="off", delta_arrow="off")
+    with right.container(border=True, key="card-reports"):
+        st.metric(t("deck.card.reports", lang), percent(head.completeness, lang),
+                  t("deck.card.reports_of", lang,
+                    received=number(head.received_reports, lang, 0),
+                    expected=number(head.expected_reports, lang, 0)), delta_color="off",
+                  delta_arrow="off")
+    for column, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
+        with column.container(border=True, key=f"card-{status}"):
+            st.metric(plural(f"deck.card.{status}", lang, head.count(status)),
+                      number(head.count(status), lang, 0))
+
+
+def _headline_table(content: mc.MeetingContent, lang: str) -> pd.DataFrame:
+    head = content.headline
+    return pd.DataFrame({
+        t("deck.col.figure", lang): [t("deck.card.progress", lang),
+                                     t("chart.series.expected", lang),
+                                     *(t(f"bucket.{s}", lang) for s in STATUSES),
+                                     t("deck.card.reports", lang)],
+        t("deck.col.value", lang): [percent(head.progress, lang), percent(head.expected, lang),
+                                    *(number(head.count(s), lang, 0) for s in STATUSES),
+                                    f"{number(head.received_reports, lang, 0)} / "
+                                    f"{number(head.expected_reports, lang, 0)}"]})
+
+
+def _attention_table(content: mc.MeetingContent, lang: str) -> pd.DataFrame:
+    rows = content.attention[:mc.LIST_ROWS]
+    return pd.DataFrame(  # a static table wraps long obstacles instead of cutting them
+        [(f"{r.code} · {r.title}", r.lead, percent(r.progress, lang), percent(r.expected, lang),
+          t(f"schedule.{r.bucket}", lang), r.obstacles or "—") for r in rows],
+        columns=[t("item.choose", lang), t("chart.axis.institution", lang),
+                 t("chart.series.progress", lang), t("chart.series.expected", lang),
+                 t("item.schedule", lang), t("form.obstacles", lang)])
+
+
+def _decisions_table(content: mc.MeetingContent, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(d.text, d.owner or "—", d.due.label(lang) if d.due else "—",
+          mc.decision_follow_up(d, lang)) for d in content.decisions[:mc.LIST_ROWS]],
+        columns=[t("deck.col.decision", lang), t("deck.col.owner", lang),
+                 t("deck.col.due", lang), t("deck.col.follow_up", lang)])
+
+
+def slide(name: str, content: mc.MeetingContent, lang: str) -> pd.DataFrame | None:
+    """Draw one slide; return its data as a table when it has one beyond what it shows."""
+    quarter = content.quarter.label(lang)
+    if name == "title":
+        st.title(md(content.plan))  # user-written text is shown as text, never as markup
+        st.header(t("deck.subtitle", lang, quarter=quarter))
+        for line in (content.commission, mc.meeting_line(content, lang)):
+            if line:
+                st.text(line)
+        if content.locked:
+            st.info(t("present.as_presented", lang))
+        return None
+    if name == "headline":
+        st.header(t("deck.headline", lang, quarter=quarter))
+        _cards(content, lang)
+        return _headline_table(content, lang)
+    if name in ("by_line", "by_institution", "trend", "indicators"):
+        if name == "indicators" and not content.indicators:
+            st.header(t("chart.indicators.title", lang, quarter=quarter))
+            st.write(t("deck.no_indicators", lang))
+            return None
+        chart = meeting_charts(content, lang)[name]
+        _chart(chart, f"slide:{name}")
+        return chart.table
+    if name == "attention":
+        st.header(t("deck.attention", lang, quarter=quarter))
+        if not content.attention:
+            st.write(t("notes.none", lang))
+            return None
+        table(_attention_table(content, lang))
+        if len(content.attention) > mc.LIST_ROWS:
+            st.caption(t("chart.and_more", lang, count=len(content.attention) - mc.LIST_ROWS))
+        return None
+    st.header(t("deck.decisions", lang))
+    if not content.decisions:
+        st.write(t("deck.no_decisions", lang))
+    else:
+        table(_decisions_table(content, lang))
+    return None
