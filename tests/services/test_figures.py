@@ -35,7 +35,7 @@ def test_a_person_chooses_among_the_plans_they_read_each_with_its_quarters(sessi
     assert choice.quarters == tuple(quarter_range(Quarter.parse(plan.first),
                                                   Quarter.parse(plan.last)))
     assert choice.open_quarter == choice.default_quarter == choice.under_evaluation == Q4
-    assert choice.evaluation_quarter == str(Q4) and choice.locked_quarters == ()
+    assert choice.locked_quarters == ()
     assert [c.name for c in figures.plan_choices(session, SYSTEM)] == sorted(
         [plan.plan.name, other.plan.name])
     other.plan.archived = True
@@ -47,7 +47,7 @@ def test_a_person_chooses_among_the_plans_they_read_each_with_its_quarters(sessi
 def test_without_an_open_quarter_pages_open_on_the_latest_reported(session, plan, people):
     coordinator = people["coordinator"]
     lifecycle.set_period_state(session, coordinator, plan.plan.id, Q4, PeriodState.CLOSED)
-    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(Q3),
+    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, Q3,
                                       date(2026, 10, 20), ["A"])
     lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id, confirm=Q3)
     [choice] = figures.plan_choices(session, coordinator)

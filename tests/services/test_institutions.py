@@ -22,10 +22,10 @@ def other(session, plan) -> PlanBuilder:
     return b
 
 
-def _row(institution, **changes):
-    row = {"acronym": institution.acronym, "name": institution.name,
-           "country": institution.country, "kind": institution.kind}
-    return row | changes
+def _row(institution, **changes) -> institutions.InstitutionValues:
+    return replace(institutions.InstitutionValues(
+        institution.acronym, institution.name, institution.country, institution.kind),
+        **changes)
 
 
 def test_a_plan_uses_the_institutions_that_lead_or_support_its_items(session, plan, other):
@@ -46,8 +46,8 @@ def test_a_plan_uses_the_institutions_that_lead_or_support_its_items(session, pl
 
 def test_a_change_names_the_other_plans_that_use_the_institution(session, plan, other):
     a, b = plan.institutions["A"], plan.institutions["B"]
-    rows = [_row(a, name="A renamed"), _row(b, country="PE", kind="police"), _row(a) | {
-        "acronym": "NEW", "name": "Not yet in the database"}]
+    rows = [_row(a, name="A renamed"), _row(b, country="PE", kind="police"), _row(
+        a, acronym="NEW", name="Not yet in the database")]
     found = {c.acronym: c for c in institutions.changes(session, rows, plan.plan.id)}
     assert set(found) == {"A", "B"}  # a new institution is no change to an existing one
     assert (found["A"].changed_fields, found["A"].other_plans) == (("name",), ("Other plan",))

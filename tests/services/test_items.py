@@ -53,13 +53,13 @@ def test_an_items_detail_follows_it_quarter_by_quarter_up_to_the_open_one(sessio
 
 
 def test_an_item_from_a_meeting_decision_names_it(session, plan, people):
-    meeting = meetings.record_meeting(session, people["coordinator"], plan.plan.id, str(Q3),
+    meeting = meetings.record_meeting(session, people["coordinator"], plan.plan.id, Q3,
                                       date(2026, 10, 20), ["A"])
     meetings.add_decision(session, people["coordinator"], meeting.id, "Train judges",
                           item_id=plan.items["2.1"].id)
     origin = items.item_detail(session, people["member"], plan.items["2.1"].id).origin
     assert (origin.meeting_id, origin.quarter, origin.held_on, origin.decision) == (
-        meeting.id, str(Q3), date(2026, 10, 20), "Train judges")
+        meeting.id, Q3, date(2026, 10, 20), "Train judges")
 
 
 def test_an_items_detail_is_for_its_plans_readers(session, plan):

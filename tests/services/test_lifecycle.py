@@ -54,7 +54,7 @@ def member(people):
 
 
 def _meeting(session, plan, people):
-    return meetings.record_meeting(session, people["coordinator"], plan.plan.id, str(Q3),
+    return meetings.record_meeting(session, people["coordinator"], plan.plan.id, Q3,
                                    date(2026, 10, 20), ["A", "B"], "Minutes of the meeting")
 
 
@@ -106,7 +106,7 @@ def test_a_locked_quarter_keeps_what_the_meeting_saw(session, plan, people):
     coordinator = people["coordinator"]
     meeting = _meeting(session, plan, people)
     lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, meeting.id, confirm=Q3)
-    first = meetings.latest_snapshot(session, coordinator, plan.plan.id, str(Q3))
+    first = meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3)
     assert first["headline"]["progress"] == pytest.approx(30)
     assert [row["label"] for row in first["by_line"]] == ["1", "2"]
     # the plan changes: a weight now, a report after a granted reopening
@@ -123,7 +123,7 @@ def test_a_locked_quarter_keeps_what_the_meeting_saw(session, plan, people):
                           expected_version=1, submit=True)
     assert _live_by_line(session, plan) == pytest.approx((3 * 70 + 10) / 4)
     # the live figures moved; what the meeting saw did not
-    assert meetings.latest_snapshot(session, coordinator, plan.plan.id, str(Q3)) == first
+    assert meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3) == first
     kept = json.loads(session.exec(select(QuarterSnapshot).order_by(QuarterSnapshot.id)).first()
                       .figures)
     assert kept == first  # the first meeting's figures, exactly
@@ -356,7 +356,7 @@ def test_a_quarter_is_locked_once_by_a_coordinator_at_a_meeting_of_its_plan(sess
     other.institution("MPFN", "PE")
     other.line("1")
     other.item("1.1", line="1", lead="MPFN", start="2026-Q1", due="2026-Q4")
-    elsewhere = meetings.record_meeting(session, SYSTEM, other.plan.id, str(Q3),
+    elsewhere = meetings.record_meeting(session, SYSTEM, other.plan.id, Q3,
                                         date(2026, 10, 21), ["MPFN"])
     with pytest.raises(NotFound):
         lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3, elsewhere.id, confirm=Q3)

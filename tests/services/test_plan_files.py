@@ -27,7 +27,7 @@ def test_an_upload_is_checked_without_writing_then_imported(session, minimal):
     before = row_counts(session)
     checked = plan_files.import_upload(session, SYSTEM, minimal, "small.xlsx", plan_name=None,
                                        dry_run=True, opened=Quarter(2026, 3))
-    assert checked.plan_created and checked.open_quarter == "2026-Q3"
+    assert checked.plan_created and checked.open_quarter == Quarter(2026, 3)
     assert (checked.items_added, checked.reports_added) == (len(MINIMAL["items"]) - 1, REPORTS)
     assert row_counts(session) == before  # the dry run wrote nothing
     done = plan_files.import_upload(session, SYSTEM, minimal, "small.xlsx", plan_name=None,

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from tests.factories import PlanBuilder
 from tracker.models import Report, ReportRevision, ReportState, Status
+from tracker.quarters import Quarter
 from tracker.services import reports
 from tracker.services.reports import ReportContent
 
@@ -22,7 +23,7 @@ def _append(session, plan, code, quarter, content, state, institution=None):
     item = plan.items[code]
     institution_id = (plan.institutions[institution].id if institution
                       else item.lead_institution_id)
-    return reports.append_revision(session, item_id=item.id, quarter=quarter,
+    return reports.append_revision(session, item_id=item.id, quarter=Quarter.parse(str(quarter)),
                                    institution_id=institution_id, content=content,
                                    state=state, author_id=None)
 
@@ -45,9 +46,9 @@ def test_a_draft_never_moves_what_counts_and_earlier_versions_stay(session, plan
     assert [(r.number, r.state, r.percent_complete) for r in revisions] == [
         (n, s, 10 * n) for n, s in enumerate(states, start=1)]
     assert report.latest_revision_id == revisions[-1].id
-    assert reports.find_report(session, plan.items["1.1"].id, "2026-Q4",
+    assert reports.find_report(session, plan.items["1.1"].id, Quarter(2026, 4),
                                plan.institutions["A"].id).id == report.id
-    assert reports.find_report(session, plan.items["1.1"].id, "2026-Q4",
+    assert reports.find_report(session, plan.items["1.1"].id, Quarter(2026, 4),
                                plan.institutions["B"].id) is None  # each part its own
 
 

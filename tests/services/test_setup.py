@@ -87,7 +87,7 @@ def test_the_steps_after_the_import_tick_as_reports_reviews_meeting_and_lock_hap
         reporting.review(session, coordinator, report.id, approve=True,
                          expected_version=report.version)
     assert _steps(session, coordinator, plan.plan.id)["review"].done
-    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, str(quarter),
+    meeting = meetings.record_meeting(session, coordinator, plan.plan.id, quarter,
                                       date(2027, 1, 20), ["A"])
     steps = _steps(session, coordinator, plan.plan.id)
     assert steps["meeting"].done and not steps["deck"].done
