@@ -59,11 +59,18 @@ class Watch:
     def attach(self, db: Session) -> None:
         event.listen(db, "before_flush", self._flush)
         event.listen(db, "after_begin", self._begin)
+        event.listen(db, "before_commit", self._commit)
 
     def _begin(self, _db: Session, _transaction: object, connection: Connection) -> None:
         connection.info.pop(BULK_WRITES, None)  # what this transaction bulk-writes, only
         self.connections.append(connection)
         event.listen(connection, "before_cursor_execute", self._statement)
+
+    def _commit(self, _db: Session) -> None:
+        """``tracker.db.bulk_insert`` wrote (COPY: no statement event saw it): asked before
+        each commit, while the connections are still this write's."""
+        if any(not c.closed and c.info.get(BULK_WRITES) for c in self.connections):
+            self.everything = True
 
     def _statement(self, _connection: Connection, _cursor: object, statement: str,
                    _parameters: object, context: object, _many: bool) -> None:
@@ -115,11 +122,6 @@ class Watch:
         else:
             self.plans.add(plan_id)
 
-    def bulk_written(self) -> bool:
-        """Whether ``tracker.db.bulk_insert`` wrote (COPY: no statement event saw it); asked
-        before the commit, while the connections are still this write's."""
-        return any(connection.info.get(BULK_WRITES) for connection in self.connections)
-
     def forget(self) -> None:
         """Forget in ``ui.data`` what the write may have changed (after it committed)."""
         if self.everything or self.written - self.flushed:  # rows written around the ORM
@@ -139,8 +141,6 @@ def write(operation: Callable[[Session], T]) -> Outcome[T]:
         with session() as db:
             watch.attach(db)
             value = operation(db)
-            db.flush()  # every row out now, while the watch still sees its connection
-            watch.everything |= watch.bulk_written()
     except TrackerError as error:
         return Outcome(error=error)
     except IntegrityError:
