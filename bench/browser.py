@@ -274,7 +274,7 @@ def step_browser(url: str, plan: str, admin_email: str, today: str, demo: bool,
     from playwright.sync_api import sync_playwright
 
     from bench import servers
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    from devtools.servers import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
         raise RuntimeError(f"no Chromium at {CHROMIUM}: apt-get install chromium")

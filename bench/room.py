@@ -372,10 +372,10 @@ def step_two_servers(url: str, plan: str, today: str, demo: bool, seconds: float
             one = _room_row("one", url, drive(app.url, slides, saves, seconds, 0.0,
                                               server_pids=[app.pid]))
         with servers.two_apps_behind_nginx(folder, env) as (proxy, apps):
-            two = _room_row("two", url, drive(proxy, slides, saves, seconds, 0.0,
+            two = _room_row("two", url, drive(proxy.url, slides, saves, seconds, 0.0,
                                               addresses=True,
                                               server_pids=[a.pid for a in apps]))
-            two["failover_ok"] = float(failover(proxy, apps, slides[0]))
+            two["failover_ok"] = float(failover(proxy.url, apps, slides[0]))
     row = one | two
     row["two_throughput_ratio"] = row["two_ops_per_s"] / row["one_ops_per_s"]
     return row
@@ -388,7 +388,7 @@ def failover(proxy: str, apps: list, cookie: str) -> bool:
 
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    from devtools.servers import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
@@ -415,11 +415,11 @@ def failover(proxy: str, apps: list, cookie: str) -> bool:
 
 
 def _has_connection(port: int) -> bool:
-    from tests.browser.test_proxy_browser import _established
+    from devtools.servers import established
 
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if _established(port):
+        if established(port):
             return True
         time.sleep(0.2)
     return False

@@ -1,38 +1,20 @@
-"""Real servers for the browser and load benchmarks: ``streamlit run server.py`` processes and
-Debian's nginx with the shipped ``deploy/nginx/tracker.conf.template``; the people who use them
-(accounts made in the bench database, signed in by a server-side session as ``/api/session``
-would give them).
-
-Every process started here is stopped when its ``with`` block ends, whatever happens inside.
-The nginx rendering and the port/Chromium settings are the browser tests' own
-(``tests/browser``), imported rather than written twice.
+"""The bench's live servers and the people who use them: the servers themselves
+(``streamlit run server.py``, the shipped nginx) come from ``devtools.servers``, which the
+browser tests use too; here, what only the bench needs: their memory and CPU, the bench's
+environment, and accounts made in the bench database, signed in by a server-side session as
+``/api/session`` would give them.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.national import BENCH_PASSWORD  # the accounts made here: not the demo password
+from devtools.servers import App, free_port, streamlit_app, two_apps_behind_nginx
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVER = ROOT / "server.py"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-STARTUP_SECONDS = 90
-
-
-def free_port() -> int:
-    from tests.browser.conftest import free_port as tests_free_port
-
-    return tests_free_port()
+__all__ = ["App", "free_port", "streamlit_app", "two_apps_behind_nginx"]
 
 
 def rss_mb(pid: int) -> float:
@@ -55,30 +37,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit not healthy in {STARTUP_SECONDS} s:\n{log.read_text()[-3000:]}")
-
-
 def bench_env(database: str, today: str, demo: bool, proxied: bool = False) -> dict[str, str]:
     env = {**os.environ, "TRACKER_DATABASE_URL": database, "TRACKER_TODAY": today,
            "TRACKER_DEFAULT_LANG": "en"}
@@ -88,83 +46,6 @@ def bench_env(database: str, today: str, demo: bool, proxied: bool = False) -> d
     if proxied:
         env["TRACKER_TRUSTED_PROXIES"] = "127.0.0.1"
     return env
-
-
-@dataclass
-class App:
-    url: str
-    port: int
-    process: subprocess.Popen
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-
-@contextmanager
-def streamlit_app(folder: Path, env: dict[str, str], script: Path = SERVER,
-                  port: int | None = None) -> Iterator[App]:
-    """``streamlit run <script>`` on the loopback; stopped when the block ends."""
-    port = port or free_port()
-    log = folder / f"streamlit-{port}.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, process, log)
-        yield App(url, port, process)
-    finally:
-        _stop(process)
-
-
-@contextmanager
-def nginx(folder: Path, app_ports: tuple[int, int]) -> Iterator[str]:
-    """The shipped nginx site (TLS, websockets, ``ip_hash`` over two processes) rendered as
-    ``tests/browser/test_proxy_browser.py`` renders it; its https base URL."""
-    from tests.browser.test_proxy_browser import _nginx_conf, _self_signed
-
-    if not Path(NGINX).exists():
-        raise RuntimeError("no nginx: apt-get install nginx")
-    cert, key = _self_signed(folder)
-    https, http_port = free_port(), free_port()
-    conf = _nginx_conf(folder, cert, key, https, http_port, app_ports)
-    startup_log = str(folder / "error.log")
-    checked = subprocess.run([NGINX, "-t", "-e", startup_log, "-p", str(folder), "-c",
-                              str(conf)], capture_output=True, text=True)
-    if checked.returncode != 0:
-        raise RuntimeError(checked.stderr)
-    log = folder / "nginx.out"
-    with log.open("w") as output:
-        process = subprocess.Popen([NGINX, "-e", startup_log, "-p", str(folder), "-c",
-                                    str(conf)], stdout=output, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while not _listening(https):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield f"https://127.0.0.1:{https}"
-    finally:
-        _stop(process)
-
-
-def _listening(port: int) -> bool:
-    import socket
-
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-@contextmanager
-def two_apps_behind_nginx(folder: Path, env: dict[str, str]) -> Iterator[tuple[str, list[App]]]:
-    with ExitStack() as stack:
-        apps = [stack.enter_context(streamlit_app(folder, env)) for _ in range(2)]
-        url = stack.enter_context(nginx(folder, (apps[0].port, apps[1].port)))
-        yield url, apps
 
 
 # People: accounts in the bench database, and signed-in sessions for them.

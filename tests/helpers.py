@@ -3,7 +3,6 @@ one kind of figure at a time (the app asks ``metrics.figures`` for several in on
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
+from devtools.servers import free_port as free_port  # the service tests' SMTP ports
 from tracker.metrics import NO_FILTERS, Dimension, Filters, figures
 from tracker.quarters import Quarter
 
@@ -57,13 +57,6 @@ def read_workbook(path: Path) -> dict[str, list[tuple]]:
 def row_counts(session: Session) -> dict[str, int]:
     return {table.name: session.exec(select(func.count()).select_from(table)).one()
             for table in SQLModel.metadata.sorted_tables}
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on at the moment."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def rollup(session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter],

@@ -21,11 +21,12 @@ from tracker.services import plans
 def test_bench_runs_at_demo_scale(tmp_path, capsys):
     out = tmp_path / "results.json"
     results = main(["--scale", "demo", "--out", str(out), "--postgres", "", "--no-pdf",
-                    "--no-live"])
+                    "--no-live", "--cli-repeat", "1"])
     table = capsys.readouterr().out
     header = next(line for line in table.splitlines() if line.startswith("measure"))
     assert header.split() == ["measure", "sqlite", "goal"]
     assert "metrics_ratio" in table and "page_warm_ratio" in table and "import_ratio" in table
+    assert "cli_list_ratio" in table and "cli_deck_ratio" in table  # the commands' step
     saved = json.loads(out.read_text())
     assert saved["scale"] == "demo" and set(saved["results"]) == {"sqlite"} == set(results)
     row = saved["results"]["sqlite"]

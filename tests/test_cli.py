@@ -12,8 +12,11 @@ from sqlmodel import Session, select
 
 from tests.helpers import MINIMAL, read_workbook, row_counts, write_workbook
 from tracker.demo import ECUADOR_PLAN, TRINATIONAL_PLAN
-from tracker.models import RoleGrant, User
+from tracker.models import Plan, RoleGrant, User
 from tracker.services.accounts import password_matches
+from tracker.services.permissions import SYSTEM
+from tracker.services.plan_names import plan_names
+from tracker.services.plans import list_plans
 
 
 def test_demo_load_is_safe_to_repeat_and_plan_list_names_both(cli, engine):
@@ -28,6 +31,37 @@ def test_demo_load_is_safe_to_repeat_and_plan_list_names_both(cli, engine):
     assert out.splitlines() == sorted([ECUADOR_PLAN, TRINATIONAL_PLAN])
     code, out, _ = cli("demo", "load", "--if-empty")
     assert code == 0 and "already holds plans" in out
+
+
+def test_plan_list_names_what_list_plans_gives_the_operator_without_archived_plans(
+        cli, engine):
+    """``plan list`` reads the names in SQLAlchemy Core (``plan_names``): the same answer as
+    the service's ``list_plans`` for the operator, an archived plan left out."""
+    cli("demo", "load")
+    with Session(engine) as session:
+        plan = session.exec(select(Plan).where(Plan.name == TRINATIONAL_PLAN)).one()
+        plan.archived = True
+        session.add(plan)
+        session.commit()
+        expected = [plan.name for plan in list_plans(session, SYSTEM)]
+    assert expected == [ECUADOR_PLAN]
+    assert plan_names(engine) == expected
+    assert cli("plan", "list")[1].splitlines() == expected
+
+
+def test_plan_list_imports_neither_the_orm_nor_the_models(database_url):
+    """What keeps ``tracker plan list`` quick (bench/commands.py times it): on a database at
+    the head it loads SQLAlchemy's core, not the ORM, SQLModel, the tables, Alembic, pandas."""
+    script = ("import sys; from tracker.cli import main; code = main(['plan', 'list']); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in {'sqlmodel', "
+              "'pydantic', 'alembic', 'pandas', 'plotly', 'streamlit'} or m in "
+              "{'sqlalchemy.orm', 'tracker.models', 'tracker.services.plans'})); "
+              "sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env={**os.environ, "TRACKER_DATABASE_URL": database_url},
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
 
 
 def test_import_refuses_a_bad_workbook_with_exit_2_and_writes_nothing(cli, engine, tmp_path):

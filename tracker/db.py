@@ -3,6 +3,10 @@
 SQLite: WAL, ``busy_timeout`` and ``BEGIN IMMEDIATE`` for every transaction. Measured (see
 STREAMLIT.md): deferred transactions under WAL silently lost 41 of 320 concurrent
 read-modify-write updates; ``BEGIN IMMEDIATE`` kept all of them.
+
+Importing this module costs SQLAlchemy's core and nothing more: no ORM, no SQLModel, no
+tables (``tracker plan list`` runs on an engine alone). The sessions' guard against NUL bytes
+lives with the tables, in ``tracker.models``.
 """
 
 from __future__ import annotations
@@ -11,14 +15,16 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy import Table, create_engine, event, insert, inspect
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
 
-from tracker.errors import InvalidInput
 from tracker.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session, SQLModel
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -50,15 +56,6 @@ def _configure_postgresql(engine: Engine) -> None:
         dbapi_connection.commit()
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_nul_bytes(session: Session, _context: object, _instances: object) -> None:
-    """No text with a NUL byte reaches a table, whichever form or service wrote it:
-    PostgreSQL refuses it with an error no user could read, and no one types it."""
-    for entity in (*session.new, *session.dirty):
-        if any(isinstance(value, str) and "\x00" in value for value in vars(entity).values()):
-            raise InvalidInput("error.invalid_text")
-
-
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (default: the configured database); SQLite files get a folder."""
     url = url or get_settings().database_url
@@ -83,6 +80,8 @@ def make_engine(url: str | None = None) -> Engine:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
+    from sqlmodel import Session  # the ORM only for a session (see the module's docstring)
+
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
@@ -113,11 +112,18 @@ def table_of(model: type[SQLModel]) -> Table:
     return table
 
 
+# ``connection.info`` key: the tables ``bulk_insert`` wrote through this connection. COPY goes
+# around SQLAlchemy's events; a caller that watches what a transaction wrote (the app's cache,
+# ``ui.actions``) reads this too.
+BULK_WRITES = "tracker.bulk_writes"
+
+
 def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, object]]) -> None:
     """Insert many rows: PostgreSQL's COPY (several times faster than INSERTs for an import's
     tens of thousands of reports), else an executemany INSERT. Same transaction either way."""
     if not rows:
         return
+    connection.info.setdefault(BULK_WRITES, set()).add(table.name)
     if connection.dialect.name != "postgresql":
         connection.execute(insert(table), rows)
         return

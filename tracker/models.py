@@ -14,10 +14,21 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import TypedDict
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, Index, Text, UniqueConstraint, event
+from sqlmodel import Field, Session, SQLModel
 
+from tracker.errors import InvalidInput
 from tracker.rules import limit
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_nul_bytes(session: Session, _context: object, _instances: object) -> None:
+    """No text with a NUL byte reaches a table, whichever form or service wrote it:
+    PostgreSQL refuses it with an error no user could read, and no one types it. Here, with
+    the tables: whatever flushes a row has imported them (``tracker.db`` needs no ORM)."""
+    for entity in (*session.new, *session.dirty):
+        if any(isinstance(value, str) and "\x00" in value for value in vars(entity).values()):
+            raise InvalidInput("error.invalid_text")
 
 
 def utcnow() -> datetime:

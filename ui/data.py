@@ -1,8 +1,32 @@
 """Cached reads. Keys include everything a result depends on (the database too, so that
-tests on different databases in one process never share a result); ``clear()`` after writes.
+tests on different databases in one process never share a result).
+
+A write forgets only what it may have changed (``forget``, called by ``ui.actions.write``
+with what the write's session saw), so that one member's save does not empty every session's
+figures of every plan. Each read is cached under a scope:
+
+- ``FIGURES`` of a plan: computed from its counting revisions (submitted or approved) and its
+  plan data, never from drafts (the overview, its charts, the presentation, the deck, the
+  export). A write that moved no counting revision (a draft saved) leaves them.
+- ``PLAN``: anything else of one plan (worklists, missing reports with their latest state,
+  review, meetings, activity).
+- ``ANY``: reads tied to no plan argument (the plans offered, accounts, an item's page):
+  forgotten after every write, as all reads were before.
+
+The reads of a plan are forgotten key by key (``clear(*args)``, which also voids a value being
+computed from before the write), from a registry of the keys each one was computed for; a
+generation number in the key would have left every older generation's values in memory until
+their TTL. ``clear()`` still forgets everything (a write it cannot place, a conflict).
 """
 
 from __future__ import annotations
+
+import functools
+import inspect
+import threading
+from collections.abc import Callable, Collection
+from enum import Enum
+from typing import Any
 
 import streamlit as st
 from sqlmodel import Session
@@ -32,6 +56,52 @@ from tracker.settings import get_settings
 from ui.state import session
 
 
+class Scope(Enum):
+    FIGURES = "figures"
+    PLAN = "plan"
+    ANY = "any"
+
+
+_FUNCTIONS: dict[Scope, list[Any]] = {scope: [] for scope in Scope}
+_lock = threading.Lock()
+# (scope, plan id) -> the (cached function, arguments) computed for it since its last write
+_keys: dict[tuple[Scope, int], set[tuple[Any, tuple]]] = {}
+
+
+def _cached(scope: Scope, *, resource: bool = False, **options: object) -> Callable:
+    """``st.cache_data`` (or ``cache_resource``) with a scope; a plan's read registers the key
+    it computes (a miss: every cached value has been computed, so every one is registered)."""
+    def decorate(func: Callable) -> Callable:
+        names = list(inspect.signature(func).parameters)
+        position = names.index("plan_id") if scope is not Scope.ANY else None
+
+        @functools.wraps(func)
+        def body(*args: object) -> object:
+            if position is not None:
+                with _lock:
+                    _keys.setdefault((scope, args[position]), set()).add((cached, args))
+            return func(*args)
+
+        cache = st.cache_resource if resource else st.cache_data
+        cached = cache(ttl=600, show_spinner=False, **options)(body)
+        _FUNCTIONS[scope].append(cached)
+        return cached
+    return decorate
+
+
+def forget(plans: Collection[int], *, figures: bool) -> None:
+    """Forget what a write to ``plans`` may have changed: their ``PLAN`` reads, their
+    ``FIGURES`` too when ``figures`` (a counting revision moved), and every ``ANY`` read."""
+    scopes = (Scope.PLAN, Scope.FIGURES) if figures else (Scope.PLAN,)
+    with _lock:
+        calls = [call for plan in plans for scope in scopes
+                 for call in _keys.pop((scope, plan), ())]
+    for cached, args in calls:
+        cached.clear(*args)
+    for cached in _FUNCTIONS[Scope.ANY]:
+        cached.clear()
+
+
 def _actor(db: Session, user_id: int) -> Actor:
     return actor_for(db, db.get_one(User, user_id))
 
@@ -40,13 +110,13 @@ def _db() -> str:
     return get_settings().database_url
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.ANY)
 def _plan_choices(database: str, user_id: int) -> list[figures.PlanChoice]:
     with session() as db:
         return figures.plan_choices(db, _actor(db, user_id))
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.FIGURES)
 def _overview(database: str, user_id: int, plan_id: int, quarter: Quarter,
               filters: Filters) -> figures.Overview:
     with session() as db:
@@ -56,7 +126,7 @@ def _overview(database: str, user_id: int, plan_id: int, quarter: Quarter,
 
 # Figures are cached as objects (cache_resource), not pickled: unpickling a plotly figure
 # validates it all over again, which cost more than drawing it. Nothing mutates them.
-@st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
+@_cached(Scope.FIGURES, resource=True, max_entries=64)
 def _overview_charts(database: str, user_id: int, plan_id: int, quarter: Quarter,
                      filters: Filters, lang: str) -> dict[str, tuple[object, object]]:
     return charts.overview_charts(_overview(database, user_id, plan_id, quarter, filters),
@@ -69,7 +139,7 @@ def overview_charts(user_id: int, plan_id: int, quarter: Quarter, filters: Filte
     return _overview_charts(_db(), user_id, plan_id, quarter, filters, lang)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.FIGURES)
 def _overview_summaries(database: str, user_id: int, plan_id: int, quarter: Quarter,
                         filters: Filters, lang: str) -> dict[str, str]:
     return charts.overview_summaries(
@@ -83,7 +153,7 @@ def overview_summaries(user_id: int, plan_id: int, quarter: Quarter, filters: Fi
     return _overview_summaries(_db(), user_id, plan_id, quarter, filters, lang)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.FIGURES)
 def _drill_down(database: str, user_id: int, plan_id: int, quarter: Quarter, filters: Filters,
                 lang: str, lead: str) -> tuple[object, list[tuple[int, str]]]:
     view = _overview(database, user_id, plan_id, quarter, filters)
@@ -96,13 +166,13 @@ def drill_down(user_id: int, plan_id: int, quarter: Quarter, filters: Filters, l
     return _drill_down(_db(), user_id, plan_id, quarter, filters, lang, lead)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _filter_choices(database: str, user_id: int, plan_id: int) -> figures.FilterChoices:
     with session() as db:
         return figures.filter_choices(db, _actor(db, user_id), plan_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _worklist(database: str, user_id: int, plan_id: int, quarter: Quarter,
               institution_id: int) -> list[worklist.WorkItem]:
     with session() as db:
@@ -110,32 +180,32 @@ def _worklist(database: str, user_id: int, plan_id: int, quarter: Quarter,
                                  institution_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _awaiting_review(database: str, user_id: int, plan_id: int,
                      quarter: Quarter) -> list[review.Submitted]:
     with session() as db:
         return review.awaiting_review(db, _actor(db, user_id), plan_id, quarter)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _item_choices(database: str, user_id: int, plan_id: int) -> list[items.ItemChoice]:
     with session() as db:
         return items.item_choices(db, _actor(db, user_id), plan_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.ANY)
 def _item_detail(database: str, user_id: int, item_id: int) -> items.ItemDetail:
     with session() as db:
         return items.item_detail(db, _actor(db, user_id), item_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.ANY)
 def _accounts(database: str, user_id: int) -> list[accounts.AccountRow]:
     with session() as db:
         return accounts.list_accounts(db, _actor(db, user_id))
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _missing(database: str, user_id: int, plan_id: int,
              quarter: Quarter) -> list[missing.InstitutionDue]:
     with session() as db:
@@ -147,7 +217,7 @@ def missing_for(user_id: int, plan_id: int, quarter: Quarter) -> list[missing.In
     return _missing(_db(), user_id, plan_id, quarter)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.FIGURES)
 def _exports(database: str, user_id: int, plan_id: int) -> tuple[bytes, bytes]:
     with session() as db:
         actor = _actor(db, user_id)
@@ -160,7 +230,7 @@ def exports(user_id: int, plan_id: int) -> tuple[bytes, bytes]:
     return _exports(_db(), user_id, plan_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _plan_catalog(database: str, user_id: int, plan_id: int) -> plan_admin.PlanCatalog:
     with session() as db:
         return plan_admin.catalog(db, _actor(db, user_id), plan_id)
@@ -170,7 +240,7 @@ def plan_catalog(user_id: int, plan_id: int) -> plan_admin.PlanCatalog:
     return _plan_catalog(_db(), user_id, plan_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.ANY)
 def _item_fields(database: str, user_id: int,
                  item_id: int) -> tuple[plan_admin.ItemFields, int]:
     with session() as db:
@@ -181,7 +251,7 @@ def item_fields(user_id: int, item_id: int) -> tuple[plan_admin.ItemFields, int]
     return _item_fields(_db(), user_id, item_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _meetings(database: str, user_id: int, plan_id: int) -> list[meetings.MeetingView]:
     with session() as db:
         return meetings.list_meetings(db, _actor(db, user_id), plan_id)
@@ -191,13 +261,13 @@ def meetings_of(user_id: int, plan_id: int) -> list[meetings.MeetingView]:
     return _meetings(_db(), user_id, plan_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _requests(database: str, user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
     with session() as db:
         return lifecycle.reopen_requests(db, _actor(db, user_id), plan_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _member_view(database: str, user_id: int, plan_id: int,
                  lang: str) -> lifecycle.MemberView:
     with session() as db:
@@ -208,7 +278,7 @@ def member_view(user_id: int, plan_id: int, lang: str) -> lifecycle.MemberView:
     return _member_view(_db(), user_id, plan_id, lang)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _activity(database: str, user_id: int, plan_id: int, filters: activity.Filters,
               lang: str) -> activity.Activity:
     with session() as db:
@@ -220,7 +290,7 @@ def plan_activity(user_id: int, plan_id: int, filters: activity.Filters,
     return _activity(_db(), user_id, plan_id, filters, lang)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.ANY)
 def _item_activity(database: str, user_id: int, item_id: int, lang: str) -> activity.Activity:
     with session() as db:
         return activity.item_activity(db, _actor(db, user_id), item_id, lang)
@@ -230,7 +300,7 @@ def item_activity(user_id: int, item_id: int, lang: str) -> activity.Activity:
     return _item_activity(_db(), user_id, item_id, lang)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _reopened(database: str, user_id: int, plan_id: int) -> list[Quarter]:
     with session() as db:
         return lifecycle.reopened_quarters(db, _actor(db, user_id), plan_id)
@@ -244,7 +314,7 @@ def reopen_requests(user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
     return _requests(_db(), user_id, plan_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.FIGURES)
 def _presentation(database: str, user_id: int, plan_id: int, quarter: Quarter
                   ) -> MeetingContent:
     with session() as db:
@@ -256,7 +326,7 @@ def presentation(user_id: int, plan_id: int, quarter: Quarter) -> MeetingContent
     return _presentation(_db(), user_id, plan_id, quarter)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.FIGURES)
 def _deck(database: str, user_id: int, plan_id: int, quarter: Quarter, lang: str) -> bytes:
     with session() as db:
         return decks.pptx(db, _actor(db, user_id), plan_id, quarter, lang)
@@ -270,7 +340,7 @@ def accounts_for(user_id: int) -> list[accounts.AccountRow]:
     return _accounts(_db(), user_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.ANY)
 def _account_institutions(database: str, user_id: int) -> list[tuple[str, str]]:
     with session() as db:
         return accounts.account_institutions(db, _actor(db, user_id))
@@ -280,7 +350,7 @@ def account_institutions(user_id: int) -> list[tuple[str, str]]:
     return _account_institutions(_db(), user_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@_cached(Scope.PLAN)
 def _setup_checklist(database: str, user_id: int, plan_id: int) -> setup.Checklist:
     with session() as db:
         return setup.checklist(db, _actor(db, user_id), plan_id)
@@ -326,12 +396,9 @@ def item_detail(user_id: int, item_id: int) -> items.ItemDetail:
 
 
 def clear() -> None:
-    """Forget every cached read (after any write)."""
-    for cached in (_plan_choices, _overview, _filter_choices, _worklist, _awaiting_review,
-                   _item_choices, _item_detail, _accounts, _account_institutions,
-                   _setup_checklist, _member_view, _activity, _item_activity, _reopened,
-                   _missing, _exports,
-                   _plan_catalog, _item_fields, _meetings, _requests,
-                   _presentation, _deck, _overview_charts, _overview_summaries,
-                   _drill_down):
-        cached.clear()
+    """Forget every cached read (a write that cannot be placed on plans, a conflict)."""
+    with _lock:
+        _keys.clear()
+    for scope in Scope:
+        for cached in _FUNCTIONS[scope]:
+            cached.clear()

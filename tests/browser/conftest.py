@@ -7,11 +7,7 @@ tests skip on a developer's machine and fail under ``CI=true``. No browser is do
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,15 +15,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.apptest import ROOT, SERVER, demo_database
+from devtools.servers import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_app
+from tests.apptest import demo_database
 from tests.conftest import FIXED_TODAY, missing_service
 from tracker.demo import DEMO_PASSWORD
 
-CHROMIUM = Path(os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
-STARTUP_SECONDS = 60
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "free_port"]  # the browser tests import them from here
 
 
 @pytest.fixture(scope="session")
@@ -38,58 +31,22 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "args": CHROMIUM_ARGS, "headless": True}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"streamlit did not become healthy in {STARTUP_SECONDS} s:\n{log.read_text()}")
-
-
 @contextmanager
 def streamlit_server(folder: Path, *, extra_args: tuple[str, ...] = (),
                      port: int | None = None,
                      prepare: Callable[[str], None] | None = None) -> Iterator[str]:
     """``streamlit run server.py`` on a free port with its own demo database (``prepare``
-    may add to it first); its base URL."""
+    may add to it first); its base URL (``devtools.servers``, the bench's servers too)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TRACKER_TODAY", FIXED_TODAY)
         database = demo_database(folder / "demo.db")
         if prepare is not None:
             prepare(database)
-    port = port or free_port()
-    log = folder / "streamlit.log"
     env = {**os.environ, "TRACKER_DATABASE_URL": database, "TRACKER_DEMO": "1",
            "TRACKER_TODAY": FIXED_TODAY, "TRACKER_DEFAULT_LANG": "en"}
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(SERVER),
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-             *extra_args],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with streamlit_app(folder, env, port=port, extra_args=extra_args,
+                       log_name="streamlit.log") as app:
+        yield app.url
 
 
 @pytest.fixture(scope="module")

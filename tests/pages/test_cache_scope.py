@@ -1,0 +1,188 @@
+"""Cached reads after a save (ui/data.py, ui/actions.py): every session of the plan sees the
+save at its next run; what the save could not have changed stays cached.
+
+Several AppTest sessions in one process share the caches, as the sessions of one server do.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pandas.testing import assert_frame_equal
+from sqlalchemy import update
+from sqlmodel import select
+
+from tests.apptest import app_as, field, first_missing_form, go_to, plan_id_of
+from tracker.db import bulk_insert, make_engine, session_scope
+from tracker.demo import ECUADOR_PLAN, TRINATIONAL_PLAN
+from tracker.models import AuditEntry, Institution, Report
+from tracker.services import decks, figures, plans
+from tracker.services.permissions import SYSTEM
+
+
+def _fill(expander, percent: float) -> None:
+    field(expander.selectbox, "status").select("in_progress")
+    field(expander.number_input, "percent").set_value(percent)
+
+
+def _press(expander, label: str) -> None:
+    [button] = [b for b in expander.button if b.label == label]
+    button.click()
+
+
+def _missing_states(at) -> dict[str, str]:
+    """Item code -> state in the review page's missing reports of DINAPEN (one table per
+    institution, after its name in bold)."""
+    names = [found.group(1) for m in at.markdown
+             if (found := re.fullmatch(r"\*\*(.+)\*\* · \d+", m.value))]
+    tables = [d.value for d in at.dataframe if "State" in d.value]
+    table = dict(zip(names, tables, strict=True))["DINAPEN"]
+    return {item.split(" · ")[0]: state
+            for item, state in zip(table.iloc[:, 0], table["State"], strict=True)}
+
+
+def test_a_save_shows_in_every_other_session_of_the_plan_at_its_next_run(db_url):
+    coordinator = go_to(app_as("coordinacion@demo.example"), "review")  # caches filled
+    waiting = {e.label for e in coordinator.expander}
+    other_tab = go_to(app_as("dinapen@demo.example"), "my-institution")
+    member = go_to(app_as("dinapen@demo.example"), "my-institution")
+    expander = first_missing_form(member)
+    code = expander.label.split(" · ")[0]
+    assert _missing_states(coordinator)[code] == "missing"
+
+    _fill(expander, 30.0)
+    _press(expander, "Save draft")
+    member.run()
+    assert not member.exception
+    assert _missing_states(coordinator.run())[code] == "draft"  # a draft: the plan's reads
+    assert any(e.label.startswith(code) and "draft" in e.label for e in other_tab.run().expander)
+
+    expander = next(e for e in member.expander if e.label.startswith(code))
+    _fill(expander, 40.0)
+    _press(expander, "Submit")
+    member.run()
+    assert not member.exception
+    coordinator.run()
+    assert code not in _missing_states(coordinator)  # counted now, and waiting for review
+    assert len({e.label for e in coordinator.expander} - waiting) == 1
+    assert any(e.label.startswith(code) and "submitted" in e.label
+               for e in other_tab.run().expander)
+
+
+def test_a_draft_keeps_the_plans_figures_a_submission_renews_only_its_plan(db_url,
+                                                                          monkeypatch):
+    computed: list[int] = []
+    overview = figures.overview
+
+    def counted(db, actor, plan_id, *args):
+        computed.append(plan_id)
+        return overview(db, actor, plan_id, *args)
+
+    monkeypatch.setattr(figures, "overview", counted)
+    ecuador, trinational = plan_id_of(db_url, ECUADOR_PLAN), plan_id_of(db_url, TRINATIONAL_PLAN)
+    watching = app_as("coordinacion@demo.example")  # the overview of the Ecuador plan
+    other = app_as("coordinacion@demo.example")
+    other.selectbox(key="plan").set_value(trinational).run()
+    assert set(computed) == {ecuador, trinational}
+    headline = [m.value for m in watching.metric]
+    member = go_to(app_as("dinapen@demo.example"), "my-institution")
+
+    computed.clear()
+    expander = first_missing_form(member)
+    _fill(expander, 90.0)
+    _press(expander, "Save draft")
+    member.run()
+    watching.run()
+    other.run()
+    assert computed == []  # a draft moves no figure: both overviews still cached
+    assert [m.value for m in watching.metric] == headline
+
+    expander = next(e for e in member.expander if "draft" in e.label)
+    _press(expander, "Submit")
+    member.run()
+    watching.run()
+    other.run()
+    assert computed == [ecuador]  # the Ecuador figures computed afresh, the other plan's kept
+    assert [m.value for m in watching.metric] != headline  # and the submission shows
+
+
+@pytest.fixture
+def forgotten(db_url, monkeypatch) -> list[object]:
+    """What ``ui.actions.write`` forgot: ``"everything"`` or ``(plans, figures)``."""
+    from ui import data
+
+    seen: list[object] = []
+    monkeypatch.setattr(data, "clear", lambda: seen.append("everything"))
+    monkeypatch.setattr(data, "forget",
+                        lambda plans, *, figures: seen.append((set(plans), figures)))
+    return seen
+
+
+def test_a_write_it_cannot_place_on_plans_forgets_everything(db_url, forgotten):
+    from ui.actions import write
+
+    ecuador = plan_id_of(db_url, ECUADOR_PLAN)
+
+    def rename(db):
+        db.get(Institution, 1).name = "Renamed"  # shared by plans: not one plan's row
+
+    def around_the_orm(db):  # a statement on a report table, not a flushed row
+        db.connection().execute(update(Report).where(Report.id == 1).values(version=9))
+
+    def bulk(db):  # COPY on PostgreSQL: no statement event sees it, bulk_insert says so
+        db.add(AuditEntry(plan_id=ecuador, action="import", entity="plan"))
+        bulk_insert(db.connection(), AuditEntry.__table__, [
+            {"plan_id": ecuador, "action": "x", "entity": "report"}])
+
+    def audit_only(db):
+        db.add(AuditEntry(plan_id=ecuador, action="note", entity="plan"))
+
+    for operation in (rename, around_the_orm, bulk):
+        assert write(operation).ok
+    assert write(audit_only).ok
+    assert write(lambda db: None).ok  # nothing written: nothing to forget
+    assert forgotten == ["everything"] * 3 + [({ecuador}, False)]
+
+
+def test_the_figures_cached_through_drafts_are_computed_from_counting_reports_only(db_url):
+    """What keeps the FIGURES scope sound: the reads it holds give the same answer after a
+    draft is saved, over a missing report and over a submitted one."""
+    from tracker.models import ReportContent, Status
+    from tracker.quarters import Quarter
+    from tracker.services import reporting
+    from tracker.services.reporting import Target
+    from tracker.services.worklist import worklist
+
+    engine = make_engine(db_url)
+    quarter = Quarter(2026, 4)
+
+    def figures_now(plan_id: int) -> tuple:
+        with session_scope(engine) as db:
+            view = figures.overview(db, SYSTEM, plan_id, quarter)
+            content = decks.content(db, SYSTEM, plan_id, quarter)
+            return view, content
+
+    with session_scope(engine) as db:
+        plan = plans.get_plan(db, ECUADOR_PLAN)
+        dinapen = db.exec(select(Institution).where(Institution.acronym == "DINAPEN")).one()
+        work = worklist(db, SYSTEM, plan.id, quarter, dinapen.id)
+    before = figures_now(plan.id)
+    over = [item.own.state if item.own else "missing" for item in work
+            if item.own is None or item.own.state in ("submitted", "approved")]
+    assert "missing" in over and "submitted" in over  # drafts over both kinds
+    with session_scope(engine) as db:
+        for item in work:
+            if item.own is not None and item.own.state not in ("submitted", "approved"):
+                continue
+            reporting.save_report(
+                db, SYSTEM, Target(item.item_id, quarter, dinapen.id),
+                ReportContent(status=Status.BLOCKED, percent_complete=3.0),
+                expected_version=item.own.version if item.own else 0)
+    view, content = figures_now(plan.id)
+    assert view.headline == before[0].headline
+    for frame in ("items", "by_institution", "by_line", "buckets", "trend_plan",
+                  "completeness_institutions"):
+        assert_frame_equal(getattr(view, frame), getattr(before[0], frame))
+    assert content == before[1]
+    engine.dispose()
