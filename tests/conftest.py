@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
-from tests.factories import PlanBuilder
+from tests.factories import PlanBuilder, small_plan
 from tracker.cli import main as tracker_main
 from tracker.db import make_engine
 from tracker.migrate import upgrade
@@ -202,19 +202,10 @@ PASSWORD = "a long enough secret"
 
 @pytest.fixture
 def plan(session) -> PlanBuilder:
-    """A small plan: institutions A (EC) and B (CO), lines 1 and 2 with one item each (led by
-    A and B), both reported in 2026-Q3 (50 % and 10 %). A module that needs another plan
-    defines its own ``plan`` fixture, which overrides this one."""
-    b = PlanBuilder(session)
-    b.institution("A")
-    b.institution("B", "CO")
-    b.line("1")
-    b.line("2")
-    b.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4", weight=1)
-    b.item("2.1", line="2", lead="B", start="2026-Q1", due="2026-Q4", weight=1)
-    b.report("1.1", "2026-Q3", percent=50)
-    b.report("2.1", "2026-Q3", percent=10)
-    return b
+    """A small plan (``tests.factories.small_plan``): institutions A (EC) and B (CO), lines 1
+    and 2 with one item each (led by A and B), both reported in 2026-Q3 (50 % and 10 %). A
+    module that needs another plan defines its own ``plan`` fixture, which overrides this one."""
+    return small_plan(session)
 
 
 @pytest.fixture

@@ -14,10 +14,12 @@ from tracker.models import (
     ReportState,
     Status,
     StrategicLine,
+    User,
 )
 from tracker.quarters import Quarter
 from tracker.services import plans
-from tracker.services.permissions import SYSTEM
+from tracker.services.accounts import add_user
+from tracker.services.permissions import SYSTEM, Actor, actor_for
 from tracker.services.reports import ReportContent, append_revision
 
 
@@ -84,3 +86,78 @@ class PlanBuilder:
             state=state, author_id=None,
         )
         self.session.flush()
+
+
+PASSWORD = "a long enough secret"
+
+
+def person(session: Session, email: str, role: str, plans_: list[Plan],
+           institution: str | None = None) -> User:
+    """An account made by the command line (no temporary password), named after its e-mail."""
+    return add_user(session, SYSTEM, email=email, display_name=email.split("@")[0], role=role,
+                    password=PASSWORD, institution=institution, plans=plans_)
+
+
+def small_plan(session: Session, last: str = "2026-Q4") -> PlanBuilder:
+    """Institutions A (EC) and B (CO), lines 1 and 2 with one item each (led by A and B), both
+    reported in 2026-Q3 (50 % and 10 %)."""
+    b = PlanBuilder(session, last=last)
+    b.institution("A")
+    b.institution("B", "CO")
+    b.line("1")
+    b.line("2")
+    b.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4", weight=1)
+    b.item("2.1", line="2", lead="B", start="2026-Q1", due="2026-Q4", weight=1)
+    b.report("1.1", "2026-Q3", percent=50)
+    b.report("2.1", "2026-Q3", percent=10)
+    return b
+
+
+def three_institution_plan(session: Session) -> PlanBuilder:
+    """A, B and C; 1.1 led by A with B's support, 1.2 led by B, 1.3 led by A from 2027-Q1."""
+    b = PlanBuilder(session, last="2027-Q2")
+    for acronym in ("A", "B", "C"):
+        b.institution(acronym)
+    b.line("1")
+    b.item("1.1", line="1", lead="A", start="2026-Q1", due="2027-Q2", supporters=("B",),
+           target=100)
+    b.item("1.2", line="1", lead="B", start="2026-Q1", due="2026-Q4")
+    b.item("1.3", line="1", lead="A", start="2027-Q1", due="2027-Q2")
+    return b
+
+
+def people_of(session: Session, plan: PlanBuilder, *names: str) -> dict[str, Actor]:
+    """Actors of ``plan`` by name: a lower-case letter is a member of that institution
+    (``"a"`` → A), otherwise the name is the role (coordinator, observer)."""
+    def actor(name: str) -> Actor:
+        if len(name) == 1:
+            user = person(session, f"{name}@example.org", "member", [plan.plan], name.upper())
+        else:
+            local = {"coordinator": "coord", "observer": "obs"}[name]
+            user = person(session, f"{local}@example.org", name, [plan.plan])
+        return actor_for(session, user)
+
+    return {name: actor(name) for name in names}
+
+
+def two_plans_with_accounts(session: Session) -> dict[str, object]:
+    """Plan "First" (institution A) with its coordinator and a member of A; an observer of
+    plan "Second"; an admin."""
+    first = PlanBuilder(session, name="First")
+    first.institution("A")
+    first.line("1")
+    first.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4")
+    second = PlanBuilder(session, name="Second")
+
+    def account(email: str, role: str, plans_: list[Plan],
+                institution: str | None = None) -> User:
+        return add_user(session, SYSTEM, email=email, display_name=email[:5], role=role,
+                        password=PASSWORD, institution=institution, plans=plans_)
+
+    return {
+        "plan": first,
+        "coordinator": account("coord@example.org", "coordinator", [first.plan]),
+        "member": account("member@example.org", "member", [first.plan], "A"),
+        "other": account("other@example.org", "observer", [second.plan]),
+        "admin": account("admin@example.org", "admin", []),
+    }

@@ -31,13 +31,20 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+# How long a SQLite writer waits for another's transaction before "database is locked". Five
+# seconds was too short on a loaded 2-core machine: twenty saves and an import at once made a
+# save give up now and then (tests/test_reliability.py). A save that waits is better than one
+# that must be pressed again; PostgreSQL waits on row locks, not on the whole file.
+SQLITE_BUSY_SECONDS = 20
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -67,7 +74,7 @@ def make_engine(url: str | None = None) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 5},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
             poolclass=StaticPool if in_memory else None,
         )
         _configure_sqlite(engine)

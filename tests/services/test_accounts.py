@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from tests.factories import PlanBuilder
+from tests.factories import PlanBuilder, two_plans_with_accounts
 from tracker.errors import InvalidInput, NotAllowed
 from tracker.models import ReportRevision, RoleGrant, Status, User
 from tracker.quarters import Quarter
 from tracker.services import accounts, auth, invitations, reporting
-from tracker.services.permissions import SYSTEM, actor_for
+from tracker.services.permissions import actor_for
 from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
 
@@ -19,24 +19,7 @@ PASSWORD = "a long enough secret"
 
 @pytest.fixture
 def world(session):
-    first = PlanBuilder(session, name="First")
-    first.institution("A")
-    first.line("1")
-    first.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4")
-    second = PlanBuilder(session, name="Second")
-
-    def account(email, role, plans, institution=None):
-        return accounts.add_user(session, SYSTEM, email=email, display_name=email[:5],
-                                 role=role, password=PASSWORD, institution=institution,
-                                 plans=plans)
-
-    return {
-        "plan": first,
-        "coordinator": account("coord@example.org", "coordinator", [first.plan]),
-        "member": account("member@example.org", "member", [first.plan], "A"),
-        "other": account("other@example.org", "observer", [second.plan]),
-        "admin": account("admin@example.org", "admin", []),
-    }
+    return two_plans_with_accounts(session)
 
 
 def test_a_coordinator_manages_only_the_accounts_of_its_plans(session, world):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from tests.factories import PlanBuilder
+from tests.factories import PlanBuilder, two_plans_with_accounts
 from tracker.errors import NotAllowed
 from tracker.models import RoleGrant
 from tracker.services import accounts, invitations
@@ -17,26 +17,7 @@ PASSWORD = "a long enough secret"
 
 @pytest.fixture
 def world(session):
-    """Plan "First" (institution A) with its coordinator and a member of A; an observer of
-    plan "Second"; an admin."""
-    first = PlanBuilder(session, name="First")
-    first.institution("A")
-    first.line("1")
-    first.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4")
-    second = PlanBuilder(session, name="Second")
-
-    def account(email, role, plans, institution=None):
-        return accounts.add_user(session, SYSTEM, email=email, display_name=email[:5],
-                                 role=role, password=PASSWORD, institution=institution,
-                                 plans=plans)
-
-    return {
-        "plan": first,
-        "coordinator": account("coord@example.org", "coordinator", [first.plan]),
-        "member": account("member@example.org", "member", [first.plan], "A"),
-        "other": account("other@example.org", "observer", [second.plan]),
-        "admin": account("admin@example.org", "admin", []),
-    }
+    return two_plans_with_accounts(session)
 
 
 def test_the_account_form_adds_and_invites_on_the_plans_it_names(session, world):
@@ -61,7 +42,6 @@ def test_the_account_form_adds_and_invites_on_the_plans_it_names(session, world)
 
 
 def test_an_invitation_is_emailed_in_the_persons_language(session, inbox):
-    from tests.factories import PlanBuilder
     from tracker.services import accounts, invitations
     from tracker.services.permissions import SYSTEM, actor_for
     from tracker.settings import get_settings

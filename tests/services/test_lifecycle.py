@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from tests.factories import PlanBuilder
+from tests.factories import PlanBuilder, small_plan
 from tests.helpers import rollup
 from tracker.errors import InvalidInput, NotAllowed
 from tracker.models import (
@@ -31,16 +31,7 @@ Q3 = Quarter(2026, 3)  # the quarter the ``plan`` reports; 2026-Q4 is open (toda
 @pytest.fixture
 def plan(session) -> PlanBuilder:
     """The plan of tests/conftest.py, running to 2027-Q2 so that a later quarter can open."""
-    b = PlanBuilder(session, last="2027-Q2")
-    b.institution("A")
-    b.institution("B", "CO")
-    b.line("1")
-    b.line("2")
-    b.item("1.1", line="1", lead="A", start="2026-Q1", due="2026-Q4", weight=1)
-    b.item("2.1", line="2", lead="B", start="2026-Q1", due="2026-Q4", weight=1)
-    b.report("1.1", "2026-Q3", percent=50)
-    b.report("2.1", "2026-Q3", percent=10)
-    return b
+    return small_plan(session, last="2027-Q2")
 
 
 @pytest.fixture

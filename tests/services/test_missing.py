@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import PlanBuilder
+from tests.factories import PlanBuilder, people_of, three_institution_plan
 from tracker.errors import NotAllowed
 from tracker.models import Status
 from tracker.quarters import Quarter
 from tracker.services import accounts, reporting
 from tracker.services.accounts import add_user
 from tracker.services.missing import missing_by_institution
-from tracker.services.permissions import SYSTEM, actor_for
+from tracker.services.permissions import SYSTEM
 from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
 
@@ -21,29 +21,12 @@ PASSWORD = "a long enough secret"
 
 @pytest.fixture
 def plan(session) -> PlanBuilder:
-    """A, B and C; 1.1 led by A with B's support, 1.2 led by B, 1.3 led by A from 2027-Q1."""
-    b = PlanBuilder(session, last="2027-Q2")
-    for acronym in ("A", "B", "C"):
-        b.institution(acronym)
-    b.line("1")
-    b.item("1.1", line="1", lead="A", start="2026-Q1", due="2027-Q2", supporters=("B",),
-           target=100)
-    b.item("1.2", line="1", lead="B", start="2026-Q1", due="2026-Q4")
-    b.item("1.3", line="1", lead="A", start="2027-Q1", due="2027-Q2")
-    return b
+    return three_institution_plan(session)
 
 
 @pytest.fixture
 def people(session, plan):
-    def account(email, role, institution=None):
-        user = add_user(session, SYSTEM, email=email, display_name=email.split("@")[0],
-                        role=role, password=PASSWORD, institution=institution,
-                        plans=[plan.plan])
-        return actor_for(session, user)
-
-    return {"a": account("a@example.org", "member", "A"),
-            "b": account("b@example.org", "member", "B"),
-            "coordinator": account("coord@example.org", "coordinator")}
+    return people_of(session, plan, "a", "b", "coordinator")
 
 
 def content(percent=40.0, status=Status.IN_PROGRESS, **kwargs) -> ReportContent:

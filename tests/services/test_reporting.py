@@ -7,15 +7,13 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from tests.factories import PlanBuilder
+from tests.factories import PlanBuilder, people_of, three_institution_plan
 from tracker import metrics
 from tracker.errors import InvalidInput, NotAllowed
 from tracker.models import AuditEntry, Meeting, PeriodState, ReportingPeriod, Status
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, reporting
-from tracker.services.accounts import add_user
 from tracker.services.figures import PlanChoice
-from tracker.services.permissions import SYSTEM, actor_for
 from tracker.services.reporting import Conflict, NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
 from tracker.services.worklist import worklist
@@ -26,30 +24,12 @@ PASSWORD = "a long enough secret"
 
 @pytest.fixture
 def plan(session) -> PlanBuilder:
-    b = PlanBuilder(session, last="2027-Q2")
-    for acronym in ("A", "B", "C"):
-        b.institution(acronym)
-    b.line("1")
-    b.item("1.1", line="1", lead="A", start="2026-Q1", due="2027-Q2", supporters=("B",),
-           target=100)
-    b.item("1.2", line="1", lead="B", start="2026-Q1", due="2026-Q4")
-    b.item("1.3", line="1", lead="A", start="2027-Q1", due="2027-Q2")
-    return b
+    return three_institution_plan(session)
 
 
 @pytest.fixture
 def people(session, plan):
-    def account(email, role, institution=None):
-        user = add_user(session, SYSTEM, email=email, display_name=email.split("@")[0],
-                        role=role, password=PASSWORD, institution=institution,
-                        plans=[plan.plan])
-        return actor_for(session, user)
-
-    return {"a": account("a@example.org", "member", "A"),
-            "b": account("b@example.org", "member", "B"),
-            "c": account("c@example.org", "member", "C"),
-            "coordinator": account("coord@example.org", "coordinator"),
-            "observer": account("obs@example.org", "observer")}
+    return people_of(session, plan, "a", "b", "c", "coordinator", "observer")
 
 
 def content(percent=40.0, status=Status.IN_PROGRESS, **kwargs) -> ReportContent:
