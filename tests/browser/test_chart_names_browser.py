@@ -18,7 +18,7 @@ LINE_CHART_NAMED = """() => {
 def test_the_overview_charts_are_named_by_their_summaries(page: Page, app_url: str):
     sign_in(page, app_url, "observador@demo.example", "es")
     named = page.locator("[data-testid=stPlotlyChart][role=figure]")
-    expect(named.first).to_be_attached()
+    expect(named.first).to_be_attached(timeout=30_000)  # charts draw after the script ends
     wait_idle(page)
     page.wait_for_function(LINE_CHART_NAMED, timeout=30_000)
     names = [named.nth(i).get_attribute("aria-label") for i in range(named.count())]
