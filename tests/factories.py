@@ -161,3 +161,13 @@ def two_plans_with_accounts(session: Session) -> dict[str, object]:
         "other": account("other@example.org", "observer", [second.plan]),
         "admin": account("admin@example.org", "admin", []),
     }
+
+
+def actor_with_role(session: Session, email: str, role: str, plan: Plan | None = None,
+                    institution: str | None = None, admin: bool = False) -> Actor:
+    """An account on ``plan`` (or none) with ``role`` (or admin), as an actor."""
+    user = add_user(session, SYSTEM, email=email, display_name=email.split("@")[0],
+                    role="admin" if admin else role, password="a-long-password-1",
+                    institution=institution, plans=[plan] if plan else [])
+    session.flush()
+    return actor_for(session, user)

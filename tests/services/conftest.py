@@ -1,4 +1,5 @@
-"""Fixtures of the service tests: a real SMTP server (aiosmtpd) that keeps what it receives."""
+"""Fixtures of the service tests: a real SMTP server (aiosmtpd) that keeps what it receives, and
+the small plan imported from a workbook with its coordinator (``existing``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from collections.abc import Iterator
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.helpers import free_port
+from tests.factories import actor_with_role
+from tests.helpers import MINIMAL, free_port, write_workbook
+from tracker.models import Role
+from tracker.services import plans
+from tracker.services.imports import import_path
+from tracker.services.permissions import SYSTEM
 
 
 class Inbox:
@@ -33,3 +39,13 @@ def inbox(monkeypatch) -> Iterator[Inbox]:
     monkeypatch.setenv("TRACKER_SMTP_FROM", "secretaria@demo.example")
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def existing(session, tmp_path):
+    """Plan "Small plan" (tests/helpers.py's MINIMAL) with OIM and DINAPEN, and its
+    coordinator Ana."""
+    import_path(session, SYSTEM, write_workbook(tmp_path / "small.xlsx", MINIMAL))
+    plan = plans.get_plan(session, "Small plan")
+    ana = actor_with_role(session, "ana@example.org", Role.COORDINATOR, plan)
+    return plan, ana

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import PlanBuilder, people_of, three_institution_plan
+from tests.factories import PASSWORD, PlanBuilder, people_of, three_institution_plan
 from tracker.errors import NotAllowed
 from tracker.models import Status
 from tracker.quarters import Quarter
@@ -16,7 +16,6 @@ from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
 
 OPEN = Quarter(2026, 4)  # today is 2027-01-10
-PASSWORD = "a long enough secret"
 
 
 @pytest.fixture

@@ -8,30 +8,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from tests.factories import actor_with_role
 from tests.helpers import MINIMAL, write_workbook
 from tracker.errors import NotAllowed
 from tracker.models import Institution, Role, RoleGrant
 from tracker.quarters import Quarter
-from tracker.services import accounts, plans
+from tracker.services import plans
 from tracker.services.imports import ImportRejected, import_path
-from tracker.services.permissions import SYSTEM, actor_for
-
-
-def _person(session, email, role, plan=None, institution=None, admin=False):
-    user = accounts.add_user(session, SYSTEM, email=email, display_name=email.split("@")[0],
-                             role="admin" if admin else role, password="a-long-password-1",
-                             institution=institution, plans=[plan] if plan else [])
-    session.flush()
-    return actor_for(session, user)
-
-
-@pytest.fixture
-def existing(session, tmp_path):
-    """Plan "Small plan" with OIM and DINAPEN, and its coordinator Ana."""
-    import_path(session, SYSTEM, write_workbook(tmp_path / "small.xlsx", MINIMAL))
-    plan = plans.get_plan(session, "Small plan")
-    ana = _person(session, "ana@example.org", Role.COORDINATOR, plan)
-    return plan, ana
+from tracker.services.permissions import SYSTEM
 
 
 def _new_plan(name="New commission plan", oim_name=None):
@@ -56,7 +40,7 @@ def test_a_coordinator_of_another_plan_creates_a_plan_and_coordinates_it(session
 
 def test_a_member_cannot_create_a_plan_and_is_told_why(session, tmp_path, existing):
     plan, _ = existing
-    member = _person(session, "m@example.org", Role.MEMBER, plan, institution="OIM")
+    member = actor_with_role(session, "m@example.org", Role.MEMBER, plan, institution="OIM")
     with pytest.raises(ImportRejected) as caught:
         import_path(session, member, write_workbook(tmp_path / "new.xlsx", _new_plan()))
     [problem] = caught.value.problems
@@ -69,7 +53,7 @@ def test_a_coordinator_of_another_plan_is_refused_naming_this_plans_coordinators
     other = import_path(session, SYSTEM, write_workbook(tmp_path / "o.xlsx",
                                                          _new_plan("Other plan")))
     assert other.plan_created
-    bruno = _person(session, "bruno@example.org", Role.COORDINATOR,
+    bruno = actor_with_role(session, "bruno@example.org", Role.COORDINATOR,
                     plans.get_plan(session, "Other plan"))
     with pytest.raises(ImportRejected) as caught:
         import_path(session, bruno, write_workbook(tmp_path / "s.xlsx", MINIMAL))
@@ -117,7 +101,7 @@ def test_renaming_an_institution_another_plan_uses_keeps_its_name_without_an_adm
 
 
 def test_an_admin_confirms_the_rename_of_a_shared_institution(session, tmp_path, existing):
-    admin = _person(session, "root@example.org", None, admin=True)
+    admin = actor_with_role(session, "root@example.org", None, admin=True)
     new_name = "OIM — Misión en Ecuador"
     summary = import_path(session, admin, write_workbook(
         tmp_path / "n.xlsx", _new_plan(oim_name=new_name)), rename_institutions=True)
@@ -150,7 +134,7 @@ def test_a_coordinator_creates_an_empty_plan_with_the_form(session, existing):
         plans.new_plan(session, ana, name="Plan binacional", commission="", first="2026-Q1",
                        last="2026-Q4")
     assert caught.value.key == "plan.name_taken"
-    observer = _person(session, "obs@example.org", Role.OBSERVER, created)
+    observer = actor_with_role(session, "obs@example.org", Role.OBSERVER, created)
     with pytest.raises(NotAllowed):
         plans.new_plan(session, observer, name="Otro", commission="", first="2026-Q1",
                        last="2026-Q4")

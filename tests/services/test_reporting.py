@@ -19,7 +19,6 @@ from tracker.services.reports import ReportContent
 from tracker.services.worklist import worklist
 
 OPEN, CLOSED = Quarter(2026, 4), Quarter(2026, 3)  # today is 2027-01-10
-PASSWORD = "a long enough secret"
 
 
 @pytest.fixture

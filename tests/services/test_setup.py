@@ -6,33 +6,13 @@ from datetime import date
 
 import pytest
 
-from tests.factories import PlanBuilder
-from tests.helpers import MINIMAL, write_workbook
+from tests.factories import PlanBuilder, actor_with_role
 from tracker.errors import NotAllowed
 from tracker.models import PeriodState, Role, Status
-from tracker.services import accounts, lifecycle, meetings, plans, reporting, setup
-from tracker.services.imports import import_path
-from tracker.services.permissions import SYSTEM, actor_for
+from tracker.services import lifecycle, meetings, plans, reporting, setup
+from tracker.services.permissions import SYSTEM
 from tracker.services.reporting import Target
 from tracker.services.reports import ReportContent
-
-
-def _person(session, email, role, plan=None, institution=None, admin=False):
-    user = accounts.add_user(session, SYSTEM, email=email, display_name=email.split("@")[0],
-                             role="admin" if admin else role, password="a-long-password-1",
-                             institution=institution, plans=[plan] if plan else [])
-    session.flush()
-    return actor_for(session, user)
-
-
-@pytest.fixture
-def existing(session, tmp_path):
-    """Plan "Small plan" (tests/helpers.py's MINIMAL) with OIM and DINAPEN, and its
-    coordinator Ana."""
-    import_path(session, SYSTEM, write_workbook(tmp_path / "small.xlsx", MINIMAL))
-    plan = plans.get_plan(session, "Small plan")
-    ana = _person(session, "ana@example.org", Role.COORDINATOR, plan)
-    return plan, ana
 
 
 def test_the_checklist_of_a_new_plan_follows_what_was_done(session, tmp_path, existing):
@@ -43,11 +23,11 @@ def test_the_checklist_of_a_new_plan_follows_what_was_done(session, tmp_path, ex
     assert steps["imported"].done and steps["quarter_open"].done  # 2026-Q4 open, a deadline
     assert not steps["focal_points"].done and steps["focal_points"].values == {"missing": 2}
     assert not steps["meeting"].done and not steps["deck"].done
-    _person(session, "oim@example.org", Role.MEMBER, plan, institution="OIM")
+    actor_with_role(session, "oim@example.org", Role.MEMBER, plan, institution="OIM")
     checklist = setup.checklist(session, ana, plan.id)
     assert checklist.without_focal_point == (("DINAPEN", "Policía especializada para niños"),)
     with pytest.raises(NotAllowed):  # a member does not keep the plan
-        setup.checklist(session, _person(session, "x@example.org", Role.MEMBER, plan,
+        setup.checklist(session, actor_with_role(session, "x@example.org", Role.MEMBER, plan,
                                          institution="DINAPEN"), plan.id)
 
 

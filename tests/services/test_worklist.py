@@ -17,7 +17,6 @@ from tracker.services.reports import ReportContent
 from tracker.services.worklist import worklist
 
 OPEN = Quarter(2026, 4)  # today is 2027-01-10
-PASSWORD = "a long enough secret"
 
 
 @pytest.fixture
