@@ -161,3 +161,14 @@ def test_the_overview_of_a_locked_quarter_says_its_figures_are_live(db_url):
                for i in at.info)
     at.selectbox(key="quarter").select(Quarter(2026, 4)).run()
     assert not any("was locked at its meeting" in i.value for i in at.info)
+
+
+def test_the_schedule_tiles_add_up_to_the_items_in_scope_and_say_blocked_is_apart(app):
+    app.query_params["lang"] = "es"
+    sign_in(app, "observador@demo.example")
+    tiles = [m.value for m in app.markdown if "border-left:8px" in m.value]
+    counts = [int(tile.rsplit("font-weight:600'>", 1)[1].split("<", 1)[0]) for tile in tiles]
+    in_scope = int(next(m.value for m in app.metric if m.label == "Acciones vigentes"))
+    *buckets, blocked = zip(tiles, counts, strict=True)
+    assert sum(count for _tile, count in buckets) == in_scope
+    assert "Bloqueadas (aparte)" in blocked[0] and blocked[1] >= 0
