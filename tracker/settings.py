@@ -53,6 +53,15 @@ class Settings:
     smtp: SmtpSettings | None = None
     trusted_proxies: str = ""
     public_url: str | None = None
+    # PostgreSQL connections one server process may hold at once. Each Streamlit session runs
+    # its script in a thread that holds a connection while it reads, so a meeting room of 30
+    # sessions needs more than SQLAlchemy's default 5 + 10 (bench/room.py timed out at 15).
+    # Two processes at the default stay under PostgreSQL's default max_connections of 100.
+    db_connections: int = 40
+    # argon2id's cost for new password hashes (a check reads the cost from the hash itself).
+    # The defaults are RFC 9106's low-memory choice, argon2-cffi's own; the tests lower them.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
 
     def today(self) -> date:
         return self.today_override or date.today()
@@ -69,7 +78,21 @@ def get_settings() -> Settings:
         smtp=_smtp(),
         trusted_proxies=_setting("TRACKER_TRUSTED_PROXIES", "") or "",
         public_url=_setting("TRACKER_PUBLIC_URL") or None,
+        db_connections=_positive_setting("TRACKER_DB_CONNECTIONS", 40),
+        argon2_time_cost=_positive_setting("TRACKER_ARGON2_TIME_COST", 3),
+        argon2_memory_kib=_positive_setting("TRACKER_ARGON2_MEMORY_KIB", 65536),
     )
+
+
+def _positive_setting(name: str, default: int) -> int:
+    value = _setting(name, str(default))
+    try:
+        number = int(value or "")
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return number
 
 
 def _smtp() -> SmtpSettings | None:

@@ -124,3 +124,20 @@ def test_only_an_administrator_grants_the_admin_role(session, world):
         smtp=None)
     assert accounts.find_user(session, "boss@example.org").is_admin
     assert sent.mail.to == "boss@example.org" and not sent.sent  # ready to copy
+
+
+def test_passwords_are_stored_as_argon2id_at_rfc_9106_cost_unless_configured(monkeypatch):
+    """The tests lower the cost (tests/conftest.py); a deployment keeps the real one, and a
+    hash made at either cost still opens its account."""
+    from argon2 import extract_parameters
+
+    cheap = accounts.hash_password("a long enough secret")
+    for name in ("TRACKER_ARGON2_TIME_COST", "TRACKER_ARGON2_MEMORY_KIB"):
+        monkeypatch.delenv(name, raising=False)
+    stored = accounts.hash_password("a long enough secret")
+    assert stored.startswith("$argon2id$")
+    parameters = extract_parameters(stored)
+    assert (parameters.time_cost, parameters.memory_cost) == (3, 65536)
+    assert accounts.password_matches(cheap, "a long enough secret")
+    assert accounts.password_matches(stored, "a long enough secret")
+    assert not accounts.password_matches(stored, "a long enough secreT")

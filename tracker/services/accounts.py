@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,21 +15,32 @@ from tracker.models import Institution, Plan, Role, RoleGrant, SignInSession, Us
 from tracker.services import audit
 from tracker.services.passwords import check_new_password
 from tracker.services.permissions import Actor, Permission
+from tracker.settings import get_settings
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ADMIN = "admin"  # the global role, beside the per-plan ``Role``s
-_hasher = PasswordHasher()
+
+
+@cache
+def _hasher_with(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+
+
+def _hasher() -> PasswordHasher:
+    """argon2id at the configured cost (``TRACKER_ARGON2_*``, RFC 9106's by default)."""
+    settings = get_settings()
+    return _hasher_with(settings.argon2_time_cost, settings.argon2_memory_kib)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def password_matches(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
