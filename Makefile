@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+TEST_WORKERS ?= 2  # pytest-xdist workers: make test TEST_WORKERS=0 runs in one process
 SCALE ?= demo
 
 .PHONY: run test install lint bench bench-smoke clean
@@ -31,7 +32,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install  # make bench SCALE=national [BENCH_POSTGRES=postgresql+psycopg://...]
 	$(BIN)/python -m bench.run --scale $(SCALE) $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))

@@ -35,11 +35,32 @@ from tracker.services.permissions import SYSTEM, Actor, actor_for
 # 2026-Q4 is the quarter under evaluation (the last that ended), open, its deadline ahead
 FIXED_TODAY = "2027-01-10"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Passwords are hashed at argon2's lowest cost in tests and in the servers and commands they
+# start: at the real cost (0.2–0.8 s a hash on 2 cores) the demo's fifteen accounts took 11 s
+# to load, and every sign-in paid it again. tests/services/test_accounts.py checks the real
+# cost is the default.
+TEST_ARGON2 = {"TRACKER_ARGON2_TIME_COST": "1", "TRACKER_ARGON2_MEMORY_KIB": "1024"}
+for _name, _value in TEST_ARGON2.items():
+    os.environ.setdefault(_name, _value)
 
 settings.register_profile("ci", max_examples=30, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if IN_CI else "dev"))
+
+
+# Run one after another on one pytest-xdist worker (``make test``: ``-n 2 --dist loadgroup``)
+# while the other worker takes the rest: two Chromiums, or a load test beside a browser test,
+# on 2 cores turn waits into timeouts.
+ONE_AT_A_TIME = "one-at-a-time"
+_HEAVY_FILES = {"test_reliability.py"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.path))
+        if "browser" in path.parts or path.name in _HEAVY_FILES:
+            item.add_marker(pytest.mark.xdist_group(ONE_AT_A_TIME))
 
 
 def missing_service(reason: str) -> None:

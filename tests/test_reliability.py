@@ -1,6 +1,6 @@
 """Reliability: nothing lost under load and faults.
 
-- 20 sessions at once (threads, then separate processes) save the same few reports while an
+- 20 sessions at once (threads, then six separate processes) save the same few reports while an
   import runs: every save either lands as a version or comes back as a conflict; no lost
   update, no duplicate, no "database is locked" reaching anyone.
 - Concurrent ``tracker plan import`` of one workbook leaves one copy.
@@ -19,10 +19,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as NoConnection
 from sqlmodel import Session, select
 
+from tests.conftest import missing_service
 from tests.factories import PlanBuilder
 from tests.helpers import MINIMAL, write_workbook
 from tracker.cli import main as tracker
@@ -37,6 +40,9 @@ from tracker.services.reports import ReportContent, find_report
 
 OPEN = "2026-Q4"
 SESSIONS = 20
+# Processes the twenty sessions share in the multi-process test: each spawned process costs
+# 1–2 s of imports on a 2-core machine, and six already make every save cross processes.
+PROCESSES = 6
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -72,12 +78,12 @@ def save_many(url: str, user_id: int, targets: list[tuple[int, str, int]], round
     try:
         for round_ in range(rounds):
             for item_id, quarter, institution_id in mine:
-                with Session(engine) as session:
-                    found = find_report(session, item_id, Quarter.parse(quarter),
-                                        institution_id)
-                    version = found.version if found else 0
                 narrative = f"{tag} round {round_} item {item_id}"
                 try:
+                    with Session(engine) as session:
+                        found = find_report(session, item_id, Quarter.parse(quarter),
+                                            institution_id)
+                        version = found.version if found else 0
                     with session_scope(engine) as session:
                         reporting.save_report(
                             session, actor, Target(item_id, Quarter.parse(quarter), institution_id),
@@ -87,7 +93,7 @@ def save_many(url: str, user_id: int, targets: list[tuple[int, str, int]], round
                     outcome["saved"].append(narrative)
                 except (Conflict, IntegrityError):  # what the page shows as a conflict
                     outcome["conflicts"] += 1
-                except OperationalError:  # "database is locked" would land here
+                except (OperationalError, NoConnection):  # locked, or no connection free
                     outcome["busy"] += 1
     finally:
         engine.dispose()
@@ -150,12 +156,12 @@ def test_twenty_threads_saving_and_an_import_at_once_lose_nothing(engine, databa
         assert len(session.exec(select(Plan).where(Plan.name == "Small plan")).all()) == 1
 
 
-def test_twenty_processes_saving_and_one_importing_at_once_lose_nothing(engine, database_url,
-                                                                         tmp_path):
+def test_twenty_sessions_in_six_processes_and_an_import_at_once_lose_nothing(
+        engine, database_url, tmp_path):
     users, targets = _plan_with_members(engine)
     workbook = str(write_workbook(tmp_path / "other.xlsx", MINIMAL))
     context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as importer, context.Pool(SESSIONS) as pool:
+    with context.Pool(1) as importer, context.Pool(PROCESSES) as pool:
         imported = importer.apply_async(_cli_import, (database_url, workbook))
         outcomes = pool.starmap(save_many, [(database_url, user, targets, 2, f"process {n}")
                                             for n, user in enumerate(users)])
@@ -272,3 +278,41 @@ def test_saves_killed_midway_leave_every_report_whole(engine, database_url, tmp_
         for report in session.exec(select(Report)):
             numbers = sorted(r.number for r in revisions if r.report_id == report.id)
             assert numbers == list(range(1, report.version + 1))
+
+
+def test_a_meeting_room_of_thirty_sessions_each_gets_a_postgresql_connection_at_once(
+        postgres_engine):
+    """Each Streamlit session reads in its own thread with a connection of its own: thirty
+    at once must not queue behind a pool of fifteen (bench/room.py timed out there). SQLite
+    queues them on purpose (``tracker.db.SQLITE_POOL``)."""
+    if postgres_engine is None:
+        missing_service("PostgreSQL is not reachable: set TRACKER_TEST_DATABASE_URL")
+    engine = make_engine(postgres_engine.url.render_as_string(hide_password=False))
+    room = threading.Barrier(30, timeout=15)
+    failures: list[BaseException] = []
+
+    def session() -> None:
+        try:
+            with engine.connect():
+                room.wait()  # all thirty hold a connection at the same moment
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=session) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    assert failures == []
+
+
+def test_a_connection_limit_that_is_not_a_positive_number_is_refused(monkeypatch):
+    from tracker.settings import get_settings
+
+    for wrong in ("0", "-3", "many"):
+        monkeypatch.setenv("TRACKER_DB_CONNECTIONS", wrong)
+        with pytest.raises(ValueError, match="TRACKER_DB_CONNECTIONS"):
+            get_settings()
+    monkeypatch.setenv("TRACKER_DB_CONNECTIONS", "12")
+    assert get_settings().db_connections == 12

@@ -31,6 +31,13 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "args": CHROMIUM_ARGS, "headless": True}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def patient_expectations() -> None:
+    """``expect`` waits 15 s, not Playwright's 5: the charts of a page drawn while the other
+    test worker and a Streamlit server share 2 cores took longer than 5 s now and then."""
+    expect.set_options(timeout=15_000)
+
+
 @contextmanager
 def streamlit_server(folder: Path, *, extra_args: tuple[str, ...] = (),
                      port: int | None = None,

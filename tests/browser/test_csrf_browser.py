@@ -61,7 +61,10 @@ def _attackers_own_code(browser: Browser, app_url: str) -> dict[str, str]:
 
     context.route("**/api/session", keep)
     sign_in(page, app_url, "observador@demo.example")
-    page.wait_for_timeout(1000)
+    for _ in range(150):  # the app posts it after the sign-in's run: up to 15 s when loaded
+        if captured:
+            break
+        page.wait_for_timeout(100)
     context.close()
     assert captured, "the app never asked for its cookie"
     return dict(parse_qsl(captured[0]))
