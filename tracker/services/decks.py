@@ -7,7 +7,8 @@ deck, the handout, the presentation and the overview agree.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import cast
+
 from sqlmodel import Session, col, select
 
 from tracker import deck
@@ -39,9 +40,8 @@ def figures_for(session: Session, actor: Actor, plan_id: int, quarter: Quarter) 
         kept = meetings.latest_snapshot(session, actor, plan_id, quarter)
         if kept is not None:
             if "notes" not in kept:  # a snapshot from before the notes were kept
-                items = pd.DataFrame.from_records(kept["items"])
-                kept["notes"] = ([] if items.empty else meetings.quarter_notes(
-                    session, plan_id, quarter, items))
+                items = cast("list[dict[str, object]]", kept["items"])
+                kept["notes"] = meetings.quarter_notes(session, plan_id, quarter, items)
             return kept
     return meetings.quarter_figures(session, plan_id, quarter)
 

@@ -8,11 +8,12 @@ stays what it saw, whatever changes later.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import NamedTuple
 
-import pandas as pd
 import sqlalchemy
 from sqlmodel import Session, col, select
 
@@ -281,43 +282,71 @@ def _delete_decision(session: Session, decision: Decision) -> None:
     session.delete(decision)
 
 
-def _frame_records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """A DataFrame as JSON-safe records (NaN becomes None)."""
-    return json.loads(frame.to_json(orient="records"))
+def _json_number(value: float) -> float | None:
+    """A float as the snapshots of locked quarters hold it: they were written by pandas'
+    ``to_json`` (10 decimals, 10 significant digits beyond 1e16 and under 1e-15, no -0.0,
+    NaN as null), and live figures must read the same as a snapshot taken now."""
+    if math.isnan(value) or math.isinf(value):
+        return None
+    if value != 0 and not 1e-15 <= abs(value) < 1e16:
+        return float(f"{value:.10g}")
+    return round(value, 10) + 0.0
+
+
+def _json_value(value: object) -> object:
+    return _json_number(value) if isinstance(value, float) else value
+
+
+def _records(rows: Iterable[NamedTuple]) -> list[dict[str, object]]:
+    """Rows as JSON-safe records, one dict per row."""
+    return [{key: _json_value(value) for key, value in row._asdict().items()} for row in rows]
 
 
 def quarter_figures(session: Session, plan_id: int, quarter: Quarter) -> dict[str, object]:
     """Every figure the meeting looks at for ``quarter``, as plain JSON-able data."""
     first, _ = plans.plan_span(session.get_one(Plan, plan_id))
-    found = metrics.quarter_figures(session, plan_id, quarter, since=first)
+    found = metrics.quarter_rows(session, plan_id, quarter, since=first, trends=False)
     head = found.headline
-    items = metrics.item_figures(session, plan_id, quarter)
+    items = [row for row in metrics.item_rows(session, plan_id, quarter) if row.in_scope]
     return {
         "quarter": str(quarter),
         "headline": asdict(head) | {"quarter": str(head.quarter)},
-        "by_line": _frame_records(found.by_line),
-        "by_institution": _frame_records(found.by_institution),
-        "by_country": _frame_records(found.by_country),
-        "trend": _frame_records(found.history.rollups[metrics.Dimension.PLAN]),
-        "items": _frame_records(items[items["in_scope"]]),
+        "by_line": _records(found.by_line),
+        "by_institution": _records(found.by_institution),
+        "by_country": _records(found.by_country),
+        "trend": _records(found.history.rollups[metrics.Dimension.PLAN]),
+        "items": _records(items),
         "obstacles": _lead_obstacles(session, plan_id, quarter),
-        "notes": quarter_notes(session, plan_id, quarter, items[items["in_scope"]]),
+        "notes": quarter_notes(session, plan_id, quarter, [row._asdict() for row in items]),
     }
 
 
 NOTE_ITEMS = 60  # items whose reports of the quarter are kept for the speaker notes
 
 
+def _number(value: object) -> float:
+    """A figure of an item record; a missing one counts as 0."""
+    return float(value) if isinstance(value, int | float) and value == value else 0.0
+
+
+def _note_order(items: Sequence[Mapping[str, object]]) -> list[str]:
+    """The codes of the items behind, overdue or blocked: overdue first, then by how far
+    progress lags behind expected, the items' own order among equals."""
+    wanted = [row for row in items
+              if row["bucket"] in ("behind", "overdue") or row.get("blocked")]
+    order = sorted(wanted, key=lambda row: (row["bucket"] != "overdue",
+                                            _number(row["progress"])
+                                            - _number(row["expected"])))
+    return [str(row["code"]) for row in order[:NOTE_ITEMS]]
+
+
 def quarter_notes(session: Session, plan_id: int, quarter: Quarter,
-                   items: pd.DataFrame) -> list[dict[str, object]]:
+                  items: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
     """Each institution's counting report of exactly ``quarter`` on the items behind,
     overdue or blocked (the presenter's notes): institution, lead or not, status, percent,
-    narrative, obstacles. Kept in the snapshot, so a locked quarter's notes stay as seen."""
-    wanted = items[items["bucket"].isin(["behind", "overdue"]) | items["blocked"]]
-    lag = wanted["progress"].fillna(0) - wanted["expected"].fillna(0)
-    order = wanted.assign(_late=wanted["bucket"] != "overdue", _lag=lag).sort_values(
-        ["_late", "_lag"], kind="stable")
-    codes = [str(code) for code in order["code"].head(NOTE_ITEMS)]
+    narrative, obstacles. Kept in the snapshot, so a locked quarter's notes stay as seen.
+    ``items``: the in-scope item records (``metrics.ItemRow`` fields)."""
+    codes = _note_order(items)
     if not codes:
         return []
     # SQLAlchemy's select: SQLModel's types a select of at most four columns
