@@ -26,11 +26,13 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from sqlalchemy import text
 
+from tracker.db import connection_of
 from tracker.quarters import Quarter, quarter_range
 
 if TYPE_CHECKING:  # pandas loads only where a caller asks for a DataFrame
     import pandas as pd
-    from sqlmodel import Session
+
+    from tracker.db import Reader
 
 BEHIND_MARGIN = 15.0
 
@@ -57,7 +59,7 @@ def _ordinal_sql(column: str) -> str:
     )
 
 
-_COUNTING = "('submitted', 'approved')"
+COUNTING = "('submitted', 'approved')"  # the states a report counts in, for SQL
 
 
 def _quarters_cte(quarters: Sequence[Quarter], params: dict[str, object]) -> str:
@@ -100,7 +102,7 @@ def _latest_lead_revision(comparison: str) -> str:
         FROM report r JOIN report_revision rv ON rv.id = r.counting_revision_id
         WHERE r.item_id = i.id AND r.institution_id = i.lead_institution_id
           AND r.quarter {comparison} qs.q
-          AND rv.state IN {_COUNTING} AND NOT rv.nothing_to_report
+          AND rv.state IN {COUNTING} AND NOT rv.nothing_to_report
         ORDER BY r.quarter DESC LIMIT 1)"""
 
 
@@ -191,8 +193,8 @@ def _as_quarters(quarters: Quarter | Sequence[Quarter]) -> list[Quarter]:
     return [quarters] if isinstance(quarters, Quarter) else list(quarters)
 
 
-def _fetch(session: Session, sql: str, params: dict[str, object]) -> list[tuple]:
-    return [tuple(row) for row in session.connection().execute(text(sql), params)]
+def _fetch(session: Reader, sql: str, params: dict[str, object]) -> list[tuple]:
+    return [tuple(row) for row in connection_of(session).execute(text(sql), params)]
 
 
 def natural_key(value: object) -> tuple:
@@ -263,7 +265,7 @@ def item_order(row: ItemRow) -> tuple:
 
 
 def item_rows(
-    session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter],
+    session: Reader, plan_id: int, quarters: Quarter | Sequence[Quarter],
     filters: Filters = NO_FILTERS,
 ) -> list[ItemRow]:
     """One row per (quarter, item) that is not archived, sorted by quarter and item code."""
@@ -279,7 +281,7 @@ def item_frame(rows: Sequence[ItemRow]) -> pd.DataFrame:
 
 
 def item_figures(
-    session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter],
+    session: Reader, plan_id: int, quarters: Quarter | Sequence[Quarter],
     filters: Filters = NO_FILTERS,
 ) -> pd.DataFrame:
     """``item_rows`` as a DataFrame (missing numbers are NaN)."""
@@ -330,7 +332,7 @@ counts AS (
     FROM due_pairs d
     LEFT JOIN report r ON r.item_id = d.item_id AND r.institution_id = d.institution_id
                       AND r.quarter = d.q
-    LEFT JOIN report_revision rv ON rv.id = r.counting_revision_id AND rv.state IN {_COUNTING}
+    LEFT JOIN report_revision rv ON rv.id = r.counting_revision_id AND rv.state IN {COUNTING}
     GROUP BY d.q, d.institution_id
 )"""
 
@@ -479,7 +481,7 @@ class Figures:
 
 
 def figure_rows(
-    session: Session,
+    session: Reader,
     plan_id: int,
     quarters: Quarter | Sequence[Quarter],
     rollups: Sequence[Dimension] | Mapping[Dimension, Quarter] = (),
@@ -522,7 +524,7 @@ def figure_rows(
 
 
 def figures(
-    session: Session,
+    session: Reader,
     plan_id: int,
     quarters: Quarter | Sequence[Quarter],
     rollups: Sequence[Dimension] | Mapping[Dimension, Quarter] = (),
@@ -659,7 +661,7 @@ def _headline(found: FigureRows, quarter: Quarter) -> Headline:
     )
 
 
-def quarter_rows(session: Session, plan_id: int, quarter: Quarter,
+def quarter_rows(session: Reader, plan_id: int, quarter: Quarter,
                  filters: Filters = NO_FILTERS, since: Quarter | None = None,
                  *, trends: bool = True) -> QuarterRows:
     """Headline (with the change since q-1), roll-ups by every dimension, schedule buckets
@@ -686,14 +688,14 @@ def quarter_rows(session: Session, plan_id: int, quarter: Quarter,
     )
 
 
-def quarter_figures(session: Session, plan_id: int, quarter: Quarter,
+def quarter_figures(session: Reader, plan_id: int, quarter: Quarter,
                     filters: Filters = NO_FILTERS, since: Quarter | None = None
                     ) -> QuarterFigures:
     """``quarter_rows`` as DataFrames, with the institutions' trends and completeness."""
     return QuarterFigures.of(quarter_rows(session, plan_id, quarter, filters, since))
 
 
-def headline(session: Session, plan_id: int, quarter: Quarter,
+def headline(session: Reader, plan_id: int, quarter: Quarter,
              filters: Filters = NO_FILTERS) -> Headline:
     """Plan progress against expected, buckets, blocked, completeness, change since q-1."""
     return quarter_rows(session, plan_id, quarter, filters).headline
@@ -702,7 +704,7 @@ def headline(session: Session, plan_id: int, quarter: Quarter,
 _MISSING_COLUMNS = ("item_id", "code", "title", "institution_id", "institution", "state")
 
 
-def missing_reports(session: Session, plan_id: int, quarter: Quarter,
+def missing_reports(session: Reader, plan_id: int, quarter: Quarter,
                     filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """The (item, institution) pairs the completeness figure expects and has not received.
 
@@ -720,7 +722,7 @@ JOIN institution inst ON inst.id = d.institution_id
 LEFT JOIN report r ON r.item_id = d.item_id AND r.institution_id = d.institution_id
                   AND r.quarter = d.q
 LEFT JOIN report_revision counted ON counted.id = r.counting_revision_id
-                                 AND counted.state IN {_COUNTING}
+                                 AND counted.state IN {COUNTING}
 LEFT JOIN report_revision latest ON latest.id = r.latest_revision_id
 WHERE counted.id IS NULL"""
     rows = sorted(_fetch(session, sql, params),
