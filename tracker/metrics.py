@@ -18,6 +18,7 @@ quarters so that one figure for one quarter and a trend over many come from the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -198,7 +199,13 @@ def _fetch(session: Reader, sql: str, params: dict[str, object]) -> list[tuple]:
 
 
 def natural_key(value: object) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(value)))
+    """Text with its digit runs as numbers, so that 2.9 sorts before 2.10."""
+    return _natural_key(str(value))
+
+
+@functools.lru_cache(maxsize=8192)  # sorts ask again for the same codes and labels
+def _natural_key(value: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", value))
 
 
 def _float(value: object) -> float | None:

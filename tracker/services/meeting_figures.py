@@ -42,7 +42,7 @@ def _json_value(value: object) -> object:
 
 def _records(rows: Iterable[NamedTuple]) -> list[dict[str, object]]:
     """Rows as JSON-safe records, one dict per row."""
-    return [{key: _json_value(value) for key, value in row._asdict().items()} for row in rows]
+    return [dict(zip(row._fields, map(_json_value, row), strict=True)) for row in rows]
 
 
 def plan_start(session: Reader, plan_id: int) -> Quarter:
