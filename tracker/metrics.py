@@ -95,11 +95,18 @@ class Filters:
 NO_FILTERS = Filters()
 
 
-def _latest_lead_revision(comparison: str) -> str:
-    """The lead's latest counting report for a quarter ``<=`` (or ``<``) q, as a correlated
-    subquery: one seek in the (item, institution, quarter) index per item and quarter."""
+def _progress(revision: str) -> str:
+    """An item's progress by a revision: 100 when it says completed, else its percent."""
+    return (f"CASE WHEN {revision}.status = 'completed' THEN 100.0 "
+            f"ELSE COALESCE({revision}.percent_complete, 0.0) END")
+
+
+def _latest_lead_revision(comparison: str, value: str = "r.counting_revision_id") -> str:
+    """``value`` of the lead's latest counting report for a quarter ``<=`` (or ``<``) q
+    (``rv``: its revision), as a correlated subquery: one seek in the (item, institution,
+    quarter) index per item and quarter."""
     return f"""(
-        SELECT r.counting_revision_id
+        SELECT {value}
         FROM report r JOIN report_revision rv ON rv.id = r.counting_revision_id
         WHERE r.item_id = i.id AND r.institution_id = i.lead_institution_id
           AND r.quarter {comparison} qs.q
@@ -120,14 +127,18 @@ def _figures_ctes(quarters: Sequence[Quarter], params: dict[str, object],
     """CTEs ``qs``, ``items`` and ``fig``: one row per item and quarter, or, unless
     ``descriptive``, per item and quarter it has started by (the only rows roll-ups count).
 
-    ``progress_before`` (what ``due_pairs`` needs) is looked up from the quarter
-    ``before_from`` on only, never without it: a second seek per item and quarter that a
-    trend's earlier quarters and the per-item figures do not use."""
+    ``progress_before`` (the progress by the lead's latest counting report before q, what
+    ``due_pairs`` needs) is looked up from the quarter ``before_from`` on only, never
+    without it: a second seek per item and quarter that a trend's earlier quarters and the
+    per-item figures do not use."""
     started = "\n    WHERE i.start_ord <= qs.q_ord"
-    before = "CAST(NULL AS INTEGER)"
+    before = "CAST(NULL AS DOUBLE PRECISION)"
     if before_from is not None:
         params["before_from"] = before_from
-        before = f"CASE WHEN qs.q >= :before_from THEN {_latest_lead_revision('<')} END"
+        # the value itself, not a revision id to join: PostgreSQL hashed the whole
+        # report_revision table for that join
+        before = (f"CASE WHEN qs.q >= :before_from THEN COALESCE("
+                  f"{_latest_lead_revision('<', _progress('rv'))}, 0.0) END")
     return f"""
 WITH {_quarters_cte(quarters, params)},
 items AS (
@@ -143,15 +154,12 @@ items AS (
 picked AS MATERIALIZED (
     SELECT qs.q, qs.q_ord, i.*,
            {_latest_lead_revision("<=")} AS now_id,
-           {before} AS before_id
+           {before} AS progress_before
     FROM qs CROSS JOIN items i{"" if descriptive else started}
 ),
 raw AS (
     SELECT i.*, now_r.status, now_r.indicator_value,
-           CASE WHEN now_r.status = 'completed' THEN 100.0
-                ELSE COALESCE(now_r.percent_complete, 0.0) END AS progress,
-           CASE WHEN before_r.status = 'completed' THEN 100.0
-                ELSE COALESCE(before_r.percent_complete, 0.0) END AS progress_before,
+           {_progress("now_r")} AS progress,
            CASE WHEN i.q_ord < i.start_ord THEN 0.0
                 WHEN i.q_ord >= i.due_ord THEN 100.0
                 ELSE CAST(100.0 * (i.q_ord - i.start_ord + 1) AS DOUBLE PRECISION)
@@ -161,7 +169,6 @@ raw AS (
                 THEN 1 ELSE 0 END AS in_scope
     FROM picked i
     LEFT JOIN report_revision now_r ON now_r.id = i.now_id
-    LEFT JOIN report_revision before_r ON before_r.id = i.before_id
 ),
 fig AS (
     SELECT raw.*,
