@@ -259,18 +259,16 @@ ITEM_COLUMNS = ItemRow._fields
 _ITEM_TYPES = {**dict.fromkeys(("weight", "progress", "expected", "indicator_value", "baseline",
                                 "target"), "float64"),
                "in_scope": "bool", "blocked": "bool"}
-_ITEM_FLOATS = tuple(ITEM_COLUMNS.index(c) for c, kind in _ITEM_TYPES.items()
-                     if kind == "float64")
-_ITEM_BOOLS = tuple(ITEM_COLUMNS.index(c) for c, kind in _ITEM_TYPES.items() if kind == "bool")
 
 
 def _item_row(values: tuple) -> ItemRow:
-    typed = list(values)
-    for index in _ITEM_FLOATS:
-        typed[index] = _float(typed[index])
-    for index in _ITEM_BOOLS:
-        typed[index] = bool(typed[index])
-    return ItemRow(*typed)
+    (quarter, item_id, code, title, line_code, line_name, lead, country, weight, start, due,
+     status, progress, expected, indicator_value, indicator, unit, baseline, target,
+     in_scope, bucket, blocked) = values
+    return ItemRow(quarter, item_id, code, title, line_code, line_name, lead, country,
+                   float(weight), start, due, status, float(progress), float(expected),
+                   _float(indicator_value), indicator, unit, _float(baseline), _float(target),
+                   bool(in_scope), bucket, bool(blocked))
 
 
 def item_order(row: ItemRow) -> tuple:

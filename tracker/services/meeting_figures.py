@@ -36,13 +36,10 @@ def _json_number(value: float) -> float | None:
     return round(value, 10) + 0.0
 
 
-def _json_value(value: object) -> object:
-    return _json_number(value) if isinstance(value, float) else value
-
-
 def _records(rows: Iterable[NamedTuple]) -> list[dict[str, object]]:
     """Rows as JSON-safe records, one dict per row."""
-    return [dict(zip(row._fields, map(_json_value, row), strict=True)) for row in rows]
+    return [{key: _json_number(value) if isinstance(value, float) else value
+             for key, value in zip(row._fields, row, strict=True)} for row in rows]
 
 
 def plan_start(session: Reader, plan_id: int) -> Quarter:
