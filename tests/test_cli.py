@@ -64,6 +64,39 @@ def test_plan_list_imports_neither_the_orm_nor_the_models(database_url):
     assert result.stdout.splitlines()[-1] == "[]"
 
 
+def test_deck_imports_neither_pandas_nor_the_orm(cli, database_url, tmp_path):
+    """What keeps ``tracker deck`` quick (bench/commands.py times it against python-pptx
+    alone): the meeting's figures are read in Core as plain rows, so the command loads no
+    pandas, numpy, pyarrow, plotly or Streamlit, and neither the ORM nor the models."""
+    assert cli("plan", "import", str(write_workbook(tmp_path / "plan.xlsx", MINIMAL)))[0] == 0
+    out = tmp_path / "x.pptx"
+    script = ("import sys; from tracker.cli import main; "
+              f"code = main(['deck', '2026-Q2', '--out', {str(out)!r}, '--plan', 'Small plan', "
+              "'--lang', 'es']); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in {'pandas', 'numpy', "
+              "'pyarrow', 'plotly', 'streamlit', 'sqlmodel', 'pydantic'} or m in "
+              "{'sqlalchemy.orm', 'tracker.models'})); sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env={**os.environ, "TRACKER_DATABASE_URL": database_url},
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
+    assert out.stat().st_size > 0
+
+
+def test_deck_names_the_plans_when_the_plan_is_unknown_or_the_quarter_outside(cli, tmp_path):
+    assert cli("plan", "import", str(write_workbook(tmp_path / "plan.xlsx", MINIMAL)))[0] == 0
+    out = str(tmp_path / "x.pptx")
+    code, _, err = cli("deck", "2026-Q2", "--out", out, "--plan", "No such plan")
+    assert code == 2
+    assert err.splitlines()[-1] == "  Small plan"
+    code, _, err = cli("deck", "2030-Q1", "--out", out)  # the only plan, without --plan
+    assert code == 2
+    assert "2030-Q1" in err
+    assert not Path(out).exists()
+    assert cli("deck", "2026-Q2", "--out", out)[0] == 0
+
+
 def test_import_refuses_a_bad_workbook_with_exit_2_and_writes_nothing(cli, engine, tmp_path):
     sheets = copy.deepcopy(MINIMAL)
     sheets["items"][2][3] = "UNKNOWN"

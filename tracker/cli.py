@@ -190,19 +190,34 @@ def _quarter(text: str) -> Quarter:
         raise CommandError(BAD_INPUT, [t("import.bad_quarter", _lang(), value=text)]) from None
 
 
+def _deck_plan_id(engine: Engine, name: str | None) -> int:
+    """The plan ``tracker deck`` is asked for, read in Core; when there is no such one plan,
+    ``_choose_plan`` (through the ORM) says so and lists the plans."""
+    from tracker.services.plan_names import plan_id
+
+    with engine.connect() as connection:  # closed first: SQLite's BEGIN IMMEDIATE is a lock
+        found = plan_id(connection, name)
+    if found is not None:
+        return found
+    with session_scope(engine) as session:
+        return _choose_plan(session, name).id
+
+
 def cmd_deck(args: argparse.Namespace) -> None:
+    """Read the meeting's content on a Core connection (the operator reads every plan: no
+    actor, no ORM, no models), then render it outside the transaction."""
     from tracker.services import decks
-    from tracker.services.permissions import SYSTEM
 
     quarter = _quarter(args.quarter)
     out = Path(args.out)
-    build = {".pptx": decks.pptx, ".pdf": decks.pdf}.get(out.suffix.lower())
-    if build is None:
+    render = decks.RENDERERS.get(out.suffix.lower())
+    if render is None:
         raise CommandError(BAD_INPUT, [t("cli.deck_format", _lang(), file=args.out)])
-    with _session() as session:
-        plan = _choose_plan(session, args.plan)
-        data = build(session, SYSTEM, plan.id, quarter, args.lang)
-    out.write_bytes(data)
+    with _engine() as engine:
+        plan_id = _deck_plan_id(engine, args.plan)
+        with engine.connect() as connection:
+            material = decks.read_content(connection, plan_id, quarter)
+    out.write_bytes(render(material, args.lang))
     print(t("cli.deck_written", _lang(), file=args.out, quarter=str(quarter)))
 
 

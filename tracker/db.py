@@ -24,7 +24,13 @@ from sqlalchemy.pool import StaticPool
 from tracker.settings import get_settings
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from sqlmodel import Session, SQLModel
+
+    # what the read-only figures run on: a session, or a bare connection (``tracker deck``
+    # reads without the ORM)
+    Reader: TypeAlias = Session | Connection
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -109,6 +115,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def connection_of(reader: Reader) -> Connection:
+    """The Core connection a reader's queries run on. A session's pending changes are
+    flushed first (unless it does not autoflush), so that Core reads see what the ORM's own
+    queries would."""
+    if isinstance(reader, Connection):
+        return reader
+    if reader.autoflush:
+        reader.flush()
+    return reader.connection()
 
 
 def serialize(session: Session, topic: str) -> None:

@@ -18,16 +18,22 @@ quarters so that one figure for one quarter and a trend over many come from the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-import pandas as pd
 from sqlalchemy import text
-from sqlmodel import Session
 
+from tracker.db import connection_of
 from tracker.quarters import Quarter, quarter_range
+
+if TYPE_CHECKING:  # pandas loads only where a caller asks for a DataFrame
+    import pandas as pd
+
+    from tracker.db import Reader
 
 BEHIND_MARGIN = 15.0
 
@@ -54,7 +60,7 @@ def _ordinal_sql(column: str) -> str:
     )
 
 
-_COUNTING = "('submitted', 'approved')"
+COUNTING = "('submitted', 'approved')"  # the states a report counts in, for SQL
 
 
 def _quarters_cte(quarters: Sequence[Quarter], params: dict[str, object]) -> str:
@@ -89,15 +95,22 @@ class Filters:
 NO_FILTERS = Filters()
 
 
-def _latest_lead_revision(comparison: str) -> str:
-    """The lead's latest counting report for a quarter ``<=`` (or ``<``) q, as a correlated
-    subquery: one seek in the (item, institution, quarter) index per item and quarter."""
+def _progress(revision: str) -> str:
+    """An item's progress by a revision: 100 when it says completed, else its percent."""
+    return (f"CASE WHEN {revision}.status = 'completed' THEN 100.0 "
+            f"ELSE COALESCE({revision}.percent_complete, 0.0) END")
+
+
+def _latest_lead_revision(comparison: str, value: str = "r.counting_revision_id") -> str:
+    """``value`` of the lead's latest counting report for a quarter ``<=`` (or ``<``) q
+    (``rv``: its revision), as a correlated subquery: one seek in the (item, institution,
+    quarter) index per item and quarter."""
     return f"""(
-        SELECT r.counting_revision_id
+        SELECT {value}
         FROM report r JOIN report_revision rv ON rv.id = r.counting_revision_id
         WHERE r.item_id = i.id AND r.institution_id = i.lead_institution_id
           AND r.quarter {comparison} qs.q
-          AND rv.state IN {_COUNTING} AND NOT rv.nothing_to_report
+          AND rv.state IN {COUNTING} AND NOT rv.nothing_to_report
         ORDER BY r.quarter DESC LIMIT 1)"""
 
 
@@ -109,10 +122,23 @@ _DESCRIPTIVE_COLUMNS = ("i.code, i.title, i.start_quarter, i.due_quarter, i.indi
 
 
 def _figures_ctes(quarters: Sequence[Quarter], params: dict[str, object],
-                  filters: Filters = NO_FILTERS, *, descriptive: bool = False) -> str:
+                  filters: Filters = NO_FILTERS, *, descriptive: bool = False,
+                  before_from: str | None = None) -> str:
     """CTEs ``qs``, ``items`` and ``fig``: one row per item and quarter, or, unless
-    ``descriptive``, per item and quarter it has started by (the only rows roll-ups count)."""
+    ``descriptive``, per item and quarter it has started by (the only rows roll-ups count).
+
+    ``progress_before`` (the progress by the lead's latest counting report before q, what
+    ``due_pairs`` needs) is looked up from the quarter ``before_from`` on only, never
+    without it: a second seek per item and quarter that a trend's earlier quarters and the
+    per-item figures do not use."""
     started = "\n    WHERE i.start_ord <= qs.q_ord"
+    before = "CAST(NULL AS DOUBLE PRECISION)"
+    if before_from is not None:
+        params["before_from"] = before_from
+        # the value itself, not a revision id to join: PostgreSQL hashed the whole
+        # report_revision table for that join
+        before = (f"CASE WHEN qs.q >= :before_from THEN COALESCE("
+                  f"{_latest_lead_revision('<', _progress('rv'))}, 0.0) END")
     return f"""
 WITH {_quarters_cte(quarters, params)},
 items AS (
@@ -128,15 +154,12 @@ items AS (
 picked AS MATERIALIZED (
     SELECT qs.q, qs.q_ord, i.*,
            {_latest_lead_revision("<=")} AS now_id,
-           {_latest_lead_revision("<")} AS before_id
+           {before} AS progress_before
     FROM qs CROSS JOIN items i{"" if descriptive else started}
 ),
 raw AS (
     SELECT i.*, now_r.status, now_r.indicator_value,
-           CASE WHEN now_r.status = 'completed' THEN 100.0
-                ELSE COALESCE(now_r.percent_complete, 0.0) END AS progress,
-           CASE WHEN before_r.status = 'completed' THEN 100.0
-                ELSE COALESCE(before_r.percent_complete, 0.0) END AS progress_before,
+           {_progress("now_r")} AS progress,
            CASE WHEN i.q_ord < i.start_ord THEN 0.0
                 WHEN i.q_ord >= i.due_ord THEN 100.0
                 ELSE CAST(100.0 * (i.q_ord - i.start_ord + 1) AS DOUBLE PRECISION)
@@ -146,7 +169,6 @@ raw AS (
                 THEN 1 ELSE 0 END AS in_scope
     FROM picked i
     LEFT JOIN report_revision now_r ON now_r.id = i.now_id
-    LEFT JOIN report_revision before_r ON before_r.id = i.before_id
 ),
 fig AS (
     SELECT raw.*,
@@ -179,52 +201,103 @@ def _as_quarters(quarters: Quarter | Sequence[Quarter]) -> list[Quarter]:
     return [quarters] if isinstance(quarters, Quarter) else list(quarters)
 
 
-def _frame(session: Session, sql: str, params: dict[str, object]) -> pd.DataFrame:
-    result = session.connection().execute(text(sql), params)
-    columns = list(result.keys())
-    # plain tuples: pandas probes SQLAlchemy's Row objects for mapping keys, row by row
-    return pd.DataFrame.from_records([tuple(row) for row in result], columns=columns)
+def _fetch(session: Reader, sql: str, params: dict[str, object]) -> list[tuple]:
+    return [tuple(row) for row in connection_of(session).execute(text(sql), params)]
 
 
 def natural_key(value: object) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(value)))
+    """Text with its digit runs as numbers, so that 2.9 sorts before 2.10."""
+    return _natural_key(str(value))
 
 
-def _to_float(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    for column in columns:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    return frame
+@functools.lru_cache(maxsize=8192)  # sorts ask again for the same codes and labels
+def _natural_key(value: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", value))
 
 
-ITEM_COLUMNS = (
-    "quarter", "item_id", "code", "title", "line_code", "line_name", "lead", "country", "weight",
-    "start_quarter", "due_quarter", "status", "progress", "expected", "indicator_value",
-    "indicator", "unit", "baseline", "target", "in_scope", "bucket", "blocked",
-)
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _frame(rows: Sequence[tuple], columns: Sequence[str],
+           dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """The DataFrame view of rows (pandas loads here, for the callers that want frames)."""
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(list(rows), columns=list(columns))
+    return frame.astype(dict(dtypes))
+
+
+class ItemRow(NamedTuple):
+    """The figures of one item at one quarter (``None`` where there is no value)."""
+
+    quarter: str
+    item_id: int
+    code: str
+    title: str
+    line_code: str
+    line_name: str
+    lead: str
+    country: str
+    weight: float
+    start_quarter: str
+    due_quarter: str
+    status: str | None
+    progress: float
+    expected: float
+    indicator_value: float | None
+    indicator: str | None
+    unit: str | None
+    baseline: float | None
+    target: float | None
+    in_scope: bool
+    bucket: str | None
+    blocked: bool
+
+
+ITEM_COLUMNS = ItemRow._fields
+_ITEM_TYPES = {**dict.fromkeys(("weight", "progress", "expected", "indicator_value", "baseline",
+                                "target"), "float64"),
+               "in_scope": "bool", "blocked": "bool"}
+
+
+def _item_row(values: tuple) -> ItemRow:
+    (quarter, item_id, code, title, line_code, line_name, lead, country, weight, start, due,
+     status, progress, expected, indicator_value, indicator, unit, baseline, target,
+     in_scope, bucket, blocked) = values
+    return ItemRow(quarter, item_id, code, title, line_code, line_name, lead, country,
+                   float(weight), start, due, status, float(progress), float(expected),
+                   _float(indicator_value), indicator, unit, _float(baseline), _float(target),
+                   bool(in_scope), bucket, bool(blocked))
+
+
+def item_order(row: ItemRow) -> tuple:
+    """Items come by quarter, then by natural code order (2.9 before 2.10)."""
+    return natural_key(row.quarter), natural_key(row.code)
+
+
+def item_rows(
+    session: Reader, plan_id: int, quarters: Quarter | Sequence[Quarter],
+    filters: Filters = NO_FILTERS,
+) -> list[ItemRow]:
+    """One row per (quarter, item) that is not archived, sorted by quarter and item code."""
+    params: dict[str, object] = {"plan_id": plan_id}
+    sql = _figures_ctes(_as_quarters(quarters), params, filters, descriptive=True) + f"""
+SELECT q AS quarter, id AS item_id, {", ".join(ITEM_COLUMNS[2:])}
+FROM fig"""
+    return sorted((_item_row(row) for row in _fetch(session, sql, params)), key=item_order)
+
+
+def item_frame(rows: Sequence[ItemRow]) -> pd.DataFrame:
+    return _frame(rows, ITEM_COLUMNS, _ITEM_TYPES)
 
 
 def item_figures(
-    session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter],
+    session: Reader, plan_id: int, quarters: Quarter | Sequence[Quarter],
     filters: Filters = NO_FILTERS,
 ) -> pd.DataFrame:
-    """One row per (quarter, item) that is not archived, sorted by quarter and item code."""
-    params: dict[str, object] = {"plan_id": plan_id}
-    sql = _figures_ctes(_as_quarters(quarters), params, filters, descriptive=True) + """
-SELECT q AS quarter, id AS item_id, code, title, line_code, line_name, lead, country, weight,
-       start_quarter, due_quarter, status, progress, expected, indicator_value,
-       indicator, unit, baseline, target, in_scope, bucket, blocked
-FROM fig"""
-    frame = _frame(session, sql, params)
-    frame = _to_float(frame, "weight", "progress", "expected", "indicator_value", "baseline",
-                      "target")
-    frame["in_scope"] = frame["in_scope"].astype(bool)
-    frame["blocked"] = frame["blocked"].astype(bool)
-    frame = frame.sort_values(["quarter", "code"], key=_sort_key, ignore_index=True)
-    return frame
-
-
-def _sort_key(series: pd.Series) -> pd.Series:
-    return series.map(natural_key)
+    """``item_rows`` as a DataFrame (missing numbers are NaN)."""
+    return item_frame(item_rows(session, plan_id, quarters, filters))
 
 
 _GROUPS = {
@@ -271,7 +344,7 @@ counts AS (
     FROM due_pairs d
     LEFT JOIN report r ON r.item_id = d.item_id AND r.institution_id = d.institution_id
                       AND r.quarter = d.q
-    LEFT JOIN report_revision rv ON rv.id = r.counting_revision_id AND rv.state IN {_COUNTING}
+    LEFT JOIN report_revision rv ON rv.id = r.counting_revision_id AND rv.state IN {COUNTING}
     GROUP BY d.q, d.institution_id
 )"""
 
@@ -344,17 +417,126 @@ _BUCKETS = _Part("buckets", [], _select(  # the last quarter's only
     quarter="q", label="lead", bucket="bucket", items="COUNT(*)", blocked="SUM(blocked)"))
 
 
+class RollupRow(NamedTuple):
+    """A group's weighted progress and expected at a quarter (``None`` where it is empty)."""
+
+    quarter: str
+    key: int | str
+    label: str
+    name: str
+    progress: float | None
+    expected: float | None
+    items: int
+
+
+class CompletenessRow(NamedTuple):
+    """A group's due and received reports at a quarter; ``share`` ``None`` where none is due."""
+
+    quarter: str
+    key: int | str
+    label: str
+    name: str
+    expected_reports: int
+    received: int
+    share: float | None
+
+
+class BucketRow(NamedTuple):
+    """How many items of a lead institution fall in a schedule bucket, and how many of them
+    are blocked."""
+
+    quarter: str
+    label: str
+    bucket: str
+    items: int
+    blocked: int
+
+
+_ROLLUP_TYPES = {"progress": "float64", "expected": "float64", "items": "int64"}
+_COMPLETENESS_TYPES = {"expected_reports": "int64", "received": "int64", "share": "float64"}
+_BUCKET_TYPES = {"items": "int64", "blocked": "int64"}
+
+
+@dataclass(frozen=True)
+class FigureRows:
+    """The roll-ups, completeness and bucket counts one combined query returned."""
+
+    rollups: dict[Dimension, list[RollupRow]]
+    completeness: dict[Dimension, list[CompletenessRow]]
+    buckets: list[BucketRow] | None
+
+    def since(self, first: Quarter) -> FigureRows:
+        """The same figures from ``first`` on."""
+        return FigureRows(
+            rollups={d: _from(rows, first) for d, rows in self.rollups.items()},
+            completeness={d: _from(rows, first) for d, rows in self.completeness.items()},
+            buckets=None if self.buckets is None else _from(self.buckets, first))
+
+
 @dataclass(frozen=True)
 class Figures:
-    """The roll-ups, completeness and bucket counts one combined query returned."""
+    """``FigureRows`` as DataFrames."""
 
     rollups: dict[Dimension, pd.DataFrame]
     completeness: dict[Dimension, pd.DataFrame]
     buckets: pd.DataFrame | None
 
+    @classmethod
+    def of(cls, rows: FigureRows) -> Figures:
+        return cls(
+            rollups={d: _frame(r, RollupRow._fields, _ROLLUP_TYPES)
+                     for d, r in rows.rollups.items()},
+            completeness={d: _frame(r, CompletenessRow._fields, _COMPLETENESS_TYPES)
+                          for d, r in rows.completeness.items()},
+            buckets=None if rows.buckets is None
+            else _frame(rows.buckets, BucketRow._fields, _BUCKET_TYPES))
+
+
+def figure_rows(
+    session: Reader,
+    plan_id: int,
+    quarters: Quarter | Sequence[Quarter],
+    rollups: Sequence[Dimension] | Mapping[Dimension, Quarter] = (),
+    completeness_by: Sequence[Dimension] = (),
+    buckets: bool = False,
+    filters: Filters = NO_FILTERS,
+    completeness_from: Quarter | None = None,
+) -> FigureRows:
+    """Several figures in one query, so that the per-item figures are computed once.
+
+    Roll-ups, given as a mapping, each dimension only from its quarter on; buckets of the
+    last quarter only. Rows come by quarter, then by label in natural order (then bucket).
+    """
+    quarters = _as_quarters(quarters)
+    due_from = str(completeness_from or min(quarters))
+    params: dict[str, object] = {"plan_id": plan_id, "last_q": str(max(quarters)),
+                                 "due_from": due_from}
+    since = rollups if isinstance(rollups, Mapping) else dict.fromkeys(rollups)
+    parts = [_rollup_part(Dimension(d), filters, params, since[d]) for d in since]
+    parts += [_completeness_part(Dimension(d)) for d in completeness_by]
+    parts += [_BUCKETS] if buckets else []
+    ctes = [cte for part in parts for cte in part.ctes]
+    counts = any(part.needs_counts for part in parts)
+    if counts:
+        ctes = [_DUE_PAIRS, _COUNTS, *ctes]
+    sql = (_figures_ctes(quarters, params, filters, before_from=due_from if counts else None)
+           + "".join(f",\n{cte}" for cte in ctes) + "\n"
+           + "\nUNION ALL\n".join(part.select for part in parts))
+    by_part: dict[str, list[tuple]] = {}
+    for row in _fetch(session, sql, params):
+        by_part.setdefault(row[0], []).append(row[1:])
+    return FigureRows(
+        rollups={Dimension(d): [_rollup_row(r, Dimension(d)) for r in _sorted(
+            by_part.get(f"rollup:{Dimension(d).value}", []))] for d in since},
+        completeness={Dimension(d): [_completeness_row(r, Dimension(d)) for r in _sorted(
+            by_part.get(f"completeness:{Dimension(d).value}", []))] for d in completeness_by},
+        buckets=[_bucket_row(r) for r in _sorted(by_part.get("buckets", []))]
+        if buckets else None,
+    )
+
 
 def figures(
-    session: Session,
+    session: Reader,
     plan_id: int,
     quarters: Quarter | Sequence[Quarter],
     rollups: Sequence[Dimension] | Mapping[Dimension, Quarter] = (),
@@ -363,39 +545,12 @@ def figures(
     filters: Filters = NO_FILTERS,
     completeness_from: Quarter | None = None,
 ) -> Figures:
-    """Several figures in one query, so that the per-item figures are computed once.
-
-    Roll-ups: quarter, key, label, name, progress, expected, items (progress NaN where a group
-    is empty); given as a mapping, each dimension only from its quarter on. Completeness:
-    quarter, key, label, name, expected_reports, received, share. Buckets (the last quarter
-    only): quarter, label (lead institution), bucket, items, blocked.
-    """
-    quarters = _as_quarters(quarters)
-    params: dict[str, object] = {"plan_id": plan_id, "last_q": str(max(quarters)),
-                                 "due_from": str(completeness_from or min(quarters))}
-    since = rollups if isinstance(rollups, Mapping) else dict.fromkeys(rollups)
-    parts = [_rollup_part(Dimension(d), filters, params, since[d]) for d in since]
-    parts += [_completeness_part(Dimension(d)) for d in completeness_by]
-    parts += [_BUCKETS] if buckets else []
-    ctes = [cte for part in parts for cte in part.ctes]
-    if any(part.needs_counts for part in parts):
-        ctes = [_DUE_PAIRS, _COUNTS, *ctes]
-    sql = (_figures_ctes(quarters, params, filters)
-           + "".join(f",\n{cte}" for cte in ctes) + "\n"
-           + "\nUNION ALL\n".join(part.select for part in parts))
-    by_part: dict[str, list[tuple]] = {}
-    for row in session.connection().execute(text(sql), params):
-        by_part.setdefault(row[0], []).append(tuple(row[1:]))
-    # typed and sorted in plain Python: a few hundred rows, where pandas' per-call overhead
-    # had been a fifth of the whole figures' time
-    return Figures(
-        rollups={Dimension(d): _rollup_frame(by_part.get(f"rollup:{Dimension(d).value}", []),
-                                             Dimension(d)) for d in since},
-        completeness={Dimension(d): _completeness_frame(
-            by_part.get(f"completeness:{Dimension(d).value}", []), Dimension(d))
-            for d in completeness_by},
-        buckets=_buckets_frame(by_part.get("buckets", [])) if buckets else None,
-    )
+    """``figure_rows`` as DataFrames: roll-ups (quarter, key, label, name, progress, expected,
+    items; progress NaN where a group is empty), completeness (quarter, key, label, name,
+    expected_reports, received, share), buckets (quarter, label: the lead institution,
+    bucket, items, blocked)."""
+    return Figures.of(figure_rows(session, plan_id, quarters, rollups, completeness_by,
+                                  buckets, filters, completeness_from))
 
 
 # positions in a row of a combined query, after its part
@@ -410,44 +565,19 @@ def _key(value: int | str, dimension: Dimension) -> int | str:
     return value if dimension is Dimension.COUNTRY else int(value)
 
 
-def _float(value: float | None) -> float:
-    return float("nan") if value is None else float(value)
+def _rollup_row(r: tuple, dimension: Dimension) -> RollupRow:
+    return RollupRow(r[_Q], _key(r[_KEY], dimension), r[_LABEL], r[_NAME],
+                     _float(r[_PROGRESS]), _float(r[_EXPECTED]), int(r[_ITEMS]))
 
 
-def _rollup_frame(rows: list[tuple], dimension: Dimension) -> pd.DataFrame:
-    rows = _sorted(rows)
-    return pd.DataFrame({
-        "quarter": [r[_Q] for r in rows], "key": [_key(r[_KEY], dimension) for r in rows],
-        "label": [r[_LABEL] for r in rows], "name": [r[_NAME] for r in rows],
-        "progress": pd.Series([_float(r[_PROGRESS]) for r in rows], dtype="float64"),
-        "expected": pd.Series([_float(r[_EXPECTED]) for r in rows], dtype="float64"),
-        "items": pd.Series([int(r[_ITEMS]) for r in rows], dtype="int64"),
-    })
+def _completeness_row(r: tuple, dimension: Dimension) -> CompletenessRow:
+    due, got = int(r[_DUE]), int(r[_GOT])
+    return CompletenessRow(r[_Q], _key(r[_KEY], dimension), r[_LABEL], r[_NAME], due, got,
+                           100.0 * got / due if due else None)
 
 
-def _completeness_frame(rows: list[tuple], dimension: Dimension) -> pd.DataFrame:
-    rows = _sorted(rows)
-    expected = [int(r[_DUE]) for r in rows]
-    received = [int(r[_GOT]) for r in rows]
-    return pd.DataFrame({
-        "quarter": [r[_Q] for r in rows], "key": [_key(r[_KEY], dimension) for r in rows],
-        "label": [r[_LABEL] for r in rows], "name": [r[_NAME] for r in rows],
-        "expected_reports": pd.Series(expected, dtype="int64"),
-        "received": pd.Series(received, dtype="int64"),
-        "share": pd.Series([100.0 * got / due if due else float("nan")
-                            for due, got in zip(expected, received, strict=True)],
-                           dtype="float64"),
-    })
-
-
-def _buckets_frame(rows: list[tuple]) -> pd.DataFrame:
-    rows = _sorted(rows)
-    return pd.DataFrame({
-        "quarter": [r[_Q] for r in rows], "label": [r[_LABEL] for r in rows],
-        "bucket": [r[_BUCKET] for r in rows],
-        "items": pd.Series([int(r[_ITEMS]) for r in rows], dtype="int64"),
-        "blocked": pd.Series([int(r[_BLOCKED]) for r in rows], dtype="int64"),
-    })
+def _bucket_row(r: tuple) -> BucketRow:
+    return BucketRow(r[_Q], r[_LABEL], r[_BUCKET], int(r[_ITEMS]), int(r[_BLOCKED]))
 
 
 @dataclass(frozen=True)
@@ -467,8 +597,21 @@ class Headline:
 
 
 @dataclass(frozen=True)
-class QuarterFigures:
+class QuarterRows:
     """Every figure of one quarter, from one query."""
+
+    headline: Headline
+    by_institution: list[RollupRow]
+    by_line: list[RollupRow]
+    by_country: list[RollupRow]
+    buckets: list[BucketRow]
+    completeness_institutions: list[CompletenessRow]
+    history: FigureRows  # with ``since``: from it on (see ``quarter_rows``)
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    """``QuarterRows`` as DataFrames."""
 
     headline: Headline
     by_institution: pd.DataFrame
@@ -476,78 +619,104 @@ class QuarterFigures:
     by_country: pd.DataFrame
     buckets: pd.DataFrame  # label, bucket, items, blocked
     completeness_institutions: pd.DataFrame
-    history: Figures  # with ``since``: plan and institution roll-ups, completeness from it
+    history: Figures
+
+    @classmethod
+    def of(cls, rows: QuarterRows) -> QuarterFigures:
+        def rollup(found: list[RollupRow]) -> pd.DataFrame:
+            return _frame(found, RollupRow._fields, _ROLLUP_TYPES)
+
+        buckets = _frame(rows.buckets, BucketRow._fields, _BUCKET_TYPES)
+        return cls(
+            headline=rows.headline, by_institution=rollup(rows.by_institution),
+            by_line=rollup(rows.by_line), by_country=rollup(rows.by_country),
+            buckets=buckets.drop(columns="quarter"),
+            completeness_institutions=_frame(rows.completeness_institutions,
+                                             CompletenessRow._fields, _COMPLETENESS_TYPES),
+            history=Figures.of(rows.history))
 
 
-def _number(value: float) -> float | None:
-    return None if pd.isna(value) else float(value)
+_Row = TypeVar("_Row", RollupRow, CompletenessRow, BucketRow)
 
 
-def _at(frame: pd.DataFrame, quarter: Quarter) -> pd.DataFrame:
-    return frame[frame["quarter"] == str(quarter)].reset_index(drop=True)
+def _at(rows: list[_Row], quarter: Quarter) -> list[_Row]:
+    return [row for row in rows if row.quarter == str(quarter)]
 
 
-def quarter_figures(session: Session, plan_id: int, quarter: Quarter,
-                    filters: Filters = NO_FILTERS, since: Quarter | None = None
-                    ) -> QuarterFigures:
-    """Headline (with the change since q-1), roll-ups by every dimension, schedule buckets
-    per lead institution and completeness per institution: one query. With ``since``, the
-    same query also returns every quarter from ``since`` to q as ``history`` (trends)."""
-    first = min(since, quarter - 1) if since is not None else quarter - 1
-    found = figures(session, plan_id, list(quarter_range(first, quarter)),
-                    rollups={Dimension.PLAN: first,
-                             Dimension.INSTITUTION: since or quarter,
-                             Dimension.LINE: quarter, Dimension.COUNTRY: quarter},
-                    completeness_by=[Dimension.INSTITUTION], buckets=True,
-                    filters=filters, completeness_from=since or quarter)
-    plan_rows = found.rollups[Dimension.PLAN]
-    now, before = _at(plan_rows, quarter).iloc[0], _at(plan_rows, quarter - 1).iloc[0]
-    buckets = _at(found.buckets, quarter).drop(columns="quarter")
-    counts = buckets.groupby("bucket")["items"].sum()
+def _from(rows: list[_Row], first: Quarter) -> list[_Row]:
+    return [row for row in rows if row.quarter >= str(first)]
+
+
+def _headline(found: FigureRows, quarter: Quarter) -> Headline:
+    """The headline of ``quarter`` from its roll-ups, buckets and completeness."""
+    (now,) = _at(found.rollups[Dimension.PLAN], quarter)
+    (before,) = _at(found.rollups[Dimension.PLAN], quarter - 1)
+    buckets = _at(found.buckets or [], quarter)
+    counts = {bucket.value: sum(r.items for r in buckets if r.bucket == bucket.value)
+              for bucket in Bucket}
     # every due report belongs to one institution: the plan's totals are their sums
     reports = _at(found.completeness[Dimension.INSTITUTION], quarter)
-    expected_reports = int(reports["expected_reports"].sum())
-    received = int(reports["received"].sum())
-    progress, previous = _number(now["progress"]), _number(before["progress"])
-    headline_ = Headline(
+    expected_reports = sum(r.expected_reports for r in reports)
+    received = sum(r.received for r in reports)
+    return Headline(
         quarter=quarter,
-        progress=progress,
-        expected=_number(now["expected"]),
-        progress_change=None if progress is None or previous is None else progress - previous,
-        items_in_scope=int(now["items"]),
-        buckets={bucket.value: int(counts.get(bucket.value, 0)) for bucket in Bucket},
-        blocked=int(buckets["blocked"].sum()),
+        progress=now.progress,
+        expected=now.expected,
+        progress_change=None if now.progress is None or before.progress is None
+        else now.progress - before.progress,
+        items_in_scope=now.items,
+        buckets=counts,
+        blocked=sum(r.blocked for r in buckets),
         completeness=100.0 * received / expected_reports if expected_reports else None,
         expected_reports=expected_reports,
         received_reports=received,
     )
-    return QuarterFigures(
-        headline=headline_,
+
+
+def quarter_rows(session: Reader, plan_id: int, quarter: Quarter,
+                 filters: Filters = NO_FILTERS, since: Quarter | None = None,
+                 *, trends: bool = True) -> QuarterRows:
+    """Headline (with the change since q-1), roll-ups by every dimension, schedule buckets
+    per lead institution and completeness per institution: one query. With ``since``, the
+    same query also returns every quarter from ``since`` to q as ``history``: the plan's
+    trend and, unless ``trends`` is false, the institutions' trends and completeness (the
+    meeting shows the plan's trend only; the rest would cost a query as long again)."""
+    first = min(since, quarter - 1) if since is not None else quarter - 1
+    wide = since if trends else None
+    found = figure_rows(session, plan_id, list(quarter_range(first, quarter)),
+                        rollups={Dimension.PLAN: first,
+                                 Dimension.INSTITUTION: wide or quarter,
+                                 Dimension.LINE: quarter, Dimension.COUNTRY: quarter},
+                        completeness_by=[Dimension.INSTITUTION], buckets=True,
+                        filters=filters, completeness_from=wide or quarter)
+    return QuarterRows(
+        headline=_headline(found, quarter),
         by_institution=_at(found.rollups[Dimension.INSTITUTION], quarter),
         by_line=_at(found.rollups[Dimension.LINE], quarter),
         by_country=_at(found.rollups[Dimension.COUNTRY], quarter),
-        buckets=buckets,
+        buckets=_at(found.buckets or [], quarter),
         completeness_institutions=_at(found.completeness[Dimension.INSTITUTION], quarter),
-        history=found if since is None else _since(found, since),
+        history=found if since is None else found.since(since),
     )
 
 
-def _since(found: Figures, first: Quarter) -> Figures:
-    def keep(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[frame["quarter"] >= str(first)].reset_index(drop=True)
-
-    return Figures(rollups={d: keep(f) for d, f in found.rollups.items()},
-                   completeness={d: keep(f) for d, f in found.completeness.items()},
-                   buckets=None if found.buckets is None else keep(found.buckets))
+def quarter_figures(session: Reader, plan_id: int, quarter: Quarter,
+                    filters: Filters = NO_FILTERS, since: Quarter | None = None
+                    ) -> QuarterFigures:
+    """``quarter_rows`` as DataFrames, with the institutions' trends and completeness."""
+    return QuarterFigures.of(quarter_rows(session, plan_id, quarter, filters, since))
 
 
-def headline(session: Session, plan_id: int, quarter: Quarter,
+def headline(session: Reader, plan_id: int, quarter: Quarter,
              filters: Filters = NO_FILTERS) -> Headline:
     """Plan progress against expected, buckets, blocked, completeness, change since q-1."""
-    return quarter_figures(session, plan_id, quarter, filters).headline
+    return quarter_rows(session, plan_id, quarter, filters).headline
 
 
-def missing_reports(session: Session, plan_id: int, quarter: Quarter,
+_MISSING_COLUMNS = ("item_id", "code", "title", "institution_id", "institution", "state")
+
+
+def missing_reports(session: Reader, plan_id: int, quarter: Quarter,
                     filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """The (item, institution) pairs the completeness figure expects and has not received.
 
@@ -555,7 +724,7 @@ def missing_reports(session: Session, plan_id: int, quarter: Quarter,
     state, or None when nothing was written).
     """
     params: dict[str, object] = {"plan_id": plan_id, "due_from": str(quarter)}
-    sql = _figures_ctes([quarter], params, filters) + f"""
+    sql = _figures_ctes([quarter], params, filters, before_from=str(quarter)) + f"""
 ,{_DUE_PAIRS}
 SELECT d.item_id, i.code, i.title, d.institution_id, inst.acronym AS institution,
        latest.state
@@ -565,8 +734,9 @@ JOIN institution inst ON inst.id = d.institution_id
 LEFT JOIN report r ON r.item_id = d.item_id AND r.institution_id = d.institution_id
                   AND r.quarter = d.q
 LEFT JOIN report_revision counted ON counted.id = r.counting_revision_id
-                                 AND counted.state IN {_COUNTING}
+                                 AND counted.state IN {COUNTING}
 LEFT JOIN report_revision latest ON latest.id = r.latest_revision_id
 WHERE counted.id IS NULL"""
-    frame = _frame(session, sql, params)
-    return frame.sort_values(["institution", "code"], key=_sort_key, ignore_index=True)
+    rows = sorted(_fetch(session, sql, params),
+                  key=lambda r: (natural_key(r[4]), natural_key(r[1])))
+    return _frame(rows, _MISSING_COLUMNS, {})

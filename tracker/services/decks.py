@@ -2,103 +2,149 @@
 then the deck and the PDF handout that render it, in the chosen language.
 
 The figures are the "as presented" snapshot of a locked quarter, else the live ones, so the
-deck, the handout, the presentation and the overview agree.
+deck, the handout, the presentation and the overview agree. Everything here reads in
+SQLAlchemy Core, on a session or a bare connection: ``tracker deck`` loads neither the ORM
+nor the models nor pandas (``bench/commands.py`` times it against python-pptx alone).
 """
 
 from __future__ import annotations
 
-import pandas as pd
-from sqlmodel import Session, col, select
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from sqlalchemy import Date, Integer, String, text
 
 from tracker import deck
+from tracker.db import connection_of
+from tracker.errors import InvalidInput
 from tracker.meeting_content import DecisionLine, MeetingContent, MeetingInfo, build
-from tracker.models import (
-    ActionItem,
-    Decision,
-    Institution,
-    Meeting,
-    MeetingAttendance,
-    PeriodState,
-    Plan,
-)
 from tracker.quarters import Quarter
-from tracker.services import meetings, plans
-from tracker.services.permissions import Actor, Permission
+from tracker.services import meeting_figures
 from tracker.settings import get_settings
 
+if TYPE_CHECKING:
+    from tracker.db import Reader
+    from tracker.services.permissions import Actor
 
-def is_locked(session: Session, plan_id: int, quarter: Quarter) -> bool:
-    return plans.get_period(session, plan_id, quarter).state == PeriodState.LOCKED
+_LOCKED = "locked"  # PeriodState.LOCKED, as stored (the models stay unloaded)
 
 
-def figures_for(session: Session, actor: Actor, plan_id: int, quarter: Quarter) -> dict:
-    """The "as presented" snapshot of a locked quarter, else the live figures."""
+def _require_read(actor: Actor, plan_id: int) -> None:
+    from tracker.services.permissions import Permission
+
     actor.require(Permission.READ_PLAN, plan_id)
-    period = plans.get_period(session, plan_id, quarter)
-    if period.state == PeriodState.LOCKED:
-        kept = meetings.latest_snapshot(session, actor, plan_id, quarter)
+
+
+def period_state(session: Reader, plan_id: int, quarter: Quarter) -> str:
+    """The state of the plan's period for ``quarter``; a quarter outside the plan is bad
+    input (as ``plans.get_period``)."""
+    state = connection_of(session).execute(text(
+        "SELECT state FROM reporting_period WHERE plan_id = :plan_id AND quarter = :quarter"),
+        {"plan_id": plan_id, "quarter": str(quarter)}).scalar()
+    if state is None:
+        raise InvalidInput("report.outside_plan", quarter=str(quarter))
+    return str(state)
+
+
+def is_locked(session: Reader, plan_id: int, quarter: Quarter) -> bool:
+    return period_state(session, plan_id, quarter) == _LOCKED
+
+
+def _figures(session: Reader, plan_id: int, quarter: Quarter, state: str) -> dict:
+    if state == _LOCKED:
+        kept = meeting_figures.snapshot(session, plan_id, quarter)
         if kept is not None:
             if "notes" not in kept:  # a snapshot from before the notes were kept
-                items = pd.DataFrame.from_records(kept["items"])
-                kept["notes"] = ([] if items.empty else meetings.quarter_notes(
-                    session, plan_id, quarter, items))
+                items = cast("list[dict[str, object]]", kept["items"])
+                kept["notes"] = meeting_figures.quarter_notes(session, plan_id, quarter, items)
             return kept
-    return meetings.quarter_figures(session, plan_id, quarter)
+    return meeting_figures.quarter_figures(session, plan_id, quarter)
 
 
-def last_decisions(session: Session, plan_id: int, quarter: Quarter,
+def figures_for(session: Reader, actor: Actor, plan_id: int, quarter: Quarter) -> dict:
+    """The "as presented" snapshot of a locked quarter, else the live figures."""
+    _require_read(actor, plan_id)
+    return _figures(session, plan_id, quarter, period_state(session, plan_id, quarter))
+
+
+_DECISIONS = text("""
+SELECT d.text, owner.acronym, d.due_quarter,
+       (SELECT i.code FROM action_item i WHERE i.decision_id = d.id ORDER BY i.id LIMIT 1)
+FROM decision d
+LEFT JOIN institution owner ON owner.id = d.owner_institution_id
+WHERE d.meeting_id = (SELECT m.id FROM meeting m
+                      WHERE m.plan_id = :plan_id AND m.quarter < :quarter
+                      ORDER BY m.held_on DESC, m.id DESC LIMIT 1)
+ORDER BY d.id""")
+
+
+def last_decisions(session: Reader, plan_id: int, quarter: Quarter,
                    figures: dict) -> list[DecisionLine]:
     """Decisions of the last meeting on an earlier quarter, each with how it went."""
-    meeting = session.exec(select(Meeting).where(
-        Meeting.plan_id == plan_id, Meeting.quarter < str(quarter))
-        .order_by(col(Meeting.held_on).desc(), col(Meeting.id).desc())).first()
-    if meeting is None:
-        return []
     progress = {row["code"]: row for row in figures["items"]}
-    acronyms: dict[int | None, str] = dict(session.exec(select(Institution.id,
-                                                               Institution.acronym)))
-    rows = []
-    for decision in session.exec(select(Decision).where(Decision.meeting_id == meeting.id)
-                                 .order_by(col(Decision.id))):
-        item = session.exec(select(ActionItem).where(
-            ActionItem.decision_id == decision.id)).first()
-        state = progress.get(item.code) if item else None
-        rows.append(DecisionLine(
-            text=decision.text, owner=acronyms.get(decision.owner_institution_id),
-            due=Quarter.parse(decision.due_quarter) if decision.due_quarter else None,
-            item_code=item.code if item else None,
-            item_progress=state["progress"] if state else None))
-    return rows
+    rows = connection_of(session).execute(_DECISIONS,
+                                          {"plan_id": plan_id, "quarter": str(quarter)})
+    lines = []
+    for decision, owner, due, code in rows:
+        state = progress.get(code) if code else None
+        lines.append(DecisionLine(
+            text=decision, owner=owner, due=Quarter.parse(due) if due else None,
+            item_code=code, item_progress=state["progress"] if state else None))
+    return lines
 
 
-def _meeting_of(session: Session, plan_id: int, quarter: Quarter) -> MeetingInfo | None:
+_MEETING = text("""
+SELECT id, held_on, place FROM meeting WHERE plan_id = :plan_id AND quarter = :quarter
+ORDER BY held_on DESC, id DESC LIMIT 1""").columns(id=Integer, held_on=Date, place=String)
+
+_PRESENT = text("""
+SELECT inst.acronym FROM meeting_attendance a JOIN institution inst ON inst.id = a.institution_id
+WHERE a.meeting_id = :meeting_id""")
+
+
+def _meeting_of(session: Reader, plan_id: int, quarter: Quarter) -> MeetingInfo | None:
     """The meeting that evaluated ``quarter``, when it is recorded."""
-    meeting = session.exec(select(Meeting).where(
-        Meeting.plan_id == plan_id, Meeting.quarter == str(quarter))
-        .order_by(col(Meeting.held_on).desc(), col(Meeting.id).desc())).first()
+    connection = connection_of(session)
+    meeting = connection.execute(_MEETING, {"plan_id": plan_id, "quarter": str(quarter)}
+                                 ).first()
     if meeting is None:
         return None
-    present = session.exec(select(Institution.acronym).join(
-        MeetingAttendance, col(MeetingAttendance.institution_id) == Institution.id)
-        .where(MeetingAttendance.meeting_id == meeting.id)).all()
+    present = connection.execute(_PRESENT, {"meeting_id": meeting.id}).scalars()
     return MeetingInfo(meeting.held_on, tuple(sorted(present)), meeting.place)
 
 
-def content(session: Session, actor: Actor, plan_id: int, quarter: Quarter) -> MeetingContent:
-    """Everything the meeting shows for ``quarter``, built once for every renderer."""
-    figures = figures_for(session, actor, plan_id, quarter)
-    plan = session.get_one(Plan, plan_id)
-    return build(figures, plan=plan.name, commission=plan.commission,
-                 locked=is_locked(session, plan_id, quarter), generated=get_settings().today(),
+def read_content(session: Reader, plan_id: int, quarter: Quarter) -> MeetingContent:
+    """Everything the meeting shows for ``quarter``, built once for every renderer; no
+    permission check (``content`` makes it; the command line's operator reads every plan)."""
+    state = period_state(session, plan_id, quarter)
+    figures = _figures(session, plan_id, quarter, state)
+    name, commission = connection_of(session).execute(text(
+        "SELECT name, commission FROM plan WHERE id = :plan_id"), {"plan_id": plan_id}).one()
+    return build(figures, plan=name, commission=commission, locked=state == _LOCKED,
+                 generated=get_settings().today(),
                  meeting=_meeting_of(session, plan_id, quarter),
                  decisions=last_decisions(session, plan_id, quarter, figures))
 
 
-def pptx(session: Session, actor: Actor, plan_id: int, quarter: Quarter, lang: str) -> bytes:
+def content(session: Reader, actor: Actor, plan_id: int, quarter: Quarter) -> MeetingContent:
+    """Everything the meeting shows for ``quarter``, for an actor who may read the plan."""
+    _require_read(actor, plan_id)
+    return read_content(session, plan_id, quarter)
+
+
+def render_pdf(material: MeetingContent, lang: str) -> bytes:
+    from tracker import handout
+
+    return handout.build_pdf(material, lang)
+
+
+RENDERERS: dict[str, Callable[[MeetingContent, str], bytes]] = {
+    ".pptx": deck.build_pptx, ".pdf": render_pdf}
+
+
+def pptx(session: Reader, actor: Actor, plan_id: int, quarter: Quarter, lang: str) -> bytes:
     return deck.build_pptx(content(session, actor, plan_id, quarter), lang)
 
 
-def pdf(session: Session, actor: Actor, plan_id: int, quarter: Quarter, lang: str) -> bytes:
-    from tracker import handout
-
-    return handout.build_pdf(content(session, actor, plan_id, quarter), lang)
+def pdf(session: Reader, actor: Actor, plan_id: int, quarter: Quarter, lang: str) -> bytes:
+    return render_pdf(content(session, actor, plan_id, quarter), lang)

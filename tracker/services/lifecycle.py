@@ -115,7 +115,7 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
                  meeting_id: int, *, confirm: Quarter | None = None) -> QuarterSnapshot:
     """Lock a quarter at its meeting and keep the figures as presented. ``confirm`` must name
     the quarter; a quarter still open for reports is closed first."""
-    from tracker.services.meetings import quarter_figures
+    from tracker.services.meeting_figures import quarter_figures
 
     actor.require(Permission.MANAGE_PLAN, plan_id)
     period = plans.get_period(session, plan_id, quarter)

@@ -7,33 +7,25 @@ stays what it saw, whatever changes later.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
-import sqlalchemy
 from sqlmodel import Session, col, select
 
-from tracker import metrics, rules
+from tracker import rules
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import (
-    COUNTING_STATES,
     ActionItem,
     Decision,
     Institution,
     Meeting,
     MeetingAttendance,
     PeriodState,
-    Plan,
-    QuarterSnapshot,
-    Report,
     ReportingPeriod,
-    ReportRevision,
 )
 from tracker.quarters import Quarter
-from tracker.services import audit, plans
+from tracker.services import audit, meeting_figures, plans
 from tracker.services.institutions import plan_institutions
 from tracker.services.permissions import Actor, Permission
 from tracker.services.plan_admin import ItemFields, PeriodRow, save_item
@@ -281,88 +273,11 @@ def _delete_decision(session: Session, decision: Decision) -> None:
     session.delete(decision)
 
 
-def _frame_records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """A DataFrame as JSON-safe records (NaN becomes None)."""
-    return json.loads(frame.to_json(orient="records"))
-
-
-def quarter_figures(session: Session, plan_id: int, quarter: Quarter) -> dict[str, object]:
-    """Every figure the meeting looks at for ``quarter``, as plain JSON-able data."""
-    first, _ = plans.plan_span(session.get_one(Plan, plan_id))
-    found = metrics.quarter_figures(session, plan_id, quarter, since=first)
-    head = found.headline
-    items = metrics.item_figures(session, plan_id, quarter)
-    return {
-        "quarter": str(quarter),
-        "headline": asdict(head) | {"quarter": str(head.quarter)},
-        "by_line": _frame_records(found.by_line),
-        "by_institution": _frame_records(found.by_institution),
-        "by_country": _frame_records(found.by_country),
-        "trend": _frame_records(found.history.rollups[metrics.Dimension.PLAN]),
-        "items": _frame_records(items[items["in_scope"]]),
-        "obstacles": _lead_obstacles(session, plan_id, quarter),
-        "notes": quarter_notes(session, plan_id, quarter, items[items["in_scope"]]),
-    }
-
-
-NOTE_ITEMS = 60  # items whose reports of the quarter are kept for the speaker notes
-
-
-def quarter_notes(session: Session, plan_id: int, quarter: Quarter,
-                   items: pd.DataFrame) -> list[dict[str, object]]:
-    """Each institution's counting report of exactly ``quarter`` on the items behind,
-    overdue or blocked (the presenter's notes): institution, lead or not, status, percent,
-    narrative, obstacles. Kept in the snapshot, so a locked quarter's notes stay as seen."""
-    wanted = items[items["bucket"].isin(["behind", "overdue"]) | items["blocked"]]
-    lag = wanted["progress"].fillna(0) - wanted["expected"].fillna(0)
-    order = wanted.assign(_late=wanted["bucket"] != "overdue", _lag=lag).sort_values(
-        ["_late", "_lag"], kind="stable")
-    codes = [str(code) for code in order["code"].head(NOTE_ITEMS)]
-    if not codes:
-        return []
-    # SQLAlchemy's select: SQLModel's types a select of at most four columns
-    rows = session.execute(
-        sqlalchemy.select(col(ActionItem.code), col(Institution.acronym),
-                          col(Report.institution_id) == ActionItem.lead_institution_id,
-                          col(ReportRevision.status), col(ReportRevision.percent_complete),
-                          col(ReportRevision.narrative), col(ReportRevision.obstacles),
-                          col(ReportRevision.nothing_to_report))
-        .join(Report, col(Report.item_id) == ActionItem.id)
-        .join(ReportRevision, col(ReportRevision.id) == Report.counting_revision_id)
-        .join(Institution, col(Institution.id) == Report.institution_id)
-        .where(col(ActionItem.plan_id) == plan_id, col(ActionItem.code).in_(codes),
-               col(Report.quarter) == str(quarter),
-               col(ReportRevision.state).in_([s.value for s in COUNTING_STATES]))).all()
-    rank = {code: index for index, code in enumerate(codes)}
-    rows = sorted(rows, key=lambda r: (rank[r[0]], not r[2], r[1]))
-    return [{"code": code, "institution": acronym, "lead": bool(lead),
-             "status": None if nothing else status, "percent": percent,
-             "narrative": narrative or "", "obstacles": obstacles or ""}
-            for code, acronym, lead, status, percent, narrative, obstacles, nothing in rows]
-
-
-def _lead_obstacles(session: Session, plan_id: int, quarter: Quarter) -> dict[str, str]:
-    """Item code -> the obstacles its lead institution last reported (counting reports)."""
-    rows = session.exec(
-        select(ActionItem.code, ReportRevision.obstacles)
-        .join(Report, col(Report.item_id) == ActionItem.id)
-        .join(ReportRevision, col(ReportRevision.id) == Report.counting_revision_id)
-        .where(ActionItem.plan_id == plan_id,
-               Report.institution_id == ActionItem.lead_institution_id,
-               Report.quarter <= str(quarter), ReportRevision.obstacles != "",
-               col(ReportRevision.state).in_([s.value for s in COUNTING_STATES]))
-        .order_by(Report.quarter)).all()
-    return dict(rows)  # later quarters come last and win
-
-
 def latest_snapshot(session: Session, actor: Actor, plan_id: int,
                     quarter: Quarter) -> dict[str, object] | None:
     """The figures as presented at the quarter's last lock, or ``None``."""
     actor.require(Permission.READ_PLAN, plan_id)
-    snapshot = session.exec(select(QuarterSnapshot).where(
-        QuarterSnapshot.plan_id == plan_id, QuarterSnapshot.quarter == str(quarter))
-        .order_by(col(QuarterSnapshot.id).desc())).first()
-    return json.loads(snapshot.figures) if snapshot else None
+    return meeting_figures.snapshot(session, plan_id, quarter)
 
 
 @dataclass(frozen=True)

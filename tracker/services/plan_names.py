@@ -1,4 +1,5 @@
-"""The plans' names for whoever may read every plan (``tracker plan list``), without the ORM.
+"""The plans' names for whoever may read every plan (``tracker plan list``), and the plan
+``tracker deck`` is asked for, without the ORM.
 
 ``plans.list_plans(session, SYSTEM)`` answers the same question through the models, which cost
 more to import (SQLAlchemy's ORM, pydantic, twenty mapped tables) than the whole command may
@@ -9,9 +10,9 @@ answer, archived plans included.
 from __future__ import annotations
 
 from sqlalchemy import column, false, select, table
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-_PLAN = table("plan", column("name"), column("archived"))
+_PLAN = table("plan", column("id"), column("name"), column("archived"))
 
 
 def plan_names(engine: Engine) -> list[str]:
@@ -20,3 +21,13 @@ def plan_names(engine: Engine) -> list[str]:
              .order_by(_PLAN.c.name))
     with engine.connect() as connection:
         return list(connection.execute(query).scalars())
+
+
+def plan_id(connection: Connection, name: str | None) -> int | None:
+    """The id of the plan named ``name`` (archived or not, as ``plans.get_plan``), or, with
+    no name, of the only plan not archived; ``None`` when there is no such one plan."""
+    if name:
+        return connection.execute(select(_PLAN.c.id).where(_PLAN.c.name == name)).scalar()
+    ids = list(connection.execute(select(_PLAN.c.id).where(_PLAN.c.archived == false())
+                                  .limit(2)).scalars())
+    return ids[0] if len(ids) == 1 else None
