@@ -76,7 +76,23 @@ def test_typed_text_stays_through_collapsing_and_opening_another_item(page: Page
     expect(_item(page, other).locator("textarea")).to_have_count(0)
     _item(page, first).get_by_label("What was done this quarter").fill("Typed, not saved.")
     _toggle(page, first)  # collapsed: a rerun
-    _toggle(page, other)  # another item opened: its form comes
+    # another item opened from the keyboard: the focus stays on its summary, and its form,
+    # drawn by that run, is the next Tab stops
+    _item(page, other).locator("summary").focus()
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(_item(page, other).locator("summary")).to_be_focused()
+    status = _item(page, other).get_by_role("combobox", name="Status")
+    expect(status).to_be_visible()  # drawn before the first Tab
+    trail = []  # the item's caption and, when others reported, their table come first
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        trail.append(page.evaluate("[document.activeElement.tagName, "
+                                   "document.activeElement.getAttribute('aria-label')]"))
+        if trail[-1][1] == "Status":
+            break
+    assert trail[-1][1] == "Status", trail
+    expect(status).to_be_focused()
     expect(_item(page, other).get_by_label("What was done this quarter")).to_have_value("")
     _toggle(page, other)
     _toggle(page, first)
