@@ -97,6 +97,9 @@ def test_a_member_can_ask_to_reopen_when_no_quarter_is_open(db_url):
     engine.dispose()
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
     assert any("No quarter" in i.value or "no quarter" in i.value for i in member.info)
+    ask = next(e for e in member.expander if e.label == "Reopen a closed quarter")
+    assert not ask.selectbox  # its form comes once it is opened
+    toggle(member, ask, True)
     assert member.selectbox(key="reopen:q").value == Quarter(2026, 4)
 
 
