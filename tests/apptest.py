@@ -61,9 +61,31 @@ def field(widgets, name: str):
 
 
 def first_missing_form(at: AppTest):
-    """The expander of the first report still missing (the member page, in English)."""
+    """The expander of the first report still missing (the member page, in English): the one
+    that starts open."""
     expander = next(e for e in at.expander if "missing" in e.label)
     return expander
+
+
+def expander_key(expander) -> str:
+    """The key of a stateful expander (``on_change="rerun"``): its element id ends with it."""
+    return expander.proto.id.split("-", 2)[2] if expander.proto.id else ""
+
+
+def toggle(at: AppTest, expander, open_: bool) -> AppTest:
+    """Open or collapse a stateful expander as a click on its summary would, and rerun."""
+    at.session_state[expander_key(expander)] = open_
+    return at.run()
+
+
+def item_panels(at: AppTest) -> list:
+    """The member page's expanders of action items, in page order."""
+    return [e for e in at.expander if expander_key(e).startswith("mine:item:")]
+
+
+def item_panel(at: AppTest, code: str):
+    """The member page's expander of item ``code``."""
+    return next(e for e in item_panels(at) if e.label.startswith(f"{code} · "))
 
 
 def query_one(db_url: str, query: object) -> object:

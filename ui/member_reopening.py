@@ -9,6 +9,7 @@ from tracker.i18n import t
 from tracker.quarters import Quarter
 from tracker.services import lifecycle
 from ui import actions, state
+from ui.lazy_expander import lazy_expander
 from ui.report_form import FormContext
 from ui.text import md
 
@@ -18,7 +19,11 @@ def ask_reopen(ctx: FormContext, closed: tuple[Quarter, ...]) -> None:
     reachable whether or not a quarter is open."""
     if not closed:
         return
-    with st.expander(t("mine.reopen", ctx.lang)), st.form("reopen"):
+    key = f"mine:reopen:{ctx.plan_id}"
+    panel, drawn = lazy_expander(t("mine.reopen", ctx.lang), key, start_open=False)
+    if not drawn:  # its form only once opened, like the items' (ui.lazy_expander)
+        return
+    with panel, st.form("reopen"):
         quarter = st.selectbox(t("overview.quarter", ctx.lang), list(closed), key="reopen:q",
                                index=len(closed) - 1,
                                format_func=lambda q: q.label(ctx.lang))

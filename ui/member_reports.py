@@ -1,5 +1,10 @@
 """The member's worklist for a quarter: how many reports are in, what is missing, all drafts
-submitted at once, and each item's panel with its report form."""
+submitted at once, and each item's panel with its report form.
+
+A panel draws its form only once it has been opened (``ui.lazy_expander``): at national scale a
+member has some 60 items, and drawing 60 forms made the page slow in the browser. One panel
+starts open: the first item whose report is missing (the list above names all of them), and
+any item whose form holds text a refusal kept."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from tracker.i18n import plural, plural_key, t
 from tracker.services import reporting
 from tracker.services.worklist import WorkItem
 from ui import actions, flash, state
+from ui.lazy_expander import lazy_expander
 from ui.report_form import (
     FormContext,
     contributions_table,
@@ -43,10 +49,21 @@ def summary(ctx: FormContext, items: list) -> None:
         st.error(state.message(outcome.error, ctx.lang))
 
 
-def item_panel(ctx: FormContext, item: WorkItem) -> None:
-    role = md_t(f"mine.role.{item.role}", ctx.lang, lead=item.lead)
+def first_missing(items: list[WorkItem]) -> int | None:
+    """The id of the item whose panel starts open: the first one still missing its report."""
+    return next((item.item_id for item in items if item.missing), None)
+
+
+def item_panel(ctx: FormContext, item: WorkItem, *, start_open: bool = False) -> None:
     label = f"{md(f'{item.code} · {item.title}')} — {state_label(item, ctx.lang)}"
-    with st.expander(label, expanded=item.missing or needs_attention(ctx, item)):
+    key = f"mine:item:{ctx.plan_id}:{ctx.quarter}:{ctx.institution_id}:{item.item_id}"
+    attention = needs_attention(ctx, item)
+    panel, drawn = lazy_expander(label, key, start_open=start_open or attention,
+                                 draw_anyway=attention)
+    if not drawn:
+        return
+    with panel:
+        role = md_t(f"mine.role.{item.role}", ctx.lang, lead=item.lead)
         due = item.due_quarter.label(ctx.lang)
         st.caption(f"{role} · {t('mine.due', ctx.lang, quarter=due)}")
         st.markdown(last_quarter_caption(item, ctx.lang))

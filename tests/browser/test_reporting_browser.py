@@ -48,6 +48,62 @@ def test_member_submits_and_coordinator_returns_it(page: Page, app_url: str):
            ).to_be_visible()
 
 
+def _item(page: Page, code: str):
+    """The expander of item ``code`` on My institution."""
+    return page.locator("[data-testid=stExpander]").filter(
+        has=page.locator("summary", has_text=f"{code} · "))
+
+
+def _toggle(page: Page, code: str) -> None:
+    _item(page, code).locator("summary").click()
+    wait_idle(page)
+
+
+def test_typed_text_stays_through_collapsing_and_opening_another_item(page: Page, app_url: str):
+    sign_in(page, app_url, "mremh@demo.example")
+    open_page(page, "My institution")
+    summaries = page.locator("[data-testid=stExpander] summary").all_inner_texts()
+    codes = [re.search(r"(\S+) · ", text).group(1) for text in summaries if " · " in text]
+    # one item starts open: the first whose report is missing (a draft, here); a closed
+    # item's form is not on the page
+    [opened] = page.locator("[data-testid=stExpander] details[open] summary").all_inner_texts()
+    first = re.search(r"(\S+) · ", opened).group(1)
+    other = next(code for code in codes if code != first)
+    expect(_item(page, first).get_by_label("What was done this quarter")).to_be_visible()
+    items = page.locator("[data-testid=stExpander]").filter(
+        has=page.locator("summary", has_text=" · "))
+    expect(items.locator("textarea")).to_have_count(3)  # one report form on the page
+    expect(_item(page, other).locator("textarea")).to_have_count(0)
+    _item(page, first).get_by_label("What was done this quarter").fill("Typed, not saved.")
+    _toggle(page, first)  # collapsed: a rerun
+    # another item opened from the keyboard: the focus stays on its summary, and its form,
+    # drawn by that run, is the next Tab stops
+    _item(page, other).locator("summary").focus()
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(_item(page, other).locator("summary")).to_be_focused()
+    status = _item(page, other).get_by_role("combobox", name="Status")
+    expect(status).to_be_visible()  # drawn before the first Tab
+    trail = []  # the item's caption and, when others reported, their table come first
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        trail.append(page.evaluate("[document.activeElement.tagName, "
+                                   "document.activeElement.getAttribute('aria-label')]"))
+        if trail[-1][1] == "Status":
+            break
+    assert trail[-1][1] == "Status", trail
+    expect(status).to_be_focused()
+    expect(_item(page, other).get_by_label("What was done this quarter")).to_have_value("")
+    _toggle(page, other)
+    _toggle(page, first)
+    narrative = _item(page, first).get_by_label("What was done this quarter")
+    expect(narrative).to_have_value("Typed, not saved.")
+    _item(page, first).get_by_role("button", name="Save draft").click()
+    wait_idle(page)
+    expect(page.get_by_text(f"Draft of {first} saved.")).to_be_visible()
+    expect(narrative).to_have_value("Typed, not saved.")  # still open, with what was saved
+
+
 def test_wrong_passwords_then_lockout(page: Page, app_url: str):
     page.goto(f"{app_url}/?lang=en")
     wait_idle(page)

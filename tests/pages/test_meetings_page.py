@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.apptest import app_as, go_to
+from tests.apptest import app_as, go_to, toggle
 from tracker.quarters import Quarter
 
 
@@ -27,6 +27,7 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
     assert any(s.value.startswith("The quarter is locked") for s in at.success)
 
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
+    toggle(member, next(e for e in member.expander if e.label == "Reopen a closed quarter"), True)
     assert member.selectbox(key="reopen:q").value == Quarter(2026, 3)
     member.text_area(key="reopen:reason").input("The September operations were left out.")
     next(b for b in member.button if b.label == "Send request").click()

@@ -6,7 +6,15 @@ from __future__ import annotations
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import app_as, field, first_missing_form, go_to
+from tests.apptest import (
+    app_as,
+    field,
+    first_missing_form,
+    go_to,
+    item_panel,
+    item_panels,
+    toggle,
+)
 from tracker.db import make_engine
 from tracker.demo import ECUADOR_PLAN
 from tracker.models import ReportRevision, User
@@ -39,6 +47,7 @@ def test_member_fills_and_submits_a_report(db_url):
     assert not at.exception
     assert any(s.value == f"Report on {code} submitted." for s in at.success)
     assert any(e.label.startswith(code) and "submitted" in e.label for e in at.expander)
+    assert item_panel(at, code).proto.expanded  # its new state did not close it
     assert "3 of 8 reports submitted" in at.get("progress")[0].proto.text
     [revision] = _revisions(db_url)
     assert (revision.state, revision.percent_complete, revision.indicator_value) == (
@@ -88,6 +97,9 @@ def test_a_member_can_ask_to_reopen_when_no_quarter_is_open(db_url):
     engine.dispose()
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
     assert any("No quarter" in i.value or "no quarter" in i.value for i in member.info)
+    ask = next(e for e in member.expander if e.label == "Reopen a closed quarter")
+    assert not ask.selectbox  # its form comes once it is opened
+    toggle(member, ask, True)
     assert member.selectbox(key="reopen:q").value == Quarter(2026, 4)
 
 
@@ -106,7 +118,7 @@ def test_an_item_without_indicator_shows_no_indicator_field_and_no_nan(db_url):
             due_quarter=Quarter(2027, 2)))
     engine.dispose()
     at = go_to(app_as("dinapen@demo.example", "es"), "my-institution")
-    expander = next(e for e in at.expander if e.label.startswith("9.9"))
+    expander = item_panel(toggle(at, item_panel(at, "9.9"), True), "9.9")
     labels = [w.label for w in expander.number_input] + [w.label for w in expander.selectbox]
     assert not any("nan" in label for label in labels)
     assert [w.key.rsplit(":", 1)[1] for w in expander.number_input] == ["percent"]
@@ -195,8 +207,8 @@ def test_small_things_of_the_member_page_read_right(db_url):
     at.run()  # the language switch: the status words follow
     expander = next(e for e in at.expander if "missing" in e.label)
     assert "In progress" in field(expander.selectbox, "status").options
-    submitted = next(e for e in at.expander if "submitted" in e.label)
-    code = submitted.label.split(" · ")[0]
+    code = next(e for e in at.expander if "submitted" in e.label).label.split(" · ")[0]
+    submitted = item_panel(toggle(at, item_panel(at, code), True), code)
     field(submitted.text_area, "narrative").input("A correction after submitting.")
     next(b for b in submitted.button if b.label == "Save draft").click()
     at.run()
@@ -207,3 +219,78 @@ def test_small_things_of_the_member_page_read_right(db_url):
     drafts.click()
     at.run()
     assert any(s.value == "The report was submitted." for s in at.success)
+
+
+def _form_widgets(expander) -> int:
+    return sum(len(widgets) for widgets in (expander.selectbox, expander.number_input,
+                                             expander.text_input, expander.text_area,
+                                             expander.checkbox, expander.button))
+
+
+def _report_texts(at: AppTest) -> list:
+    return [w for w in at.text_area if w.key.startswith("form:")]
+
+
+def test_only_the_first_missing_item_starts_open_and_a_closed_item_draws_nothing(db_url):
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    first = first_missing_form(at)
+    assert [e.label for e in at.expander if e.proto.expanded] == [first.label]
+    assert field(first.text_area, "narrative")  # its form is drawn
+    others = [e for e in item_panels(at) if e.label != first.label]
+    assert len(others) == 7  # DINAPEN's other items, missing ones included
+    assert all(not e.proto.expanded and _form_widgets(e) == 0 and not e.caption
+               and not e.dataframe for e in others)
+    assert len(_report_texts(at)) == 3  # one report form: narrative, obstacles, next steps
+    code = others[-1].label.split(" · ")[0]
+    opened = item_panel(toggle(at, others[-1], True), code)
+    assert opened.proto.expanded and field(opened.text_area, "narrative")
+    assert len(_report_texts(at)) == 6
+
+
+def _form_keys(expander) -> list[str]:
+    return sorted(w.key for widgets in (expander.selectbox, expander.number_input,
+                                         expander.text_input, expander.text_area,
+                                         expander.checkbox) for w in widgets)
+
+
+def test_an_opened_item_keeps_its_form_drawn_while_collapsed_so_typed_text_stays(db_url):
+    """What a member types into a form stays in the browser until the form is submitted (AppTest
+    drops it at every rerun, collapsed or not: tests/browser/test_reporting_browser.py follows
+    the text itself); the browser keeps it as long as every run draws the form's widgets. So an
+    item opened once draws its form, with the same widgets, in every run of the page."""
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    first = first_missing_form(at)
+    code = first.label.split(" · ")[0]
+    keys = _form_keys(first)
+    assert len(keys) == 8  # status, percent, indicator, link, 3 texts, nothing to report
+    toggle(at, first, False)
+    collapsed = item_panel(at, code)
+    assert not collapsed.proto.expanded and _form_keys(collapsed) == keys
+    other = next(e for e in item_panels(at) if not e.label.startswith(f"{code} · "))
+    other_code = other.label.split(" · ")[0]
+    toggle(at, other, True)  # another item opened: a rerun that draws its form too
+    toggle(at, item_panel(at, other_code), False)
+    assert _form_keys(item_panel(at, code)) == keys
+    assert _form_keys(item_panel(at, other_code))  # both stay drawn
+    reopened = item_panel(toggle(at, item_panel(at, code), True), code)
+    assert reopened.proto.expanded and _form_keys(reopened) == keys
+    field(reopened.selectbox, "status").select("in_progress")
+    field(reopened.number_input, "percent").set_value(35.0)
+    field(reopened.text_area, "narrative").input("Typed, then saved.")
+    next(b for b in reopened.button if b.label == "Save draft").click()
+    at.run()
+    assert [(r.narrative, r.percent_complete) for r in _revisions(db_url)] == [
+        ("Typed, then saved.", 35)]
+    assert item_panel(at, code).proto.expanded  # "missing" became "draft": still open
+
+
+def test_a_new_visit_of_the_page_starts_with_only_the_first_missing_item_open(db_url):
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    first = first_missing_form(at)
+    other = next(e for e in item_panels(at) if e.label != first.label)
+    other_code = other.label.split(" · ")[0]
+    toggle(at, other, True)
+    go_to(at, "my-account")
+    go_to(at, "my-institution")
+    assert [e.label for e in item_panels(at) if e.proto.expanded] == [first.label]
+    assert _form_widgets(item_panel(at, other_code)) == 0
