@@ -12,7 +12,7 @@ from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from ui import data, flash, state
 from ui.member_reopening import ask_reopen, notices
-from ui.member_reports import first_missing, item_panel, summary
+from ui.member_reports import item_panel, starting_open, summary
 from ui.report_form import FormContext, kept_quarter
 from ui.text import md
 from ui.widgets import plan_picker
@@ -58,8 +58,8 @@ def render() -> None:
     items = data.worklist_for(user.id, plan.id, quarter, user.institution_id)
     summary(ctx, items)
     ask_reopen(ctx, view.closed)
-    opening = first_missing(items)
+    opening = starting_open(items)
     for (code, name), group in groupby(items, key=lambda i: (i.line_code, i.line_name)):
         st.header(md(f"{code} · {name}"), divider=palette.DIVIDER, anchor=False)
         for item in group:
-            item_panel(ctx, item, start_open=item.item_id == opening)
+            item_panel(ctx, item, start_open=item.item_id in opening)

@@ -49,9 +49,12 @@ def summary(ctx: FormContext, items: list) -> None:
         st.error(state.message(outcome.error, ctx.lang))
 
 
-def first_missing(items: list[WorkItem]) -> int | None:
-    """The id of the item whose panel starts open: the first one still missing its report."""
-    return next((item.item_id for item in items if item.missing), None)
+def starting_open(items: list[WorkItem]) -> set[int]:
+    """The ids of the items whose panels start open: the first one still missing its report,
+    and every report the coordinator returned (its comment is inside, and it asks for work)."""
+    first = next((item.item_id for item in items if item.missing), None)
+    returned = {item.item_id for item in items if item.own and item.own.state == "returned"}
+    return returned | ({first} if first is not None else set())
 
 
 def item_panel(ctx: FormContext, item: WorkItem, *, start_open: bool = False) -> None:
