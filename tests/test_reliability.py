@@ -26,7 +26,7 @@ from sqlalchemy.exc import TimeoutError as NoConnection
 from sqlmodel import Session, select
 
 from tests.conftest import missing_service
-from tests.factories import PlanBuilder
+from tests.factories import PlanBuilder, small_plan
 from tests.helpers import MINIMAL, write_workbook
 from tracker.cli import main as tracker
 from tracker.db import make_engine, session_scope
@@ -316,3 +316,39 @@ def test_a_connection_limit_that_is_not_a_positive_number_is_refused(monkeypatch
             get_settings()
     monkeypatch.setenv("TRACKER_DB_CONNECTIONS", "12")
     assert get_settings().db_connections == 12
+
+
+def test_a_page_reads_while_a_save_holds_the_write_lock_and_a_read_never_writes(
+        engine, database_url, session):
+    """The pages' cached reads (``ui.data`` through ``tracker.db.read_scope``) read a snapshot:
+    on SQLite they used to queue behind every save for the one write lock."""
+    from tracker.db import read_scope
+
+    small_plan(session)
+    session.commit()
+    reader = make_engine(database_url)
+    with session_scope(engine) as writer:
+        writer.exec(select(Plan)).all()  # the writer's transaction has begun (and holds the lock)
+        writer.add(Plan(name="Being written", commission="Test", first_quarter="2026-Q1",
+                        last_quarter="2026-Q4"))
+        writer.flush()
+        done = threading.Event()
+
+        def read() -> None:
+            with read_scope(reader) as reading:
+                names = reading.exec(select(Plan.name)).all()
+            assert "Test plan" in names and "Being written" not in names
+            done.set()
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        assert done.wait(timeout=10)  # not the 20 s lock wait, nor after the writer commits
+        thread.join()
+    with read_scope(reader) as reading:
+        plan_row = reading.exec(select(Plan).where(Plan.name == "Test plan")).one()
+        plan_row.name = "Renamed by a read"
+        with pytest.raises(RuntimeError, match="read scope tried to write"):
+            reading.flush()
+    with read_scope(reader) as reading:
+        assert reading.exec(select(Plan).where(Plan.name == "Test plan")).first()
+    reader.dispose()

@@ -44,6 +44,11 @@ def is_sqlite(engine: Engine) -> bool:
 SQLITE_BUSY_SECONDS = 20
 
 
+# Execution option of ``read_scope``'s connections: on SQLite their transactions begin
+# deferred, as readers of a WAL snapshot that wait for no writer and hold up none.
+READ_ONLY = "tracker_read_only"
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
@@ -56,7 +61,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def _configure_postgresql(engine: Engine) -> None:
@@ -126,6 +132,32 @@ def connection_of(reader: Reader) -> Connection:
     if reader.autoflush:
         reader.flush()
     return reader.connection()
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A unit of reading: always rolled back, and a flush of any change in it is refused.
+
+    On SQLite its transaction is deferred (plain ``BEGIN``): under WAL it reads a snapshot
+    while a writer works, where ``BEGIN IMMEDIATE`` made every page of a meeting room queue
+    behind every save for the one write lock. A read-modify-write must use
+    ``session_scope``: a deferred transaction that tries to write after another writer
+    committed fails instead of waiting (``SQLITE_BUSY_SNAPSHOT``).
+    """
+    from sqlmodel import Session
+
+    with Session(engine.execution_options(**{READ_ONLY: True}),
+                 expire_on_commit=False) as session:
+        event.listen(session, "before_flush", _refuse_writes)
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+def _refuse_writes(session: Session, _context: object, _instances: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read scope tried to write: use session_scope")
 
 
 def serialize(session: Session, topic: str) -> None:

@@ -53,7 +53,7 @@ from tracker.services import (
 )
 from tracker.services.permissions import Actor, Permission, actor_for
 from tracker.settings import get_settings
-from ui.state import session
+from ui.state import reading
 
 
 class Scope(Enum):
@@ -112,14 +112,14 @@ def _db() -> str:
 
 @_cached(Scope.ANY)
 def _plan_choices(database: str, user_id: int) -> list[figures.PlanChoice]:
-    with session() as db:
+    with reading() as db:
         return figures.plan_choices(db, _actor(db, user_id))
 
 
 @_cached(Scope.FIGURES)
 def _overview(database: str, user_id: int, plan_id: int, quarter: Quarter,
               filters: Filters) -> figures.Overview:
-    with session() as db:
+    with reading() as db:
         return figures.overview(db, _actor(db, user_id), plan_id, quarter,
                                 filters)
 
@@ -168,14 +168,14 @@ def drill_down(user_id: int, plan_id: int, quarter: Quarter, filters: Filters, l
 
 @_cached(Scope.PLAN)
 def _filter_choices(database: str, user_id: int, plan_id: int) -> figures.FilterChoices:
-    with session() as db:
+    with reading() as db:
         return figures.filter_choices(db, _actor(db, user_id), plan_id)
 
 
 @_cached(Scope.PLAN)
 def _worklist(database: str, user_id: int, plan_id: int, quarter: Quarter,
               institution_id: int) -> list[worklist.WorkItem]:
-    with session() as db:
+    with reading() as db:
         return worklist.worklist(db, _actor(db, user_id), plan_id, quarter,
                                  institution_id)
 
@@ -183,32 +183,32 @@ def _worklist(database: str, user_id: int, plan_id: int, quarter: Quarter,
 @_cached(Scope.PLAN)
 def _awaiting_review(database: str, user_id: int, plan_id: int,
                      quarter: Quarter) -> list[review.Submitted]:
-    with session() as db:
+    with reading() as db:
         return review.awaiting_review(db, _actor(db, user_id), plan_id, quarter)
 
 
 @_cached(Scope.PLAN)
 def _item_choices(database: str, user_id: int, plan_id: int) -> list[items.ItemChoice]:
-    with session() as db:
+    with reading() as db:
         return items.item_choices(db, _actor(db, user_id), plan_id)
 
 
 @_cached(Scope.ANY)
 def _item_detail(database: str, user_id: int, item_id: int) -> items.ItemDetail:
-    with session() as db:
+    with reading() as db:
         return items.item_detail(db, _actor(db, user_id), item_id)
 
 
 @_cached(Scope.ANY)
 def _accounts(database: str, user_id: int) -> list[accounts.AccountRow]:
-    with session() as db:
+    with reading() as db:
         return accounts.list_accounts(db, _actor(db, user_id))
 
 
 @_cached(Scope.PLAN)
 def _missing(database: str, user_id: int, plan_id: int,
              quarter: Quarter) -> list[missing.InstitutionDue]:
-    with session() as db:
+    with reading() as db:
         return missing.missing_by_institution(db, _actor(db, user_id), plan_id,
                                               quarter)
 
@@ -219,7 +219,7 @@ def missing_for(user_id: int, plan_id: int, quarter: Quarter) -> list[missing.In
 
 @_cached(Scope.FIGURES)
 def _exports(database: str, user_id: int, plan_id: int) -> tuple[bytes, bytes]:
-    with session() as db:
+    with reading() as db:
         actor = _actor(db, user_id)
         return (plan_files.export_xlsx(db, actor, plan_id),
                 plan_files.export_csv(db, actor, plan_id))
@@ -232,7 +232,7 @@ def exports(user_id: int, plan_id: int) -> tuple[bytes, bytes]:
 
 @_cached(Scope.PLAN)
 def _plan_catalog(database: str, user_id: int, plan_id: int) -> plan_admin.PlanCatalog:
-    with session() as db:
+    with reading() as db:
         return plan_admin.catalog(db, _actor(db, user_id), plan_id)
 
 
@@ -243,7 +243,7 @@ def plan_catalog(user_id: int, plan_id: int) -> plan_admin.PlanCatalog:
 @_cached(Scope.ANY)
 def _item_fields(database: str, user_id: int,
                  item_id: int) -> tuple[plan_admin.ItemFields, int]:
-    with session() as db:
+    with reading() as db:
         return plan_admin.item_fields(db, _actor(db, user_id), item_id)
 
 
@@ -253,7 +253,7 @@ def item_fields(user_id: int, item_id: int) -> tuple[plan_admin.ItemFields, int]
 
 @_cached(Scope.PLAN)
 def _meetings(database: str, user_id: int, plan_id: int) -> list[meetings.MeetingView]:
-    with session() as db:
+    with reading() as db:
         return meetings.list_meetings(db, _actor(db, user_id), plan_id)
 
 
@@ -263,14 +263,14 @@ def meetings_of(user_id: int, plan_id: int) -> list[meetings.MeetingView]:
 
 @_cached(Scope.PLAN)
 def _requests(database: str, user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
-    with session() as db:
+    with reading() as db:
         return lifecycle.reopen_requests(db, _actor(db, user_id), plan_id)
 
 
 @_cached(Scope.PLAN)
 def _member_view(database: str, user_id: int, plan_id: int,
                  lang: str) -> lifecycle.MemberView:
-    with session() as db:
+    with reading() as db:
         return lifecycle.member_view(db, _actor(db, user_id), plan_id, lang)
 
 
@@ -281,7 +281,7 @@ def member_view(user_id: int, plan_id: int, lang: str) -> lifecycle.MemberView:
 @_cached(Scope.PLAN)
 def _activity(database: str, user_id: int, plan_id: int, filters: activity.Filters,
               lang: str) -> activity.Activity:
-    with session() as db:
+    with reading() as db:
         return activity.activity(db, _actor(db, user_id), plan_id, filters, lang)
 
 
@@ -292,7 +292,7 @@ def plan_activity(user_id: int, plan_id: int, filters: activity.Filters,
 
 @_cached(Scope.ANY)
 def _item_activity(database: str, user_id: int, item_id: int, lang: str) -> activity.Activity:
-    with session() as db:
+    with reading() as db:
         return activity.item_activity(db, _actor(db, user_id), item_id, lang)
 
 
@@ -302,7 +302,7 @@ def item_activity(user_id: int, item_id: int, lang: str) -> activity.Activity:
 
 @_cached(Scope.PLAN)
 def _reopened(database: str, user_id: int, plan_id: int) -> list[Quarter]:
-    with session() as db:
+    with reading() as db:
         return lifecycle.reopened_quarters(db, _actor(db, user_id), plan_id)
 
 
@@ -317,7 +317,7 @@ def reopen_requests(user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
 @_cached(Scope.FIGURES)
 def _presentation(database: str, user_id: int, plan_id: int, quarter: Quarter
                   ) -> MeetingContent:
-    with session() as db:
+    with reading() as db:
         return decks.content(db, _actor(db, user_id), plan_id, quarter)
 
 
@@ -328,7 +328,7 @@ def presentation(user_id: int, plan_id: int, quarter: Quarter) -> MeetingContent
 
 @_cached(Scope.FIGURES)
 def _deck(database: str, user_id: int, plan_id: int, quarter: Quarter, lang: str) -> bytes:
-    with session() as db:
+    with reading() as db:
         return decks.pptx(db, _actor(db, user_id), plan_id, quarter, lang)
 
 
@@ -342,7 +342,7 @@ def accounts_for(user_id: int) -> list[accounts.AccountRow]:
 
 @_cached(Scope.ANY)
 def _account_institutions(database: str, user_id: int) -> list[tuple[str, str]]:
-    with session() as db:
+    with reading() as db:
         return accounts.account_institutions(db, _actor(db, user_id))
 
 
@@ -352,7 +352,7 @@ def account_institutions(user_id: int) -> list[tuple[str, str]]:
 
 @_cached(Scope.PLAN)
 def _setup_checklist(database: str, user_id: int, plan_id: int) -> setup.Checklist:
-    with session() as db:
+    with reading() as db:
         return setup.checklist(db, _actor(db, user_id), plan_id)
 
 

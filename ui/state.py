@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tracker import migrate, web
-from tracker.db import make_engine, session_scope
+from tracker.db import make_engine, read_scope, session_scope
 from tracker.i18n import choose_language
 from tracker.models import Plan, User
 from tracker.services import auth
@@ -52,6 +52,14 @@ def engine() -> Engine:
 @contextmanager
 def session() -> Iterator[Session]:
     with session_scope(engine()) as db:
+        yield db
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A session for the pages' cached reads (``ui.data``): never commits, and on SQLite
+    waits for no writer (``tracker.db.read_scope``)."""
+    with read_scope(engine()) as db:
         yield db
 
 
