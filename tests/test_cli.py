@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import os
 import subprocess
@@ -49,19 +50,28 @@ def test_plan_list_names_what_list_plans_gives_the_operator_without_archived_pla
     assert cli("plan", "list")[1].splitlines() == expected
 
 
+def _modules_loaded(arguments: list[str], database_url: str, packages: set[str],
+                    modules: set[str]) -> list[str]:
+    """The modules of ``packages`` (top-level names) or in ``modules`` that ``tracker
+    *arguments`` loaded, run in a fresh process as someone types it; it must succeed."""
+    script = ("import sys; from tracker.cli import main; "
+              f"code = main({arguments!r}); "
+              f"print(sorted(m for m in sys.modules if m.split('.')[0] in {packages!r} "
+              f"or m in {modules!r})); sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env={**os.environ, "TRACKER_DATABASE_URL": database_url},
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout.splitlines()[-1])
+
+
 def test_plan_list_imports_neither_the_orm_nor_the_models(database_url):
     """What keeps ``tracker plan list`` quick (bench/commands.py times it): on a database at
     the head it loads SQLAlchemy's core, not the ORM, SQLModel, the tables, Alembic, pandas."""
-    script = ("import sys; from tracker.cli import main; code = main(['plan', 'list']); "
-              "print(sorted(m for m in sys.modules if m.split('.')[0] in {'sqlmodel', "
-              "'pydantic', 'alembic', 'pandas', 'plotly', 'streamlit'} or m in "
-              "{'sqlalchemy.orm', 'tracker.models', 'tracker.services.plans'})); "
-              "sys.exit(code)")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            env={**os.environ, "TRACKER_DATABASE_URL": database_url},
-                            timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "[]"
+    assert _modules_loaded(
+        ["plan", "list"], database_url,
+        {"sqlmodel", "pydantic", "alembic", "pandas", "plotly", "streamlit"},
+        {"sqlalchemy.orm", "tracker.models", "tracker.services.plans"}) == []
 
 
 def test_deck_imports_neither_pandas_nor_the_orm(cli, database_url, tmp_path):
@@ -70,17 +80,10 @@ def test_deck_imports_neither_pandas_nor_the_orm(cli, database_url, tmp_path):
     pandas, numpy, pyarrow, plotly or Streamlit, and neither the ORM nor the models."""
     assert cli("plan", "import", str(write_workbook(tmp_path / "plan.xlsx", MINIMAL)))[0] == 0
     out = tmp_path / "x.pptx"
-    script = ("import sys; from tracker.cli import main; "
-              f"code = main(['deck', '2026-Q2', '--out', {str(out)!r}, '--plan', 'Small plan', "
-              "'--lang', 'es']); "
-              "print(sorted(m for m in sys.modules if m.split('.')[0] in {'pandas', 'numpy', "
-              "'pyarrow', 'plotly', 'streamlit', 'sqlmodel', 'pydantic'} or m in "
-              "{'sqlalchemy.orm', 'tracker.models'})); sys.exit(code)")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            env={**os.environ, "TRACKER_DATABASE_URL": database_url},
-                            timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "[]"
+    assert _modules_loaded(
+        ["deck", "2026-Q2", "--out", str(out), "--plan", "Small plan", "--lang", "es"],
+        database_url, {"pandas", "numpy", "pyarrow", "plotly", "streamlit", "sqlmodel",
+                       "pydantic"}, {"sqlalchemy.orm", "tracker.models"}) == []
     assert out.stat().st_size > 0
 
 

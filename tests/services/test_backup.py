@@ -46,13 +46,16 @@ def test_backup_then_restore_gives_back_the_same_plan(engine, tmp_path):
     assert restored.rows == counts
     assert _export(engine, tmp_path / "after.xlsx") == before
     with session_scope(engine) as session:  # ids keep coming after the restored ones
-        item = session.exec(select(ActionItem)).first()
+        item = session.exec(select(ActionItem).order_by(ActionItem.id)).first()
         report = append_revision(
-            session, item_id=item.id, quarter=Quarter(2026, 4),
+            session, item_id=item.id, quarter=Quarter(2027, 1),  # nobody reported it: new
             institution_id=item.lead_institution_id,
             content=ReportContent(status=Status.IN_PROGRESS, percent_complete=10),
             state=ReportState.DRAFT, author_id=None)
         assert report.id > max(session.exec(select(Report.id).where(Report.id != report.id)))
+        newest = report.latest_revision_id
+        assert newest > max(session.exec(select(ReportRevision.id).where(
+            ReportRevision.id != newest)))
 
 
 def test_a_backup_of_one_store_restores_into_the_other(engine, tmp_path):
