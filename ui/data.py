@@ -32,6 +32,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from tracker import charts
+from tracker import deck as deck_builder
 from tracker.meeting_content import MeetingContent
 from tracker.metrics import NO_FILTERS, Filters
 from tracker.models import User
@@ -328,8 +329,8 @@ def presentation(user_id: int, plan_id: int, quarter: Quarter) -> MeetingContent
 
 @_cached(Scope.FIGURES)
 def _deck(database: str, user_id: int, plan_id: int, quarter: Quarter, lang: str) -> bytes:
-    with reading() as db:
-        return decks.pptx(db, _actor(db, user_id), plan_id, quarter, lang)
+    """The deck of the content the slides show (``_presentation``), not read a second time."""
+    return deck_builder.build_pptx(_presentation(database, user_id, plan_id, quarter), lang)
 
 
 def deck(user_id: int, plan_id: int, quarter: Quarter, lang: str) -> bytes:

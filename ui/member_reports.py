@@ -3,8 +3,8 @@ submitted at once, and each item's panel with its report form.
 
 A panel draws its form only once it has been opened (``ui.lazy_expander``): at national scale a
 member has some 60 items, and drawing 60 forms made the page slow in the browser. One panel
-starts open: the first item whose report is missing (the list above names all of them), and
-any item whose form holds text a refusal kept."""
+starts open for the first item whose report is missing (the list above names all of them), and
+one for every report the coordinator returned or whose form holds text a refusal kept."""
 
 from __future__ import annotations
 
