@@ -501,34 +501,52 @@ def _groups_table(groups: Sequence[mc.Group], axis: str, lang: str) -> pd.DataFr
     })
 
 
+MEETING_CHARTS = ("by_line", "by_institution", "trend", "indicators")
+
+
 def meeting_charts(content: mc.MeetingContent, lang: str) -> dict[str, MeetingChart]:
     """The meeting's charts by slide name (by line, by institution, trend, indicators)."""
+    return {name: meeting_chart(content, lang, name) for name in MEETING_CHARTS}
+
+
+def meeting_chart(content: mc.MeetingContent, lang: str, name: str) -> MeetingChart:
+    """One of the meeting's charts (``MEETING_CHARTS``): a slide draws only its own."""
     quarter = content.quarter.label(lang)
-    found = {}
-    for name, groups, axis in (("by_line", content.by_line, "chart.axis.line"),
-                               ("by_institution", content.by_institution,
-                                "chart.axis.institution")):
+    if name in ("by_line", "by_institution"):
+        groups = content.by_line if name == "by_line" else content.by_institution
+        axis = "chart.axis.line" if name == "by_line" else "chart.axis.institution"
         title = t(f"deck.{name}", lang, quarter=quarter)
-        found[name] = MeetingChart(
+        return MeetingChart(
             title, progress_against_expected(_groups_frame(groups), lang, title, axis=axis),
             mc.groups_summary(groups, title, lang), _groups_table(groups, axis, lang))
+    if name == "trend":
+        return _trend_chart(content, lang)
+    if name == "indicators":
+        return _indicators_chart(content, lang)
+    raise ValueError(f"no meeting chart {name!r}")
+
+
+def _trend_chart(content: mc.MeetingContent, lang: str) -> MeetingChart:
     title = t("chart.trend.title", lang)
     plan = pd.DataFrame([(str(p.quarter), p.progress, p.expected) for p in content.trend],
                         columns=["quarter", "progress", "expected"])
-    found["trend"] = MeetingChart(
+    return MeetingChart(
         title, trend(plan, pd.DataFrame(columns=["quarter", "label", "progress"]), lang, title),
         mc.trend_summary(content, title, lang), pd.DataFrame({
             t("overview.quarter", lang): [p.quarter.label(lang) for p in content.trend],
             t("chart.series.progress", lang): [percent(p.progress, lang) for p in content.trend],
             t("chart.series.expected", lang): [percent(p.expected, lang)
                                                for p in content.trend]}))
-    title = t("chart.indicators.title", lang, quarter=quarter)
+
+
+def _indicators_chart(content: mc.MeetingContent, lang: str) -> MeetingChart:
+    title = t("chart.indicators.title", lang, quarter=content.quarter.label(lang))
     rows = content.indicators
     items = pd.DataFrame([(r.code, r.title, r.indicator, r.unit, r.baseline, r.target, r.value,
                            r.bucket, True) for r in rows],
                          columns=["code", "title", "indicator", "unit", "baseline", "target",
                                   "indicator_value", "bucket", "in_scope"])
-    found["indicators"] = MeetingChart(
+    return MeetingChart(
         title, indicator_bullets(items, lang, title, limit=SLIDE_ROWS),
         mc.indicators_summary(content, title, lang),
         pd.DataFrame({
@@ -537,4 +555,3 @@ def meeting_charts(content: mc.MeetingContent, lang: str) -> dict[str, MeetingCh
             t("deck.col.achieved", lang): [percent(r.achieved, lang) for r in rows],
             t("item.schedule", lang): [t(f"schedule.{r.bucket}", lang)
                                        if r.bucket != "not_in_scope" else "—" for r in rows]}))
-    return found

@@ -5,6 +5,7 @@ Built by ``get_settings()`` each time it is asked, so tests choose their own dat
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from dataclasses import dataclass
@@ -27,10 +28,17 @@ def _secrets() -> dict[str, object]:
         return tomllib.load(handle)
 
 
-def _setting(name: str, default: str | None = None) -> str | None:
-    if name in os.environ:
-        return os.environ[name]
-    value = _secrets().get(name)
+Source = dict[str, object]
+
+
+def _source() -> Source:
+    """Where settings are read from: the environment over the secrets file (read once per
+    ``get_settings``; the pages ask for the settings on every cached read)."""
+    return {**_secrets(), **os.environ}
+
+
+def _setting(source: Source, name: str, default: str | None = None) -> str | None:
+    value = source.get(name)
     return str(value) if value is not None else default
 
 
@@ -68,24 +76,26 @@ class Settings:
 
 
 def get_settings() -> Settings:
-    lang = (_setting("TRACKER_DEFAULT_LANG", "en") or "en").lower()
-    today = _setting("TRACKER_TODAY")
+    source = _source()
+    setting = functools.partial(_setting, source)
+    lang = (setting("TRACKER_DEFAULT_LANG", "en") or "en").lower()
+    today = setting("TRACKER_TODAY")
     return Settings(
-        database_url=_setting("TRACKER_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        database_url=setting("TRACKER_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}",
         default_language=lang if lang in LANGUAGES else "en",
-        demo_mode=_setting("TRACKER_DEMO", "0") in {"1", "true", "yes"},
+        demo_mode=setting("TRACKER_DEMO", "0") in {"1", "true", "yes"},
         today_override=date.fromisoformat(today) if today else None,
-        smtp=_smtp(),
-        trusted_proxies=_setting("TRACKER_TRUSTED_PROXIES", "") or "",
-        public_url=_setting("TRACKER_PUBLIC_URL") or None,
-        db_connections=_positive_setting("TRACKER_DB_CONNECTIONS", 40),
-        argon2_time_cost=_positive_setting("TRACKER_ARGON2_TIME_COST", 3),
-        argon2_memory_kib=_positive_setting("TRACKER_ARGON2_MEMORY_KIB", 65536),
+        smtp=_smtp(source),
+        trusted_proxies=setting("TRACKER_TRUSTED_PROXIES", "") or "",
+        public_url=setting("TRACKER_PUBLIC_URL") or None,
+        db_connections=_positive_setting(source, "TRACKER_DB_CONNECTIONS", 40),
+        argon2_time_cost=_positive_setting(source, "TRACKER_ARGON2_TIME_COST", 3),
+        argon2_memory_kib=_positive_setting(source, "TRACKER_ARGON2_MEMORY_KIB", 65536),
     )
 
 
-def _positive_setting(name: str, default: int) -> int:
-    value = _setting(name, str(default))
+def _positive_setting(source: Source, name: str, default: int) -> int:
+    value = _setting(source, name, str(default))
     try:
         number = int(value or "")
     except ValueError:
@@ -95,12 +105,13 @@ def _positive_setting(name: str, default: int) -> int:
     return number
 
 
-def _smtp() -> SmtpSettings | None:
-    host = _setting("TRACKER_SMTP_HOST")
+def _smtp(source: Source) -> SmtpSettings | None:
+    setting = functools.partial(_setting, source)
+    host = setting("TRACKER_SMTP_HOST")
     if not host:
         return None
     return SmtpSettings(
-        host=host, port=int(_setting("TRACKER_SMTP_PORT", "587") or 587),
-        user=_setting("TRACKER_SMTP_USER"), password=_setting("TRACKER_SMTP_PASSWORD"),
-        sender=_setting("TRACKER_SMTP_FROM", "tracker@localhost") or "tracker@localhost",
-        starttls=_setting("TRACKER_SMTP_STARTTLS", "1") not in {"0", "false", "no"})
+        host=host, port=int(setting("TRACKER_SMTP_PORT", "587") or 587),
+        user=setting("TRACKER_SMTP_USER"), password=setting("TRACKER_SMTP_PASSWORD"),
+        sender=setting("TRACKER_SMTP_FROM", "tracker@localhost") or "tracker@localhost",
+        starttls=setting("TRACKER_SMTP_STARTTLS", "1") not in {"0", "false", "no"})

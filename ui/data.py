@@ -10,8 +10,16 @@ figures of every plan. Each read is cached under a scope:
   export). A write that moved no counting revision (a draft saved) leaves them.
 - ``PLAN``: anything else of one plan (worklists, missing reports with their latest state,
   review, meetings, activity).
-- ``ANY``: reads tied to no plan argument (the plans offered, accounts, an item's page):
-  forgotten after every write, as all reads were before.
+- ``STRUCTURE``: plans, accounts and institutions (the plans offered, the accounts list): no
+  report or audit entry changes them, so only ``clear()`` forgets them (a write ``ui.actions``
+  cannot place on plans: every other kind of write). A room of members saving reports kept
+  recomputing every session's plan choices.
+- ``ANY``: other reads tied to no plan argument (an item's page): forgotten after every
+  write, as all reads were before.
+
+The meeting's content and its slides' charts are the same for every reader of a plan: they
+are cached by plan, not by user, and each reader is checked first (``_may_read``), so that
+twenty presenters compute them once.
 
 The reads of a plan are forgotten key by key (``clear(*args)``, which also voids a value being
 computed from before the write), from a registry of the keys each one was computed for; a
@@ -60,6 +68,7 @@ from ui.state import reading
 class Scope(Enum):
     FIGURES = "figures"
     PLAN = "plan"
+    STRUCTURE = "structure"
     ANY = "any"
 
 
@@ -74,7 +83,8 @@ def _cached(scope: Scope, *, resource: bool = False, **options: object) -> Calla
     it computes (a miss: every cached value has been computed, so every one is registered)."""
     def decorate(func: Callable) -> Callable:
         names = list(inspect.signature(func).parameters)
-        position = names.index("plan_id") if scope is not Scope.ANY else None
+        position = (names.index("plan_id") if scope in (Scope.FIGURES, Scope.PLAN)
+                    else None)
 
         @functools.wraps(func)
         def body(*args: object) -> object:
@@ -91,8 +101,9 @@ def _cached(scope: Scope, *, resource: bool = False, **options: object) -> Calla
 
 
 def forget(plans: Collection[int], *, figures: bool) -> None:
-    """Forget what a write to ``plans`` may have changed: their ``PLAN`` reads, their
-    ``FIGURES`` too when ``figures`` (a counting revision moved), and every ``ANY`` read."""
+    """Forget what a write of reports or audit entries of ``plans`` may have changed: their
+    ``PLAN`` reads, their ``FIGURES`` too when ``figures`` (a counting revision moved), and
+    every ``ANY`` read; ``STRUCTURE`` stays."""
     scopes = (Scope.PLAN, Scope.FIGURES) if figures else (Scope.PLAN,)
     with _lock:
         calls = [call for plan in plans for scope in scopes
@@ -111,7 +122,7 @@ def _db() -> str:
     return get_settings().database_url
 
 
-@_cached(Scope.ANY)
+@_cached(Scope.STRUCTURE)
 def _plan_choices(database: str, user_id: int) -> list[figures.PlanChoice]:
     with reading() as db:
         return figures.plan_choices(db, _actor(db, user_id))
@@ -200,7 +211,7 @@ def _item_detail(database: str, user_id: int, item_id: int) -> items.ItemDetail:
         return items.item_detail(db, _actor(db, user_id), item_id)
 
 
-@_cached(Scope.ANY)
+@_cached(Scope.STRUCTURE)
 def _accounts(database: str, user_id: int) -> list[accounts.AccountRow]:
     with reading() as db:
         return accounts.list_accounts(db, _actor(db, user_id))
@@ -315,33 +326,59 @@ def reopen_requests(user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
     return _requests(_db(), user_id, plan_id)
 
 
-@_cached(Scope.FIGURES)
-def _presentation(database: str, user_id: int, plan_id: int, quarter: Quarter
-                  ) -> MeetingContent:
+@_cached(Scope.STRUCTURE)
+def _may_read(database: str, user_id: int, plan_id: int) -> bool:
+    """Whether the user may read the plan (``decks.require_reader`` raises when not, and a
+    refusal is never cached): what the reads cached by plan alone check first."""
     with reading() as db:
-        return decks.content(db, _actor(db, user_id), plan_id, quarter)
+        decks.require_reader(_actor(db, user_id), plan_id)
+    return True
+
+
+@_cached(Scope.FIGURES, resource=True, max_entries=64)  # immutable: shared, never copied
+def _presentation(database: str, plan_id: int, quarter: Quarter) -> MeetingContent:
+    with reading() as db:
+        return decks.read_content(db, plan_id, quarter)
 
 
 def presentation(user_id: int, plan_id: int, quarter: Quarter) -> MeetingContent:
     """The meeting's content (as presented, once locked): what the slides show."""
-    return _presentation(_db(), user_id, plan_id, quarter)
+    _may_read(_db(), user_id, plan_id)
+    return _presentation(_db(), plan_id, quarter)
+
+
+@_cached(Scope.FIGURES, resource=True, max_entries=64)
+def _slide_chart(database: str, plan_id: int, quarter: Quarter, lang: str, name: str,
+                 height: int) -> charts.MeetingChart:
+    """One slide's chart, built once for every presenter (a shared object: nothing mutates
+    it; its figure already has the slide's height and no title of its own)."""
+    chart = charts.meeting_chart(_presentation(database, plan_id, quarter), lang, name)
+    chart.figure.update_layout(title=None, height=height, margin={"t": 40})
+    return chart
+
+
+def slide_chart(user_id: int, plan_id: int, quarter: Quarter, lang: str, name: str,
+                height: int) -> charts.MeetingChart:
+    _may_read(_db(), user_id, plan_id)
+    return _slide_chart(_db(), plan_id, quarter, lang, name, height)
 
 
 @_cached(Scope.FIGURES)
-def _deck(database: str, user_id: int, plan_id: int, quarter: Quarter, lang: str) -> bytes:
+def _deck(database: str, plan_id: int, quarter: Quarter, lang: str) -> bytes:
     """The deck of the content the slides show (``_presentation``), not read a second time."""
-    return deck_builder.build_pptx(_presentation(database, user_id, plan_id, quarter), lang)
+    return deck_builder.build_pptx(_presentation(database, plan_id, quarter), lang)
 
 
 def deck(user_id: int, plan_id: int, quarter: Quarter, lang: str) -> bytes:
-    return _deck(_db(), user_id, plan_id, quarter, lang)
+    _may_read(_db(), user_id, plan_id)
+    return _deck(_db(), plan_id, quarter, lang)
 
 
 def accounts_for(user_id: int) -> list[accounts.AccountRow]:
     return _accounts(_db(), user_id)
 
 
-@_cached(Scope.ANY)
+@_cached(Scope.STRUCTURE)
 def _account_institutions(database: str, user_id: int) -> list[tuple[str, str]]:
     with reading() as db:
         return accounts.account_institutions(db, _actor(db, user_id))

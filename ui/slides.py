@@ -4,12 +4,14 @@ and its data as a table when it has one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
 from tracker import meeting_content as mc
 from tracker import palette
-from tracker.charts import PLOTLY_CONFIG, MeetingChart, meeting_charts
+from tracker.charts import PLOTLY_CONFIG, MeetingChart
 from tracker.i18n import number, percent, plural, t
 from ui import accessibility
 from ui.text import md
@@ -40,9 +42,7 @@ def table(frame: pd.DataFrame) -> None:
 
 def _chart(chart: MeetingChart, key: str) -> None:
     st.header(md(chart.title))
-    figure = chart.figure
-    figure.update_layout(title=None, height=CHART_HEIGHT, margin={"t": 40})
-    st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG)
+    st.plotly_chart(chart.figure, key=key, config=PLOTLY_CONFIG)
     st.text(chart.summary)  # names in it are user text: plain text, never Markdown
     accessibility.name_charts({key: chart.summary})  # the chart's accessible name
 
@@ -97,8 +97,11 @@ def _decisions_table(content: mc.MeetingContent, lang: str) -> pd.DataFrame:
                  t("deck.col.due", lang), t("deck.col.follow_up", lang)])
 
 
-def slide(name: str, content: mc.MeetingContent, lang: str) -> pd.DataFrame | None:
-    """Draw one slide; return its data as a table when it has one beyond what it shows."""
+def slide(name: str, content: mc.MeetingContent, lang: str,
+          chart_of: Callable[[str], MeetingChart]) -> pd.DataFrame | None:
+    """Draw one slide; return its data as a table when it has one beyond what it shows.
+    ``chart_of(name)`` gives a chart slide its chart, sized ``CHART_HEIGHT`` with no title of
+    its own (the slide's heading is its title): the page passes a cached one."""
     quarter = content.quarter.label(lang)
     if name == "title":
         st.title(md(content.plan))  # user-written text is shown as text, never as markup
@@ -118,7 +121,7 @@ def slide(name: str, content: mc.MeetingContent, lang: str) -> pd.DataFrame | No
             st.header(t("chart.indicators.title", lang, quarter=quarter))
             st.write(t("deck.no_indicators", lang))
             return None
-        chart = meeting_charts(content, lang)[name]
+        chart = chart_of(name)
         _chart(chart, f"slide:{name}")
         return chart.table
     if name == "attention":

@@ -123,17 +123,34 @@ def current_user() -> SignedIn | None:
 
 
 def _checked_user() -> SignedIn | None:
+    """A read (which on SQLite waits for no save) unless a provider's identity must first be
+    given a session: every run of every page checks the session, so a write lock here made
+    a room full of sessions queue behind each save."""
+    with reading() as db:
+        session_id = st.session_state.get(SESSION_KEY) or _session_from_cookie(db)
+        if session_id:
+            return _signed_in(db, session_id)
+    if not oidc_enabled():
+        st.session_state.pop(SESSION_KEY, None)
+        return None
     with session() as db:
-        session_id = (st.session_state.get(SESSION_KEY) or _session_from_cookie(db)
-                      or _session_from_identity(db))
-        active = auth.active_session(db, session_id) if session_id else None
-        user = db.get(User, active.user_id) if active else None
-        if user is None or not user.is_active:
-            st.session_state.pop(SESSION_KEY, None)
-            return None
-        st.session_state[SESSION_KEY] = active.id
-        return SignedIn(user.id, user.email, user.display_name, user.language,
-                        user.institution_id, actor_for(db, user), user.must_change_password)
+        session_id = _session_from_identity(db)
+        return _signed_in(db, session_id) if session_id else _signed_out()
+
+
+def _signed_in(db: Session, session_id: int) -> SignedIn | None:
+    active = auth.active_session(db, session_id)
+    user = db.get(User, active.user_id) if active else None
+    if user is None or not user.is_active:
+        return _signed_out()
+    st.session_state[SESSION_KEY] = active.id
+    return SignedIn(user.id, user.email, user.display_name, user.language,
+                    user.institution_id, actor_for(db, user), user.must_change_password)
+
+
+def _signed_out() -> None:
+    st.session_state.pop(SESSION_KEY, None)
+    return None
 
 
 def require_user() -> SignedIn:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import sign_in, wait_for_cookie, wait_idle
 
@@ -85,10 +86,22 @@ def heading_skips(page: Page) -> list[str]:
 APP_TITLE = {"es": "Seguimiento del plan de trabajo conjunto", "en": "Joint Work Plan Tracker"}
 
 
+def declared_language(page: Page, lang: str) -> str:
+    """``<html lang>``, once the page's script set it to ``lang`` or 5 s went by: the
+    script runs in an element drawn just after the run ends, not always before the
+    ``notRunning`` state ``wait_idle`` waits for."""
+    try:
+        page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang,
+                               timeout=5_000)
+    except PlaywrightTimeout:
+        pass
+    return page.evaluate("() => document.documentElement.lang")
+
+
 def title_and_language(page: Page, lang: str) -> list[str]:
     """The document names its page (and plan) in ``lang`` and declares ``lang``."""
     problems = []
-    declared = page.evaluate("() => document.documentElement.lang")
+    declared = declared_language(page, lang)
     if declared != lang:
         problems.append(f"<html lang={declared!r}>")
     # the link's text follows its icon's name ("bar_chart")
@@ -122,7 +135,7 @@ def test_no_wcag_violation_in_the_product(browser: Browser, app_url: str, axe_so
         page.goto(f"{app_url}/?lang={lang}")
         wait_idle(page)
         found.extend(f"sign-in {lang}: {skip}" for skip in heading_skips(page))
-        if page.evaluate("() => document.documentElement.lang") != lang:
+        if declared_language(page, lang) != lang:
             found.append(f"sign-in {lang}: <html lang> is not {lang}")
         for node in audit(page, axe_source):
             if (node["rule"], node["owner"]) not in STREAMLIT_OWN:

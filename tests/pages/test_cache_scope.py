@@ -186,3 +186,79 @@ def test_the_figures_cached_through_drafts_are_computed_from_counting_reports_on
         assert_frame_equal(getattr(view, frame), getattr(before[0], frame))
     assert content == before[1]
     engine.dispose()
+
+
+def _users(db_url: str) -> dict[str, int]:
+    from tracker.models import User
+
+    with session_scope(make_engine(db_url)) as db:
+        return {u.email.split("@")[0]: u.id for u in db.exec(select(User))}
+
+
+def test_presenters_share_one_meeting_content_and_each_reader_is_still_checked(
+        db_url, monkeypatch):
+    """Twenty presenters of one plan compute its content once (cached by plan), and a reader
+    who may not see the plan is refused even though the content is cached."""
+    from tracker.errors import NotAllowed
+    from tracker.quarters import Quarter
+    from tracker.services.permissions import Permission, actor_for
+    from ui import data
+
+    read: list[int] = []
+    read_content = decks.read_content
+    monkeypatch.setattr(decks, "read_content",
+                        lambda db, plan_id, quarter: read.append(plan_id)
+                        or read_content(db, plan_id, quarter))
+    data.clear()
+    trinational, users = plan_id_of(db_url, TRINATIONAL_PLAN), _users(db_url)
+    quarter = Quarter(2026, 3)
+    first = data.presentation(users["coordinacion"], trinational, quarter)
+    assert data.presentation(users["observador"], trinational, quarter) == first
+    chart = data.slide_chart(users["observador"], trinational, quarter, "es", "by_line", 440)
+    assert data.slide_chart(users["coordinacion"], trinational, quarter, "es", "by_line",
+                            440) is chart  # one shared object for every presenter
+    assert chart.figure.layout.height == 440 and chart.figure.layout.title.text is None
+    assert read == [trinational]
+
+    from tracker.models import User
+    with session_scope(make_engine(db_url)) as db:
+        outsiders = [name for name, user_id in users.items()
+                     if not actor_for(db, db.get(User, user_id)).can(Permission.READ_PLAN,
+                                                                     trinational)]
+    assert outsiders  # an Ecuadorian institution's member is not in the tri-national plan
+    with pytest.raises(NotAllowed):
+        data.presentation(users[outsiders[0]], trinational, quarter)
+    with pytest.raises(NotAllowed):
+        data.slide_chart(users[outsiders[0]], trinational, quarter, "es", "by_line", 440)
+    with pytest.raises(NotAllowed):
+        data.deck(users[outsiders[0]], trinational, quarter, "es")
+
+
+def test_a_report_save_keeps_the_plans_offered_a_plan_change_renews_them(db_url,
+                                                                        monkeypatch):
+    """The plans offered and the accounts (``STRUCTURE``) outlive a room of report saves;
+    a write ``ui.actions`` cannot place (a plan renamed) forgets them."""
+    from tracker.models import Plan
+    from ui.actions import write
+
+    computed: list[int] = []
+    plan_choices = figures.plan_choices
+    monkeypatch.setattr(figures, "plan_choices",
+                        lambda db, actor: computed.append(actor.user_id)
+                        or plan_choices(db, actor))
+    member = go_to(app_as("dinapen@demo.example"), "my-institution")
+    computed.clear()
+    expander = first_missing_form(member)
+    _fill(expander, 20.0)
+    _press(expander, "Save draft")
+    member.run()
+    assert not member.exception and computed == []  # the save: still cached
+    ecuador = plan_id_of(db_url, ECUADOR_PLAN)
+
+    def rename(db):
+        db.get(Plan, ecuador).name = "Plan renombrado"
+
+    assert write(rename).ok
+    member.run()
+    assert computed  # the plans offered computed afresh
+    assert "Plan renombrado" in [o for box in member.selectbox for o in box.options]

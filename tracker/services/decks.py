@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 _LOCKED = "locked"  # PeriodState.LOCKED, as stored (the models stay unloaded)
 
 
-def _require_read(actor: Actor, plan_id: int) -> None:
+def require_reader(actor: Actor, plan_id: int) -> None:
+    """Refuse an actor who may not read the plan (what ``content`` checks first)."""
     from tracker.services.permissions import Permission
 
     actor.require(Permission.READ_PLAN, plan_id)
@@ -63,7 +64,7 @@ def _figures(session: Reader, plan_id: int, quarter: Quarter, state: str) -> dic
 
 def figures_for(session: Reader, actor: Actor, plan_id: int, quarter: Quarter) -> dict:
     """The "as presented" snapshot of a locked quarter, else the live figures."""
-    _require_read(actor, plan_id)
+    require_reader(actor, plan_id)
     return _figures(session, plan_id, quarter, period_state(session, plan_id, quarter))
 
 
@@ -128,7 +129,7 @@ def read_content(session: Reader, plan_id: int, quarter: Quarter) -> MeetingCont
 
 def content(session: Reader, actor: Actor, plan_id: int, quarter: Quarter) -> MeetingContent:
     """Everything the meeting shows for ``quarter``, for an actor who may read the plan."""
-    _require_read(actor, plan_id)
+    require_reader(actor, plan_id)
     return read_content(session, plan_id, quarter)
 
 
