@@ -79,9 +79,16 @@ class Filters:
     countries: tuple[str, ...] = ()
     institutions: tuple[str, ...] = ()  # acronyms of lead institutions
     lines: tuple[str, ...] = ()  # line codes
+    # the items one institution (by id) leads or supports: a worklist reads these alone
+    taking_part: int | None = None
 
     def sql(self, params: dict[str, object]) -> str:
         clauses = []
+        if self.taking_part is not None:
+            params["taking_part"] = self.taking_part
+            clauses.append(" AND (i.lead_institution_id = :taking_part OR EXISTS ("
+                           "SELECT 1 FROM item_support s WHERE s.item_id = i.id"
+                           " AND s.institution_id = :taking_part))")
         for name, column, values in (("fc", "inst.country", self.countries),
                                      ("fi", "inst.acronym", self.institutions),
                                      ("fl", "l.code", self.lines)):

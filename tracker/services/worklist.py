@@ -13,7 +13,6 @@ from tracker.errors import NotAllowed
 from tracker.models import (
     COUNTING_STATES,
     Institution,
-    ItemSupport,
     Report,
     ReportRevision,
 )
@@ -77,37 +76,32 @@ def worklist(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
             actor.can(Permission.WRITE_OWN_REPORTS, plan_id)
             and actor.institution_id == institution_id)):
         raise NotAllowed("report.other_institution")
-    both = metrics.item_figures(session, plan_id, [quarter - 1, quarter])  # one query
-    now = both[both["quarter"] == str(quarter)]
-    before = both[both["quarter"] == str(quarter - 1)].set_index("item_id")
-    supported = set(session.exec(select(ItemSupport.item_id).where(
-        ItemSupport.institution_id == institution_id)))
+    rows = metrics.item_rows(session, plan_id, [quarter - 1, quarter],  # one query
+                             metrics.Filters(taking_part=institution_id))
+    before = {row.item_id: row for row in rows if row.quarter == str(quarter - 1)}
     acronym = session.get_one(Institution, institution_id).acronym
-    rows = now[now["in_scope"] & ((now["lead"] == acronym) | now["item_id"].isin(supported))]
     items = {}
-    for row in rows.itertuples():
-        last = before.loc[row.item_id] if row.item_id in before.index else None
-        if last is not None and last["progress"] >= 100:
+    for row in rows:
+        if row.quarter != str(quarter) or not row.in_scope:
+            continue
+        last = before.get(row.item_id)
+        if last is not None and last.progress >= 100:
             continue  # done before this quarter: nothing more is expected (as in completeness)
         items[row.item_id] = WorkItem(
             item_id=row.item_id, code=row.code, title=row.title, line_code=row.line_code,
             line_name=row.line_name, role="lead" if row.lead == acronym else "support",
             lead=row.lead, indicator=_text(row.indicator), unit=_text(row.unit),
-            target=_float(row.target), due_quarter=Quarter.parse(row.due_quarter),
-            last_status=None if last is None else _text(last["status"]),
-            last_progress=0.0 if last is None else float(last["progress"]),
-            last_indicator_value=None if last is None else _float(last["indicator_value"]))
+            target=row.target, due_quarter=Quarter.parse(row.due_quarter),
+            last_status=None if last is None else _text(last.status),
+            last_progress=0.0 if last is None else last.progress,
+            last_indicator_value=None if last is None else last.indicator_value)
     _attach_reports(session, items, quarter, institution_id)
     return list(items.values())
 
 
-def _float(value: float | None) -> float | None:
-    return None if value is None or value != value else float(value)
-
-
 def _text(value: object) -> str | None:
-    """A text column of the figures: pandas gives NaN where the database has NULL."""
-    return None if value is None or value != value or value == "" else str(value)
+    """A text column of the figures: ``None`` for NULL or empty."""
+    return None if value is None or value == "" else str(value)
 
 
 def _attach_reports(session: Session, items: dict[int, WorkItem], quarter: Quarter,
