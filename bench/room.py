@@ -244,7 +244,7 @@ def p95(values: list[float]) -> float:
 
 async def _drive(url: str, presenters: list[str], members: list[str], seconds: float,
                  pause: float, addresses: bool, server_pids: list[int]) -> dict:
-    from bench.servers import rss_mb
+    from bench.servers import cpu_seconds, rss_mb
 
     stats = Stats()
     cookies = [("presenter", c) for c in presenters] + [("member", c) for c in members]
@@ -268,11 +268,13 @@ async def _drive(url: str, presenters: list[str], members: list[str], seconds: f
         opening = time.perf_counter() - opened
         stop = time.monotonic() + seconds
         started = time.perf_counter()
+        server_cpu = sum(cpu_seconds(pid) for pid in server_pids)
         tasks = [presenter(c, stats, stop, pause) if role == "presenter"
                  else member(c, stats, stop, pause)
                  for c, (role, _cookie) in zip(clients, cookies, strict=True)]
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)
         elapsed = time.perf_counter() - started
+        server_cpu = sum(cpu_seconds(pid) for pid in server_pids) - server_cpu
         stats.errors += [f"session: {o!r}"[:300] for o in outcomes if isinstance(o, BaseException)]
     finally:
         watcher.cancel()
@@ -282,6 +284,9 @@ async def _drive(url: str, presenters: list[str], members: list[str], seconds: f
             "slide_p95_s": p95(stats.slides), "save_p95_s": p95(stats.saves),
             "errors": len(stats.errors), "error_samples": stats.errors[:5],
             "ops_per_s": (len(stats.slides) + len(stats.saves)) / elapsed,
+            # the servers' CPU while the room ran, per action (both cores count)
+            "server_cpu_ms_per_op": 1000 * server_cpu / max(1, len(stats.slides)
+                                                             + len(stats.saves)),
             "server_rss_mb": peak[0], "rss_before_mb": before,
             "mb_per_session": max(0.0, peak[0] - before) / sessions,
             "acknowledged": stats.acknowledged}

@@ -28,8 +28,9 @@ def correction(user: state.SignedIn, plan: PlanChoice, detail: ItemDetail, lang:
         quarter = right.selectbox(t("overview.quarter", lang), quarters,
                                   key="correct:quarter", index=len(quarters) - 1,
                                   format_func=lambda q: q.label(lang))
-        reason = st.text_input(t("item.correct_reason", lang), key="correct:reason")
-        ctx = FormContext(user, plan.id, quarter, acronyms[acronym], lang, reason)
+        st.text_input(t("item.correct_reason", lang), key="correct:reason")
+        ctx = FormContext(user, plan.id, quarter, acronyms[acronym], lang,
+                          reason_key="correct:reason")
         found = [w for w in data.worklist_for(user.id, plan.id, quarter, acronyms[acronym])
                  if w.item_id == detail.id]
         if not found:

@@ -28,7 +28,14 @@ class FormContext:
     quarter: Quarter | None  # None: no quarter to report in (only a reopening to ask for)
     institution_id: int
     lang: str
-    reason: str = ""  # a coordinator's correction of a quarter that is not open says why
+    # a coordinator's correction of a quarter that is not open says why, in the text input
+    # of this key: read when the form is submitted (a save runs in the button's callback,
+    # with this context as the page last drew it)
+    reason_key: str | None = None
+
+    @property
+    def reason(self) -> str:
+        return str(st.session_state.get(self.reason_key) or "") if self.reason_key else ""
 
 
 def state_label(item: WorkItem, lang: str) -> str:
@@ -57,6 +64,7 @@ def _content_from_form(values: dict[str, object]) -> ReportContent:
 
 def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
             key: str) -> dict[str, object]:
+    """The form's fields, keyed ``<form key>:<name>`` (``_submitted`` reads them so)."""
     statuses = [s.value for s in Status]
     current = own.status if own and own.status in statuses else None
     indicator_label = md_t("form.indicator", lang, indicator=item.indicator or "—",
@@ -218,17 +226,30 @@ def report_form(ctx: FormContext, item: WorkItem) -> None:
     # person's own refusal starts a form drawn from what they typed.
     key = f"form:{ctx.quarter}:{item.item_id}:{int(bool(typed))}"
     with st.form(key, border=False):
-        values = _fields(item, shown, ctx.lang, key)
+        _fields(item, shown, ctx.lang, key)
         save, submit = st.columns(2)
-        saved = save.form_submit_button(t("form.save_draft", ctx.lang), width="stretch")
-        submitted = submit.form_submit_button(t("form.submit", ctx.lang), type="primary",
-                                              width="stretch")
-    if saved or submitted:
-        st.session_state.pop(f"error:{seen}", None)
-        st.session_state.pop(f"conflict:{seen}", None)
-        _save(ctx, item, _content_from_form(values), submit=bool(submitted))
-        st.rerun()
+        # the save runs in the button's callback, before the page's run: one run shows its
+        # outcome, where a save in the run drew the page up to this form, then ran it again
+        save.form_submit_button(t("form.save_draft", ctx.lang), width="stretch",
+                                on_click=_submitted, args=(ctx, item, key, False))
+        submit.form_submit_button(t("form.submit", ctx.lang), type="primary", width="stretch",
+                                  on_click=_submitted, args=(ctx, item, key, True))
     _show_outcomes(ctx, item)
+
+
+def _submitted(ctx: FormContext, item: WorkItem, key: str, submit: bool) -> None:
+    """A form's button pressed: save what its fields hold (``st.session_state`` by their
+    keys, as ``_fields`` drew them)."""
+    seen = _seen_key(ctx, item)
+    st.session_state.pop(f"error:{seen}", None)
+    st.session_state.pop(f"conflict:{seen}", None)
+    state = st.session_state
+    values = {name: state.get(f"{key}:{name}")
+              for name in ("percent", "link", "narrative", "obstacles", "next_steps",
+                           "nothing")}
+    values["status"] = state.get(f"{key}:status:{ctx.lang}")
+    values["indicator"] = None if item.indicator is None else state.get(f"{key}:indicator")
+    _save(ctx, item, _content_from_form(values), submit=submit)
 
 
 def last_quarter_caption(item: WorkItem, lang: str) -> str:

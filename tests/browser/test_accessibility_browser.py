@@ -9,6 +9,7 @@ list, and a violation anywhere else fails.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -90,11 +91,9 @@ def declared_language(page: Page, lang: str) -> str:
     """``<html lang>``, once the page's script set it to ``lang`` or 5 s went by: the
     script runs in an element drawn just after the run ends, not always before the
     ``notRunning`` state ``wait_idle`` waits for."""
-    try:
+    with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang,
                                timeout=5_000)
-    except PlaywrightTimeout:
-        pass
     return page.evaluate("() => document.documentElement.lang")
 
 
