@@ -20,9 +20,9 @@ from sqlmodel import Session, select
 from tracker import migrate, web
 from tracker.db import make_engine, read_scope, session_scope
 from tracker.i18n import choose_language
-from tracker.models import Plan, User
+from tracker.models import Plan
 from tracker.services import auth
-from tracker.services.permissions import Actor, actor_for
+from tracker.services.permissions import Actor
 from tracker.settings import LANGUAGES, get_settings
 
 SESSION_KEY = "signin_session_id"
@@ -139,13 +139,12 @@ def _checked_user() -> SignedIn | None:
 
 
 def _signed_in(db: Session, session_id: int) -> SignedIn | None:
-    active = auth.active_session(db, session_id)
-    user = db.get(User, active.user_id) if active else None
-    if user is None or not user.is_active:
+    account = auth.signed_in_account(db, session_id)
+    if account is None:
         return _signed_out()
-    st.session_state[SESSION_KEY] = active.id
-    return SignedIn(user.id, user.email, user.display_name, user.language,
-                    user.institution_id, actor_for(db, user), user.must_change_password)
+    st.session_state[SESSION_KEY] = session_id
+    return SignedIn(account.user_id, account.email, account.display_name, account.language,
+                    account.institution_id, account.actor, account.must_change_password)
 
 
 def _signed_out() -> None:

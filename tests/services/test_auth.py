@@ -194,3 +194,35 @@ def test_successful_sign_ins_from_one_office_never_lock_it(session, user):
     for _ in range(auth.MAX_CLIENT_FAILURES * 2):
         assert auth.sign_in(session, "focal@example.org", PASSWORD, now=now,
                             client="203.0.113.9").id == user.id
+
+
+def test_the_account_of_a_session_is_read_with_its_roles_and_only_while_active(session):
+    """What every page run checks (``signed_in_account``): the account and the same roles as
+    ``actor_for``, and nothing once the session is revoked or expired, or the account
+    deactivated."""
+    from tests.factories import PlanBuilder, person, small_plan
+    from tracker.services.accounts import set_active
+    from tracker.services.permissions import actor_for
+
+    first, second = small_plan(session).plan, PlanBuilder(session, name="Second plan").plan
+    member = person(session, "a@example.org", "member", [first, second], institution="A")
+    now = utcnow()
+    session_id, _ = auth.start_session(session, member, now=now)
+    account = auth.signed_in_account(session, session_id, now=now)
+    assert account is not None
+    assert (account.user_id, account.email, account.institution_id) == (
+        member.id, "a@example.org", member.institution_id)
+    assert account.actor == actor_for(session, member)
+    assert set(account.actor.roles) == {first.id, second.id}
+    later = now + auth.SESSION_LIFETIME + timedelta(seconds=1)
+    assert auth.signed_in_account(session, session_id, now=later) is None
+
+    lone = person(session, "lone@example.org", "observer", [])  # no role on any plan
+    lone_session, _ = auth.start_session(session, lone)
+    assert auth.signed_in_account(session, lone_session).actor.roles == {}
+    auth.revoke_session(session, lone_session)
+    assert auth.signed_in_account(session, lone_session) is None
+
+    set_active(session, SYSTEM, member.id, False)
+    assert auth.signed_in_account(session, session_id, now=now) is None
+    assert auth.signed_in_account(session, 10_000) is None

@@ -16,21 +16,24 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from sqlalchemy import and_, case, delete, literal, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from tracker.db import table_of
 from tracker.errors import TrackerError
-from tracker.models import SignInCode, SignInSession, SignInThrottle, User, utcnow
+from tracker.models import RoleGrant, SignInCode, SignInSession, SignInThrottle, User, utcnow
 from tracker.services.accounts import find_user, hash_password, password_matches
 from tracker.services.accounts import (  # signing out everywhere is an account rule
     revoke_all_sessions as revoke_all_sessions,
 )
+from tracker.services.permissions import Actor, actor_of
 from tracker.settings import DEMO_PASSWORD, get_settings
 
 MAX_FAILURES = 5
@@ -208,6 +211,46 @@ def session_from_cookie(session: Session, token: str, *, now: datetime | None = 
 def active_session(session: Session, session_id: int, *, now: datetime | None = None
                    ) -> SignInSession | None:
     return _active(session.get(SignInSession, session_id), now or utcnow())
+
+
+@dataclass(frozen=True)
+class SignedInAccount:
+    """The active account behind an active session, with its roles (``Actor``)."""
+
+    user_id: int
+    email: str
+    display_name: str
+    language: str
+    institution_id: int | None
+    must_change_password: bool
+    actor: Actor
+
+
+def signed_in_account(session: Session, session_id: int, *, now: datetime | None = None
+                      ) -> SignedInAccount | None:
+    """The account of session ``session_id`` if the session is active (not revoked, not
+    expired) and the account too; ``None`` otherwise. One query: every run of every page
+    asks, so that a sign-out elsewhere, an expiry or a deactivation counts at once."""
+    now = now or utcnow()
+    rows = session.connection().execute(
+        core_select(col(SignInSession.revoked_at), col(SignInSession.expires_at), col(User.id),
+                    col(User.email), col(User.display_name), col(User.language),
+                    col(User.institution_id), col(User.is_admin),
+                    col(User.must_change_password), col(User.is_active),
+                    col(RoleGrant.plan_id), col(RoleGrant.role))
+        .select_from(SignInSession)
+        .join(User, col(User.id) == SignInSession.user_id)
+        .outerjoin(RoleGrant, col(RoleGrant.user_id) == User.id)
+        .where(col(SignInSession.id) == session_id)).all()
+    if not rows:
+        return None
+    (revoked_at, expires_at, user_id, email, name, language, institution_id, is_admin,
+     must_change, is_active, _plan, _role) = rows[0]
+    if revoked_at is not None or expires_at < now or not is_active:
+        return None
+    grants = [(plan_id, role) for *_user, plan_id, role in rows if plan_id is not None]
+    return SignedInAccount(user_id, email, name, language, institution_id, must_change,
+                           actor_of(user_id, institution_id, is_admin, grants))
 
 
 def revoke_session(session: Session, session_id: int) -> None:

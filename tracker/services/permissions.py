@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -133,15 +134,19 @@ def visible_pages(actor: Actor) -> list[PageName]:
 
 def actor_for(session: Session, user: User) -> Actor:
     """The actor of a signed-in user, with its roles on every plan."""
+    grants = session.exec(select(RoleGrant.plan_id, RoleGrant.role).where(
+        RoleGrant.user_id == user.id)).all()
+    return actor_of(user.id, user.institution_id, user.is_admin, grants)
+
+
+def actor_of(user_id: int, institution_id: int | None, is_admin: bool,
+             grants: Iterable[tuple[int, str]]) -> Actor:
+    """The actor of a user with these (plan id, role) grants."""
     roles: dict[int, set[Role]] = {}
-    for grant in session.exec(select(RoleGrant).where(RoleGrant.user_id == user.id)):
-        roles.setdefault(grant.plan_id, set()).add(Role(grant.role))
-    return Actor(
-        user_id=user.id,
-        institution_id=user.institution_id,
-        is_admin=user.is_admin,
-        roles={plan: frozenset(granted) for plan, granted in roles.items()},
-    )
+    for plan_id, role in grants:
+        roles.setdefault(plan_id, set()).add(Role(role))
+    return Actor(user_id=user_id, institution_id=institution_id, is_admin=is_admin,
+                 roles={plan: frozenset(granted) for plan, granted in roles.items()})
 
 
 def coordinator_names(session: Session, plan_id: int) -> list[str]:
