@@ -68,3 +68,16 @@ def test_keys_built_from_the_vocabulary_exist():
             + [f"role.{r}" for r in (*Role, "admin")]
             + [f"error.not_allowed.{p}" for p in Permission])
     assert [key for key in keys if key not in catalog("en")] == []
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_numbers_read_as_babel_formats_them_with_the_locale_parsed_once(lang):
+    """``number`` keeps one parsed locale and pattern (Babel parses them on every call, under
+    a process-wide lock): the text is Babel's own ``format_decimal``'s, rounding included."""
+    from babel.numbers import format_decimal
+
+    for value in (0, 0.05, 2.5, 12.345, 45.25, 45.35, 99.95, -3.25, 1234.5, 1234567.891):
+        for digits in (0, 1, 2):
+            pattern = "#,##0." + "0" * digits if digits else "#,##0"
+            assert number(value, lang, digits) == format_decimal(value, format=pattern,
+                                                                 locale=lang)
