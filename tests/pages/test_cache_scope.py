@@ -31,6 +31,14 @@ def _press(expander, label: str) -> None:
     button.click()
 
 
+def _save_first_missing(member, percent: float) -> None:
+    """The member's first missing report saved as a draft, and the page run after it."""
+    expander = first_missing_form(member)
+    _fill(expander, percent)
+    _press(expander, "Save draft")
+    member.run()
+
+
 def _missing_states(at) -> dict[str, str]:
     """Item code -> state in the review page's missing reports of DINAPEN (one table per
     institution, after its name in bold)."""
@@ -89,10 +97,7 @@ def test_a_draft_keeps_the_plans_figures_a_submission_renews_only_its_plan(db_ur
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
 
     computed.clear()
-    expander = first_missing_form(member)
-    _fill(expander, 90.0)
-    _press(expander, "Save draft")
-    member.run()
+    _save_first_missing(member, 90.0)
     watching.run()
     other.run()
     assert computed == []  # a draft moves no figure: both overviews still cached
@@ -248,10 +253,7 @@ def test_a_report_save_keeps_the_plans_offered_a_plan_change_renews_them(db_url,
                         or plan_choices(db, actor))
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
     computed.clear()
-    expander = first_missing_form(member)
-    _fill(expander, 20.0)
-    _press(expander, "Save draft")
-    member.run()
+    _save_first_missing(member, 20.0)
     assert not member.exception and computed == []  # the save: still cached
     ecuador = plan_id_of(db_url, ECUADOR_PLAN)
 
