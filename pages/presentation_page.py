@@ -11,7 +11,7 @@ from tracker.i18n import t
 from tracker.services.permissions import PageName
 from ui import data, navigation, state
 from ui.deck_downloads import downloads
-from ui.slides import CHART_HEIGHT, FULL_SCREEN, SLIDES, slide, table
+from ui.slides import FULL_SCREEN, SLIDES, slide, table
 from ui.widgets import plan_and_quarter, plans_for
 
 
@@ -40,8 +40,8 @@ def render() -> None:
     content = data.presentation(user.id, plan.id, quarter)
     index = st.session_state.setdefault("slide", 0)
     with plan_box:
-        shown_table = slide(SLIDES[index], content, lang, lambda name: data.slide_chart(
-            user.id, plan.id, quarter, lang, name, CHART_HEIGHT))
+        shown_table = slide(SLIDES[index], content, lang,
+                            lambda name: data.slide_chart(user.id, plan.id, quarter, lang, name))
         back, where, shown, forward = st.columns([2, 3, 2, 2], vertical_alignment="center")
         back.button(t("present.previous", lang), key="slide:previous", on_click=_move,
                     args=(-1,), shortcut="PageUp", disabled=index == 0, width="stretch")

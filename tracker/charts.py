@@ -501,16 +501,9 @@ def _groups_table(groups: Sequence[mc.Group], axis: str, lang: str) -> pd.DataFr
     })
 
 
-MEETING_CHARTS = ("by_line", "by_institution", "trend", "indicators")
-
-
-def meeting_charts(content: mc.MeetingContent, lang: str) -> dict[str, MeetingChart]:
-    """The meeting's charts by slide name (by line, by institution, trend, indicators)."""
-    return {name: meeting_chart(content, lang, name) for name in MEETING_CHARTS}
-
-
 def meeting_chart(content: mc.MeetingContent, lang: str, name: str) -> MeetingChart:
-    """One of the meeting's charts (``MEETING_CHARTS``): a slide draws only its own."""
+    """One of the meeting's charts by slide name (by_line, by_institution, trend,
+    indicators): a slide draws only its own."""
     quarter = content.quarter.label(lang)
     if name in ("by_line", "by_institution"):
         groups = content.by_line if name == "by_line" else content.by_institution

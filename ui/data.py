@@ -62,6 +62,7 @@ from tracker.services import (
 )
 from tracker.services.permissions import Actor, Permission, actor_for
 from tracker.settings import get_settings
+from ui import slides
 from ui.state import reading
 
 
@@ -348,19 +349,18 @@ def presentation(user_id: int, plan_id: int, quarter: Quarter) -> MeetingContent
 
 
 @_cached(Scope.FIGURES, resource=True, max_entries=64)
-def _slide_chart(database: str, plan_id: int, quarter: Quarter, lang: str, name: str,
-                 height: int) -> charts.MeetingChart:
+def _slide_chart(database: str, plan_id: int, quarter: Quarter, lang: str,
+                 name: str) -> charts.MeetingChart:
     """One slide's chart, built once for every presenter (a shared object: nothing mutates
-    it; its figure already has the slide's height and no title of its own)."""
-    chart = charts.meeting_chart(_presentation(database, plan_id, quarter), lang, name)
-    chart.figure.update_layout(title=None, height=height, margin={"t": 40})
-    return chart
+    it after ``slides.for_slide``)."""
+    return slides.for_slide(
+        charts.meeting_chart(_presentation(database, plan_id, quarter), lang, name))
 
 
-def slide_chart(user_id: int, plan_id: int, quarter: Quarter, lang: str, name: str,
-                height: int) -> charts.MeetingChart:
+def slide_chart(user_id: int, plan_id: int, quarter: Quarter, lang: str,
+                name: str) -> charts.MeetingChart:
     _may_read(_db(), user_id, plan_id)
-    return _slide_chart(_db(), plan_id, quarter, lang, name, height)
+    return _slide_chart(_db(), plan_id, quarter, lang, name)
 
 
 @_cached(Scope.FIGURES)

@@ -62,45 +62,51 @@ def _content_from_form(values: dict[str, object]) -> ReportContent:
     )
 
 
+FIELDS = ("status", "percent", "indicator", "link", "narrative", "obstacles", "next_steps",
+          "nothing")
+
+
+def _field_key(key: str, name: str, lang: str) -> str:
+    """The widget key of field ``name`` of form ``key`` (``_fields`` draws it, ``_submitted``
+    reads it); the status is keyed by language too: its labels follow a switch."""
+    return f"{key}:{name}:{lang}" if name == "status" else f"{key}:{name}"
+
+
 def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
-            key: str) -> dict[str, object]:
-    """The form's fields, keyed ``<form key>:<name>`` (``_submitted`` reads them so)."""
+            key: str) -> None:
+    """The form's fields (``_submitted`` reads what they hold)."""
+    def field(name: str) -> str:
+        return _field_key(key, name, lang)
+
     statuses = [s.value for s in Status]
     current = own.status if own and own.status in statuses else None
     indicator_label = md_t("form.indicator", lang, indicator=item.indicator or "—",
                         unit=item.unit or "", target=number(item.target, lang, 0))
     # one row of columns per pair, so that the Tab order follows the visual order
     status_column, percent_column = st.columns(2)
-    values = {
-        "status": status_column.selectbox(  # keyed by language: its labels follow a switch
-            t("form.status", lang), statuses, key=f"{key}:status:{lang}",
-            index=statuses.index(current) if current else None,
-            format_func=lambda s: t(f"status.{s}", lang), placeholder=t("form.choose", lang)),
-        # no bounds here: Streamlit's own refusal is an English tooltip; the service refuses
-        # a value outside 0-100 with a message in the language that names the field
-        "percent": percent_column.number_input(t("form.percent", lang), step=5.0,
-                                               key=f"{key}:percent",
-                                               value=own.percent_complete if own else None),
-    }
+    status_column.selectbox(
+        t("form.status", lang), statuses, key=field("status"),
+        index=statuses.index(current) if current else None,
+        format_func=lambda s: t(f"status.{s}", lang), placeholder=t("form.choose", lang))
+    # no bounds here: Streamlit's own refusal is an English tooltip; the service refuses a
+    # value outside 0-100 with a message in the language that names the field
+    percent_column.number_input(t("form.percent", lang), step=5.0, key=field("percent"),
+                                value=own.percent_complete if own else None)
     indicator_column, link_column = st.columns(2)
-    values["indicator"] = None if item.indicator is None else indicator_column.number_input(
-        indicator_label, key=f"{key}:indicator",  # a negative value: the service says so
-        value=own.indicator_value if own else None)
-    values["link"] = link_column.text_input(t("form.link", lang), max_chars=reporting.MAX_LINK,
-                                            key=f"{key}:link", placeholder="https://",
-                                            value=(own.evidence_link or "") if own else "")
-    return values | {
-        "narrative": st.text_area(t("form.narrative", lang), max_chars=reporting.MAX_TEXT,
-                                  key=f"{key}:narrative", value=own.narrative if own else ""),
-        "obstacles": st.text_area(t("form.obstacles", lang), max_chars=reporting.MAX_TEXT,
-                                  key=f"{key}:obstacles", value=own.obstacles if own else ""),
-        "next_steps": st.text_area(t("form.next_steps", lang), max_chars=reporting.MAX_TEXT,
-                                   key=f"{key}:next_steps",
-                                   value=own.next_steps if own else ""),
-        "nothing": st.checkbox(t("form.nothing", lang), key=f"{key}:nothing",
-                               value=own.nothing_to_report if own else False,
-                               help=t("form.nothing_help", lang)),
-    }
+    if item.indicator is not None:  # a negative value: the service says so
+        indicator_column.number_input(indicator_label, key=field("indicator"),
+                                      value=own.indicator_value if own else None)
+    link_column.text_input(t("form.link", lang), max_chars=reporting.MAX_LINK,
+                           key=field("link"), placeholder="https://",
+                           value=(own.evidence_link or "") if own else "")
+    st.text_area(t("form.narrative", lang), max_chars=reporting.MAX_TEXT,
+                 key=field("narrative"), value=own.narrative if own else "")
+    st.text_area(t("form.obstacles", lang), max_chars=reporting.MAX_TEXT,
+                 key=field("obstacles"), value=own.obstacles if own else "")
+    st.text_area(t("form.next_steps", lang), max_chars=reporting.MAX_TEXT,
+                 key=field("next_steps"), value=own.next_steps if own else "")
+    st.checkbox(t("form.nothing", lang), key=field("nothing"),
+                value=own.nothing_to_report if own else False, help=t("form.nothing_help", lang))
 
 
 def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: bool,
@@ -239,16 +245,13 @@ def report_form(ctx: FormContext, item: WorkItem) -> None:
 
 def _submitted(ctx: FormContext, item: WorkItem, key: str, submit: bool) -> None:
     """A form's button pressed: save what its fields hold (``st.session_state`` by their
-    keys, as ``_fields`` drew them)."""
+    keys, ``_field_key``)."""
     seen = _seen_key(ctx, item)
     st.session_state.pop(f"error:{seen}", None)
     st.session_state.pop(f"conflict:{seen}", None)
-    state = st.session_state
-    values = {name: state.get(f"{key}:{name}")
-              for name in ("percent", "link", "narrative", "obstacles", "next_steps",
-                           "nothing")}
-    values["status"] = state.get(f"{key}:status:{ctx.lang}")
-    values["indicator"] = None if item.indicator is None else state.get(f"{key}:indicator")
+    values = {name: st.session_state.get(_field_key(key, name, ctx.lang)) for name in FIELDS}
+    if item.indicator is None:  # no such field on this item's form
+        values["indicator"] = None
     _save(ctx, item, _content_from_form(values), submit=submit)
 
 

@@ -40,6 +40,13 @@ def table(frame: pd.DataFrame) -> None:
     st.table(frame.set_index(frame.columns[0]))
 
 
+def for_slide(chart: MeetingChart) -> MeetingChart:
+    """The chart as a slide draws it: ``CHART_HEIGHT`` high, with no title of its own (the
+    slide's heading is its title). ``ui.data`` keeps it so, shared by every presenter."""
+    chart.figure.update_layout(title=None, height=CHART_HEIGHT, margin={"t": 40})
+    return chart
+
+
 def _chart(chart: MeetingChart, key: str) -> None:
     st.header(md(chart.title))
     st.plotly_chart(chart.figure, key=key, config=PLOTLY_CONFIG)
@@ -100,8 +107,8 @@ def _decisions_table(content: mc.MeetingContent, lang: str) -> pd.DataFrame:
 def slide(name: str, content: mc.MeetingContent, lang: str,
           chart_of: Callable[[str], MeetingChart]) -> pd.DataFrame | None:
     """Draw one slide; return its data as a table when it has one beyond what it shows.
-    ``chart_of(name)`` gives a chart slide its chart, sized ``CHART_HEIGHT`` with no title of
-    its own (the slide's heading is its title): the page passes a cached one."""
+    ``chart_of(name)`` gives a chart slide its chart as ``for_slide`` shapes it: the page
+    passes a cached one."""
     quarter = content.quarter.label(lang)
     if name == "title":
         st.title(md(content.plan))  # user-written text is shown as text, never as markup

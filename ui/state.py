@@ -131,8 +131,7 @@ def _checked_user() -> SignedIn | None:
         if session_id:
             return _signed_in(db, session_id)
     if not oidc_enabled():
-        st.session_state.pop(SESSION_KEY, None)
-        return None
+        return _signed_out()
     with session() as db:
         session_id = _session_from_identity(db)
         return _signed_in(db, session_id) if session_id else _signed_out()

@@ -219,9 +219,9 @@ def test_presenters_share_one_meeting_content_and_each_reader_is_still_checked(
     quarter = Quarter(2026, 3)
     first = data.presentation(users["coordinacion"], trinational, quarter)
     assert data.presentation(users["observador"], trinational, quarter) == first
-    chart = data.slide_chart(users["observador"], trinational, quarter, "es", "by_line", 440)
-    assert data.slide_chart(users["coordinacion"], trinational, quarter, "es", "by_line",
-                            440) is chart  # one shared object for every presenter
+    chart = data.slide_chart(users["observador"], trinational, quarter, "es", "by_line")
+    assert data.slide_chart(users["coordinacion"], trinational, quarter, "es",
+                            "by_line") is chart  # one shared object for every presenter
     assert chart.figure.layout.height == 440 and chart.figure.layout.title.text is None
     assert read == [trinational]
 
@@ -234,7 +234,7 @@ def test_presenters_share_one_meeting_content_and_each_reader_is_still_checked(
     with pytest.raises(NotAllowed):
         data.presentation(users[outsiders[0]], trinational, quarter)
     with pytest.raises(NotAllowed):
-        data.slide_chart(users[outsiders[0]], trinational, quarter, "es", "by_line", 440)
+        data.slide_chart(users[outsiders[0]], trinational, quarter, "es", "by_line")
     with pytest.raises(NotAllowed):
         data.deck(users[outsiders[0]], trinational, quarter, "es")
 
