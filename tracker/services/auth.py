@@ -184,8 +184,8 @@ def redeem_code(session: Session, code: str, *, now: datetime | None = None,
         return None
     found.used_at = now
     session.add(found)
-    signed_in = session.get(SignInSession, found.session_id)
-    if signed_in is None or signed_in.revoked_at is not None or signed_in.expires_at < now:
+    signed_in = _active(session.get(SignInSession, found.session_id), now)
+    if signed_in is None:
         return None
     token = secrets.token_urlsafe(32)
     signed_in.token_hash = _digest(token)
@@ -194,8 +194,13 @@ def redeem_code(session: Session, code: str, *, now: datetime | None = None,
     return token
 
 
+def _live(revoked_at: datetime | None, expires_at: datetime, now: datetime) -> bool:
+    """A session counts until it is revoked or expires."""
+    return revoked_at is None and expires_at >= now
+
+
 def _active(signed_in: SignInSession | None, now: datetime) -> SignInSession | None:
-    if signed_in is None or signed_in.revoked_at is not None or signed_in.expires_at < now:
+    if signed_in is None or not _live(signed_in.revoked_at, signed_in.expires_at, now):
         return None
     return signed_in
 
@@ -246,7 +251,7 @@ def signed_in_account(session: Session, session_id: int, *, now: datetime | None
         return None
     (revoked_at, expires_at, user_id, email, name, language, institution_id, is_admin,
      must_change, is_active, _plan, _role) = rows[0]
-    if revoked_at is not None or expires_at < now or not is_active:
+    if not (_live(revoked_at, expires_at, now) and is_active):
         return None
     grants = [(plan_id, role) for *_user, plan_id, role in rows if plan_id is not None]
     return SignedInAccount(user_id, email, name, language, institution_id, must_change,
