@@ -75,6 +75,15 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def missing_tool() -> TrackerError | None:
+    """Why the handout cannot be printed on this machine, or None: said before anyone asks."""
+    try:
+        _check_tools()
+    except TrackerError as error:
+        return error
+    return None
+
+
 def _check_tools() -> str:
     if not (FONT_DIR / "DejaVuSans.ttf").is_file():
         raise TrackerError("handout.no_font", path=str(FONT_DIR))

@@ -152,11 +152,3 @@ def write(operation: Callable[[Session], T]) -> Outcome[T]:
     watch.forget()
     return Outcome(value=value)
 
-
-def read(operation: Callable[[Session], T]) -> Outcome[T]:
-    """A long read a user asked for (a PDF, say): a refusal comes back as ``Outcome.error``."""
-    try:
-        with session() as db:
-            return Outcome(value=operation(db))
-    except TrackerError as error:
-        return Outcome(error=error)

@@ -41,6 +41,7 @@ from sqlmodel import Session
 
 from tracker import charts
 from tracker import deck as deck_builder
+from tracker import handout as handout_builder
 from tracker.meeting_content import MeetingContent
 from tracker.metrics import NO_FILTERS, Filters
 from tracker.models import User
@@ -372,6 +373,18 @@ def _deck(database: str, plan_id: int, quarter: Quarter, lang: str) -> bytes:
 def deck(user_id: int, plan_id: int, quarter: Quarter, lang: str) -> bytes:
     _may_read(_db(), user_id, plan_id)
     return _deck(_db(), plan_id, quarter, lang)
+
+
+@_cached(Scope.FIGURES)
+def _handout(database: str, plan_id: int, quarter: Quarter, lang: str) -> bytes:
+    """The handout of the content the slides show, printed once per plan, quarter and
+    language until the figures change."""
+    return handout_builder.build_pdf(_presentation(database, plan_id, quarter), lang)
+
+
+def handout(user_id: int, plan_id: int, quarter: Quarter, lang: str) -> bytes:
+    _may_read(_db(), user_id, plan_id)
+    return _handout(_db(), plan_id, quarter, lang)
 
 
 def accounts_for(user_id: int) -> list[accounts.AccountRow]:

@@ -168,7 +168,6 @@ def test_a_new_commission_reaches_its_first_deck_alone(page: Page, app_url: str,
     with page.expect_download() as pptx:
         coordinator.click(page.get_by_role("button", name=t("present.pptx", "es")))
     pptx.value.save_as(tmp_path / "deck.pptx")
-    coordinator.click(page.get_by_role("button", name=t("present.make_pdf", "es")))
     with page.expect_download(timeout=120_000) as pdf:
         coordinator.click(page.get_by_role("button", name=t("present.pdf", "es"), exact=True))
     pdf.value.save_as(tmp_path / "handout.pdf")

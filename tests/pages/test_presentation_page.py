@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.apptest import app_as, go_to
+from tracker.i18n import t
 
 
 def test_presentation_runs_through_every_slide(db_url):
@@ -21,3 +22,14 @@ def test_presentation_runs_through_every_slide(db_url):
     assert at.button(key="slide:next").disabled
     labels = [b.label for b in at.get("download_button")]
     assert "PowerPoint deck (editable charts)" in labels
+    assert "PDF handout" in labels  # printed when pressed: one click, no "prepare" step
+
+
+def test_a_machine_without_chromium_says_so_instead_of_offering_the_handout(db_url,
+                                                                             monkeypatch):
+    monkeypatch.setattr("tracker.handout.CHROMIUM_NAMES", ("no-such-chromium",))
+    at = go_to(app_as("observador@demo.example", lang="es"), "presentation")
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Presentación PowerPoint (gráficos editables)"]
+    assert [e.value for e in at.error] == [t("handout.no_chromium", "es")]
