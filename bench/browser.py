@@ -12,9 +12,10 @@ The end of the run is the server's ``script_finished`` message seen on the page'
 - cold: the first visit of each page on a server process that has just started (its data
   cache is empty), in a new browser context (its HTTP cache is empty too);
 - warm: the median of ``repeat`` later visits, going back and forth between the pages.
-- floor: a small Streamlit app (``FLOOR_APP``) whose pages draw the same plotly figures (and
-  as many forms as the measured page has) from constants, timed the same way in the same
-  browser: the least Streamlit and plotly need to put those figures on the screen.
+- floor: a small Streamlit app (``FLOOR_APP``) whose pages draw the same content from
+  constants: the texts, tables, plotly figures and expanders (by their labels) the measured
+  page draws, and as many forms; timed the same way in the same browser: the least Streamlit
+  and plotly need to put that content on the screen.
 
 The sign-in is the session cookie ``tracker_session`` (made as ``/api/session`` makes it), set
 in the browser context before the first page.
@@ -23,6 +24,7 @@ in the browser context before the first page.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import statistics
 import time
@@ -38,10 +40,12 @@ PAGES = {"overview": ("overview", "Overview", "admin"),
 TIMEOUT_MS = 120_000
 
 FLOOR_APP = '''
+import base64
 import json
 import os
 
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 st.set_page_config(layout="wide")
@@ -51,23 +55,36 @@ st.set_page_config(layout="wide")
 def shapes():
     with open(os.environ["BENCH_FLOOR_SHAPES"]) as handle:
         found = json.load(handle)
-    return {name: ([go.Figure(spec) for spec in shape["specs"]], shape["forms"])
-            for name, shape in found.items()}
+    return {name: ([go.Figure(spec) for spec in shape["specs"]], shape["forms"],
+                   shape["texts"], shape["panels"],
+                   [pa.ipc.open_stream(base64.b64decode(table)).read_pandas()
+                    for table in shape["tables"]]) for name, shape in found.items()}
+
+
+def form(index):
+    with st.form(f"form{index}", border=False):
+        left, right = st.columns(2)
+        left.selectbox("Status", ["a", "b", "c"], index=None)
+        right.number_input("Percent", value=None)
+        st.text_area("Narrative")
+        save, submit = st.columns(2)
+        save.form_submit_button("Save")
+        submit.form_submit_button("Submit")
 
 
 def draw(name):
-    figures, forms = shapes()[name]
+    figures, forms, texts, panels, tables = shapes()[name]
+    for text in texts:
+        st.markdown(text)
+    for table in tables:
+        st.dataframe(table, hide_index=True)
     for index, figure in enumerate(figures):
         st.plotly_chart(figure, key=f"{name}{index}")
-    for index in range(forms):
-        with st.expander(f"Item {index}"), st.form(f"form{index}", border=False):
-            left, right = st.columns(2)
-            left.selectbox("Status", ["a", "b", "c"], index=None)
-            right.number_input("Percent", value=None)
-            st.text_area("Narrative")
-            save, submit = st.columns(2)
-            save.form_submit_button("Save")
-            submit.form_submit_button("Submit")
+    labels = panels + [f"Item {index}" for index in range(len(panels), forms)]
+    for index, label in enumerate(labels):
+        with st.expander(label):
+            if index < forms:
+                form(index)
 
 
 def present():
@@ -125,8 +142,9 @@ def _next(client: Client) -> object:
 
 
 def _shape(run: object) -> dict:
-    return {"specs": list(run.specs), "forms": sum(1 for key in run.forms
-                                                   if key.startswith(("form:", "review:")))}
+    return {"specs": list(run.specs), "texts": list(run.texts), "panels": list(run.panels),
+            "tables": [base64.b64encode(table).decode() for table in run.tables],
+            "forms": sum(1 for key in run.forms if key.startswith(("form:", "review:")))}
 
 
 def discover(url: str, admin: str, member: str) -> dict[str, dict]:
@@ -249,8 +267,7 @@ def floor_app(folder: Path, shapes: dict[str, dict]) -> tuple[Path, Path]:
     script = folder / "floor_app.py"
     script.write_text(FLOOR_APP)
     specs = folder / "floor_shapes.json"
-    specs.write_text(json.dumps({name: {"specs": [json.loads(s) for s in shape["specs"]],
-                                        "forms": shape["forms"]}
+    specs.write_text(json.dumps({name: {**shape, "specs": [json.loads(s) for s in shape["specs"]]}
                                  for name, shape in shapes.items()}))
     return script, specs
 

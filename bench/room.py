@@ -47,6 +47,8 @@ class Run:
     forms: dict[str, list[object]] = field(default_factory=dict)  # form id -> its widgets
     texts: list[str] = field(default_factory=list)
     specs: list[str] = field(default_factory=list)  # the plotly figures, as JSON
+    panels: list[str] = field(default_factory=list)  # the expanders' labels
+    tables: list[bytes] = field(default_factory=list)  # the dataframes, as Arrow IPC
     errors: list[str] = field(default_factory=list)
     status: int | None = None
 
@@ -67,6 +69,8 @@ def _read_element(run: Run, element: object) -> None:
     if kind == "plotly_chart":
         run.specs.append(inner.spec)
         return
+    if kind == "dataframe":
+        run.tables.append(inner.arrow_data.data)
     if kind in ("markdown", "text", "heading"):
         run.texts.append(inner.body)
         return
@@ -139,8 +143,11 @@ class Client:
             forward = ForwardMsg()
             forward.ParseFromString(await self.socket.recv())
             kind = forward.WhichOneof("type")
-            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+            delta = forward.delta.WhichOneof("type") if kind == "delta" else None
+            if delta == "new_element":
                 _read_element(run, forward.delta.new_element)
+            elif delta == "add_block" and forward.delta.add_block.HasField("expandable"):
+                run.panels.append(forward.delta.add_block.expandable.label)
             elif kind == "new_session":
                 run = Run()  # a new run starts (after st.rerun): only its elements count
             elif kind == "script_finished":
