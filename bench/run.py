@@ -288,7 +288,9 @@ def run_store(url: str, import_url: str, scale: Scale, folder: Path, with_pdf: b
 
 
 GOALS = {"metrics_ratio": "<= 2", "page_warm_ratio": "<= 3", "page_cold_s": "<= 1.5",
-         "import_ratio": "<= 3", "deck_pptx_s": "<= 3", "deck_pdf_s": "<= 10",
+         # issue 14: import under the openpyxl read floor; the export in 3 s and 250 MB
+         "import_ratio": "<= 1", "export_s": "<= 3", "rss_export_mb": "<= 250",
+         "deck_pptx_s": "<= 3", "deck_pdf_s": "<= 10",
          "peak_rss_mb": "<= 500", "cli_list_ratio": "<= 2", "cli_deck_ratio": "<= 3",
          **{f"{step}_failed": "(absent)" for step in LIVE_STEPS}, **LIVE_GOALS}
 

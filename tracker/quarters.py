@@ -13,6 +13,7 @@ text only to be stored, put in a URL or a file, or shown (``label``, from the ca
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,12 +48,7 @@ class Quarter:
         """Read ``2026-Q3``, ``2026Q3``, ``Q3 2026``, ``T3 2026``, ``2026-T3`` (any case)."""
         if isinstance(text, Quarter):
             return text
-        cleaned = str(text).strip().upper()
-        for pattern in _PATTERNS:
-            match = pattern.match(cleaned)
-            if match:
-                return cls(int(match["year"]), int(match["q"]))
-        raise QuarterError(f"not a quarter: {text!r} (write it like 2026-Q3)")
+        return _parsed(str(text))
 
     @classmethod
     def from_ordinal(cls, ordinal: int) -> Quarter:
@@ -121,3 +117,15 @@ def under_evaluation(today: date, first: Quarter, last: Quarter,
     A quarter is reported after it ends, so on 2026-11-24 the commission evaluates 2026-Q3.
     """
     return clamp(Quarter.last_ended(today, fiscal_start_month), first, last)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str) -> Quarter:
+    """``Quarter.parse`` of a text, worked out once: an import or a query's rows repeat the
+    same few dozen quarters tens of thousands of times (a ``Quarter`` is immutable)."""
+    cleaned = text.strip().upper()
+    for pattern in _PATTERNS:
+        match = pattern.match(cleaned)
+        if match:
+            return Quarter(int(match["year"]), int(match["q"]))
+    raise QuarterError(f"not a quarter: {text!r} (write it like 2026-Q3)")

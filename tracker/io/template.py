@@ -6,6 +6,7 @@ underscores or hyphens: "Línea estratégica" is ``linea_estrategica`` is ``line
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -13,7 +14,10 @@ from tracker import rules
 from tracker.models import Status
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(text: object) -> str:
+    """``text`` as compared: a workbook repeats the same few status and yes/no words in
+    every row (60,000 at national scale), so each is worked out once."""
     decomposed = unicodedata.normalize("NFKD", str(text))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return "".join(ch for ch in plain.lower() if ch not in " _-\t\n\r\ufeff")
