@@ -38,7 +38,7 @@ bench: install  # make bench SCALE=national [BENCH_POSTGRES=postgresql+psycopg:/
 	$(BIN)/python -m bench.run --scale $(SCALE) $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 bench-smoke: install  # the bench's live steps at demo scale (servers, Chromium): keys, no timing
-	$(BIN)/python -m pytest tests/test_bench.py -m live
+	$(BIN)/python -m pytest -m live
 
 lint: install
 	$(BIN)/ruff check .
