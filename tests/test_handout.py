@@ -210,8 +210,12 @@ def test_national_scale_handout(national_content, tmp_path):
     content = national_content
     assert len(content.by_institution) >= 55
     path = _print(content, "es", tmp_path)
-    _check_layout(path, _chart_labels(content))
+    text = _check_layout(path, _chart_labels(content))
     _check_tags(path, content, "es")
+    # a chart split over pages says which rows each page holds, the first page included
+    total, size = len(content.by_institution), handout.ROWS_PER_FIGURE
+    assert f"(1–{size} de {total})" in text
+    assert f"(continuación, {size + 1}–{2 * size} de {total})" in text
 
 
 def test_html_is_escaped():

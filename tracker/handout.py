@@ -139,6 +139,15 @@ def _chunks(rows: Sequence, size: int = ROWS_PER_FIGURE) -> list[tuple[int, Sequ
         (0, rows)]
 
 
+def _part_heading(title: str, start: int, shown: int, total: int, lang: str) -> str:
+    """A chart's heading on each page it is split over: which of its rows the page holds, on
+    the first page too, so that nobody reads the first page as the whole of it."""
+    if shown == total:
+        return title
+    key = "handout.first_part" if start == 0 else "handout.continued"
+    return t(key, lang, title=title, first=start + 1, last=start + shown, total=total)
+
+
 def _figure(summary: str, body: str) -> str:
     """A chart as one Figure in the structure tree, its alternative text the summary."""
     return f'<div role="img" aria-label="{_e(summary)}">{body}</div>'
@@ -148,9 +157,7 @@ def _groups_section(title: str, groups: Sequence[mc.Group], axis: str, lang: str
     summary = mc.groups_summary(groups, title, lang)
     parts = []
     for start, chunk in _chunks(groups):
-        heading = title if start == 0 else t("handout.continued", lang, title=title,
-                                            first=start + 1, last=start + len(chunk),
-                                            total=len(groups))
+        heading = _part_heading(title, start, len(chunk), len(groups), lang)
         rows = [f'<span class="label"></span>{_ticks(lang)}<span class="value"></span>']
         for group in chunk:
             value = (t("chart.no_items", lang) if group.progress is None else
@@ -244,9 +251,7 @@ def _indicator_section(content: mc.MeetingContent, lang: str) -> str:
     parts = []
     shown = rows[:TABLE_ROWS]
     for start, chunk in _chunks(shown):
-        heading = title if start == 0 else t("handout.continued", lang, title=title,
-                                            first=start + 1, last=start + len(chunk),
-                                            total=len(shown))
+        heading = _part_heading(title, start, len(chunk), len(shown), lang)
         cells = [f'<span class="label"></span>{_ticks(lang)}<span class="value"></span>']
         for row in chunk:
             share = row.achieved
