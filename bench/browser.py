@@ -215,11 +215,17 @@ def _back(page: object, button: str) -> None:
     _timed_click(page, lambda: page.get_by_role("button", name=button).click(), 0)
 
 
+# The Overview draws its open tab's charts only: a switch to its heaviest tab (two heatmaps of
+# institution x quarter) is timed too, on the app alone (the floor has no tabs).
+OVERVIEW_TAB = ("Heatmaps", 2)
+
+
 def measure_app(browser: object, url: str, cookies: dict[str, str], shapes: dict[str, dict],
                 repeat: int, start_path: str = "my-account", labels: dict | None = None,
-                present: tuple[str, str, str] = ("presentation", "Next →", "← Previous")
-                ) -> dict[str, float]:
-    """Cold then warm timings of each page on a server that has just started."""
+                present: tuple[str, str, str] = ("presentation", "Next →", "← Previous"),
+                tab: tuple[str, int] | None = OVERVIEW_TAB) -> dict[str, float]:
+    """Cold then warm timings of each page on a server that has just started (and of a
+    switch of the Overview's tab, unless ``tab`` is None)."""
     labels = labels or {**{name: PAGES[name][1] for name in PAGES},
                         "present": "Presentation", "away": "My account"}
     measures: dict[str, float] = {}
@@ -231,6 +237,8 @@ def measure_app(browser: object, url: str, cookies: dict[str, str], shapes: dict
         count_runs(contexts[who])
     try:
         warm: dict[str, list[float]] = {name: [] for name in [*PAGES, "present"]}
+        if tab is not None:
+            warm["overview_tab"] = []
         for round_ in range(repeat + 1):
             for name, (_path, _label, who) in PAGES.items():
                 page = contexts[who]
@@ -244,6 +252,13 @@ def measure_app(browser: object, url: str, cookies: dict[str, str], shapes: dict
                     warm[name].append(seconds)
                 else:
                     measures[f"{name}_cold_s"] = seconds
+                if name == "overview" and tab is not None:
+                    seconds = _timed_click(
+                        page, lambda p=page: p.get_by_role("tab", name=tab[0]).click(), tab[1])
+                    if round_:
+                        warm["overview_tab"].append(seconds)
+                    else:
+                        measures["overview_tab_cold_s"] = seconds
             page = contexts["admin"]
             _timed_click(page, _nav(page, labels["present"]), 0)
             if round_ == 0:
@@ -278,7 +293,7 @@ def measure_floor(browser: object, url: str, shapes: dict[str, dict], repeat: in
     labels = {name: name for name in PAGES} | {"present": "present", "away": "Start"}
     measures = measure_app(browser, url, {"admin": "-", "member": "-"}, floor_shapes, repeat,
                            start_path="start", labels=labels,
-                           present=("present", "Next", "Next"))
+                           present=("present", "Next", "Next"), tab=None)
     return {key.replace("_s", "_floor_s"): value for key, value in measures.items()}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -127,13 +128,34 @@ def chart_spec(at: AppTest, index: int = 0) -> dict:
     return _decode(json.loads(at.get("plotly_chart")[index].proto.spec))
 
 
+def overview_tabs(at: AppTest) -> Iterator[str]:
+    """Open each of the overview's tabs in turn, as a person clicks through them (only the
+    open tab's charts are drawn); the open tab's label each time."""
+    from ui.overview_charts import tab_key
+
+    key = next(tab_key(lang) for lang in ("en", "es") if tab_key(lang) in at.session_state)
+    for label in [tab.label for tab in at.tabs]:
+        at.session_state[key] = label
+        at.run()
+        yield label
+
+
 def chart_titled(at: AppTest, start: str) -> dict:
-    """The chart whose title starts with ``start`` (figure JSON, arrays as lists)."""
-    specs = [chart_spec(at, i) for i in range(len(at.get("plotly_chart")))]
-    found = [s for s in specs if s["layout"]["title"]["text"].startswith(start)]
-    assert found, f"no chart titled {start!r} among " + repr(
-        [s["layout"]["title"]["text"] for s in specs])
-    return found[0]
+    """The chart whose title starts with ``start`` (figure JSON, arrays as lists), on the
+    page as drawn or, on the overview, in the first tab that has it."""
+    seen: list[str] = []
+
+    def find() -> dict | None:
+        specs = [chart_spec(at, i) for i in range(len(at.get("plotly_chart")))]
+        seen.extend(s["layout"]["title"]["text"] for s in specs)
+        return next((s for s in specs if s["layout"]["title"]["text"].startswith(start)),
+                    None)
+
+    found = find()
+    if found is None and at.tabs:
+        found = next((chart for _tab in overview_tabs(at) if (chart := find())), None)
+    assert found, f"no chart titled {start!r} among {seen!r}"
+    return found
 
 
 def copy_database(url: str, folder: Path) -> str:

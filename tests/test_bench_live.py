@@ -58,7 +58,8 @@ def test_the_browser_step_times_each_page_against_its_floor(tmp_path, monkeypatc
         for kind in ("cold", "warm"):
             assert row[f"browser_{page}_{kind}_s"] > 0
             assert row[f"browser_{page}_{kind}_ratio"] > 0
-    assert row["browser_overview_charts"] >= 8 and row["browser_present_charts"] == 1
+    assert row["browser_overview_charts"] == 2 and row["browser_present_charts"] == 1
+    assert row["browser_overview_tab_warm_s"] > 0  # the switch to the heatmaps' tab
 
 
 def test_the_two_servers_step_shares_the_load_and_carries_a_session_over(tmp_path,

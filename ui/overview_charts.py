@@ -64,23 +64,32 @@ def _selected_label(event: object) -> str | None:
     return points[0].get("customdata") if points else None
 
 
+def tab_key(lang: str) -> str:
+    """The overview's tabs widget: keyed by language, since its value is the open tab's
+    label (a switch of language opens the first tab)."""
+    return f"overview:tab:{lang}"
+
+
 def sections(view: Overview, drawn: dict, summaries: dict[str, str], lang: str,
               table: Callable) -> None:
+    """The charts, a tab each (two in the first); only the open tab's are drawn: at national
+    scale the browser took a second to draw all nine, most of them out of sight."""
     names = ["institution", "line", "trend", "heatmaps", "timeline", "indicators"]
     if "by_country" in drawn:
         names.append("countries")
-    tabs = dict(zip(names, st.tabs([t(f"overview.tab.{n}", lang) for n in names]),
-                    strict=True))
+    tabs = dict(zip(names, st.tabs([t(f"overview.tab.{n}", lang) for n in names],
+                                   key=tab_key(lang), on_change="rerun"), strict=True))
     with tabs["institution"]:
-        event = _chart(drawn, "by_institution", lang, summaries, view, on_select="rerun",
-                       selection_mode="points")
-        _chart(drawn, "status_mix", lang, summaries, view)
-        _drill_down(view, lang, _selected_label(event), table)
+        if tabs["institution"].open:
+            event = _chart(drawn, "by_institution", lang, summaries, view,
+                           on_select="rerun", selection_mode="points")
+            _chart(drawn, "status_mix", lang, summaries, view)
+            _drill_down(view, lang, _selected_label(event), table)
     for tab, keys in (("line", ["by_line"]), ("trend", ["trend"]),
                       ("heatmaps", ["heat_progress", "heat_completeness"]),
                       ("timeline", ["timeline"]), ("indicators", ["indicators"]),
                       ("countries", ["by_country"])):
-        if tab in tabs:
+        if tab in tabs and tabs[tab].open:
             with tabs[tab]:
                 for key in keys:
                     _chart(drawn, key, lang, summaries, view)

@@ -72,7 +72,9 @@ def test_overview_charts_at_320_px(browser: Browser, app_url: str):
         tabs = page.locator("[data-testid=stTab]")
         for index in range(max(1, tabs.count())):
             if tabs.count():
-                tabs.nth(index).click()
+                tabs.nth(index).click()  # the open tab's charts are drawn by a new run
+                wait_idle(page)
+                page.locator("[data-testid=stPlotlyChart]").first.wait_for(timeout=30_000)
                 page.wait_for_timeout(800)
             found.extend(f"{lang}: {p}" for p in problems(page.evaluate(_BOXES)))
             found.extend(f"{lang}: {p}" for p in page.evaluate(_SCROLLING))

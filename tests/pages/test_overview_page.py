@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.apptest import app_as, chart_titled, sign_in
+from tests.apptest import app_as, chart_spec, chart_titled, overview_tabs, sign_in
 from tests.helpers import rollup
 from tracker import metrics
 from tracker.db import make_engine, session_scope
@@ -93,7 +93,7 @@ def test_filters_narrow_every_figure_and_the_drill_down_lists_items(app, demo_ur
     assert app.metric[0].value == f"{expected['progress'].iloc[0]:.1f}%"
     table = app.dataframe[0].value
     assert all(code.split(" · ")[0] in ("3.6", "4.3") for code in table.iloc[:, 0])
-    labels = [b.label for b in app.get("download_button")]
+    labels = [b.label for _tab in overview_tabs(app) for b in app.get("download_button")]
     assert labels.count("This chart's data (CSV)") >= 6
 
 
@@ -118,9 +118,10 @@ def test_the_drill_down_waits_for_an_institution_then_lists_its_items(app):
 
 def test_every_overview_chart_is_described_in_words(app):
     sign_in(app, "mremh@demo.example")  # Spanish
-    captions = [c.value.replace("\\", "") for c in app.caption]  # as shown, unescaped
+    captions = [c.value.replace("\\", "") for _tab in overview_tabs(app)
+                for c in app.caption]  # as shown, unescaped
     described = [c for c in captions if ": " in c]  # "Title: what it shows."
-    assert len(described) == 8  # every chart drawn on the page, each with its summary
+    assert len(described) == 8  # every chart drawn in its tab, each with its summary
     by_line = next(c for c in captions if c.startswith("Avance por línea estratégica"))
     assert "6 grupos. Mayor avance" in by_line
     assert sum("acciones atrasadas" in c for c in captions) >= 2  # status mix, timeline
@@ -128,16 +129,20 @@ def test_every_overview_chart_is_described_in_words(app):
 
 def test_each_overview_chart_offers_its_data_as_a_table(app):
     sign_in(app, "mremh@demo.example")  # Spanish
-    toggles = [w for w in app.toggle if w.key.endswith(":table")]
-    assert len(toggles) == 8 and all(w.label == "Tabla de datos" for w in toggles)
-    for toggle in toggles:
-        toggle.set_value(True)
-    app.run()
-    assert not app.exception
-    tables = {tuple(frame.value.columns) for frame in app.dataframe}
+    labels, frames = [], []
+    for _tab in overview_tabs(app):
+        toggles = [w for w in app.toggle if w.key.endswith(":table")]
+        labels += [w.label for w in toggles]
+        for toggle in toggles:
+            toggle.set_value(True)
+        app.run()
+        assert not app.exception
+        frames += [frame.value for frame in app.dataframe]
+    assert len(labels) == 8 and set(labels) == {"Tabla de datos"}
+    tables = {tuple(frame.columns) for frame in frames}
     assert ("Línea estratégica", "Avance", "Esperado", "Acciones") in tables
     assert ("Indicador", "Valor / meta", "De la meta", "Cronograma") in tables
-    by_line = next(f.value for f in app.dataframe if "Línea estratégica" in f.value.columns)
+    by_line = next(f for f in frames if "Línea estratégica" in f.columns)
     assert by_line.iloc[0, 1].endswith(" %")  # formatted like the chart
 
 
@@ -172,3 +177,20 @@ def test_the_schedule_tiles_add_up_to_the_items_in_scope_and_say_blocked_is_apar
     *buckets, blocked = zip(tiles, counts, strict=True)
     assert sum(count for _tile, count in buckets) == in_scope
     assert "Bloqueadas (aparte)" in blocked[0] and blocked[1] >= 0
+
+
+def test_only_the_open_tab_draws_its_charts(app):
+    """The browser draws what is in sight: the first tab's two charts, then the open tab's."""
+    app.query_params["lang"] = "en"
+    sign_in(app, "coordinacion@demo.example")
+
+    def titles() -> list[str]:
+        return [chart_spec(app, i)["layout"]["title"]["text"].split(",")[0]
+                for i in range(len(app.get("plotly_chart")))]
+
+    assert titles() == ["Progress by lead institution", "Items by schedule and lead institution"]
+    drawn = {label: titles() for label in overview_tabs(app)}
+    assert drawn["By strategic line"] == ["Progress by strategic line"]
+    assert drawn["Heatmaps"] == ["Progress by institution and quarter",
+                                 "Reports received by institution and quarter"]
+    assert sum(len(charts) for charts in drawn.values()) == 8
