@@ -40,9 +40,10 @@ def test_the_checklist_says_when_the_open_quarters_deadline_has_passed(session, 
                 if s.key == "quarter_open")
     assert step.done and not step.values["late"]  # 2026-Q4's deadline: 15 Jan 2027
     monkeypatch.setenv("TRACKER_TODAY", "2027-01-20")
-    step = next(s for s in setup.checklist(session, ana, plan.id).steps
-                if s.key == "quarter_open")
-    assert step.values["late"]
+    steps = {s.key: s for s in setup.checklist(session, ana, plan.id).steps}
+    assert not steps["reports"].done  # reports are missing: reminders or a later deadline
+    step = steps["quarter_open"]
+    assert step.values["late"] and not step.done  # asked for, not ticked beside the request
 
 
 def _steps(session, actor, plan_id):
@@ -50,7 +51,7 @@ def _steps(session, actor, plan_id):
 
 
 def test_the_steps_after_the_import_tick_as_reports_reviews_meeting_and_lock_happen(
-        session, plan, people):
+        session, plan, people, monkeypatch):
     coordinator, quarter = people["coordinator"], plans.evaluation_quarter(plan.plan)
     steps = _steps(session, coordinator, plan.plan.id)
     assert steps["quarter_open"].values["quarter"] == quarter
@@ -62,6 +63,10 @@ def test_the_steps_after_the_import_tick_as_reports_reviews_meeting_and_lock_hap
         submit=True) for item in plan.items.values()]
     steps = _steps(session, coordinator, plan.plan.id)
     assert steps["reports"].done and steps["reports"].values["received"] == len(saved)
+    with monkeypatch.context() as later:  # after 2026-Q4's deadline (15 Jan 2027)
+        later.setenv("TRACKER_TODAY", "2027-01-20")
+        step = _steps(session, coordinator, plan.plan.id)["quarter_open"]
+        assert step.done and not step.values["late"]  # every report in: nothing more to ask
     assert not steps["review"].done and steps["review"].values == {"waiting": len(saved)}
     for report in saved:
         reporting.review(session, coordinator, report.id, approve=True,

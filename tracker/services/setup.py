@@ -3,7 +3,8 @@
 A coordinator setting up a plan sees, for the quarter under evaluation: the plan imported;
 every institution of the plan with an active focal point; the quarter open with a deadline;
 reports received; reports waiting for review; the meeting recorded; the deck presented (the
-quarter locked at the meeting). Done steps stay in the list, ticked.
+quarter locked at the meeting). Done steps stay in the list, ticked; an open quarter whose
+deadline passed with reports missing is a step to do again.
 """
 
 from __future__ import annotations
@@ -67,17 +68,18 @@ def checklist(session: Session, actor: Actor, plan_id: int) -> Checklist:
         ActionItem.plan_id == plan_id)).one()
     opened = period.state == PeriodState.OPEN and period.deadline is not None
     locked = period.state == PeriodState.LOCKED
+    all_in = head.expected_reports > 0 and head.received_reports >= head.expected_reports
+    # a deadline passed with reports still missing asks for reminders or a later deadline:
+    # the step is to do again, not ticked beside that request
+    late = (opened and not all_in and period.deadline is not None
+            and period.deadline < get_settings().today())
     label: dict[str, object] = {"quarter": quarter}
     steps = (
         Step("imported", items > 0, {"items": items}, PageName.PLAN_FILES),
         Step("focal_points", not missing, {"missing": len(missing)}, PageName.ACCOUNTS),
-        Step("quarter_open", opened or locked, label | {
-            "deadline": period.deadline,
-            "late": opened and period.deadline is not None
-            and period.deadline < get_settings().today()},
-             PageName.PLAN_ADMIN),
-        Step("reports", head.expected_reports > 0
-             and head.received_reports >= head.expected_reports,
+        Step("quarter_open", (opened and not late) or locked,
+             label | {"deadline": period.deadline, "late": late}, PageName.PLAN_ADMIN),
+        Step("reports", all_in,
              {"received": head.received_reports, "expected": head.expected_reports},
              PageName.REVIEW),
         Step("review", head.received_reports > 0 and waiting == 0, {"waiting": waiting},
