@@ -25,7 +25,7 @@ def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
     event = st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, **kwargs)
     if summaries.get(key):
         st.caption(md(summaries[key]))  # group names are user text
-    if st.toggle(t("present.data_table", lang), key=f"{key}:table"):
+    if st.toggle(t("present.data_table", lang), key=f"{key}:table", persist_state="page"):
         st.dataframe(overview_table(key, view, lang), hide_index=True)
     st.download_button(t("overview.chart_data", lang),
                        lambda: frame_csv(csv_table(frame, lang)),  # no text becomes a formula
@@ -42,6 +42,8 @@ def _drill_down(view: Overview, lang: str, chosen: str | None,
         return
     st.header(t("overview.drill_title", lang))
     # one lead in view (a filter) or a clicked bar opens its items; otherwise the user picks
+    if chosen is None:  # no bar selected (or its tab was away): the next click is a new one
+        st.session_state.pop("drill_clicked", None)
     if chosen in leads and chosen != st.session_state.get("drill_clicked"):
         st.session_state["drill"] = chosen  # a new click on a bar; the box may change it after
         st.session_state["drill_clicked"] = chosen
@@ -49,8 +51,9 @@ def _drill_down(view: Overview, lang: str, chosen: str | None,
         st.session_state["drill"] = leads[0]
     elif st.session_state.get("drill") not in leads:
         st.session_state["drill"] = None
+    # kept while another tab is open (its widgets are not drawn meanwhile)
     lead = st.selectbox(t("overview.drill_choose", lang), leads, key="drill",
-                        placeholder=t("overview.drill_placeholder", lang))
+                        placeholder=t("overview.drill_placeholder", lang), persist_state="page")
     if lead is None:
         return
     rows, links = table(lead)

@@ -194,3 +194,17 @@ def test_only_the_open_tab_draws_its_charts(app):
     assert drawn["Heatmaps"] == ["Progress by institution and quarter",
                                  "Reports received by institution and quarter"]
     assert sum(len(charts) for charts in drawn.values()) == 8
+
+
+def test_a_choice_in_a_tab_is_still_there_after_another_tab(app):
+    app.query_params["lang"] = "en"
+    sign_in(app, "coordinacion@demo.example")
+    app.selectbox(key="drill").set_value("DINAPEN").run()
+    app.toggle(key="by_institution:table").set_value(True).run()
+    for _tab in overview_tabs(app):  # through every tab and back to the first
+        pass
+    app.session_state["overview:tab:en"] = app.tabs[0].label
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="drill").value == "DINAPEN"
+    assert app.toggle(key="by_institution:table").value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.apptest import app_as, go_to
+from tracker import handout
 from tracker.i18n import t
 
 
@@ -22,7 +23,11 @@ def test_presentation_runs_through_every_slide(db_url):
     assert at.button(key="slide:next").disabled
     labels = [b.label for b in at.get("download_button")]
     assert "PowerPoint deck (editable charts)" in labels
-    assert "PDF handout" in labels  # printed when pressed: one click, no "prepare" step
+    missing = handout.missing_tool()
+    if missing is None:  # printed when pressed: one click, no "prepare" step
+        assert "PDF handout" in labels
+    else:  # a machine without Chromium or its fonts says so instead
+        assert [e.value for e in at.error] == [str(missing)]
 
 
 def test_a_machine_without_chromium_says_so_instead_of_offering_the_handout(db_url,
