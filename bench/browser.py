@@ -32,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.room import Client
+from tracker.i18n import t
 
 # measured page -> (url path, navigation label, user)
 PAGES = {"overview": ("overview", "Overview", "admin"),
@@ -217,7 +218,7 @@ def _back(page: object, button: str) -> None:
 
 # The Overview draws its open tab's charts only: a switch to its heaviest tab (two heatmaps of
 # institution x quarter) is timed too, on the app alone (the floor has no tabs).
-OVERVIEW_TAB = ("Heatmaps", 2)
+OVERVIEW_TAB = (t("overview.tab.heatmaps", "en"), 2)
 
 
 def measure_app(browser: object, url: str, cookies: dict[str, str], shapes: dict[str, dict],

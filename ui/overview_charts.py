@@ -82,8 +82,8 @@ def sections(view: Overview, drawn: dict, summaries: dict[str, str], lang: str,
         names.append("countries")
     tabs = dict(zip(names, st.tabs([t(f"overview.tab.{n}", lang) for n in names],
                                    key=tab_key(lang), on_change="rerun"), strict=True))
-    with tabs["institution"]:
-        if tabs["institution"].open:
+    if tabs["institution"].open:
+        with tabs["institution"]:
             event = _chart(drawn, "by_institution", lang, summaries, view,
                            on_select="rerun", selection_mode="points")
             _chart(drawn, "status_mix", lang, summaries, view)

@@ -14,10 +14,11 @@ from tracker import rules
 from tracker.models import Status
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096, typed=True)
 def normalize(text: object) -> str:
     """``text`` as compared: a workbook repeats the same few status and yes/no words in
-    every row (60,000 at national scale), so each is worked out once."""
+    every row (60,000 at national scale), so each is worked out once (``typed``: 1, 1.0 and
+    True are equal keys to a cache, but not the same text)."""
     decomposed = unicodedata.normalize("NFKD", str(text))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return "".join(ch for ch in plain.lower() if ch not in " _-\t\n\r\ufeff")
