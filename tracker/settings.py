@@ -70,6 +70,10 @@ class Settings:
     # The defaults are RFC 9106's low-memory choice, argon2-cffi's own; the tests lower them.
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    # An uploaded workbook is read in a child process held to this much address space and
+    # time (tracker/io/isolated.py): a national plan's workbook is read in about 400 MB.
+    import_memory_mb: int = 1024
+    import_seconds: int = 120
 
     def today(self) -> date:
         return self.today_override or date.today()
@@ -91,6 +95,8 @@ def get_settings() -> Settings:
         db_connections=_positive_setting(source, "TRACKER_DB_CONNECTIONS", 40),
         argon2_time_cost=_positive_setting(source, "TRACKER_ARGON2_TIME_COST", 3),
         argon2_memory_kib=_positive_setting(source, "TRACKER_ARGON2_MEMORY_KIB", 65536),
+        import_memory_mb=_positive_setting(source, "TRACKER_IMPORT_MEMORY_MB", 1024),
+        import_seconds=_positive_setting(source, "TRACKER_IMPORT_SECONDS", 120),
     )
 
 

@@ -14,8 +14,13 @@ import pytest
 from openpyxl import Workbook
 
 from tests.helpers import MINIMAL, write_workbook
-from tracker.io import reader
+from tests.hostile_workbooks import HOSTILE, REFUSED_WITH, REPORTS_SHEET
+from tracker.errors import InvalidInput
+from tracker.i18n import t
+from tracker.io import reader, xlsx_bounds
+from tracker.io.isolated import read_upload
 from tracker.io.reader import Text, read_bytes
+from tracker.io.xlsx_marks import MAIN as MAIN_TAG
 from tracker.io.xlsx_marks import workbook_marks
 from tracker.services.imports import ImportRejected, import_path
 from tracker.services.permissions import SYSTEM
@@ -153,3 +158,88 @@ def test_both_readers_give_the_import_the_same_problems_at_the_same_places(
     assert fast == _verdicts(session, path, monkeypatch, by_openpyxl=True)
     assert f"{path}: sheet reports, row 3, column percent_complete: 140 is outside 0–100" in fast
     assert any("row 4, column nothing_to_report" in line for line in fast)
+
+
+# -- hostile workbooks (issue 25): refused before any grid is built, or by the child's limit
+
+@pytest.mark.parametrize("attack", sorted(HOSTILE))
+def test_a_hostile_workbook_is_refused_with_the_import_s_own_message(attack, tmp_path):
+    data, name = HOSTILE[attack](tmp_path)
+    with pytest.raises(InvalidInput) as refused:
+        read_upload(data, name, memory_mb=1024, seconds=60)
+    assert refused.value.key == REFUSED_WITH[attack]
+    for lang in ("es", "en"):  # a sentence a person can act on, in either language
+        message = t(refused.value.key, lang, **refused.value.values)
+        assert name in message and "{" not in message
+
+
+def _sheet_xml(rows: str, prefix: str = "") -> bytes:
+    ns = f"xmlns{':' + prefix if prefix else ''}=\"{MAIN_NS}\""
+    p = f"{prefix}:" if prefix else ""
+    return (f"<{p}worksheet {ns}><{p}sheetData>{rows}</{p}sheetData></{p}worksheet>"
+            .replace("<row", f"<{p}row").replace("</row", f"</{p}row")
+            .replace("<c", f"<{p}c").replace("</c>", f"</{p}c>")
+            .replace("<v>", f"<{p}v>").replace("</v>", f"</{p}v>")).encode()
+
+
+def _with_reports_sheet(tmp_path: Path, xml: bytes) -> bytes:
+    source = write_workbook(tmp_path / "plain.xlsx", MINIMAL).read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as original, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as changed:
+        for info in original.infolist():
+            changed.writestr(info.filename, xml if info.filename == REPORTS_SHEET
+                             else original.read(info))
+    return buffer.getvalue()
+
+
+MAIN_NS = MAIN_TAG.strip("{}")
+HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c></row>'
+
+
+@pytest.mark.parametrize(("rows", "prefix", "cell"), [
+    (HEADER_ROW + '<row r="2"><c r="IW2"><v>1</v></c></row>', "", "IW2"),
+    (HEADER_ROW + '<row r="200002"><c r="A200002"><v>1</v></c></row>', "", "A200002"),
+    (HEADER_ROW + '<row r="3"><c r="A3000000"><v>1</v></c></row>', "", "A3000000"),
+    # without references, a cell follows the one before it: the 300th is in column KN
+    ("<row>" + "<c><v>1</v></c>" * 300 + "</row>", "", "KN1"),
+    (HEADER_ROW + '<row r="9"><c r="XFD9"><v>1</v></c></row>', "x", "XFD9"),
+])
+def test_a_sheet_reaching_past_the_limits_is_refused_by_its_farthest_cell(
+        tmp_path, monkeypatch, rows, prefix, cell):
+    def never(*_args, **_kwargs):
+        raise AssertionError("a reader was asked to build the grid")
+    monkeypatch.setattr(reader, "_read_xlsx_calamine", never)
+    monkeypatch.setattr(reader, "_read_xlsx_openpyxl", never)
+    with pytest.raises(InvalidInput) as refused:
+        read_bytes(_with_reports_sheet(tmp_path, _sheet_xml(rows, prefix)), "far.xlsx")
+    assert refused.value.key == "import.sheet_too_far"
+    assert refused.value.values["cell"] == cell and refused.value.values["sheet"] == "reports"
+
+
+def test_a_sheet_within_the_limits_is_read_and_a_grid_too_large_in_all_is_refused(
+        tmp_path, monkeypatch):
+    wide = _with_reports_sheet(tmp_path, _sheet_xml(
+        HEADER_ROW + '<row r="40"><c r="IV40"><v>7</v></c></row>'
+        '<row r="41"><c r="B41" s="1"/></row>'))
+    reports = {s.name: s for s in read_bytes(wide, "wide.xlsx")}["reports"]
+    assert reports.rows == [(40, [None] * 255 + [7])]
+    # the reports sheet's grid (a formatted empty cell counts: the bound is an upper one)
+    monkeypatch.setattr(xlsx_bounds, "MAX_GRID_CELLS", 256 * 41)
+    with pytest.raises(InvalidInput) as refused:
+        read_bytes(wide, "wide.xlsx")  # with the other sheets' cells, one too many
+    assert refused.value.key == "import.too_many_cells"
+
+
+def test_a_national_sized_upload_is_read_the_same_in_the_child_process(tmp_path):
+    """The limits leave room for a real plan: 20,000 reports read alike both ways, and the
+    odd cells too (a text that looks like a formula stays text across the pipe)."""
+    sheets = {**MINIMAL, "reports": MINIMAL["reports"] + [
+        ["1.1", "2026-Q2", "", "in progress", n % 100, n, ""] for n in range(20_000)]}
+    data = write_workbook(tmp_path / "big.xlsx", sheets).read_bytes()
+    isolated = read_upload(data, "big.xlsx", memory_mb=1024, seconds=60)
+    assert isolated == read_bytes(data, "big.xlsx")
+    assert len(isolated[-1].rows) == 20_000 + len(MINIMAL["reports"]) - 1
+    odd = read_upload(_odd_workbook(), "odd.xlsx", memory_mb=1024, seconds=60)
+    assert odd == read_bytes(_odd_workbook(), "odd.xlsx")
+    assert [v for _, row in odd[0].rows for v in row if type(v) is Text]

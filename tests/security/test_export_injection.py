@@ -116,11 +116,13 @@ def test_the_csv_export_neutralises_formulas_and_imports_back(session, tmp_path)
     assert _texts(session) == before
 
 
-@pytest.mark.parametrize("text", ["=1+2", "+1", "-1", "@x", "\tx", "\rx", "'", "''=x", "'a",
-                                  "plain", "", "a=b"])
+@pytest.mark.parametrize("text", ["=1+2", "+1", "-1", "@x", "\tx", "\rx", "\n=1+2", "'",
+                                  "''=x", "'a", "plain", "", "a=b"])
 def test_neutralising_is_undone_exactly(text):
+    """A line feed before a formula is trimmed by some spreadsheets' CSV import, which then
+    runs the formula (issue 25): it is neutralised like a carriage return."""
     assert restore_text(neutralise(text)) == text
-    assert not str(neutralise(text)).startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert not str(neutralise(text)).startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
 
 
 def test_a_chart_s_data_download_is_neutralised_too():

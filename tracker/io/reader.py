@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tracker.errors import InvalidInput
 from tracker.io.cells import restore_text
+from tracker.io.xlsx_bounds import check_bounds
 from tracker.io.xlsx_marks import NO_MARKS, SheetMarks, workbook_marks
 
 MAX_ROWS_PER_SHEET = 200_000
@@ -89,6 +90,7 @@ def read_xlsx(data: bytes | Path, source: str) -> list[RawSheet]:
     try:
         with zipfile.ZipFile(handle) as archive:
             _check_unpacked(archive, source)
+            check_bounds(archive, source)
             marks = workbook_marks(archive)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise InvalidInput("import.unreadable_workbook", source=source, reason=str(error)) from None
@@ -153,12 +155,16 @@ def _calamine_value(value: object) -> object:
 
 
 def _read_xlsx_openpyxl(handle: io.BytesIO | Path, source: str) -> list[RawSheet]:
+    from lxml.etree import LxmlError
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    # lxml parses the package's parts, ElementTree (expat) the sheets: either may refuse one
+    unreadable = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
+                  TypeError, LxmlError, SyntaxError)  # ElementTree's ParseError is a SyntaxError
     try:
         workbook = load_workbook(handle, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except unreadable as error:
         raise InvalidInput("import.unreadable_workbook", source=source, reason=str(error)) from None
     sheets = []
     try:
@@ -170,6 +176,8 @@ def _read_xlsx_openpyxl(handle: io.BytesIO | Path, source: str) -> list[RawSheet
             numbered = ((n, [_cell_value(c) for c in row]) for n, row in enumerate(rows, 2))
             sheet.rows = _limited(_rows(numbered), source, worksheet.title)
             sheets.append(sheet)
+    except unreadable as error:
+        raise InvalidInput("import.unreadable_workbook", source=source, reason=str(error)) from None
     finally:
         workbook.close()
     return sheets

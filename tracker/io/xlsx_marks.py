@@ -62,7 +62,8 @@ class SheetMarks:
 NO_MARKS = SheetMarks()
 
 
-def _column(letters: bytes) -> int:
+def column_index(letters: bytes) -> int:
+    """A column's letters (upper case) as a 0-based index: A is 0."""
     index = 0
     for letter in letters:
         index = index * 26 + letter - 64
@@ -73,7 +74,7 @@ def _place(tag: bytes) -> tuple[int, int]:
     found = _REFERENCE.search(tag)
     if found is None:
         raise Unplaceable
-    return int(found.group(2)), _column(found.group(1))
+    return int(found.group(2)), column_index(found.group(1))
 
 
 def _parts(archive: zipfile.ZipFile) -> tuple[str, dict[str, str]]:
@@ -138,11 +139,26 @@ def workbook_marks(archive: zipfile.ZipFile) -> dict[str, SheetMarks] | None:
                        if links.get("styles") in archive.namelist() else set())
         if 0 in percent_xfs:  # cells without a style would be percentages
             return None
-        marks = {}
-        for sheet in ElementTree.fromstring(archive.read(workbook)).iter(f"{MAIN}sheet"):
-            path = links.get(sheet.get(f"{DOC_REL}id", ""), "")
-            if path.startswith("xl/worksheets/") or "/worksheets/" in path:
-                marks[sheet.get("name", "")] = sheet_marks(archive.read(path), percent_xfs)
-        return marks
+        return {name: sheet_marks(archive.read(path), percent_xfs)
+                for name, path in _sheets(archive, workbook, links).items()
+                if path.startswith("xl/worksheets/") or "/worksheets/" in path}
     except (Unplaceable, KeyError, StopIteration, ValueError, ElementTree.ParseError):
         return None
+
+
+def _sheets(archive: zipfile.ZipFile, workbook: str, links: dict[str, str]) -> dict[str, str]:
+    names = set(archive.namelist())
+    sheets = {}
+    for sheet in ElementTree.fromstring(archive.read(workbook)).iter(f"{MAIN}sheet"):
+        path = links.get(sheet.get(f"{DOC_REL}id", ""), "")
+        if path in names:
+            sheets[sheet.get("name", "")] = path
+    return sheets
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's part in the package by sheet name, wherever the workbook part puts it.
+
+    Raises ``KeyError``, ``StopIteration``, ``ValueError`` or ``ParseError`` for a package
+    that names no workbook."""
+    return _sheets(archive, *_parts(archive))

@@ -7,11 +7,12 @@ import io
 from sqlmodel import Session
 
 from tracker.io import exporter
-from tracker.io.reader import read_bytes
+from tracker.io.isolated import read_upload
 from tracker.models import Plan
 from tracker.quarters import Quarter
 from tracker.services import exports, imports
 from tracker.services.permissions import Actor
+from tracker.settings import get_settings
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -38,7 +39,9 @@ def import_upload(session: Session, actor: Actor, data: bytes, filename: str, *,
 
     if len(data) > MAX_UPLOAD_BYTES:
         raise InvalidInput("import.too_big", megabytes=MAX_UPLOAD_BYTES // (1024 * 1024))
-    sheets = read_bytes(data, filename)
+    settings = get_settings()
+    sheets = read_upload(data, filename, memory_mb=settings.import_memory_mb,
+                         seconds=settings.import_seconds)
     summary = imports.import_sheets(session, actor, sheets, source=filename,
                                      plan_name=plan_name, dry_run=dry_run, opened=opened,
                                      rename_institutions=rename_institutions)
