@@ -97,10 +97,12 @@ async def end_session(request: Request) -> JSONResponse:
 class SecurityMiddleware:
     """Forwarded headers from trusted proxies only; security headers; the anti-forgery cookie.
 
-    uvicorn (which ``streamlit run`` starts) already applies forwarded headers from loopback
-    peers on its own; this middleware decides again with ``TRACKER_TRUSTED_PROXIES``, undoing
-    uvicorn's choice when loopback is not trusted (uvicorn marks a rewritten client with
-    port 0, which no real TCP peer has).
+    uvicorn (which ``streamlit run`` starts) already applies forwarded headers from
+    ``127.0.0.1`` on its own (not from ``::ffff:127.0.0.1``, which is how a proxy on the
+    loopback arrives when Streamlit binds to all addresses, its default); this middleware
+    decides again with ``TRACKER_TRUSTED_PROXIES``, comparing addresses as addresses, and
+    undoes uvicorn's choice when loopback is not trusted (uvicorn marks a rewritten client
+    with port 0, which no real TCP peer has).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -120,11 +122,11 @@ class SecurityMiddleware:
                 scope["scheme"] = proto.replace("http", "ws") if websocket else proto
             if forwarded_for:
                 scope["client"] = (web.forwarded_client(peer, forwarded_for, networks), 0)
-            return
-        if proto and peer in ("127.0.0.1", "::1"):  # uvicorn believed it: undo
+                return
+        elif proto and web.is_loopback(peer):  # uvicorn may have believed it: undo
             scope["scheme"] = "ws" if websocket else "http"
-        if rewritten:
-            scope["client"] = (peer, 0)
+        if scope.get("client"):  # one client is one sign-in bucket, however its socket sees it
+            scope["client"] = (web.canonical(peer), 0 if rewritten else port)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
