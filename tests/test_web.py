@@ -173,6 +173,16 @@ def test_a_mapped_peer_counts_its_forwarded_client_for_sign_in(monkeypatch):
     assert seen == [("198.51.100.7", 0), ("203.0.113.5", 40000)]
 
 
+def test_media_addresses_and_saved_file_names():
+    assert web.media_file_id("/media/abc.pptx") == "abc.pptx"
+    assert web.media_file_id("/tracker/media/abc", "/tracker/") == "abc"
+    assert web.media_file_id("/media/a/b") == "" and web.media_file_id("/media/") == ""
+    assert web.media_file_id("/mediax/a") is None and web.media_file_id("/") is None
+    assert web.attachment("Plan Q4 2026 es.pdf") == 'attachment; filename="Plan Q4 2026 es.pdf"'
+    assert web.attachment("Año\r\nSet-Cookie: x") == (
+        "attachment; filename*=utf-8''A%C3%B1o%0D%0ASet-Cookie%3A%20x")
+
+
 def test_no_other_site_may_frame_the_app():
     response = _client(token=None).get("/")
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
@@ -182,3 +192,32 @@ def test_no_other_site_may_frame_the_app():
     assert "httponly" in response.headers["set-cookie"].lower()
     again = _client().get("/")  # a browser that has one keeps it
     assert web.CSRF_COOKIE not in again.headers.get("set-cookie", "")
+
+
+def test_a_download_goes_once_to_the_live_session_it_was_made_for(code_for, monkeypatch,
+                                                                  engine, session):
+    """The /media/ route through the middleware (Streamlit's storage stood in for)."""
+    import server
+    from tracker.downloads import TICKETS
+
+    client = _client()
+    client.post("/api/session", data={"code": code_for(PAGE_TOKEN), "csrf": PAGE_TOKEN},
+                headers={"Sec-Fetch-Site": "same-origin"})
+    with Session(engine) as db:
+        session_id = auth.signed_in_cookie(db, client.cookies[auth.COOKIE_NAME])
+    stored = {"mine": TICKETS.issue(session_id, b"the deck", 'plan "Q4".pptx', "x/y"),
+              "theirs": TICKETS.issue(session_id + 1000, b"other", "other.pptx", "x/y")}
+    monkeypatch.setattr(server, "_stored", lambda file_id: stored.get(file_id, b""))
+
+    assert _client(token=None).get("/media/mine").status_code == 403  # no cookie
+    assert client.get("/media/theirs").status_code == 404
+    assert client.get("/media/image.png").status_code == 404  # anything not a ticket
+    check = client.get("/media/mine", headers={"Sec-Fetch-Mode": "cors"})  # the page's check
+    assert (check.status_code, check.content) == (204, b"")
+    served = client.get("/media/mine", headers={"Sec-Fetch-Mode": "navigate"})
+    assert (served.status_code, served.content) == (200, b"the deck")
+    assert served.headers["content-disposition"] == (
+        "attachment; filename*=utf-8''plan%20%22Q4%22.pptx")
+    assert served.headers["cache-control"] == "no-store"
+    again = client.get("/media/mine")
+    assert (again.status_code, again.content) == (404, b"")  # forgotten once served

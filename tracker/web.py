@@ -12,6 +12,8 @@
   ``same-origin`` (browsers send it), else ``Origin``, when sent, must be this host; and a
   form field must repeat the page's anti-forgery cookie (``CSRF_COOKIE``), which another site
   can neither read nor send along with a form.
+- Streamlit's ``/media/<id>`` addresses (``media_file_id``) are answered by ``server.py``
+  itself (``tracker.downloads``): a download goes once, to the session it was made for.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Mapping
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 CSRF_COOKIE = "tracker_csrf"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -31,6 +33,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 HSTS = "max-age=31536000"
+MEDIA_ROUTE = "media"  # Streamlit's files: /media/<id> (server.py answers them itself)
 
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -112,3 +115,23 @@ def same_origin(headers: Mapping[str, str]) -> bool:
     if origin is None:
         return True  # not a browser's cross-site request; the token is still required
     return bool(origin) and urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
+
+
+def media_file_id(path: str, base: str = "") -> str | None:
+    """The file id of a request to Streamlit's ``/media/`` route (under ``base``, Streamlit's
+    ``server.baseUrlPath``); ``""`` for a malformed one; ``None`` for any other path."""
+    prefix = "/" + "/".join(part for part in (base.strip("/"), MEDIA_ROUTE) if part) + "/"
+    if not path.startswith(prefix):
+        return None
+    file_id = path[len(prefix):]
+    return file_id if file_id and "/" not in file_id else ""
+
+
+def attachment(file_name: str) -> str:
+    """A ``Content-Disposition`` that saves the file as ``file_name``: quoted when that is
+    safe, else RFC 5987's percent-encoded form (no quote, backslash or line break can end
+    the header or the parameter)."""
+    if file_name.isascii() and file_name.isprintable() and not any(c in file_name
+                                                                   for c in '"\\'):
+        return f'attachment; filename="{file_name}"'
+    return f"attachment; filename*=utf-8''{quote(file_name, safe='')}"
