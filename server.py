@@ -8,8 +8,10 @@ it. Identity never travels in a URL. Both routes refuse requests from other site
 ``tracker.web``): the page's anti-forgery cookie must come back as a form field, and a code
 is good only with the anti-forgery cookie of the page that asked for it.
 
-``SecurityMiddleware`` believes forwarded headers only from ``TRACKER_TRUSTED_PROXIES`` and
-adds the security headers (no framing by other sites) to every response.
+``SecurityMiddleware`` believes forwarded headers only from ``TRACKER_TRUSTED_PROXIES``, adds
+the security headers (no framing by other sites) to every response, and answers Streamlit's
+``/media/`` route itself: a download (``tracker.downloads``) goes once, and only to the live
+session of an active account it was made for; everything else there is refused.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from streamlit import config
+from streamlit.runtime import Runtime
 
-from tracker import web
+from tracker import downloads, web
 from tracker.db import make_engine, session_scope
 from tracker.services import auth
 from tracker.settings import get_settings
@@ -47,6 +51,45 @@ def _redeem(code: str, binding: str) -> str | None:
 def _revoke(token: str) -> None:
     with session_scope(_engine(get_settings().database_url)) as session:
         auth.revoke_cookie(session, token)
+
+
+def _signed_in(token: str) -> int | None:
+    with session_scope(_engine(get_settings().database_url)) as session:
+        return auth.signed_in_cookie(session, token)
+
+
+def _stored(file_id: str) -> bytes:
+    """What Streamlit stored as file ``file_id`` (for a download: its ticket); b"" if none."""
+    if not file_id or not Runtime.exists():
+        return b""
+    found = Runtime.instance().media_file_mgr.read_file(file_id)
+    return found.content if found is not None else b""
+
+
+async def media(request: Request, file_id: str) -> Response:
+    """Streamlit's ``/media/<id>``, checked at the moment of the request.
+
+    No live session of an active account in the cookie: 403. Not a download made for that
+    very session (an image, a stray ``st.download_button``, a file already taken, another
+    session's): 404. The browser's download (a navigation; any request without
+    ``Sec-Fetch-Mode``) takes the file, which is then forgotten; the check Streamlit's page
+    makes with ``fetch`` just before (``Sec-Fetch-Mode: cors``) and ``HEAD`` get 204 and
+    leave it. Never cached, by the browser or a proxy.
+    """
+    token = request.cookies.get(auth.COOKIE_NAME)
+    session_id = await run_in_threadpool(_signed_in, token) if token else None
+    if session_id is None:
+        return Response(status_code=403, headers={"Cache-Control": "no-store"})
+    stored = _stored(file_id)
+    taking = (request.method == "GET"
+              and request.headers.get("sec-fetch-mode", "navigate") == "navigate")
+    found = (downloads.TICKETS.take if taking else downloads.TICKETS.find)(stored, session_id)
+    if found is None:
+        return Response(status_code=404, headers={"Cache-Control": "no-store"})
+    if not taking:
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
+    return Response(found.content, media_type=found.mimetype, headers={
+        "Content-Disposition": web.attachment(found.file_name), "Cache-Control": "no-store"})
 
 
 def _refused() -> JSONResponse:
@@ -97,10 +140,12 @@ async def end_session(request: Request) -> JSONResponse:
 class SecurityMiddleware:
     """Forwarded headers from trusted proxies only; security headers; the anti-forgery cookie.
 
-    uvicorn (which ``streamlit run`` starts) already applies forwarded headers from loopback
-    peers on its own; this middleware decides again with ``TRACKER_TRUSTED_PROXIES``, undoing
-    uvicorn's choice when loopback is not trusted (uvicorn marks a rewritten client with
-    port 0, which no real TCP peer has).
+    uvicorn (which ``streamlit run`` starts) already applies forwarded headers from
+    ``127.0.0.1`` on its own (not from ``::ffff:127.0.0.1``, which is how a proxy on the
+    loopback arrives when Streamlit binds to all addresses, its default); this middleware
+    decides again with ``TRACKER_TRUSTED_PROXIES``, comparing addresses as addresses, and
+    undoes uvicorn's choice when loopback is not trusted (uvicorn marks a rewritten client
+    with port 0, which no real TCP peer has).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -120,11 +165,11 @@ class SecurityMiddleware:
                 scope["scheme"] = proto.replace("http", "ws") if websocket else proto
             if forwarded_for:
                 scope["client"] = (web.forwarded_client(peer, forwarded_for, networks), 0)
-            return
-        if proto and peer in ("127.0.0.1", "::1"):  # uvicorn believed it: undo
+                return
+        elif proto and web.is_loopback(peer):  # uvicorn may have believed it: undo
             scope["scheme"] = "ws" if websocket else "http"
-        if rewritten:
-            scope["client"] = (peer, 0)
+        if scope.get("client"):  # one client is one sign-in bucket, however its socket sees it
+            scope["client"] = (web.canonical(peer), 0 if rewritten else port)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -151,6 +196,11 @@ class SecurityMiddleware:
                         f"SameSite=Lax{'; Secure' if secure else ''}"))
             await send(message)
 
+        file_id = web.media_file_id(scope["path"], config.get_option("server.baseUrlPath") or "")
+        if file_id is not None:  # Streamlit's own route never sees these
+            request = Request(scope, receive)
+            await (await media(request, file_id))(scope, receive, send_with_headers)
+            return
         await self.app(scope, receive, send_with_headers)
 
 

@@ -9,6 +9,7 @@ from tracker.services import activity
 from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from ui import data, state
+from ui.downloads import download_button
 from ui.history import table
 from ui.widgets import plan_picker, plans_for
 
@@ -56,6 +57,6 @@ def render() -> None:
                  column_config={changes: st.column_config.TextColumn(changes, width="large")})
     if found.more:
         st.caption(t("activity.more", lang, count=found.more))
-    st.download_button(t("activity.csv", lang), frame_csv(frame),
-                       file_name=f"{plan.name} history.csv", key="act:csv",
-                       icon=":material/download:", on_click="ignore")
+    download_button(t("activity.csv", lang), lambda: frame_csv(frame),
+                    file_name=f"{plan.name} history.csv", key="act:csv",
+                    icon=":material/download:")

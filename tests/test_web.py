@@ -102,6 +102,12 @@ def test_another_site_cannot_sign_the_user_out(code_for):
     ("", ("127.0.0.1", 0), False),                # uvicorn believed loopback: undone
     ("10.0.0.0/8", ("203.0.113.5", 40000), False),  # a client pretending to be a proxy
     ("10.0.0.0/8", ("10.1.2.3", 40000), True),
+    # Streamlit bound to all addresses (its default) sees nginx on 127.0.0.1 like this
+    ("127.0.0.1", ("::ffff:127.0.0.1", 40000), True),
+    ("::ffff:10.0.0.0/104", ("10.1.2.3", 40000), True),
+    ("10.0.0.0/8", ("::ffff:10.1.2.3", 40000), True),
+    ("::ffff:10.0.0.0/104", ("::ffff:203.0.113.5", 40000), False),
+    ("", ("::ffff:127.0.0.1", 40000), False),
 ])
 def test_the_cookie_is_secure_behind_a_trusted_tls_proxy_only(code_for, monkeypatch, trusted,
                                                                peer, secure):
@@ -125,6 +131,58 @@ def test_the_browser_address_comes_from_a_trusted_proxy_only():
     assert web.parse_networks("not an address, ::1") == web.parse_networks("::1")
 
 
+def test_ipv4_mapped_addresses_are_the_addresses_they_map():
+    """A dual-stack socket shows IPv4 peers as ``::ffff:a.b.c.d``: the same proxy, the same
+    client, whichever way the address or the trusted network is written."""
+    loopback = web.parse_networks("127.0.0.1")
+    assert web.is_trusted("::ffff:127.0.0.1", loopback)
+    assert web.is_trusted("[::ffff:127.0.0.1]", loopback)
+    assert not web.is_trusted("::ffff:127.0.0.2", loopback)
+    assert not web.is_trusted("::1", loopback)  # IPv6's own loopback is another address
+    mapped = web.parse_networks("::ffff:10.0.0.0/104")
+    assert mapped == web.parse_networks("10.0.0.0/8")
+    assert web.is_trusted("10.0.0.1", mapped) and web.is_trusted("::ffff:10.0.0.1", mapped)
+    assert not web.is_trusted("11.0.0.1", mapped)
+    assert web.is_trusted("::ffff:10.0.0.1", web.parse_networks("::ffff:0:0/96"))  # all IPv4
+    # the browser's address is one sign-in bucket, however a hop wrote it
+    assert web.forwarded_client("::ffff:127.0.0.1", "::ffff:198.51.100.7",
+                                loopback) == "198.51.100.7"
+    assert web.forwarded_client("::ffff:127.0.0.1", "198.51.100.7, ::ffff:127.0.0.1",
+                                loopback) == "198.51.100.7"
+    assert web.canonical("not an address") == "not an address"
+    assert web.is_loopback("::ffff:127.0.0.1") and web.is_loopback("::1")
+    assert not web.is_loopback("::ffff:10.0.0.1")
+
+
+def test_a_mapped_peer_counts_its_forwarded_client_for_sign_in(monkeypatch):
+    """The address the sign-in limits count (what ``st.context.ip_address`` reads) is the
+    browser's, not the proxy's, when nginx arrives as ``::ffff:127.0.0.1``."""
+    monkeypatch.setenv("TRACKER_TRUSTED_PROXIES", "127.0.0.1")
+    seen: list[tuple[str, int]] = []
+
+    async def client_of(request):
+        seen.append(request.scope["client"])
+        return HTMLResponse("ok")
+
+    import server
+
+    app = Starlette(routes=[Route("/who", client_of)], middleware=server.MIDDLEWARE)
+    for peer, forwarded in ((("::ffff:127.0.0.1", 40000), "198.51.100.7"),
+                            (("::ffff:203.0.113.5", 40000), "198.51.100.7")):
+        TestClient(app, client=peer).get("/who", headers={"X-Forwarded-For": forwarded})
+    assert seen == [("198.51.100.7", 0), ("203.0.113.5", 40000)]
+
+
+def test_media_addresses_and_saved_file_names():
+    assert web.media_file_id("/media/abc.pptx") == "abc.pptx"
+    assert web.media_file_id("/tracker/media/abc", "/tracker/") == "abc"
+    assert web.media_file_id("/media/a/b") == "" and web.media_file_id("/media/") == ""
+    assert web.media_file_id("/mediax/a") is None and web.media_file_id("/") is None
+    assert web.attachment("Plan Q4 2026 es.pdf") == 'attachment; filename="Plan Q4 2026 es.pdf"'
+    assert web.attachment("Año\r\nSet-Cookie: x") == (
+        "attachment; filename*=utf-8''A%C3%B1o%0D%0ASet-Cookie%3A%20x")
+
+
 def test_no_other_site_may_frame_the_app():
     response = _client(token=None).get("/")
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
@@ -134,3 +192,32 @@ def test_no_other_site_may_frame_the_app():
     assert "httponly" in response.headers["set-cookie"].lower()
     again = _client().get("/")  # a browser that has one keeps it
     assert web.CSRF_COOKIE not in again.headers.get("set-cookie", "")
+
+
+def test_a_download_goes_once_to_the_live_session_it_was_made_for(code_for, monkeypatch,
+                                                                  engine, session):
+    """The /media/ route through the middleware (Streamlit's storage stood in for)."""
+    import server
+    from tracker.downloads import TICKETS
+
+    client = _client()
+    client.post("/api/session", data={"code": code_for(PAGE_TOKEN), "csrf": PAGE_TOKEN},
+                headers={"Sec-Fetch-Site": "same-origin"})
+    with Session(engine) as db:
+        session_id = auth.signed_in_cookie(db, client.cookies[auth.COOKIE_NAME])
+    stored = {"mine": TICKETS.issue(session_id, b"the deck", 'plan "Q4".pptx', "x/y"),
+              "theirs": TICKETS.issue(session_id + 1000, b"other", "other.pptx", "x/y")}
+    monkeypatch.setattr(server, "_stored", lambda file_id: stored.get(file_id, b""))
+
+    assert _client(token=None).get("/media/mine").status_code == 403  # no cookie
+    assert client.get("/media/theirs").status_code == 404
+    assert client.get("/media/image.png").status_code == 404  # anything not a ticket
+    check = client.get("/media/mine", headers={"Sec-Fetch-Mode": "cors"})  # the page's check
+    assert (check.status_code, check.content) == (204, b"")
+    served = client.get("/media/mine", headers={"Sec-Fetch-Mode": "navigate"})
+    assert (served.status_code, served.content) == (200, b"the deck")
+    assert served.headers["content-disposition"] == (
+        "attachment; filename*=utf-8''plan%20%22Q4%22.pptx")
+    assert served.headers["cache-control"] == "no-store"
+    again = client.get("/media/mine")
+    assert (again.status_code, again.content) == (404, b"")  # forgotten once served

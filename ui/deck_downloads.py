@@ -13,19 +13,17 @@ from tracker.i18n import t
 from tracker.quarters import Quarter
 from tracker.services.figures import PlanChoice
 from ui import data, state
+from ui.downloads import download_button
 
 
 def downloads(user: state.SignedIn, plan: PlanChoice, quarter: Quarter, lang: str) -> None:
     name = f"{plan.name} {quarter} {lang}"
-    st.download_button(t("present.pptx", lang),
-                       lambda: data.deck(user.id, plan.id, quarter, lang),
-                       file_name=f"{name}.pptx", key="deck:pptx",
-                       icon=":material/slideshow:", on_click="ignore")
+    download_button(t("present.pptx", lang), lambda: data.deck(user.id, plan.id, quarter, lang),
+                    file_name=f"{name}.pptx", key="deck:pptx", icon=":material/slideshow:")
     missing = handout.missing_tool()
     if missing is not None:
         st.error(state.message(missing, lang))
         return
-    st.download_button(t("present.pdf", lang),
-                       lambda: data.handout(user.id, plan.id, quarter, lang),
-                       file_name=f"{name}.pdf", key="deck:pdf", help=t("present.pdf_help", lang),
-                       icon=":material/picture_as_pdf:", on_click="ignore")
+    download_button(t("present.pdf", lang), lambda: data.handout(user.id, plan.id, quarter, lang),
+                    file_name=f"{name}.pdf", key="deck:pdf", help=t("present.pdf_help", lang),
+                    icon=":material/picture_as_pdf:")

@@ -14,6 +14,7 @@ from tracker.io.cells import frame_csv
 from tracker.services.figures import Overview
 from tracker.services.permissions import PageName
 from ui import navigation
+from ui.downloads import download_button
 from ui.text import md
 
 
@@ -27,10 +28,9 @@ def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
         st.caption(md(summaries[key]))  # group names are user text
     if st.toggle(t("present.data_table", lang), key=f"{key}:table", persist_state="page"):
         st.dataframe(overview_table(key, view, lang), hide_index=True)
-    st.download_button(t("overview.chart_data", lang),
-                       lambda: frame_csv(csv_table(frame, lang)),  # no text becomes a formula
-                       file_name=f"{key}.csv", mime="text/csv", key=f"{key}:csv",
-                       icon=":material/download:", on_click="ignore")
+    download_button(t("overview.chart_data", lang),
+                    lambda: frame_csv(csv_table(frame, lang)),  # no text becomes a formula
+                    file_name=f"{key}.csv", key=f"{key}:csv", icon=":material/download:")
     return event
 
 

@@ -9,6 +9,7 @@ from tracker.i18n import t
 from tracker.services import plan_files
 from tracker.settings import LANGUAGES
 from ui import data, state
+from ui.downloads import download_button
 from ui.widgets import plan_picker
 
 
@@ -16,18 +17,22 @@ def downloads(user: state.SignedIn, lang: str) -> None:
     st.header(t("files.template", lang))
     cols = st.columns(len(LANGUAGES))
     for column, code in zip(cols, LANGUAGES, strict=True):
-        column.download_button(
-            t("files.template_in", lang, language=t(f"language.{code}", lang)),
-            plan_files.template(code), file_name=f"template-{code}.xlsx",
-            key=f"template:{code}", icon=":material/download:", on_click="ignore")
+        with column:
+            download_button(
+                t("files.template_in", lang, language=t(f"language.{code}", lang)),
+                lambda code=code: plan_files.template(code), file_name=f"template-{code}.xlsx",
+                key=f"template:{code}", icon=":material/download:")
     choices = data.plan_choices(user.id)
     if not choices:
         return
     st.header(t("files.export", lang))
     plan = plan_picker(choices, lang, key="export_plan")
-    xlsx, csv = data.exports(user.id, plan.id)
     left, right = st.columns(2)
-    left.download_button(t("files.export_xlsx", lang), xlsx, file_name=f"{plan.name}.xlsx",
-                         key="export:xlsx", icon=":material/table_view:", on_click="ignore")
-    right.download_button(t("files.export_csv", lang), csv, file_name=f"{plan.name}.zip",
-                          key="export:csv", icon=":material/folder_zip:", on_click="ignore")
+    with left:
+        download_button(t("files.export_xlsx", lang), lambda: data.exports(user.id, plan.id)[0],
+                        file_name=f"{plan.name}.xlsx", key="export:xlsx",
+                        icon=":material/table_view:")
+    with right:
+        download_button(t("files.export_csv", lang), lambda: data.exports(user.id, plan.id)[1],
+                        file_name=f"{plan.name}.zip", key="export:csv",
+                        icon=":material/folder_zip:")

@@ -107,7 +107,10 @@ def _session_from_identity(db: Session) -> int | None:
     if user is None:
         st.session_state[OIDC_REFUSED_KEY] = identity.get("email") or "—"
         return None
-    session_id, _code = auth.start_session(db, user)
+    # the browser gets the session's cookie too (deliver_cookie), as with a password: the
+    # routes that check the cookie (downloads) know this sign-in
+    session_id, code = auth.start_session(db, user, binding=_csrf_cookie())
+    st.session_state[PENDING_CODE_KEY] = code
     return session_id
 
 

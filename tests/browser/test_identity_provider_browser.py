@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import free_port, streamlit_server, wait_idle
+from tests.browser.conftest import free_port, streamlit_server, wait_for_cookie, wait_idle
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +55,8 @@ def test_an_account_signs_in_through_its_provider(page: Page, provider_app: str)
     _sign_in_with_provider(page, provider_app, "focal-mremh")
     # back from the provider, the page speaks the account's language (Spanish)
     expect(page.get_by_text("Sesión iniciada como Punto focal MREMH")).to_be_visible()
+    # the tracker's own session cookie too: the download route checks it (server.py)
+    assert wait_for_cookie(page, "tracker_session")["httpOnly"]
     page.reload()
     wait_idle(page)
     expect(page.get_by_text("Sesión iniciada como Punto focal MREMH")).to_be_visible()

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from devtools.servers import NGINX, established, nginx, streamlit_app
+from devtools.servers import NGINX, established, free_port, nginx, streamlit_app
 from tests.browser.conftest import open_page, sign_in, wait_for_cookie, wait_idle
 from tests.conftest import FIXED_TODAY, missing_service
 from tracker.db import make_engine, session_scope
@@ -110,6 +110,23 @@ def test_plain_http_is_sent_to_https(stack: Stack):
     assert response.status == 301
     assert response.getheader("Location") == f"{stack.url}/review?lang=en"
     connection.close()
+
+
+def test_no_response_names_the_nginx_version(tmp_path):
+    """Plain HTTP too (its block lacked ``server_tokens off``), and the redirect goes to the
+    site's own name whatever ``Host`` the request claimed. Nothing behind nginx is needed."""
+    if not Path(NGINX).exists():
+        missing_service("no nginx: apt-get install nginx")
+    with nginx(tmp_path, (free_port(), free_port())) as proxy:
+        connection = http.client.HTTPConnection("127.0.0.1", proxy.http_port, timeout=10)
+        connection.request("GET", "/", headers={"Host": "evil.example"})
+        response = connection.getresponse()
+        body = response.read().decode()
+        connection.close()
+    assert response.status == 301
+    assert response.getheader("Server") == "nginx"  # not nginx/1.22.1
+    assert not re.search(r"nginx/\d", body)
+    assert response.getheader("Location").startswith("https://127.0.0.1:")
 
 
 def test_signed_in_through_the_tls_proxy_survives_the_loss_of_a_process(browser: Browser,

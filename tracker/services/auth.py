@@ -213,6 +213,17 @@ def session_from_cookie(session: Session, token: str, *, now: datetime | None = 
     return _active(found, now or utcnow())
 
 
+def signed_in_cookie(session: Session, token: str, *, now: datetime | None = None
+                     ) -> int | None:
+    """The id of the session whose cookie value is ``token`` if it is live (not revoked,
+    not expired) and its account active, asked at this moment (the download route)."""
+    now = now or utcnow()
+    found = session_from_cookie(session, token, now=now)
+    if found is None or signed_in_account(session, found.id, now=now) is None:
+        return None
+    return found.id
+
+
 def active_session(session: Session, session_id: int, *, now: datetime | None = None
                    ) -> SignInSession | None:
     return _active(session.get(SignInSession, session_id), now or utcnow())
