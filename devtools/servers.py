@@ -11,13 +11,14 @@ Every process started here is stopped when its ``with`` block ends, whatever hap
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,13 @@ def wait_healthy(url: str, process: subprocess.Popen, log: Path,
     raise ServerError(f"streamlit not healthy in {seconds:.0f} s:\n{log.read_text()[-3000:]}")
 
 
+def _address_space(megabytes: int) -> Callable[[], None]:
+    def limit() -> None:
+        size = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (size, size))
+    return limit
+
+
 @dataclass
 class App:
     url: str
@@ -104,9 +112,12 @@ class App:
 @contextmanager
 def streamlit_app(folder: Path, env: dict[str, str], script: Path = SERVER,
                   port: int | None = None, extra_args: tuple[str, ...] = (),
-                  log_name: str | None = None) -> Iterator[App]:
+                  log_name: str | None = None, memory_mb: int | None = None) -> Iterator[App]:
     """``streamlit run <script>`` on the loopback with ``env``, its log in ``folder``
-    (``streamlit-<port>.log`` unless named); stopped when the block ends."""
+    (``streamlit-<port>.log`` unless named), its memory held to ``memory_mb`` when given
+    (``RLIMIT_DATA``: heap and private mappings, as a container would hold it; the address
+    space of a Streamlit server is past 1 GB before it has drawn a page); stopped when the
+    block ends."""
     port = port or free_port()
     log = folder / (log_name or f"streamlit-{port}.log")
     with log.open("w") as output:
@@ -115,7 +126,8 @@ def streamlit_app(folder: Path, env: dict[str, str], script: Path = SERVER,
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
              *extra_args],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            preexec_fn=_address_space(memory_mb) if memory_mb else None)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, process, log)

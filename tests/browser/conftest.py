@@ -41,7 +41,8 @@ def patient_expectations() -> None:
 @contextmanager
 def streamlit_server(folder: Path, *, extra_args: tuple[str, ...] = (),
                      port: int | None = None,
-                     prepare: Callable[[str], None] | None = None) -> Iterator[str]:
+                     prepare: Callable[[str], None] | None = None,
+                     memory_mb: int | None = None) -> Iterator[str]:
     """``streamlit run server.py`` on a free port with its own demo database (``prepare``
     may add to it first); its base URL (``devtools.servers``, the bench's servers too)."""
     with pytest.MonkeyPatch.context() as patch:
@@ -52,7 +53,7 @@ def streamlit_server(folder: Path, *, extra_args: tuple[str, ...] = (),
     env = {**os.environ, "TRACKER_DATABASE_URL": database, "TRACKER_DEMO": "1",
            "TRACKER_TODAY": FIXED_TODAY, "TRACKER_DEFAULT_LANG": "en"}
     with streamlit_app(folder, env, port=port, extra_args=extra_args,
-                       log_name="streamlit.log") as app:
+                       log_name="streamlit.log", memory_mb=memory_mb) as app:
         yield app.url
 
 
