@@ -26,6 +26,10 @@ CASES = [  # (field, value, accepted)
     ("obstacles", "x" * 5_001, False),
     ("next_steps", "x" * 5_000, True),
     ("narrative", "acta\x00", False),
+    ("narrative", "primera línea\nsegunda línea\r\ntercera\tcon tabulador", True),
+    ("obstacles", "a\x1b[31m rojo", True),  # multi-line: only NUL is refused
+    ("evidence_link", "https://example.org/a\x1b[31m", False),  # single-line
+    ("evidence_link", "https://example.org/a\u2028b", False),
     ("evidence_link", "https://example.org/evidence", True),
     ("evidence_link", "http://ministerio.gob.ec/informe.pdf", True),
     ("evidence_link", "http://localhost/report", False),  # a host without a dot
@@ -91,6 +95,27 @@ def test_each_column_is_as_wide_as_its_rule(model, column, entity, field):
     assert model.__table__.c[column].type.length == rules.limit(entity, field)
 
 
+def test_single_line_fields_are_every_field_but_the_listed_texts():
+    assert rules.single_line("plan", "name") and rules.single_line("plan", "commission")
+    assert rules.single_line("user", "display_name")
+    assert not rules.single_line("report", "narrative")
+    assert not rules.single_line("meeting", "minutes")
+    assert rules.bad_characters("plan", "name", "Plan\nBcc: x@example.org")
+    assert not rules.bad_characters("plan", "name", "Plan de acción — año 2026 (Ecuador)")
+    assert not rules.bad_characters("decision", "text", "uno\ndos")
+    assert rules.bad_characters("decision", "text", "uno\x00")
+
+
+def test_one_line_folds_every_control_character_and_run_of_spaces():
+    assert rules.one_line("Plan\r\nBcc: x@example.org\t\x1b fin\u2028") == (
+        "Plan Bcc: x@example.org fin")
+
+
+def test_a_decision_on_several_lines_titles_its_item_on_one():
+    assert rules.shortened("Crear\r\nuna mesa\ttécnica", "action_item", "title") == (
+        "Crear una mesa técnica")
+
+
 def test_a_long_decision_titles_its_item_cut_to_the_title_rule():
     title = rules.shortened("decision " * 100, "action_item", "title")
     assert len(title) <= rules.limit("action_item", "title")
@@ -119,6 +144,15 @@ ITEM_CASES = [  # (field, value, accepted)
     ("unit", "x" * 60, True),
     ("unit", "x" * 61, False),
     ("unit", "casos\x00", False),
+    # Single-line fields refuse control characters (a line feed in a header, a file name…)
+    ("code", "9.\n9", False),
+    ("title", "Protocolo\r\nBcc: victima@example.org", False),
+    ("title", "Protocolo\tde atención", False),
+    ("title", "Protocolo\u2028de atención", False),
+    ("title", "Protocolo\x85de atención", False),
+    ("indicator", "casos\ratendidos", False),
+    ("unit", "ca\x1bsos", False),
+    ("description", "línea 1\nlínea 2\r\n\tlínea 3", True),
     ("weight", 0.0, False),
     ("weight", 0.5, True),
     ("weight", 1000.0, True),

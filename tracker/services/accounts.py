@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
+from tracker import rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound
 from tracker.models import Institution, Plan, Role, RoleGrant, SignInSession, User, utcnow
 from tracker.services import audit
@@ -81,6 +82,8 @@ def add_user(
     if any("\x00" in text for text in (email, display_name, institution or "")):
         raise InvalidInput("error.invalid_text")  # before any query carries it
     email = email.strip().lower()
+    if refused := rules.refused_characters("user", email=email, display_name=display_name.strip()):
+        raise InvalidInput(refused)
     if not display_name.strip() or len(display_name) > 200:
         raise InvalidInput("error.bad_name", limit=200)
     if len(email) > 254 or not EMAIL.match(email):
