@@ -197,3 +197,70 @@ def test_plan_management_and_the_import_give_an_item_the_same_verdict(
         session, plan, field, value, accepted):
     assert _plan_admin_accepts(session, plan, field, value) is accepted
     assert _import_accepts_item(field, value) is accepted
+
+
+# ---- single-line fields, through each entry way (issue 25, item 6) --------------------------
+
+BROKEN = "Plan\r\nBcc: intruso@example.org"
+
+
+def _form_refusal(session, plan, field: str) -> str:
+    """What the form-level service says when ``field`` holds a line break."""
+    from datetime import date
+
+    from tracker.services import accounts, meetings, plans
+
+    calls = {
+        "plan.name": lambda: plans.new_plan(session, SYSTEM, name=BROKEN, commission="C",
+                                            first="2026-Q1", last="2026-Q4"),
+        "plan.commission": lambda: plans.new_plan(session, SYSTEM, name="Plan nuevo",
+                                                  commission=BROKEN, first="2026-Q1",
+                                                  last="2026-Q4"),
+        "strategic_line.name": lambda: plan_admin.save_line(session, SYSTEM, plan.plan.id, "9",
+                                                            BROKEN),
+        "institution.name": lambda: plan_admin.save_institution(
+            session, SYSTEM, plan.plan.id, "Z", BROKEN, "EC"),
+        "institution.kind": lambda: plan_admin.save_institution(
+            session, SYSTEM, plan.plan.id, "Z", "Zeta", "EC", "minis\nterio"),
+        "meeting.place": lambda: meetings.record_meeting(
+            session, SYSTEM, plan.plan.id, Quarter(2026, 3), date(2026, 10, 15), ["A"],
+            place="Quito\nLima"),
+        "user.display_name": lambda: accounts.add_user(
+            session, SYSTEM, email="z@example.org", display_name="Zoe\r\nBcc: x@example.org",
+            role="observer", password="marimba tortuga volcán 77", plans=[plan.plan]),
+    }
+    with pytest.raises(InvalidInput) as caught:
+        calls[field]()
+    return caught.value.key
+
+
+@pytest.mark.parametrize("field", ["plan.name", "plan.commission", "strategic_line.name",
+                                   "institution.name", "institution.kind", "meeting.place",
+                                   "user.display_name"])
+def test_each_form_refuses_a_line_break_in_a_single_line_field_naming_it(session, plan, field):
+    from tracker.i18n import t
+
+    key = _form_refusal(session, plan, field)
+    assert key == f"error.characters.{field}"
+    assert ": una sola línea; quite los saltos de línea" in t(key, "es")
+    assert ": one line only; remove the line breaks" in t(key, "en")
+
+
+def test_the_import_refuses_a_line_break_naming_the_cell(session, tmp_path):
+    import copy
+
+    from tests.helpers import MINIMAL, write_workbook
+    from tracker.services.imports import ImportRejected, import_path
+
+    sheets = copy.deepcopy(MINIMAL)
+    sheets["plan"][1][1] = "Comisión\nBcc: intruso@example.org"
+    sheets["institutions"][2][1] = "Policía\tespecializada"
+    path = write_workbook(tmp_path / "plan.xlsx", sheets)
+    with pytest.raises(ImportRejected) as caught:
+        import_path(session, SYSTEM, path)
+    rendered = str(caught.value).splitlines()
+    assert rendered[:2] == [
+        f"{path}: sheet plan, row 2, column commission: the cell takes one line: remove the "
+        "line breaks (Alt+Enter), tabs and other invisible control characters.",
+        f"{path}: sheet institutions, row 3, column name: the cell takes one line: remove the "
+        "line breaks (Alt+Enter), tabs and other invisible control characters."]

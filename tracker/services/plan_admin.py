@@ -215,7 +215,7 @@ def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str,
             or rules.too_long("institution", "kind", (kind or "").strip())):
         raise InvalidInput("plan.field.institution_values")
     if refused := rules.refused_characters("institution", acronym=acronym, name=name,
-                                           country=country, kind=kind):
+                                           country=country, kind=(kind or "").strip()):
         raise InvalidInput(refused)
     if not rules.country_ok(country):
         raise InvalidInput("import.bad_country", value=country.upper())
