@@ -226,3 +226,19 @@ def test_the_command_line_refuses_line_breaks_in_single_line_fields(cli, engine,
     assert code == 2 and err.startswith("Name: one line only")
     with Session(engine) as session:
         assert sum(row_counts(session).values()) == 0
+
+
+def test_deck_of_a_plan_with_every_field_at_its_longest(cli, engine, tmp_path):
+    """Issue 25, item 7: `tracker deck` ended in a traceback on a 300-character commission."""
+    from pptx import Presentation
+
+    from tests.factories import longest_plan
+
+    with Session(engine) as session:
+        name = longest_plan(session).plan.name
+        session.commit()
+    out = tmp_path / "deck.pptx"
+    code, printed, err = cli("deck", "2026-Q3", "--plan", name, "--out", str(out))
+    assert code == 0, err
+    assert "2026" in printed
+    assert Presentation(str(out)).slides[0].shapes.title.text_frame.text == name

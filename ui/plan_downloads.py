@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tracker.file_names import download_name
 from tracker.i18n import t
 from tracker.services import plan_files
 from tracker.settings import LANGUAGES
@@ -27,7 +28,9 @@ def downloads(user: state.SignedIn, lang: str) -> None:
     plan = plan_picker(choices, lang, key="export_plan")
     xlsx, csv = data.exports(user.id, plan.id)
     left, right = st.columns(2)
-    left.download_button(t("files.export_xlsx", lang), xlsx, file_name=f"{plan.name}.xlsx",
+    left.download_button(t("files.export_xlsx", lang), xlsx,
+                         file_name=download_name(plan.name, ".xlsx"),
                          key="export:xlsx", icon=":material/table_view:", on_click="ignore")
-    right.download_button(t("files.export_csv", lang), csv, file_name=f"{plan.name}.zip",
+    right.download_button(t("files.export_csv", lang), csv,
+                          file_name=download_name(plan.name, ".zip"),
                           key="export:csv", icon=":material/folder_zip:", on_click="ignore")

@@ -458,3 +458,26 @@ def test_a_reason_with_nul_is_refused_naming_the_field(session, plan, people, re
     with pytest.raises(InvalidInput) as caught:
         lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3, reason)
     assert caught.value.key == "error.characters.reason.text"
+
+
+def test_a_reopening_of_the_longest_plan_is_mailed_whole(session, inbox):
+    """Issue 25, item 7: every field at its longest (254-character e-mail, 200-character plan
+    name with accents): the grant is mailed, its subject carries the name whole."""
+    from tests.factories import longest_plan
+    from tracker.models import RequestState
+    from tracker.settings import get_settings
+
+    longest = longest_plan(session)
+    lifecycle.set_period_state(session, longest.coordinator, longest.plan.id, longest.quarter,
+                               PeriodState.CLOSED)
+    request = lifecycle.request_reopen(session, longest.member, longest.plan.id,
+                                       longest.quarter, "x" * lifecycle.MAX_REASON)
+    decided = lifecycle.decide_reopen(session, longest.coordinator, request.id, True,
+                                      answer="y" * lifecycle.MAX_REASON,
+                                      smtp=get_settings().smtp)
+    assert decided.mailed is True and decided.request.state == RequestState.GRANTED
+    [mail] = inbox.messages
+    assert mail["To"] == longest.email
+    from email.header import decode_header, make_header
+
+    assert longest.plan.name in str(make_header(decode_header(mail["Subject"])))

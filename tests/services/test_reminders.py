@@ -64,3 +64,25 @@ def test_a_plan_name_with_a_line_break_stored_earlier_still_mails_one_line_subje
     subject = "".join(mail["Subject"].splitlines())  # unfolded (RFC 5322, 2.2.3)
     assert "Plan Bcc: intruso@example.org cuerpo" in subject
     assert len(session.exec(select(Reminder)).all()) == 1
+
+
+def test_reminders_of_the_longest_plan_are_mailed_whole(session, inbox):
+    """Issue 25, item 7: every field at its longest (254-character e-mail, 200-character plan
+    name and display name with accents)."""
+    from tests.factories import longest_plan
+    from tracker.quarters import Quarter
+    from tracker.services import reminders
+    from tracker.services.permissions import SYSTEM
+    from tracker.settings import get_settings
+
+    longest = longest_plan(session)
+    messages = reminders.reminders(session, SYSTEM, longest.plan.id, Quarter(2026, 4))
+    assert [m.email for m in messages] == [longest.email]
+    assert reminders.send(session, longest.plan.id, Quarter(2026, 4), messages,
+                          get_settings().smtp) == 1
+    [mail] = inbox.messages
+    assert mail["To"] == longest.email
+    from email.header import decode_header, make_header
+
+    assert longest.plan.name in str(make_header(decode_header(mail["Subject"])))
+    assert longest.plan.name in mail.get_payload(decode=True).decode()
