@@ -3,6 +3,7 @@ its CSV (coordinators and admins)."""
 
 import streamlit as st
 
+from tracker.file_names import download_name
 from tracker.i18n import t
 from tracker.io.cells import frame_csv
 from tracker.services import activity
@@ -58,5 +59,5 @@ def render() -> None:
     if found.more:
         st.caption(t("activity.more", lang, count=found.more))
     download_button(t("activity.csv", lang), lambda: frame_csv(frame),
-                    file_name=f"{plan.name} history.csv", key="act:csv",
+                    file_name=download_name(f"{plan.name} history", ".csv"), key="act:csv",
                     icon=":material/download:")

@@ -171,3 +171,80 @@ def actor_with_role(session: Session, email: str, role: str, plan: Plan | None =
                     institution=institution, plans=[plan] if plan else [])
     session.flush()
     return actor_for(session, user)
+
+
+def filled(length: int, words: str = "Coordinación binacional ñandú ") -> str:
+    """Text of exactly ``length`` characters, accents included, without outer spaces."""
+    text = (words * (length // len(words) + 1))[:length]
+    return text[:-1] + "á" if text.endswith(" ") else text
+
+
+@dataclass(frozen=True)
+class LongestPlan:
+    """A plan whose every text is at the longest its rule allows (``tracker.rules``)."""
+
+    plan: Plan
+    quarter: Quarter
+    coordinator: Actor
+    member: Actor
+    email: str  # the member's, 254 characters
+
+
+def longest_plan(session: Session) -> LongestPlan:
+    """Every field at its maximum length, with accents, through the services (so the rules
+    accept each value): the plan, its line, institution, item, a report of 2026-Q3 and the
+    meeting that evaluated it with a decision; a coordinator and a member (254-character
+    e-mail, 200-character name). 2026-Q3 is then closed, 2026-Q4 open."""
+    from datetime import date
+
+    from tracker.rules import limit
+    from tracker.services import meetings, plan_admin, reporting
+
+    def most(entity: str, name: str, words: str = "Coordinación binacional ñandú ") -> str:
+        return filled(limit(entity, name), words)
+
+    plan = plans.new_plan(session, SYSTEM, name=most("plan", "name"),
+                          commission=most("plan", "commission", "Comisión de la trata "),
+                          first="2026-Q1", last="2026-Q4", opened="2026-Q3")
+    acronym = most("institution", "acronym", "MINISTÉRIO-Ñ ")
+    plan_admin.save_institution(session, SYSTEM, plan.id, acronym,
+                                most("institution", "name", "Ministerio del Interior "), "EC",
+                                most("institution", "kind", "policía especializada "))
+    line = most("strategic_line", "code", "LÍNEA-")
+    plan_admin.save_line(session, SYSTEM, plan.id, line, most("strategic_line", "name"))
+    code = most("action_item", "code", "ACCIÓN-")
+    item = plan_admin.save_item(session, SYSTEM, plan.id, plan_admin.ItemFields(
+        code=code, title=most("action_item", "title", "Protocolo de atención "),
+        description=most("action_item", "description"), line=line, lead=acronym,
+        supporters=(), start_quarter=Quarter(2026, 1), due_quarter=Quarter(2026, 4),
+        indicator=most("action_item", "indicator", "Víctimas atendidas "),
+        unit=most("action_item", "unit", "personas "), baseline=0, target=1000))
+    local = filled(64, "punto.focal.")
+    domain = ".".join(["a" * 63, "b" * 63, "c" * (254 - 64 - 1 - 63 - 63 - 3 - 7), "example"])
+    email = f"{local}@{domain}"
+    assert len(email) == 254
+    name = most("user", "display_name", "María José Ñúñez ")
+    member = actor_for(session, add_user(
+        session, SYSTEM, email=email, display_name=name, role="member", password=PASSWORD,
+        institution=acronym, plans=[plan]))
+    coordinator = actor_for(session, add_user(
+        session, SYSTEM, email="coordinacion@example.org", display_name=name,
+        role="coordinator", password=PASSWORD, plans=[plan]))
+    quarter = Quarter(2026, 3)
+    link = "https://ministerio.gob.ec/"
+    reporting.save_report(
+        session, member, reporting.Target(item.id, quarter, item.lead_institution_id),
+        ReportContent(status=Status.BLOCKED, percent_complete=35, indicator_value=120,
+                      narrative=most("report", "narrative"),
+                      obstacles=most("report", "obstacles", "Falta de fondos "),
+                      next_steps=most("report", "next_steps"),
+                      evidence_link=link + filled(limit("report", "evidence_link") - len(link),
+                                                  "informe-")),
+        expected_version=0, submit=True)
+    meeting = meetings.record_meeting(session, coordinator, plan.id, quarter,
+                                      date(2026, 10, 20), [acronym],
+                                      minutes=most("meeting", "minutes"),
+                                      place=most("meeting", "place", "Quito, Cancillería "))
+    meetings.add_decision(session, coordinator, meeting.id, most("decision", "text"),
+                          owner=acronym, due_quarter=Quarter(2026, 4))
+    return LongestPlan(plan, quarter, coordinator, member, email)

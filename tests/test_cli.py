@@ -209,3 +209,36 @@ def test_plan_import_opens_the_chosen_quarter_and_keeps_shared_institutions(cli,
     assert names["OIM"] == "OIM — Misión en Ecuador"
     code, _, err = cli("plan", "import", path, "--open", "2031-Q1")
     assert code == 2 and "is outside the plan" in err
+
+
+def test_the_command_line_refuses_line_breaks_in_single_line_fields(cli, engine, tmp_path):
+    """Issue 25: a plan's name or a person's name with a line break, through the CLI."""
+    sheets = copy.deepcopy(MINIMAL)
+    sheets["plan"][1][0] = "Small plan\r\nBcc: intruso@example.org"
+    path = write_workbook(tmp_path / "plan.xlsx", sheets)
+    code, _, err = cli("plan", "import", str(path))
+    assert code == 2
+    assert (f"{path}: sheet plan, row 2, column name: the cell takes one line: remove the line "
+            "breaks (Alt+Enter), tabs and other invisible control characters.") in err.splitlines()
+    code, _, err = cli("user", "add", "zoe@example.org", "--name", "Zoe\nBcc: x@example.org",
+                       "--role", "observer", "--password-stdin",
+                       stdin="marimba tortuga volcán 77\n")
+    assert code == 2 and err.startswith("Name: one line only")
+    with Session(engine) as session:
+        assert sum(row_counts(session).values()) == 0
+
+
+def test_deck_of_a_plan_with_every_field_at_its_longest(cli, engine, tmp_path):
+    """Issue 25, item 7: `tracker deck` ended in a traceback on a 300-character commission."""
+    from pptx import Presentation
+
+    from tests.factories import longest_plan
+
+    with Session(engine) as session:
+        name = longest_plan(session).plan.name
+        session.commit()
+    out = tmp_path / "deck.pptx"
+    code, printed, err = cli("deck", "2026-Q3", "--plan", name, "--out", str(out))
+    assert code == 0, err
+    assert "2026" in printed
+    assert Presentation(str(out)).slides[0].shapes.title.text_frame.text == name

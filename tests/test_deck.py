@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.util import Inches
 from sqlmodel import select
 
 from tests.helpers import rollup
@@ -321,3 +322,28 @@ def test_many_institutions_are_paged_a_readable_dozen_a_slide(session, people): 
                            "Progress by lead institution, Q3 2026 (continued, 8–13 of 13)"]
     charts = [s.chart for s in deck.slides[3].shapes if s.has_chart]
     assert len(list(charts[0].plots[0].categories)) == 7
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_field_at_its_longest_makes_the_deck(session, lang):
+    """Issue 25, item 7: a 300-character commission was refused by the core properties
+    (python-pptx takes 255); every length the rules allow fits each part of the deck."""
+    from tests.factories import longest_plan
+    from tracker.deck import CORE_PROPERTY
+
+    longest = longest_plan(session)
+    plan = longest.plan
+    deck = Presentation(io.BytesIO(decks.pptx(session, longest.coordinator, plan.id,
+                                              longest.quarter, lang)))
+    core = deck.core_properties
+    for value in (core.title, core.author, core.subject, core.keywords):
+        assert len(value) <= CORE_PROPERTY and "\n" not in value
+    assert core.author.startswith(plan.commission[:200]) and core.author.endswith("…")
+    first = deck.slides[0]
+    assert first.shapes.title.text_frame.text == plan.name  # in full on the title slide
+    texts = [shape.text_frame.text for shape in first.shapes if shape.has_text_frame]
+    assert any(plan.commission in text for text in texts)
+    footers = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes
+               if shape.has_text_frame and shape.top == Inches(6.95)]
+    assert len(footers) == len(deck.slides)
+    assert all(len(footer) <= 150 and "\n" not in footer for footer in footers)

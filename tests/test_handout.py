@@ -227,3 +227,32 @@ def test_html_is_escaped():
         trend=(), attention=(), indicators=(), decisions=(), notes=())
     document = handout.render_html(content, "es")
     assert "<script>x" not in document and "&lt;b&gt;línea&lt;/b&gt;" in document
+
+
+@pytest.fixture(scope="module")
+def longest_content(tmp_path_factory) -> mc.MeetingContent:
+    from tests.factories import longest_plan
+
+    engine = _engine(tmp_path_factory, "longest")
+    with Session(engine, expire_on_commit=False) as session:
+        longest = longest_plan(session)
+        session.commit()
+        return decks.content(session, SYSTEM, longest.plan.id, longest.quarter)
+
+
+def test_every_field_at_its_longest_fits_the_handout(longest_content, tmp_path):
+    """Issue 25, item 7: the longest plan name, commission, names and texts the rules allow
+    (with accents): the metadata carry them whole, the running header stays one line over
+    no other word, every label is whole."""
+    content = longest_content
+    for lang in ("es", "en"):
+        path = _print(content, lang, tmp_path)
+        text = _check_layout(path, _chart_labels(content))
+        _check_tags(path, content, lang)
+        assert " ".join(content.plan.split()[:12]) in text
+        for _, height, words in _pages(path):  # margins: 16 mm above, 15 mm below
+            header = {round(y0) for _, y0, _, y1, _ in words if y1 < 16 / 25.4 * 72}
+            footer = {round(y0) for _, y0, _, _, _ in words if y0 > height - 15 / 25.4 * 72}
+            assert len(header) == 1 and len(footer) == 1, "running header or footer wraps"
+        with pikepdf.open(path) as pdf:
+            assert str(pdf.docinfo.Author) == content.commission  # 300 characters, whole

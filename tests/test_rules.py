@@ -26,6 +26,10 @@ CASES = [  # (field, value, accepted)
     ("obstacles", "x" * 5_001, False),
     ("next_steps", "x" * 5_000, True),
     ("narrative", "acta\x00", False),
+    ("narrative", "primera línea\nsegunda línea\r\ntercera\tcon tabulador", True),
+    ("obstacles", "a\x1b[31m rojo", True),  # multi-line: only NUL is refused
+    ("evidence_link", "https://example.org/a\x1b[31m", False),  # single-line
+    ("evidence_link", "https://example.org/a\u2028b", False),
     ("evidence_link", "https://example.org/evidence", True),
     ("evidence_link", "http://ministerio.gob.ec/informe.pdf", True),
     ("evidence_link", "http://localhost/report", False),  # a host without a dot
@@ -91,6 +95,27 @@ def test_each_column_is_as_wide_as_its_rule(model, column, entity, field):
     assert model.__table__.c[column].type.length == rules.limit(entity, field)
 
 
+def test_single_line_fields_are_every_field_but_the_listed_texts():
+    assert rules.single_line("plan", "name") and rules.single_line("plan", "commission")
+    assert rules.single_line("user", "display_name")
+    assert not rules.single_line("report", "narrative")
+    assert not rules.single_line("meeting", "minutes")
+    assert rules.bad_characters("plan", "name", "Plan\nBcc: x@example.org")
+    assert not rules.bad_characters("plan", "name", "Plan de acción — año 2026 (Ecuador)")
+    assert not rules.bad_characters("decision", "text", "uno\ndos")
+    assert rules.bad_characters("decision", "text", "uno\x00")
+
+
+def test_one_line_folds_every_control_character_and_run_of_spaces():
+    assert rules.one_line("Plan\r\nBcc: x@example.org\t\x1b fin\u2028") == (
+        "Plan Bcc: x@example.org fin")
+
+
+def test_a_decision_on_several_lines_titles_its_item_on_one():
+    assert rules.shortened("Crear\r\nuna mesa\ttécnica", "action_item", "title") == (
+        "Crear una mesa técnica")
+
+
 def test_a_long_decision_titles_its_item_cut_to_the_title_rule():
     title = rules.shortened("decision " * 100, "action_item", "title")
     assert len(title) <= rules.limit("action_item", "title")
@@ -119,6 +144,15 @@ ITEM_CASES = [  # (field, value, accepted)
     ("unit", "x" * 60, True),
     ("unit", "x" * 61, False),
     ("unit", "casos\x00", False),
+    # Single-line fields refuse control characters (a line feed in a header, a file name…)
+    ("code", "9.\n9", False),
+    ("title", "Protocolo\r\nBcc: victima@example.org", False),
+    ("title", "Protocolo\tde atención", False),
+    ("title", "Protocolo\u2028de atención", False),
+    ("title", "Protocolo\x85de atención", False),
+    ("indicator", "casos\ratendidos", False),
+    ("unit", "ca\x1bsos", False),
+    ("description", "línea 1\nlínea 2\r\n\tlínea 3", True),
     ("weight", 0.0, False),
     ("weight", 0.5, True),
     ("weight", 1000.0, True),
@@ -163,3 +197,70 @@ def test_plan_management_and_the_import_give_an_item_the_same_verdict(
         session, plan, field, value, accepted):
     assert _plan_admin_accepts(session, plan, field, value) is accepted
     assert _import_accepts_item(field, value) is accepted
+
+
+# ---- single-line fields, through each entry way (issue 25, item 6) --------------------------
+
+BROKEN = "Plan\r\nBcc: intruso@example.org"
+
+
+def _form_refusal(session, plan, field: str) -> str:
+    """What the form-level service says when ``field`` holds a line break."""
+    from datetime import date
+
+    from tracker.services import accounts, meetings, plans
+
+    calls = {
+        "plan.name": lambda: plans.new_plan(session, SYSTEM, name=BROKEN, commission="C",
+                                            first="2026-Q1", last="2026-Q4"),
+        "plan.commission": lambda: plans.new_plan(session, SYSTEM, name="Plan nuevo",
+                                                  commission=BROKEN, first="2026-Q1",
+                                                  last="2026-Q4"),
+        "strategic_line.name": lambda: plan_admin.save_line(session, SYSTEM, plan.plan.id, "9",
+                                                            BROKEN),
+        "institution.name": lambda: plan_admin.save_institution(
+            session, SYSTEM, plan.plan.id, "Z", BROKEN, "EC"),
+        "institution.kind": lambda: plan_admin.save_institution(
+            session, SYSTEM, plan.plan.id, "Z", "Zeta", "EC", "minis\nterio"),
+        "meeting.place": lambda: meetings.record_meeting(
+            session, SYSTEM, plan.plan.id, Quarter(2026, 3), date(2026, 10, 15), ["A"],
+            place="Quito\nLima"),
+        "user.display_name": lambda: accounts.add_user(
+            session, SYSTEM, email="z@example.org", display_name="Zoe\r\nBcc: x@example.org",
+            role="observer", password="marimba tortuga volcán 77", plans=[plan.plan]),
+    }
+    with pytest.raises(InvalidInput) as caught:
+        calls[field]()
+    return caught.value.key
+
+
+@pytest.mark.parametrize("field", ["plan.name", "plan.commission", "strategic_line.name",
+                                   "institution.name", "institution.kind", "meeting.place",
+                                   "user.display_name"])
+def test_each_form_refuses_a_line_break_in_a_single_line_field_naming_it(session, plan, field):
+    from tracker.i18n import t
+
+    key = _form_refusal(session, plan, field)
+    assert key == f"error.characters.{field}"
+    assert ": una sola línea; quite los saltos de línea" in t(key, "es")
+    assert ": one line only; remove the line breaks" in t(key, "en")
+
+
+def test_the_import_refuses_a_line_break_naming_the_cell(session, tmp_path):
+    import copy
+
+    from tests.helpers import MINIMAL, write_workbook
+    from tracker.services.imports import ImportRejected, import_path
+
+    sheets = copy.deepcopy(MINIMAL)
+    sheets["plan"][1][1] = "Comisión\nBcc: intruso@example.org"
+    sheets["institutions"][2][1] = "Policía\tespecializada"
+    path = write_workbook(tmp_path / "plan.xlsx", sheets)
+    with pytest.raises(ImportRejected) as caught:
+        import_path(session, SYSTEM, path)
+    rendered = str(caught.value).splitlines()
+    assert rendered[:2] == [
+        f"{path}: sheet plan, row 2, column commission: the cell takes one line: remove the "
+        "line breaks (Alt+Enter), tabs and other invisible control characters.",
+        f"{path}: sheet institutions, row 3, column name: the cell takes one line: remove the "
+        "line breaks (Alt+Enter), tabs and other invisible control characters."]

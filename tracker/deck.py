@@ -10,6 +10,7 @@ the deck is. The chart slides carry speaker notes on the items behind, overdue o
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from collections.abc import Sequence
 from operator import attrgetter
@@ -40,6 +41,7 @@ WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 LANGUAGE_TAGS = {"es": "es-ES", "en": "en-US"}
 LEFT, CONTENT_TOP, CONTENT_WIDTH = Inches(0.5), Inches(1.45), Inches(12.33)
 CONTENT_HEIGHT = Inches(5.35)
+CORE_PROPERTY = 255  # python-pptx refuses a longer title, subject, author or keywords
 TITLE_LAYOUT, TITLE_ONLY_LAYOUT = 0, 5
 SLIDE_TABLE_ROWS = mc.SLIDE_ROWS
 INDICATOR_ROWS = 8
@@ -61,6 +63,24 @@ def _title_shape(shapes: SlideShapes) -> Shape:
     title = shapes.title
     assert title is not None  # both layouts the deck uses have a title placeholder
     return title
+
+
+def fitting_size(texts: Sequence[str], width: Length, height: Length,
+                 sizes: Sequence[int]) -> int:
+    """The largest of ``sizes`` (points, largest first) at which ``texts``, one paragraph
+    each, wrapped at ``width``, fit ``height``: an estimate (an average character is half
+    an em wide, a line 1.2 em high), since PowerPoint fits text only when it is edited."""
+    for size in sizes:
+        per_line = max(1, int(Emu(width).inches / (size * 0.5 / 72)))
+        lines = sum(max(1, math.ceil(len(text) / per_line)) for text in texts)
+        if lines * size * 1.2 / 72 <= Emu(height).inches:
+            return size
+    return sizes[-1]
+
+
+def _core(text: str) -> str:
+    """A core property's value: one line, at most ``CORE_PROPERTY`` characters."""
+    return textwrap.shorten(text, CORE_PROPERTY, placeholder="…") if text else ""
 
 
 def _title(slide: Slide, text: str, *, size: int = 28) -> None:
@@ -322,7 +342,8 @@ def build_pptx(content: mc.MeetingContent, lang: str) -> bytes:
     notes = mc.note_lines(content.notes, lang)
 
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_LAYOUT])
-    _title(slide, content.plan, size=40)
+    _title(slide, content.plan, size=fitting_size([content.plan], CONTENT_WIDTH, Inches(1.8),
+                                                  (40, 32, 28, 24, 20)))
     slide.shapes.title.top, slide.shapes.title.height = Inches(1.6), Inches(1.8)
     subtitle = slide.placeholders[1]
     subtitle.left, subtitle.top, subtitle.width, subtitle.height = LEFT, Inches(3.6), \
@@ -334,9 +355,11 @@ def build_pptx(content: mc.MeetingContent, lang: str) -> bytes:
     frame = subtitle.text_frame
     frame.word_wrap = True
     frame.text = "\n".join(line for line in lines if line)
+    small = fitting_size([line for line in lines[1:] if line], CONTENT_WIDTH,
+                         Inches(2.6 - 28 * 1.2 / 72), (20, 18, 16, 14, 12))
     for index, paragraph in enumerate(frame.paragraphs):
         paragraph.alignment = PP_ALIGN.LEFT
-        paragraph.font.size = Pt(28 if index == 0 else 20)
+        paragraph.font.size = Pt(28 if index == 0 else small)
         paragraph.font.color.rgb = _colour(palette.TEXT if index == 0 else palette.MUTED_TEXT)
     _footer(slide, source)
 
@@ -375,11 +398,11 @@ def build_pptx(content: mc.MeetingContent, lang: str) -> bytes:
     _indicator_slide(deck, content, source, quarter, lang, notes)
 
     properties = deck.core_properties
-    properties.title = f"{content.plan} · {quarter}"
-    properties.subject = t("deck.subject", lang)
+    properties.title = _core(f"{content.plan} · {quarter}")
+    properties.subject = _core(t("deck.subject", lang))
     properties.language = LANGUAGE_TAGS[lang]
-    properties.author = content.commission or content.plan
-    properties.keywords = quarter
+    properties.author = _core(content.commission or content.plan)
+    properties.keywords = _core(quarter)
     _set_language(deck, lang)
     buffer = io.BytesIO()
     deck.save(buffer)

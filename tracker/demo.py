@@ -419,7 +419,8 @@ def _demo_users(session: Session, plan_rows: dict[str, Plan]) -> None:
             on = list(plan_rows.values())
         accounts.add_user(session, SYSTEM, email=email, display_name=name, role=role,
                           password=DEMO_PASSWORD, institution=institution, plans=on,
-                          language="en" if institution == "OIM" else "es")
+                          language="en" if institution == "OIM" else "es",
+                          checked=False)  # the published demo password, on purpose
 
 
 def _participants(items: list[DemoItem]) -> set[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import shutil
+import textwrap
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
@@ -30,6 +31,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ROWS_PER_FIGURE = 15  # bars of one chart on one page; longer charts continue on the next
 TABLE_ROWS = 30  # attention and indicator rows in the handout, then "and N more"
 NOTE_ITEMS = 30
+RUNNING_HEADER = 120  # characters of the running header (the title in full on page one)
 TICKS = (0, 20, 40, 60, 80, 100)
 
 CSS = """
@@ -497,6 +499,7 @@ def mark_artifacts(data: bytes, *, title: str = "", lang: str = "", subject: str
 def build_pdf(content: mc.MeetingContent, lang: str) -> bytes:
     """The handout for one quarter."""
     title = document_title(content, lang)
-    return print_pdf(render_html(content, lang), title, mc.source_line(content, lang),
+    header = textwrap.shorten(title, RUNNING_HEADER, placeholder="…")  # one line of 8 pt
+    return print_pdf(render_html(content, lang), header, mc.source_line(content, lang),
                      title=title, lang=lang, subject=t("deck.subject", lang),
                      author=content.commission or content.plan)

@@ -250,8 +250,17 @@ def quarter_label(content: MeetingContent, lang: str) -> str:
     return content.quarter.label(lang)
 
 
+SOURCE_PLAN = 60  # characters of the plan's name in a footer, which stays one line (in full on
+#                  the title slide and page)
+
+
 def source_line(content: MeetingContent, lang: str) -> str:
-    return t("deck.source", lang, plan=content.plan, quarter=quarter_label(content, lang),
+    """The footer of each slide and page: the plan (its name shortened to one line of the
+    footer), the quarter and the day of the figures."""
+    plan = " ".join(content.plan.split())
+    if len(plan) > SOURCE_PLAN:
+        plan = plan[:SOURCE_PLAN - 1].rstrip() + "…"
+    return t("deck.source", lang, plan=plan, quarter=quarter_label(content, lang),
              date=day(content.generated, lang))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 # Longest text per field, by entity and field (the template's column names where they match).
 LIMITS: dict[str, dict[str, int]] = {
@@ -28,6 +29,7 @@ LIMITS: dict[str, dict[str, int]] = {
     "meeting": {"place": 200, "minutes": 50_000},
     "decision": {"text": 2_000},
     "reason": {"text": 2_000},  # asking to reopen a quarter, answering, correcting
+    "user": {"display_name": 200, "email": 254},
 }
 
 # Fields that may not be left empty (the import template marks these columns required).
@@ -39,6 +41,16 @@ REQUIRED: dict[str, tuple[str, ...]] = {
                     "due_quarter"),
     "report": ("code", "quarter"),
 }
+
+# Fields written on several lines: everything else is single-line, and refuses control
+# characters (a line feed in a plan's name would end up in an e-mail header, a file name, a
+# slide's footer). A decision is typed in a text area; the item it may become gets its title
+# folded to one line (``shortened``).
+MULTI_LINE: frozenset[tuple[str, str]] = frozenset({
+    ("action_item", "description"), ("report", "narrative"), ("report", "obstacles"),
+    ("report", "next_steps"), ("report", "review_comment"), ("meeting", "minutes"),
+    ("decision", "text"), ("reason", "text"),
+})
 
 REPORT_TEXTS = ("narrative", "obstacles", "next_steps")
 PERCENT = (0.0, 100.0)  # both included
@@ -65,6 +77,42 @@ def has_bad_characters(text: str | None) -> bool:
     return text is not None and "\x00" in text
 
 
+def single_line(entity: str, field: str) -> bool:
+    """Whether the field holds one line (any field not listed in ``MULTI_LINE``)."""
+    return (entity, field) not in MULTI_LINE
+
+
+def _control(character: str) -> bool:
+    """A control character (C0, DEL, C1) or a Unicode line or paragraph separator."""
+    return unicodedata.category(character) in ("Cc", "Zl", "Zp")
+
+
+def bad_characters(entity: str, field: str, text: str | None) -> bool:
+    """Characters the field refuses: NUL in any field; in a single-line field, any control
+    character (line feed, carriage return, tab, escape…) and the Unicode line separators."""
+    if not text:
+        return False
+    if single_line(entity, field):
+        return any(_control(character) for character in text)
+    return "\x00" in text
+
+
+def refused_characters(entity: str, **texts: str | None) -> str | None:
+    """The message key (``error.characters.<entity>.<field>``) of the first of ``texts`` (the
+    entity's fields by name) holding characters its field refuses; None when all are fine.
+    A form's service raises it, naming the field; the import names the cell instead."""
+    for field, text in texts.items():
+        if bad_characters(entity, field, text):
+            return f"error.characters.{entity}.{field}"
+    return None
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: every run of whitespace and control characters made one space
+    (a value stored before the single-line rule, on its way to a header, a title, a file)."""
+    return " ".join("".join(" " if _control(c) else c for c in text).split())
+
+
 def link_ok(link: str) -> bool:
     return len(link) <= LIMITS["report"]["evidence_link"] and LINK.match(link) is not None
 
@@ -88,6 +136,9 @@ def country_ok(country: str) -> bool:
 
 
 def shortened(text: str, entity: str, field: str) -> str:
-    """``text`` cut to the field's limit with an ellipsis (a decision that titles an item)."""
+    """``text`` cut to the field's limit with an ellipsis (a decision that titles an item),
+    on one line when the field is single-line."""
+    if single_line(entity, field):
+        text = one_line(text)
     bound = LIMITS[entity][field]
     return text if len(text) <= bound else text[:bound - 1].rstrip() + "…"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tracker.file_names import download_name
 from tracker.i18n import t
 from tracker.services import plan_files
 from tracker.settings import LANGUAGES
@@ -30,9 +31,9 @@ def downloads(user: state.SignedIn, lang: str) -> None:
     left, right = st.columns(2)
     with left:
         download_button(t("files.export_xlsx", lang), lambda: data.exports(user.id, plan.id)[0],
-                        file_name=f"{plan.name}.xlsx", key="export:xlsx",
+                        file_name=download_name(plan.name, ".xlsx"), key="export:xlsx",
                         icon=":material/table_view:")
     with right:
         download_button(t("files.export_csv", lang), lambda: data.exports(user.id, plan.id)[1],
-                        file_name=f"{plan.name}.zip", key="export:csv",
+                        file_name=download_name(plan.name, ".zip"), key="export:csv",
                         icon=":material/folder_zip:")

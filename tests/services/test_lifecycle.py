@@ -406,3 +406,78 @@ def test_a_member_reports_in_the_open_quarter_then_in_those_reopened_for_them():
     assert lifecycle.member_quarters(q4, [q4]) == [q4]  # granted while open again: once
     assert lifecycle.member_quarters(None, [q3]) == [q3]
     assert lifecycle.member_quarters(None, []) == []
+
+
+# ---- a plan's name stored with a line break before the single-line rule (issue 25) ---------
+
+CRLF_NAME = "Plan\r\nBcc: intruso@example.org\r\n\r\ncuerpo"
+
+
+def test_a_grant_is_mailed_with_a_one_line_subject_when_the_name_holds_a_line_break(
+        session, plan, people, inbox):
+    from tracker.models import RequestState
+    from tracker.settings import get_settings
+
+    plan.plan.name = CRLF_NAME  # stored before the rules refused it
+    session.add(plan.plan)
+    session.flush()
+    request = lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3, "Faltan")
+    decided = lifecycle.decide_reopen(session, people["coordinator"], request.id, True,
+                                      smtp=get_settings().smtp)
+    assert decided.mailed is True
+    assert decided.request.state == RequestState.GRANTED
+    [mail] = inbox.messages
+    assert set(mail.keys()) == {"From", "To", "Subject", "Content-Type",
+                                "Content-Transfer-Encoding", "MIME-Version"}  # no Bcc added
+    assert mail["To"] == "m@example.org"
+    subject = "".join(mail["Subject"].splitlines())  # unfolded (RFC 5322, 2.2.3)
+    assert "Plan Bcc: intruso@example.org cuerpo" in subject
+
+
+def test_a_grant_stands_when_the_mail_cannot_be_sent(session, plan, people, monkeypatch):
+    from tests.helpers import free_port
+    from tracker.models import RequestState
+    from tracker.settings import get_settings
+
+    monkeypatch.setenv("TRACKER_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("TRACKER_SMTP_PORT", str(free_port()))  # nobody listens there
+    monkeypatch.setenv("TRACKER_SMTP_STARTTLS", "0")
+    plan.plan.name = CRLF_NAME
+    session.add(plan.plan)
+    session.flush()
+    request = lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3, "Faltan")
+    decided = lifecycle.decide_reopen(session, people["coordinator"], request.id, True,
+                                      smtp=get_settings().smtp)
+    assert decided.mailed is False
+    assert decided.request.state == RequestState.GRANTED
+    assert lifecycle.granted_quarters(session, plan.plan.id, plan.institutions["A"].id) == [Q3]
+
+
+@pytest.mark.parametrize("reason", ["a\x00b"])
+def test_a_reason_with_nul_is_refused_naming_the_field(session, plan, people, reason):
+    with pytest.raises(InvalidInput) as caught:
+        lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3, reason)
+    assert caught.value.key == "error.characters.reason.text"
+
+
+def test_a_reopening_of_the_longest_plan_is_mailed_whole(session, inbox):
+    """Issue 25, item 7: every field at its longest (254-character e-mail, 200-character plan
+    name with accents): the grant is mailed, its subject carries the name whole."""
+    from tests.factories import longest_plan
+    from tracker.models import RequestState
+    from tracker.settings import get_settings
+
+    longest = longest_plan(session)
+    lifecycle.set_period_state(session, longest.coordinator, longest.plan.id, longest.quarter,
+                               PeriodState.CLOSED)
+    request = lifecycle.request_reopen(session, longest.member, longest.plan.id,
+                                       longest.quarter, "x" * lifecycle.MAX_REASON)
+    decided = lifecycle.decide_reopen(session, longest.coordinator, request.id, True,
+                                      answer="y" * lifecycle.MAX_REASON,
+                                      smtp=get_settings().smtp)
+    assert decided.mailed is True and decided.request.state == RequestState.GRANTED
+    [mail] = inbox.messages
+    assert mail["To"] == longest.email
+    from email.header import decode_header, make_header
+
+    assert longest.plan.name in str(make_header(decode_header(mail["Subject"])))

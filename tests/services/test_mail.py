@@ -30,3 +30,13 @@ def test_a_server_nobody_listens_on_is_a_sentence_naming_it(monkeypatch):
         deliver(get_settings().smtp, [Mail("a@example.org", "Subject", "Body")])
     assert refused.value.key == "remind.smtp_failed"
     assert str(refused.value).startswith(f"The mail server 127.0.0.1:{port} refused")
+
+
+def test_header_values_never_carry_a_line_break(inbox):
+    """Defence in depth: whatever a subject or an address holds (a name stored before the
+    single-line rule), each header stays one line and no header is added."""
+    smtp = get_settings().smtp
+    deliver(smtp, [Mail("m@example.org", "Recordatorio\r\nBcc: intruso@example.org\n\tX", "B")])
+    [mail] = inbox.messages
+    assert mail["Subject"] == "Recordatorio Bcc: intruso@example.org X"
+    assert mail["Bcc"] is None

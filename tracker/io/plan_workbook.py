@@ -195,6 +195,9 @@ class Validator:
         if rules.has_bad_characters(text):
             self.problem(row, column, "import.bad_characters")
             return None
+        if rules.bad_characters(row.template.entity, column, text):
+            self.problem(row, column, "import.not_one_line")
+            return None
         if text.startswith("=") and not isinstance(value, Text):  # Text: see io/reader.py
             self.problem(row, column, "import.formula")
             return None

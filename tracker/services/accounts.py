@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
+from tracker import rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound
 from tracker.models import Institution, Plan, Role, RoleGrant, SignInSession, User, utcnow
 from tracker.services import audit
@@ -45,9 +46,11 @@ def password_matches(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def check_password_strength(password: str, email: str | None = None) -> None:
-    """A new password: long enough, and not a common, breached or guessable one."""
-    check_new_password(password, email)
+def check_password_strength(password: str, email: str | None = None,
+                            name: str | None = None) -> None:
+    """A new password: long enough, and not a common, breached or guessable one, nor one
+    built on the person's e-mail or name (``services.passwords``)."""
+    check_new_password(password, email, name)
 
 
 def may_grant_admin(actor: Actor) -> bool:
@@ -76,11 +79,17 @@ def add_user(
     institution: str | None = None,
     plans: list[Plan],
     language: str = "es",
+    checked: bool = True,
 ) -> User:
-    """Create an account with ``role`` on each of ``plans`` (``admin`` is global)."""
+    """Create an account with ``role`` on each of ``plans`` (``admin`` is global).
+
+    ``checked=False`` skips the password rules for the operator's own loaders (the demo's
+    accounts share the published demo password); any other actor is always checked."""
     if any("\x00" in text for text in (email, display_name, institution or "")):
         raise InvalidInput("error.invalid_text")  # before any query carries it
     email = email.strip().lower()
+    if refused := rules.refused_characters("user", email=email, display_name=display_name.strip()):
+        raise InvalidInput(refused)
     if not display_name.strip() or len(display_name) > 200:
         raise InvalidInput("error.bad_name", limit=200)
     if len(email) > 254 or not EMAIL.match(email):
@@ -104,7 +113,8 @@ def add_user(
         institution_id = found.id
     elif role == Role.MEMBER:
         raise InvalidInput("error.member_needs_institution")
-    check_password_strength(password, email)
+    if checked or not actor.is_system:
+        check_password_strength(password, email, display_name.strip())
     user = User(email=email, display_name=display_name.strip(), institution_id=institution_id,
                 language=language, password_hash=hash_password(password),
                 is_admin=role == ADMIN, must_change_password=not actor.is_system)
@@ -242,7 +252,7 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> Us
 def reset_password(session: Session, actor: Actor, user_id: int, password: str) -> None:
     user = _get(session, user_id)
     require_manage(session, actor, user)
-    check_password_strength(password, user.email)
+    check_password_strength(password, user.email, user.display_name)
     user.password_hash = hash_password(password)
     user.must_change_password = not actor.is_system
     session.add(user)
@@ -257,7 +267,7 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
         raise InvalidInput("error.wrong_current_password")
     if new == current:
         raise InvalidInput("error.same_password")
-    check_password_strength(new, user.email)
+    check_password_strength(new, user.email, user.display_name)
     user.password_hash = hash_password(new)
     user.must_change_password = False
     session.add(user)

@@ -19,6 +19,7 @@ from tracker.db import connection_of
 from tracker.errors import InvalidInput
 from tracker.meeting_content import DecisionLine, MeetingContent, MeetingInfo, build
 from tracker.quarters import Quarter
+from tracker.rules import one_line
 from tracker.services import meeting_figures
 from tracker.settings import get_settings
 
@@ -111,7 +112,7 @@ def _meeting_of(session: Reader, plan_id: int, quarter: Quarter) -> MeetingInfo 
     if meeting is None:
         return None
     present = connection.execute(_PRESENT, {"meeting_id": meeting.id}).scalars()
-    return MeetingInfo(meeting.held_on, tuple(sorted(present)), meeting.place)
+    return MeetingInfo(meeting.held_on, tuple(sorted(present)), one_line(meeting.place or ""))
 
 
 def read_content(session: Reader, plan_id: int, quarter: Quarter) -> MeetingContent:
@@ -121,7 +122,8 @@ def read_content(session: Reader, plan_id: int, quarter: Quarter) -> MeetingCont
     figures = _figures(session, plan_id, quarter, state)
     name, commission = connection_of(session).execute(text(
         "SELECT name, commission FROM plan WHERE id = :plan_id"), {"plan_id": plan_id}).one()
-    return build(figures, plan=name, commission=commission, locked=state == _LOCKED,
+    return build(figures, plan=one_line(name), commission=one_line(commission or ""),
+                 locked=state == _LOCKED,
                  generated=get_settings().today(),
                  meeting=_meeting_of(session, plan_id, quarter),
                  decisions=last_decisions(session, plan_id, quarter, figures))

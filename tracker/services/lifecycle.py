@@ -156,6 +156,8 @@ def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: Quarte
     if period.state not in (PeriodState.CLOSED, PeriodState.LOCKED):
         raise InvalidInput("lifecycle.not_closed", quarter=str(quarter))
     reason = reason.strip()
+    if refused := rules.refused_characters("reason", text=reason):
+        raise InvalidInput(refused)
     if not reason or len(reason) > MAX_REASON:
         raise InvalidInput("meeting.reason", limit=MAX_REASON)
     request = ReopenRequest(plan_id=plan_id, quarter=str(quarter), requested_by_id=actor.user_id,
@@ -189,6 +191,8 @@ def decide_reopen(session: Session, actor: Actor, request_id: int, grant: bool, 
         raise InvalidInput("lifecycle.refusal_needs_reason")
     if len(answer) > MAX_REASON:
         raise InvalidInput("meeting.reason", limit=MAX_REASON)
+    if refused := rules.refused_characters("reason", text=answer):
+        raise InvalidInput(refused)
     request.state = RequestState.GRANTED if grant else RequestState.REFUSED
     request.decided_by_id, request.decided_at = actor.user_id, utcnow()
     request.answer = answer or None

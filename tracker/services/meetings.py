@@ -61,6 +61,8 @@ def _attendance_ids(session: Session, plan_id: int, present: list[str]) -> list[
 
 
 def _checked_texts(minutes: str, place: str) -> tuple[str, str]:
+    if refused := rules.refused_characters("meeting", minutes=minutes, place=place.strip()):
+        raise InvalidInput(refused)
     if len(minutes) > MAX_MINUTES:
         raise InvalidInput("meeting.minutes_too_long", limit=MAX_MINUTES)
     if len(place.strip()) > MAX_PLACE:
@@ -167,6 +169,8 @@ def _owner_id(session: Session, plan_id: int, owner: str | None) -> int | None:
 
 def _decision_text(text: str) -> str:
     text = text.strip()
+    if refused := rules.refused_characters("decision", text=text):
+        raise InvalidInput(refused)
     if not text or len(text) > MAX_DECISION:
         raise InvalidInput("meeting.decision_text", limit=MAX_DECISION)
     return text

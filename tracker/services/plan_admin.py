@@ -73,6 +73,10 @@ def _institution_ids(session: Session) -> dict[str, int]:
 
 def _validated(session: Session, plan: Plan, fields: ItemFields) -> ItemValues:
     code, title = fields.code.strip(), fields.title.strip()
+    if refused := rules.refused_characters("action_item", code=code, title=title,
+                                           description=fields.description,
+                                           indicator=fields.indicator, unit=fields.unit):
+        raise InvalidInput(refused)
     if not code or rules.too_long("action_item", "code", code):
         raise InvalidInput("plan.field.code")
     if not title or rules.too_long("action_item", "title", title):
@@ -182,6 +186,8 @@ def save_line(session: Session, actor: Actor, plan_id: int, code: str, name: str
     if (not code or rules.too_long("strategic_line", "code", code) or not name
             or rules.too_long("strategic_line", "name", name)):
         raise InvalidInput("plan.field.line_values")
+    if refused := rules.refused_characters("strategic_line", code=code, name=name):
+        raise InvalidInput(refused)
     line = session.exec(select(StrategicLine).where(
         StrategicLine.plan_id == plan_id, StrategicLine.code == code)).first()
     before = None if line is None else {"name": line.name}
@@ -208,6 +214,9 @@ def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str,
             or rules.too_long("institution", "name", name)
             or rules.too_long("institution", "kind", (kind or "").strip())):
         raise InvalidInput("plan.field.institution_values")
+    if refused := rules.refused_characters("institution", acronym=acronym, name=name,
+                                           country=country, kind=(kind or "").strip()):
+        raise InvalidInput(refused)
     if not rules.country_ok(country):
         raise InvalidInput("import.bad_country", value=country.upper())
     country = country.upper()

@@ -92,6 +92,8 @@ def new_plan(session: Session, actor: Actor, *, name: str, commission: str, firs
     if (not name or rules.too_long("plan", "name", name)
             or rules.too_long("plan", "commission", commission)):
         raise InvalidInput("plan.field.plan_name")
+    if refused := rules.refused_characters("plan", name=name, commission=commission):
+        raise InvalidInput(refused)
     if session.exec(select(Plan.id).where(Plan.name == name)).first():
         raise InvalidInput("plan.name_taken", name=name)
     try:

@@ -106,6 +106,8 @@ def _correction_reason(session: Session, actor: Actor, plan_id: int, target: Tar
         raise InvalidInput("report.correction_needs_reason")
     if len(reason) > lifecycle.MAX_REASON:  # the same bound as a reopening's reason
         raise InvalidInput("meeting.reason", limit=lifecycle.MAX_REASON)
+    if refused := rules.refused_characters("reason", text=reason):
+        raise InvalidInput(refused)
     return reason
 
 
@@ -143,7 +145,7 @@ def validate(content: ReportContent) -> None:
     if value is not None and value < 0:
         raise InvalidInput("report.field.indicator_negative")
     for name in ("narrative", "obstacles", "next_steps", "evidence_link"):
-        if rules.has_bad_characters(getattr(content, name)):
+        if rules.bad_characters("report", name, getattr(content, name)):
             raise InvalidInput(f"report.field.{name}_bad_characters")
     for name in rules.REPORT_TEXTS:
         if rules.too_long("report", name, getattr(content, name)):
@@ -294,6 +296,8 @@ def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
     comment = comment.strip()
     if not approve and not comment:
         raise InvalidInput("report.field.comment_required")
+    if refused := rules.refused_characters("report", review_comment=comment):
+        raise InvalidInput(refused)
     if rules.too_long("report", "review_comment", comment):
         raise InvalidInput("report.field.comment_too_long",
                            limit=rules.limit("report", "review_comment"))
