@@ -9,6 +9,7 @@ from tracker.i18n import t
 from tracker.services import plans
 from tracker.services.permissions import PageName
 from ui import actions, navigation, state
+from ui.text import md_t
 
 
 def new_plan_form(user: state.SignedIn, lang: str) -> None:
@@ -31,7 +32,7 @@ def new_plan_form(user: state.SignedIn, lang: str) -> None:
                 db, user.actor, name=name, commission=commission, first=first, last=last,
                 fiscal_year_start_month=int(month)))
             if outcome.ok:
-                st.success(t("files.plan_created", lang, plan=outcome.value.name))
+                st.success(md_t("files.plan_created", lang, plan=outcome.value.name))
                 navigation.link(PageName.GETTING_STARTED, t("files.next_steps", lang))
             else:
                 st.error(state.message(outcome.error, lang))

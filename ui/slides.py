@@ -37,7 +37,12 @@ FULL_SCREEN = "".join([
 
 
 def table(frame: pd.DataFrame) -> None:
-    st.table(frame.set_index(frame.columns[0]))
+    """``frame`` as a static table, its first column as the rows' names. ``st.table`` renders
+    every cell, header and index as Markdown: each goes through ``md`` (names, titles,
+    obstacles and decisions are user text; numbers stay numbers, formatted by the table)."""
+    shown = frame.map(lambda cell: md(cell) if isinstance(cell, str) else cell).rename(
+        columns=md)
+    st.table(shown.set_index(shown.columns[0]))
 
 
 def for_slide(chart: MeetingChart) -> MeetingChart:
