@@ -170,8 +170,8 @@ def copy_database(url: str, folder: Path) -> str:
 
 def shown(source: str) -> str:
     """What a Markdown source (a caption, header, label) shows: ``ui.text.md``'s backslash
-    escapes taken off."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", source)
+    escapes and word joiners (which keep addresses from becoming links) taken off."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", source).replace("\u2060", "")
 
 
 def pages_in_navigation(at: AppTest) -> list[str]:

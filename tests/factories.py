@@ -248,3 +248,49 @@ def longest_plan(session: Session) -> LongestPlan:
     meetings.add_decision(session, coordinator, meeting.id, most("decision", "text"),
                           owner=acronym, due_quarter=Quarter(2026, 4))
     return LongestPlan(plan, quarter, coordinator, member, email)
+
+
+def make_hostile(database_url: str, text: str) -> None:
+    """Append ``text`` to every user-written field of the database: plan names and
+    commissions, line names, items' titles, indicators, units and descriptions, institutions'
+    names, reports' narratives, obstacles, next steps and review comments, meetings' places and
+    minutes, decisions, reopening reasons and answers, and people's display names (written
+    directly: the hostile texts of issue 25 that the rules let through)."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from tracker.db import make_engine, session_scope
+    from tracker.models import (
+        Decision,
+        Meeting,
+        PeriodState,
+        ReopenRequest,
+        ReportingPeriod,
+        ReportRevision,
+    )
+    from tracker.services import meetings
+    from tracker.services.institutions import plan_institutions
+
+    fields = {Plan: ("name", "commission"), StrategicLine: ("name",),
+              ActionItem: ("title", "indicator", "unit", "description"),
+              Institution: ("name",), User: ("display_name",),
+              ReportRevision: ("narrative", "obstacles", "next_steps", "review_comment"),
+              Meeting: ("place", "minutes"), Decision: ("text",),
+              ReopenRequest: ("reason", "answer")}
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:  # a meeting with a decision on each closed quarter
+        for period in session.exec(select(ReportingPeriod).where(
+                ReportingPeriod.state == PeriodState.CLOSED)):
+            quarter = Quarter.parse(period.quarter)
+            present = [i.acronym for i in plan_institutions(session, [period.plan_id])][:2]
+            meeting = meetings.record_meeting(
+                session, SYSTEM, period.plan_id, quarter, quarter.last_day() + timedelta(days=20),
+                present, minutes="Minutes", place="Room")
+            meetings.add_decision(session, SYSTEM, meeting.id, "Decision", owner=present[0],
+                                  due_quarter=quarter + 2)
+        for model, names in fields.items():
+            for row in session.exec(select(model)):
+                for name in names:
+                    setattr(row, name, f"{getattr(row, name) or ''} {text}".strip())
+    engine.dispose()

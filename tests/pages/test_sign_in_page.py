@@ -3,7 +3,7 @@ failures, signing out, an identity provider, in both languages."""
 
 from __future__ import annotations
 
-from tests.apptest import sign_in
+from tests.apptest import shown, sign_in
 from tracker.demo import DEMO_PASSWORD
 
 
@@ -87,5 +87,5 @@ def test_a_provider_identity_without_an_account_is_refused(app):
     app.query_params["lang"] = "en"
     app.run()
     assert app.title[0].value == "Joint Work Plan Tracker"
-    assert app.error[0].value.startswith("No active account of this tracker has the e-mail "
+    assert shown(app.error[0].value).startswith("No active account of this tracker has the e-mail "
                                          "stranger@example.org")
