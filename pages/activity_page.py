@@ -3,14 +3,12 @@ its CSV (coordinators and admins)."""
 
 import streamlit as st
 
-from tracker.file_names import download_name
 from tracker.i18n import t
-from tracker.io.cells import frame_csv
 from tracker.services import activity
 from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from ui import data, state
-from ui.downloads import download_button
+from ui.downloads import table_csv
 from ui.history import table
 from ui.widgets import plan_picker, plans_for
 
@@ -58,6 +56,5 @@ def render() -> None:
                  column_config={changes: st.column_config.TextColumn(changes, width="large")})
     if found.more:
         st.caption(t("activity.more", lang, count=found.more))
-    download_button(t("activity.csv", lang), lambda: frame_csv(frame),
-                    file_name=download_name(f"{plan.name} history", ".csv"), key="act:csv",
-                    icon=":material/download:")
+    table_csv(frame, t("activity.csv", lang), t("activity.csv_file", lang, plan=plan.name),
+              key="act:csv")

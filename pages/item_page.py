@@ -5,6 +5,7 @@ import streamlit as st
 from tracker.i18n import day, t
 from tracker.services.permissions import PageName, Permission
 from ui import data, navigation, state
+from ui.downloads import table_csv
 from ui.history import table as activity_table
 from ui.item_views import facts, figures_table, history_table
 from ui.report_correction import correction
@@ -38,7 +39,10 @@ def render() -> None:
     st.subheader(t("item.by_quarter", lang))
     st.dataframe(figures_table(detail, lang), hide_index=True)
     st.subheader(t("item.history", lang))
-    st.dataframe(history_table(detail, lang), hide_index=True)
+    history = history_table(detail, lang)
+    st.dataframe(history, hide_index=True)
+    table_csv(history, t("item.history_csv", lang),
+              t("item.history_file", lang, code=detail.code), key="item:history_csv")
     if user.actor.can(Permission.CORRECT_REPORTS, plan.id):
         correction(user, plan, detail, lang)
     st.subheader(t("item.changes", lang))

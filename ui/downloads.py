@@ -5,6 +5,13 @@ this browser session's sign-in is still live then; it goes to ``tracker.download
 for that sign-in session, and Streamlit stores just the ticket. ``server.py`` hands the file
 out once, to the same live session (the cookie), and forgets it. Pressing again makes it
 again.
+
+Tables: Streamlit's own table toolbar ("Download as CSV", and copying cells) writes the cells
+as they are, so a narrative ``=HYPERLINK("http://…")`` would open as a live formula in the
+coordinator's spreadsheet. It is switched off for every table of every page at once
+(``client.disableDataExport`` in ``.streamlit/config.toml``; ``tests/security`` checks it). A
+table worth keeping is offered through ``table_csv``, every text neutralised by
+``tracker.io.cells.frame_csv``.
 """
 
 from __future__ import annotations
@@ -13,9 +20,12 @@ import mimetypes
 import secrets
 from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 from tracker.downloads import TICKETS
+from tracker.file_names import download_name
+from tracker.io.cells import frame_csv
 from tracker.services import auth
 from ui import state
 
@@ -48,3 +58,10 @@ def download_button(label: str, make: Callable[[], bytes | str], *, file_name: s
     st.download_button(label, lambda: _ticket(session_id, make, file_name),
                        file_name=file_name, mime="application/octet-stream", key=key,
                        help=help, icon=icon, on_click="ignore")
+
+
+def table_csv(frame: pd.DataFrame, label: str, name: str, *, key: str) -> None:
+    """``frame`` as the product's CSV (``name``.csv), every text neutralised: the download a
+    table offers instead of Streamlit's."""
+    download_button(label, lambda: frame_csv(frame), file_name=download_name(name, ".csv"),
+                    key=key, icon=":material/download:")
