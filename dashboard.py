@@ -23,8 +23,9 @@ from ui import accessibility, incident, navigation, state
 from ui.text import md_t
 from ui.widgets import language_switch
 
-st.set_page_config(page_title="Joint Work Plan Tracker", page_icon=":material/bar_chart:",
-                   layout="wide")
+# an emoji: Streamlit draws it as an inline SVG; a ":material/…:" favicon made every viewer's
+# browser fetch it from fonts.gstatic.com (issue 25: no request leaves for another host)
+st.set_page_config(page_title="Joint Work Plan Tracker", page_icon="📊", layout="wide")
 
 # Pages are functions, not scripts: Streamlit's legacy pages/ discovery runs scripts found in
 # pages/ directly (skipping this gate) on a server's first run; a module that only defines
