@@ -51,5 +51,7 @@ def remind(user: state.SignedIn, plan_id: int, quarter: Quarter, lang: str) -> N
         return
     st.info(t("review.reminders_to_copy", lang, count=len(done.to_copy)))
     for message in done.to_copy:
-        st.markdown(md(message.email))  # a caption would grey the e-mail link (3:1)
+        # plain text, not Markdown: copied into the "To" field exactly as it is (md() would put
+        # a word joiner before the "@"), and not greyed like a caption (3:1)
+        st.text(message.email)
         st.code(f"{message.subject}\n\n{message.body}", language=None, wrap_lines=True)
