@@ -171,3 +171,44 @@ def test_a_trend_of_sixty_institutions_starts_with_the_plan_alone_and_a_side_leg
     assert figure.layout.legend.orientation == "v"
     few = charts.trend(plan, institutions[institutions["label"] < "I05"], "es", "Avance")
     assert not any(trace.visible == "legendonly" for trace in few.data)
+
+
+TAGGED = '<a href="http://attacker.invalid/">x</a> <b>bold</b> & <span style="x">s</span>'
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_user_text_in_a_figure_is_shown_as_written_never_as_plotly_markup():
+    """Plotly draws <a href>, <b>, <span style> in titles, ticks, legends, hover and text
+    (issue 25, found after the Markdown round): names, titles, indicators and units reach a
+    figure escaped, and Plotly decodes the escapes back to the characters."""
+    rollup = rollup_frame([("2026-Q2", 1, TAGGED, TAGGED, 40.0, 70.0, 4)])
+    many = rollup_frame([("2026-Q2", n, f"{TAGGED}{n}", TAGGED, 40.0, 70.0, 4)
+                         for n in range(13)])
+    items = item_frame([("1", TAGGED, "A", "2026-Q1", "2026-Q4", "behind", True, 0, 0, TAGGED,
+                         TAGGED, 0.0, 10.0, 5.0, 1)])
+    figures = [
+        charts.progress_against_expected(rollup, "en", TAGGED),
+        charts.progress_against_expected(many, "en", "Many"),
+        charts.status_mix(pd.DataFrame([(TAGGED, "behind", 2, 0)],
+                                       columns=["label", "bucket", "items", "blocked"]),
+                          "en", "Mix"),
+        charts.trend(rollup, rollup, "en", "Trend"),
+        charts.heatmap(pd.DataFrame([("2026-Q1", TAGGED, 10.0)],
+                                    columns=["quarter", "label", "share"]), "share", "en", "H"),
+        charts.gantt(items, 1, "en", "Timeline"),
+        charts.indicator_bullets(items, "en", "Indicators"),
+    ]
+    for figure in figures:
+        texts = _strings(figure.to_plotly_json())
+        assert not [s for s in texts if "<a " in s or "<b>" in s or "<span" in s], figure
+        assert [s for s in texts if "&lt;a href" in s], figure  # the words are there
+    assert list(figures[1].data[0].customdata)[0] == f"{TAGGED}0"  # a click reads the label

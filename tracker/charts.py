@@ -9,6 +9,7 @@ with "and N more".
 
 from __future__ import annotations
 
+import html
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,13 +44,21 @@ MAX_ROWS = 40
 SLIDE_ROWS = 12  # indicator bars on one slide; the data table has them all
 
 
+def plain(text: object) -> str:
+    """User text for a figure, shown as written: Plotly draws the tags ``<a href>``, ``<b>``,
+    ``<i>``, ``<span style>``, ``<br>``… in titles, tick labels, legends, hover and text
+    (an institution named ``<a href="http://…">`` would be a link in every chart), and
+    decodes ``&lt;`` ``&gt;`` ``&amp;`` back to the characters."""
+    return html.escape(str(text), quote=False)
+
+
 def _wrap(text: str, width: int = 34) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) or text
+    return "<br>".join(plain(line) for line in textwrap.wrap(text, width)) or plain(text)
 
 
 def _short(text: str, width: int = 52) -> str:
     """One line for a row label: long titles end in an ellipsis (the hover shows it all)."""
-    return textwrap.shorten(text, width, placeholder="…")
+    return plain(textwrap.shorten(text, width, placeholder="…"))
 
 
 def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
@@ -57,7 +66,7 @@ def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
     # under the legend with a gap, once a plan had sixty institutions
     total, plot = height + 40, max(height - 130, 100)
     figure.update_layout(
-        title={"text": title, "font": {"size": 22}, "y": 1 - 12 / total, "yanchor": "top"},
+        title={"text": plain(title), "font": {"size": 22}, "y": 1 - 12 / total, "yanchor": "top"},
         font=FONT, height=total, margin={"l": 10, "r": 40, "t": 110, "b": 60},
         plot_bgcolor=palette.BACKGROUND,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1 + 8 / plot, "x": 0,
@@ -115,7 +124,7 @@ def progress_against_expected(frame: pd.DataFrame, lang: str, title: str,
     Groups with nothing in scope keep their row and say so instead of showing a bar.
     """
     many = len(frame) > 12  # sixty institutions: acronyms only, the name is in the hover
-    names = [str(row.label) if many else
+    names = [plain(row.label) if many else
              _wrap(f"{row.label} · {row.name}" if row.label != row.name else str(row.name))
              for row in frame.itertuples()]
     progress = frame["progress"].astype(float)
@@ -126,7 +135,8 @@ def progress_against_expected(frame: pd.DataFrame, lang: str, title: str,
         y=names, x=progress.fillna(0), orientation="h", name=t("chart.series.progress", lang),
         marker_color=PROGRESS_COLOUR,
         hovertemplate=("%{y} · %{hovertext}" if many else "%{y}")
-        + "<br>%{x:.1f} %<extra></extra>", customdata=frame["label"], hovertext=frame["name"],
+        + "<br>%{x:.1f} %<extra></extra>", customdata=frame["label"],
+        hovertext=[plain(name) for name in frame["name"]],
     )
     figure.add_scatter(
         y=names, x=expected, mode="markers",
@@ -159,7 +169,8 @@ def status_mix(counts: pd.DataFrame, lang: str, title: str) -> go.Figure:
     figure = go.Figure()
     for bucket in BUCKET_ORDER:
         rows = counts[counts["bucket"] == bucket.value].set_index("label")["items"]
-        figure.add_bar(y=labels, x=[int(rows.get(label, 0)) for label in labels],
+        figure.add_bar(y=[plain(label) for label in labels],
+                       x=[int(rows.get(label, 0)) for label in labels],
                        orientation="h", name=t(f"bucket.{bucket.value}", lang),
                        marker=_status_marker(bucket.value),
                        hovertemplate="%{y}: %{x}<extra>" + t(f"bucket.{bucket.value}", lang)
@@ -178,7 +189,7 @@ def trend(plan: pd.DataFrame, institutions: pd.DataFrame, lang: str, title: str)
     many = institutions["label"].nunique() > MANY_LINES
     for label, rows in institutions.groupby("label", sort=True):
         figure.add_scatter(x=[Quarter.parse(q).label(lang) for q in rows["quarter"]],
-                           y=rows["progress"], mode="lines+markers", name=str(label),
+                           y=rows["progress"], mode="lines+markers", name=plain(label),
                            line={"width": 2}, opacity=0.55,
                            visible="legendonly" if many else True)
     figure.add_scatter(x=quarter_labels, y=plan["expected"], mode="lines",
@@ -205,7 +216,8 @@ def heatmap(frame: pd.DataFrame, column: str, lang: str, title: str) -> go.Figur
     values = table.to_numpy(dtype=float)
     text = [[percent(v, lang) if v == v else "—" for v in row] for row in values]
     figure = go.Figure(go.Heatmap(
-        z=values, x=quarters, y=list(table.index), zmin=0, zmax=100, colorscale=SEQUENTIAL,
+        z=values, x=quarters, y=[plain(label) for label in table.index], zmin=0, zmax=100,
+        colorscale=SEQUENTIAL,
         text=text, texttemplate="%{text}", textfont={"color": TEXT_COLOUR},
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         colorbar={"ticksuffix": percent_suffix(lang)}, xgap=2, ygap=2))
@@ -278,7 +290,7 @@ def indicator_bullets(items: pd.DataFrame, lang: str, title: str,
     # value / target, unit and the status in words, in a column of their own
     figure.add_scatter(
         y=names, x=[152] * len(shown), mode="text", showlegend=False, hoverinfo="skip",
-        text=[f"{number(v, lang, 0)} / {number(tg, lang, 0)} {u or ''}".strip()
+        text=[plain(f"{number(v, lang, 0)} / {number(tg, lang, 0)} {u or ''}".strip())
               + (f" · {t(f'schedule.{b}', lang)}" if b != "not_in_scope" else "")
               for v, tg, u, b in zip(shown["indicator_value"], shown["target"], shown["unit"],
                                      buckets, strict=True)],
