@@ -103,7 +103,7 @@ HOSTILE: dict[str, Callable[[Path], tuple[bytes, str]]] = {
     "external entity in the workbook part": _one_part(
         WORKBOOK, _declared(XXE, _sheet_named(b"&xxe;")), "xxe-workbook.xlsx"),
     # the first round: a .zip or .xlsx that unpacks to far more than it weighs
-    "zip bomb": lambda f: (_zip_bomb(), "bomb.zip"),
+    "zip bomb": lambda f: (zip_bomb(), "bomb.zip"),
     "workbook bomb": _one_part(SHEET_1, lambda x: x + b" " * (301 * 1024 * 1024), "bomb.xlsx"),
 }
 
@@ -147,7 +147,7 @@ def _one_text_everywhere(folder: Path) -> bytes:
     return _rewritten(folder, changes, added={"xl/sharedStrings.xml": shared})
 
 
-def _zip_bomb(megabytes: int = 301) -> bytes:
+def zip_bomb(megabytes: int = 301) -> bytes:
     """A small .zip holding one CSV of ``megabytes`` MB of zeros."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, \

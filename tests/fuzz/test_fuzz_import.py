@@ -3,15 +3,13 @@ a clear message (or imports it), never a traceback, and never writes half of it.
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
 from tests.helpers import MINIMAL, row_counts
+from tests.hostile_workbooks import zip_bomb
 from tracker.errors import InvalidInput
 from tracker.io.reader import RawSheet, read_bytes
 from tracker.services.imports import ImportRejected, import_sheets, rejected_lines
@@ -86,17 +84,6 @@ FILES = st.one_of(
 )
 
 
-def _bomb(megabytes: int) -> bytes:
-    """A small .zip holding one CSV of ``megabytes`` MB of zeros."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, \
-            archive.open("items.csv", "w", force_zip64=True) as member:
-        member.write(b"code,title\n")
-        for _ in range(megabytes):
-            member.write(b"0" * (1024 * 1024))
-    return buffer.getvalue()
-
-
 @FUZZ
 @given(data=FILES, suffix=st.sampled_from([".xlsx", ".csv", ".zip", ".txt", ".xlsm"]))
 def test_any_uploaded_file_is_read_or_refused_with_a_message(session, data, suffix):
@@ -114,7 +101,7 @@ def test_any_uploaded_file_is_read_or_refused_with_a_message(session, data, suff
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(session):
-    bomb = _bomb(301)
+    bomb = zip_bomb(301)
     assert len(bomb) < 2 * 1024 * 1024
     try:
         read_bytes(bomb, "bomb.zip")
