@@ -31,6 +31,15 @@ FULL_SCREEN = "".join([
     *(f".st-key-card-{status}{{border-left:.6rem solid {palette.STATUS_COLOURS[status]}}}"
       f".st-key-card-{status} [data-testid=stMetricValue]"
       f"{{color:{palette.STATUS_COLOURS[status]}}}" for status in STATUSES),
+    # a page of a list: the deck's type and columns in proportion (14 pt on a 13.33 in wide
+    # slide is 19 px on a 1280 px screen), so that the rows the page was cut to fill it
+    *(f".st-key-slide-table-{kind} table{{table-layout:fixed;width:100%}}"
+      f".st-key-slide-table-{kind} th,.st-key-slide-table-{kind} td"
+      f"{{font-size:18px;line-height:1.3;padding:.3rem .5rem}}"
+      + "".join(f".st-key-slide-table-{kind} thead th:nth-child({column})"
+                f"{{width:{share * 100:.1f}%}}" for column, share in enumerate(shares, 1))
+      for kind, shares in (("attention", mc.ATTENTION_SHARES),
+                           ("decisions", mc.DECISION_SHARES))),
     "</style>",
 ])
 
