@@ -542,3 +542,19 @@ def test_the_speaker_notes_of_a_page_cover_its_items(session):
             assert f"{code} · Item {code}" in notes
     seen = " ".join(slide.notes_slide.notes_text_frame.text for slide in pages)
     assert all(f"{row.code} · " in seen for row in content.attention)
+
+
+def test_the_split_rule_fills_pages_evenly_and_counts_wrapped_lines():
+    from tracker import meeting_content as mc
+
+    assert mc.split([1.0] * 13, 12) == [range(0, 7), range(7, 13)]  # 7 + 6, not 12 + 1
+    assert mc.split([1.0] * 26, 20, most=12) == [range(0, 9), range(9, 18), range(18, 26)]
+    assert mc.split([9.0, 1.0], 5) == [range(0, 1), range(1, 2)]  # too big: a page alone
+    assert mc.split([], 5) == [range(0)]
+    long = mc.fitted(OBSTACLE * 5, mc.ATTENTION_SHARES[5])
+    assert long.endswith("…")
+    assert len(mc.wrapped(long, mc.column_em(mc.ATTENTION_SHARES[5]))) == mc.CELL_LINES
+    short = mc.attention_table([], "en").header
+    assert mc.row_height(("one line",) * 6, mc.ATTENTION_SHARES) < mc.row_height(
+        ("one line", "", "", "", "", OBSTACLE), mc.ATTENTION_SHARES)  # wrapped lines count
+    assert len(short) == len(mc.ATTENTION_SHARES)

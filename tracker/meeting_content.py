@@ -417,7 +417,7 @@ CELL_LINES = 6  # lines one cell may take on a slide; a longer text ends in "…
 #                 speaker notes and the handout)
 CHART_ROWS = 12  # bars of one chart on one slide
 INDICATOR_ROWS = 12  # indicators on one slide: its chart's bars stay readable
-ATTENTION_SHARES = (0.235, 0.11, 0.08, 0.095, 0.115, 0.365)
+ATTENTION_SHARES = (0.235, 0.11, 0.09, 0.095, 0.115, 0.355)
 DECISION_SHARES = (0.54, 0.15, 0.13, 0.18)
 INDICATOR_SHARES = (0.50, 0.24, 0.13, 0.13)
 # Character widths in em of the slides' sans-serif type (Calibri's metrics, which Carlito
@@ -443,23 +443,27 @@ def text_em(text: str) -> float:
 def wrapped(text: str, width_em: float) -> list[str]:
     """``text`` cut into lines no wider than ``width_em`` (its own line breaks kept; a word
     wider than a line is cut)."""
+    space = text_em(" ")
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        line = ""
+        line: list[str] = []
+        used = 0.0
         for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            if text_em(candidate) <= width_em:
-                line = candidate
+            width = text_em(word)
+            if line and used + space + width <= width_em:
+                line.append(word)
+                used += space + width
                 continue
             if line:
-                lines.append(line)
-            while text_em(word) > width_em:  # a word longer than the line: cut it
-                cut = max(1, next(i for i in range(len(word), 0, -1)
-                                  if text_em(word[:i]) <= width_em or i == 1))
+                lines.append(" ".join(line))
+            while width > width_em:  # a word longer than the line: cut it
+                cut = next((i for i in range(len(word) - 1, 0, -1)
+                            if text_em(word[:i]) <= width_em), 1)
                 lines.append(word[:cut])
                 word = word[cut:]
-            line = word
-        lines.append(line)
+                width = text_em(word)
+            line, used = [word], width
+        lines.append(" ".join(line))
     return lines
 
 
