@@ -558,3 +558,25 @@ def test_the_split_rule_fills_pages_evenly_and_counts_wrapped_lines():
     assert mc.row_height(("one line",) * 6, mc.ATTENTION_SHARES) < mc.row_height(
         ("one line", "", "", "", "", OBSTACLE), mc.ATTENTION_SHARES)  # wrapped lines count
     assert len(short) == len(mc.ATTENTION_SHARES)
+
+
+def test_every_decision_of_the_last_meeting_is_on_a_slide(session):
+    from tracker.i18n import t
+    from tracker.services.permissions import SYSTEM
+
+    b = crowded_plan(session)
+    meeting = meetings.record_meeting(session, SYSTEM, b.plan.id, Quarter(2026, 2),
+                                      date(2026, 7, 20), ["I01"])
+    texts = [f"Decisión {n:02d}: " + "revisar el presupuesto con las instituciones " * (n % 4)
+             for n in range(1, 16)]
+    for number_, text in enumerate(texts):
+        meetings.add_decision(session, SYSTEM, meeting.id, text,
+                              owner=f"I{number_ % 14:02d}", due_quarter=Quarter(2026, 4))
+    for lang in ("es", "en"):
+        deck = Presentation(io.BytesIO(decks.pptx(session, SYSTEM, b.plan.id, Q3, lang)))
+        titles = [slide.shapes.title.text_frame.text for slide in deck.slides]
+        pages = _numbered(titles, t("deck.decisions", lang), lang)
+        cells = [text for slide in deck.slides for text in slide_texts(slide)]
+        assert all(any(cell == " ".join(text.split()) for cell in cells) for text in texts)
+        assert len(pages) >= 2
+        assert_nothing_overflows(deck)
