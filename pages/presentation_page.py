@@ -7,17 +7,17 @@ click away.
 
 import streamlit as st
 
+from tracker import meeting_content as mc
 from tracker.i18n import t
 from tracker.services.permissions import PageName
 from ui import data, navigation, state
 from ui.deck_downloads import downloads
-from ui.slides import FULL_SCREEN, SLIDES, slide, table
+from ui.slides import FULL_SCREEN, slide, table
 from ui.widgets import plan_and_quarter, plans_for
 
 
-def _move(step: int) -> None:
-    st.session_state["slide"] = max(0, min(len(SLIDES) - 1,
-                                           st.session_state.get("slide", 0) + step))
+def _move(step: int, total: int) -> None:
+    st.session_state["slide"] = max(0, min(total - 1, st.session_state.get("slide", 0) + step))
 
 
 def render() -> None:
@@ -38,17 +38,20 @@ def render() -> None:
         downloads(user, plan, quarter, lang)
         navigation.link(PageName.OVERVIEW, t("present.exit", lang))
     content = data.presentation(user.id, plan.id, quarter)
-    index = st.session_state.setdefault("slide", 0)
+    slides = mc.slides(content, lang)  # as many as the content needs, as in the deck
+    total = len(slides)
+    index = st.session_state["slide"] = min(st.session_state.get("slide", 0), total - 1)
     with plan_box:
-        shown_table = slide(SLIDES[index], content, lang,
-                            lambda name: data.slide_chart(user.id, plan.id, quarter, lang, name))
+        shown_table = slide(slides[index], content, lang, lambda shown: data.slide_chart(
+            user.id, plan.id, quarter, lang, shown.kind, shown.page))
         back, where, shown, forward = st.columns([2, 3, 2, 2], vertical_alignment="center")
         back.button(t("present.previous", lang), key="slide:previous", on_click=_move,
-                    args=(-1,), shortcut="PageUp", disabled=index == 0, width="stretch")
-        where.caption(t("present.position", lang, number=index + 1, total=len(SLIDES)))
+                    args=(-1, total), shortcut="PageUp", disabled=index == 0,
+                    width="stretch")
+        where.caption(t("present.position", lang, number=index + 1, total=total))
         if shown_table is not None:
             with shown.popover(t("present.data_table", lang), width="stretch"):
                 table(shown_table)
-        forward.button(t("present.next", lang), key="slide:next", on_click=_move, args=(1,),
-                       shortcut="PageDown", disabled=index == len(SLIDES) - 1,
+        forward.button(t("present.next", lang), key="slide:next", on_click=_move,
+                       args=(1, total), shortcut="PageDown", disabled=index == total - 1,
                        width="stretch", type="primary")

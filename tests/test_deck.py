@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pptx import Presentation
@@ -318,8 +319,8 @@ def test_many_institutions_are_paged_a_readable_dozen_a_slide(session, people): 
                due="2026-Q4")
     deck = Presentation(io.BytesIO(decks.pptx(session, SYSTEM, b.plan.id, Q3, "en")))
     titles = [slide.shapes.title.text_frame.text for slide in deck.slides]
-    assert titles[3:5] == ["Progress by lead institution, Q3 2026 (1–7 of 13)",
-                           "Progress by lead institution, Q3 2026 (continued, 8–13 of 13)"]
+    assert titles[3:5] == ["Progress by lead institution, Q3 2026 (1 of 2)",
+                           "Progress by lead institution, Q3 2026 (2 of 2)"]
     charts = [s.chart for s in deck.slides[3].shapes if s.has_chart]
     assert len(list(charts[0].plots[0].categories)) == 7
 
@@ -347,3 +348,235 @@ def test_every_field_at_its_longest_makes_the_deck(session, lang):
                if shape.has_text_frame and shape.top == Inches(6.95)]
     assert len(footers) == len(deck.slides)
     assert all(len(footer) <= 150 and "\n" not in footer for footer in footers)
+
+
+# ---- issue 26, item 3: the meeting shows everything, on as many slides as it needs ----------
+
+OBSTACLE = ("Cambio de autoridades en la institución responsable y falta de presupuesto "
+            "aprobado para los talleres provinciales; se espera la reasignación en el próximo "
+            "trimestre, con la firma del convenio y la contratación de los facilitadores. ")
+
+
+def crowded_plan(session):
+    """25 indicators and 14 items needing a decision (8 overdue, 6 behind), some with long
+    titles and obstacles of several lines, and 14 institutions (two slides of bars)."""
+    from tests.factories import PlanBuilder
+
+    b = PlanBuilder(session, name="Crowded")
+    for number_ in range(14):
+        b.institution(f"I{number_:02d}")
+    b.line("1")
+    b.line("2")
+    for number_ in range(1, 26):
+        code = f"1.{number_:02d}"
+        overdue, behind = number_ <= 8, 8 < number_ <= 14
+        b.item(code, line="1" if number_ % 2 else "2", lead=f"I{number_ % 14:02d}",
+               start="2026-Q1", due="2026-Q2" if overdue else "2026-Q4", target=1000)
+        item = b.items[code]
+        item.indicator = f"Personas capacitadas en el indicador {code}"
+        if number_ % 3 == 0:
+            item.title = f"Item {code} " + "con un título largo de varias palabras " * 3
+        session.add(item)
+        append_revision(session, item_id=item.id, quarter=Q3,
+                        institution_id=item.lead_institution_id,
+                        content=ReportContent(
+                            status=Status.IN_PROGRESS,
+                            percent_complete=20 if (overdue or behind) else 80,
+                            indicator_value=40 * number_,
+                            obstacles=OBSTACLE * (1 + number_ % 3) if overdue or behind
+                            else ""),
+                        state=ReportState.APPROVED, author_id=None)
+    session.flush()
+    return b
+
+
+def slide_texts(slide) -> list[str]:
+    texts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            texts.append(shape.text_frame.text)
+        if shape.has_table:
+            texts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return texts
+
+
+CARLITO = Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf")  # Calibri's metrics
+
+
+def _width(text: str) -> float:
+    """``text``'s width in em: measured with Carlito (metric-compatible with Calibri, the
+    deck's type) when installed, else 0.45 em a character."""
+    if CARLITO.exists():
+        from PIL import ImageFont
+
+        return ImageFont.truetype(str(CARLITO), 1000).getlength(text) / 1000
+    return 0.45 * len(text)
+
+
+def _lines(text: str, width_emu: int, size_pt: float) -> int:
+    """Lines of ``text`` wrapped, word by word, in ``width_emu`` at ``size_pt``."""
+    width = width_emu / 914400 / (size_pt / 72)
+    count = 0
+    for paragraph in text.split("\n"):
+        line = ""
+        count += 1
+        for word in paragraph.split():
+            candidate = f"{line} {word}".strip()
+            if _width(candidate) > width and line:
+                count += 1
+                candidate = word
+            line = candidate
+    return count
+
+
+def _size(paragraph) -> float:
+    """The paragraph's type in points: its runs' or the paragraph's own (18 by default)."""
+    sizes = [run.font.size for run in paragraph.runs if run.font.size]
+    size = sizes[0] if sizes else paragraph.font.size
+    return size.pt if size else 18
+
+
+def _height_needed(frame, width_emu: int, margins_emu: int) -> float:
+    """Inches the paragraphs of ``frame`` take at their font sizes."""
+    needed = margins_emu / 914400
+    for paragraph in frame.paragraphs:
+        size = _size(paragraph)
+        needed += _lines(paragraph.text, width_emu, size) * size * 1.2 / 72
+    return needed
+
+
+def assert_nothing_overflows(deck) -> None:
+    footer_top = Inches(6.95)
+    for number_, slide in enumerate(deck.slides, 1):
+        for shape in slide.shapes:
+            if shape.has_table:
+                table = shape.table
+                bottom = shape.top + sum(row.height for row in table.rows)
+                assert bottom <= footer_top, f"slide {number_}: the table runs into the footer"
+                for row in table.rows:
+                    for column, cell in zip(table.columns, row.cells, strict=True):
+                        sizes = [_size(p) for p in cell.text_frame.paragraphs]
+                        assert min(sizes) >= 14, f"slide {number_}: type under 14 pt"
+                        needed = _height_needed(cell.text_frame,
+                                                column.width - cell.margin_left
+                                                - cell.margin_right,
+                                                cell.margin_top + cell.margin_bottom)
+                        assert needed <= row.height / 914400 + 0.01, (
+                            f"slide {number_}: {cell.text[:40]!r} overflows its row")
+            elif shape.has_text_frame and shape.text_frame.text and not shape.name.startswith(
+                    "card"):
+                needed = _height_needed(shape.text_frame, shape.width - Inches(0.2),
+                                        Inches(0.1))
+                assert needed <= shape.height / 914400 + 0.05, (
+                    f"slide {number_}: {shape.text_frame.text[:40]!r} overflows its box")
+
+
+def _numbered(titles: list[str], start: str, lang: str) -> list[str]:
+    pages = [title for title in titles if title.startswith(start)]
+    of = "of" if lang == "en" else "de"
+    assert len(pages) >= 2, titles
+    assert pages == [f"{pages[0].rsplit(' (', 1)[0]} ({n} {of} {len(pages)})"
+                     for n in range(1, len(pages) + 1)]
+    return pages
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_deck_shows_every_indicator_and_item_needing_a_decision(session, lang):
+    import re
+
+    from tracker.i18n import t
+    from tracker.services.permissions import SYSTEM
+
+    b = crowded_plan(session)
+    content = decks.content(session, SYSTEM, b.plan.id, Q3)
+    assert len(content.indicators) == 25 and len(content.attention) == 14
+    deck = Presentation(io.BytesIO(decks.pptx(session, SYSTEM, b.plan.id, Q3, lang)))
+    texts = [text for slide in deck.slides for text in slide_texts(slide)]
+    notes = [slide.notes_slide.notes_text_frame.text for slide in deck.slides
+             if slide.has_notes_slide]
+    for code in b.items:  # every indicator, and every item needing a decision
+        assert any(text.startswith(f"{code} · Personas capacitadas") for text in texts), code
+    for row in content.attention:
+        assert any(text.startswith(f"{row.code} · Item {row.code}") for text in texts), row.code
+        assert any(OBSTACLE.strip()[:60] in text for text in texts)
+    more = re.compile(re.escape(t("chart.and_more", lang, count=0)).replace("0", r"\d+"))
+    assert not [text for text in [*texts, *notes] if more.search(text)]
+    titles = [slide.shapes.title.text_frame.text for slide in deck.slides]
+    quarter = Q3.label(lang)
+    _numbered(titles, t("chart.indicators.title", lang, quarter=quarter), lang)
+    _numbered(titles, t("deck.attention", lang, quarter=quarter), lang)
+    _numbered(titles, t("deck.by_institution", lang, quarter=quarter), lang)
+    charts = [shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart]
+    categories = [c for chart in charts for c in chart.plots[0].categories]
+    assert all(any(c.startswith(f"I{n:02d}") for c in categories) for n in range(14))
+    assert_nothing_overflows(deck)
+
+
+def test_each_page_of_a_list_fills_its_slide(session):
+    """No slide of a list leaves most of its height empty: the type grows to fill it."""
+    from tracker.services.permissions import SYSTEM
+
+    b = crowded_plan(session)
+    deck = Presentation(io.BytesIO(decks.pptx(session, SYSTEM, b.plan.id, Q3, "es")))
+    tables = [next(s for s in slide.shapes if s.has_table) for slide in deck.slides
+              if any(s.has_table for s in slide.shapes)]
+    assert len(tables) >= 5
+    for shape in tables:
+        filled = sum(row.height for row in shape.table.rows) / Inches(5.35)
+        assert filled >= 0.7, f"{shape.table.cell(1, 0).text}: {filled:.0%} of the slide"
+
+
+def test_the_speaker_notes_of_a_page_cover_its_items(session):
+    from tracker.services.permissions import SYSTEM
+
+    b = crowded_plan(session)
+    content = decks.content(session, SYSTEM, b.plan.id, Q3)
+    deck = Presentation(io.BytesIO(decks.pptx(session, SYSTEM, b.plan.id, Q3, "en")))
+    pages = [slide for slide in deck.slides
+             if slide.shapes.title.text_frame.text.startswith("Items behind")]
+    for slide in pages:
+        table = next(s.table for s in slide.shapes if s.has_table)
+        notes = slide.notes_slide.notes_text_frame.text
+        for row in list(table.rows)[1:]:
+            code = row.cells[0].text.split(" · ")[0]
+            assert f"{code} · Item {code}" in notes
+    seen = " ".join(slide.notes_slide.notes_text_frame.text for slide in pages)
+    assert all(f"{row.code} · " in seen for row in content.attention)
+
+
+def test_the_split_rule_fills_pages_evenly_and_counts_wrapped_lines():
+    from tracker import meeting_content as mc
+
+    assert mc.split([1.0] * 13, 12) == [range(0, 7), range(7, 13)]  # 7 + 6, not 12 + 1
+    assert mc.split([1.0] * 26, 20, most=12) == [range(0, 9), range(9, 18), range(18, 26)]
+    assert mc.split([9.0, 1.0], 5) == [range(0, 1), range(1, 2)]  # too big: a page alone
+    assert mc.split([], 5) == [range(0)]
+    long = mc.fitted(OBSTACLE * 5, mc.ATTENTION_SHARES[5])
+    assert long.endswith("…")
+    assert len(mc.wrapped(long, mc.column_em(mc.ATTENTION_SHARES[5]))) == mc.CELL_LINES
+    short = mc.attention_table([], "en").header
+    assert mc.row_height(("one line",) * 6, mc.ATTENTION_SHARES) < mc.row_height(
+        ("one line", "", "", "", "", OBSTACLE), mc.ATTENTION_SHARES)  # wrapped lines count
+    assert len(short) == len(mc.ATTENTION_SHARES)
+
+
+def test_every_decision_of_the_last_meeting_is_on_a_slide(session):
+    from tracker.i18n import t
+    from tracker.services.permissions import SYSTEM
+
+    b = crowded_plan(session)
+    meeting = meetings.record_meeting(session, SYSTEM, b.plan.id, Quarter(2026, 2),
+                                      date(2026, 7, 20), ["I01"])
+    texts = [f"Decisión {n:02d}: " + "revisar el presupuesto con las instituciones " * (n % 4)
+             for n in range(1, 16)]
+    for number_, text in enumerate(texts):
+        meetings.add_decision(session, SYSTEM, meeting.id, text,
+                              owner=f"I{number_ % 14:02d}", due_quarter=Quarter(2026, 4))
+    for lang in ("es", "en"):
+        deck = Presentation(io.BytesIO(decks.pptx(session, SYSTEM, b.plan.id, Q3, lang)))
+        titles = [slide.shapes.title.text_frame.text for slide in deck.slides]
+        pages = _numbered(titles, t("deck.decisions", lang), lang)
+        cells = [text for slide in deck.slides for text in slide_texts(slide)]
+        assert all(any(cell == " ".join(text.split()) for cell in cells) for text in texts)
+        assert len(pages) >= 2
+        assert_nothing_overflows(deck)

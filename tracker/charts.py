@@ -41,7 +41,6 @@ PLOTLY_CONFIG = {"displayModeBar": False}
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 16, "color": TEXT_COLOUR}
 SEQUENTIAL = [[0, palette.SEQUENTIAL[0]], [1, palette.SEQUENTIAL[1]]]
 MAX_ROWS = 40
-SLIDE_ROWS = 12  # indicator bars on one slide; the data table has them all
 
 
 def plain(text: object) -> str:
@@ -513,21 +512,26 @@ def _groups_table(groups: Sequence[mc.Group], axis: str, lang: str) -> pd.DataFr
     })
 
 
-def meeting_chart(content: mc.MeetingContent, lang: str, name: str) -> MeetingChart:
+def meeting_chart(content: mc.MeetingContent, lang: str, name: str,
+                  slide: mc.Slide | None = None) -> MeetingChart:
     """One of the meeting's charts by slide name (by_line, by_institution, trend,
-    indicators): a slide draws only its own."""
+    indicators): a slide draws only its own, and of a chart cut into several slides
+    (``meeting_content.slides``) only its page's rows, under its numbered heading."""
     quarter = content.quarter.label(lang)
+    page = slide or mc.Slide(name, rows=range(len(
+        content.indicators if name == "indicators" else
+        content.by_line if name == "by_line" else content.by_institution)))
     if name in ("by_line", "by_institution"):
-        groups = content.by_line if name == "by_line" else content.by_institution
+        groups = mc.groups_of(content, page)
         axis = "chart.axis.line" if name == "by_line" else "chart.axis.institution"
-        title = t(f"deck.{name}", lang, quarter=quarter)
+        title = page.heading(t(f"deck.{name}", lang, quarter=quarter), lang)
         return MeetingChart(
             title, progress_against_expected(_groups_frame(groups), lang, title, axis=axis),
             mc.groups_summary(groups, title, lang), _groups_table(groups, axis, lang))
     if name == "trend":
         return _trend_chart(content, lang)
     if name == "indicators":
-        return _indicators_chart(content, lang)
+        return _indicators_chart(content, page, lang)
     raise ValueError(f"no meeting chart {name!r}")
 
 
@@ -544,16 +548,17 @@ def _trend_chart(content: mc.MeetingContent, lang: str) -> MeetingChart:
                                                for p in content.trend]}))
 
 
-def _indicators_chart(content: mc.MeetingContent, lang: str) -> MeetingChart:
-    title = t("chart.indicators.title", lang, quarter=content.quarter.label(lang))
-    rows = content.indicators
+def _indicators_chart(content: mc.MeetingContent, page: mc.Slide, lang: str) -> MeetingChart:
+    title = page.heading(t("chart.indicators.title", lang,
+                           quarter=content.quarter.label(lang)), lang)
+    rows = content.indicators[page.rows.start:page.rows.stop]
     items = pd.DataFrame([(r.code, r.title, r.indicator, r.unit, r.baseline, r.target, r.value,
                            r.bucket, True) for r in rows],
                          columns=["code", "title", "indicator", "unit", "baseline", "target",
                                   "indicator_value", "bucket", "in_scope"])
     return MeetingChart(
-        title, indicator_bullets(items, lang, title, limit=SLIDE_ROWS),
-        mc.indicators_summary(content, title, lang),
+        title, indicator_bullets(items, lang, title, limit=len(rows)),
+        mc.indicator_rows_summary(rows, title, lang),
         pd.DataFrame({
             t("plan.indicator", lang): [f"{r.code} · {r.indicator or r.title}" for r in rows],
             t("deck.col.value", lang): [mc.indicator_value(r, lang) for r in rows],

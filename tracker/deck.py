@@ -12,8 +12,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from collections.abc import Sequence
-from operator import attrgetter
+from collections.abc import Callable, Sequence
 
 import pptx
 from lxml import etree
@@ -39,14 +38,10 @@ from tracker.i18n import number, percent, percent_suffix, plural, t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 LANGUAGE_TAGS = {"es": "es-ES", "en": "en-US"}
-LEFT, CONTENT_TOP, CONTENT_WIDTH = Inches(0.5), Inches(1.45), Inches(12.33)
-CONTENT_HEIGHT = Inches(5.35)
+LEFT, CONTENT_TOP = Inches(0.5), Inches(1.45)
+CONTENT_WIDTH, CONTENT_HEIGHT = Inches(mc.SLIDE_WIDTH_IN), Inches(mc.SLIDE_HEIGHT_IN)
 CORE_PROPERTY = 255  # python-pptx refuses a longer title, subject, author or keywords
 TITLE_LAYOUT, TITLE_ONLY_LAYOUT = 0, 5
-SLIDE_TABLE_ROWS = mc.SLIDE_ROWS
-INDICATOR_ROWS = 8
-DECISION_ROWS = 7
-CHART_ROWS = 12  # at most this many groups on one chart slide; more continue on the next
 
 
 def _colour(hex_colour: str) -> RGBColor:
@@ -236,33 +231,49 @@ def _trend_chart(slide: Slide, content: mc.MeetingContent, lang: str, summary: s
     _alt(shape, summary)
 
 
-def _table(slide: Slide, header: Sequence[str], rows: Sequence[Sequence[str]],
-           widths: Sequence[float], summary: str, *, size: int = 13) -> Table:
-    shape = slide.shapes.add_table(len(rows) + 1, len(header), LEFT, CONTENT_TOP,
-                                   CONTENT_WIDTH, Inches(0.45 * (len(rows) + 1)))
-    table = shape.table
-    table.first_row = True  # a header row: the cells of row 0 are the columns' headers
-    for column, width in enumerate(widths):
-        table.columns[column].width = Inches(width)
-    for column, text in enumerate(header):
-        table.cell(0, column).text = text
-    for row_index, row in enumerate(rows, 1):
+TABLE_SIZES = (24, 22, 20, 18, 16, mc.SMALLEST_TYPE)  # points, largest first
+
+
+def table_size(table: mc.Table, rows: range) -> int:
+    """The largest type at which the header and ``rows`` fill the slide's content area
+    without overflowing it or cutting a word (the page was cut to fit at the smallest)."""
+    return next((size for size in TABLE_SIZES if table.fits(rows, size)), TABLE_SIZES[-1])
+
+
+def _table(slide: Slide, table: mc.Table, rows: range, summary: str) -> Table:
+    """A page of ``table``: its header and ``rows``, in the largest type that fits, each row
+    as high as its wrapped text."""
+    size = table_size(table, rows)
+    cells = [table.header, *(table.rows[i] for i in rows)]
+    needed = [mc.row_height(row, table.shares, size) for row in cells]
+    # what the type leaves of the slide, shared out: at most a line more to a row
+    extra = min((mc.SLIDE_HEIGHT_IN - sum(needed)) / len(cells), size * mc.LINE_EM / 72)
+    heights = [Inches(height + max(0.0, extra)) for height in needed]
+    shape = slide.shapes.add_table(len(cells), len(table.header), LEFT, CONTENT_TOP,
+                                   CONTENT_WIDTH, Emu(sum(heights)))
+    drawn = shape.table
+    drawn.first_row = True  # a header row: the cells of row 0 are the columns' headers
+    for column, share in enumerate(table.shares):
+        drawn.columns[column].width = Emu(int(CONTENT_WIDTH * share))
+    for row_index, (row, height) in enumerate(zip(cells, heights, strict=True)):
+        drawn.rows[row_index].height = height
         for column, text in enumerate(row):
-            table.cell(row_index, column).text = text
-    for row in table.rows:
-        for cell in row.cells:
-            cell.margin_top = cell.margin_bottom = Inches(0.04)
+            cell = drawn.cell(row_index, column)
+            cell.text = text
+            cell.margin_top = cell.margin_bottom = Inches(mc.ROW_MARGIN_IN)
+            cell.margin_left = cell.margin_right = Inches(mc.CELL_MARGIN_IN)
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             for paragraph in cell.text_frame.paragraphs:
                 paragraph.font.size = Pt(size)
                 paragraph.font.color.rgb = _colour(palette.TEXT)
-    for cell in table.rows[0].cells:  # white on navy: 10:1
+    for cell in drawn.rows[0].cells:  # white on navy: 10:1
         cell.fill.solid()
         cell.fill.fore_color.rgb = _colour(palette.TABLE_HEADER)
         for paragraph in cell.text_frame.paragraphs:
             paragraph.font.bold = True
             paragraph.font.color.rgb = _colour(palette.BACKGROUND)
     _alt(shape, summary)
-    return table
+    return drawn
 
 
 def _cards(slide: Slide, content: mc.MeetingContent, lang: str) -> None:
@@ -312,10 +323,6 @@ def _cards(slide: Slide, content: mc.MeetingContent, lang: str) -> None:
             shape.name = f"card {row}.{index}"
 
 
-def _short(text: str, width: int) -> str:
-    return textwrap.shorten(" ".join(text.split()), width, placeholder="…") if text else ""
-
-
 def _set_language(deck: Presentation, lang: str) -> None:
     """Every run, paragraph end and default run property carries the deck's language."""
     tag = LANGUAGE_TAGS[lang]
@@ -334,69 +341,13 @@ def _set_language(deck: Presentation, lang: str) -> None:
 
 
 def build_pptx(content: mc.MeetingContent, lang: str) -> bytes:
-    """The deck for one quarter: one slide per view of the review meeting."""
-    quarter = mc.quarter_label(content, lang)
-    source = mc.source_line(content, lang)
+    """The deck for one quarter: every slide of the meeting (``meeting_content.slides``), as
+    many as its content needs."""
     deck = pptx.Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
-    notes = mc.note_lines(content.notes, lang)
-
-    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_LAYOUT])
-    _title(slide, content.plan, size=fitting_size([content.plan], CONTENT_WIDTH, Inches(1.8),
-                                                  (40, 32, 28, 24, 20)))
-    slide.shapes.title.top, slide.shapes.title.height = Inches(1.6), Inches(1.8)
-    subtitle = slide.placeholders[1]
-    subtitle.left, subtitle.top, subtitle.width, subtitle.height = LEFT, Inches(3.6), \
-        CONTENT_WIDTH, Inches(2.6)
-    lines = [t("deck.subtitle", lang, quarter=quarter), content.commission,
-             mc.meeting_line(content, lang) or ""]
-    if content.locked:
-        lines.append(t("present.as_presented", lang))
-    frame = subtitle.text_frame
-    frame.word_wrap = True
-    frame.text = "\n".join(line for line in lines if line)
-    small = fitting_size([line for line in lines[1:] if line], CONTENT_WIDTH,
-                         Inches(2.6 - 28 * 1.2 / 72), (20, 18, 16, 14, 12))
-    for index, paragraph in enumerate(frame.paragraphs):
-        paragraph.alignment = PP_ALIGN.LEFT
-        paragraph.font.size = Pt(28 if index == 0 else small)
-        paragraph.font.color.rgb = _colour(palette.TEXT if index == 0 else palette.MUTED_TEXT)
-    _footer(slide, source)
-
-    slide = _slide(deck, t("deck.headline", lang, quarter=quarter))
-    _cards(slide, content, lang)
-    _footer(slide, source)
-    _notes(slide, [mc.headline_summary(content, lang), "", *notes])
-
-    for key, groups, order in (("deck.by_line", content.by_line, "line"),
-                               ("deck.by_institution", content.by_institution, "lead")):
-        title = t(key, lang, quarter=quarter)
-        summary = mc.groups_summary(groups, title, lang)
-        ordered = sorted(content.notes, key=attrgetter(f"item.{order}"))
-        # a national plan's sixty institutions: paged, a readable dozen bars a slide
-        slides = max(1, -(-len(groups) // CHART_ROWS))
-        size = max(1, -(-len(groups) // slides))  # balanced: 13 groups are 7 + 6, not 12 + 1
-        for start in range(0, max(1, len(groups)), size):
-            chunk = groups[start:start + size]
-            heading = title if len(groups) <= CHART_ROWS else t(
-                "deck.part" if start == 0 else "handout.continued", lang, title=title,
-                first=start + 1, last=start + len(chunk), total=len(groups))
-            slide = _slide(deck, heading)
-            _progress_chart(slide, chunk, lang, summary if start == 0 else
-                            mc.groups_summary(chunk, heading, lang))
-            _footer(slide, source)
-            _notes(slide, [summary, "", *mc.note_lines(ordered, lang)])
-
-    title = t("chart.trend.title", lang)
-    slide = _slide(deck, title)
-    _trend_chart(slide, content, lang, mc.trend_summary(content, title, lang))
-    _footer(slide, source)
-    _notes(slide, [mc.trend_summary(content, title, lang), "", *notes])
-
-    _attention_slide(deck, content, source, quarter, lang, notes)
-    _decisions_slide(deck, content, source, lang)
-    _indicator_slide(deck, content, source, quarter, lang, notes)
-
+    for shown in mc.slides(content, lang):
+        DRAW[shown.kind](deck, content, shown, lang)
+    quarter = mc.quarter_label(content, lang)
     properties = deck.core_properties
     properties.title = _core(f"{content.plan} · {quarter}")
     properties.subject = _core(t("deck.subject", lang))
@@ -409,70 +360,116 @@ def build_pptx(content: mc.MeetingContent, lang: str) -> bytes:
     return buffer.getvalue()
 
 
-def _attention_slide(deck: Presentation, content: mc.MeetingContent, source: str,
-                     quarter: str, lang: str, notes: list[str]) -> None:
-    title = t("deck.attention", lang, quarter=quarter)
+def _finish(slide: Slide, content: mc.MeetingContent, lang: str,
+            notes: Sequence[str] | None = None) -> None:
+    """The footer (added last, so read last) and the speaker notes, when the slide has any."""
+    _footer(slide, mc.source_line(content, lang))
+    if notes is not None:
+        _notes(slide, notes)
+
+
+def _notes_of(content: mc.MeetingContent, shown: mc.Slide, summary: str,
+              lang: str) -> list[str]:
+    return [summary, "", *mc.note_lines(mc.slide_notes(content, shown), lang)]
+
+
+def _title_slide(deck: Presentation, content: mc.MeetingContent, shown: mc.Slide,
+                 lang: str) -> None:
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_LAYOUT])
+    _title(slide, content.plan, size=fitting_size([content.plan], CONTENT_WIDTH, Inches(1.8),
+                                                  (40, 32, 28, 24, 20)))
+    slide.shapes.title.top, slide.shapes.title.height = Inches(1.6), Inches(1.8)
+    subtitle = slide.placeholders[1]
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = LEFT, Inches(3.6), \
+        CONTENT_WIDTH, Inches(2.6)
+    lines = [t("deck.subtitle", lang, quarter=mc.quarter_label(content, lang)),
+             content.commission, mc.meeting_line(content, lang) or ""]
+    if content.locked:
+        lines.append(t("present.as_presented", lang))
+    frame = subtitle.text_frame
+    frame.word_wrap = True
+    frame.text = "\n".join(line for line in lines if line)
+    small = fitting_size([line for line in lines[1:] if line], CONTENT_WIDTH,
+                         Inches(2.6 - 28 * 1.2 / 72), (20, 18, 16, 14, 12))
+    for index, paragraph in enumerate(frame.paragraphs):
+        paragraph.alignment = PP_ALIGN.LEFT
+        paragraph.font.size = Pt(28 if index == 0 else small)
+        paragraph.font.color.rgb = _colour(palette.TEXT if index == 0 else palette.MUTED_TEXT)
+    _finish(slide, content, lang)
+
+
+def _headline_slide(deck: Presentation, content: mc.MeetingContent, shown: mc.Slide,
+                    lang: str) -> None:
+    slide = _slide(deck, t("deck.headline", lang, quarter=mc.quarter_label(content, lang)))
+    _cards(slide, content, lang)
+    _finish(slide, content, lang, _notes_of(content, shown, mc.headline_summary(content, lang),
+                                            lang))
+
+
+def _groups_slide(deck: Presentation, content: mc.MeetingContent, shown: mc.Slide,
+                  lang: str) -> None:
+    """A page of the progress of the strategic lines or of the lead institutions (a national
+    plan's sixty institutions: a readable dozen bars a slide)."""
+    title = t(f"deck.{shown.kind}", lang, quarter=mc.quarter_label(content, lang))
+    heading = shown.heading(title, lang)
+    groups = mc.groups_of(content, shown)
+    slide = _slide(deck, heading)
+    summary = mc.groups_summary(groups, heading, lang)
+    _progress_chart(slide, groups, lang, summary)
+    _finish(slide, content, lang, _notes_of(content, shown, summary, lang))
+
+
+def _trend_slide(deck: Presentation, content: mc.MeetingContent, shown: mc.Slide,
+                 lang: str) -> None:
+    title = t("chart.trend.title", lang)
     slide = _slide(deck, title)
-    rows = content.attention
-    shown = rows[:SLIDE_TABLE_ROWS]
-    if shown:
-        _table(slide, [t("item.choose", lang), t("chart.axis.institution", lang),
-                       t("chart.series.progress", lang), t("chart.series.expected", lang),
-                       t("item.schedule", lang), t("form.obstacles", lang)],
-               [(_short(f"{r.code} · {r.title}", 64), r.lead, percent(r.progress, lang),
-                 percent(r.expected, lang), t(f"schedule.{r.bucket}", lang),
-                 _short(r.obstacles, 90) or "—") for r in shown],  # in full in the notes
-               (3.4, 1.45, 1.15, 1.15, 1.6, 3.58), mc.attention_summary(content, title, lang),
-               size=12)
+    summary = mc.trend_summary(content, title, lang)
+    _trend_chart(slide, content, lang, summary)
+    _finish(slide, content, lang, _notes_of(content, shown, summary, lang))
+
+
+def _attention_slide(deck: Presentation, content: mc.MeetingContent, shown: mc.Slide,
+                     lang: str) -> None:
+    heading = shown.heading(t("deck.attention", lang, quarter=mc.quarter_label(content, lang)),
+                            lang)
+    slide = _slide(deck, heading)
+    rows = content.attention[shown.rows.start:shown.rows.stop]
+    summary = mc.attention_rows_summary(rows, heading, lang)
+    if rows:
+        _table(slide, mc.attention_table(content.attention, lang), shown.rows, summary)
     else:
         _text(slide, [t("notes.none", lang)], LEFT, CONTENT_TOP, CONTENT_WIDTH, Inches(1))
-    if len(rows) > len(shown):
-        _text(slide, [t("chart.and_more", lang, count=number(len(rows) - len(shown), lang, 0))],
-              LEFT, Inches(6.45), CONTENT_WIDTH, Inches(0.4), size=16)
-    _footer(slide, source)
-    _notes(slide, [mc.attention_summary(content, title, lang), "", *notes])
+    _finish(slide, content, lang, _notes_of(content, shown, summary, lang))
 
 
-def _decisions_slide(deck: Presentation, content: mc.MeetingContent, source: str,
+def _decisions_slide(deck: Presentation, content: mc.MeetingContent, shown: mc.Slide,
                      lang: str) -> None:
-    title = t("deck.decisions", lang)
-    slide = _slide(deck, title)
-    shown = content.decisions[:DECISION_ROWS]
-    if shown:
-        _table(slide, [t("deck.col.decision", lang), t("deck.col.owner", lang),
-                       t("deck.col.due", lang), t("deck.col.follow_up", lang)],
-               [(_short(d.text, 160), d.owner or "—", d.due.label(lang) if d.due else "—",
-                 mc.decision_follow_up(d, lang)) for d in shown],
-               (6.73, 1.8, 1.6, 2.2), title, size=14)
+    heading = shown.heading(t("deck.decisions", lang), lang)
+    slide = _slide(deck, heading)
+    if content.decisions:
+        _table(slide, mc.decision_table(content.decisions, lang), shown.rows, heading)
     else:
         _text(slide, [t("deck.no_decisions", lang)], LEFT, CONTENT_TOP, CONTENT_WIDTH,
               Inches(1))
-    if len(content.decisions) > len(shown):
-        _text(slide, [t("chart.and_more", lang, count=len(content.decisions) - len(shown))],
-              LEFT, Inches(6.45), CONTENT_WIDTH, Inches(0.4), size=16)
-    _footer(slide, source)
+    _finish(slide, content, lang)
 
 
-def _indicator_slide(deck: Presentation, content: mc.MeetingContent, source: str,
-                     quarter: str, lang: str, notes: list[str]) -> None:
-    title = t("chart.indicators.title", lang, quarter=quarter)
-    slide = _slide(deck, title)
-    rows = content.indicators
-    shown = rows[:INDICATOR_ROWS]
-    summary = mc.indicators_summary(content, title, lang)
-    if shown:
-        _table(slide, [t("plan.indicator", lang), t("deck.col.value", lang),
-                       t("deck.col.achieved", lang), t("item.schedule", lang)],
-               [(_short(f"{r.code} · {r.indicator or r.title}", 80), mc.indicator_value(r, lang),
-                 percent(r.achieved, lang),
-                 t(f"schedule.{r.bucket}", lang) if r.bucket != "not_in_scope" else "—")
-                for r in shown], (6.13, 3.0, 1.6, 1.6), summary, size=14)
+def _indicator_slide(deck: Presentation, content: mc.MeetingContent, shown: mc.Slide,
+                     lang: str) -> None:
+    heading = shown.heading(t("chart.indicators.title", lang,
+                              quarter=mc.quarter_label(content, lang)), lang)
+    slide = _slide(deck, heading)
+    rows = content.indicators[shown.rows.start:shown.rows.stop]
+    summary = mc.indicator_rows_summary(rows, heading, lang)
+    if rows:
+        _table(slide, mc.indicator_table(content.indicators, lang), shown.rows, summary)
     else:
         _text(slide, [t("deck.no_indicators", lang)], LEFT, CONTENT_TOP, CONTENT_WIDTH,
               Inches(1))
-    if len(rows) > len(shown):
-        _text(slide, [t("chart.and_more", lang, count=number(len(rows) - len(shown), lang, 0))],
-              LEFT, Inches(6.45), CONTENT_WIDTH, Inches(0.4), size=16)
-    _footer(slide, source)
-    _notes(slide, [summary, "", *notes])
+    _finish(slide, content, lang, _notes_of(content, shown, summary, lang))
 
+
+DRAW: dict[str, Callable[[Presentation, mc.MeetingContent, mc.Slide, str], None]] = {
+    "title": _title_slide, "headline": _headline_slide, "by_line": _groups_slide,
+    "by_institution": _groups_slide, "trend": _trend_slide, "attention": _attention_slide,
+    "decisions": _decisions_slide, "indicators": _indicator_slide}

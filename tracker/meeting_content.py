@@ -19,9 +19,6 @@ from tracker.i18n import EMPTY, day, number, percent, plural, t
 from tracker.quarters import Quarter
 
 ATTENTION = ("behind", "overdue")
-SLIDE_ROWS = 7  # attention rows on one slide, readable from the back of a room
-LIST_ROWS = 10  # decisions and attention rows in the app and the handout
-NOTE_ITEMS = 12  # items in one slide's speaker notes
 
 
 def achieved(value: float | None, baseline: float | None, target: float | None
@@ -368,11 +365,11 @@ def status_word(status: str | None, lang: str) -> str:
     return t(f"status.{status}", lang) if status else t("form.nothing_short", lang)
 
 
-def note_lines(notes: Sequence[Note], lang: str, limit: int = NOTE_ITEMS) -> list[str]:
+def note_lines(notes: Sequence[Note], lang: str) -> list[str]:
     """Speaker notes: for each item behind, overdue or blocked, each institution's narrative
-    and obstacles of the quarter."""
+    and obstacles of the quarter (every one of them: notes scroll)."""
     lines: list[str] = []
-    for note in notes[:limit]:
+    for note in notes:
         item = note.item
         state = t(f"schedule.{item.bucket}", lang)
         if item.blocked:
@@ -388,8 +385,6 @@ def note_lines(notes: Sequence[Note], lang: str, limit: int = NOTE_ITEMS) -> lis
                 lines.append("    " + t("notes.narrative", lang, text=part.narrative))
             if part.obstacles:
                 lines.append("    " + t("notes.obstacles", lang, text=part.obstacles))
-    if len(notes) > limit:
-        lines.append(t("chart.and_more", lang, count=len(notes) - limit))
     return lines or [t("notes.none", lang)]
 
 
@@ -398,3 +393,253 @@ def bucket_summary(counts: Mapping[str, int], title: str, lang: str) -> str:
     parts = [count_text(status, counts.get(status, 0), lang)
              for status in ("completed", "on_track", "behind", "overdue")]
     return f"{title}: {', '.join(parts)}."
+
+
+def attention_rows_summary(rows: Sequence[ItemLine], title: str, lang: str) -> str:
+    return t("summary.attention", lang, title=title,
+             items=plural("summary.item_count", lang, len(rows),
+                          count=number(len(rows), lang, 0)),
+             overdue=number(sum(1 for r in rows if r.bucket == "overdue"), lang, 0))
+
+
+# ---- the meeting's slides: as many as the content needs ------------------------------------
+#
+# One rule for the deck and the presentation: each list (items needing a decision, decisions,
+# indicators) and each chart of groups is cut into slides by a budget of lines of the smallest
+# slide type, counting each row's wrapped lines, and the pages are balanced (13 rows are 7 + 6,
+# not 12 + 1). The deck then sets each page in the largest type at which it fills its slide.
+
+LINE_EM = 1.2  # a line's height, in em
+SMALLEST_TYPE = 14  # points: the smallest table type on a slide, readable from a room's back
+SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 12.33, 5.35  # the content area of a 16:9 slide, inches
+CELL_MARGIN_IN, ROW_MARGIN_IN = 0.1, 0.04  # a cell's margins: each side, above and below
+CELL_LINES = 6  # lines one cell may take on a slide; a longer text ends in "…" (in full in the
+#                 speaker notes and the handout)
+CHART_ROWS = 12  # bars of one chart on one slide
+INDICATOR_ROWS = 12  # indicators on one slide: its chart's bars stay readable
+ATTENTION_SHARES = (0.235, 0.11, 0.09, 0.095, 0.115, 0.355)
+DECISION_SHARES = (0.54, 0.15, 0.13, 0.18)
+INDICATOR_SHARES = (0.50, 0.24, 0.13, 0.13)
+# Character widths in em of the slides' sans-serif type (Calibri's metrics, which Carlito
+# shares), by class, with a margin for bold headers and other renderers' fonts: measured,
+# a line of Spanish prose averages 0.40 em a character.
+NARROW, WIDE = frozenset("fijlrtI .,;:·'!|()[]-"), frozenset("mwMW%…@—")
+CAPITALS, SAFETY = 0.6, 1.03
+
+
+def _em(character: str) -> float:
+    if character in NARROW:
+        return 0.28
+    if character in WIDE:
+        return 0.82
+    return CAPITALS if character.isupper() else 0.52
+
+
+def text_em(text: str) -> float:
+    """The width of ``text`` in em (an estimate from each character's class)."""
+    return SAFETY * sum(_em(character) for character in text)
+
+
+def wrapped(text: str, width_em: float) -> list[str]:
+    """``text`` cut into lines no wider than ``width_em`` (its own line breaks kept; a word
+    wider than a line is cut)."""
+    space = text_em(" ")
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line: list[str] = []
+        used = 0.0
+        for word in paragraph.split():
+            width = text_em(word)
+            if line and used + space + width <= width_em:
+                line.append(word)
+                used += space + width
+                continue
+            if line:
+                lines.append(" ".join(line))
+            while width > width_em:  # a word longer than the line: cut it
+                cut = next((i for i in range(len(word) - 1, 0, -1)
+                            if text_em(word[:i]) <= width_em), 1)
+                lines.append(word[:cut])
+                word = word[cut:]
+                width = text_em(word)
+            line, used = [word], width
+        lines.append(" ".join(line))
+    return lines
+
+
+def column_em(share: float, size: float = SMALLEST_TYPE) -> float:
+    """The width of a column of ``share`` of the slide, inside its margins, in em of ``size``."""
+    return (share * SLIDE_WIDTH_IN - 2 * CELL_MARGIN_IN) / (size / 72)
+
+
+def fitted(text: str, share: float, lines: int = CELL_LINES) -> str:
+    """``text`` as one slide cell of ``share`` of the width holds it: at most ``lines``
+    lines of the smallest type."""
+    text, width = " ".join(text.split()), column_em(share)
+    kept = wrapped(text, width)
+    if len(kept) <= lines:
+        return text
+    short = " ".join(kept[:lines])
+    while len(wrapped(short + "…", width)) > lines:
+        short = short[:-1]
+    return short.rstrip() + "…"
+
+
+def row_height(cells: Sequence[str], shares: Sequence[float],
+               size: float = SMALLEST_TYPE) -> float:
+    """A table row's height in inches at ``size`` pt: its tallest cell, wrapped, with margins."""
+    lines = max(len(wrapped(text, column_em(share, size)))
+                for text, share in zip(cells, shares, strict=True))
+    return lines * LINE_EM * size / 72 + 2 * ROW_MARGIN_IN
+
+
+@dataclass(frozen=True)
+class Table:
+    """A list as a slide shows it: the header and every row's cells, fitted to a cell."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    shares: tuple[float, ...]
+
+    def pages(self, most: int | None = None) -> list[range]:
+        budget = SLIDE_HEIGHT_IN - row_height(self.header, self.shares)
+        return split([row_height(row, self.shares) for row in self.rows], budget, most)
+
+    def height(self, rows: range, size: float) -> float:
+        """Inches the header and ``rows`` take at ``size`` pt."""
+        return sum(row_height(cells, self.shares, size)
+                   for cells in (self.header, *(self.rows[i] for i in rows)))
+
+    def fits(self, rows: range, size: float) -> bool:
+        """Whether the header and ``rows`` fit the slide at ``size`` pt with no word cut."""
+        return self.height(rows, size) <= SLIDE_HEIGHT_IN and all(
+            text_em(word) <= column_em(share, size)
+            for cells in (self.header, *(self.rows[i] for i in rows))
+            for text, share in zip(cells, self.shares, strict=True) for word in text.split())
+
+
+def _greedy(costs: Sequence[float], cap: float, most: int) -> list[range]:
+    pages: list[range] = []
+    start, used = 0, 0.0
+    for index, cost in enumerate(costs):
+        if index > start and (used + cost > cap or index - start >= most):
+            pages.append(range(start, index))
+            start, used = index, 0.0
+        used += cost
+    return [*pages, range(start, len(costs))]
+
+
+def split(costs: Sequence[float], budget: float, most: int | None = None) -> list[range]:
+    """Consecutive pages of rows whose ``costs`` fit ``budget`` (at most ``most`` rows a page):
+    as few pages as fit, as even as they can be (a row too big for any page has one alone)."""
+    if not costs:
+        return [range(0)]
+    most = most or len(costs)
+    fewest = len(_greedy(costs, budget, most))
+    low, high = 0.0, max(budget, max(costs))
+    for _ in range(40):  # the smallest cap that needs no more pages
+        middle = (low + high) / 2
+        if len(_greedy(costs, middle, most)) <= fewest:
+            high = middle
+        else:
+            low = middle
+    return _greedy(costs, high, most)
+
+
+def attention_table(rows: Sequence[ItemLine], lang: str) -> Table:
+    shares = ATTENTION_SHARES
+    return Table(
+        (t("item.choose", lang), t("chart.axis.institution", lang),
+         t("chart.series.progress", lang), t("chart.series.expected", lang),
+         t("item.schedule", lang), t("form.obstacles", lang)),
+        tuple((fitted(f"{r.code} · {r.title}", shares[0]), fitted(r.lead, shares[1]),
+               percent(r.progress, lang), percent(r.expected, lang),
+               t(f"schedule.{r.bucket}", lang), fitted(r.obstacles, shares[5]) or EMPTY)
+              for r in rows),
+        shares)
+
+
+def decision_table(rows: Sequence[DecisionLine], lang: str) -> Table:
+    shares = DECISION_SHARES
+    return Table(
+        (t("deck.col.decision", lang), t("deck.col.owner", lang), t("deck.col.due", lang),
+         t("deck.col.follow_up", lang)),
+        tuple((fitted(d.text, shares[0]), fitted(d.owner or EMPTY, shares[1]),
+               d.due.label(lang) if d.due else EMPTY, decision_follow_up(d, lang))
+              for d in rows),
+        shares)
+
+
+def indicator_table(rows: Sequence[Indicator], lang: str) -> Table:
+    shares = INDICATOR_SHARES
+    return Table(
+        (t("plan.indicator", lang), t("deck.col.value", lang), t("deck.col.achieved", lang),
+         t("item.schedule", lang)),
+        tuple((fitted(f"{r.code} · {r.indicator or r.title}", shares[0]),
+               fitted(indicator_value(r, lang), shares[1]),
+               percent(r.achieved, lang),
+               t(f"schedule.{r.bucket}", lang) if r.bucket != "not_in_scope" else EMPTY)
+              for r in rows),
+        shares)
+
+
+SLIDE_KINDS = ("title", "headline", "by_line", "by_institution", "trend", "attention",
+               "decisions", "indicators")
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide of the meeting: its kind and, for a list or a chart of groups cut into
+    several slides, which page of them it is and the rows of the list it shows."""
+
+    kind: str
+    page: int = 1
+    pages: int = 1
+    rows: range = range(0)
+
+    def heading(self, title: str, lang: str) -> str:
+        """``title``, numbered when the content takes several slides: "Indicators (2 of 3)"."""
+        if self.pages == 1:
+            return title
+        return t("deck.page", lang, title=title, page=number(self.page, lang, 0),
+                 pages=number(self.pages, lang, 0))
+
+
+def _pages(kind: str, pages: Sequence[range]) -> list[Slide]:
+    return [Slide(kind, index, len(pages), rows) for index, rows in enumerate(pages, 1)]
+
+
+def slides(content: MeetingContent, lang: str) -> tuple[Slide, ...]:
+    """Every slide of the meeting, in order: as many as the content needs."""
+    return tuple([
+        Slide("title"), Slide("headline"),
+        *_pages("by_line", split([1.0] * len(content.by_line), CHART_ROWS)),
+        *_pages("by_institution", split([1.0] * len(content.by_institution), CHART_ROWS)),
+        Slide("trend"),
+        *_pages("attention", attention_table(content.attention, lang).pages()),
+        *_pages("decisions", decision_table(content.decisions, lang).pages()),
+        *_pages("indicators", indicator_table(content.indicators, lang).pages(INDICATOR_ROWS)),
+    ])
+
+
+def groups_of(content: MeetingContent, slide: Slide) -> tuple[Group, ...]:
+    """The groups of a chart slide (by_line or by_institution)."""
+    groups = content.by_line if slide.kind == "by_line" else content.by_institution
+    return groups[slide.rows.start:slide.rows.stop]
+
+
+def slide_notes(content: MeetingContent, slide: Slide) -> tuple[Note, ...]:
+    """The speaker notes of a slide: the items on it (a page of the items needing a decision,
+    the items led by the institutions or in the lines of a chart's page), else all of them."""
+    if slide.kind == "attention":
+        shown = {row.code for row in content.attention[slide.rows.start:slide.rows.stop]}
+        return tuple(n for n in content.notes if n.item.code in shown or (
+            slide.page == slide.pages and n.item.bucket not in ATTENTION))
+    if slide.kind in ("by_line", "by_institution"):
+        key = "line" if slide.kind == "by_line" else "lead"
+        labels = {group.label for group in groups_of(content, slide)}
+        ordered = sorted(content.notes, key=lambda n: getattr(n.item, key))
+        if slide.pages == 1:
+            return tuple(ordered)
+        return tuple(n for n in ordered if getattr(n.item, key) in labels)
+    return content.notes

@@ -43,6 +43,7 @@ from tracker import charts
 from tracker import deck as deck_builder
 from tracker import handout as handout_builder
 from tracker.meeting_content import MeetingContent
+from tracker.meeting_content import slides as meeting_slides
 from tracker.metrics import NO_FILTERS, Filters
 from tracker.models import User
 from tracker.quarters import Quarter
@@ -351,17 +352,18 @@ def presentation(user_id: int, plan_id: int, quarter: Quarter) -> MeetingContent
 
 @_cached(Scope.FIGURES, resource=True, max_entries=64)
 def _slide_chart(database: str, plan_id: int, quarter: Quarter, lang: str,
-                 name: str) -> charts.MeetingChart:
-    """One slide's chart, built once for every presenter (a shared object: nothing mutates
-    it after ``slides.for_slide``)."""
-    return slides.for_slide(
-        charts.meeting_chart(_presentation(database, plan_id, quarter), lang, name))
+                 name: str, page: int) -> charts.MeetingChart:
+    """One slide's chart (page ``page`` of a chart cut into several slides), built once for
+    every presenter (a shared object: nothing mutates it after ``slides.for_slide``)."""
+    content = _presentation(database, plan_id, quarter)
+    shown = next(s for s in meeting_slides(content, lang) if s.kind == name and s.page == page)
+    return slides.for_slide(charts.meeting_chart(content, lang, name, shown))
 
 
 def slide_chart(user_id: int, plan_id: int, quarter: Quarter, lang: str,
-                name: str) -> charts.MeetingChart:
+                name: str, page: int = 1) -> charts.MeetingChart:
     _may_read(_db(), user_id, plan_id)
-    return _slide_chart(_db(), plan_id, quarter, lang, name)
+    return _slide_chart(_db(), plan_id, quarter, lang, name, page)
 
 
 @_cached(Scope.FIGURES)

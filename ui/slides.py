@@ -16,8 +16,7 @@ from tracker.i18n import number, percent, plural, t
 from ui import accessibility
 from ui.text import md
 
-SLIDES = ("title", "headline", "by_line", "by_institution", "trend", "attention", "decisions",
-          "indicators")
+SLIDES = mc.SLIDE_KINDS  # in this order; a list or chart too long for one slide takes several
 CHART_HEIGHT = 440  # px: heading, chart, summary and navigation fit a 720 px high screen
 STATUSES = ("completed", "on_track", "behind", "overdue", "blocked")
 # Full screen: no sidebar, header or toolbar; each figure card edged in its status colour.
@@ -32,6 +31,15 @@ FULL_SCREEN = "".join([
     *(f".st-key-card-{status}{{border-left:.6rem solid {palette.STATUS_COLOURS[status]}}}"
       f".st-key-card-{status} [data-testid=stMetricValue]"
       f"{{color:{palette.STATUS_COLOURS[status]}}}" for status in STATUSES),
+    # a page of a list: the deck's type and columns in proportion (14 pt on a 13.33 in wide
+    # slide is 19 px on a 1280 px screen), so that the rows the page was cut to fill it
+    *(f".st-key-slide-table-{kind} table{{table-layout:fixed;width:100%}}"
+      f".st-key-slide-table-{kind} th,.st-key-slide-table-{kind} td"
+      f"{{font-size:18px;line-height:1.3;padding:.3rem .5rem}}"
+      + "".join(f".st-key-slide-table-{kind} thead th:nth-child({column})"
+                f"{{width:{share * 100:.1f}%}}" for column, share in enumerate(shares, 1))
+      for kind, shares in (("attention", mc.ATTENTION_SHARES),
+                           ("decisions", mc.DECISION_SHARES))),
     "</style>",
 ])
 
@@ -91,30 +99,29 @@ def _headline_table(content: mc.MeetingContent, lang: str) -> pd.DataFrame:
                                     f"{number(head.expected_reports, lang, 0)}"]})
 
 
-def _attention_table(content: mc.MeetingContent, lang: str) -> pd.DataFrame:
-    rows = content.attention[:mc.LIST_ROWS]
-    return pd.DataFrame(  # a static table wraps long obstacles instead of cutting them
-        [(f"{r.code} · {r.title}", r.lead, percent(r.progress, lang), percent(r.expected, lang),
-          t(f"schedule.{r.bucket}", lang), r.obstacles or "—") for r in rows],
-        columns=[t("item.choose", lang), t("chart.axis.institution", lang),
-                 t("chart.series.progress", lang), t("chart.series.expected", lang),
-                 t("item.schedule", lang), t("form.obstacles", lang)])
+def _page_table(table: mc.Table, rows: range) -> pd.DataFrame:
+    """A page of a list as the deck shows it: the same cells (a long text wraps; past a
+    slide cell's lines it ends in "…", in full in the handout)."""
+    return pd.DataFrame([table.rows[i] for i in rows], columns=list(table.header))
 
 
-def _decisions_table(content: mc.MeetingContent, lang: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        [(d.text, d.owner or "—", d.due.label(lang) if d.due else "—",
-          mc.decision_follow_up(d, lang)) for d in content.decisions[:mc.LIST_ROWS]],
-        columns=[t("deck.col.decision", lang), t("deck.col.owner", lang),
-                 t("deck.col.due", lang), t("deck.col.follow_up", lang)])
+def _list(shown: mc.Slide, title: str, cells: mc.Table, empty: str, lang: str) -> None:
+    """A page of a list: its numbered heading and its rows (or what an empty list says)."""
+    st.header(md(shown.heading(title, lang)))
+    if not cells.rows:
+        st.write(empty)
+        return
+    with st.container(key=f"slide-table-{shown.kind}"):
+        table(_page_table(cells, shown.rows))
 
 
-def slide(name: str, content: mc.MeetingContent, lang: str,
-          chart_of: Callable[[str], MeetingChart]) -> pd.DataFrame | None:
-    """Draw one slide; return its data as a table when it has one beyond what it shows.
-    ``chart_of(name)`` gives a chart slide its chart as ``for_slide`` shapes it: the page
-    passes a cached one."""
+def slide(shown: mc.Slide, content: mc.MeetingContent, lang: str,
+          chart_of: Callable[[mc.Slide], MeetingChart]) -> pd.DataFrame | None:
+    """Draw one slide of ``meeting_content.slides``; return its data as a table when it has
+    one beyond what it shows. ``chart_of(slide)`` gives a chart slide its chart (its page's
+    rows) as ``for_slide`` shapes it: the page passes a cached one."""
     quarter = content.quarter.label(lang)
+    name = shown.kind
     if name == "title":
         st.title(md(content.plan))  # user-written text is shown as text, never as markup
         st.header(t("deck.subtitle", lang, quarter=quarter))
@@ -133,21 +140,13 @@ def slide(name: str, content: mc.MeetingContent, lang: str,
             st.header(t("chart.indicators.title", lang, quarter=quarter))
             st.write(t("deck.no_indicators", lang))
             return None
-        chart = chart_of(name)
-        _chart(chart, f"slide:{name}")
+        chart = chart_of(shown)
+        _chart(chart, f"slide:{name}:{shown.page}")
         return chart.table
     if name == "attention":
-        st.header(t("deck.attention", lang, quarter=quarter))
-        if not content.attention:
-            st.write(t("notes.none", lang))
-            return None
-        table(_attention_table(content, lang))
-        if len(content.attention) > mc.LIST_ROWS:
-            st.caption(t("chart.and_more", lang, count=len(content.attention) - mc.LIST_ROWS))
+        _list(shown, t("deck.attention", lang, quarter=quarter),
+              mc.attention_table(content.attention, lang), t("notes.none", lang), lang)
         return None
-    st.header(t("deck.decisions", lang))
-    if not content.decisions:
-        st.write(t("deck.no_decisions", lang))
-    else:
-        table(_decisions_table(content, lang))
+    _list(shown, t("deck.decisions", lang), mc.decision_table(content.decisions, lang),
+          t("deck.no_decisions", lang), lang)
     return None
