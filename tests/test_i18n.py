@@ -101,7 +101,8 @@ PLURALS = [  # (key, count, Spanish, English)
     ("summary.overdue_of_them", 2, "2 de ellas vencidas", "2 of them overdue"),
     ("cli.remind_sent", 1, "1 recordatorio enviado.", "1 reminder sent."),
     ("cli.remind_sent", 0, "0 recordatorios enviados.", "0 reminders sent."),
-    ("mine.drafts_submitted", 1, "1 reporte enviado.", "1 report submitted."),
+    ("mine.drafts_submitted", 1, "El reporte se envió.", "The report was submitted."),
+    ("mine.drafts_submitted", 2, "2 reportes enviados.", "2 reports submitted."),
     ("review.institution_count", 1, "1 institución", "1 institution"),
     ("review.institution_count", 2, "2 instituciones", "2 institutions"),
 ]

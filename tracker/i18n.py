@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -25,6 +27,13 @@ LOCALES_DIR = Path(__file__).parent / "locales"
 EMPTY = "—"
 ENUM_KEYS = {"PeriodState": "period", "Status": "status", "ReportState": "state"}
 UTC_NAMES = {"UTC", "Etc/UTC", "UTC+00:00"}
+
+
+@runtime_checkable
+class Labelled(Protocol):
+    """A value that says itself in a language (``Quarter.label``: "T3 2026")."""
+
+    def label(self, lang: str = "en") -> str: ...
 
 
 @cache
@@ -59,12 +68,11 @@ def t(key: str, lang: str = "en", /, **values: object) -> str:
 
 def shown(value: object, lang: str) -> object:
     """A value as a message shows it in ``lang``; a text or anything unknown as it is."""
-    from tracker.models import PeriodState, ReportState, Status  # noqa: PLC0415 (they use t)
-    from tracker.quarters import Quarter  # noqa: PLC0415
-
-    if isinstance(value, Quarter):
+    if isinstance(value, Labelled):  # a Quarter (tracker.quarters, which uses this module)
         return value.label(lang)
-    if isinstance(value, PeriodState | Status | ReportState):
+    if isinstance(value, StrEnum) and type(value).__name__ in ENUM_KEYS:
+        # tracker.models' PeriodState, Status, ReportState (by name: the deck's command
+        # imports no ORM)
         return t(f"{ENUM_KEYS[type(value).__name__]}.{value.value}", lang)
     if isinstance(value, datetime):
         return moment(value, lang)

@@ -165,7 +165,8 @@ def test_a_stale_form_keeps_what_was_typed_and_offers_both_versions(db_url):
     at.run()
     form = next(e for e in at.expander if e.label.startswith(code))
     assert field(form.text_area, "narrative").value == "Texto de B que no debe perderse."
-    both = next(d.value for d in form.dataframe if "Su valor (conservado)" in d.value.columns)
+    both = next(d.value for d in form.dataframe
+                if "Lo que usted escribió (se conserva)" in d.value.columns)
     row = both.set_index(both.columns[0]).loc["Narrativa"]
     assert "Texto de A, guardado primero." in row.tolist()
     assert "Texto de B que no debe perderse." in row.tolist()
@@ -191,7 +192,7 @@ def test_a_save_into_a_quarter_closed_meanwhile_keeps_the_text_and_says_why(db_u
     engine.dispose()
     next(b for b in expander.button if b.label == "Guardar borrador").click()
     at.run()
-    assert any("El trimestre 2026-Q4 está cerrado: pida su reapertura" in e.value
+    assert any("El trimestre T4 2026 está cerrado: pida su reapertura" in e.value
                for e in at.error)
     form = next(e for e in at.expander if e.label.startswith(code))
     assert field(form.text_area, "narrative").value == "Escrito antes del cierre."

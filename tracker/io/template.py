@@ -149,7 +149,7 @@ EXPORT_YES = {"en": "yes", "es": "sí"}
 def status_word(status: object, lang: str) -> str:
     """A stored status as an export in ``lang`` writes it ("en curso")."""
     words = EXPORT_STATUS_WORDS.get(lang, EXPORT_STATUS_WORDS["en"])
-    return words[Status(status)] if status else ""
+    return words[Status(str(status))] if status else ""
 
 
 def yes_word(value: object, lang: str) -> str:

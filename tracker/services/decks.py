@@ -44,7 +44,7 @@ def period_state(session: Reader, plan_id: int, quarter: Quarter) -> str:
         "SELECT state FROM reporting_period WHERE plan_id = :plan_id AND quarter = :quarter"),
         {"plan_id": plan_id, "quarter": str(quarter)}).scalar()
     if state is None:
-        raise InvalidInput("report.outside_plan", quarter=quarter)
+        raise InvalidInput("report.outside_plan", quarter=str(quarter))  # as the CLI writes it
     return str(state)
 
 
