@@ -34,7 +34,7 @@ def _revisions(db_url: str) -> list[ReportRevision]:
 def test_member_fills_and_submits_a_report(db_url):
     at = go_to(app_as("dinapen@demo.example"), "my-institution")
     assert at.title[0].value == "My institution"
-    assert "2 of 8 reports submitted" in at.get("progress")[0].proto.text
+    assert "Reports submitted: 2 of 8" in at.get("progress")[0].proto.text
     expander = first_missing_form(at)
     code = expander.label.split(" · ")[0]
     field(expander.selectbox, "status").select("in_progress")
@@ -48,7 +48,7 @@ def test_member_fills_and_submits_a_report(db_url):
     assert any(s.value == f"Report on {code} submitted." for s in at.success)
     assert any(e.label.startswith(code) and "submitted" in e.label for e in at.expander)
     assert item_panel(at, code).proto.expanded  # its new state did not close it
-    assert "3 of 8 reports submitted" in at.get("progress")[0].proto.text
+    assert "Reports submitted: 3 of 8" in at.get("progress")[0].proto.text
     [revision] = _revisions(db_url)
     assert (revision.state, revision.percent_complete, revision.indicator_value) == (
         "submitted", 55, 6)

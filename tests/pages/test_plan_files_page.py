@@ -40,7 +40,7 @@ def test_coordinator_checks_then_imports_a_workbook(db_url, tmp_path):
     at.run()
     at.button(key="import:run").click()
     at.run()
-    assert any(s.value.startswith("Imported into Small plan: 2 items added")
+    assert any(s.value.startswith("Imported into Small plan. Items added: 2;")
                for s in at.success)
     assert "Small plan" in [c.name for c in _plans(db_url)]
 
