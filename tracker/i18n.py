@@ -68,12 +68,14 @@ def t(key: str, lang: str = "en", /, **values: object) -> str:
 
 def shown(value: object, lang: str) -> object:
     """A value as a message shows it in ``lang``; a text or anything unknown as it is."""
-    if isinstance(value, Labelled):  # a Quarter (tracker.quarters, which uses this module)
-        return value.label(lang)
     if isinstance(value, StrEnum) and type(value).__name__ in ENUM_KEYS:
         # tracker.models' PeriodState, Status, ReportState (by name: the deck's command
         # imports no ORM)
         return t(f"{ENUM_KEYS[type(value).__name__]}.{value.value}", lang)
+    if isinstance(value, str | int | float):  # most values: before the slower checks below
+        return value
+    if isinstance(value, Labelled):  # a Quarter (tracker.quarters, which uses this module)
+        return value.label(lang)
     if isinstance(value, datetime):
         return moment(value, lang)
     if isinstance(value, date):
