@@ -16,7 +16,7 @@ session of an active account it was made for; everything else there is refused.
 ``DocumentMiddleware`` serves the page itself in the reader's language from the first byte:
 Streamlit's ``index.html`` says ``lang="en"`` and "Streamlit" until the script runs; the page
 is rewritten with the ``lang`` URL parameter (else ``TRACKER_DEFAULT_LANG``) and the product's
-name.
+name, and never shows Streamlit's own list of the pages/ files before the app's navigation.
 """
 
 from __future__ import annotations
@@ -214,6 +214,11 @@ class SecurityMiddleware:
 
 HTML_LANG = re.compile(rb"<html([^>]*?)\slang=\"[^\"]*\"")
 TITLE = re.compile(rb"<title>[^<]*</title>")
+# Until the script's st.navigation draws the app's pages, Streamlit lists the files of pages/
+# (English file names: "accounts page"…); those links, and only those, end in "_page"
+# (the app's own addresses are "accounts", "my-institution"…): that list is never shown.
+LEGACY_NAV_STYLE = (b'<style>[data-testid="stSidebarNav"]:has(a[href$="_page"])'
+                    b"{display:none}</style>")
 # what a rewritten page must not be answered from: compressed, or a cached copy in another
 # language (the browser's conditional request would get a 304 for the English page)
 UNREWRITABLE = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
@@ -224,7 +229,8 @@ def document(html: bytes, lang: str) -> bytes:
     name = t("app.title", lang).replace("&", "&amp;").replace("<", "&lt;").encode()
     html = HTML_LANG.sub(lambda found: b"<html" + found[1] + b' lang="' + lang.encode() + b'"',
                          html, count=1)
-    return TITLE.sub(lambda _found: b"<title>" + name + b"</title>", html, count=1)
+    html = TITLE.sub(lambda _found: b"<title>" + name + b"</title>", html, count=1)
+    return html.replace(b"</head>", LEGACY_NAV_STYLE + b"</head>", 1)
 
 
 def _query_language(scope: Scope) -> str:

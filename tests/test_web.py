@@ -268,3 +268,5 @@ def test_the_served_page_has_the_readers_language_and_the_products_name(monkeypa
     assert int(response.headers["content-length"]) == len(response.content)
     assert "etag" not in response.headers
     assert response.headers["X-Frame-Options"]  # the security headers stay
+    # Streamlit's own list of the pages/ files ("accounts_page"…) never shows
+    assert '[data-testid="stSidebarNav"]:has(a[href$="_page"]){display:none}' in response.text
