@@ -39,12 +39,13 @@ def render() -> None:
     st.subheader(t("item.by_quarter", lang))
     st.dataframe(figures_table(detail, lang), hide_index=True)
     st.subheader(t("item.history", lang))
-    history = history_table(detail, lang)
+    history = history_table(detail, lang, plan.time_zone)
     st.dataframe(history, hide_index=True)
     table_csv(history, t("item.history_csv", lang),
               t("item.history_file", lang, code=detail.code), key="item:history_csv")
     if user.actor.can(Permission.CORRECT_REPORTS, plan.id):
         correction(user, plan, detail, lang)
     st.subheader(t("item.changes", lang))
-    st.dataframe(activity_table(data.item_activity(user.id, item_id, lang).events, lang),
+    changes = data.item_activity(user.id, item_id, lang)
+    st.dataframe(activity_table(changes.events, lang, changes.time_zone),
                  hide_index=True)

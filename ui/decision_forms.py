@@ -71,7 +71,8 @@ def decision_card(user: state.SignedIn, plan_id: int, decision: meetings.Decisio
         with st.form(form, border=False):
             values = _fields(catalog, lang, form, decision)
             save, delete = st.columns(2)
-            save_clicked = save.form_submit_button(t("meetings.save", lang), type="primary")
+            save_clicked = save.form_submit_button(t("meetings.save_decision", lang),
+                                                   type="primary")
             delete_clicked = delete.form_submit_button(t("meetings.delete_decision", lang))
         if save_clicked:
             flash.after_write(actions.write(lambda db: meetings.update_decision(

@@ -13,7 +13,7 @@ from tracker.services import plan_admin
 from tracker.services.plan_admin import ItemFields, PlanCatalog
 from ui import actions, data, flash, state
 from ui.plan_tabs import PAGE
-from ui.widgets import forget_form
+from ui.widgets import PLAIN_NUMBER, forget_form
 
 NEW = 0
 
@@ -47,11 +47,12 @@ def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
     unit = right.text_input(t("plan.unit", lang), value=(c.unit or "") if c else "",
                             key=f"{key}:unit")
     baseline = left.number_input(t("plan.baseline", lang), min_value=0.0, key=f"{key}:base",
-                                 value=c.baseline if c else None)
+                                 value=c.baseline if c else None, format=PLAIN_NUMBER)
     target = right.number_input(t("plan.target", lang), min_value=0.0, key=f"{key}:target",
-                                value=c.target if c else None)
+                                value=c.target if c else None, format=PLAIN_NUMBER)
     weight = left.number_input(t("plan.weight", lang), min_value=0.1, max_value=1000.0,
-                               value=c.weight if c else 1.0, key=f"{key}:weight")
+                               value=c.weight if c else 1.0, key=f"{key}:weight",
+                               format=PLAIN_NUMBER)
     return lambda: ItemFields(code, title, description, line, lead, tuple(supporters),
                               plan_admin.form_quarter(start), plan_admin.form_quarter(due),
                               indicator, unit, baseline, target, weight)

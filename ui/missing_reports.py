@@ -20,7 +20,7 @@ def missing(dues: list, lang: str) -> None:
         st.success(t("review.nothing_missing", lang))
         return
     st.caption(t("review.missing_count", lang, count=sum(len(d.items) for d in dues),
-                 institutions=len(dues)))
+                 institutions=t("review.institution_count", lang, count=len(dues))))
     for due in dues:
         people = ", ".join(f"{name} <{email}>" for name, email in due.focal_points) or t(
             "review.no_focal_point", lang)

@@ -12,6 +12,7 @@ from tracker.models import PeriodState
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, plan_admin
 from tracker.services.plan_admin import PlanCatalog
+from tracker.settings import time_zones
 from ui import actions, flash, state
 from ui.text import md
 from ui.widgets import DATE_FORMATS
@@ -52,6 +53,20 @@ def periods_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: 
         if st.form_submit_button(t("plan.save_deadline", lang)):
             flash.after_write(actions.write(lambda db: plan_admin.set_deadline(
                 db, user.actor, plan_id, quarter, deadline)), PAGE, lang, "plan.saved")
+    _time_zone_form(user, plan_id, catalog.time_zone, lang)
+
+
+def _time_zone_form(user: state.SignedIn, plan_id: int, current: str, lang: str) -> None:
+    """The plan's time zone: its times are shown there, its deadlines end there."""
+    zones = list(time_zones())
+    if current not in zones:
+        zones.insert(0, current)
+    with st.form("time_zone"):
+        zone = st.selectbox(t("plan.time_zone", lang), zones, index=zones.index(current),
+                            key=f"time_zone:{plan_id}", help=t("plan.time_zone_help", lang))
+        if st.form_submit_button(t("plan.save_time_zone", lang)):
+            flash.after_write(actions.write(lambda db: plan_admin.set_time_zone(
+                db, user.actor, plan_id, zone)), PAGE, lang, "plan.saved")
 
 
 def _confirm_open(user: state.SignedIn, plan_id: int, quarter: Quarter, closing: Quarter,

@@ -19,6 +19,7 @@ from tracker.services.worklist import Contribution, WorkItem
 from ui import actions, data, flash
 from ui.state import SignedIn, message
 from ui.text import md_t
+from ui.widgets import PLAIN_NUMBER
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,13 @@ def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
     # no bounds here: Streamlit's own refusal is an English tooltip; the service refuses a
     # value outside 0-100 with a message in the language that names the field
     percent_column.number_input(t("form.percent", lang), step=5.0, key=field("percent"),
-                                value=own.percent_complete if own else None)
+                                value=own.percent_complete if own else None,
+                                format=PLAIN_NUMBER)
     indicator_column, link_column = st.columns(2)
     if item.indicator is not None:  # a negative value: the service says so
         indicator_column.number_input(indicator_label, key=field("indicator"),
-                                      value=own.indicator_value if own else None)
+                                      value=own.indicator_value if own else None,
+                                      format=PLAIN_NUMBER)
     link_column.text_input(t("form.link", lang), max_chars=reporting.MAX_LINK,
                            key=field("link"), placeholder="https://",
                            value=(own.evidence_link or "") if own else "")

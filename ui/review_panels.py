@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker.i18n import number, percent, t
+from tracker.i18n import moment, number, percent, t
 from tracker.services import reporting
 from tracker.services.review import Submitted
 from ui import actions, flash, state
 from ui.text import md, md_t
 
 
-def waiting(user: state.SignedIn, reports: list[Submitted], lang: str) -> None:
+def waiting(user: state.SignedIn, reports: list[Submitted], lang: str,
+            zone: str | None = None) -> None:
     if not reports:
         st.success(t("review.none", lang))
         return
@@ -21,7 +22,7 @@ def waiting(user: state.SignedIn, reports: list[Submitted], lang: str) -> None:
         label = md(f"{report.code} · {report.institution} · {report.title}")
         with st.expander(label, expanded=len(reports) <= 3):
             st.caption(md_t("review.by", lang, author=report.author or "—",
-                         at=report.submitted_at.strftime("%Y-%m-%d %H:%M")))
+                         at=moment(report.submitted_at, lang, zone)))
             _content(report, lang)
             _decide(user, report, lang)
 

@@ -34,7 +34,7 @@ def _revisions(db_url: str) -> list[ReportRevision]:
 def test_member_fills_and_submits_a_report(db_url):
     at = go_to(app_as("dinapen@demo.example"), "my-institution")
     assert at.title[0].value == "My institution"
-    assert "2 of 8 reports submitted" in at.get("progress")[0].proto.text
+    assert "Reports submitted: 2 of 8" in at.get("progress")[0].proto.text
     expander = first_missing_form(at)
     code = expander.label.split(" · ")[0]
     field(expander.selectbox, "status").select("in_progress")
@@ -48,7 +48,7 @@ def test_member_fills_and_submits_a_report(db_url):
     assert any(s.value == f"Report on {code} submitted." for s in at.success)
     assert any(e.label.startswith(code) and "submitted" in e.label for e in at.expander)
     assert item_panel(at, code).proto.expanded  # its new state did not close it
-    assert "3 of 8 reports submitted" in at.get("progress")[0].proto.text
+    assert "Reports submitted: 3 of 8" in at.get("progress")[0].proto.text
     [revision] = _revisions(db_url)
     assert (revision.state, revision.percent_complete, revision.indicator_value) == (
         "submitted", 55, 6)
@@ -165,7 +165,8 @@ def test_a_stale_form_keeps_what_was_typed_and_offers_both_versions(db_url):
     at.run()
     form = next(e for e in at.expander if e.label.startswith(code))
     assert field(form.text_area, "narrative").value == "Texto de B que no debe perderse."
-    both = next(d.value for d in form.dataframe if "Su valor (conservado)" in d.value.columns)
+    both = next(d.value for d in form.dataframe
+                if "Lo que usted escribió (se conserva)" in d.value.columns)
     row = both.set_index(both.columns[0]).loc["Narrativa"]
     assert "Texto de A, guardado primero." in row.tolist()
     assert "Texto de B que no debe perderse." in row.tolist()
@@ -191,7 +192,7 @@ def test_a_save_into_a_quarter_closed_meanwhile_keeps_the_text_and_says_why(db_u
     engine.dispose()
     next(b for b in expander.button if b.label == "Guardar borrador").click()
     at.run()
-    assert any("El trimestre 2026-Q4 está cerrado: pida su reapertura" in e.value
+    assert any("El trimestre T4 2026 está cerrado: pida su reapertura" in e.value
                for e in at.error)
     form = next(e for e in at.expander if e.label.startswith(code))
     assert field(form.text_area, "narrative").value == "Escrito antes del cierre."

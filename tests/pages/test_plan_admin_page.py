@@ -31,7 +31,7 @@ def test_coordinator_opens_the_next_quarter_and_adds_an_item(db_url):
     at.text_input(key=f"{form}:due").input("2029-Q4")  # beyond the plan
     next(b for b in at.button if b.label == "Save item").click()
     at.run()
-    assert any("within the plan (2025-Q1 to 2027-Q4)" in e.value for e in at.error)
+    assert any("within the plan (Q1 2025 to Q4 2027)" in e.value for e in at.error)
     at.text_input(key=f"{form}:due").input("2027-Q4")
     next(b for b in at.button if b.label == "Save item").click()
     at.run()
@@ -74,3 +74,26 @@ def test_an_item_form_keeps_what_was_typed_when_someone_saved_first(db_url):
     with Session(engine) as session:
         assert session.get(ActionItem, item_id).title == "Título escrito por B"
     engine.dispose()
+
+
+def test_the_coordinator_sets_the_plans_time_zone_and_the_history_follows_it(db_url):
+    """The demo plan starts in the configured zone (America/Guayaquil); a coordinator moves it
+    to Lima: saved, and the history's times are then named in Peru's zone."""
+    from tests.apptest import plan_id_of
+    from tracker.demo import ECUADOR_PLAN
+    from tracker.models import Plan
+
+    at = go_to(app_as("coordinacion@demo.example", "es"), "plan")
+    [zone] = [s for s in at.selectbox if s.key.startswith("time_zone:")]
+    assert zone.value == "America/Guayaquil" and zone.label == "Zona horaria del plan"
+    zone.select("America/Lima")
+    next(b for b in at.button if b.label == "Guardar la zona horaria").click()
+    at.run()
+    assert any(s.value == "Guardado." for s in at.success)
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        assert session.get(Plan, plan_id_of(db_url, ECUADOR_PLAN)).time_zone == "America/Lima"
+    engine.dispose()
+    at = go_to(at, "activity")
+    whens = set(at.dataframe[0].value["Cuándo"])
+    assert whens and all(w.endswith("(hora estándar de Perú)") for w in whens), whens

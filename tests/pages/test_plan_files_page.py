@@ -32,7 +32,7 @@ def test_coordinator_checks_then_imports_a_workbook(db_url, tmp_path):
     at.run()
     at.button(key="import:check").click()
     at.run()
-    assert at.error[0].value.startswith("The file was not imported: 1 problem(s).")
+    assert at.error[0].value.startswith("The file was not imported: 1 problem.")
     problems = at.dataframe[0].value
     assert problems.iloc[0].tolist()[1:] == [3, "percent_complete", "140 is outside 0–100"]
     at.file_uploader(key="upload").set_value(
@@ -40,7 +40,7 @@ def test_coordinator_checks_then_imports_a_workbook(db_url, tmp_path):
     at.run()
     at.button(key="import:run").click()
     at.run()
-    assert any(s.value.startswith("Imported into Small plan: 2 items added")
+    assert any(s.value.startswith("Imported into Small plan. Items added: 2;")
                for s in at.success)
     assert "Small plan" in [c.name for c in _plans(db_url)]
 

@@ -62,7 +62,7 @@ def test_an_invitation_is_emailed_in_the_persons_language(session, inbox):
     [mail] = inbox.messages
     body = mail.get_payload(decode=True).decode()
     assert mail["Subject"] == "Su cuenta en el seguimiento del plan conjunto"
-    assert "https://tracker.example/" in body and "Ana Torres creó su cuenta" in body
+    assert "https://tracker.example/?lang=es" in body and "Ana Torres creó su cuenta" in body
     assert "Plan binacional" in body and person.must_change_password
 
 
@@ -102,3 +102,11 @@ def test_only_who_manages_every_plan_of_the_account_sees_its_invitation(session,
                               app_url=APP, password="temporary secret 1", smtp=None)
     assert not sent.sent  # no mail server: the coordinator copies it
     assert "(First, Second)" in sent.mail.body  # every plan of the account, by name
+
+
+def test_the_invitations_link_opens_the_app_in_the_invitees_language():
+    from tracker.services.invitations import link_in
+
+    assert link_in("https://tracker.example/", "es") == "https://tracker.example/?lang=es"
+    assert link_in("https://tracker.example/app?lang=en&x=1", "es") == \
+        "https://tracker.example/app?x=1&lang=es"

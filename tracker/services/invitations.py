@@ -5,6 +5,7 @@ steps to sign in, e-mailed when SMTP is configured, otherwise shown for the coor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +23,14 @@ class Invitation:
     sent: bool  # False: the coordinator copies ``mail`` and sends it their own way
 
 
+def link_in(app_url: str, lang: str) -> str:
+    """The app's address opening its sign-in page in ``lang`` (``?lang=es``): the invitee's
+    first page is in their language, before any preference of theirs is known."""
+    parts = urlsplit(app_url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", lang)])))
+
+
 def invitation(session: Session, actor: Actor, user_id: int, *, app_url: str,
                password: str) -> Mail:
     """The invitation of ``user_id``, in that person's language."""
@@ -32,7 +41,8 @@ def invitation(session: Session, actor: Actor, user_id: int, *, app_url: str,
                          .where(RoleGrant.user_id == user.id).order_by(Plan.name)).all()
     inviter = session.get(User, actor.user_id) if actor.user_id else None
     return Mail(user.email, t("invite.subject", lang),
-                t("invite.body", lang, name=user.display_name, url=app_url, email=user.email,
+                t("invite.body", lang, name=user.display_name, url=link_in(app_url, lang),
+                  email=user.email,
                   password=password, plans=", ".join(names) or "—",
                   inviter=inviter.display_name if inviter else t("invite.someone", lang)))
 
