@@ -55,6 +55,15 @@ def here(page: str, at: str | None, lang: str) -> None:
         say(st.success, md_t(key, lang, **values), f"flash:ok:{page}:{at or ''}")
 
 
+def leftovers(page: str, lang: str) -> None:
+    """Every success of ``page`` not drawn at its place in this run (the place is gone: a
+    submission ended a reopening and its form with it), here: call it last, inside a
+    container drawn earlier near the page's top."""
+    for name in [k for k in st.session_state if str(k).startswith(f"flash:{page}:")]:
+        key, values = st.session_state.pop(name)
+        say(st.success, md_t(key, lang, **values), f"flash:left:{name}")
+
+
 def refused(text: str, page: str, at: str | None = None) -> None:
     """A refusal in words, now, where ``refused`` is called (next to the button)."""
     say(st.error, text, f"flash:no:{page}:{at or ''}")
