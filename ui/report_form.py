@@ -16,7 +16,7 @@ from tracker.services import reporting
 from tracker.services.reporting import Conflict, NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
 from tracker.services.worklist import Contribution, WorkItem
-from ui import actions, data, flash
+from ui import actions, confirm, data, flash
 from ui.state import SignedIn, message
 from ui.text import md_t
 
@@ -161,7 +161,10 @@ def _show_outcomes(ctx: FormContext, item: WorkItem) -> None:
     if error is not None:
         flash.say(st.error, message(error, ctx.lang), f"refused:{key}", focus=focus)
         st.caption(t("form.kept", ctx.lang))
-        if st.button(t("form.discard", ctx.lang), key=f"discard:{key}"):
+        pressed = st.button(t("form.discard", ctx.lang), key=f"discard:{key}")
+        if confirm.confirmed(f"discard:{key}", pressed,
+                             md_t("form.confirm_discard", ctx.lang, code=item.code),
+                             t("form.discard_this", ctx.lang), ctx.lang):
             _forget(key)
             st.rerun()
     conflict: Conflict | None = st.session_state.get(f"conflict:{key}")

@@ -318,3 +318,29 @@ def test_a_submit_under_a_warning_is_said_in_the_items_panel_with_the_focus(db_u
     assert not said_under(panel, "confirm:")
     at.run()  # said once
     assert not said_under(item_panel(at, code), "flash:ok:report:")
+
+
+def test_discarding_what_was_typed_after_a_refusal_asks_first(db_url):
+    """Issue 26, item 6: "Discard what I typed" drops text: it asks first, naming the report."""
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    expander = first_missing_form(at)
+    code = expander.label.split(" · ")[0]
+    field(expander.selectbox, "status").select("in_progress")
+    field(expander.number_input, "percent").set_value(140.0)
+    field(expander.text_area, "narrative").input("Texto que no debe perderse sin preguntar.")
+    next(b for b in expander.button if b.label == "Save draft").click()
+    at.run()
+    panel = item_panel(at, code)
+    next(b for b in panel.button if b.label == "Discard what I typed").click()
+    at.run()
+    panel = item_panel(at, code)
+    [(kind, question, focus)] = said_under(panel, "confirm:box:discard:")
+    assert kind == "warning" and question.startswith(f"Discard what you typed in the report on "
+                                                     f"{code}") and focus
+    assert field(panel.text_area, "narrative").value == (
+        "Texto que no debe perderse sin preguntar.")  # nothing dropped yet
+    next(b for b in panel.button if b.label == "Discard my text").click()
+    at.run()
+    panel = item_panel(at, code)
+    assert field(panel.text_area, "narrative").value == ""  # the saved version: none
+    assert not said_under(panel, "refused:")
