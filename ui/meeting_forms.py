@@ -89,7 +89,9 @@ def edit_meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingVi
     if save_clicked:
         flash.after_write(actions.write(lambda db: meetings.update_meeting(
             db, user.actor, meeting.id, held_on=held_on, present=present, minutes=minutes,
-            place=place)), PAGE, lang, "meetings.saved", at=form)
+            place=place)), PAGE, lang, "meetings.saved",
+            # a new date is a new title: its expander is drawn anew, closed
+            at=form if held_on == meeting.held_on else LIST)
     with popover:
         _delete_meeting(user, meeting, delete_clicked, lang)
     flash.here(PAGE, form, lang)

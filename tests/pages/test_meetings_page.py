@@ -158,3 +158,18 @@ def test_deleting_a_decision_asks_first_quoting_it(db_url):
         ("success", "Se eliminó la decisión «Convocar a fiscalías» (queda en el historial del "
                     "plan).")]
     assert not any("Convocar a fiscalías" in m.value for m in at.markdown)
+
+
+def test_a_corrected_meeting_says_so_in_it_or_above_the_list_when_its_date_moved(db_url):
+    at = go_to(app_as("coordinacion@demo.example", "es"), "meetings")
+    meeting_id = _record_meeting_with_decisions(at, db_url, date(2026, 12, 9), [])
+    form = f"edit_meeting:{meeting_id}"
+    at.text_area(key=f"{form}:minutes").input("Acta corregida.")
+    next(b for b in at.button if b.label == "Guardar reunión" and b.form_id == form).click()
+    at.run()
+    [meeting] = [e for e in at.expander if day(date(2026, 12, 9), "es") in e.label]
+    assert [s.value for s in meeting.success] == ["Guardado."]  # in the meeting's panel
+    at.date_input(key=f"{form}:date").set_value(date(2026, 12, 10))
+    next(b for b in at.button if b.label == "Guardar reunión" and b.form_id == form).click()
+    at.run()  # a new date, a new title: said above the meetings, where it is listed
+    assert said_at(at, "flash:ok:meetings:list") == [("success", "Guardado.")]
