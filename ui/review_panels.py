@@ -11,9 +11,13 @@ from tracker.services.review import Submitted
 from ui import actions, flash, state
 from ui.text import md, md_t
 
+PAGE = "review"
+WAITING = "waiting"  # the place of what happened to a report no longer waiting
+
 
 def waiting(user: state.SignedIn, reports: list[Submitted], lang: str,
             zone: str | None = None) -> None:
+    flash.here(PAGE, WAITING, lang)  # a report decided leaves the list: said above it
     if not reports:
         st.success(t("review.none", lang))
         return
@@ -66,6 +70,7 @@ def _decide(user: state.SignedIn, report: Submitted, lang: str) -> None:
             db, user.actor, report.report_id, approve=bool(approved), comment=comment or "",
             expected_version=report.version))
         if outcome.ok:
-            flash.remember("review", "review.approved" if approved else "review.returned")
+            flash.remember(PAGE, "review.approved" if approved else "review.returned",
+                           at=WAITING)
             st.rerun()
-        st.error(state.message(outcome.error, lang))
+        flash.refused(state.message(outcome.error, lang), PAGE, key)

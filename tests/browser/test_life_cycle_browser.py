@@ -92,7 +92,10 @@ def test_a_stale_form_and_a_closed_quarter_keep_the_text_and_a_reopening_closes_
     coordinator = browser.new_context().new_page()
     sign_in(coordinator, app_url, "coordinacion@demo.example", "es")
     _nav(coordinator, "nav.plan_admin")
-    coordinator.get_by_test_id("stTabs").get_by_role("button", name=t("plan.close", "es")).click()
+    tabs = coordinator.get_by_test_id("stTabs")
+    tabs.get_by_role("button", name=t("plan.close", "es"), exact=True).click()
+    wait_idle(coordinator)  # closing asks first, naming the quarter
+    tabs.get_by_role("button", name="Cerrar T4 2026", exact=True).click()
     wait_idle(coordinator)
     _press(second, code, "form.save_draft")
     expect(second.get_by_text(re.compile("El trimestre T4 2026 está cerrado: pida su "

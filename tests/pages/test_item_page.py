@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.apptest import app_as, field, go_to, item_id_of
+from tests.apptest import app_as, field, go_to, item_id_of, said_under
 from tracker.quarters import Quarter
 
 
@@ -48,3 +48,24 @@ def test_a_coordinator_corrects_a_closed_quarter_saying_why(db_url):
     at.run()
     history = at.dataframe[-1].value
     assert any("reason: — → The focal point was on leave" in c for c in history.iloc[:, -1])
+
+
+def test_a_correction_says_what_it_did_inside_the_correction_with_the_focus(db_url):
+    """Issue 26, item 7: a coordinator's correction showed nothing on the item page; the
+    refusal and the outcome are said under the form's buttons, and take the focus."""
+    at = go_to(app_as("coordinacion@demo.example"), "item")
+    at.selectbox(key="item").set_value(item_id_of(db_url, "1.4")).run()
+    at.selectbox(key="correct:quarter").set_value(Quarter(2026, 3)).run()
+    form = next(e for e in at.expander if e.label.startswith("Correct a report"))
+    field(form.number_input, "percent").set_value(66.0)
+    next(b for b in form.button if b.label == "Submit").click()
+    at.run()
+    form = next(e for e in at.expander if e.label.startswith("Correct a report"))
+    [(kind, text, focus)] = said_under(form, "refused:")
+    assert kind == "error" and "says why: write the reason" in text and focus
+    at.text_input(key="correct:reason").input("The focal point was on leave")
+    next(b for b in form.button if b.label == "Submit").click()
+    at.run()
+    form = next(e for e in at.expander if e.label.startswith("Correct a report"))
+    assert said_under(form, "flash:ok:report:") == [("success", "Report on 1.4 submitted.", True)]
+    assert not said_under(form, "refused:")

@@ -13,6 +13,7 @@ from tests.apptest import (
     go_to,
     item_panel,
     item_panels,
+    said_under,
     toggle,
 )
 from tracker.db import make_engine
@@ -295,3 +296,52 @@ def test_a_new_visit_of_the_page_starts_with_only_the_first_missing_item_open(db
     go_to(at, "my-institution")
     assert [e.label for e in item_panels(at) if e.proto.expanded] == [first.label]
     assert _form_widgets(item_panel(at, other_code)) == 0
+
+
+def test_a_submit_under_a_warning_is_said_in_the_items_panel_with_the_focus(db_url):
+    """Issue 26, item 7: the question and then the outcome are drawn in the item's panel,
+    under its buttons (the page's top said it before, out of sight), and take the focus."""
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    expander = first_missing_form(at)
+    code = expander.label.split(" · ")[0]
+    field(expander.selectbox, "status").select("completed")
+    field(expander.number_input, "percent").set_value(80.0)
+    next(b for b in expander.button if b.label == "Submit").click()
+    at.run()
+    panel = item_panel(at, code)
+    [(kind, question, focus)] = said_under(panel, "confirm:")
+    assert kind == "warning" and "Please confirm" in question and focus
+    next(b for b in panel.button if b.label == "Save anyway").click()
+    at.run()
+    panel = item_panel(at, code)
+    assert said_under(panel, "flash:ok:report:") == [
+        ("success", f"Report on {code} submitted.", True)]
+    assert not said_under(panel, "confirm:")
+    at.run()  # said once
+    assert not said_under(item_panel(at, code), "flash:ok:report:")
+
+
+def test_discarding_what_was_typed_after_a_refusal_asks_first(db_url):
+    """Issue 26, item 6: "Discard what I typed" drops text: it asks first, naming the report."""
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    expander = first_missing_form(at)
+    code = expander.label.split(" · ")[0]
+    field(expander.selectbox, "status").select("in_progress")
+    field(expander.number_input, "percent").set_value(140.0)
+    field(expander.text_area, "narrative").input("Texto que no debe perderse sin preguntar.")
+    next(b for b in expander.button if b.label == "Save draft").click()
+    at.run()
+    panel = item_panel(at, code)
+    next(b for b in panel.button if b.label == "Discard what I typed").click()
+    at.run()
+    panel = item_panel(at, code)
+    [(kind, question, focus)] = said_under(panel, "confirm:box:discard:")
+    assert kind == "warning" and question.startswith(f"Discard what you typed in the report on "
+                                                     f"{code}") and focus
+    assert field(panel.text_area, "narrative").value == (
+        "Texto que no debe perderse sin preguntar.")  # nothing dropped yet
+    next(b for b in panel.button if b.label == "Discard my text").click()
+    at.run()
+    panel = item_panel(at, code)
+    assert field(panel.text_area, "narrative").value == ""  # the saved version: none
+    assert not said_under(panel, "refused:")

@@ -64,7 +64,7 @@ def test_opening_a_quarter_closes_the_open_one_once_confirmed(session, plan, coo
         lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 1),
                                     PeriodState.OPEN)
     assert caught.value.closing == Quarter(2026, 4)
-    assert "Opening Q1 2027 closes Q4 2026" in str(caught.value)
+    assert "Opening Q1 2027 of Test plan closes Q4 2026" in str(caught.value)
     assert states(session, plan)["2026-Q4"] == "open"  # nothing closed in silence
     lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 1),
                                 PeriodState.OPEN, confirm_closing=Quarter(2026, 4))

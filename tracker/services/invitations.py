@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from tracker.i18n import t
 from tracker.models import Plan, RoleGrant, User
-from tracker.services.accounts import add_user_to_plans, require_manage
+from tracker.services.accounts import add_user_to_plans, hand_over, require_manage
 from tracker.services.mail import Mail, deliver
 from tracker.services.permissions import Actor
 from tracker.settings import SmtpSettings
@@ -65,3 +65,14 @@ def add_and_invite(session: Session, actor: Actor, *, email: str, display_name: 
                                 role=role, password=password, institution=institution,
                                 plan_ids=plan_ids)
     return invite(session, actor, created.id, app_url=app_url, password=password, smtp=smtp)
+
+
+def hand_over_and_invite(session: Session, actor: Actor, user_id: int, *, email: str,
+                         display_name: str, password: str, app_url: str,
+                         smtp: SmtpSettings | None) -> Invitation:
+    """A handover's one write: the new focal point's account (``accounts.hand_over``: the old
+    one deactivated, its history kept) and the same invitation account creation sends, with
+    the temporary password (issue 26, item 8)."""
+    new = hand_over(session, actor, user_id, email=email, display_name=display_name,
+                    password=password)
+    return invite(session, actor, new.id, app_url=app_url, password=password, smtp=smtp)

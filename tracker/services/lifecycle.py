@@ -74,8 +74,9 @@ def closed_by_opening(periods: Sequence[PeriodRow], quarter: Quarter) -> Quarter
 class CloseNeedsConfirmation(InvalidInput):
     """Opening this quarter would close the one open now: say which, and ask."""
 
-    def __init__(self, opening: Quarter, closing: Quarter) -> None:
-        super().__init__("plan.confirm_close_other", opening=opening, closing=closing)
+    def __init__(self, opening: Quarter, closing: Quarter, plan: str) -> None:
+        super().__init__("plan.confirm_close_other", opening=opening, closing=closing,
+                         plan=plan)
         self.closing = closing
 
 
@@ -94,7 +95,8 @@ def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: Quar
         for other in session.exec(select(ReportingPeriod).where(
                 ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == PeriodState.OPEN)):
             if other.quarter != str(confirm_closing):
-                raise CloseNeedsConfirmation(quarter, Quarter.parse(other.quarter))
+                raise CloseNeedsConfirmation(quarter, Quarter.parse(other.quarter),
+                                             session.get_one(Plan, plan_id).name)
             changed.append(_move(session, actor, other, PeriodState.CLOSED))
     changed.append(_move(session, actor, period, state))
     session.flush()
@@ -124,7 +126,8 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     if period.state == PeriodState.OPEN:
         raise InvalidInput("lifecycle.close_before_lock", quarter=quarter)
     if confirm is None or str(confirm) != str(quarter):
-        raise InvalidInput("lifecycle.confirm_lock", quarter=quarter)
+        raise InvalidInput("lifecycle.confirm_lock", quarter=quarter,
+                           plan=session.get_one(Plan, plan_id).name)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.plan_id != plan_id:
         raise NotFound("meeting.not_found")
