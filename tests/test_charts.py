@@ -212,3 +212,101 @@ def test_user_text_in_a_figure_is_shown_as_written_never_as_plotly_markup():
         assert not [s for s in texts if "<a " in s or "<b>" in s or "<span" in s], figure
         assert [s for s in texts if "&lt;a href" in s], figure  # the words are there
     assert list(figures[1].data[0].customdata)[0] == f"{TAGGED}0"  # a click reads the label
+
+
+# ---- issue 26, item 11: seen, not read -------------------------------------------------------
+
+
+def _trend_of(count: int, last: float = 60.0):
+    """A plan and ``count`` institutions whose lines all meet at ``last`` in the last quarter."""
+    quarters = ["2026-Q1", "2026-Q2", "2026-Q3"]
+    plan = pd.DataFrame({"quarter": quarters, "progress": [20.0, 40.0, last],
+                         "expected": [25.0, 50.0, 75.0]})
+    institutions = pd.DataFrame([{"quarter": q, "label": f"INST{n}", "progress": value}
+                                 for n in range(count)
+                                 for q, value in zip(quarters, [10.0 + n, 30.0 + n, last],
+                                                     strict=True)])
+    return plan, institutions
+
+
+def test_each_institutions_trend_line_has_its_own_solid_colour_that_stands_out():
+    from tracker.palette import contrast
+
+    plan, institutions = _trend_of(charts.MANY_LINES)
+    figure = charts.trend(plan, institutions, "es", "Avance")
+    lines = [trace for trace in figure.data if trace.name.startswith("INST")]
+    colours = [trace.line.color for trace in lines]
+    assert len(lines) == charts.MANY_LINES >= 10
+    assert len(set(colours)) == len(colours)  # no two institutions share a colour
+    assert not {c.upper() for c in colours} & {charts.PROGRESS_COLOUR, charts.EXPECTED_COLOUR}
+    assert min(contrast(colour) for colour in colours) >= 3.0  # against the white background
+    assert all(trace.opacity in (None, 1) for trace in lines)  # not faded
+
+
+def test_each_trend_line_is_named_at_its_end_and_the_names_do_not_touch():
+    """Six institutions and the plan end at 60 %: their names stand right of the plot, each
+    with its value, one line of type apart, inside the axis."""
+    plan, institutions = _trend_of(6)
+    figure = charts.trend(plan, institutions, "es", "Avance")
+    labels = {a.text: a for a in figure.layout.annotations if a.name == "line-end"}
+    assert set(labels) == {f"INST{n} 60,0 %" for n in range(6)} | {"Plan 60,0 %",
+                                                                    "Esperado 75,0 %"}
+    assert all(a.xref == "paper" and a.x == 1 and a.xanchor == "left" for a in labels.values())
+    samples = {a.y: a.font.color for a in figure.layout.annotations if a.name == "line-sample"}
+    lines = {trace.name: trace.line.color for trace in figure.data}
+    assert {samples[a.y] for a in labels.values()} == set(lines.values())  # each in its colour
+    heights = sorted(a.y for a in labels.values())
+    gap = charts.END_LABEL_GAP * charts.TREND_TOP / (charts.TREND_HEIGHT - 130)
+    assert min(b - a for a, b in zip(heights, heights[1:], strict=False)) >= gap - 1e-9
+    assert heights[0] >= 0 and heights[-1] <= charts.TREND_TOP
+    # the lines carry no legend entry of their own (their names are at their ends)
+    assert not [trace for trace in figure.data if trace.name.startswith("INST")
+                and trace.showlegend is not False]
+
+
+def test_spread_keeps_labels_near_their_values_and_apart():
+    assert charts.spread([10.0, 50.0, 90.0], 6, 0, 105) == [10.0, 50.0, 90.0]
+    assert charts.spread([60.0, 60.0, 60.0], 6, 0, 105) == [60.0, 66.0, 72.0]
+    assert charts.spread([104.0, 104.0], 6, 0, 105) == [99.0, 105.0]
+
+
+DEMO_TITLES = [  # the demo's longest Spanish titles
+    ("1.1", "Acuerdo de cooperación OIM–MREMH–INNFA–PN–DINAPEN firmado y difundido"),
+    ("2.3", "Ferias comunitarias en Chimborazo, Tungurahua e Imbabura"),
+    ("1.5", "Presupuesto anual de la comisión incluido en la proforma del Estado"),
+]
+
+
+def test_gantt_labels_keep_every_word_of_the_title_in_lines_that_fit():
+    items = item_frame([(code, title, "A", "2026-Q1", "2026-Q4", "behind", True)
+                        for code, title in DEMO_TITLES])
+    figure = charts.gantt(items, 1, "es", "Cronograma")
+    shown = list(figure.data[0].y)
+    assert [label.replace("<br>", " ") for label in shown] == [
+        f"{code} · {title}" for code, title in DEMO_TITLES]  # nothing cut, no "…"
+    lines = [line for label in shown for line in label.split("<br>")]
+    assert max(len(line) for line in lines) <= charts.GANTT_LABEL_WIDTH
+    assert list(figure.layout.yaxis.categoryarray) == shown
+    # the rows are as tall as their labels' lines in the tick type
+    rows = (figure.layout.height - 40 - 130) / len(shown)
+    assert rows >= 2 * charts.GANTT_TICK_SIZE
+
+
+def test_a_gantt_label_longer_than_three_lines_ends_in_an_ellipsis():
+    label = charts.item_label("9.9", "palabra " * 60)
+    assert label.count("<br>") == charts.GANTT_LABEL_LINES - 1 and label.endswith("…")
+
+
+def test_gantt_marks_the_end_of_the_quarter_it_shows_in_both_languages():
+    from tracker.quarters import Quarter
+
+    items = item_frame([("1", "t", "A", "2026-Q1", "2027-Q4", "behind", True)])
+    for lang, text in (("es", "Fin de T3 2026"), ("en", "End of Q3 2026")):
+        figure = charts.gantt(items, 1, lang, "x", quarter=Quarter(2026, 3))
+        [line] = [shape for shape in figure.layout.shapes if shape.x0 == shape.x1]
+        assert str(line.x0).startswith("2026-10-01") and line.yref == "paper"
+        assert [a.text for a in figure.layout.annotations] == [text]
+        assert str(figure.layout.annotations[0].x).startswith("2026-10-01")
+        # its label sits between the plot and the legend, clear of both
+        assert figure.layout.legend.y > 1 and figure.layout.annotations[0].yanchor == "bottom"
+    assert not charts.gantt(items, 1, "es", "x").layout.shapes  # no quarter, no marker

@@ -112,3 +112,14 @@ def test_every_report_state_has_a_badge_streamlit_can_draw():
     # Streamlit's Markdown badge colours (docs of st.markdown); any other draws no badge
     assert set(palette.REPORT_STATE_BADGES.values()) <= {
         "red", "orange", "yellow", "green", "blue", "violet", "gray", "grey", "primary"}
+
+
+def test_every_institutions_line_colour_stands_out_from_white_and_from_the_others():
+    """Issue 26, item 11: the institutions' trend lines were pale (opacity 0.55, Streamlit's
+    light colours) and hard to tell apart."""
+    series = list(palette.SERIES)
+    assert len(set(series)) == len(series) >= 10
+    assert min(_contrast(colour) for colour in series) >= 3.0
+    for first, second in combinations([*series, palette.PROGRESS, palette.EXPECTED], 2):
+        distance = colorspacious.deltaE(_srgb(first), _srgb(second), input_space="sRGB1")
+        assert distance >= MIN_DISTANCE, f"{first} and {second}: {distance:.1f}"

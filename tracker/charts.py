@@ -111,7 +111,8 @@ def _row_height(rows: int) -> int:
     return 70 if rows <= 12 else 36
 
 
-MANY_LINES = 8  # above this, institutions' trend lines start hidden (a click shows each)
+# above this, institutions' trend lines start hidden (a click shows each): one colour each
+MANY_LINES = len(palette.SERIES)
 
 
 def progress_against_expected(frame: pd.DataFrame, lang: str, title: str,
@@ -182,28 +183,104 @@ def status_mix(counts: pd.DataFrame, lang: str, title: str) -> go.Figure:
 
 
 def trend(plan: pd.DataFrame, institutions: pd.DataFrame, lang: str, title: str) -> go.Figure:
-    """Plan progress and expected over the quarters, with each lead institution's progress."""
+    """Plan progress and expected over the quarters, with each lead institution's progress.
+
+    Each institution's line has its own colour (``palette.SERIES``) and, up to
+    ``MANY_LINES`` of them, its name and last value at its end, in the right margin, the
+    labels moved apart where the lines meet (they bunch at the last quarter); more lines
+    start hidden, named in a legend at the side."""
     quarter_labels = [Quarter.parse(q).label(lang) for q in plan["quarter"]]
     figure = go.Figure()
     many = institutions["label"].nunique() > MANY_LINES
-    for label, rows in institutions.groupby("label", sort=True):
+    ends: list[LineEnd] = []
+    for index, (label, rows) in enumerate(institutions.groupby("label", sort=True)):
+        colour = palette.SERIES[index % len(palette.SERIES)]
         figure.add_scatter(x=[Quarter.parse(q).label(lang) for q in rows["quarter"]],
                            y=rows["progress"], mode="lines+markers", name=plain(label),
-                           line={"width": 2}, opacity=0.55,
-                           visible="legendonly" if many else True)
+                           line={"width": 3, "color": colour},
+                           marker={"size": 7, "color": colour}, showlegend=many,
+                           visible="legendonly" if many else True,
+                           hovertemplate="%{x} · %{y:.1f} %<extra>" + plain(label) + "</extra>")
+        ends.append(LineEnd(plain(label), colour, _last(rows["progress"])))
     figure.add_scatter(x=quarter_labels, y=plan["expected"], mode="lines",
                        name=t("chart.series.expected", lang),
                        line={"color": EXPECTED_COLOUR, "width": 3, "dash": "dash"})
     figure.add_scatter(x=quarter_labels, y=plan["progress"], mode="lines+markers",
                        name=t("chart.series.plan", lang),
                        line={"color": PROGRESS_COLOUR, "width": 6}, marker={"size": 10})
-    _layout(figure, title, 480)
+    _layout(figure, title, TREND_HEIGHT)
     if many:  # a long legend goes to the side, where it scrolls, not over the title
         figure.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
-    figure.update_yaxes(title_text=t("chart.axis.progress", lang), range=[0, 105],
+    else:
+        _label_line_ends(figure, [
+            *ends, LineEnd(t("chart.series.plan", lang), PROGRESS_COLOUR,
+                           _last(plan["progress"])),
+            LineEnd(t("chart.series.expected", lang), EXPECTED_COLOUR,
+                    _last(plan["expected"]), "╍╍")], lang)
+    figure.update_yaxes(title_text=t("chart.axis.progress", lang), range=[0, TREND_TOP],
                         gridcolor=GRID_COLOUR, ticksuffix=percent_suffix(lang))
-    figure.update_xaxes(title_text=t("overview.quarter", lang), type="category")
+    figure.update_xaxes(title_text=t("overview.quarter", lang), type="category",
+                        categoryorder="array", categoryarray=quarter_labels)
     return figure
+
+
+TREND_HEIGHT = 480
+TREND_TOP = 105  # the y axis's top, in percent
+END_LABEL_SIZE = 14  # px: the line-end labels' type
+SAMPLE_WIDTH = 30  # px: a line's sample left of its name
+END_LABEL_GAP = 20  # px between two line-end labels' baselines: a line of their type
+
+
+@dataclass(frozen=True)
+class LineEnd:
+    """A trend line's label at its end: its name (escaped), colour and last value."""
+
+    name: str
+    colour: str
+    value: float | None
+    glyph: str = "━━"
+
+
+def _last(values: pd.Series) -> float | None:
+    known = values.dropna()
+    return float(known.iloc[-1]) if len(known) else None
+
+
+def spread(values: Sequence[float], gap: float, low: float, high: float) -> list[float]:
+    """Heights for labels wanted at ``values``: each as near its value as it can be, at least
+    ``gap`` from the next, within ``low``..``high`` while they fit (in the values' order)."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed: list[float] = []
+    for i in order:  # upwards: each at its value or just above the one below
+        placed.append(max(values[i], low, placed[-1] + gap if placed else low))
+    ceiling = high
+    for k in reversed(range(len(placed))):  # then down from the top, if pushed past it
+        placed[k] = min(placed[k], ceiling)
+        ceiling = placed[k] - gap
+    heights = [0.0] * len(values)
+    for k, i in enumerate(order):
+        heights[i] = placed[k]
+    return heights
+
+
+def _label_line_ends(figure: go.Figure, ends: list[LineEnd], lang: str) -> None:
+    """Each line's name and last value right of the plot, at its height, the labels apart."""
+    shown = [end for end in ends if end.value is not None]
+    plot = TREND_HEIGHT - 130  # the plot's height in px (``_layout``)
+    gap = END_LABEL_GAP * TREND_TOP / plot
+    heights = spread([float(end.value or 0) for end in shown], gap, 0, TREND_TOP)
+    for end, height in zip(shown, heights, strict=True):
+        # the line's sample in its colour, then its name and value in the text's colour (no
+        # markup in a figure's text: ``plain``)
+        place = {"xref": "paper", "x": 1, "xanchor": "left", "yref": "y", "y": height,
+                 "yanchor": "middle", "showarrow": False}
+        figure.add_annotation(**place, xshift=8, text=end.glyph, name="line-sample",
+                              font={"size": END_LABEL_SIZE, "color": end.colour})
+        figure.add_annotation(**place, xshift=8 + SAMPLE_WIDTH, text=f"{end.name} "
+                              f"{percent(end.value, lang)}", name="line-end",
+                              font={"size": END_LABEL_SIZE, "color": TEXT_COLOUR})
+    widest = max((len(end.name) + 8 for end in shown), default=0)
+    figure.update_layout(margin={"r": max(40, 20 + SAMPLE_WIDTH + widest * 9)})
 
 
 def heatmap(frame: pd.DataFrame, column: str, lang: str, title: str) -> go.Figure:
@@ -226,10 +303,29 @@ def heatmap(frame: pd.DataFrame, column: str, lang: str, title: str) -> go.Figur
     return figure
 
 
+GANTT_LABEL_WIDTH = 46  # characters per line of an item's label, left of its bar
+GANTT_LABEL_LINES = 3  # a longer title ends in "…" on its third line (the hover has it all)
+GANTT_TICK_SIZE = 14
+
+
+def item_label(code: str, title: str) -> str:
+    """An item's row label: its code and whole title, wrapped into lines of
+    ``GANTT_LABEL_WIDTH`` characters (never cut in one line of a fixed width)."""
+    lines = textwrap.wrap(f"{code} · {title}", GANTT_LABEL_WIDTH) or [str(code)]
+    if len(lines) > GANTT_LABEL_LINES:
+        rest = " ".join(lines[GANTT_LABEL_LINES - 1:])
+        lines = [*lines[:GANTT_LABEL_LINES - 1],
+                 textwrap.shorten(rest, GANTT_LABEL_WIDTH, placeholder="…")]
+    return "<br>".join(plain(line) for line in lines)
+
+
 def gantt(items: pd.DataFrame, fiscal_start_month: int, lang: str, title: str,
-          limit: int = MAX_ROWS) -> go.Figure:
-    """Each item from its start to its due quarter, coloured by its schedule bucket."""
+          limit: int = MAX_ROWS, quarter: Quarter | None = None) -> go.Figure:
+    """Each item from its start to its due quarter, coloured by its schedule bucket; with
+    ``quarter`` (the quarter whose status the bars show), a labelled line at its end."""
     shown = items[items["in_scope"] | items["bucket"].isna()].head(limit)
+    labels = {code: item_label(code, ti) for code, ti in zip(shown["code"], shown["title"],
+                                                             strict=True)}
     figure = go.Figure()
     for bucket in [*BUCKET_ORDER, None]:
         rows = shown[shown["bucket"].isna()] if bucket is None else shown[
@@ -242,23 +338,48 @@ def gantt(items: pd.DataFrame, fiscal_start_month: int, lang: str, title: str,
         durations = [(end - start).total_seconds() * 1000 for start, end in
                      zip(starts, ends, strict=True)]
         name = t(f"bucket.{bucket.value}", lang) if bucket else t("chart.not_in_scope", lang)
-        figure.add_bar(y=[_short(f"{c} · {ti}") for c, ti in zip(rows["code"], rows["title"],
-                                                                 strict=True)],
+        figure.add_bar(y=[labels[c] for c in rows["code"]],
                        x=durations, base=[s.isoformat() for s in starts], orientation="h",
                        name=name,
                        marker=_status_marker(bucket.value if bucket else "not_in_scope"),
                        hovertemplate="%{y}<extra>" + name + "</extra>")
-    _layout(figure, title, max(360, 110 + 30 * len(shown)))
+    lines = max((label.count("<br>") + 1 for label in labels.values()), default=1)
+    row = 12 + 17 * lines  # px: room for a label's lines in the tick type
+    _layout(figure, title, max(360, 110 + row * len(shown)))
     figure.update_layout(barmode="overlay")
-    quarters = _quarter_ticks(shown, fiscal_start_month)
+    ticks = _quarter_ticks(shown, fiscal_start_month)
     figure.update_xaxes(type="date", gridcolor=GRID_COLOUR, title_text=t("chart.axis.time", lang),
-                        tickvals=[q.first_day(fiscal_start_month).isoformat() for q in quarters],
-                        ticktext=[q.label(lang) for q in quarters])
-    order = [_short(f"{c} · {ti}") for c, ti in zip(shown["code"], shown["title"], strict=True)]
-    figure.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed",
-                        tickfont={"size": 13}, title_text=t("item.choose", lang))
+                        tickvals=[q.first_day(fiscal_start_month).isoformat() for q in ticks],
+                        ticktext=[q.label(lang) for q in ticks])
+    figure.update_yaxes(categoryorder="array", categoryarray=list(labels.values()),
+                        autorange="reversed", automargin=True,
+                        tickfont={"size": GANTT_TICK_SIZE}, title_text=t("item.choose", lang))
+    if quarter is not None and not shown.empty:
+        _quarter_marker(figure, quarter, fiscal_start_month, lang)
     _more(figure, len(items[items["in_scope"] | items["bucket"].isna()]) - len(shown), lang)
     return figure
+
+
+MARKER_ROOM = 28  # px over the plot for the quarter marker's label, under the legend
+
+
+def _quarter_marker(figure: go.Figure, quarter: Quarter, fiscal_start_month: int,
+                    lang: str) -> None:
+    """A vertical line where ``quarter`` ends (the bars' status is as of then), labelled
+    over the plot, with the legend moved up to make room for the label."""
+    end = (quarter.last_day(fiscal_start_month) + timedelta(days=1)).isoformat()
+    figure.add_shape(type="line", xref="x", x0=end, x1=end, yref="paper", y0=0, y1=1,
+                     line={"color": EXPECTED_COLOUR, "width": 2, "dash": "dot"},
+                     layer="above", name="quarter")
+    figure.add_annotation(xref="x", x=end, yref="paper", y=1, yanchor="bottom",
+                          showarrow=False, font={"size": 14, "color": TEXT_COLOUR},
+                          text=t("chart.gantt.quarter_end", lang, quarter=quarter.label(lang)),
+                          bgcolor=palette.BACKGROUND)
+    total = figure.layout.height + MARKER_ROOM  # the plot keeps its height (``_layout``)
+    plot = total - MARKER_ROOM - 170
+    figure.update_layout(height=total, margin={"t": 110 + MARKER_ROOM},
+                         title={"y": 1 - 12 / total},
+                         legend={"y": 1 + (8 + MARKER_ROOM) / plot})
 
 
 def _quarter_ticks(items: pd.DataFrame, fiscal_start_month: int) -> list[Quarter]:
@@ -327,7 +448,8 @@ def overview_charts(view: Overview, quarter: Quarter, lang: str
                                       t("chart.heat_completeness.title", lang)),
                               view.completeness_institutions),
         "timeline": (gantt(view.items, view.fiscal_start_month, lang,
-                           t("chart.gantt.title", lang, quarter=label)), view.items),
+                           t("chart.gantt.title", lang, quarter=label), quarter=quarter),
+                     view.items),
         "indicators": (indicator_bullets(view.items, lang, t("chart.indicators.title", lang,
                                                                 quarter=label)), view.items),
     }

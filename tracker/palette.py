@@ -29,6 +29,12 @@ STATUS_PATTERNS = {
 STATUS_ORDER = ("completed", "on_track", "behind", "overdue")
 
 PROGRESS = "#0072B2"  # progress bars: 5.2:1 against white
+# one colour per institution's trend line, in this order (more lines repeat it): each at least
+# 3:1 against white, apart from one another and from PROGRESS and EXPECTED by a CAM02-UCS
+# distance of at least 15 (``tests/test_palette.py``); a line is also named at its end, so
+# colour is never its only cue
+SERIES = ("#D55E00", "#009988", "#7C3AED", "#999933", "#CC79A7", "#332288", "#92400E",
+          "#117733", "#A21CAF", "#57534E")
 EXPECTED = "#222222"  # the expected-progress mark and line
 TEXT = "#222222"
 MUTED_TEXT = "#505050"  # secondary text, 8.1:1 against white
