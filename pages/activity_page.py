@@ -10,6 +10,7 @@ from tracker.services.permissions import Permission
 from ui import data, state
 from ui.downloads import table_csv
 from ui.history import table
+from ui.tables import wrapped_table
 from ui.widgets import plan_picker, plans_for
 
 
@@ -51,9 +52,7 @@ def render() -> None:
         st.info(t("activity.none", lang))
         return
     frame = table(events, lang, found.time_zone)
-    changes = t("activity.changes", lang)
-    st.dataframe(frame, hide_index=True, height=min(38 + 35 * len(frame), 640),
-                 column_config={changes: st.column_config.TextColumn(changes, width="large")})
+    wrapped_table(frame)  # before → after wraps in its cell, never cut at the right
     if found.more:
         st.caption(t("activity.more", lang, count=found.more))
     table_csv(frame, t("activity.csv", lang), t("activity.csv_file", lang, plan=plan.name),

@@ -18,6 +18,7 @@ from tracker.services.reports import ReportContent
 from tracker.services.worklist import Contribution, WorkItem
 from ui import actions, confirm, data, flash
 from ui.state import SignedIn, message
+from ui.tables import wrapped_table
 from ui.text import md_t
 from ui.widgets import PLAIN_NUMBER
 
@@ -198,12 +199,12 @@ def _conflict(ctx: FormContext, item: WorkItem, conflict: Conflict, *,
     theirs = item.own
     names = ("status", "percent_complete", "indicator_value", "narrative", "obstacles",
              "next_steps", "evidence_link", "nothing_to_report")
-    st.dataframe(pd.DataFrame(
+    wrapped_table(pd.DataFrame(  # narratives wrap in their cells
         [(t(f"form.field.{name}", ctx.lang), _shown(getattr(theirs, name, None), ctx.lang),
           _shown(getattr(mine, name), ctx.lang)) for name in names],
         columns=[t("form.their_field", ctx.lang), t("form.their_value", ctx.lang),
-                 t("form.your_value", ctx.lang)]), hide_index=True)
-    keep, take = st.columns(2)
+                 t("form.your_value", ctx.lang)]))
+    keep, take = st.container(), st.container()  # one under the other: each label whole
     if keep.button(t("form.keep_mine", ctx.lang), key=f"keep:{key}", type="primary"):
         st.session_state[key] = theirs.version if theirs else 0  # on top of theirs
         _save(ctx, item, mine, submit=submit)

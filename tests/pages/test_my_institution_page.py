@@ -166,7 +166,8 @@ def test_a_stale_form_keeps_what_was_typed_and_offers_both_versions(db_url):
     at.run()
     form = next(e for e in at.expander if e.label.startswith(code))
     assert field(form.text_area, "narrative").value == "Texto de B que no debe perderse."
-    both = next(d.value for d in form.dataframe
+    # a table whose narratives wrap (a data frame cut them at the right: issue 26, item 11)
+    both = next(d.value for d in form.table
                 if "Lo que usted escribió (se conserva)" in d.value.columns)
     row = both.set_index(both.columns[0]).loc["Narrativa"]
     assert "Texto de A, guardado primero." in row.tolist()

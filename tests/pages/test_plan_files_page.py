@@ -85,7 +85,7 @@ def test_a_coordinator_checks_a_new_plan_chooses_its_open_quarter_and_sees_share
     at.run()
     at.button(key="import:check").click().run()
     assert any("Quarter open for reports: Q4 2026" in i.value for i in at.info)
-    [changes] = [d.value for d in at.dataframe]
+    [changes] = [d.value for d in at.table]  # wrapped, never cut (issue 26, item 11)
     assert "also used by" in changes.iloc[0, 0] and "kept as it is" in changes.iloc[0, 0]
     at.selectbox(key="import:open").select(Quarter(2026, 3)).run()
     at.button(key="import:run").click().run()
