@@ -13,8 +13,7 @@ from tracker.services import institutions, plan_files
 from tracker.services.imports import ImportRejected, ImportSummary
 from tracker.services.permissions import PageName, Permission
 from ui import actions, data, flash, navigation, state
-from ui.tables import wrapped_table
-from ui.text import md_t
+from ui.text import md, md_t
 
 
 def _problems(error: ImportRejected, lang: str) -> None:
@@ -37,11 +36,10 @@ def _summary(summary: ImportSummary, lang: str, *, focus: bool = True) -> None:
               "import:outcome", focus=focus)
     if summary.open_quarter:
         st.info(t("files.open_quarter", lang, quarter=summary.open_quarter.label(lang)))
-    if summary.institution_changes:  # each change wraps in its row, never cut at the right
-        st.warning(t("files.institution_changes", lang))
-        wrapped_table(pd.DataFrame(
-            [institutions.describe(change, lang) for change in summary.institution_changes],
-            columns=[t("files.institution_changes", lang)]))
+    if summary.institution_changes:  # a list under the warning, each line whole and wrapped
+        st.warning("\n".join([t("files.institution_changes", lang), "", *(
+            f"- {md(institutions.describe(change, lang))}"  # names are user text
+            for change in summary.institution_changes)]))
 
 
 def _choices(user: state.SignedIn, checked: ImportSummary | None,

@@ -1,9 +1,9 @@
 """Tables whose long texts wrap instead of being cut.
 
 ``st.dataframe`` draws each cell on one line of a canvas and cuts what does not fit: the
-history's before → after at 1280 px, an import's changes to shared institutions even in full
-screen, a conflict's narratives. ``st.table`` wraps every cell; it renders cells and headers
-as Markdown, so each text goes through ``md`` (names, titles and narratives are user text).
+history's before → after at 1280 px, a conflict's narratives. ``st.table`` wraps every cell;
+it renders cells and headers as Markdown, so each text goes through ``md`` (names, titles and
+narratives are user text).
 """
 
 from __future__ import annotations

@@ -12,15 +12,17 @@ from tests.browser.conftest import open_page, sign_in, wait_idle
 from tests.helpers import MINIMAL, write_workbook
 from tracker.i18n import t
 
-# every cell of every static table: its text, and whether it is wider than its cell
-_CELLS = """() => [...document.querySelectorAll('[data-testid=stTable] :is(td, th)')].map(cell => ({
+# every cell of every static table and every line of a list in an alert: its text, and
+# whether it is wider than its box or goes past the window's right edge
+_CELLS = """() => [...document.querySelectorAll(
+    '[data-testid=stTable] :is(td, th), [data-testid=stAlert] li')].map(cell => ({
   text: cell.textContent.trim(), cut: cell.scrollWidth > cell.clientWidth + 1,
   outside: cell.getBoundingClientRect().right > document.documentElement.clientWidth + 1}))"""
 
 
 def _cut(page: Page) -> list[str]:
     cells = page.evaluate(_CELLS)
-    assert cells, "no table cell on the page"
+    assert cells, "no table cell or listed line on the page"
     return [cell["text"][:80] for cell in cells if cell["cut"] or cell["outside"]]
 
 
@@ -49,7 +51,7 @@ def test_an_imports_changes_to_shared_institutions_are_read_whole(page: Page, ap
     wait_idle(page)
     page.get_by_role("button", name=t("files.check", "es")).click()
     wait_idle(page)
-    table = page.get_by_test_id("stTable")
-    expect(table).to_contain_text("Oficina de Quito y frontera norte")
-    expect(table).to_contain_text("Unidad contra la trata")
+    changes = page.get_by_test_id("stAlert").filter(has_text=t("files.institution_changes", "es"))
+    expect(changes).to_contain_text("Oficina de Quito y frontera norte")
+    expect(changes).to_contain_text("Unidad contra la trata")
     assert _cut(page) == []
