@@ -218,7 +218,8 @@ def trend(plan: pd.DataFrame, institutions: pd.DataFrame, lang: str, title: str)
             LineEnd(t("chart.series.expected", lang), EXPECTED_COLOUR,
                     _last(plan["expected"]), "╍╍")], lang)
     figure.update_yaxes(title_text=t("chart.axis.progress", lang), range=[0, TREND_TOP],
-                        gridcolor=GRID_COLOUR, ticksuffix=percent_suffix(lang))
+                        gridcolor=GRID_COLOUR, ticksuffix=percent_suffix(lang),
+                        automargin=True)  # its tick labels whole wherever it is drawn
     figure.update_xaxes(title_text=t("overview.quarter", lang), type="category",
                         categoryorder="array", categoryarray=quarter_labels)
     return figure
