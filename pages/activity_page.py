@@ -6,8 +6,8 @@ import streamlit as st
 from tracker.i18n import t
 from tracker.services import activity
 from tracker.services.figures import PlanChoice
-from tracker.services.permissions import Permission
-from ui import data, state
+from tracker.services.permissions import PageName, Permission
+from ui import data, navigation, state
 from ui.downloads import table_csv
 from ui.history import table
 from ui.widgets import plan_picker, plans_for
@@ -41,7 +41,9 @@ def render() -> None:
     choices = plans_for(user, lang, Permission.MANAGE_PLAN)
     if not choices:
         return
-    plan = plan_picker(choices, lang, key="activity_plan")
+    plan = plan_picker(choices, lang, key=navigation.plan_param(PageName.ACTIVITY))
+    if plan is None:
+        return
     found = data.plan_activity(user.id, plan.id, _filters(plan, lang), lang)
     people = sorted({e.who for e in found.events if e.who})
     person = st.selectbox(t("activity.person", lang), [None, *people], key="act:person",

@@ -42,6 +42,8 @@ def render() -> None:
         st.info(t("mine.no_plan", lang))
         return
     plan = plan_picker(choices, lang)
+    if plan is None:
+        return
     view = data.member_view(user.id, plan.id, lang)
     flash.show("my_institution", lang)  # before the quarter: a submission may end a reopening
     notices(user, view, lang)

@@ -63,8 +63,8 @@ def decision_card(user: state.SignedIn, plan_id: int, decision: meetings.Decisio
     st.markdown(md_t("meetings.decision_line", lang, text=decision.text,
                      owner=decision.owner or "—", due=due))
     if decision.item_id:
-        navigation.link(PageName.ITEM, t("meetings.became_item", lang, item=decision.item),
-                        item=str(decision.item_id))
+        navigation.view_link(PageName.ITEM, t("meetings.became_item", lang, item=decision.item),
+                             plan_id, item=decision.item_id)
     with st.popover(t("meetings.edit_decision", lang)):
         catalog = data.plan_catalog(user.id, plan_id)
         form = f"edit_decision:{decision.id}"
