@@ -116,6 +116,22 @@ def test_the_drill_down_waits_for_an_institution_then_lists_its_items(app):
     assert codes and set(codes) <= {"3.6", "4.3"}
 
 
+
+def test_each_item_link_of_the_drill_down_names_the_plan(app, demo_url):
+    """Issue 26, item 4: a link naming an item names its plan too, so it opens that item
+    whatever plan the item page showed last."""
+    from urllib.parse import parse_qs
+
+    app.query_params["lang"] = "en"
+    sign_in(app, "coordinacion@demo.example")
+    app.selectbox(key="drill").set_value("DINAPEN").run()
+    links = [parse_qs(link.proto.query_string) for link in app.get("page_link")
+             if link.proto.label.startswith(("3.6 · ", "4.3 · "))]
+    assert links
+    assert all(link["plan"] == [str(_plan_id(demo_url, ECUADOR_PLAN))] and link["item"]
+               for link in links)
+
+
 def test_every_overview_chart_is_described_in_words(app):
     sign_in(app, "mremh@demo.example")  # Spanish
     captions = [c.value.replace("\\", "") for _tab in overview_tabs(app)
