@@ -14,7 +14,7 @@ from tracker.services import lifecycle, plan_admin
 from tracker.services.plan_admin import PlanCatalog
 from ui import actions, flash, state
 from ui.text import md
-from ui.widgets import DATE_FORMATS
+from ui.widgets import DATE_FORMATS, kept_choice
 
 PAGE = "plan_admin"
 
@@ -28,9 +28,9 @@ def periods_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: 
                  t("plan.deadline", lang)]), hide_index=True)
     quarters = list(periods)
     opened = [q for q, p in periods.items() if p.state == "open"]
-    quarter = st.selectbox(t("overview.quarter", lang), quarters, key="period:quarter",
-                           index=quarters.index(opened[0]) if opened else 0,
-                           format_func=lambda q: q.label(lang))
+    quarter = kept_choice(st.selectbox, t("overview.quarter", lang), quarters,
+                          key="period:quarter", lang=lang, labels=Quarter.label,
+                          index=quarters.index(opened[0]) if opened else 0)
     current = periods[quarter]
     left, right = st.columns(2)
     closing = lifecycle.closed_by_opening(catalog.periods, quarter)

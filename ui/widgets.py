@@ -5,6 +5,9 @@ same view.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 import streamlit as st
 
 from tracker.i18n import t
@@ -16,6 +19,12 @@ from ui import address
 
 # the date inputs' format in each language (Streamlit's calendar itself stays English)
 DATE_FORMATS = {"es": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
+
+T = TypeVar("T")
+
+
+LANGUAGE_SHOWN_KEY = "language_shown"  # the language of the last run's page
+LANGUAGE_SWITCHED_KEY = "language_switched"  # this run shows another language than the last
 
 
 def _remember_language(key: str) -> None:
@@ -30,10 +39,55 @@ def _own_name(code: str) -> str:
 def language_switch(lang: str, key: str = "language_switch") -> None:
     """Shows ``lang`` (URL, else the user's preference, else the default); a choice goes to
     the URL, so it survives a refresh and a shared link."""
+    st.session_state[LANGUAGE_SWITCHED_KEY] = st.session_state.get(
+        LANGUAGE_SHOWN_KEY, lang) != lang
+    st.session_state[LANGUAGE_SHOWN_KEY] = lang
     st.session_state[key] = lang
     st.segmented_control(t("app.language", lang), LANGUAGES, key=key, required=True,
                          format_func=_own_name,
                          on_change=_remember_language, args=(key,))
+
+
+def _option_of(value: object, options: Sequence[T],
+               labels: Callable[[T, str], str]) -> T | None:
+    """The option ``value`` is, or whose label it is in any language: Streamlit sends a
+    choice as its label, so a choice made before a language switch comes back in the former
+    language."""
+    if value in options:
+        return value  # type: ignore[return-value]
+    return next((option for option in options
+                 if any(labels(option, lang) == value for lang in LANGUAGES)), None)
+
+
+def chosen(key: str, options: Sequence[T], labels: Callable[[T, str], str]) -> T | None:
+    """The option of the kept choice ``key`` (``kept_choice``), read in a callback."""
+    return _option_of(st.session_state.get(key), options, labels)
+
+
+def kept_choice(widget: Callable[..., object], label: str, options: Sequence[T], *, key: str,
+                labels: Callable[[T, str], str], lang: str, in_form: bool = False,
+                **kwargs: object) -> T | None:
+    """A select box or radio (``widget``: ``st.selectbox``, ``column.radio``…) whose options
+    are values shown through ``labels(value, lang)``, and whose choice a language switch
+    keeps. Streamlit sends the choice as its label, which the switch changes: a choice that
+    comes back in the former language is taken for its value, and after a switch a widget
+    outside a form is told its choice again so it shows the new label (inside a form the
+    browser holds an unsent choice: it shows its former label until the form is sent)."""
+    if key in st.session_state:
+        current = st.session_state[key]
+        value = _option_of(current, options, labels)
+        if value is not None and (value != current or (
+                st.session_state.get(LANGUAGE_SWITCHED_KEY) and not in_form)):
+            st.session_state[key] = value
+    shown = widget(label, options, key=key, format_func=lambda v: _label(v, options, labels,
+                                                                         lang), **kwargs)
+    return _option_of(shown, options, labels)
+
+
+def _label(value: object, options: Sequence[T], labels: Callable[[T, str], str],
+           lang: str) -> str:
+    option = _option_of(value, options, labels)
+    return labels(option, lang) if option is not None or None in options else str(value)
 
 
 def plan_picker(choices: list[PlanChoice], lang: str, key: str = address.PLAN
