@@ -15,7 +15,7 @@ from ui.member_reopening import ask_reopen, notices
 from ui.member_reports import item_panel, starting_open, summary
 from ui.report_form import FormContext, kept_quarter
 from ui.text import md
-from ui.widgets import plan_picker
+from ui.widgets import kept_choice, plan_picker
 
 
 def _quarter(plan: PlanChoice, view: lifecycle.MemberView, lang: str) -> Quarter | None:
@@ -27,10 +27,10 @@ def _quarter(plan: PlanChoice, view: lifecycle.MemberView, lang: str) -> Quarter
         quarters.append(kept)
     if len(quarters) <= 1:
         return quarters[0] if quarters else None
-    return st.selectbox(t("overview.quarter", lang), quarters, key="mine:quarter",
-                        index=quarters.index(kept) if kept in quarters else 0,
-                        format_func=lambda q: q.label(lang) + (
-                            f" · {t('mine.reopened', lang)}" if q in view.granted else ""))
+    return kept_choice(st.selectbox, t("overview.quarter", lang), quarters, key="mine:quarter",
+                       lang=lang, index=quarters.index(kept) if kept in quarters else 0,
+                       labels=lambda q, lang: q.label(lang) + (
+                           f" · {t('mine.reopened', lang)}" if q in view.granted else ""))
 
 
 def render() -> None:

@@ -12,6 +12,7 @@ from tracker.services.plan_admin import PlanCatalog
 from ui import actions, data, flash, navigation, state
 from ui.meeting_forms import PAGE, clear_after_save, saved
 from ui.text import md_t
+from ui.widgets import kept_choice
 
 
 def _fields(catalog: PlanCatalog, lang: str, key: str,
@@ -26,10 +27,10 @@ def _fields(catalog: PlanCatalog, lang: str, key: str,
                            index=owners.index(current.owner) if current
                            and current.owner in owners else 0,
                            format_func=lambda a: f"{a} · {names[a]}" if a else "—")
-    due = right.selectbox(t("meetings.due", lang), dues, key=f"{key}:due",
-                          index=dues.index(current.due_quarter) if current
-                          and current.due_quarter in dues else 0,
-                          format_func=lambda q: q.label(lang) if q else "—")
+    due = kept_choice(right.selectbox, t("meetings.due", lang), dues, key=f"{key}:due",
+                      lang=lang, in_form=True, labels=lambda q, lang: q.label(lang) if q else "—",
+                      index=dues.index(current.due_quarter) if current
+                      and current.due_quarter in dues else 0)
     return {"text": text, "owner": owner, "due": due}
 
 

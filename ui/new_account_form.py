@@ -45,9 +45,10 @@ def new_account_form(user: state.SignedIn, lang: str) -> None:
         role = kept_choice(st.selectbox, t("signin.demo_role", lang), roles, key="new:role",
                            lang=lang, labels=lambda r, lang: t(f"role.{r}", lang),
                            in_form=True)
-        institution = st.selectbox(
-            t("accounts.institution", lang), [None, *institutions], key="new:institution",
-            format_func=lambda a: f"{a} · {institutions[a]}" if a else t(
+        institution = kept_choice(
+            st.selectbox, t("accounts.institution", lang), [None, *institutions],
+            key="new:institution", lang=lang, in_form=True,
+            labels=lambda a, lang: f"{a} · {institutions[a]}" if a else t(
                 "accounts.no_institution", lang), help=t("accounts.institution_help", lang))
         chosen = st.multiselect(t("accounts.plans", lang), list(plan_names), key="new:plans",
                                 format_func=plan_names.get, placeholder=t("form.choose_some", lang))
