@@ -4,7 +4,9 @@ Every run reads plan, quarter, item (and the overview's filters) from the addres
 Back and Forward, which rerun the page with the address they return to, show what that
 address says: the widget is set from the address before it is drawn, never left on a value
 an earlier run kept in the session. A choice goes into the address (Streamlit pushes a
-history entry for it). A parameter the address leaves out means the page's default.
+history entry for it). A parameter the address leaves out means the page's default; the plan
+is always named (a page opened from the navigation, whose links drop the address, shows the
+plan shown last and writes it in).
 
 Values are written in their canonical form (``plan=2``, ``quarter=2026-Q3``) whatever
 language the page shows. ``bind="query-params"`` is not used: Streamlit 1.67 writes a
@@ -70,6 +72,26 @@ def read(name: str, options: Sequence[T], default: T) -> T | Refused:
     return _match(asked, options)
 
 
+def _shown_key(name: str) -> str:
+    return f"address:shown:{name}"
+
+
+def read_plan(name: str, options: Sequence[T], default: T) -> T | Refused:
+    """The plan the address names; when it names none (Streamlit's page links drop the
+    address), the plan this session showed last, else ``default`` — written into the
+    address, so that it always names the plan shown and Back returns to that plan."""
+    if st.query_params.get(name):
+        value = read(name, options, default)
+    else:
+        value = _match(st.session_state.get(_shown_key(name), ""), options)
+        if isinstance(value, Refused):
+            value = default
+        st.query_params[name] = canonical(value)
+    if not isinstance(value, Refused):
+        st.session_state[_shown_key(name)] = canonical(value)
+    return value
+
+
 def _write(key: str, name: str) -> None:
     """The person's choice into the address (a widget's ``on_change``)."""
     chosen = st.session_state.get(key)
@@ -83,11 +105,12 @@ def _write(key: str, name: str) -> None:
 
 def select(label: str, options: Sequence[T], *, name: str, default: T,
            refusal: Callable[[str], str], format_func: Callable[[Any], str] = str,
-           placeholder: str | None = None) -> T | None:
+           placeholder: str | None = None, plan: bool = False) -> T | None:
     """A selectbox that shows what the address names under ``name`` (also the widget's
-    key). ``None`` after a refusal: the box shows no choice, ``refusal(asked)`` (Markdown)
-    says why, and the page should draw nothing more."""
-    value = read(name, options, default)
+    key); a ``plan`` is always named there (``read_plan``). ``None`` after a refusal: the
+    box shows no choice, ``refusal(asked)`` (Markdown) says why, and the page should draw
+    nothing more."""
+    value = (read_plan if plan else read)(name, options, default)
     refused = isinstance(value, Refused)
     # set on every run, before the widget: Back and Forward show the address, not the
     # session's last choice (a widget of another page with this key hands on nothing)

@@ -98,7 +98,7 @@ def plan_picker(choices: list[PlanChoice], lang: str, key: str = address.PLAN
     chosen = address.select(t("overview.plan", lang), list(by_id), name=key,
                             default=choices[0].id, refusal=address.refuse_plan(lang),
                             format_func=lambda i: by_id[i].name,
-                            placeholder=address.choose(lang))
+                            placeholder=address.choose(lang), plan=True)
     if chosen is None:
         return None
     from ui.accessibility import set_plan

@@ -84,10 +84,11 @@ def test_back_shows_what_the_address_says(page: Page, app_url: str):
     chart = page.locator("[data-testid=stPlotlyChart]").first
     sign_in(page, app_url, "observador@demo.example")
     expect(chart.get_by_text("Progress by lead institution, Q4 2026")).to_be_visible()
-    assert _shown(page, "Plan") == ECUADOR_PLAN and "plan" not in asked()
+    plan_a = asked()["plan"]  # the address always names the plan shown
+    assert _shown(page, "Plan") == ECUADOR_PLAN and "quarter" not in asked()
     _choose(page, "Plan", TRINATIONAL_PLAN)
     plan_b = asked()["plan"]
-    assert _shown(page, "Plan") == TRINATIONAL_PLAN
+    assert _shown(page, "Plan") == TRINATIONAL_PLAN and plan_b != plan_a
     _choose(page, "Quarter", "Q2 2026")
     expect(chart.get_by_text("Progress by lead institution, Q2 2026")).to_be_visible()
     assert asked()["plan"] == plan_b and asked()["quarter"] == ["2026-Q2"]
@@ -102,6 +103,24 @@ def test_back_shows_what_the_address_says(page: Page, app_url: str):
     page.go_back()  # plan A, as first shown
     wait_idle(page)
     expect(page.get_by_role("combobox", name="Plan")).to_have_value(ECUADOR_PLAN)
-    assert "plan" not in asked() and "quarter" not in asked()
+    assert asked()["plan"] == plan_a and "quarter" not in asked()
     assert _shown(page, "Quarter") == "Q4 2026"
     expect(chart.get_by_text("Progress by lead institution, Q4 2026")).to_be_visible()
+
+
+def test_a_page_opened_from_the_navigation_shows_the_plan_shown_last(page: Page,
+                                                                     app_url: str):
+    """Streamlit's navigation drops the address: the next page shows the plan the person
+    was looking at, and its address says so."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tracker.demo import TRINATIONAL_PLAN
+
+    sign_in(page, app_url, "observador@demo.example")
+    _choose(page, "Plan", TRINATIONAL_PLAN)
+    plan = parse_qs(urlsplit(page.url).query)["plan"]
+    page.locator("[data-testid=stSidebarNav]").get_by_text("Action items", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_role("combobox", name="Plan")).to_have_value(TRINATIONAL_PLAN)
+    assert urlsplit(page.url).path.endswith("/item")
+    assert parse_qs(urlsplit(page.url).query)["plan"] == plan
