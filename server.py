@@ -12,12 +12,19 @@ is good only with the anti-forgery cookie of the page that asked for it.
 the security headers (no framing by other sites) to every response, and answers Streamlit's
 ``/media/`` route itself: a download (``tracker.downloads``) goes once, and only to the live
 session of an active account it was made for; everything else there is refused.
+
+``DocumentMiddleware`` serves the page itself in the reader's language from the first byte:
+Streamlit's ``index.html`` says ``lang="en"`` and "Streamlit" until the script runs; the page
+is rewritten with the ``lang`` URL parameter (else ``TRACKER_DEFAULT_LANG``) and the product's
+name, and never shows Streamlit's own list of the pages/ files before the app's navigation.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from functools import cache
+from urllib.parse import parse_qs
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -33,6 +40,7 @@ from streamlit.runtime import Runtime
 
 from tracker import downloads, web
 from tracker.db import make_engine, session_scope
+from tracker.i18n import choose_language, t
 from tracker.services import auth
 from tracker.settings import get_settings
 from ui.incident import on_script_error
@@ -204,11 +212,81 @@ class SecurityMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+HTML_LANG = re.compile(rb"<html([^>]*?)\slang=\"[^\"]*\"")
+TITLE = re.compile(rb"<title>[^<]*</title>")
+# Until the script's st.navigation draws the app's pages, Streamlit lists the files of pages/
+# (English file names: "accounts page"…); those links, and only those, end in "_page"
+# (the app's own addresses are "accounts", "my-institution"…): that list is never shown.
+LEGACY_NAV_STYLE = (b'<style>[data-testid="stSidebarNav"]:has(a[href$="_page"])'
+                    b"{display:none}</style>")
+# what a rewritten page must not be answered from: compressed, or a cached copy in another
+# language (the browser's conditional request would get a 304 for the English page)
+UNREWRITABLE = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
+
+
+def document(html: bytes, lang: str) -> bytes:
+    """Streamlit's page with the reader's language and the product's name as its title."""
+    name = t("app.title", lang).replace("&", "&amp;").replace("<", "&lt;").encode()
+    html = HTML_LANG.sub(lambda found: b"<html" + found[1] + b' lang="' + lang.encode() + b'"',
+                         html, count=1)
+    html = TITLE.sub(lambda _found: b"<title>" + name + b"</title>", html, count=1)
+    return html.replace(b"</head>", LEGACY_NAV_STYLE + b"</head>", 1)
+
+
+def _query_language(scope: Scope) -> str:
+    values = parse_qs(scope.get("query_string", b"").decode("latin1")).get("lang") or [None]
+    return choose_language(values[0])
+
+
+class DocumentMiddleware:
+    """The served page (a browser's GET that accepts HTML) rewritten by ``document``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or [])
+        if (scope["type"] != "http" or scope["method"] != "GET"
+                or b"text/html" not in headers.get(b"accept", b"")):
+            await self.app(scope, receive, send)
+            return
+        lang = _query_language(scope)
+        scope = {**scope, "headers": [(k, v) for k, v in scope["headers"]
+                                      if k.lower() not in UNREWRITABLE]}
+        started: list[Message] = []  # the held start of an HTML response
+        chunks: list[bytes] = []
+
+        async def rewrite(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                kind = MutableHeaders(scope=message).get("content-type", "")
+                if kind.startswith("text/html"):
+                    started.append(message)
+                    return
+            elif message["type"] == "http.response.body" and started:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = document(b"".join(chunks), lang)
+                start = started.pop()
+                head = MutableHeaders(scope=start)
+                head["content-length"] = str(len(body))
+                head["cache-control"] = "no-cache"
+                for name in ("etag", "last-modified"):
+                    if name in head:
+                        del head[name]
+                await send(start)
+                await send({"type": "http.response.body", "body": body, "more_body": False})
+                return
+            await send(message)
+
+        await self.app(scope, receive, rewrite)
+
+
 ROUTES = [
     Route("/api/session", create_session, methods=["POST"]),
     Route("/api/sign-out", end_session, methods=["POST"]),
 ]
-MIDDLEWARE = [Middleware(SecurityMiddleware)]
+MIDDLEWARE = [Middleware(SecurityMiddleware), Middleware(DocumentMiddleware)]
 
 app = st.App("dashboard.py", routes=ROUTES, middleware=MIDDLEWARE,
              on_script_error=on_script_error)

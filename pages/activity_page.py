@@ -56,7 +56,7 @@ def render() -> None:
     if not events:
         st.info(t("activity.none", lang))
         return
-    frame = table(events, lang)
+    frame = table(events, lang, found.time_zone)
     changes = t("activity.changes", lang)
     st.dataframe(frame, hide_index=True, height=min(38 + 35 * len(frame), 640),
                  column_config={changes: st.column_config.TextColumn(changes, width="large")})

@@ -4,11 +4,12 @@ import streamlit as st
 
 from tracker.i18n import day, t
 from tracker.services.permissions import PageName, Permission
-from ui import address, data, navigation, state
+from ui import address, data, flash, navigation, state
 from ui.downloads import table_csv
 from ui.history import table as activity_table
 from ui.item_views import facts, figures_table, history_table
 from ui.report_correction import correction
+from ui.report_form import PAGE as REPORT_PAGE
 from ui.text import md, md_t
 from ui.widgets import plan_picker, plans_for
 
@@ -46,12 +47,14 @@ def render() -> None:
     st.subheader(t("item.by_quarter", lang))
     st.dataframe(figures_table(detail, lang), hide_index=True)
     st.subheader(t("item.history", lang))
-    history = history_table(detail, lang)
+    history = history_table(detail, lang, plan.time_zone)
     st.dataframe(history, hide_index=True)
     table_csv(history, t("item.history_csv", lang),
               t("item.history_file", lang, code=detail.code), key="item:history_csv")
     if user.actor.can(Permission.CORRECT_REPORTS, plan.id):
         correction(user, plan, detail, lang)
+        flash.leftovers(REPORT_PAGE, lang)  # a correction whose form is gone
     st.subheader(t("item.changes", lang))
-    st.dataframe(activity_table(data.item_activity(user.id, item_id, lang).events, lang),
+    changes = data.item_activity(user.id, item_id, lang)
+    st.dataframe(activity_table(changes.events, lang, changes.time_zone),
                  hide_index=True)

@@ -9,14 +9,14 @@ from tracker.services import meetings
 from tracker.services.permissions import PageName, Permission
 from ui import data, flash, navigation, state
 from ui.decision_forms import add_decision_form, decision_card
-from ui.meeting_forms import PAGE, edit_meeting, lock_button, record_form
+from ui.meeting_forms import LIST, PAGE, edit_meeting, lock_button, record_form
 from ui.reopen_requests import pending_requests
 from ui.text import md_t
 from ui.widgets import plan_picker, plans_for
 
 
-def _meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
-             locked: set[Quarter], lang: str) -> None:
+def _meeting(user: state.SignedIn, plan_id: int, plan_name: str,
+             meeting: meetings.MeetingView, locked: set[Quarter], lang: str) -> None:
     label = t("meetings.title_of", lang, date=day(meeting.held_on, lang),
               quarter=meeting.quarter.label(lang))
     with st.expander(label):
@@ -28,10 +28,11 @@ def _meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
         edit_meeting(user, plan_id, meeting, lang)
         for decision in meeting.decisions:
             with st.container(border=True):
-                decision_card(user, plan_id, decision, lang)
+                decision_card(user, plan_id, decision, lang,
+                              after_delete=f"edit_meeting:{meeting.id}")
         add_decision_form(user, plan_id, meeting, lang)
         if meeting.quarter not in locked:
-            lock_button(user, plan_id, meeting, lang)
+            lock_button(user, plan_id, meeting, plan_name, lang)
 
 
 def render() -> None:
@@ -48,6 +49,7 @@ def render() -> None:
     pending_requests(user, plan.id, lang)
     locked = {p.quarter for p in data.plan_catalog(user.id, plan.id).periods
               if p.state == "locked"}
+    flash.here(PAGE, LIST, lang)  # a meeting deleted: said where it was listed
     for meeting in data.meetings_of(user.id, plan.id):
-        _meeting(user, plan.id, meeting, locked, lang)
+        _meeting(user, plan.id, plan.name, meeting, locked, lang)
     record_form(user, plan, lang)

@@ -13,6 +13,7 @@ from tracker.services.permissions import Permission
 from ui import data, flash, state
 from ui.member_reopening import ask_reopen, notices
 from ui.member_reports import item_panel, starting_open, summary
+from ui.report_form import PAGE as REPORT_PAGE
 from ui.report_form import FormContext, kept_quarter
 from ui.text import md
 from ui.widgets import kept_choice, plan_picker
@@ -45,7 +46,16 @@ def render() -> None:
     if plan is None:
         return
     view = data.member_view(user.id, plan.id, lang)
-    flash.show("my_institution", lang)  # before the quarter: a submission may end a reopening
+    top = st.container()
+    with top:
+        flash.show("my_institution", lang)
+    _quarter_and_forms(user, plan, view, lang)
+    with top:  # a report's outcome whose form is gone (a submission ended a reopening)
+        flash.leftovers(REPORT_PAGE, lang)
+
+
+def _quarter_and_forms(user: state.SignedIn, plan: PlanChoice, view: lifecycle.MemberView,
+                       lang: str) -> None:
     notices(user, view, lang)
     quarter = _quarter(plan, view, lang)
     ctx = FormContext(user, plan.id, quarter, user.institution_id, lang)

@@ -25,7 +25,7 @@ def render() -> None:
     periods, items, others = st.tabs([t("plan.tab.periods", lang), t("plan.tab.items", lang),
                                       t("plan.tab.lines", lang)])
     with periods:
-        periods_tab(user, plan.id, catalog, lang)
+        periods_tab(user, plan.id, plan.name, catalog, lang)
     with items:
         items_tab(user, plan.id, catalog, lang)
     with others:

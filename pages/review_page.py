@@ -23,13 +23,15 @@ def render() -> None:
         return
     plan, quarter = shown
     if not user.actor.can(Permission.FOLLOW_UP_REPORTS, plan.id):  # approving only
-        waiting(user, data.awaiting_review(user.id, plan.id, quarter), lang)
+        waiting(user, data.awaiting_review(user.id, plan.id, quarter), lang,
+                plan.time_zone)
         return
     # keyed, so that a button in the second tab does not bring the first one back
     waiting_tab, missing_tab = st.tabs([t("review.tab.waiting", lang),
                                         t("review.tab.missing", lang)], key="review:tab")
     with waiting_tab:
-        waiting(user, data.awaiting_review(user.id, plan.id, quarter), lang)
+        waiting(user, data.awaiting_review(user.id, plan.id, quarter), lang,
+                plan.time_zone)
     with missing_tab:
         dues = data.missing_for(user.id, plan.id, quarter)
         missing(dues, lang)

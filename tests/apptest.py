@@ -204,3 +204,40 @@ def sends_label(widget, label: str) -> None:
 
     widget.__class__ = type(type(widget).__name__, (type(widget),),
                             {"_widget_state": property(widget_state)})
+
+
+ALERTS = ("success", "error", "warning", "info")
+
+
+def said_at(at: AppTest, key: str) -> list[tuple[str, str]]:
+    """(kind, text) of the messages drawn in the container of ``key`` (``ui.flash``,
+    ``ui.confirm``): where the person is looking, not the page's top. Empty when it is not
+    drawn."""
+    try:
+        box = at.get_by_key(key)
+    except KeyError:
+        return []
+    return [(node.type, node.value) for node in box if node.type in ALERTS]
+
+
+def focuses_its_message(at: AppTest, key: str) -> bool:
+    """The container of ``key`` carries the script that moves the focus to its message."""
+    try:
+        box = at.get_by_key(key)
+    except KeyError:
+        return False
+    return any(node.type == "html" and "focus(" in node.value for node in box)
+
+
+def press(at: AppTest, key: str) -> AppTest:
+    """Click the button of ``key`` and run."""
+    at.button(key=key).click()
+    return at.run()
+
+
+def said_under(block, prefix: str) -> list[tuple[str, str, bool]]:
+    """(kind, text, takes the focus) of the messages in ``block``'s containers whose key starts
+    with ``prefix`` (a form's outcome drawn in its panel, ``ui.flash``)."""
+    return [(node.type, node.value, any(n.type == "html" and "focus(" in n.value for n in box))
+            for box in block if getattr(box, "key", None) and str(box.key).startswith(prefix)
+            for node in box if node.type in ALERTS]

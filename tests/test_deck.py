@@ -137,6 +137,23 @@ def test_charts_and_tables_have_generated_alt_text_and_percent_formats(spanish_d
     assert chart._chartSpace.find("c:lang", NS).get("val") == "es-ES"
 
 
+def test_chart_labels_are_written_in_the_decks_language_whatever_the_viewers_locale(
+        spanish_deck):
+    """A number format's decimal separator is the viewer's system's: the labels are text in
+    the deck's language ("50,0 %", as on the slide), and the presentation's, masters' and
+    layouts' default language is the deck's."""
+    chart = next(shape.chart for slide in spanish_deck.slides for shape in slide.shapes
+                 if shape.has_chart)
+    labels = [text for text in chart._chartSpace.xpath(".//c:dLbl//a:t/text()")]
+    assert "50,0 %" in labels and all("." not in label for label in labels), labels
+    defaults = spanish_deck.part._element.xpath(".//a:defRPr")
+    assert defaults and {d.get("lang") for d in defaults} == {"es-ES"}
+    for master in spanish_deck.slide_masters:
+        for part in (master, *master.slide_layouts):
+            assert {r.get("lang") for r in part._element.xpath(".//a:defRPr | .//a:rPr")
+                    } <= {"es-ES"}
+
+
 def test_every_run_carries_the_deck_language_and_core_properties_are_set(spanish_deck):
     languages = set()
     for slide in spanish_deck.slides:

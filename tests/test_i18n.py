@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.i18n import catalog, choose_language, number, percent, t
+from tracker.i18n import catalog, choose_language, moment, number, percent, t
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = "|".join(sorted({key.split(".")[0] for key in catalog("en")}))
@@ -81,3 +81,66 @@ def test_numbers_read_as_babel_formats_them_with_the_locale_parsed_once(lang):
             pattern = "#,##0." + "0" * digits if digits else "#,##0"
             assert number(value, lang, digits) == format_decimal(value, format=pattern,
                                                                  locale=lang)
+
+
+PLURALS = [  # (key, count, Spanish, English)
+    ("review.count", 0, "0 reportes enviados esperando revisión",
+     "0 submitted reports waiting for review"),
+    ("review.count", 1, "1 reporte enviado esperando revisión",
+     "1 submitted report waiting for review"),
+    ("review.count", 2, "2 reportes enviados esperando revisión",
+     "2 submitted reports waiting for review"),
+    ("import.rejected", 1, "El archivo no se importó: 1 problema. No se guardó nada.",
+     "The file was not imported: 1 problem. Nothing was written."),
+    ("import.rejected", 2, "El archivo no se importó: 2 problemas. No se guardó nada.",
+     "The file was not imported: 2 problems. Nothing was written."),
+    ("summary.group_count", 0, "0 grupos", "0 groups"),
+    ("summary.group_count", 1, "1 grupo", "1 group"),
+    ("summary.group_count", 2, "2 grupos", "2 groups"),
+    ("summary.overdue_of_them", 1, "1 de ellas vencida", "1 of them overdue"),
+    ("summary.overdue_of_them", 2, "2 de ellas vencidas", "2 of them overdue"),
+    ("cli.remind_sent", 1, "1 recordatorio enviado.", "1 reminder sent."),
+    ("cli.remind_sent", 0, "0 recordatorios enviados.", "0 reminders sent."),
+    ("mine.drafts_submitted", 1, "El reporte se envió.", "The report was submitted."),
+    ("mine.drafts_submitted", 2, "2 reportes enviados.", "2 reports submitted."),
+    ("review.institution_count", 1, "1 institución", "1 institution"),
+    ("review.institution_count", 2, "2 instituciones", "2 institutions"),
+]
+
+
+@pytest.mark.parametrize("key, count, spanish, english", PLURALS)
+def test_a_count_chooses_the_plural_form_of_each_language(key, count, spanish, english):
+    """An integer ``count`` picks the form by Babel's plural rules: "1 reporte enviado",
+    never "1 reporte(s) enviado(s)" nor "1 grupos"."""
+    assert t(key, "es", count=count) == spanish
+    assert t(key, "en", count=count) == english
+
+
+def test_no_message_hedges_its_plural_with_parentheses():
+    for lang in ("es", "en"):
+        hedged = [key for key, text in catalog(lang).items()
+                  if re.search(r"\w\((s|es)\)", text)]
+        assert hedged == [], lang
+
+
+def test_messages_show_quarters_dates_times_and_states_in_the_readers_language():
+    from datetime import UTC, date, datetime
+
+    from tracker.models import PeriodState
+    from tracker.quarters import Quarter
+
+    assert t("report.quarter_closed", "es", quarter=Quarter(2026, 3)).startswith(
+        "El trimestre T3 2026 está cerrado")
+    assert t("report.quarter_closed", "en", quarter=Quarter(2026, 3)).startswith(
+        "The quarter Q3 2026 is closed")
+    locked = t("report.quarter_locked", "es", quarter=Quarter(2026, 3), date=date(2026, 12, 7))
+    assert "T3 2026" in locked and "la reunión del 7 dic 2026" in locked
+    moved = t("plan.bad_transition", "es", quarter=Quarter(2026, 3),
+              state=PeriodState.CLOSED, to=PeriodState.UPCOMING)
+    assert moved == ("El trimestre T3 2026 está en estado cerrado: no puede pasar a aún no "
+                     "abierto desde ahí.")
+    at = datetime(2026, 12, 7, 19, 55, tzinfo=UTC)
+    assert moment(at, "es", "America/Guayaquil") == "7 dic 2026, 14:55 (hora de Ecuador)"
+    assert moment(at, "en", "America/Guayaquil") == "Dec 7, 2026, 2:55\u202fPM (Ecuador Time)"
+    assert moment(at.replace(tzinfo=None), "es", "America/Lima").startswith("7 dic 2026, 14:55")
+    assert moment(at, "es") == "7 dic 2026, 19:55 (UTC)"

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 import tracker.models  # noqa: F401  (the tables whose column names must never show)
-from tests.apptest import dashboard, go_to, pages_in_navigation, shown, sign_in
+from tests.apptest import dashboard, go_to, overview_tabs, pages_in_navigation, shown, sign_in
 from tests.conftest import FIXED_TODAY
 from tracker.i18n import catalog
 
@@ -163,3 +163,104 @@ def test_a_percent_out_of_range_is_refused_in_spanish_by_the_product(demo_url, t
     shown_errors = [e.value for e in at.error]
     assert any("El porcentaje de avance debe estar entre 0 y 100." in e for e in shown_errors), \
         shown_errors
+
+
+ENGLISH_FILE_WORDS = ("by_institution", "status_mix", "by_line", "trend", "heat_", "timeline",
+                      "indicators", "by_country", "template", "history", "accounts")
+
+
+def test_every_file_offered_in_spanish_is_named_in_spanish(demo_url, monkeypatch):
+    """The names the browser saves ("cronograma.csv", "plantilla español.xlsx"), never
+    "timeline.csv" or "template-es.xlsx"."""
+    import streamlit
+
+    names: list[str] = []
+    offer = streamlit.download_button
+
+    def recording(label, data, *args, file_name=None, **kwargs):
+        names.append(file_name)
+        return offer(label, data, *args, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    monkeypatch.setenv("TRACKER_DATABASE_URL", demo_url)
+    monkeypatch.setenv("TRACKER_DEMO", "1")
+    monkeypatch.setenv("TRACKER_TODAY", FIXED_TODAY)
+    at = dashboard()
+    at.query_params["lang"] = "es"
+    sign_in(at, "coordinacion@demo.example")
+    for path in pages_in_navigation(at):
+        go_to(at, path)
+        if path == "":
+            list(overview_tabs(at))
+    assert "cronograma.csv" in names and "plantilla español.xlsx" in names, names
+    english = [n for n in names if any(word in n.lower() for word in ENGLISH_FILE_WORDS)]
+    assert english == [], english
+
+
+def test_a_plan_export_from_a_spanish_session_is_in_spanish(demo_url):
+    """Sheets, headers, statuses and yes words of the template's Spanish side."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tracker.db import make_engine, session_scope
+    from tracker.demo import ECUADOR_PLAN
+    from tracker.services import plan_files, plans
+    from tracker.services.permissions import SYSTEM
+
+    engine = make_engine(demo_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        data = plan_files.export_xlsx(session, SYSTEM, plan.id, "es")
+    engine.dispose()
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    texts = {str(cell) for sheet in workbook.worksheets
+             for row in sheet.iter_rows(values_only=True) for cell in row if cell}
+    assert workbook.sheetnames == ["plan", "lineas_estrategicas", "instituciones", "acciones",
+                                   "reportes"]
+    english = {"code", "status", "percent_complete", "in_progress", "completed", "not_started",
+               "yes", "ministry", "police", "institutions", "items"}
+    assert texts & english == set()
+    assert {"codigo", "estado", "en curso", "sí"} <= texts
+
+
+def test_messages_name_quarters_and_dates_in_spanish(demo_url, tmp_path):
+    """A member writing into a closed quarter, and a coordinator opening a quarter that
+    closes another, read "T2 2026" — never "2026-Q2" — in the services' own refusals."""
+    import pytest
+
+    from tests.apptest import copy_database
+    from tracker.db import make_engine, session_scope
+    from tracker.demo import ECUADOR_PLAN
+    from tracker.errors import TrackerError
+    from tracker.i18n import t
+    from tracker.models import ActionItem, PeriodState, User
+    from tracker.quarters import Quarter
+    from tracker.services import lifecycle, plans, reporting
+    from tracker.services.permissions import actor_for
+    from tracker.services.reporting import Target
+    from tracker.services.reports import ReportContent
+
+    engine = make_engine(copy_database(demo_url, tmp_path))
+    texts = []
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        member = session.exec(select(User).where(User.email == "innfa@demo.example")).one()
+        coordinator = session.exec(select(User).where(
+            User.email == "coordinacion@demo.example")).one()
+        item = session.exec(select(ActionItem).where(
+            ActionItem.plan_id == plan.id,
+            ActionItem.lead_institution_id == member.institution_id)).first()
+        with pytest.raises(TrackerError) as closed:
+            reporting.save_report(
+                session, actor_for(session, member),
+                Target(item.id, Quarter(2026, 2), member.institution_id),
+                ReportContent(status="in_progress", percent_complete=10), expected_version=0)
+        texts.append(t(closed.value.key, "es", **closed.value.values))
+        with pytest.raises(TrackerError) as opening:
+            lifecycle.set_period_state(session, actor_for(session, coordinator), plan.id,
+                                       Quarter(2027, 1), PeriodState.OPEN)
+        texts.append(t(opening.value.key, "es", **opening.value.values))
+    engine.dispose()
+    assert "T2 2026" in texts[0] and "T1 2027" in texts[1] and "T4 2026" in texts[1], texts
+    assert not any(re.search(r"\d{4}-Q\d|\d{4}-\d{2}-\d{2}", text) for text in texts), texts

@@ -3,10 +3,13 @@ only from a trusted proxy, and no other site may frame the app."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import streamlit
 from sqlmodel import Session
 from starlette.applications import Starlette
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -221,3 +224,49 @@ def test_a_download_goes_once_to_the_live_session_it_was_made_for(code_for, monk
     assert served.headers["cache-control"] == "no-store"
     again = client.get("/media/mine")
     assert (again.status_code, again.content) == (404, b"")  # forgotten once served
+
+
+STREAMLIT_INDEX = Path(streamlit.__file__).parent / "static" / "index.html"
+
+
+def _index_client():
+    """The server's middleware around Streamlit's own page, as Streamlit serves it (with an
+    ETag, and a 304 to a browser that has it)."""
+    import server
+
+    page = STREAMLIT_INDEX.read_bytes()
+
+    async def index(request):
+        if request.headers.get("if-none-match") == '"v1"':
+            return Response(status_code=304)
+        return Response(page, media_type="text/html", headers={"ETag": '"v1"'})
+
+    app = Starlette(routes=[Route("/", index), Route("/{page}", index)],
+                    middleware=server.MIDDLEWARE)
+    return TestClient(app, base_url="http://app.example")
+
+
+@pytest.mark.parametrize("address, default, lang, title", [
+    ("/?lang=es", "en", "es", "Seguimiento del plan de trabajo conjunto"),
+    ("/my-institution", "es", "es", "Seguimiento del plan de trabajo conjunto"),
+    ("/?lang=en", "es", "en", "Joint Work Plan Tracker"),
+    ("/?lang=xx", "en", "en", "Joint Work Plan Tracker"),
+])
+def test_the_served_page_has_the_readers_language_and_the_products_name(monkeypatch, address,
+                                                                       default, lang, title):
+    """From the first byte, before the script runs: not Streamlit's lang="en" and
+    "Streamlit"; never answered from a cached copy in another language."""
+    monkeypatch.setenv("TRACKER_DEFAULT_LANG", default)
+    assert b'<html lang="en">' in STREAMLIT_INDEX.read_bytes()
+    response = _index_client().get(address, headers={
+        "Accept": "text/html,application/xhtml+xml", "Accept-Encoding": "gzip",
+        "If-None-Match": '"v1"'})
+    assert response.status_code == 200
+    assert f'<html lang="{lang}">' in response.text
+    assert f"<title>{title}</title>" in response.text
+    assert "<title>Streamlit</title>" not in response.text
+    assert int(response.headers["content-length"]) == len(response.content)
+    assert "etag" not in response.headers
+    assert response.headers["X-Frame-Options"]  # the security headers stay
+    # Streamlit's own list of the pages/ files ("accounts_page"…) never shows
+    assert '[data-testid="stSidebarNav"]:has(a[href$="_page"]){display:none}' in response.text

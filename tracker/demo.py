@@ -29,19 +29,19 @@ DEMO_DOMAIN = "demo.example"
 
 INSTITUTION_ROWS = [
     ("OIM", "Organización Internacional para las Migraciones — Misión en Ecuador", "EC",
-     "international organisation"),
-    ("MREMH", "Ministerio de Relaciones Exteriores y Movilidad Humana", "EC", "ministry"),
-    ("INNFA", "Instituto Nacional de la Niñez y la Familia", "EC", "child protection"),
-    ("PN", "Policía Nacional del Ecuador", "EC", "police"),
+     "organismo internacional"),
+    ("MREMH", "Ministerio de Relaciones Exteriores y Movilidad Humana", "EC", "ministerio"),
+    ("INNFA", "Instituto Nacional de la Niñez y la Familia", "EC", "protección de la niñez"),
+    ("PN", "Policía Nacional del Ecuador", "EC", "policía"),
     ("DINAPEN", "Dirección Nacional de Policía Especializada para Niños, Niñas y Adolescentes",
-     "EC", "specialised police"),
-    ("FGE", "Fiscalía General del Estado (Ecuador)", "EC", "prosecution"),
-    ("MININTER-CO", "Ministerio del Interior de Colombia", "CO", "ministry"),
-    ("ICBF", "Instituto Colombiano de Bienestar Familiar", "CO", "child protection"),
-    ("FGN", "Fiscalía General de la Nación (Colombia)", "CO", "prosecution"),
-    ("MININTER-PE", "Ministerio del Interior del Perú", "PE", "ministry"),
-    ("MIMP", "Ministerio de la Mujer y Poblaciones Vulnerables", "PE", "ministry"),
-    ("MPFN", "Ministerio Público — Fiscalía de la Nación (Perú)", "PE", "prosecution"),
+     "EC", "policía especializada"),
+    ("FGE", "Fiscalía General del Estado (Ecuador)", "EC", "fiscalía"),
+    ("MININTER-CO", "Ministerio del Interior de Colombia", "CO", "ministerio"),
+    ("ICBF", "Instituto Colombiano de Bienestar Familiar", "CO", "protección de la niñez"),
+    ("FGN", "Fiscalía General de la Nación (Colombia)", "CO", "fiscalía"),
+    ("MININTER-PE", "Ministerio del Interior del Perú", "PE", "ministerio"),
+    ("MIMP", "Ministerio de la Mujer y Poblaciones Vulnerables", "PE", "ministerio"),
+    ("MPFN", "Ministerio Público — Fiscalía de la Nación (Perú)", "PE", "fiscalía"),
 ]
 
 ECUADOR_PLAN = "Plan de trabajo conjunto Ecuador 2025-2027"

@@ -8,18 +8,32 @@ key is missing from either.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
+from babel.dates import get_timezone_name
 from babel.numbers import NumberPattern, parse_pattern
 
 from tracker.settings import LANGUAGES, get_settings
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 EMPTY = "—"
+ENUM_KEYS = {"PeriodState": "period", "Status": "status", "ReportState": "state"}
+UTC_NAMES = {"UTC", "Etc/UTC", "UTC+00:00"}
+
+
+@runtime_checkable
+class Labelled(Protocol):
+    """A value that says itself in a language (``Quarter.label``: "T3 2026")."""
+
+    def label(self, lang: str = "en") -> str: ...
 
 
 @cache
@@ -37,9 +51,38 @@ def choose_language(query_lang: str | None = None, user_lang: str | None = None)
 
 
 def t(key: str, lang: str = "en", /, **values: object) -> str:
-    """The message ``key`` in ``lang`` with ``values`` filled in (the key itself if unknown)."""
+    """The message ``key`` in ``lang`` with ``values`` filled in (the key itself if unknown).
+
+    Values are formatted here, in the reader's language, so that no service has to: a
+    ``Quarter`` reads "T3 2026"/"Q3 2026", a ``date`` and a ``datetime`` through Babel (a
+    datetime in its own time zone, named), ``None`` as "—". An integer
+    ``count`` chooses the message's plural form (``plural``)."""
+    count = values.get("count")
+    if isinstance(count, int) and not isinstance(count, bool):
+        key = plural_key(key, lang, count)
     text = catalog(lang if lang in LANGUAGES else "en").get(key) or catalog("en").get(key, key)
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return text.format(**{name: shown(value, lang) for name, value in values.items()})
+
+
+def shown(value: object, lang: str) -> object:
+    """A value as a message shows it in ``lang``; a text or anything unknown as it is."""
+    if isinstance(value, StrEnum) and type(value).__name__ in ENUM_KEYS:
+        # tracker.models' PeriodState, Status, ReportState (by name: the deck's command
+        # imports no ORM)
+        return t(f"{ENUM_KEYS[type(value).__name__]}.{value.value}", lang)
+    if isinstance(value, str | int | float):  # most values: before the slower checks below
+        return value
+    if isinstance(value, Labelled):  # a Quarter (tracker.quarters, which uses this module)
+        return value.label(lang)
+    if isinstance(value, datetime):
+        return moment(value, lang)
+    if isinstance(value, date):
+        return day(value, lang)
+    if value is None:
+        return EMPTY
+    return value
 
 
 def number(value: float | None, lang: str, digits: int = 1) -> str:
@@ -77,6 +120,40 @@ def day(value: date | None, lang: str) -> str:
     if value is None:
         return EMPTY
     return babel_format_date(value, format="medium", locale=locale(lang))
+
+
+def zone_of(name: str | None) -> tzinfo:
+    """The IANA zone ``name`` (a plan's), UTC when it is missing or unknown."""
+    try:
+        return ZoneInfo(name) if name else UTC
+    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return UTC
+
+
+def in_zone(value: datetime, zone: str | None) -> datetime:
+    """A stored time (UTC; naive ones are UTC too, as SQLite returns them) in ``zone``."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(zone_of(zone))
+
+
+def moment(value: datetime | None, lang: str, zone: str | None = None) -> str:
+    """A time as the reader reads it: day, hour and minute in ``zone`` (else the value's own
+    zone, UTC when it has none), the zone named: "7 dic 2026, 14:55 (hora de Ecuador)"."""
+    if value is None:
+        return EMPTY
+    local = in_zone(value, zone) if zone or not value.tzinfo else value
+    clock = babel_format_time(local, format="short", tzinfo=local.tzinfo, locale=locale(lang))
+    return f"{day(local.date(), lang)}, {clock} ({zone_name(local, lang)})"
+
+
+def zone_name(at: datetime, lang: str) -> str:
+    """The zone of ``at`` as its people call it ("hora de Ecuador", "Ecuador Time"; "UTC")."""
+    if at.tzinfo is None or at.utcoffset() == timedelta(0) and str(at.tzinfo) in UTC_NAMES:
+        return "UTC"
+    try:
+        return get_timezone_name(at, width="long", locale=locale(lang))
+    except (LookupError, ValueError):
+        return str(at.tzinfo)
 
 
 def plural(key: str, lang: str, count: int, /, **values: object) -> str:

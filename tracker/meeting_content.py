@@ -304,7 +304,9 @@ def groups_summary(groups: Sequence[Group], title: str, lang: str) -> str:
     top_value, top = max(shown, key=lambda shown_group: shown_group[0])
     low_value, low = min(shown, key=lambda shown_group: shown_group[0])
     lagging = sum(1 for progress, g in shown if g.expected is not None and progress < g.expected)
-    return t("summary.groups", lang, title=title, groups=number(len(groups), lang, 0),
+    return t("summary.groups", lang, title=title,
+             groups=plural("summary.group_count", lang, len(groups),
+                           count=number(len(groups), lang, 0)),
              top=top.label, top_value=percent(top_value, lang), low=low.label,
              low_value=percent(low_value, lang),
              lagging=plural("summary.lagging", lang, lagging, count=number(lagging, lang, 0)))
@@ -339,11 +341,12 @@ def indicator_rows_summary(rows: Sequence[Indicator], title: str, lang: str) -> 
 
 
 def attention_summary(content: MeetingContent, title: str, lang: str) -> str:
+    overdue = sum(1 for r in content.attention if r.bucket == "overdue")
     return t("summary.attention", lang, title=title,
              items=plural("summary.item_count", lang, len(content.attention),
                           count=number(len(content.attention), lang, 0)),
-             overdue=number(sum(1 for r in content.attention if r.bucket == "overdue"),
-                            lang, 0))
+             overdue=plural("summary.overdue_of_them", lang, overdue,
+                            count=number(overdue, lang, 0)))
 
 
 def indicator_value(row: Indicator, lang: str) -> str:

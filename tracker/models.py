@@ -35,6 +35,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+TIME_ZONE_LENGTH = 64
+
+
+def default_time_zone() -> str:
+    """A new plan's zone: the ``TRACKER_TIME_ZONE`` setting."""
+    from tracker.settings import get_settings
+
+    return get_settings().time_zone
+
+
 class Role(StrEnum):
     MEMBER = "member"
     COORDINATOR = "coordinator"
@@ -148,6 +158,8 @@ class Plan(SQLModel, table=True):
     first_quarter: str = Field(max_length=7)
     last_quarter: str = Field(max_length=7)
     fiscal_year_start_month: int = 1
+    # IANA name: the zone in which the plan's times are shown and its deadlines end
+    time_zone: str = Field(default_factory=default_time_zone, max_length=TIME_ZONE_LENGTH)
     archived: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 

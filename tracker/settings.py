@@ -9,12 +9,14 @@ import functools
 import os
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_DIR / "data" / "tracker.db"
 LANGUAGES = ("es", "en")
+DEFAULT_TIME_ZONE = "America/Guayaquil"  # the first commission's (Ecuador, UTC−5)
 # The demo accounts' password, published on purpose (README) and accepted only in demo mode
 # (TRACKER_DEMO=1). It lives with the settings so that signing in does not import the demo.
 DEMO_PASSWORD = "demo-commission-2026"
@@ -74,9 +76,15 @@ class Settings:
     # time (tracker/io/isolated.py): a national plan's workbook is read in about 400 MB.
     import_memory_mb: int = 1024
     import_seconds: int = 120
+    # A new plan's time zone (IANA name); each plan keeps its own, editable in plan management.
+    time_zone: str = DEFAULT_TIME_ZONE
 
-    def today(self) -> date:
-        return self.today_override or date.today()
+    def today(self, zone: str | None = None) -> date:
+        """Today's date in ``zone`` (a plan's time zone; the new plans' zone when not given):
+        a deadline passes when the commission's day ends, not the server's."""
+        if self.today_override:
+            return self.today_override
+        return datetime.now(ZoneInfo(zone or self.time_zone)).date()
 
 
 def get_settings() -> Settings:
@@ -97,7 +105,34 @@ def get_settings() -> Settings:
         argon2_memory_kib=_positive_setting(source, "TRACKER_ARGON2_MEMORY_KIB", 65536),
         import_memory_mb=_positive_setting(source, "TRACKER_IMPORT_MEMORY_MB", 1024),
         import_seconds=_positive_setting(source, "TRACKER_IMPORT_SECONDS", 120),
+        time_zone=_time_zone_setting(source),
     )
+
+
+@functools.cache
+def time_zones() -> tuple[str, ...]:
+    """The IANA zones a plan may choose ("America/Guayaquil"; not the legacy "EST5EDT")."""
+    from zoneinfo import available_timezones
+
+    return tuple(sorted(zone for zone in available_timezones()
+                        if "/" in zone and not zone.startswith(("Etc/", "SystemV/")))) + ("UTC",)
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows ("America/Guayaquil")."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return "/" in name or name == "UTC"
+
+
+def _time_zone_setting(source: Source) -> str:
+    value = (_setting(source, "TRACKER_TIME_ZONE", DEFAULT_TIME_ZONE) or DEFAULT_TIME_ZONE).strip()
+    if not is_time_zone(value):
+        raise ValueError(f"TRACKER_TIME_ZONE must be an IANA time zone such as "
+                         f"{DEFAULT_TIME_ZONE!r}, not {value!r}")
+    return value
 
 
 def _positive_setting(source: Source, name: str, default: int) -> int:

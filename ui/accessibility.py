@@ -162,3 +162,46 @@ def name_charts(summaries: dict[str, str]) -> None:
         st.html(_CHART_NAMES % json.dumps(classes).replace("<", "\\u003c"),
                 unsafe_allow_javascript=True, width="content")
 
+
+
+# Moves the keyboard focus to a message Streamlit drew (an st.success, st.error, st.warning) in
+# the container of a key, once: the message says what a press did, or asks what it will do,
+# next to that button. Streamlit gives the box role=status (success, info) or role=alert
+# (error, warning), but a live region drawn with its text is seldom read: the focus makes a
+# screen reader read it, and aria-live says how urgently. The nonce makes the browser run the
+# script again for the same message after a later press (st.html runs it when its text changes).
+_FOCUS_MESSAGE = """<script>
+(() => {
+  const wanted = %s;
+  let tries = 0;
+  const focus = () => {
+    const box = document.querySelector('.st-key-' + CSS.escape(wanted.box));
+    const message = box && box.querySelector('[data-testid=stAlertContainer]');
+    if (!message) { if (tries++ < 40) { setTimeout(focus, 50); } return; }
+    const urgent = message.getAttribute('role') === 'alert';
+    message.setAttribute('aria-live', urgent ? 'assertive' : 'polite');
+    message.setAttribute('aria-atomic', 'true');
+    message.setAttribute('tabindex', '-1');
+    message.focus({preventScroll: true});
+    message.scrollIntoView({block: 'nearest'});
+  };
+  focus();
+})();
+</script>"""
+
+_FOCUS_COUNT = "a11y_focus_count"
+
+
+def element_class(key: str) -> str:
+    """The class Streamlit gives the element of ``key`` (``st-key-`` and this): ``:`` and the
+    like written as ``-``."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def focus_message(box_key: str) -> None:
+    """The message drawn in the container ``box_key`` takes the keyboard focus (and a screen
+    reader reads it): call it inside that container, after the message."""
+    count = st.session_state[_FOCUS_COUNT] = st.session_state.get(_FOCUS_COUNT, 0) + 1
+    wanted = {"box": element_class(box_key), "nonce": count}
+    st.html(_FOCUS_MESSAGE % json.dumps(wanted).replace("<", "\\u003c"),
+            unsafe_allow_javascript=True, width="content")

@@ -233,16 +233,16 @@ def missing_for(user_id: int, plan_id: int, quarter: Quarter) -> list[missing.In
 
 
 @_cached(Scope.FIGURES)
-def _exports(database: str, user_id: int, plan_id: int) -> tuple[bytes, bytes]:
+def _exports(database: str, user_id: int, plan_id: int, lang: str) -> tuple[bytes, bytes]:
     with reading() as db:
         actor = _actor(db, user_id)
-        return (plan_files.export_xlsx(db, actor, plan_id),
-                plan_files.export_csv(db, actor, plan_id))
+        return (plan_files.export_xlsx(db, actor, plan_id, lang),
+                plan_files.export_csv(db, actor, plan_id, lang))
 
 
-def exports(user_id: int, plan_id: int) -> tuple[bytes, bytes]:
-    """The plan and its counting reports as (.xlsx, .zip of CSVs)."""
-    return _exports(_db(), user_id, plan_id)
+def exports(user_id: int, plan_id: int, lang: str) -> tuple[bytes, bytes]:
+    """The plan and its counting reports as (.xlsx, .zip of CSVs), in ``lang``."""
+    return _exports(_db(), user_id, plan_id, lang)
 
 
 @_cached(Scope.PLAN)

@@ -9,10 +9,12 @@ from tracker.i18n import t
 from tracker.services import meetings
 from tracker.services.permissions import PageName
 from tracker.services.plan_admin import PlanCatalog
-from ui import actions, data, flash, navigation, state
+from ui import actions, confirm, data, flash, navigation, state
 from ui.meeting_forms import PAGE, clear_after_save, saved
 from ui.text import md_t
 from ui.widgets import kept_choice
+
+QUOTED = 80  # characters of a decision quoted in the question that deletes it
 
 
 def _fields(catalog: PlanCatalog, lang: str, key: str,
@@ -55,11 +57,13 @@ def add_decision_form(user: state.SignedIn, plan_id: int, meeting: meetings.Meet
                 db, user.actor, meeting.id, values["text"], owner=values["owner"],
                 due_quarter=values["due"], item_id=item,
                 new_item=meetings.NewItem(code, line or ""))), form, lang)
+        flash.here(PAGE, form, lang)
 
 
 def decision_card(user: state.SignedIn, plan_id: int, decision: meetings.DecisionView,
-                  lang: str) -> None:
-    """One decision: what it says, the item it became (a link), edit and delete."""
+                  lang: str, *, after_delete: str | None = None) -> None:
+    """One decision: what it says, the item it became (a link), edit and delete (which asks
+    first; what it did is said at ``after_delete``, the place of its meeting)."""
     due = decision.due_quarter.label(lang) if decision.due_quarter else "—"
     st.markdown(md_t("meetings.decision_line", lang, text=decision.text,
                      owner=decision.owner or "—", due=due))
@@ -72,12 +76,26 @@ def decision_card(user: state.SignedIn, plan_id: int, decision: meetings.Decisio
         with st.form(form, border=False):
             values = _fields(catalog, lang, form, decision)
             save, delete = st.columns(2)
-            save_clicked = save.form_submit_button(t("meetings.save", lang), type="primary")
+            save_clicked = save.form_submit_button(t("meetings.save_decision", lang),
+                                                   type="primary")
             delete_clicked = delete.form_submit_button(t("meetings.delete_decision", lang))
         if save_clicked:
             flash.after_write(actions.write(lambda db: meetings.update_decision(
                 db, user.actor, decision.id, values["text"], owner=values["owner"],
-                due_quarter=values["due"])), PAGE, lang, "meetings.saved")
-        if delete_clicked:
-            flash.after_write(actions.write(lambda db: meetings.delete_decision(
-                db, user.actor, decision.id)), PAGE, lang, "meetings.deleted")
+                due_quarter=values["due"])), PAGE, lang, "meetings.saved", at=form)
+        _delete(user, decision, delete_clicked, after_delete, lang)
+    flash.here(PAGE, form, lang)
+
+
+def _delete(user: state.SignedIn, decision: meetings.DecisionView, pressed: bool,
+            place: str | None, lang: str) -> None:
+    """Deleting a decision asks first, quoting it (an item it became stays in the plan)."""
+    quoted = decision.text if len(decision.text) <= QUOTED else decision.text[:QUOTED] + "…"
+    question = md_t("meetings.confirm_delete_decision_item" if decision.item
+                    else "meetings.confirm_delete_decision", lang, text=quoted,
+                    item=decision.item or "")
+    if confirm.confirmed(f"decision:delete:{decision.id}", pressed, question,
+                         t("meetings.delete_decision_confirm", lang), lang):
+        flash.after_write(actions.write(lambda db: meetings.delete_decision(
+            db, user.actor, decision.id)), PAGE, lang, "meetings.deleted_decision",
+            at=place, text=quoted)

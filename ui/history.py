@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker.i18n import t
+from tracker.i18n import moment, t
 from tracker.services import activity
 
 
-def table(events: tuple[activity.Event, ...], lang: str) -> pd.DataFrame:
-    """The events as a table a person reads (also the CSV's rows)."""
+def table(events: tuple[activity.Event, ...], lang: str, zone: str | None) -> pd.DataFrame:
+    """The events as a table a person reads (also the CSV's rows), times in the plan's
+    ``zone``."""
     return pd.DataFrame(
-        [(e.at.strftime("%Y-%m-%d %H:%M"), e.who or t("activity.system", lang),
+        [(moment(e.at, lang, zone), e.who or t("activity.system", lang),
           activity.what(e, lang), e.item or "", e.institution or "",
           e.quarter.label(lang) if e.quarter else "",
           activity.describe(e, lang)) for e in events],

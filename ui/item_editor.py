@@ -11,9 +11,10 @@ import streamlit as st
 from tracker.i18n import t
 from tracker.services import plan_admin
 from tracker.services.plan_admin import ItemFields, PlanCatalog
-from ui import actions, data, flash, state
+from ui import actions, confirm, data, flash, state
 from ui.plan_tabs import PAGE
-from ui.widgets import forget_form
+from ui.text import md_t
+from ui.widgets import PLAIN_NUMBER, forget_form
 
 NEW = 0
 
@@ -47,11 +48,12 @@ def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
     unit = right.text_input(t("plan.unit", lang), value=(c.unit or "") if c else "",
                             key=f"{key}:unit")
     baseline = left.number_input(t("plan.baseline", lang), min_value=0.0, key=f"{key}:base",
-                                 value=c.baseline if c else None)
+                                 value=c.baseline if c else None, format=PLAIN_NUMBER)
     target = right.number_input(t("plan.target", lang), min_value=0.0, key=f"{key}:target",
-                                value=c.target if c else None)
+                                value=c.target if c else None, format=PLAIN_NUMBER)
     weight = left.number_input(t("plan.weight", lang), min_value=0.1, max_value=1000.0,
-                               value=c.weight if c else 1.0, key=f"{key}:weight")
+                               value=c.weight if c else 1.0, key=f"{key}:weight",
+                               format=PLAIN_NUMBER)
     return lambda: ItemFields(code, title, description, line, lead, tuple(supporters),
                               plan_admin.form_quarter(start), plan_admin.form_quarter(due),
                               indicator, unit, baseline, target, weight)
@@ -80,15 +82,32 @@ def items_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: st
         elif getattr(outcome.error, "key", "") == "plan.item_changed":
             data.clear()  # read theirs afresh: it shows beside what was typed
             st.rerun()
-        flash.after_write(outcome, PAGE, lang, "plan.saved")
+        flash.after_write(outcome, PAGE, lang, "plan.saved", at="item")
+    flash.here(PAGE, "item", lang)
     if item_id and seen != version:
         _stale_item(form, current, version, lang)
-    if item_id:
-        archived = item_id in catalog.archived
-        label = "plan.restore" if archived else "plan.archive"
-        if st.button(t(label, lang), key="edit:archive"):
-            flash.after_write(actions.write(lambda db: plan_admin.archive_item(
-                db, user.actor, item_id, not archived)), PAGE, lang, "plan.saved")
+    if item_id and current is not None:
+        _archive(user, item_id, current, item_id in catalog.archived, lang)
+
+
+def _archive(user: state.SignedIn, item_id: int, current: ItemFields, archived: bool,
+             lang: str) -> None:
+    """Archiving takes the item out of the figures, the forms and the deck: it asks first,
+    naming the item; restoring runs at once."""
+    names = {"code": current.code, "title": current.title}
+    pressed = st.button(t("plan.restore" if archived else "plan.archive", lang),
+                        key="edit:archive")
+    if archived:
+        go = pressed
+    else:
+        go = confirm.confirmed(f"edit:archive:{item_id}", pressed,
+                               md_t("plan.confirm_archive", lang, **names),
+                               md_t("plan.archive_item", lang, **names), lang)
+    if go:
+        flash.after_write(actions.write(lambda db: plan_admin.archive_item(
+            db, user.actor, item_id, not archived)), PAGE, lang,
+            "plan.restored" if archived else "plan.archived_item", at="archive", **names)
+    flash.here(PAGE, "archive", lang)
 
 
 def _shown(value: object) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tracker.i18n import number, percent, t
+from tracker.i18n import moment, number, percent, t
 from tracker.quarters import Quarter
 from tracker.services.items import ItemDetail
 from ui.text import md_t
@@ -38,14 +38,14 @@ def figures_table(detail: ItemDetail, lang: str) -> pd.DataFrame:
     })
 
 
-def history_table(detail: ItemDetail, lang: str) -> pd.DataFrame:
+def history_table(detail: ItemDetail, lang: str, zone: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(
         [(e.quarter.label(lang), detail.institutions[e.institution_id],
           e.number, t(f"state.{e.state}", lang),
           t("form.nothing_short", lang) if e.nothing_to_report else (
               t(f"status.{e.status}", lang) if e.status else "—"),
           percent(e.percent_complete, lang), e.narrative, e.review_comment or "",
-          e.author or t("item.imported", lang), e.at.strftime("%Y-%m-%d %H:%M"))
+          e.author or t("item.imported", lang), moment(e.at, lang, zone))
          for e in detail.history],
         columns=[t("overview.quarter", lang), t("form.col.institution", lang),
                  t("item.version", lang), t("form.col.state", lang),

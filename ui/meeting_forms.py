@@ -7,15 +7,17 @@ from datetime import date
 
 import streamlit as st
 
-from tracker.i18n import t
+from tracker.i18n import day, plural, plural_key, t
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, meetings
 from tracker.services.figures import PlanChoice
 from tracker.services.plan_admin import PlanCatalog
-from ui import actions, data, flash, state
+from ui import actions, confirm, data, flash, state
+from ui.text import md_t
 from ui.widgets import DATE_FORMATS, forget_form, kept_choice
 
 PAGE = "meetings"
+LIST = "list"  # the place of what happened to a meeting no longer listed
 
 
 def clear_after_save(form: str) -> None:
@@ -25,10 +27,11 @@ def clear_after_save(form: str) -> None:
 
 
 def saved(outcome: object, form: str, lang: str) -> None:
-    """Flash and clear the form on success; keep what was typed and say why otherwise."""
+    """Flash (next to the form's button: ``flash.here(PAGE, form)``) and clear the form on
+    success; keep what was typed and say why otherwise."""
     if outcome.ok:
         st.session_state[f"{form}:saved"] = True
-    flash.after_write(outcome, PAGE, lang, "meetings.saved")
+    flash.after_write(outcome, PAGE, lang, "meetings.saved", at=form)
 
 
 def institution_picker(catalog: PlanCatalog, lang: str, key: str,
@@ -63,6 +66,7 @@ def record_form(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
             saved(actions.write(lambda db: meetings.record_meeting(
                 db, user.actor, plan_id, quarter, held_on, present, minutes, place)),
                 "meeting", lang)
+        flash.here(PAGE, "meeting", lang)
 
 
 def edit_meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
@@ -70,7 +74,7 @@ def edit_meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingVi
     """Correct the record, or delete it (not a meeting that locked its quarter)."""
     catalog = data.plan_catalog(user.id, plan_id)
     form = f"edit_meeting:{meeting.id}"
-    with st.popover(t("meetings.edit", lang)), st.form(form, border=False):
+    with (popover := st.popover(t("meetings.edit", lang))), st.form(form, border=False):
         left, right = st.columns(2)
         held_on = left.date_input(t("meetings.date", lang), value=meeting.held_on,
                                   key=f"{form}:date", format=DATE_FORMATS[lang])
@@ -87,24 +91,40 @@ def edit_meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingVi
     if save_clicked:
         flash.after_write(actions.write(lambda db: meetings.update_meeting(
             db, user.actor, meeting.id, held_on=held_on, present=present, minutes=minutes,
-            place=place)), PAGE, lang, "meetings.saved")
-    if delete_clicked:
+            place=place)), PAGE, lang, "meetings.saved",
+            # a new date is a new title: its expander is drawn anew, closed
+            at=form if held_on == meeting.held_on else LIST)
+    with popover:
+        _delete_meeting(user, meeting, delete_clicked, lang)
+    flash.here(PAGE, form, lang)
+
+
+def _delete_meeting(user: state.SignedIn, meeting: meetings.MeetingView, pressed: bool,
+                    lang: str) -> None:
+    """Deleting asks first, naming the meeting and how many decisions go with it; the
+    outcome is said above the meetings (this one is gone)."""
+    count = len(meeting.decisions)
+    names = {"date": day(meeting.held_on, lang), "quarter": meeting.quarter.label(lang),
+             "count": count}
+    question = plural("meetings.confirm_delete", lang, count, **names) if count else t(
+        "meetings.confirm_delete_empty", lang, **names)
+    done = plural_key("meetings.deleted_meeting", lang, count) if count else (
+        "meetings.deleted_meeting_empty")
+    if confirm.confirmed(f"meeting:delete:{meeting.id}", pressed, question,
+                         t("meetings.delete_this", lang, **names), lang):
         flash.after_write(actions.write(lambda db: meetings.delete_meeting(
-            db, user.actor, meeting.id)), PAGE, lang, "meetings.deleted")
+            db, user.actor, meeting.id)), PAGE, lang, done, at=LIST, **names)
 
 
 def lock_button(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
-                lang: str) -> None:
+                plan_name: str, lang: str) -> None:
     """Locking stops every change to the quarter: it asks first, naming the quarter."""
-    label = meeting.quarter.label(lang)
+    names = {"quarter": meeting.quarter.label(lang), "plan": plan_name}
     key = f"lock:{meeting.id}"
-    if st.button(t("meetings.lock", lang, quarter=label), key=key, type="primary"):
-        st.session_state[f"{key}:asked"] = True
-    if not st.session_state.get(f"{key}:asked"):
-        return
-    st.warning(t("lifecycle.confirm_lock", lang, quarter=label))
-    if st.button(t("meetings.lock_confirm", lang, quarter=label), key=f"{key}:confirm"):
-        st.session_state.pop(f"{key}:asked", None)
+    pressed = st.button(md_t("meetings.lock", lang, **names), key=key, type="primary")
+    if confirm.confirmed(key, pressed, md_t("lifecycle.confirm_lock", lang, **names),
+                         md_t("meetings.lock_confirm", lang, **names), lang):
         outcome = actions.write(lambda db: lifecycle.lock_quarter(
             db, user.actor, plan_id, meeting.quarter, meeting.id, confirm=meeting.quarter))
-        flash.after_write(outcome, PAGE, lang, "meetings.locked")
+        flash.after_write(outcome, PAGE, lang, "meetings.locked", at=f"edit_meeting:{meeting.id}",
+                          **names)

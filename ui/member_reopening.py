@@ -8,7 +8,7 @@ import streamlit as st
 from tracker.i18n import t
 from tracker.quarters import Quarter
 from tracker.services import lifecycle
-from ui import actions, state
+from ui import actions, flash, state
 from ui.lazy_expander import lazy_expander
 from ui.report_form import FormContext
 from ui.text import md
@@ -34,9 +34,9 @@ def ask_reopen(ctx: FormContext, closed: tuple[Quarter, ...]) -> None:
             outcome = actions.write(lambda db: lifecycle.request_reopen(
                 db, ctx.user.actor, ctx.plan_id, quarter, reason))
             if outcome.ok:
-                st.success(t("mine.reopen_sent", ctx.lang))
+                flash.say(st.success, t("mine.reopen_sent", ctx.lang), "reopen:sent")
             else:
-                st.error(state.message(outcome.error, ctx.lang))
+                flash.refused(state.message(outcome.error, ctx.lang), "my_institution", "reopen")
 
 
 def notices(user: state.SignedIn, view: lifecycle.MemberView, lang: str) -> None:

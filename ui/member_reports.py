@@ -44,9 +44,11 @@ def summary(ctx: FormContext, items: list) -> None:
             db, ctx.user.actor, ctx.plan_id, ctx.quarter, ctx.institution_id))
         if outcome.ok:
             flash.remember("my_institution", plural_key(
-                "mine.drafts_submitted", ctx.lang, outcome.value), count=outcome.value)
+                "mine.drafts_submitted", ctx.lang, outcome.value), at="drafts",
+                count=outcome.value)
             st.rerun()
-        st.error(state.message(outcome.error, ctx.lang))
+        flash.refused(state.message(outcome.error, ctx.lang), "my_institution", "drafts")
+    flash.here("my_institution", "drafts", ctx.lang)
 
 
 def starting_open(items: list[WorkItem]) -> set[int]:

@@ -10,7 +10,7 @@ from tracker.i18n import t
 from tracker.quarters import Quarter
 from tracker.services import reminders
 from tracker.settings import get_settings
-from ui import actions, state
+from ui import actions, flash, state
 from ui.text import md, md_t
 
 
@@ -20,7 +20,7 @@ def missing(dues: list, lang: str) -> None:
         st.success(t("review.nothing_missing", lang))
         return
     st.caption(t("review.missing_count", lang, count=sum(len(d.items) for d in dues),
-                 institutions=len(dues)))
+                 institutions=t("review.institution_count", lang, count=len(dues))))
     for due in dues:
         people = ", ".join(f"{name} <{email}>" for name, email in due.focal_points) or t(
             "review.no_focal_point", lang)
@@ -36,20 +36,24 @@ def remind(user: state.SignedIn, plan_id: int, quarter: Quarter, lang: str) -> N
     """Remind every focal point still owing reports: by e-mail, or messages to copy."""
     smtp = get_settings().smtp
     label = "review.send_reminders" if smtp else "review.prepare_reminders"
-    if st.button(t(label, lang), key="review:remind", icon=":material/mail:"):
+    pressed = st.button(t(label, lang), key="review:remind", icon=":material/mail:")
+    if pressed:
         outcome = actions.write(lambda db: reminders.remind_from_app(
             db, user.actor, plan_id, quarter, smtp))
         if not outcome.ok:
-            st.error(state.message(outcome.error, lang))
+            flash.refused(state.message(outcome.error, lang), "review", "remind")
             return
         st.session_state["review:reminded"] = outcome.value
     done = st.session_state.get("review:reminded")
     if done is None:
         return
+    # said under the button on every run, and takes the focus on the run of the press
     if not done.to_copy:
-        st.success(t("review.reminders_sent", lang, count=done.sent))
+        flash.say(st.success, t("review.reminders_sent", lang, count=done.sent),
+                  "review:reminded", focus=pressed)
         return
-    st.info(t("review.reminders_to_copy", lang, count=len(done.to_copy)))
+    flash.say(st.info, t("review.reminders_to_copy", lang, count=len(done.to_copy)),
+              "review:reminded", focus=pressed)
     for message in done.to_copy:
         # plain text, not Markdown: copied into the "To" field exactly as it is (md() would put
         # a word joiner before the "@"), and not greyed like a caption (3:1)

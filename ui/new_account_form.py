@@ -10,7 +10,7 @@ from tracker.models import Role
 from tracker.services import accounts, invitations
 from tracker.services.permissions import Permission
 from tracker.settings import get_settings
-from ui import actions, data, navigation, state
+from ui import actions, data, flash, navigation, state
 from ui.text import md_t
 from ui.widgets import kept_choice
 
@@ -64,17 +64,23 @@ def new_account_form(user: state.SignedIn, lang: str) -> None:
             st.session_state["new:clear"] = True
             st.session_state["new:invitation"] = outcome.value
             st.rerun()
-        st.error(state.message(outcome.error, lang))
+        flash.refused(state.message(outcome.error, lang), "accounts", "create")
     _invitation(lang)
 
 
 def _invitation(lang: str) -> None:
     """The last account's invitation: sent, or ready to copy (shown once)."""
     sent = st.session_state.pop("new:invitation", None)
-    if sent is None:
-        return
-    if sent.sent:
-        st.success(md_t("accounts.invitation_sent", lang, email=sent.mail.to))
-        return
-    st.success(md_t("accounts.invitation_copy", lang, email=sent.mail.to))
-    st.code(f"{sent.mail.subject}\n\n{sent.mail.body}", language=None, wrap_lines=True)
+    if sent is not None:
+        show_invitation(sent, lang, "accounts.invitation_sent", "accounts.invitation_copy",
+                        box="new:done")
+
+
+def show_invitation(sent: invitations.Invitation, lang: str, sent_key: str, copy_key: str, *,
+                    box: str, **values: str) -> None:
+    """An invitation's outcome where the form was sent, with the focus: e-mailed (``sent_key``)
+    or a message to copy (``copy_key``, and the message itself)."""
+    key = sent_key if sent.sent else copy_key
+    flash.say(st.success, md_t(key, lang, email=sent.mail.to, **values), box)
+    if not sent.sent:
+        st.code(f"{sent.mail.subject}\n\n{sent.mail.body}", language=None, wrap_lines=True)

@@ -8,7 +8,7 @@ from tracker import rules
 from tracker.i18n import t
 from tracker.services import plans
 from tracker.services.permissions import PageName
-from ui import actions, navigation, state
+from ui import actions, flash, navigation, state
 from ui.text import md_t
 
 
@@ -32,7 +32,8 @@ def new_plan_form(user: state.SignedIn, lang: str) -> None:
                 db, user.actor, name=name, commission=commission, first=first, last=last,
                 fiscal_year_start_month=int(month)))
             if outcome.ok:
-                st.success(md_t("files.plan_created", lang, plan=outcome.value.name))
+                flash.say(st.success, md_t("files.plan_created", lang, plan=outcome.value.name),
+                          "newplan:created")
                 navigation.link(PageName.GETTING_STARTED, t("files.next_steps", lang))
             else:
-                st.error(state.message(outcome.error, lang))
+                flash.refused(state.message(outcome.error, lang), "plan_files", "new_plan")

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.charts import PLOTLY_CONFIG, csv_table, overview_table
+from tracker.file_names import download_name
 from tracker.i18n import t
 from tracker.io.cells import frame_csv
 from tracker.services.figures import Overview
@@ -30,7 +31,8 @@ def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
         st.dataframe(overview_table(key, view, lang), hide_index=True)
     download_button(t("overview.chart_data", lang),
                     lambda: frame_csv(csv_table(frame, lang)),  # no text becomes a formula
-                    file_name=f"{key}.csv", key=f"{key}:csv", icon=":material/download:")
+                    file_name=download_name(t(f"overview.file.{key}", lang), ".csv"),
+                    key=f"{key}:csv", icon=":material/download:")
     return event
 
 

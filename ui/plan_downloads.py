@@ -22,7 +22,9 @@ def downloads(user: state.SignedIn, lang: str) -> None:
         with column:
             download_button(
                 t("files.template_in", lang, language=t(f"language.{code}", lang)),
-                lambda code=code: plan_files.template(code), file_name=f"template-{code}.xlsx",
+                lambda code=code: plan_files.template(code),
+                file_name=download_name(t("files.template_file", lang,
+                                          language=t(f"language.{code}", lang)), ".xlsx"),
                 key=f"template:{code}", icon=":material/download:")
     choices = data.plan_choices(user.id)
     if not choices:
@@ -33,10 +35,12 @@ def downloads(user: state.SignedIn, lang: str) -> None:
         return
     left, right = st.columns(2)
     with left:
-        download_button(t("files.export_xlsx", lang), lambda: data.exports(user.id, plan.id)[0],
+        download_button(t("files.export_xlsx", lang),
+                        lambda: data.exports(user.id, plan.id, lang)[0],
                         file_name=download_name(plan.name, ".xlsx"), key="export:xlsx",
                         icon=":material/table_view:")
     with right:
-        download_button(t("files.export_csv", lang), lambda: data.exports(user.id, plan.id)[1],
+        download_button(t("files.export_csv", lang),
+                        lambda: data.exports(user.id, plan.id, lang)[1],
                         file_name=download_name(plan.name, ".zip"), key="export:csv",
                         icon=":material/folder_zip:")

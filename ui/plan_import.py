@@ -12,13 +12,13 @@ from tracker.quarters import Quarter
 from tracker.services import institutions, plan_files
 from tracker.services.imports import ImportRejected, ImportSummary
 from tracker.services.permissions import PageName, Permission
-from ui import actions, data, navigation, state
+from ui import actions, data, flash, navigation, state
 from ui.text import md_t
 from ui.widgets import kept_choice
 
 
 def _problems(error: ImportRejected, lang: str) -> None:
-    st.error(t("import.rejected", lang, count=len(error.problems)))
+    flash.say(st.error, t("import.rejected", lang, count=len(error.problems)), "import:outcome")
     st.dataframe(pd.DataFrame(
         [(p.sheet or "", p.row or "", p.column or "", t(p.key, lang, **p.values))
          for p in error.problems],
@@ -26,11 +26,15 @@ def _problems(error: ImportRejected, lang: str) -> None:
                  t("files.problem", lang)]), hide_index=True)
 
 
-def _summary(summary: ImportSummary, lang: str) -> None:
+def _summary(summary: ImportSummary, lang: str, *, focus: bool = True) -> None:
+    """The check's or the import's result under its buttons (``focus``: it takes the focus,
+    on the run of the press only)."""
     key = "files.checked" if summary.dry_run else "files.imported"
-    st.success(md_t(key, lang, plan=summary.plan, items_added=summary.items_added,
-                 items_updated=summary.items_updated, reports=summary.reports_added,
-                 unchanged=summary.reports_unchanged))
+    flash.say(st.success, md_t(key, lang, plan=summary.plan, items_added=summary.items_added,
+                               items_updated=summary.items_updated,
+                               reports=summary.reports_added,
+                               unchanged=summary.reports_unchanged),
+              "import:outcome", focus=focus)
     if summary.open_quarter:
         st.info(t("files.open_quarter", lang, quarter=summary.open_quarter.label(lang)))
     if summary.institution_changes:  # a table: names are user text, never Markdown
@@ -73,7 +77,7 @@ def import_form(user: state.SignedIn, lang: str) -> None:
     real = run.button(t("files.run", lang), key="import:run", type="primary")
     if not (dry_run or real):
         if checked:
-            _summary(checked, lang)
+            _summary(checked, lang, focus=st.session_state.pop("import:focus", False))
         return
     with st.spinner(t("files.working", lang)):
         outcome = actions.write(lambda db: plan_files.import_upload(
@@ -81,6 +85,7 @@ def import_form(user: state.SignedIn, lang: str) -> None:
             dry_run=dry_run, opened=opened, rename_institutions=rename))
     if outcome.ok and dry_run:
         st.session_state["import:checked"] = ((upload.file_id, target), outcome.value)
+        st.session_state["import:focus"] = True
         st.rerun()  # draw the choices the check made possible above the buttons
     st.session_state.pop("import:checked", None)
     if outcome.ok:
@@ -89,4 +94,4 @@ def import_form(user: state.SignedIn, lang: str) -> None:
     elif isinstance(outcome.error, ImportRejected):
         _problems(outcome.error, lang)
     else:
-        st.error(state.message(outcome.error, lang))
+        flash.refused(state.message(outcome.error, lang), "plan_files", "import")

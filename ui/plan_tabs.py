@@ -12,14 +12,16 @@ from tracker.models import PeriodState
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, plan_admin
 from tracker.services.plan_admin import PlanCatalog
-from ui import actions, flash, state
-from ui.text import md
+from tracker.settings import time_zones
+from ui import actions, confirm, flash, state
+from ui.text import md, md_t
 from ui.widgets import DATE_FORMATS, kept_choice
 
 PAGE = "plan_admin"
 
 
-def periods_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) -> None:
+def periods_tab(user: state.SignedIn, plan_id: int, plan_name: str, catalog: PlanCatalog,
+                lang: str) -> None:
     periods = {p.quarter: p for p in catalog.periods}
     st.dataframe(pd.DataFrame(
         [(q.label(lang), t(f"period.{p.state}", lang), day(p.deadline, lang))
@@ -33,38 +35,69 @@ def periods_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: 
                           index=quarters.index(opened[0]) if opened else 0)
     current = periods[quarter]
     left, right = st.columns(2)
-    closing = lifecycle.closed_by_opening(catalog.periods, quarter)
-    if left.button(t("plan.open", lang), key="period:open",
-                   disabled=not lifecycle.can_move(current.state, PeriodState.OPEN)):
-        st.session_state["period:confirm"] = quarter if closing else None
-        if not closing:
-            flash.after_write(actions.write(lambda db: lifecycle.set_period_state(
-                db, user.actor, plan_id, quarter, PeriodState.OPEN)), PAGE, lang, "plan.saved")
-    if closing and st.session_state.get("period:confirm") == quarter:
-        _confirm_open(user, plan_id, quarter, closing, lang)
-    if right.button(t("plan.close", lang), key="period:close",
-                    disabled=not lifecycle.can_move(current.state, PeriodState.CLOSED)):
-        flash.after_write(actions.write(lambda db: lifecycle.set_period_state(
-            db, user.actor, plan_id, quarter, PeriodState.CLOSED)), PAGE, lang, "plan.saved")
+    opening = left.button(t("plan.open", lang), key="period:open",
+                          disabled=not lifecycle.can_move(current.state, PeriodState.OPEN))
+    closing = right.button(t("plan.close", lang), key="period:close",
+                           disabled=not lifecycle.can_move(current.state, PeriodState.CLOSED))
+    _open(user, plan_id, plan_name, quarter, catalog, opening, lang)
+    _close(user, plan_id, plan_name, quarter, closing, lang)
+    flash.here(PAGE, "period", lang)
     with st.form("deadline"):
         deadline = st.date_input(t("plan.deadline", lang), value=current.deadline,
                                  key=f"deadline:{quarter}", format=DATE_FORMATS[lang])
         if st.form_submit_button(t("plan.save_deadline", lang)):
             flash.after_write(actions.write(lambda db: plan_admin.set_deadline(
-                db, user.actor, plan_id, quarter, deadline)), PAGE, lang, "plan.saved")
+                db, user.actor, plan_id, quarter, deadline)), PAGE, lang, "plan.saved",
+                at="deadline")
+        flash.here(PAGE, "deadline", lang)
+    _time_zone_form(user, plan_id, catalog.time_zone, lang)
 
 
-def _confirm_open(user: state.SignedIn, plan_id: int, quarter: Quarter, closing: Quarter,
-                  lang: str) -> None:
-    """Opening a quarter closes the open one: say which, and open only on a second click."""
-    labels = {"opening": quarter.label(lang), "closing": closing.label(lang)}
-    st.warning(t("plan.confirm_close_other", lang, **labels))
-    if st.button(t("plan.open_and_close", lang, **labels), key="period:confirm_open",
-                 type="primary"):
-        st.session_state["period:confirm"] = None
+def _time_zone_form(user: state.SignedIn, plan_id: int, current: str, lang: str) -> None:
+    """The plan's time zone: its times are shown there, its deadlines end there."""
+    zones = list(time_zones())
+    if current not in zones:
+        zones.insert(0, current)
+    with st.form("time_zone"):
+        zone = st.selectbox(t("plan.time_zone", lang), zones, index=zones.index(current),
+                            key=f"time_zone:{plan_id}", help=t("plan.time_zone_help", lang))
+        if st.form_submit_button(t("plan.save_time_zone", lang)):
+            flash.after_write(actions.write(lambda db: plan_admin.set_time_zone(
+                db, user.actor, plan_id, zone)), PAGE, lang, "plan.saved", at="time_zone")
+        flash.here(PAGE, "time_zone", lang)
+
+
+def _open(user: state.SignedIn, plan_id: int, plan_name: str, quarter: Quarter,
+          catalog: PlanCatalog, pressed: bool, lang: str) -> None:
+    """Opening a quarter that closes the open one asks first, naming both; opening with no
+    other quarter open closes nothing and runs at once."""
+    label = quarter.label(lang)
+    closing = lifecycle.closed_by_opening(catalog.periods, quarter)
+    if closing is None:
+        if pressed:
+            flash.after_write(actions.write(lambda db: lifecycle.set_period_state(
+                db, user.actor, plan_id, quarter, PeriodState.OPEN)), PAGE, lang,
+                "plan.opened", at="period", quarter=label)
+        return
+    names = {"opening": label, "closing": closing.label(lang), "plan": plan_name}
+    if confirm.confirmed(f"period:open:{quarter}:{closing}", pressed,
+                         md_t("plan.confirm_close_other", lang, **names),
+                         md_t("plan.open_and_close", lang, **names), lang):
         flash.after_write(actions.write(lambda db: lifecycle.set_period_state(
             db, user.actor, plan_id, quarter, PeriodState.OPEN, confirm_closing=closing)),
-            PAGE, lang, "plan.saved")
+            PAGE, lang, "plan.opened_closing", at="period", **names)
+
+
+def _close(user: state.SignedIn, plan_id: int, plan_name: str, quarter: Quarter,
+           pressed: bool, lang: str) -> None:
+    """Closing stops the members' reports of the quarter: it asks first, naming it."""
+    names = {"quarter": quarter.label(lang), "plan": plan_name}
+    if confirm.confirmed(f"period:close:{quarter}", pressed,
+                         md_t("plan.confirm_close", lang, **names),
+                         md_t("plan.close_quarter", lang, **names), lang):
+        flash.after_write(actions.write(lambda db: lifecycle.set_period_state(
+            db, user.actor, plan_id, quarter, PeriodState.CLOSED)), PAGE, lang,
+            "plan.closed", at="period", **names)
 
 
 def lines_and_institutions_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog,
@@ -77,7 +110,8 @@ def lines_and_institutions_tab(user: state.SignedIn, plan_id: int, catalog: Plan
         name = st.text_input(t("accounts.name", lang), key="line:name")
         if st.form_submit_button(t("plan.save_line", lang)):
             flash.after_write(actions.write(lambda db: plan_admin.save_line(
-                db, user.actor, plan_id, code, name)), PAGE, lang, "plan.saved")
+                db, user.actor, plan_id, code, name)), PAGE, lang, "plan.saved", at="line")
+        flash.here(PAGE, "line", lang)
     with right.form("institution"):
         st.header(t("plan.institution_form", lang))
         acronym = st.text_input(t("accounts.institution", lang), key="inst:acronym")
@@ -90,4 +124,5 @@ def lines_and_institutions_tab(user: state.SignedIn, plan_id: int, catalog: Plan
         if st.form_submit_button(t("plan.save_institution", lang)):
             flash.after_write(actions.write(lambda db: plan_admin.save_institution(
                 db, user.actor, plan_id, acronym, name, country, kind,
-                confirm_shared=shared)), PAGE, lang, "plan.saved")
+                confirm_shared=shared)), PAGE, lang, "plan.saved", at="institution")
+        flash.here(PAGE, "institution", lang)

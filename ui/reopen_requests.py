@@ -12,9 +12,12 @@ from ui import actions, data, flash, state
 from ui.meeting_forms import PAGE
 from ui.text import md_t
 
+REQUESTS = "requests"
+
 
 def pending_requests(user: state.SignedIn, plan_id: int, lang: str) -> None:
     pending = [r for r in data.reopen_requests(user.id, plan_id) if r.state == "pending"]
+    flash.here(PAGE, REQUESTS, lang)  # a request decided: said where the requests are
     if not pending:
         return
     st.header(t("meetings.requests", lang))
@@ -37,4 +40,4 @@ def _request(user: state.SignedIn, request: lifecycle.RequestView, lang: str) ->
         if column.button(t(label, lang), key=f"{label}:{request.id}"):
             flash.after_write(actions.write(lambda db, g=granted: lifecycle.decide_reopen(
                 db, user.actor, request.id, g, answer=answer, smtp=smtp)), PAGE, lang,
-                success)
+                success, at=REQUESTS)

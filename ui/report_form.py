@@ -16,10 +16,12 @@ from tracker.services import reporting
 from tracker.services.reporting import Conflict, NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
 from tracker.services.worklist import Contribution, WorkItem
-from ui import actions, data, flash
+from ui import actions, confirm, data, flash
 from ui.state import SignedIn, message
 from ui.text import md_t
-from ui.widgets import chosen, kept_choice
+from ui.widgets import PLAIN_NUMBER, chosen, kept_choice
+
+PAGE = "report"  # ``ui.flash``'s messages of report forms, placed under each form
 
 
 @dataclass(frozen=True)
@@ -99,11 +101,13 @@ def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
     # no bounds here: Streamlit's own refusal is an English tooltip; the service refuses a
     # value outside 0-100 with a message in the language that names the field
     percent_column.number_input(t("form.percent", lang), step=5.0, key=field("percent"),
-                                value=own.percent_complete if own else None)
+                                value=own.percent_complete if own else None,
+                                format=PLAIN_NUMBER)
     indicator_column, link_column = st.columns(2)
     if item.indicator is not None:  # a negative value: the service says so
         indicator_column.number_input(indicator_label, key=field("indicator"),
-                                      value=own.indicator_value if own else None)
+                                      value=own.indicator_value if own else None,
+                                      format=PLAIN_NUMBER)
     link_column.text_input(t("form.link", lang), max_chars=reporting.MAX_LINK,
                            key=field("link"), placeholder="https://",
                            value=(own.evidence_link or "") if own else "")
@@ -132,10 +136,12 @@ def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: b
         for kind in ("pending", "typed", "conflict", "error"):
             st.session_state.pop(f"{kind}:{key}", None)
         counting = item.own is not None and item.own.state in ("submitted", "approved")
-        flash.remember("my_institution", "form.submitted" if submit else
-                       "form.saved_over_submitted" if counting else "form.saved", code=item.code)
+        flash.remember(PAGE, "form.submitted" if submit else
+                       "form.saved_over_submitted" if counting else "form.saved", at=key,
+                       code=item.code)
         return
     st.session_state[f"typed:{key}"] = (content, submit)  # nothing typed is lost
+    st.session_state[f"focus:{key}"] = True  # the refusal takes the focus when drawn
     st.session_state[KEPT_QUARTER] = ctx.quarter
     if isinstance(outcome.error, NeedsConfirmation):
         st.session_state[f"pending:{key}"] = (content, submit, outcome.error.warnings)
@@ -156,22 +162,30 @@ def kept_quarter() -> Quarter | None:
 
 
 def _show_outcomes(ctx: FormContext, item: WorkItem) -> None:
+    """Under the form's buttons: what the last press did (``ui.flash``), or why it was
+    refused, which takes the focus once, when it appears."""
     key = _seen_key(ctx, item)
+    flash.here(PAGE, key, ctx.lang)
+    focus = st.session_state.pop(f"focus:{key}", False)
     error: TrackerError | None = st.session_state.get(f"error:{key}")
     if error is not None:
-        st.error(message(error, ctx.lang))
+        flash.say(st.error, message(error, ctx.lang), f"refused:{key}", focus=focus)
         st.caption(t("form.kept", ctx.lang))
-        if st.button(t("form.discard", ctx.lang), key=f"discard:{key}"):
+        pressed = st.button(t("form.discard", ctx.lang), key=f"discard:{key}")
+        if confirm.confirmed(f"discard:{key}", pressed,
+                             md_t("form.confirm_discard", ctx.lang, code=item.code),
+                             t("form.discard_this", ctx.lang), ctx.lang):
             _forget(key)
             st.rerun()
     conflict: Conflict | None = st.session_state.get(f"conflict:{key}")
     if conflict is not None:
-        _conflict(ctx, item, conflict)
+        _conflict(ctx, item, conflict, focus=focus)
     pending = st.session_state.get(f"pending:{key}")
     if pending is not None:
         content, submit, warnings = pending
-        st.warning("\n\n".join([t("report.confirm", ctx.lang),
-                                 *(t(w, ctx.lang) for w in warnings)]))
+        flash.say(st.warning, "\n\n".join([t("report.confirm", ctx.lang),
+                                            *(t(w, ctx.lang) for w in warnings)]),
+                  f"confirm:{key}:question", focus=focus)
         if st.button(t("form.save_anyway", ctx.lang), key=f"confirm:{key}"):
             _save(ctx, item, content, submit=submit, confirmed=True)
             st.rerun()
@@ -182,11 +196,12 @@ def _forget(key: str) -> None:
         st.session_state.pop(f"{kind}:{key}", None)
 
 
-def _conflict(ctx: FormContext, item: WorkItem, conflict: Conflict) -> None:
+def _conflict(ctx: FormContext, item: WorkItem, conflict: Conflict, *,
+              focus: bool = False) -> None:
     """Someone saved first: their version beside the person's own, and a choice."""
     key = _seen_key(ctx, item)
     mine, submit = st.session_state[f"typed:{key}"]
-    st.error(message(conflict, ctx.lang))
+    flash.say(st.error, message(conflict, ctx.lang), f"conflict:{key}:message", focus=focus)
     theirs = item.own
     names = ("status", "percent_complete", "indicator_value", "narrative", "obstacles",
              "next_steps", "evidence_link", "nothing_to_report")
@@ -221,8 +236,8 @@ def _shown(value: object, lang: str) -> str:
 def needs_attention(ctx: FormContext, item: WorkItem) -> bool:
     """An error, a conflict, a confirmation or kept text waits in this item's form."""
     key = _seen_key(ctx, item)
-    return any(f"{kind}:{key}" in st.session_state
-               for kind in ("error", "conflict", "pending", "typed"))
+    return flash.pending(PAGE, key) or any(f"{kind}:{key}" in st.session_state
+                                           for kind in ("error", "conflict", "pending", "typed"))
 
 
 def report_form(ctx: FormContext, item: WorkItem) -> None:

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker.i18n import number, percent, t
+from tracker.i18n import moment, number, percent, t
 from tracker.services import reporting
 from tracker.services.review import Submitted
 from ui import actions, flash, state
 from ui.text import md, md_t
 
+PAGE = "review"
+WAITING = "waiting"  # the place of what happened to a report no longer waiting
 
-def waiting(user: state.SignedIn, reports: list[Submitted], lang: str) -> None:
+
+def waiting(user: state.SignedIn, reports: list[Submitted], lang: str,
+            zone: str | None = None) -> None:
+    flash.here(PAGE, WAITING, lang)  # a report decided leaves the list: said above it
     if not reports:
         st.success(t("review.none", lang))
         return
@@ -21,7 +26,7 @@ def waiting(user: state.SignedIn, reports: list[Submitted], lang: str) -> None:
         label = md(f"{report.code} · {report.institution} · {report.title}")
         with st.expander(label, expanded=len(reports) <= 3):
             st.caption(md_t("review.by", lang, author=report.author or "—",
-                         at=report.submitted_at.strftime("%Y-%m-%d %H:%M")))
+                         at=moment(report.submitted_at, lang, zone)))
             _content(report, lang)
             _decide(user, report, lang)
 
@@ -65,6 +70,7 @@ def _decide(user: state.SignedIn, report: Submitted, lang: str) -> None:
             db, user.actor, report.report_id, approve=bool(approved), comment=comment or "",
             expected_version=report.version))
         if outcome.ok:
-            flash.remember("review", "review.approved" if approved else "review.returned")
+            flash.remember(PAGE, "review.approved" if approved else "review.returned",
+                           at=WAITING)
             st.rerun()
-        st.error(state.message(outcome.error, lang))
+        flash.refused(state.message(outcome.error, lang), PAGE, key)

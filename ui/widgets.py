@@ -19,6 +19,9 @@ from ui import address
 
 # the date inputs' format in each language (Streamlit's calendar itself stays English)
 DATE_FORMATS = {"es": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
+# A number input's display as people write it: "40", "12.5", "5000" (Streamlit's default
+# "%0.2f" shows "40.00"); sprintf's %g without a precision is JavaScript's own number text.
+PLAIN_NUMBER = "%g"
 
 T = TypeVar("T")
 

@@ -135,6 +135,9 @@ def test_a_new_commission_reaches_its_first_deck_alone(page: Page, app_url: str,
     member.fill(page.get_by_label(t("account.new", "es")), OWN)
     member.fill(page.get_by_label(t("account.again", "es")), OWN)
     member.click(page.get_by_role("button", name=t("account.change", "es")))
+    expect(page.get_by_role("status").filter(has_text=t("account.changed_go_on", "es"))
+           ).to_be_focused()  # said where the person is, and read out
+    member.click(page.get_by_role("button", name=t("account.go_on", "es")))
     member.nav("nav.my_institution")
     form = page.get_by_test_id("stExpander").filter(has_text="1.1").first
     if not form.get_by_label(t("form.status", "es")).is_visible():

@@ -81,7 +81,7 @@ def test_a_stale_form_and_a_closed_quarter_keep_the_text_and_a_reopening_closes_
     expect(form.get_by_label(t("form.narrative", "es")).first).to_have_value(
         "Texto del navegador B, que no debe perderse.")
     # both versions side by side (a data grid: its cells are in the accessible table)
-    expect(form.get_by_text("Su valor (conservado)")).to_be_attached()
+    expect(form.get_by_text(t("form.your_value", "es"))).to_be_attached()
     expect(form.get_by_text("Texto del navegador A.")).to_be_attached()
     form.get_by_role("button", name=re.compile("^Conservar el mío")).click()
     wait_idle(second)
@@ -92,10 +92,13 @@ def test_a_stale_form_and_a_closed_quarter_keep_the_text_and_a_reopening_closes_
     coordinator = browser.new_context().new_page()
     sign_in(coordinator, app_url, "coordinacion@demo.example", "es")
     _nav(coordinator, "nav.plan_admin")
-    coordinator.get_by_test_id("stTabs").get_by_role("button", name=t("plan.close", "es")).click()
+    tabs = coordinator.get_by_test_id("stTabs")
+    tabs.get_by_role("button", name=t("plan.close", "es"), exact=True).click()
+    wait_idle(coordinator)  # closing asks first, naming the quarter
+    tabs.get_by_role("button", name="Cerrar T4 2026", exact=True).click()
     wait_idle(coordinator)
     _press(second, code, "form.save_draft")
-    expect(second.get_by_text(re.compile("El trimestre 2026-Q4 está cerrado: pida su "
+    expect(second.get_by_text(re.compile("El trimestre T4 2026 está cerrado: pida su "
                                           "reapertura"))).to_be_visible()
     expect(_form(second, code).get_by_label(t("form.narrative", "es")).first).to_have_value(
         "Escrito mientras se cerraba el trimestre.")

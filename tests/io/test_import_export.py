@@ -268,6 +268,61 @@ def test_demo_export_import_export_round_trip(session, tmp_path):
     assert figures_after["progress"].tolist() == figures_before["progress"].tolist()
 
 
+def test_a_spanish_export_is_in_spanish_and_imports_back_exactly(session, tmp_path):
+    """The export a Spanish session downloads: the template's Spanish sheets and headers,
+    statuses and yes words in Spanish; wiped and imported, it exports the same workbook and
+    gives the same figures (the workbook and the CSVs)."""
+    load_demo(session)
+    plan = plans.get_plan(session, ECUADOR_PLAN)
+    plan.time_zone = "America/Lima"
+    session.add(plan)
+    session.flush()
+    first = tmp_path / "primero.xlsx"
+    first.write_bytes(export_workbook(session, SYSTEM, plan, "es"))
+    archive = tmp_path / "primero.zip"
+    archive.write_bytes(export_csv_zip(session, SYSTEM, plan, "es"))
+    figures_before = metrics.item_figures(session, plan.id, Quarter(2026, 3))
+    workbook = read_workbook(first)
+    assert list(workbook) == ["plan", "lineas_estrategicas", "instituciones", "acciones",
+                              "reportes"]
+    assert workbook["plan"][0] == ("nombre", "comision", "trimestre_inicial", "trimestre_final",
+                                   "mes_inicio_ano_fiscal", "zona_horaria")
+    assert workbook["plan"][1][-1] == "America/Lima"
+    assert workbook["reportes"][0][:4] == ("codigo", "trimestre", "institucion", "estado")
+    statuses = {row[3] for row in workbook["reportes"][1:]} - {None, ""}
+    assert statuses and statuses <= {"no iniciado", "en curso", "completado", "bloqueado",
+                                     "cancelado"}
+    assert {row[-1] for row in workbook["reportes"][1:]} <= {None, "", "sí"}
+    with zipfile.ZipFile(archive) as handle:
+        assert sorted(handle.namelist()) == ["acciones.csv", "instituciones.csv",
+                                             "lineas_estrategicas.csv", "plan.csv",
+                                             "reportes.csv"]
+    for source in (first, archive):
+        _wipe(session)
+        _import(session, source)
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        assert plan.time_zone == "America/Lima"
+        again = tmp_path / "segundo.xlsx"
+        again.write_bytes(export_workbook(session, SYSTEM, plan, "es"))
+        assert read_workbook(again) == workbook, source.name
+        after = metrics.item_figures(session, plan.id, Quarter(2026, 3))
+        assert after["progress"].tolist() == figures_before["progress"].tolist()
+
+
+def test_a_plan_sheets_time_zone_must_be_a_known_zone(session, tmp_path):
+    sheets = copy.deepcopy(MINIMAL)
+    sheets["plan"] = [list(sheets["plan"][0]) + ["zona_horaria"],
+                      list(sheets["plan"][1]) + ["Quito"]]
+    [problem] = _problems(session, write_workbook(tmp_path / "plan.xlsx", sheets))
+    assert "sheet plan, row 2, column zona_horaria: \"Quito\" is not a time zone" in problem
+
+
+def test_a_plan_without_a_time_zone_takes_the_setting(session, tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_TIME_ZONE", "America/Bogota")
+    _import(session, write_workbook(tmp_path / "plan.xlsx", MINIMAL))
+    assert plans.get_plan(session, "Small plan").time_zone == "America/Bogota"
+
+
 def _wipe(session):
     for table in reversed(SQLModel.metadata.sorted_tables):
         session.execute(table.delete())

@@ -7,10 +7,14 @@ from sqlmodel import select
 from tests.apptest import (
     app_as,
     dashboard,
+    focuses_its_message,
     go_to,
     pages_in_navigation,
     plan_id_of,
+    press,
     query_one,
+    said_at,
+    shown,
     sign_in,
 )
 from tracker.demo import ECUADOR_PLAN
@@ -40,8 +44,24 @@ def test_admin_creates_and_deactivates_an_account(db_url):
     at.run()
     at.button(key="manage:toggle").click()
     at.run()
+    user_id = _user_id(db_url, "nuevo.punto@example.org")
+    box = f"confirm:box:manage:deactivate:{user_id}"
+    [(kind, question)] = said_at(at, box)  # one press only asks, naming the account
+    assert kind == "warning" and shown(question) == (
+        "Deactivate the account of Nuevo punto focal (nuevo.punto@example.org): they can no "
+        "longer sign in and their open sessions end now; what they wrote stays in their name.")
+    table = at.dataframe[0].value.set_index(at.dataframe[0].value.columns[0])
+    assert table.loc["nuevo.punto@example.org"].iloc[-1] == "active"
+    press(at, f"manage:deactivate:{user_id}:yes")
     table = at.dataframe[0].value.set_index(at.dataframe[0].value.columns[0])
     assert table.loc["nuevo.punto@example.org"].iloc[-1] == "deactivated"
+    [(kind, text)] = said_at(at, "flash:ok:accounts:toggle")  # under the button
+    assert kind == "success" and shown(text) == (
+        "The account of Nuevo punto focal (nuevo.punto@example.org) is deactivated.")
+    assert focuses_its_message(at, "flash:ok:accounts:toggle")
+    press(at, "manage:toggle")  # reactivating takes nothing away: at once
+    table = at.dataframe[0].value.set_index(at.dataframe[0].value.columns[0])
+    assert table.loc["nuevo.punto@example.org"].iloc[-1] == "active"
 
 
 def _user_id(db_url: str, email: str) -> int:
@@ -85,4 +105,59 @@ def test_a_focal_point_account_from_a_link_must_change_its_temporary_password(db
     person.text_input(key="pw:again").input("mi clave propia del 2026")
     next(b for b in person.button if b.label == "Change password").click()
     person.run()
+    assert said_at(person, "flash:ok:my_account:password") == [
+        ("success", "Password changed. Your pages are ready: go on to them.")]
+    assert focuses_its_message(person, "flash:ok:my_account:password")
+    press(person, "pw:go_on")
     assert "my-institution" in pages_in_navigation(person)
+
+
+def test_a_handover_asks_first_and_shows_the_new_focal_points_invitation(db_url):
+    """Issue 26, items 6 and 8: the handover names both accounts before it deactivates one,
+    then shows the same invitation account creation does, temporary password included."""
+    at = go_to(app_as("coordinacion@demo.example"), "accounts")
+    old_id = _user_id(db_url, "dinapen@demo.example")
+    at.selectbox(key="manage:user").set_value(old_id).run()
+    at.text_input(key="handover:email").input("relevo.dinapen@example.org")
+    at.text_input(key="handover:name").input("Relevo DINAPEN")
+    at.text_input(key="handover:password").input("temporary-secret-9")
+    next(b for b in at.button if b.label == "Hand over to a new focal point").click()
+    at.run()
+    [(kind, question)] = said_at(at, f"confirm:box:manage:hand_over:{old_id}")
+    assert kind == "warning" and shown(question).startswith(
+        "Hand over ") and "(dinapen@demo.example) to relevo.dinapen@example.org" in shown(
+        question)
+    assert not at.code  # nothing done yet
+    press(at, f"manage:hand_over:{old_id}:yes")
+    [(kind, text)] = said_at(at, "handover:done")
+    assert kind == "success" and shown(text) == (
+        "Handed over: dinapen@demo.example is deactivated and the new account is active. No "
+        "mail server is configured: copy this message and send it to "
+        "relevo.dinapen@example.org yourself.")
+    assert focuses_its_message(at, "handover:done")
+    invitation = at.code[0].value
+    assert "relevo.dinapen@example.org" in invitation and "temporary-secret-9" in invitation
+    assert "http" in invitation  # the app's address
+    assert at.text_input(key="handover:email").value == ""  # the form starts empty again
+    person = dashboard()
+    person.query_params["lang"] = "en"
+    person = sign_in(person, "relevo.dinapen@example.org", "temporary-secret-9")
+    assert person.title[0].value == "My account"  # the temporary password works once
+
+
+def test_resetting_a_password_asks_first_and_says_so_under_the_form(db_url):
+    at = go_to(app_as("coordinacion@demo.example"), "accounts")
+    user_id = _user_id(db_url, "dinapen@demo.example")
+    at.selectbox(key="manage:user").set_value(user_id).run()
+    at.text_input(key="reset:password").input("temporary-secret-8")
+    next(b for b in at.button if b.label == "Reset password").click()
+    at.run()
+    [(kind, question)] = said_at(at, f"confirm:box:manage:reset:{user_id}")
+    assert kind == "warning" and "their current password stops working" in question
+    press(at, f"manage:reset:{user_id}:yes")
+    [(kind, text)] = said_at(at, "flash:ok:accounts:reset")
+    assert kind == "success" and "was reset" in text
+    person = dashboard()
+    person.query_params["lang"] = "en"
+    assert sign_in(person, "dinapen@demo.example", "temporary-secret-8").title[
+        0].value == "My account"  # the temporary password, to change first

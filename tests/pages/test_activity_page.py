@@ -11,7 +11,7 @@ def test_the_plans_history_page_lists_events_in_spanish_with_a_csv(db_url):
     at = go_to(app_as("coordinacion@demo.example", "es"), "plan")
     at.selectbox(key="period:quarter").select(Quarter(2027, 1)).run()
     at.button(key="period:open").click().run()
-    at.button(key="period:confirm_open").click().run()
+    at.button(key="period:open:2027-Q1:2026-Q4:yes").click().run()
     at = go_to(at, "activity")
     assert at.title[0].value == "Historial del plan"
     events = at.dataframe[0].value

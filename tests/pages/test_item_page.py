@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from sqlmodel import func, select
 
-from tests.apptest import app_as, field, go_to, item_id_of, plan_id_of, query_one
+from tests.apptest import (
+    app_as,
+    field,
+    go_to,
+    item_id_of,
+    plan_id_of,
+    query_one,
+    said_under,
+)
 from tracker.demo import ECUADOR_PLAN, TRINATIONAL_PLAN
 from tracker.models import ActionItem, Plan
 from tracker.quarters import Quarter
@@ -126,3 +134,24 @@ def test_a_plan_the_person_may_not_read_is_refused(db_url):
                for e in at.error)
     assert at.selectbox(key="plan").value is None
     assert not at.header and not at.dataframe
+
+
+def test_a_correction_says_what_it_did_inside_the_correction_with_the_focus(db_url):
+    """Issue 26, item 7: a coordinator's correction showed nothing on the item page; the
+    refusal and the outcome are said under the form's buttons, and take the focus."""
+    at = go_to(app_as("coordinacion@demo.example"), "item")
+    at.selectbox(key="item").set_value(item_id_of(db_url, "1.4")).run()
+    at.selectbox(key="correct:quarter").set_value(Quarter(2026, 3)).run()
+    form = next(e for e in at.expander if e.label.startswith("Correct a report"))
+    field(form.number_input, "percent").set_value(66.0)
+    next(b for b in form.button if b.label == "Submit").click()
+    at.run()
+    form = next(e for e in at.expander if e.label.startswith("Correct a report"))
+    [(kind, text, focus)] = said_under(form, "refused:")
+    assert kind == "error" and "says why: write the reason" in text and focus
+    at.text_input(key="correct:reason").input("The focal point was on leave")
+    next(b for b in form.button if b.label == "Submit").click()
+    at.run()
+    form = next(e for e in at.expander if e.label.startswith("Correct a report"))
+    assert said_under(form, "flash:ok:report:") == [("success", "Report on 1.4 submitted.", True)]
+    assert not said_under(form, "refused:")

@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
-from tests.apptest import app_as, go_to, toggle
+from datetime import date
+
+from sqlmodel import select
+
+from tests.apptest import app_as, focuses_its_message, go_to, press, query_one, said_at, toggle
+from tracker.demo import ECUADOR_PLAN
+from tracker.i18n import day
+from tracker.models import Decision, Meeting
 from tracker.quarters import Quarter
 
 
@@ -20,11 +27,14 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
     lock = next(b for b in meeting.button if b.label.startswith("Lock Q3 2026"))
     lock.click()
     at.run()
-    assert not at.success  # locking asks first, naming the quarter
-    assert any("Locking Q3 2026 keeps its figures" in w.value for w in at.warning)
+    assert not at.success  # locking asks first, naming the quarter and the plan
+    assert any(w.value.startswith(f"Lock Q3 2026 of {ECUADOR_PLAN}: its figures are kept")
+               for w in at.warning)
     next(b for b in at.button if b.label == "Yes, lock Q3 2026").click()
     at.run()
-    assert any(s.value.startswith("The quarter is locked") for s in at.success)
+    [meeting] = [e for e in at.expander if "Q3 2026" in e.label]
+    assert [s.value for s in meeting.success] == [  # said in the meeting it locked
+        f"Q3 2026 of {ECUADOR_PLAN} is locked; its figures are kept as presented."]
 
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
     toggle(member, next(e for e in member.expander if e.label == "Reopen a closed quarter"), True)
@@ -71,3 +81,95 @@ def test_the_meeting_form_keeps_values_on_a_refusal_and_clears_after_saving(db_u
     assert at.text_area(key="meeting:minutes").value == ""
     lines = at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith(":line")))
     assert all(" · " in option for option in lines.options)  # code and name
+
+
+def _record_meeting_with_decisions(at, db_url: str, held_on: date, decisions: list[str]) -> int:
+    """A meeting on Q3 2026 (in Spanish) and its decisions, each saved message said under its
+    form's button; the meeting's id."""
+    at.selectbox(key="meeting:quarter").select(Quarter(2026, 3))
+    at.date_input(key="meeting:date").set_value(held_on)
+    at.multiselect(key="meeting:present").select("OIM")
+    next(b for b in at.button if b.label == "Guardar reunión").click()
+    at.run()
+    assert said_at(at, "flash:ok:meetings:meeting") == [("success", "Guardado.")]
+    assert focuses_its_message(at, "flash:ok:meetings:meeting")
+    meeting_id = query_one(db_url, select(Meeting.id).where(Meeting.held_on == held_on))
+    for text in decisions:
+        at.text_area(key=f"decision:{meeting_id}:text").input(text)
+        next(b for b in at.button if b.label == "Agregar decisión"
+             and b.form_id == f"decision:{meeting_id}").click()
+        at.run()
+        assert said_at(at, f"flash:ok:meetings:decision:{meeting_id}") == [
+            ("success", "Guardado.")]
+    return meeting_id
+
+
+def test_deleting_a_meeting_asks_first_naming_its_date_and_its_decisions(db_url):
+    """Issue 26, items 6 and 7: "Eliminar la reunión" only asks, naming the meeting and how
+    many decisions go with it; "Bloquear" (not "Cerrar") locks."""
+    at = go_to(app_as("coordinacion@demo.example", "es"), "meetings")
+    held_on = date(2026, 12, 7)
+    meeting_id = _record_meeting_with_decisions(
+        at, db_url, held_on, ["Convocar a fiscalías", "Revisar el protocolo", "Informe anual"])
+    lock = at.button(key=f"lock:{meeting_id}")
+    assert lock.label.startswith("Bloquear T3 2026") and "errar" not in lock.label
+    next(b for b in at.button if b.label == "Eliminar la reunión"
+         and b.form_id == f"edit_meeting:{meeting_id}").click()
+    at.run()
+    box = f"confirm:box:meeting:delete:{meeting_id}"
+    when = day(held_on, "es")
+    assert said_at(at, box) == [("warning", (
+        f"¿Eliminar la reunión del {when} sobre T3 2026 y sus 3 decisiones? Las acciones "
+        "creadas a partir de ellas se mantienen en el plan; la eliminación queda en el "
+        "historial del plan."))]
+    assert focuses_its_message(at, box)
+    assert query_one(db_url, select(Meeting.id).where(Meeting.id == meeting_id))  # still there
+    yes = at.button(key=f"meeting:delete:{meeting_id}:yes")
+    assert yes.label == f"Eliminar la reunión del {when}"
+    yes.click()
+    at.run()
+    assert not any(when in e.label for e in at.expander)
+    assert said_at(at, "flash:ok:meetings:list") == [("success", (
+        f"Se eliminaron la reunión del {when} sobre T3 2026 y sus 3 decisiones (quedan en el "
+        "historial del plan)."))]
+    assert focuses_its_message(at, "flash:ok:meetings:list")
+
+
+def test_deleting_a_decision_asks_first_quoting_it(db_url):
+    at = go_to(app_as("coordinacion@demo.example", "es"), "meetings")
+    meeting_id = _record_meeting_with_decisions(at, db_url, date(2026, 12, 8),
+                                                ["Convocar a fiscalías"])
+    decision_id = query_one(db_url, select(Decision.id).where(
+        Decision.meeting_id == meeting_id))
+    next(b for b in at.button if b.label == "Eliminar la decisión"
+         and b.form_id == f"edit_decision:{decision_id}").click()
+    at.run()
+    box = f"confirm:box:decision:delete:{decision_id}"
+    assert said_at(at, box) == [("warning", "¿Eliminar la decisión «Convocar a fiscalías»? La "
+                                            "eliminación queda en el historial del plan.")]
+    press(at, f"decision:delete:{decision_id}:no")  # cancelled: it stays
+    assert not said_at(at, box)
+    assert query_one(db_url, select(Decision.id).where(Decision.id == decision_id))
+    next(b for b in at.button if b.label == "Eliminar la decisión"
+         and b.form_id == f"edit_decision:{decision_id}").click()
+    at.run()
+    press(at, f"decision:delete:{decision_id}:yes")
+    assert said_at(at, f"flash:ok:meetings:edit_meeting:{meeting_id}") == [
+        ("success", "Se eliminó la decisión «Convocar a fiscalías» (queda en el historial del "
+                    "plan).")]
+    assert not any("Convocar a fiscalías" in m.value for m in at.markdown)
+
+
+def test_a_corrected_meeting_says_so_in_it_or_above_the_list_when_its_date_moved(db_url):
+    at = go_to(app_as("coordinacion@demo.example", "es"), "meetings")
+    meeting_id = _record_meeting_with_decisions(at, db_url, date(2026, 12, 9), [])
+    form = f"edit_meeting:{meeting_id}"
+    at.text_area(key=f"{form}:minutes").input("Acta corregida.")
+    next(b for b in at.button if b.label == "Guardar reunión" and b.form_id == form).click()
+    at.run()
+    [meeting] = [e for e in at.expander if day(date(2026, 12, 9), "es") in e.label]
+    assert [s.value for s in meeting.success] == ["Guardado."]  # in the meeting's panel
+    at.date_input(key=f"{form}:date").set_value(date(2026, 12, 10))
+    next(b for b in at.button if b.label == "Guardar reunión" and b.form_id == form).click()
+    at.run()  # a new date, a new title: said above the meetings, where it is listed
+    assert said_at(at, "flash:ok:meetings:list") == [("success", "Guardado.")]

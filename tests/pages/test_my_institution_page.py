@@ -13,6 +13,7 @@ from tests.apptest import (
     go_to,
     item_panel,
     item_panels,
+    said_under,
     sends_label,
     toggle,
 )
@@ -35,7 +36,7 @@ def _revisions(db_url: str) -> list[ReportRevision]:
 def test_member_fills_and_submits_a_report(db_url):
     at = go_to(app_as("dinapen@demo.example"), "my-institution")
     assert at.title[0].value == "My institution"
-    assert "2 of 8 reports submitted" in at.get("progress")[0].proto.text
+    assert "Reports submitted: 2 of 8" in at.get("progress")[0].proto.text
     expander = first_missing_form(at)
     code = expander.label.split(" · ")[0]
     field(expander.selectbox, "status").select("in_progress")
@@ -49,7 +50,7 @@ def test_member_fills_and_submits_a_report(db_url):
     assert any(s.value == f"Report on {code} submitted." for s in at.success)
     assert any(e.label.startswith(code) and "submitted" in e.label for e in at.expander)
     assert item_panel(at, code).proto.expanded  # its new state did not close it
-    assert "3 of 8 reports submitted" in at.get("progress")[0].proto.text
+    assert "Reports submitted: 3 of 8" in at.get("progress")[0].proto.text
     [revision] = _revisions(db_url)
     assert (revision.state, revision.percent_complete, revision.indicator_value) == (
         "submitted", 55, 6)
@@ -166,7 +167,8 @@ def test_a_stale_form_keeps_what_was_typed_and_offers_both_versions(db_url):
     at.run()
     form = next(e for e in at.expander if e.label.startswith(code))
     assert field(form.text_area, "narrative").value == "Texto de B que no debe perderse."
-    both = next(d.value for d in form.dataframe if "Su valor (conservado)" in d.value.columns)
+    both = next(d.value for d in form.dataframe
+                if "Lo que usted escribió (se conserva)" in d.value.columns)
     row = both.set_index(both.columns[0]).loc["Narrativa"]
     assert "Texto de A, guardado primero." in row.tolist()
     assert "Texto de B que no debe perderse." in row.tolist()
@@ -192,7 +194,7 @@ def test_a_save_into_a_quarter_closed_meanwhile_keeps_the_text_and_says_why(db_u
     engine.dispose()
     next(b for b in expander.button if b.label == "Guardar borrador").click()
     at.run()
-    assert any("El trimestre 2026-Q4 está cerrado: pida su reapertura" in e.value
+    assert any("El trimestre T4 2026 está cerrado: pida su reapertura" in e.value
                for e in at.error)
     form = next(e for e in at.expander if e.label.startswith(code))
     assert field(form.text_area, "narrative").value == "Escrito antes del cierre."
@@ -319,3 +321,52 @@ def test_a_language_switch_mid_form_keeps_the_chosen_status(db_url):
     expander = next(e for e in at.expander if e.label.startswith(f"{code} · "))
     status = field(expander.selectbox, "status")
     assert status.format_func(status.value) == "En curso"
+
+
+def test_a_submit_under_a_warning_is_said_in_the_items_panel_with_the_focus(db_url):
+    """Issue 26, item 7: the question and then the outcome are drawn in the item's panel,
+    under its buttons (the page's top said it before, out of sight), and take the focus."""
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    expander = first_missing_form(at)
+    code = expander.label.split(" · ")[0]
+    field(expander.selectbox, "status").select("completed")
+    field(expander.number_input, "percent").set_value(80.0)
+    next(b for b in expander.button if b.label == "Submit").click()
+    at.run()
+    panel = item_panel(at, code)
+    [(kind, question, focus)] = said_under(panel, "confirm:")
+    assert kind == "warning" and "Please confirm" in question and focus
+    next(b for b in panel.button if b.label == "Save anyway").click()
+    at.run()
+    panel = item_panel(at, code)
+    assert said_under(panel, "flash:ok:report:") == [
+        ("success", f"Report on {code} submitted.", True)]
+    assert not said_under(panel, "confirm:")
+    at.run()  # said once
+    assert not said_under(item_panel(at, code), "flash:ok:report:")
+
+
+def test_discarding_what_was_typed_after_a_refusal_asks_first(db_url):
+    """Issue 26, item 6: "Discard what I typed" drops text: it asks first, naming the report."""
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    expander = first_missing_form(at)
+    code = expander.label.split(" · ")[0]
+    field(expander.selectbox, "status").select("in_progress")
+    field(expander.number_input, "percent").set_value(140.0)
+    field(expander.text_area, "narrative").input("Texto que no debe perderse sin preguntar.")
+    next(b for b in expander.button if b.label == "Save draft").click()
+    at.run()
+    panel = item_panel(at, code)
+    next(b for b in panel.button if b.label == "Discard what I typed").click()
+    at.run()
+    panel = item_panel(at, code)
+    [(kind, question, focus)] = said_under(panel, "confirm:box:discard:")
+    assert kind == "warning" and question.startswith(f"Discard what you typed in the report on "
+                                                     f"{code}") and focus
+    assert field(panel.text_area, "narrative").value == (
+        "Texto que no debe perderse sin preguntar.")  # nothing dropped yet
+    next(b for b in panel.button if b.label == "Discard my text").click()
+    at.run()
+    panel = item_panel(at, code)
+    assert field(panel.text_area, "narrative").value == ""  # the saved version: none
+    assert not said_under(panel, "refused:")

@@ -44,3 +44,18 @@ def test_a_signed_out_link_to_a_page_signs_in_there(db_url):
     assert not at.exception and at.text_input(key="email")  # the sign-in form, no "not found"
     at = sign_in(at, "coordinacion@demo.example")
     assert at.title[0].value == "Revisar reportes"  # where the link pointed
+
+
+def test_no_address_of_the_app_looks_like_streamlits_list_of_page_files(db_url):
+    """The served page hides a page list with an address ending in "_page" (Streamlit's list
+    of the pages/ files, shown until the script's navigation is drawn: server.py): none of
+    the app's own addresses may end so, or its navigation would be hidden too."""
+    import server
+
+    assert b'a[href$="_page"]' in server.LEGACY_NAV_STYLE
+    for email in ("admin@demo.example", "coordinacion@demo.example", "dinapen@demo.example"):
+        paths = pages_in_navigation(app_as(email))
+        assert paths and not [p for p in paths if p.endswith("_page")], paths
+    signed_out = dashboard()
+    signed_out.run()
+    assert not [p for p in pages_in_navigation(signed_out) if p.endswith("_page")]

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from tests.apptest import app_as, go_to, pages_in_navigation, plan_id_of
+from tests.apptest import (
+    app_as,
+    focuses_its_message,
+    go_to,
+    pages_in_navigation,
+    plan_id_of,
+    said_at,
+)
 from tracker.db import make_engine
 from tracker.quarters import Quarter
 
@@ -32,7 +39,9 @@ def test_coordinator_checks_then_imports_a_workbook(db_url, tmp_path):
     at.run()
     at.button(key="import:check").click()
     at.run()
-    assert at.error[0].value.startswith("The file was not imported: 1 problem(s).")
+    [(kind, text)] = said_at(at, "import:outcome")  # under the buttons, with the focus
+    assert kind == "error" and text.startswith("The file was not imported: 1 problem.")
+    assert focuses_its_message(at, "import:outcome")
     problems = at.dataframe[0].value
     assert problems.iloc[0].tolist()[1:] == [3, "percent_complete", "140 is outside 0–100"]
     at.file_uploader(key="upload").set_value(
@@ -40,8 +49,9 @@ def test_coordinator_checks_then_imports_a_workbook(db_url, tmp_path):
     at.run()
     at.button(key="import:run").click()
     at.run()
-    assert any(s.value.startswith("Imported into Small plan: 2 items added")
-               for s in at.success)
+    [(kind, text)] = said_at(at, "import:outcome")
+    assert kind == "success" and text.startswith("Imported into Small plan. Items added: 2;")
+    assert focuses_its_message(at, "import:outcome")
     assert "Small plan" in [c.name for c in _plans(db_url)]
 
 
@@ -100,10 +110,13 @@ def test_a_coordinator_creates_an_empty_plan_from_the_form(db_url):
     at.text_input(key="newplan:last").input("2026-Q4")  # before the first: refused
     next(b for b in at.button if b.label == "Crear el plan").click()
     at.run()
-    assert at.error and at.text_input(key="newplan:name").value == "Plan fronterizo 2027"
+    assert said_at(at, "flash:no:plan_files:new_plan")  # under the form, with the focus
+    assert focuses_its_message(at, "flash:no:plan_files:new_plan")
+    assert at.text_input(key="newplan:name").value == "Plan fronterizo 2027"
     at.text_input(key="newplan:last").input("2028-Q4")
     next(b for b in at.button if b.label == "Crear el plan").click()
     at.run()
-    assert any(s.value == "Se creó el plan Plan fronterizo 2027; usted lo coordina."
-               for s in at.success)
+    assert said_at(at, "newplan:created") == [
+        ("success", "Se creó el plan Plan fronterizo 2027; usted lo coordina.")]
+    assert focuses_its_message(at, "newplan:created")
     assert plan_id_of(db_url, "Plan fronterizo 2027")

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from tests.apptest import app_as, field, first_missing_form, go_to, shown
+from tests.apptest import (
+    app_as,
+    field,
+    first_missing_form,
+    focuses_its_message,
+    go_to,
+    said_at,
+    said_under,
+    shown,
+)
 from tracker.db import make_engine
 from tracker.quarters import Quarter
 
@@ -18,13 +27,18 @@ def test_coordinator_approves_and_returns_and_the_member_sees_the_comment(db_url
     [approve] = [b for b in first.button if b.label == "Approve"]
     approve.click()
     at.run()
-    assert any(s.value == "Report approved." for s in at.success)
+    # said above the list it left (issue 26, item 7), with the focus
+    assert said_at(at, "flash:ok:review:waiting") == [("success", "Report approved.")]
+    assert focuses_its_message(at, "flash:ok:review:waiting")
     assert len(at.expander) == waiting - 1
     dinapen = next(e for e in at.expander if "DINAPEN" in e.label)
     [give_back] = [b for b in dinapen.button if b.label == "Return with comment"]
     give_back.click()
     at.run()
-    assert any("Comment: say what the member should change." in e.value for e in at.error)
+    dinapen = next(e for e in at.expander if "DINAPEN" in e.label)
+    [(kind, refusal, focus)] = said_under(dinapen, "flash:no:review:")  # in its panel
+    assert kind == "error" and "Comment: say what the member should change." in refusal
+    assert focus
     dinapen = next(e for e in at.expander if "DINAPEN" in e.label)
     dinapen.text_area[0].input("Please attach the attendance lists.")
     [give_back] = [b for b in dinapen.button if b.label == "Return with comment"]
@@ -51,7 +65,9 @@ def test_coordinator_prepares_reminders_to_copy_and_they_are_recorded(db_url):
 
     at = go_to(app_as("coordinacion@demo.example", "es"), "review")
     at.button(key="review:remind").click().run()
-    assert any("No hay servidor de correo configurado" in i.value for i in at.info)
+    [(kind, text)] = said_at(at, "review:reminded")  # under the button, with the focus
+    assert kind == "info" and "No hay servidor de correo configurado" in text
+    assert focuses_its_message(at, "review:reminded")
     messages = [c.value for c in at.code]
     assert any("Punto focal DINAPEN" in m for m in messages)
     # in each person's language: OIM's focal point reads English

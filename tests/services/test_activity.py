@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from tracker.errors import NotAllowed
 from tracker.models import PeriodState, Status
@@ -76,3 +77,35 @@ def test_filters_by_institution_item_quarter_and_kind(session, plan, people):  #
     with pytest.raises(NotAllowed):  # the plan's history is the coordinators'
         activity.activity(session, member, plan.plan.id)
     assert activity.item_activity(session, member, plan.items["1.1"].id).events  # its own
+
+
+def test_history_is_in_the_plans_time_zone_with_roles_and_dates_in_words(session, plan,
+                                                                         people):  # noqa: F811
+    """Times in the plan's zone (UTC−5 for Ecuador), named; roles, dates and the zone's own
+    change in the reader's words, never "member" or "2026-12-07"."""
+    from datetime import UTC, datetime
+
+    from tracker.models import AuditEntry
+    from tracker.services import accounts, plan_admin
+    from ui.history import table
+
+    coordinator = people["coordinator"]
+    assert plan.plan.time_zone == "America/Guayaquil"  # the setting's default
+    plan_admin.set_deadline(session, coordinator, plan.plan.id, Quarter(2026, 4),
+                            date(2027, 1, 20))
+    accounts.add_user(session, coordinator, email="nuevo@a.example", display_name="Nuevo",
+                      role="member", password="Una clave larga de verdad 2026",
+                      institution="A", plans=[plan.plan])
+    plan_admin.set_time_zone(session, coordinator, plan.plan.id, "America/Lima")
+    for entry in session.exec(select(AuditEntry)):
+        entry.at = datetime(2026, 12, 7, 19, 55, tzinfo=UTC)  # 14:55 in Quito and Lima
+        session.add(entry)
+    session.flush()
+    found = activity.activity(session, coordinator, plan.plan.id, activity.Filters(), "es")
+    assert found.time_zone == "America/Lima"
+    said = {activity.describe(e, "es") for e in found.events}
+    assert "plazo: 15 ene 2027 → 20 ene 2027" in said
+    assert "zona horaria: America/Guayaquil → America/Lima" in said
+    assert any("rol: — → miembro" in text for text in said), said
+    whens = set(table(found.events, "es", found.time_zone)["Cuándo"])
+    assert whens == {"7 dic 2026, 14:55 (hora estándar de Perú)"}

@@ -62,7 +62,7 @@ def test_an_invitation_is_emailed_in_the_persons_language(session, inbox):
     [mail] = inbox.messages
     body = mail.get_payload(decode=True).decode()
     assert mail["Subject"] == "Su cuenta en el seguimiento del plan conjunto"
-    assert "https://tracker.example/" in body and "Ana Torres creó su cuenta" in body
+    assert "https://tracker.example/?lang=es" in body and "Ana Torres creó su cuenta" in body
     assert "Plan binacional" in body and person.must_change_password
 
 
@@ -102,3 +102,55 @@ def test_only_who_manages_every_plan_of_the_account_sees_its_invitation(session,
                               app_url=APP, password="temporary secret 1", smtp=None)
     assert not sent.sent  # no mail server: the coordinator copies it
     assert "(First, Second)" in sent.mail.body  # every plan of the account, by name
+
+
+def test_the_invitations_link_opens_the_app_in_the_invitees_language():
+    from tracker.services.invitations import link_in
+
+    assert link_in("https://tracker.example/", "es") == "https://tracker.example/?lang=es"
+    assert link_in("https://tracker.example/app?lang=en&x=1", "es") == \
+        "https://tracker.example/app?x=1&lang=es"
+
+
+def test_a_handover_invites_the_new_focal_point_as_account_creation_does(session, world):
+    """Issue 26, item 8: the successor gets the invitation with the temporary password."""
+    member = world["member"]
+    member.language = "en"
+    session.add(member)
+    session.flush()
+    coordinator = actor_for(session, world["coordinator"])
+    sent = invitations.hand_over_and_invite(
+        session, coordinator, member.id, email="successor@example.org",
+        display_name="Successor", password="temporary secret 2", app_url=APP, smtp=None)
+    assert not sent.sent  # no mail server: the coordinator copies it
+    assert (sent.mail.to, sent.mail.subject) == (
+        "successor@example.org", "Your account on the joint work plan tracker")
+    assert sent.mail.body.startswith("Hello Successor,")  # in the old focal point's language
+    assert APP in sent.mail.body and "temporary secret 2" in sent.mail.body
+    assert f"({world['plan'].plan.name})" in sent.mail.body
+    successor = accounts.find_user(session, "successor@example.org")
+    assert successor.must_change_password and not session.get(type(member), member.id).is_active
+
+
+def test_a_handover_is_emailed_when_smtp_is_set(session, world, inbox):
+    from tracker.settings import get_settings
+
+    coordinator = actor_for(session, world["coordinator"])
+    sent = invitations.hand_over_and_invite(
+        session, coordinator, world["member"].id, email="relevo@example.org",
+        display_name="Relevo", password="clave temporal 2026", app_url=APP,
+        smtp=get_settings().smtp)
+    assert sent.sent
+    [mail] = inbox.messages
+    assert mail["To"] == "relevo@example.org"
+    body = mail.get_payload(decode=True).decode()
+    assert "clave temporal 2026" in body and APP in body and "Hola, Relevo:" in body
+
+
+def test_a_handover_of_another_plans_account_invites_no_one(session, world):
+    coordinator = actor_for(session, world["coordinator"])
+    with pytest.raises(NotAllowed):
+        invitations.hand_over_and_invite(
+            session, coordinator, world["other"].id, email="x@example.org", display_name="X",
+            password="temporary secret 2", app_url=APP, smtp=None)
+    assert accounts.find_user(session, "x@example.org") is None

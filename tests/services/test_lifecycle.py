@@ -64,7 +64,7 @@ def test_opening_a_quarter_closes_the_open_one_once_confirmed(session, plan, coo
         lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 1),
                                     PeriodState.OPEN)
     assert caught.value.closing == Quarter(2026, 4)
-    assert "Opening 2027-Q1 closes 2026-Q4" in str(caught.value)
+    assert "Opening Q1 2027 of Test plan closes Q4 2026" in str(caught.value)
     assert states(session, plan)["2026-Q4"] == "open"  # nothing closed in silence
     lifecycle.set_period_state(session, coordinator, plan.plan.id, Quarter(2027, 1),
                                 PeriodState.OPEN, confirm_closing=Quarter(2026, 4))
@@ -128,7 +128,7 @@ def test_locked_quarters_refuse_reports_until_a_reopening_is_granted(session, pl
     correction = ReportContent(status=Status.IN_PROGRESS, percent_complete=60)
     with pytest.raises(NotAllowed) as caught:
         reporting.save_report(session, member, target, correction, expected_version=1)
-    assert caught.value.values["date"] == "2026-10-20"
+    assert caught.value.values["date"] == date(2026, 10, 20)
     assert "ask for a reopening" in str(caught.value)  # members ask themselves
     request = lifecycle.request_reopen(session, member, plan.plan.id, Q3, "Missing data")
     with pytest.raises(NotAllowed):

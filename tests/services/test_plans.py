@@ -138,3 +138,22 @@ def test_a_coordinator_creates_an_empty_plan_with_the_form(session, existing):
     with pytest.raises(NotAllowed):
         plans.new_plan(session, observer, name="Otro", commission="", first="2026-Q1",
                        last="2026-Q4")
+
+
+def test_today_is_the_plans_day_and_a_new_plan_takes_the_configured_zone(session, monkeypatch):
+    """A deadline passes when the commission's day ends: "today" is the date in the plan's
+    zone (Kiritimati, UTC+14, and Pago Pago, UTC−11, are never on the same date)."""
+    from tracker.models import Plan
+    from tracker.services.permissions import SYSTEM
+    from tracker.settings import get_settings
+
+    monkeypatch.delenv("TRACKER_TODAY", raising=False)
+    settings = get_settings()
+    assert settings.today("Pacific/Kiritimati") != settings.today("Pacific/Pago_Pago")
+    monkeypatch.setenv("TRACKER_TIME_ZONE", "America/Bogota")
+    plan = plans.create_plan(session, SYSTEM, Plan(name="Zona", first_quarter="2026-Q1",
+                                                   last_quarter="2026-Q4"))
+    assert session.get_one(Plan, plan.id).time_zone == "America/Bogota"
+    monkeypatch.setenv("TRACKER_TIME_ZONE", "Quito")
+    with pytest.raises(ValueError, match="TRACKER_TIME_ZONE"):
+        get_settings()

@@ -21,7 +21,7 @@ def test_focal_points_with_missing_reports_get_one_email_in_their_language(
     assert by_recipient["oim@demo.example"]["Subject"].startswith("Reports missing for Q4 2026")
     body = by_recipient["dinapen@demo.example"].get_payload(decode=True).decode()
     assert "DINAPEN tiene todavía" in body and "15 ene 2027" in body
-    assert f"{len(inbox.messages)} reminder(s) sent." in out
+    assert f"{len(inbox.messages)} reminders sent." in out
     with Session(engine) as session:
         assert len(session.exec(select(Reminder)).all()) == len(inbox.messages)
 

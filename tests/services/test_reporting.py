@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from sqlmodel import Session, select
@@ -10,6 +11,7 @@ from sqlmodel import Session, select
 from tests.factories import PlanBuilder, people_of, three_institution_plan
 from tracker import metrics
 from tracker.errors import InvalidInput, NotAllowed
+from tracker.i18n import t
 from tracker.models import AuditEntry, Meeting, PeriodState, ReportingPeriod, Status
 from tracker.quarters import Quarter
 from tracker.services import lifecycle, reporting
@@ -135,8 +137,9 @@ def test_a_locked_quarter_names_its_meeting_and_refuses_everyone(session, plan, 
             reporting.save_report(session, people[who], target(plan, quarter=CLOSED),
                                   content(), expected_version=0)
         assert (caught.value.key, caught.value.values["date"]) == (
-            "report.quarter_locked", "2026-10-15")
-        assert "2026-10-15" in str(caught.value)
+            "report.quarter_locked", date(2026, 10, 15))
+        assert "Oct 15, 2026" in str(caught.value)  # a date in words (English: str())
+        assert "15 oct 2026" in t(caught.value.key, "es", **caught.value.values)
 
 
 def test_quarters_not_open_yet_or_before_the_item_starts_are_refused(session, plan, people):

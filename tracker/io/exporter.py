@@ -106,13 +106,14 @@ def workbook_bytes(tables: list[Table], lang: str = "en") -> bytes:
     return buffer.getvalue()
 
 
-def csv_zip(tables: list[Table]) -> bytes:
-    """The same sheets as CSV files (UTF-8 with BOM so that Excel shows accents), zipped."""
+def csv_zip(tables: list[Table], lang: str = "en") -> bytes:
+    """The same sheets as CSV files (UTF-8 with BOM so that Excel shows accents), zipped; the
+    files and headers named in ``lang`` ("acciones.csv"), as the importer reads them."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for sheet, rows in tables:
-            text = csv_text(sheet.headers("en"), rows)  # texts a spreadsheet would run: quoted
-            archive.writestr(f"{sheet.name}.csv", "\ufeff" + text)
+            text = csv_text(sheet.headers(lang), rows)  # texts a spreadsheet would run: quoted
+            archive.writestr(f"{sheet.title(lang)}.csv", "\ufeff" + text)
     return buffer.getvalue()
 
 

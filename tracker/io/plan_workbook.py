@@ -34,6 +34,7 @@ from tracker.io.template import (
 )
 from tracker.models import ReportContent, Status
 from tracker.quarters import Quarter, QuarterError
+from tracker.settings import is_time_zone
 
 SHORT = 300  # a cell without a field rule of its own: a quarter, a status word, a reference
 LIST = 10_000  # a list of references (supporting institutions)
@@ -102,6 +103,7 @@ class PlanRow:
     first_quarter: Quarter | None
     last_quarter: Quarter | None
     fiscal_year_start_month: float | None
+    time_zone: str | None = None  # an IANA name; None when the cell is empty
 
 
 @dataclass
@@ -215,6 +217,13 @@ class Validator:
         except QuarterError:
             self.problem(row, column, "import.bad_quarter", value=text)
             return None
+
+    def time_zone(self, row: Row, column: str) -> str | None:
+        text = self.text(row, column)
+        if text is not None and not is_time_zone(text):
+            self.problem(row, column, "import.bad_time_zone", value=text)
+            return None
+        return text
 
     def number(self, row: Row, column: str, *, minimum: float | None = None,
                maximum: float | None = None, required: bool = False,
@@ -347,6 +356,7 @@ def _parse(rows: dict[str, list[Row]], v: Validator) -> ParsedPlan:
             fiscal_year_start_month=v.number(row, "fiscal_year_start_month",
                                              minimum=rules.FISCAL_MONTH[0],
                                              maximum=rules.FISCAL_MONTH[1]),
+            time_zone=v.time_zone(row, "time_zone"),
         )
     for row in rows.get(LINES.name, []):
         parsed.lines.append(LineRow(

@@ -66,6 +66,7 @@ PLAN = _sheet("plan", "plan", "plan", (
     ("first_quarter", "trimestre_inicial"),
     ("last_quarter", "trimestre_final"),
     ("fiscal_year_start_month", "mes_inicio_ano_fiscal"),
+    ("time_zone", "zona_horaria"),  # optional (IANA name); the setting's zone when empty
 ))
 LINES = _sheet("strategic_line", "strategic_lines", "lineas_estrategicas", (
     ("code", "codigo"),
@@ -134,3 +135,23 @@ STATUS_WORDS: dict[str, Status] = {
 
 TRUE_WORDS = {normalize(w) for w in ("yes", "y", "true", "1", "x", "si", "sí", "verdadero")}
 FALSE_WORDS = {normalize(w) for w in ("no", "n", "false", "0", "falso", "")}
+
+# What an export writes, in the workbook's language: words the importer above reads back.
+EXPORT_STATUS_WORDS: dict[str, dict[Status, str]] = {
+    "en": {status: status.value for status in Status},
+    "es": {Status.NOT_STARTED: "no iniciado", Status.IN_PROGRESS: "en curso",
+           Status.COMPLETED: "completado", Status.BLOCKED: "bloqueado",
+           Status.CANCELLED: "cancelado"},
+}
+EXPORT_YES = {"en": "yes", "es": "sí"}
+
+
+def status_word(status: object, lang: str) -> str:
+    """A stored status as an export in ``lang`` writes it ("en curso")."""
+    words = EXPORT_STATUS_WORDS.get(lang, EXPORT_STATUS_WORDS["en"])
+    return words[Status(str(status))] if status else ""
+
+
+def yes_word(value: object, lang: str) -> str:
+    """A true flag as an export in ``lang`` writes it ("sí"); an empty cell for false."""
+    return EXPORT_YES.get(lang, EXPORT_YES["en"]) if value else ""

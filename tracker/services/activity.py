@@ -10,19 +10,21 @@ concern. Ids in before/after become acronyms, line codes and words.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from tracker.i18n import number, t
+from tracker.i18n import day, moment, number, t
 from tracker.models import (
     ActionItem,
     AuditEntry,
     Decision,
     Institution,
     Meeting,
+    Plan,
     ReopenRequest,
     Report,
     ReportingPeriod,
@@ -39,6 +41,8 @@ KINDS = ("report", "action_item", "reporting_period", "reopen_request", "meeting
 LIMIT = 500  # the newest events shown; the count says how many more match
 HIDDEN = {"id", "version", "snapshot", "plan_id", "created_at", "password_hash"}
 INSTITUTION_FIELDS = {"lead_institution_id", "owner_institution_id", "institution_id"}
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Filters:
 class Activity:
     events: tuple[Event, ...]
     more: int  # matching events beyond LIMIT
+    time_zone: str | None = None  # the plan's: its events' times are shown there
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ class _Names:
     institutions: dict[int, str]
     lines: dict[int, str]
     items: dict[int, tuple[str, int]]  # id -> (code, plan)
+    time_zone: str | None = None  # the plan's, for the times inside before/after
 
 
 def activity(session: Session, actor: Actor, plan_id: int, filters: Filters = Filters(),
@@ -98,21 +104,22 @@ def item_activity(session: Session, actor: Actor, item_id: int, lang: str = "en"
 
 
 def _activity(session: Session, plan_id: int, filters: Filters, lang: str) -> Activity:
-    names = _names(session)
+    zone = session.get_one(Plan, plan_id).time_zone
+    names = _names(session, zone)
     entries = _entries(session, plan_id, filters)
     context = _context(session, entries)
     people = dict(session.exec(select(User.id, User.display_name)).all())
     events = [_event(entry, context, names, people, lang) for entry in entries]
     matching = [e for e in events if _matches(e, filters)]
-    return Activity(tuple(matching[:LIMIT]), max(0, len(matching) - LIMIT))
+    return Activity(tuple(matching[:LIMIT]), max(0, len(matching) - LIMIT), zone)
 
 
-def _names(session: Session) -> _Names:
+def _names(session: Session, zone: str | None = None) -> _Names:
     return _Names(
         dict(session.exec(select(Institution.id, Institution.acronym)).all()),
         dict(session.exec(select(StrategicLine.id, StrategicLine.code)).all()),
         {i: (c, p) for i, c, p in session.exec(
-            select(ActionItem.id, ActionItem.code, ActionItem.plan_id)).all()})
+            select(ActionItem.id, ActionItem.code, ActionItem.plan_id)).all()}, zone)
 
 
 def _entries(session: Session, plan_id: int, filters: Filters) -> list[AuditEntry]:
@@ -226,6 +233,10 @@ def _word(key: str, value: object, names: _Names, lang: str) -> str:
         return t("form.yes" if value else "form.no", lang)
     if key == "status":
         return t(f"status.{value}", lang)
+    if key == "role" and isinstance(value, str):
+        return t(f"role.{value}", lang)
+    if key == "language" and isinstance(value, str):
+        return t(f"language.{value}", lang)
     if key == "state":
         return t(f"period.{value}", lang) if value in ("upcoming", "open", "closed",
                                                         "locked") else t(f"state.{value}", lang)
@@ -237,8 +248,23 @@ def _word(key: str, value: object, names: _Names, lang: str) -> str:
     if isinstance(value, int | float):
         return number(value, lang, 0 if float(value).is_integer() else 1)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(_word(key, v, names, lang) for v in value)
+    if isinstance(value, str):
+        return _moment_or_text(value, names, lang)
     return str(value)
+
+
+def _moment_or_text(value: str, names: _Names, lang: str) -> str:
+    """A time or a day stored as ISO text (the audit trail's JSON) as the reader reads it, in
+    the plan's zone; any other text as it is."""
+    try:
+        if len(value) > 10 and ISO_TIME.fullmatch(value[:16]):
+            return moment(datetime.fromisoformat(value), lang, names.time_zone)
+        if ISO_DAY.fullmatch(value):
+            return day(date.fromisoformat(value), lang)
+    except ValueError:
+        pass
+    return value
 
 
 def _matches(event: Event, filters: Filters) -> bool:

@@ -44,7 +44,7 @@ def period_state(session: Reader, plan_id: int, quarter: Quarter) -> str:
         "SELECT state FROM reporting_period WHERE plan_id = :plan_id AND quarter = :quarter"),
         {"plan_id": plan_id, "quarter": str(quarter)}).scalar()
     if state is None:
-        raise InvalidInput("report.outside_plan", quarter=str(quarter))
+        raise InvalidInput("report.outside_plan", quarter=str(quarter))  # as the CLI writes it
     return str(state)
 
 
@@ -120,11 +120,12 @@ def read_content(session: Reader, plan_id: int, quarter: Quarter) -> MeetingCont
     permission check (``content`` makes it; the command line's operator reads every plan)."""
     state = period_state(session, plan_id, quarter)
     figures = _figures(session, plan_id, quarter, state)
-    name, commission = connection_of(session).execute(text(
-        "SELECT name, commission FROM plan WHERE id = :plan_id"), {"plan_id": plan_id}).one()
+    name, commission, zone = connection_of(session).execute(text(
+        "SELECT name, commission, time_zone FROM plan WHERE id = :plan_id"),
+        {"plan_id": plan_id}).one()
     return build(figures, plan=one_line(name), commission=one_line(commission or ""),
                  locked=state == _LOCKED,
-                 generated=get_settings().today(),
+                 generated=get_settings().today(zone),
                  meeting=_meeting_of(session, plan_id, quarter),
                  decisions=last_decisions(session, plan_id, quarter, figures))
 

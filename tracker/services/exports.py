@@ -2,8 +2,9 @@
 
 The rows are read here, as plain columns in a few queries (a national plan has tens of
 thousands of reports); ``tracker/io/exporter.py`` only writes them as a workbook or CSVs.
-Export holds English headers and the counting reports (submitted or approved), so that
-export -> import -> export gives the same workbook.
+Export holds the counting reports (submitted or approved), with the sheet names, headers,
+statuses and yes/no words of one language (the reader's in the app, English from the CLI), so
+that export -> import -> export gives the same workbook in either language.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sqlalchemy
 from sqlmodel import Session, col, select
 
 from tracker.io.exporter import Table, csv_zip, workbook_bytes
-from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS
+from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS, status_word, yes_word
 from tracker.metrics import natural_key
 from tracker.models import (
     COUNTING_STATES,
@@ -27,12 +28,8 @@ from tracker.models import (
 from tracker.services.permissions import Actor, Permission
 
 
-def _yes(value: bool) -> str:
-    return "yes" if value else ""
-
-
-def plan_tables(session: Session, actor: Actor, plan: Plan) -> list[Table]:
-    """The plan as the template's sheets: rows in template column order."""
+def plan_tables(session: Session, actor: Actor, plan: Plan, lang: str = "en") -> list[Table]:
+    """The plan as the template's sheets: rows in template column order, words in ``lang``."""
     actor.require(Permission.READ_PLAN, plan.id)
     lines = sorted(session.exec(select(StrategicLine.id, StrategicLine.code, StrategicLine.name)
                                 .where(StrategicLine.plan_id == plan.id)),
@@ -50,12 +47,12 @@ def plan_tables(session: Session, actor: Actor, plan: Plan) -> list[Table]:
         select(Institution.acronym, Institution.name, Institution.country, Institution.kind))
     return [
         (PLAN, [[plan.name, plan.commission, plan.first_quarter, plan.last_quarter,
-                 plan.fiscal_year_start_month]]),
+                 plan.fiscal_year_start_month, plan.time_zone]]),
         (LINES, [[code, name] for _id, code, name in lines]),
         (INSTITUTIONS, [list(row) for row in sorted(institutions, key=lambda i: i[0])
                         if row[0] in used]),  # (acronym, name, country, kind)
         (ITEMS, items),
-        (REPORTS, _report_rows(session, plan, acronyms)),
+        (REPORTS, _report_rows(session, plan, acronyms, lang)),
     ]
 
 
@@ -78,7 +75,8 @@ def _item_rows(session: Session, plan: Plan, line_codes: dict[int, str],
     return sorted(rows, key=lambda row: natural_key(row[0]))
 
 
-def _report_rows(session: Session, plan: Plan, acronyms: dict[int, str]) -> list[list[object]]:
+def _report_rows(session: Session, plan: Plan, acronyms: dict[int, str],
+                 lang: str) -> list[list[object]]:
     """The counting reports, read as plain columns (a national plan has tens of thousands)."""
     query = (
         sqlalchemy.select(
@@ -95,21 +93,22 @@ def _report_rows(session: Session, plan: Plan, acronyms: dict[int, str]) -> list
     )
     keys: dict[str, tuple] = {}  # each code's natural key, computed once
     ordered: list[tuple[tuple, str, str, list[object]]] = []  # (order..., row)
-    for code, quarter, institution_id, *content, nothing in session.execute(query):
+    for code, quarter, institution_id, status, *content, nothing in session.execute(query):
         if code not in keys:
             keys[code] = natural_key(code)
         acronym = acronyms[institution_id]
         ordered.append((keys[code], quarter, acronym,
-                        [code, quarter, acronym, *content, _yes(nothing)]))
+                        [code, quarter, acronym, status_word(status, lang), *content,
+                         yes_word(nothing, lang)]))
     ordered.sort(key=lambda entry: entry[:3])
     return [row for *_order, row in ordered]
 
 
-def export_workbook(session: Session, actor: Actor, plan: Plan) -> bytes:
-    """The plan as an .xlsx workbook in the template's shape (English headers)."""
-    return workbook_bytes(plan_tables(session, actor, plan))
+def export_workbook(session: Session, actor: Actor, plan: Plan, lang: str = "en") -> bytes:
+    """The plan as an .xlsx workbook in the template's shape, in ``lang``."""
+    return workbook_bytes(plan_tables(session, actor, plan, lang), lang)
 
 
-def export_csv_zip(session: Session, actor: Actor, plan: Plan) -> bytes:
+def export_csv_zip(session: Session, actor: Actor, plan: Plan, lang: str = "en") -> bytes:
     """The same sheets as CSV files, zipped."""
-    return csv_zip(plan_tables(session, actor, plan))
+    return csv_zip(plan_tables(session, actor, plan, lang), lang)

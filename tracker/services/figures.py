@@ -13,6 +13,7 @@ from tracker.models import ActionItem, Institution, Plan, StrategicLine
 from tracker.quarters import Quarter, quarter_range
 from tracker.services import plans
 from tracker.services.permissions import Actor, Permission
+from tracker.settings import DEFAULT_TIME_ZONE
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class PlanChoice:
     open_quarter: Quarter | None
     locked_quarters: tuple[Quarter, ...] = ()
     under_evaluation: Quarter | None = None  # the last quarter that ended: review, meetings
+    time_zone: str = DEFAULT_TIME_ZONE  # where its times are shown (IANA name)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def _choice(session: Session, plan: Plan) -> PlanChoice:
     periods = plans.periods(session, plan.id)
     evaluated = plans.evaluation_quarter(plan)
     return PlanChoice(
-        id=plan.id, name=plan.name,
+        id=plan.id, name=plan.name, time_zone=plan.time_zone,
         quarters=tuple(quarter_range(*plans.plan_span(plan))),
         default_quarter=plans.default_quarter(session, plan),
         open_quarter=next((Quarter.parse(p.quarter) for p in periods if p.state == "open"),

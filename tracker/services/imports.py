@@ -47,6 +47,7 @@ from tracker.models import (
     ReportingPeriod,
     ReportState,
     StrategicLine,
+    default_time_zone,
 )
 from tracker.quarters import Quarter, quarter_range, under_evaluation
 from tracker.services import audit, institutions, plans, reports
@@ -450,12 +451,14 @@ class _Writer:
                 name=name, commission=sheet.commission if sheet else "",
                 first_quarter=str(span[0]), last_quarter=str(span[1]),
                 fiscal_year_start_month=month or 1,
+                time_zone=(sheet.time_zone if sheet else None) or default_time_zone(),
             ), opened)
         if sheet:
             assert span  # the plan sheet's quarters are required and were checked
             values = {"commission": sheet.commission, "first_quarter": str(span[0]),
                       "last_quarter": str(span[1]),
-                      "fiscal_year_start_month": month or plan.fiscal_year_start_month}
+                      "fiscal_year_start_month": month or plan.fiscal_year_start_month,
+                      "time_zone": sheet.time_zone or plan.time_zone}
             if any(getattr(plan, k) != val for k, val in values.items()):
                 before = plan.model_dump(exclude={"created_at"})
                 plan.sqlmodel_update(values)

@@ -5,12 +5,13 @@ steps to sign in, e-mailed when SMTP is configured, otherwise shown for the coor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlmodel import Session, col, select
 
 from tracker.i18n import t
 from tracker.models import Plan, RoleGrant, User
-from tracker.services.accounts import add_user_to_plans, require_manage
+from tracker.services.accounts import add_user_to_plans, hand_over, require_manage
 from tracker.services.mail import Mail, deliver
 from tracker.services.permissions import Actor
 from tracker.settings import SmtpSettings
@@ -20,6 +21,14 @@ from tracker.settings import SmtpSettings
 class Invitation:
     mail: Mail
     sent: bool  # False: the coordinator copies ``mail`` and sends it their own way
+
+
+def link_in(app_url: str, lang: str) -> str:
+    """The app's address opening its sign-in page in ``lang`` (``?lang=es``): the invitee's
+    first page is in their language, before any preference of theirs is known."""
+    parts = urlsplit(app_url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", lang)])))
 
 
 def invitation(session: Session, actor: Actor, user_id: int, *, app_url: str,
@@ -32,7 +41,8 @@ def invitation(session: Session, actor: Actor, user_id: int, *, app_url: str,
                          .where(RoleGrant.user_id == user.id).order_by(Plan.name)).all()
     inviter = session.get(User, actor.user_id) if actor.user_id else None
     return Mail(user.email, t("invite.subject", lang),
-                t("invite.body", lang, name=user.display_name, url=app_url, email=user.email,
+                t("invite.body", lang, name=user.display_name, url=link_in(app_url, lang),
+                  email=user.email,
                   password=password, plans=", ".join(names) or "—",
                   inviter=inviter.display_name if inviter else t("invite.someone", lang)))
 
@@ -55,3 +65,14 @@ def add_and_invite(session: Session, actor: Actor, *, email: str, display_name: 
                                 role=role, password=password, institution=institution,
                                 plan_ids=plan_ids)
     return invite(session, actor, created.id, app_url=app_url, password=password, smtp=smtp)
+
+
+def hand_over_and_invite(session: Session, actor: Actor, user_id: int, *, email: str,
+                         display_name: str, password: str, app_url: str,
+                         smtp: SmtpSettings | None) -> Invitation:
+    """A handover's one write: the new focal point's account (``accounts.hand_over``: the old
+    one deactivated, its history kept) and the same invitation account creation sends, with
+    the temporary password (issue 26, item 8)."""
+    new = hand_over(session, actor, user_id, email=email, display_name=display_name,
+                    password=password)
+    return invite(session, actor, new.id, app_url=app_url, password=password, smtp=smtp)

@@ -74,8 +74,9 @@ def closed_by_opening(periods: Sequence[PeriodRow], quarter: Quarter) -> Quarter
 class CloseNeedsConfirmation(InvalidInput):
     """Opening this quarter would close the one open now: say which, and ask."""
 
-    def __init__(self, opening: Quarter, closing: Quarter) -> None:
-        super().__init__("plan.confirm_close_other", opening=str(opening), closing=str(closing))
+    def __init__(self, opening: Quarter, closing: Quarter, plan: str) -> None:
+        super().__init__("plan.confirm_close_other", opening=opening, closing=closing,
+                         plan=plan)
         self.closing = closing
 
 
@@ -88,13 +89,14 @@ def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: Quar
     period = plans.get_period(session, plan_id, quarter)
     if state not in TRANSITIONS[PeriodState(period.state)]:
         key = "plan.period_locked" if period.state == PeriodState.LOCKED else "plan.bad_transition"
-        raise InvalidInput(key, quarter=str(quarter), state=period.state, to=state.value)
+        raise InvalidInput(key, quarter=quarter, state=PeriodState(period.state), to=state)
     changed = []
     if state == PeriodState.OPEN:
         for other in session.exec(select(ReportingPeriod).where(
                 ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == PeriodState.OPEN)):
             if other.quarter != str(confirm_closing):
-                raise CloseNeedsConfirmation(quarter, Quarter.parse(other.quarter))
+                raise CloseNeedsConfirmation(quarter, Quarter.parse(other.quarter),
+                                             session.get_one(Plan, plan_id).name)
             changed.append(_move(session, actor, other, PeriodState.CLOSED))
     changed.append(_move(session, actor, period, state))
     session.flush()
@@ -120,11 +122,12 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     actor.require(Permission.MANAGE_PLAN, plan_id)
     period = plans.get_period(session, plan_id, quarter)
     if period.state == PeriodState.LOCKED:
-        raise InvalidInput("plan.period_locked", quarter=str(quarter))
+        raise InvalidInput("plan.period_locked", quarter=quarter)
     if period.state == PeriodState.OPEN:
-        raise InvalidInput("lifecycle.close_before_lock", quarter=str(quarter))
+        raise InvalidInput("lifecycle.close_before_lock", quarter=quarter)
     if confirm is None or str(confirm) != str(quarter):
-        raise InvalidInput("lifecycle.confirm_lock", quarter=str(quarter))
+        raise InvalidInput("lifecycle.confirm_lock", quarter=quarter,
+                           plan=session.get_one(Plan, plan_id).name)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.plan_id != plan_id:
         raise NotFound("meeting.not_found")
@@ -154,7 +157,7 @@ def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: Quarte
         raise NotAllowed("error.not_allowed.write_own_reports")
     period = plans.get_period(session, plan_id, quarter)
     if period.state not in (PeriodState.CLOSED, PeriodState.LOCKED):
-        raise InvalidInput("lifecycle.not_closed", quarter=str(quarter))
+        raise InvalidInput("lifecycle.not_closed", quarter=quarter)
     reason = reason.strip()
     if refused := rules.refused_characters("reason", text=reason):
         raise InvalidInput(refused)

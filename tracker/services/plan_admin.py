@@ -25,6 +25,7 @@ from tracker.models import (
 from tracker.quarters import Quarter, QuarterError
 from tracker.services import audit, institutions, plans
 from tracker.services.permissions import Actor, Permission
+from tracker.settings import DEFAULT_TIME_ZONE, is_time_zone
 
 
 def set_deadline(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
@@ -36,6 +37,23 @@ def set_deadline(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     session.add(period)
     audit.record(session, actor, "deadline", "reporting_period", period.id, plan_id=plan_id,
                  before={"deadline": before}, after={"deadline": deadline})
+    session.flush()
+
+
+def set_time_zone(session: Session, actor: Actor, plan_id: int, zone: str) -> None:
+    """The zone in which the plan's times are shown and its deadlines end (an IANA name)."""
+    actor.require(Permission.MANAGE_PLAN, plan_id)
+    zone = zone.strip()
+    if not is_time_zone(zone):
+        raise InvalidInput("plan.field.time_zone", value=zone)
+    plan = session.get_one(Plan, plan_id)
+    if plan.time_zone == zone:
+        return
+    before = plan.time_zone
+    plan.time_zone = zone
+    session.add(plan)
+    audit.record(session, actor, "update", "plan", plan_id, plan_id=plan_id,
+                 before={"time_zone": before}, after={"time_zone": zone})
     session.flush()
 
 
@@ -89,7 +107,7 @@ def _validated(session: Session, plan: Plan, fields: ItemFields) -> ItemValues:
     start, due = fields.start_quarter, fields.due_quarter
     first, last = plans.plan_span(plan)
     if not first <= start <= due <= last:
-        raise InvalidInput("plan.field.span", first=str(first), last=str(last))
+        raise InvalidInput("plan.field.span", first=first, last=last)
     if not rules.weight_ok(fields.weight):
         raise InvalidInput("plan.field.weight")
     for number in (fields.baseline, fields.target):
@@ -257,6 +275,7 @@ class PlanCatalog:
     items: tuple[tuple[int, str, str], ...]  # (id, code, title), archived ones included
     archived: frozenset[int]
     plan_institutions: tuple[tuple[str, str], ...] = ()  # (acronym, name) the plan uses
+    time_zone: str = DEFAULT_TIME_ZONE
 
 
 def catalog(session: Session, actor: Actor, plan_id: int) -> PlanCatalog:
@@ -277,6 +296,7 @@ def catalog(session: Session, actor: Actor, plan_id: int) -> PlanCatalog:
         archived=frozenset(i.id for i in items if i.archived),
         plan_institutions=tuple((i.acronym, i.name)
                                 for i in institutions.plan_institutions(session, [plan_id])),
+        time_zone=session.get_one(Plan, plan_id).time_zone,
     )
 
 

@@ -23,12 +23,12 @@ def template(lang: str) -> bytes:
     return buffer.getvalue()
 
 
-def export_xlsx(session: Session, actor: Actor, plan_id: int) -> bytes:
-    return exports.export_workbook(session, actor, session.get_one(Plan, plan_id))
+def export_xlsx(session: Session, actor: Actor, plan_id: int, lang: str = "en") -> bytes:
+    return exports.export_workbook(session, actor, session.get_one(Plan, plan_id), lang)
 
 
-def export_csv(session: Session, actor: Actor, plan_id: int) -> bytes:
-    return exports.export_csv_zip(session, actor, session.get_one(Plan, plan_id))
+def export_csv(session: Session, actor: Actor, plan_id: int, lang: str = "en") -> bytes:
+    return exports.export_csv_zip(session, actor, session.get_one(Plan, plan_id), lang)
 
 
 def import_upload(session: Session, actor: Actor, data: bytes, filename: str, *,

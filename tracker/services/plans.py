@@ -45,7 +45,7 @@ def plan_span(plan: Plan) -> tuple[Quarter, Quarter]:
 
 def evaluation_quarter(plan: Plan, today: date | None = None) -> Quarter:
     """The plan's quarter under evaluation (see ``tracker.quarters.under_evaluation``)."""
-    return under_evaluation(today or get_settings().today(), *plan_span(plan),
+    return under_evaluation(today or get_settings().today(plan.time_zone), *plan_span(plan),
                             plan.fiscal_year_start_month)
 
 
@@ -102,10 +102,10 @@ def new_plan(session: Session, actor: Actor, *, name: str, commission: str, firs
     except QuarterError:
         raise InvalidInput("plan.field.quarter") from None
     if span[1] < span[0] or not 1 <= fiscal_year_start_month <= 12:
-        raise InvalidInput("plan.field.span", first=str(span[0]), last=str(span[1]))
+        raise InvalidInput("plan.field.span", first=span[0], last=span[1])
     if chosen and not span[0] <= chosen <= span[1]:
-        raise InvalidInput("import.open_outside_plan", value=str(chosen), first=str(span[0]),
-                           last=str(span[1]))
+        raise InvalidInput("import.open_outside_plan", value=chosen, first=span[0],
+                           last=span[1])
     return create_plan(session, actor, Plan(
         name=name, commission=commission, first_quarter=str(span[0]),
         last_quarter=str(span[1]), fiscal_year_start_month=fiscal_year_start_month), chosen)
@@ -119,7 +119,7 @@ def ensure_periods(session: Session, plan: Plan, opened: Quarter | None = None) 
         .where(ReportingPeriod.plan_id == plan.id)
     ).all())
     has_open = PeriodState.OPEN in existing.values()
-    for quarter, state in period_states(plan, get_settings().today(), opened).items():
+    for quarter, state in period_states(plan, get_settings().today(plan.time_zone), opened).items():
         if has_open and state == PeriodState.OPEN:
             state = PeriodState.CLOSED
         if str(quarter) not in existing:
@@ -135,7 +135,7 @@ def get_period(session: Session, plan_id: int, quarter: Quarter) -> ReportingPer
     period = session.exec(select(ReportingPeriod).where(
         ReportingPeriod.plan_id == plan_id, ReportingPeriod.quarter == str(quarter))).first()
     if period is None:
-        raise InvalidInput("report.outside_plan", quarter=str(quarter))
+        raise InvalidInput("report.outside_plan", quarter=quarter)
     return period
 
 

@@ -70,7 +70,7 @@ class Target:
 def _locked_refusal(session: Session, period: ReportingPeriod) -> NotAllowed:
     meeting = session.get(Meeting, period.meeting_id) if period.meeting_id else None
     held = meeting.held_on if meeting else (period.locked_at.date() if period.locked_at else None)
-    return NotAllowed("report.quarter_locked", quarter=period.quarter, date=str(held or "—"))
+    return NotAllowed("report.quarter_locked", quarter=Quarter.parse(period.quarter), date=held)
 
 
 def check_period(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
@@ -83,9 +83,9 @@ def check_period(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     if period.state == PeriodState.LOCKED:
         raise _locked_refusal(session, period)
     if period.state == PeriodState.UPCOMING:
-        raise NotAllowed("report.quarter_not_open", quarter=str(quarter))
+        raise NotAllowed("report.quarter_not_open", quarter=quarter)
     if period.state == PeriodState.CLOSED and not actor.can(Permission.CORRECT_REPORTS, plan_id):
-        raise NotAllowed("report.quarter_closed", quarter=str(quarter))
+        raise NotAllowed("report.quarter_closed", quarter=quarter)
 
 
 def participants(session: Session, item: ActionItem) -> set[int]:
@@ -127,7 +127,8 @@ def check_item_quarter(item: ActionItem, quarter: Quarter) -> None:
     if item.archived:
         raise InvalidInput("report.item_archived", code=item.code)
     if quarter < Quarter.parse(item.start_quarter):
-        raise InvalidInput("report.before_start", quarter=str(quarter), start=item.start_quarter)
+        raise InvalidInput("report.before_start", quarter=quarter,
+                           start=Quarter.parse(item.start_quarter))
 
 
 def validate(content: ReportContent) -> None:

@@ -72,7 +72,7 @@ def checklist(session: Session, actor: Actor, plan_id: int) -> Checklist:
     # a deadline passed with reports still missing asks for reminders or a later deadline:
     # the step is to do again, not ticked beside that request
     late = (opened and not all_in and period.deadline is not None
-            and period.deadline < get_settings().today())
+            and period.deadline < get_settings().today(plan.time_zone))
     label: dict[str, object] = {"quarter": quarter}
     steps = (
         Step("imported", items > 0, {"items": items}, PageName.PLAN_FILES),
