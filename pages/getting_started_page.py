@@ -20,13 +20,13 @@ def _values(step: Step, lang: str) -> dict[str, object]:
     return values
 
 
-def _step(step: Step, number: int, lang: str) -> None:
+def _step(step: Step, number: int, plan_id: int, lang: str) -> None:
     mark = ":material/check_circle:" if step.done else ":material/radio_button_unchecked:"
     state_word = t("setup.done" if step.done else "setup.to_do", lang)
     late = "_late" if step.values.get("late") else ""  # the deadline passed: say so
     label = md_t(f"setup.step.{step.key}{late}", lang, **_values(step, lang))
     st.markdown(f"{mark} **{number}. {label}** · {state_word}")
-    navigation.link(step.page, t(f"setup.go.{step.key}", lang))
+    navigation.view_link(step.page, t(f"setup.go.{step.key}", lang), plan_id)
 
 
 def _focal_points(checklist: Checklist, lang: str) -> None:
@@ -44,13 +44,15 @@ def render() -> None:
     choices = plans_for(user, lang, Permission.MANAGE_PLAN)
     if not choices:
         return
-    plan = plan_picker(choices, lang, key="setup_plan")
+    plan = plan_picker(choices, lang, key=navigation.plan_param(PageName.GETTING_STARTED))
+    if plan is None:
+        return
     checklist = data.setup_checklist(user.id, plan.id)
     st.caption(t("setup.intro", lang, quarter=checklist.quarter.label(lang)))
     if checklist.complete:
         st.success(t("setup.complete", lang))
     for number, step in enumerate(checklist.steps, 1):
         with st.container(border=True):
-            _step(step, number, lang)
+            _step(step, number, plan.id, lang)
             if step.key == "focal_points":
                 _focal_points(checklist, lang)

@@ -4,14 +4,14 @@ import streamlit as st
 
 from tracker.i18n import day, t
 from tracker.services.permissions import PageName, Permission
-from ui import data, flash, navigation, state
+from ui import address, data, flash, navigation, state
 from ui.downloads import table_csv
 from ui.history import table as activity_table
 from ui.item_views import facts, figures_table, history_table
 from ui.report_correction import correction
 from ui.report_form import PAGE as REPORT_PAGE
 from ui.text import md, md_t
-from ui.widgets import plan_picker, plans_for, url_select
+from ui.widgets import plan_picker, plans_for
 
 
 def render() -> None:
@@ -22,20 +22,27 @@ def render() -> None:
     if not choices:
         return
     plan = plan_picker(choices, lang)
+    if plan is None:
+        return
     items = {choice.id: choice for choice in data.item_choices(user.id, plan.id)}
     if not items:
         st.info(t("item.none", lang))
         return
-    item_id = url_select(t("item.choose", lang), list(items), key="item",
-                         default=next(iter(items)),
-                         format_func=lambda i: f"{items[i].code} · {items[i].title}")
+    # an item of another plan (or none the person may read) is refused, never replaced
+    item_id = address.select(t("item.choose", lang), list(items), name=address.ITEM,
+                             default=next(iter(items)),
+                             refusal=address.refuse_item(lang, plan.name),
+                             format_func=lambda i: f"{items[i].code} · {items[i].title}",
+                             placeholder=address.choose(lang))
+    if item_id is None:
+        return
     detail = data.item_detail(user.id, item_id)
     st.header(md(f"{detail.code} · {detail.title}"))
     if detail.origin:
         st.info(md_t("item.from_decision", lang, date=day(detail.origin.held_on, lang),
                      quarter=detail.origin.quarter.label(lang),
                      decision=detail.origin.decision))
-        navigation.link(PageName.MEETINGS, t("item.to_meetings", lang))
+        navigation.view_link(PageName.MEETINGS, t("item.to_meetings", lang), plan.id)
     facts(detail, lang)
     st.subheader(t("item.by_quarter", lang))
     st.dataframe(figures_table(detail, lang), hide_index=True)

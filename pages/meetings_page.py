@@ -6,8 +6,8 @@ import streamlit as st
 from tracker.i18n import day, t
 from tracker.quarters import Quarter
 from tracker.services import meetings
-from tracker.services.permissions import Permission
-from ui import data, flash, state
+from tracker.services.permissions import PageName, Permission
+from ui import data, flash, navigation, state
 from ui.decision_forms import add_decision_form, decision_card
 from ui.meeting_forms import LIST, PAGE, edit_meeting, lock_button, record_form
 from ui.reopen_requests import pending_requests
@@ -43,7 +43,9 @@ def render() -> None:
     choices = plans_for(user, lang, Permission.MANAGE_PLAN)
     if not choices:
         return
-    plan = plan_picker(choices, lang, key="meetings_plan")
+    plan = plan_picker(choices, lang, key=navigation.plan_param(PageName.MEETINGS))
+    if plan is None:
+        return
     pending_requests(user, plan.id, lang)
     locked = {p.quarter for p in data.plan_catalog(user.id, plan.id).periods
               if p.state == "locked"}

@@ -7,6 +7,7 @@ from tracker.services import accounts
 from tracker.settings import LANGUAGES
 from ui import actions, flash, state
 from ui.text import md
+from ui.widgets import kept_choice
 
 PAGE = "my_account"
 CLEAR = "pw:clear"  # a password changed: the form starts empty
@@ -32,9 +33,10 @@ def render() -> None:
         _change_password(user, current, new, again, lang)
     flash.here(PAGE, "password", lang)
     with st.form("preferred_language"):
-        chosen = st.radio(t("account.language", lang), LANGUAGES, key="pw:language",
-                          index=LANGUAGES.index(user.language),
-                          format_func=lambda code: t(f"language.{code}", lang), horizontal=True)
+        chosen = kept_choice(st.radio, t("account.language", lang), LANGUAGES,
+                             key="pw:language", lang=lang, in_form=True,
+                             labels=lambda code, lang: t(f"language.{code}", lang),
+                             index=LANGUAGES.index(user.language), horizontal=True)
         if st.form_submit_button(t("account.save_language", lang)):
             flash.after_write(actions.write(lambda db: accounts.set_language(
                 db, user.actor, chosen)), PAGE, lang, "account.language_saved", at="language")

@@ -16,7 +16,7 @@ from ui.member_reports import item_panel, starting_open, summary
 from ui.report_form import PAGE as REPORT_PAGE
 from ui.report_form import FormContext, kept_quarter
 from ui.text import md
-from ui.widgets import plan_picker
+from ui.widgets import kept_choice, plan_picker
 
 
 def _quarter(plan: PlanChoice, view: lifecycle.MemberView, lang: str) -> Quarter | None:
@@ -28,10 +28,10 @@ def _quarter(plan: PlanChoice, view: lifecycle.MemberView, lang: str) -> Quarter
         quarters.append(kept)
     if len(quarters) <= 1:
         return quarters[0] if quarters else None
-    return st.selectbox(t("overview.quarter", lang), quarters, key="mine:quarter",
-                        index=quarters.index(kept) if kept in quarters else 0,
-                        format_func=lambda q: q.label(lang) + (
-                            f" · {t('mine.reopened', lang)}" if q in view.granted else ""))
+    return kept_choice(st.selectbox, t("overview.quarter", lang), quarters, key="mine:quarter",
+                       lang=lang, index=quarters.index(kept) if kept in quarters else 0,
+                       labels=lambda q, lang: q.label(lang) + (
+                           f" · {t('mine.reopened', lang)}" if q in view.granted else ""))
 
 
 def render() -> None:
@@ -43,6 +43,8 @@ def render() -> None:
         st.info(t("mine.no_plan", lang))
         return
     plan = plan_picker(choices, lang)
+    if plan is None:
+        return
     view = data.member_view(user.id, plan.id, lang)
     top = st.container()
     with top:

@@ -18,10 +18,14 @@ def render() -> None:
     choices = plans_for(user, lang)
     if not choices:
         return
-    plan, quarter = plan_and_quarter(choices, lang)
+    shown = plan_and_quarter(choices, lang)
+    if shown is None:
+        return
+    plan, quarter = shown
     if quarter in plan.locked_quarters:  # live figures; the meeting saw its snapshot
         st.info(t("overview.locked_live", lang, quarter=quarter.label(lang)))
-        navigation.link(PageName.PRESENTATION, t("overview.as_presented", lang))
+        navigation.view_link(PageName.PRESENTATION, t("overview.as_presented", lang),
+                             plan.id, quarter=quarter)
     filters = overview_filters(user, plan, lang)
     view = data.overview(user.id, plan.id, quarter, filters)
     if view.headline.items_in_scope == 0:
@@ -30,7 +34,7 @@ def render() -> None:
     st.header(t("overview.buckets", lang))
     bucket_tiles(view.headline, lang)
     summaries = data.overview_summaries(user.id, plan.id, quarter, filters, lang)
-    sections(view, data.overview_charts(user.id, plan.id, quarter, filters, lang),
+    sections(view, plan.id, data.overview_charts(user.id, plan.id, quarter, filters, lang),
              summaries, lang,
              lambda lead: data.drill_down(user.id, plan.id, quarter, filters, lang, lead))
     accessibility.name_charts(summaries)  # each chart's accessible name: its summary

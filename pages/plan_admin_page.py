@@ -3,8 +3,8 @@
 import streamlit as st
 
 from tracker.i18n import t
-from tracker.services.permissions import Permission
-from ui import data, flash, state
+from tracker.services.permissions import PageName, Permission
+from ui import data, flash, navigation, state
 from ui.item_editor import items_tab
 from ui.plan_tabs import PAGE, lines_and_institutions_tab, periods_tab
 from ui.widgets import plan_picker, plans_for
@@ -18,7 +18,9 @@ def render() -> None:
     choices = plans_for(user, lang, Permission.MANAGE_PLAN)
     if not choices:
         return
-    plan = plan_picker(choices, lang, key="admin_plan")
+    plan = plan_picker(choices, lang, key=navigation.plan_param(PageName.PLAN_ADMIN))
+    if plan is None:
+        return
     catalog = data.plan_catalog(user.id, plan.id)
     periods, items, others = st.tabs([t("plan.tab.periods", lang), t("plan.tab.items", lang),
                                       t("plan.tab.lines", lang)])

@@ -34,9 +34,16 @@ def render() -> None:
               on_click=lambda: st.session_state.update({"present:full": not full}))
     plan_box = st.container()
     with st.expander(t("present.setup", lang), expanded=False):
-        plan, quarter = plan_and_quarter(choices, lang, under_evaluation=True)
-        downloads(user, plan, quarter, lang)
-        navigation.link(PageName.OVERVIEW, t("present.exit", lang))
+        shown = plan_and_quarter(choices, lang, under_evaluation=True)
+        if shown is not None:
+            plan, quarter = shown
+            downloads(user, plan, quarter, lang)
+            navigation.view_link(PageName.OVERVIEW, t("present.exit", lang), plan.id,
+                                 quarter=quarter)
+    if shown is None:  # the address names a plan or quarter that cannot be shown
+        with plan_box:
+            st.error(t("address.refused", lang, setup=t("present.setup", lang)))
+        return
     content = data.presentation(user.id, plan.id, quarter)
     slides = mc.slides(content, lang)  # as many as the content needs, as in the deck
     total = len(slides)

@@ -18,7 +18,10 @@ def render() -> None:
     choices = plans_for(user, lang, Permission.APPROVE_REPORTS)
     if not choices:
         return
-    plan, quarter = plan_and_quarter(choices, lang, under_evaluation=True)
+    shown = plan_and_quarter(choices, lang, under_evaluation=True)
+    if shown is None:
+        return
+    plan, quarter = shown
     if not user.actor.can(Permission.FOLLOW_UP_REPORTS, plan.id):  # approving only
         waiting(user, data.awaiting_review(user.id, plan.id, quarter), lang,
                 plan.time_zone)

@@ -191,6 +191,21 @@ def go_to(at: AppTest, url_path: str) -> AppTest:
     return at.run()
 
 
+def sends_label(widget, label: str) -> None:
+    """On the next run, ``widget`` (a select box or radio) sends ``label``, as a browser
+    does: the label it shows, which after a language switch is still the former language's
+    (a browser holds it; AppTest would send the label of the value in the new language)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    def widget_state(node) -> WidgetState:
+        state = WidgetState(id=node.id)
+        state.string_value = label
+        return state
+
+    widget.__class__ = type(type(widget).__name__, (type(widget),),
+                            {"_widget_state": property(widget_state)})
+
+
 ALERTS = ("success", "error", "warning", "info")
 
 

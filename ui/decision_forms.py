@@ -12,6 +12,7 @@ from tracker.services.plan_admin import PlanCatalog
 from ui import actions, confirm, data, flash, navigation, state
 from ui.meeting_forms import PAGE, clear_after_save, saved
 from ui.text import md_t
+from ui.widgets import kept_choice
 
 QUOTED = 80  # characters of a decision quoted in the question that deletes it
 
@@ -28,10 +29,10 @@ def _fields(catalog: PlanCatalog, lang: str, key: str,
                            index=owners.index(current.owner) if current
                            and current.owner in owners else 0,
                            format_func=lambda a: f"{a} · {names[a]}" if a else "—")
-    due = right.selectbox(t("meetings.due", lang), dues, key=f"{key}:due",
-                          index=dues.index(current.due_quarter) if current
-                          and current.due_quarter in dues else 0,
-                          format_func=lambda q: q.label(lang) if q else "—")
+    due = kept_choice(right.selectbox, t("meetings.due", lang), dues, key=f"{key}:due",
+                      lang=lang, in_form=True, labels=lambda q, lang: q.label(lang) if q else "—",
+                      index=dues.index(current.due_quarter) if current
+                      and current.due_quarter in dues else 0)
     return {"text": text, "owner": owner, "due": due}
 
 
@@ -67,8 +68,8 @@ def decision_card(user: state.SignedIn, plan_id: int, decision: meetings.Decisio
     st.markdown(md_t("meetings.decision_line", lang, text=decision.text,
                      owner=decision.owner or "—", due=due))
     if decision.item_id:
-        navigation.link(PageName.ITEM, t("meetings.became_item", lang, item=decision.item),
-                        item=str(decision.item_id))
+        navigation.view_link(PageName.ITEM, t("meetings.became_item", lang, item=decision.item),
+                             plan_id, item=decision.item_id)
     with st.popover(t("meetings.edit_decision", lang)):
         catalog = data.plan_catalog(user.id, plan_id)
         form = f"edit_decision:{decision.id}"

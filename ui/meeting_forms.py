@@ -8,12 +8,13 @@ from datetime import date
 import streamlit as st
 
 from tracker.i18n import day, plural, plural_key, t
+from tracker.quarters import Quarter
 from tracker.services import lifecycle, meetings
 from tracker.services.figures import PlanChoice
 from tracker.services.plan_admin import PlanCatalog
 from ui import actions, confirm, data, flash, state
 from ui.text import md_t
-from ui.widgets import DATE_FORMATS, forget_form
+from ui.widgets import DATE_FORMATS, forget_form, kept_choice
 
 PAGE = "meetings"
 LIST = "list"  # the place of what happened to a meeting no longer listed
@@ -49,9 +50,10 @@ def record_form(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
     clear_after_save("meeting")
     with st.form("meeting"):
         st.header(t("meetings.record", lang))
-        quarter = st.selectbox(t("meetings.quarter", lang), quarters, key="meeting:quarter",
-                               index=quarters.index(default) if default is not None else None,
-                               format_func=lambda q: q.label(lang))
+        quarter = kept_choice(st.selectbox, t("meetings.quarter", lang), quarters,
+                              key="meeting:quarter", lang=lang, labels=Quarter.label,
+                              in_form=True,
+                              index=quarters.index(default) if default is not None else None)
         left, right = st.columns(2)
         held_on = left.date_input(t("meetings.date", lang), value=date.today(),
                                   key="meeting:date", format=DATE_FORMATS[lang])

@@ -12,6 +12,7 @@ from ui import actions, flash, state
 from ui.lazy_expander import lazy_expander
 from ui.report_form import FormContext
 from ui.text import md
+from ui.widgets import kept_choice
 
 
 def ask_reopen(ctx: FormContext, closed: tuple[Quarter, ...]) -> None:
@@ -24,9 +25,9 @@ def ask_reopen(ctx: FormContext, closed: tuple[Quarter, ...]) -> None:
     if not drawn:  # its form only once opened, like the items' (ui.lazy_expander)
         return
     with panel, st.form("reopen"):
-        quarter = st.selectbox(t("overview.quarter", ctx.lang), list(closed), key="reopen:q",
-                               index=len(closed) - 1,
-                               format_func=lambda q: q.label(ctx.lang))
+        quarter = kept_choice(st.selectbox, t("overview.quarter", ctx.lang), list(closed),
+                              key="reopen:q", lang=ctx.lang, labels=Quarter.label,
+                              in_form=True, index=len(closed) - 1)
         reason = st.text_area(t("mine.reopen_reason", ctx.lang), key="reopen:reason",
                               max_chars=lifecycle.MAX_REASON)
         if st.form_submit_button(t("mine.reopen_send", ctx.lang)):

@@ -8,7 +8,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from tracker.i18n import t
+from tracker.quarters import Quarter
 from tracker.services.permissions import PageName
+from ui import address
 from ui.text import md
 
 PAGES_KEY = "navigation_pages"
@@ -16,6 +18,28 @@ PAGES_KEY = "navigation_pages"
 
 def remember(pages: dict[PageName, st.Page]) -> None:
     st.session_state[PAGES_KEY] = pages
+
+
+# the address parameter that names each page's plan: "plan" (shared by the pages that read a
+# plan, so that it follows from page to page), or the page's own where its list of plans is
+# narrower (the plans a person manages)
+PLAN_PARAMS: dict[PageName, str] = {
+    PageName.MEETINGS: "meetings_plan", PageName.PLAN_ADMIN: "admin_plan",
+    PageName.ACTIVITY: "activity_plan", PageName.GETTING_STARTED: "setup_plan",
+    PageName.PLAN_FILES: "export_plan",
+}
+
+
+def plan_param(name: PageName) -> str:
+    return PLAN_PARAMS.get(name, address.PLAN)
+
+
+def view_link(name: PageName, label: str, plan_id: int, *, quarter: Quarter | None = None,
+              item: int | None = None) -> None:
+    """A link to a view of page ``name``: its address names the plan, and the quarter or
+    item when there is one (``ui.address``)."""
+    link(name, label, **address.query(plan_id, quarter=quarter, item=item,
+                                      plan_name=plan_param(name)))
 
 
 def link(name: PageName, label: str, **query: str) -> None:

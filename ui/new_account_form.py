@@ -12,6 +12,7 @@ from tracker.services.permissions import Permission
 from tracker.settings import get_settings
 from ui import actions, data, flash, navigation, state
 from ui.text import md_t
+from ui.widgets import kept_choice
 
 FIELDS = ("new:email", "new:name", "new:role", "new:institution", "new:plans", "new:password")
 
@@ -41,11 +42,13 @@ def new_account_form(user: state.SignedIn, lang: str) -> None:
         st.header(t("accounts.create", lang))
         email = st.text_input(t("signin.email", lang), key="new:email")
         name = st.text_input(t("accounts.name", lang), key="new:name")
-        role = st.selectbox(t("signin.demo_role", lang), roles, key="new:role",
-                            format_func=lambda r: t(f"role.{r}", lang))
-        institution = st.selectbox(
-            t("accounts.institution", lang), [None, *institutions], key="new:institution",
-            format_func=lambda a: f"{a} · {institutions[a]}" if a else t(
+        role = kept_choice(st.selectbox, t("signin.demo_role", lang), roles, key="new:role",
+                           lang=lang, labels=lambda r, lang: t(f"role.{r}", lang),
+                           in_form=True)
+        institution = kept_choice(
+            st.selectbox, t("accounts.institution", lang), [None, *institutions],
+            key="new:institution", lang=lang, in_form=True,
+            labels=lambda a, lang: f"{a} · {institutions[a]}" if a else t(
                 "accounts.no_institution", lang), help=t("accounts.institution_help", lang))
         chosen = st.multiselect(t("accounts.plans", lang), list(plan_names), key="new:plans",
                                 format_func=plan_names.get, placeholder=t("form.choose_some", lang))

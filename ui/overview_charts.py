@@ -36,9 +36,9 @@ def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
     return event
 
 
-def _drill_down(view: Overview, lang: str, chosen: str | None,
+def _drill_down(view: Overview, plan_id: int, lang: str, chosen: str | None,
                 table: Callable[[str], tuple[pd.DataFrame, list[tuple[int, str]]]]) -> None:
-    """The items of one lead institution, each linking to its page."""
+    """The items of one lead institution, each linking to its page (which names the plan)."""
     leads = sorted(set(view.items["lead"]))
     if not leads:
         return
@@ -61,7 +61,7 @@ def _drill_down(view: Overview, lang: str, chosen: str | None,
     rows, links = table(lead)
     st.dataframe(rows, hide_index=True)
     for item_id, label in links:
-        navigation.link(PageName.ITEM, label, item=str(item_id))
+        navigation.view_link(PageName.ITEM, label, plan_id, item=item_id)
 
 
 def _selected_label(event: object) -> str | None:
@@ -75,8 +75,8 @@ def tab_key(lang: str) -> str:
     return f"overview:tab:{lang}"
 
 
-def sections(view: Overview, drawn: dict, summaries: dict[str, str], lang: str,
-              table: Callable) -> None:
+def sections(view: Overview, plan_id: int, drawn: dict, summaries: dict[str, str], lang: str,
+             table: Callable) -> None:
     """The charts, a tab each (two in the first); only the open tab's are drawn: at national
     scale the browser took a second to draw all nine, most of them out of sight."""
     names = ["institution", "line", "trend", "heatmaps", "timeline", "indicators"]
@@ -89,7 +89,7 @@ def sections(view: Overview, drawn: dict, summaries: dict[str, str], lang: str,
             event = _chart(drawn, "by_institution", lang, summaries, view,
                            on_select="rerun", selection_mode="points")
             _chart(drawn, "status_mix", lang, summaries, view)
-            _drill_down(view, lang, _selected_label(event), table)
+            _drill_down(view, plan_id, lang, _selected_label(event), table)
     for tab, keys in (("line", ["by_line"]), ("trend", ["trend"]),
                       ("heatmaps", ["heat_progress", "heat_completeness"]),
                       ("timeline", ["timeline"]), ("indicators", ["indicators"]),

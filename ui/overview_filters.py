@@ -1,4 +1,5 @@
-"""The overview's filters (countries, lead institutions, strategic lines), kept in the URL."""
+"""The overview's filters (countries, lead institutions, strategic lines), kept in the
+address."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ import streamlit as st
 from tracker.i18n import t
 from tracker.metrics import Filters
 from tracker.services.figures import PlanChoice
-from ui import data
+from ui import address, data
 from ui.state import SignedIn
-from ui.widgets import url_multiselect
 
 
 def overview_filters(user: SignedIn, plan: PlanChoice, lang: str) -> Filters:
@@ -17,14 +17,15 @@ def overview_filters(user: SignedIn, plan: PlanChoice, lang: str) -> Filters:
     lines = dict(choices.lines)
     cols = st.columns(3)
     with cols[0]:
-        countries = url_multiselect(t("overview.countries", lang), choices.countries,
-                                    key="country", placeholder=t("overview.all_countries", lang))
+        countries = address.multiselect(t("overview.countries", lang), choices.countries,
+                                        name="country",
+                                        placeholder=t("overview.all_countries", lang))
     with cols[1]:
-        institutions = url_multiselect(t("overview.institutions", lang), choices.institutions,
-                                       key="institution",
-                                       placeholder=t("overview.all_institutions", lang))
+        institutions = address.multiselect(t("overview.institutions", lang),
+                                           choices.institutions, name="institution",
+                                           placeholder=t("overview.all_institutions", lang))
     with cols[2]:
-        chosen_lines = url_multiselect(t("overview.lines", lang), list(lines), key="line",
-                                       format_func=lambda c: f"{c} · {lines[c]}",
-                                       placeholder=t("overview.all_lines", lang))
+        chosen_lines = address.multiselect(t("overview.lines", lang), list(lines), name="line",
+                                           format_func=lambda c: f"{c} · {lines[c]}",
+                                           placeholder=t("overview.all_lines", lang))
     return Filters(tuple(countries), tuple(institutions), tuple(chosen_lines))

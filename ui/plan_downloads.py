@@ -8,8 +8,9 @@ import streamlit as st
 from tracker.file_names import download_name
 from tracker.i18n import t
 from tracker.services import plan_files
+from tracker.services.permissions import PageName
 from tracker.settings import LANGUAGES
-from ui import data, state
+from ui import data, navigation, state
 from ui.downloads import download_button
 from ui.widgets import plan_picker
 
@@ -29,7 +30,9 @@ def downloads(user: state.SignedIn, lang: str) -> None:
     if not choices:
         return
     st.header(t("files.export", lang))
-    plan = plan_picker(choices, lang, key="export_plan")
+    plan = plan_picker(choices, lang, key=navigation.plan_param(PageName.PLAN_FILES))
+    if plan is None:
+        return
     left, right = st.columns(2)
     with left:
         download_button(t("files.export_xlsx", lang),

@@ -14,6 +14,7 @@ from tracker.services.imports import ImportRejected, ImportSummary
 from tracker.services.permissions import PageName, Permission
 from ui import actions, data, flash, navigation, state
 from ui.text import md, md_t
+from ui.widgets import kept_choice
 
 
 def _problems(error: ImportRejected, lang: str) -> None:
@@ -48,9 +49,9 @@ def _choices(user: state.SignedIn, checked: ImportSummary | None,
     opened = None
     quarters = checked.open_choices if checked else []
     if quarters:
-        opened = st.selectbox(
-            t("files.choose_open", lang), quarters, key="import:open",
-            index=quarters.index(checked.open_quarter), format_func=lambda q: q.label(lang),
+        opened = kept_choice(
+            st.selectbox, t("files.choose_open", lang), quarters, key="import:open", lang=lang,
+            labels=Quarter.label, index=quarters.index(checked.open_quarter),
             help=t("files.choose_open_help", lang))
     rename = bool(checked and checked.institutions_kept and user.actor.is_admin
                   and st.checkbox(t("files.rename_shared", lang), key="import:rename"))
@@ -63,8 +64,8 @@ def import_form(user: state.SignedIn, lang: str) -> None:
     upload = st.file_uploader(t("files.upload", lang), type=["xlsx", "csv", "zip"],
                               key="upload")
     names = [c.name for c in data.plans_where(user.id, user.actor, Permission.MANAGE_PLAN)]
-    target = st.selectbox(t("files.into", lang), [None, *names], key="import_plan",
-                          format_func=lambda n: n or t("files.from_sheet", lang))
+    target = kept_choice(st.selectbox, t("files.into", lang), [None, *names], key="import_plan",
+                         lang=lang, labels=lambda n, lang: n or t("files.from_sheet", lang))
     if upload is None:
         return
     checked = st.session_state.get("import:checked")

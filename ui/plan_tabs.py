@@ -15,7 +15,7 @@ from tracker.services.plan_admin import PlanCatalog
 from tracker.settings import time_zones
 from ui import actions, confirm, flash, state
 from ui.text import md, md_t
-from ui.widgets import DATE_FORMATS
+from ui.widgets import DATE_FORMATS, kept_choice
 
 PAGE = "plan_admin"
 
@@ -30,9 +30,9 @@ def periods_tab(user: state.SignedIn, plan_id: int, plan_name: str, catalog: Pla
                  t("plan.deadline", lang)]), hide_index=True)
     quarters = list(periods)
     opened = [q for q, p in periods.items() if p.state == "open"]
-    quarter = st.selectbox(t("overview.quarter", lang), quarters, key="period:quarter",
-                           index=quarters.index(opened[0]) if opened else 0,
-                           format_func=lambda q: q.label(lang))
+    quarter = kept_choice(st.selectbox, t("overview.quarter", lang), quarters,
+                          key="period:quarter", lang=lang, labels=Quarter.label,
+                          index=quarters.index(opened[0]) if opened else 0)
     current = periods[quarter]
     left, right = st.columns(2)
     opening = left.button(t("plan.open", lang), key="period:open",

@@ -6,11 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from tracker.i18n import t
+from tracker.quarters import Quarter
 from tracker.services import lifecycle
 from tracker.services.figures import PlanChoice
 from tracker.services.items import ItemDetail
 from ui import data, state
 from ui.report_form import FormContext, report_form
+from ui.widgets import kept_choice
 
 
 def correction(user: state.SignedIn, plan: PlanChoice, detail: ItemDetail, lang: str) -> None:
@@ -25,9 +27,9 @@ def correction(user: state.SignedIn, plan: PlanChoice, detail: ItemDetail, lang:
         who = [detail.lead, *detail.supporters]
         left, right = st.columns(2)
         acronym = left.selectbox(t("form.col.institution", lang), who, key="correct:who")
-        quarter = right.selectbox(t("overview.quarter", lang), quarters,
-                                  key="correct:quarter", index=len(quarters) - 1,
-                                  format_func=lambda q: q.label(lang))
+        quarter = kept_choice(right.selectbox, t("overview.quarter", lang), quarters,
+                              key="correct:quarter", lang=lang, labels=Quarter.label,
+                              index=len(quarters) - 1)
         st.text_input(t("item.correct_reason", lang), key="correct:reason")
         ctx = FormContext(user, plan.id, quarter, acronyms[acronym], lang,
                           reason_key="correct:reason")

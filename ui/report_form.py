@@ -20,7 +20,7 @@ from ui import actions, confirm, data, flash
 from ui.state import SignedIn, message
 from ui.tables import wrapped_table
 from ui.text import md_t
-from ui.widgets import PLAIN_NUMBER
+from ui.widgets import PLAIN_NUMBER, chosen, kept_choice
 
 PAGE = "report"  # ``ui.flash``'s messages of report forms, placed under each form
 
@@ -72,8 +72,15 @@ FIELDS = ("status", "percent", "indicator", "link", "narrative", "obstacles", "n
 
 def _field_key(key: str, name: str, lang: str) -> str:
     """The widget key of field ``name`` of form ``key`` (``_fields`` draws it, ``_submitted``
-    reads it); the status is keyed by language too: its labels follow a switch."""
-    return f"{key}:{name}:{lang}" if name == "status" else f"{key}:{name}"
+    reads it): the same in every language, so that a switch keeps what was chosen."""
+    return f"{key}:{name}"
+
+
+STATUSES = [s.value for s in Status]
+
+
+def _status_label(status: str, lang: str) -> str:
+    return t(f"status.{status}", lang)
 
 
 def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
@@ -82,16 +89,16 @@ def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
     def field(name: str) -> str:
         return _field_key(key, name, lang)
 
-    statuses = [s.value for s in Status]
+    statuses = STATUSES
     current = own.status if own and own.status in statuses else None
     indicator_label = md_t("form.indicator", lang, indicator=item.indicator or "—",
                         unit=item.unit or "", target=number(item.target, lang, 0))
     # one row of columns per pair, so that the Tab order follows the visual order
     status_column, percent_column = st.columns(2)
-    status_column.selectbox(
-        t("form.status", lang), statuses, key=field("status"),
-        index=statuses.index(current) if current else None,
-        format_func=lambda s: t(f"status.{s}", lang), placeholder=t("form.choose", lang))
+    kept_choice(  # the values, shown in the language: a switch keeps the choice (issue 26)
+        status_column.selectbox, t("form.status", lang), statuses, key=field("status"),
+        labels=_status_label, lang=lang, in_form=True,
+        index=statuses.index(current) if current else None, placeholder=t("form.choose", lang))
     # no bounds here: Streamlit's own refusal is an English tooltip; the service refuses a
     # value outside 0-100 with a message in the language that names the field
     percent_column.number_input(t("form.percent", lang), step=5.0, key=field("percent"),
@@ -267,6 +274,7 @@ def _submitted(ctx: FormContext, item: WorkItem, key: str, submit: bool) -> None
     st.session_state.pop(f"error:{seen}", None)
     st.session_state.pop(f"conflict:{seen}", None)
     values = {name: st.session_state.get(_field_key(key, name, ctx.lang)) for name in FIELDS}
+    values["status"] = chosen(_field_key(key, "status", ctx.lang), STATUSES, _status_label)
     if item.indicator is None:  # no such field on this item's form
         values["indicator"] = None
     _save(ctx, item, _content_from_form(values), submit=submit)

@@ -14,6 +14,7 @@ from tests.apptest import (
     item_panel,
     item_panels,
     said_under,
+    sends_label,
     toggle,
 )
 from tracker.db import make_engine
@@ -297,6 +298,30 @@ def test_a_new_visit_of_the_page_starts_with_only_the_first_missing_item_open(db
     go_to(at, "my-institution")
     assert [e.label for e in item_panels(at) if e.proto.expanded] == [first.label]
     assert _form_widgets(item_panel(at, other_code)) == 0
+
+
+def test_a_language_switch_mid_form_keeps_the_chosen_status(db_url):
+    """Issue 26, item 5: a status chosen, the language switched, the form sent: the browser
+    holds the unsent choice and sends it as it showed it ("In progress"); it is saved as
+    chosen, and then shown in the new language."""
+    at = go_to(app_as("dinapen@demo.example"), "my-institution")
+    expander = first_missing_form(at)
+    code = expander.label.split(" · ")[0]
+    at.button_group(key="language_switch").set_value("es").run()
+    assert at.title[0].value == "Mi institución"
+    expander = next(e for e in at.expander if e.label.startswith(f"{code} · "))
+    sends_label(field(expander.selectbox, "status"), "In progress")
+    field(expander.number_input, "percent").set_value(40.0)
+    next(b for b in expander.button if b.label == "Enviar").click()
+    at.run()
+    assert not at.exception
+    assert any(s.value == f"Reporte de {code} enviado." for s in at.success)
+    [revision] = _revisions(db_url)
+    assert (revision.state, revision.status, revision.percent_complete) == (
+        "submitted", "in_progress", 40)
+    expander = next(e for e in at.expander if e.label.startswith(f"{code} · "))
+    status = field(expander.selectbox, "status")
+    assert status.format_func(status.value) == "En curso"
 
 
 def test_a_submit_under_a_warning_is_said_in_the_items_panel_with_the_focus(db_url):

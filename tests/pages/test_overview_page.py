@@ -116,6 +116,22 @@ def test_the_drill_down_waits_for_an_institution_then_lists_its_items(app):
     assert codes and set(codes) <= {"3.6", "4.3"}
 
 
+
+def test_each_item_link_of_the_drill_down_names_the_plan(app, demo_url):
+    """Issue 26, item 4: a link naming an item names its plan too, so it opens that item
+    whatever plan the item page showed last."""
+    from urllib.parse import parse_qs
+
+    app.query_params["lang"] = "en"
+    sign_in(app, "coordinacion@demo.example")
+    app.selectbox(key="drill").set_value("DINAPEN").run()
+    links = [parse_qs(link.proto.query_string) for link in app.get("page_link")
+             if link.proto.label.startswith(("3.6 · ", "4.3 · "))]
+    assert links
+    assert all(link["plan"] == [str(_plan_id(demo_url, ECUADOR_PLAN))] and link["item"]
+               for link in links)
+
+
 def test_every_overview_chart_is_described_in_words(app):
     sign_in(app, "mremh@demo.example")  # Spanish
     captions = [c.value.replace("\\", "") for _tab in overview_tabs(app)
@@ -208,3 +224,43 @@ def test_a_choice_in_a_tab_is_still_there_after_another_tab(app):
     assert not app.exception
     assert app.selectbox(key="drill").value == "DINAPEN"
     assert app.toggle(key="by_institution:table").value
+
+
+def test_the_overview_shows_the_plan_and_quarter_its_address_names(app, demo_url):
+    """Issue 26, item 4: the page reads plan and quarter from its address on every run, so
+    that Back and Forward (a rerun with the address they return to) show that address and
+    not the session's last choice."""
+    trinational = _plan_id(demo_url, TRINATIONAL_PLAN)
+    ecuador = _plan_id(demo_url, ECUADOR_PLAN)
+    app.query_params["lang"] = "en"
+    sign_in(app, "coordinacion@demo.example")
+    app.selectbox(key="plan").set_value(trinational).run()
+    app.selectbox(key="quarter").set_value(Quarter(2026, 2)).run()
+    assert app.query_params["plan"] == str(trinational)
+    assert app.query_params["quarter"] == "2026-Q2"
+    assert chart_titled(app, "Progress by strategic line, Q2 2026")
+    # Back: the address of the plan chosen, before its quarter was
+    del app.query_params["quarter"]
+    app.run()
+    assert app.selectbox(key="plan").value == trinational
+    assert app.selectbox(key="quarter").value == Quarter(2026, 4)  # the plan's default
+    # Back again: the address of the first view, plan and quarter named
+    app.query_params["plan"] = str(ecuador)
+    app.query_params["quarter"] = "2026-Q1"
+    app.run()
+    assert app.selectbox(key="plan").value == ecuador
+    assert app.selectbox(key="quarter").value == Quarter(2026, 1)
+    assert chart_titled(app, "Progress by strategic line, Q1 2026")["data"][0]["y"][
+        0].startswith("1 · Fortalecimiento")
+
+
+def test_an_unknown_quarter_in_the_address_is_refused(app, demo_url):
+    app.query_params["lang"] = "es"
+    app.query_params["plan"] = str(_plan_id(demo_url, TRINATIONAL_PLAN))
+    app.query_params["quarter"] = "2025-Q2"  # before the plan's first quarter
+    sign_in(app, "observador@demo.example")
+    assert not app.exception
+    [error] = app.error
+    assert "el trimestre 2025-Q2, que no es un trimestre de Plan trinacional" in error.value
+    assert app.selectbox(key="quarter").value is None
+    assert not app.metric and not app.get("plotly_chart")  # no other quarter's figures

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from tests.apptest import app_as, focuses_its_message, go_to, item_id_of, press, said_at
+from tests.apptest import (
+    app_as,
+    focuses_its_message,
+    go_to,
+    item_id_of,
+    press,
+    said_at,
+    sends_label,
+)
 from tracker.db import make_engine
 from tracker.demo import ECUADOR_PLAN
 from tracker.quarters import Quarter
@@ -79,6 +87,23 @@ def test_an_item_form_keeps_what_was_typed_when_someone_saved_first(db_url):
     with Session(engine) as session:
         assert session.get(ActionItem, item_id).title == "Título escrito por B"
     engine.dispose()
+
+
+
+def test_a_language_switch_keeps_the_period_chosen(db_url):
+    """Issue 26, item 5: the period's quarter chosen in English stays chosen in Spanish (the
+    browser sends it as it showed it, "Q1 2027")."""
+    at = go_to(app_as("coordinacion@demo.example"), "plan")
+    at.selectbox(key="period:quarter").select(Quarter(2027, 1)).run()
+    at.button_group(key="language_switch").set_value("es")
+    sends_label(at.selectbox(key="period:quarter"), "Q1 2027")
+    at.run()
+    sends_label(at.selectbox(key="period:quarter"), "Q1 2027")  # until the browser relabels
+    at.run()
+    assert not at.exception
+    period = at.selectbox(key="period:quarter")
+    assert period.value == Quarter(2027, 1)
+    assert period.format_func(period.value) == "T1 2027"
 
 
 def test_the_coordinator_sets_the_plans_time_zone_and_the_history_follows_it(db_url):

@@ -106,3 +106,18 @@ def test_a_machine_without_chromium_says_so_instead_of_offering_the_handout(db_u
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Presentación PowerPoint (gráficos editables)"]
     assert [e.value for e in at.error] == [t("handout.no_chromium", "es")]
+
+
+def test_a_quarter_outside_the_plan_in_the_address_shows_no_slides(db_url):
+    """Issue 26, item 4: an unknown quarter is refused with a message where the slides would
+    be, never replaced by the quarter under evaluation."""
+    at = app_as("observador@demo.example")
+    at.query_params["plan"] = str(plan_id_of(db_url, ECUADOR_PLAN))
+    at.query_params["quarter"] = "2031-Q1"
+    go_to(at, "presentation")
+    assert not at.exception
+    messages = [e.value for e in at.error]
+    assert any("the quarter 2031-Q1, which is not a quarter of" in m for m in messages)
+    assert any("Plan, quarter and deck" in m for m in messages)  # where to choose one
+    assert not at.get("plotly_chart")
+    assert not [b for b in at.button if b.key in ("slide:previous", "slide:next")]
