@@ -125,7 +125,7 @@ def test_the_coordinator_sets_the_plans_time_zone_and_the_history_follows_it(db_
         assert session.get(Plan, plan_id_of(db_url, ECUADOR_PLAN)).time_zone == "America/Lima"
     engine.dispose()
     at = go_to(at, "activity")
-    whens = set(at.dataframe[0].value["Cuándo"])
+    whens = set(at.table[0].value["Cuándo"])
     assert whens and all(w.endswith("(hora estándar de Perú)") for w in whens), whens
 
 
