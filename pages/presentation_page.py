@@ -10,7 +10,7 @@ import streamlit as st
 from tracker import meeting_content as mc
 from tracker.i18n import t
 from tracker.services.permissions import PageName
-from ui import data, navigation, state
+from ui import accessibility, data, navigation, state
 from ui.deck_downloads import downloads
 from ui.slides import FULL_SCREEN, slide, table
 from ui.widgets import plan_and_quarter, plans_for
@@ -56,6 +56,7 @@ def render() -> None:
                     args=(-1, total), shortcut="PageUp", disabled=index == 0,
                     width="stretch")
         where.caption(t("present.position", lang, number=index + 1, total=total))
+        accessibility.announce_slide(lang, index + 1, total, f"{plan.id}:{quarter}")
         if shown_table is not None:
             with shown.popover(t("present.data_table", lang), width="stretch"):
                 table(shown_table)

@@ -130,11 +130,13 @@ def test_charts_and_tables_have_generated_alt_text_and_percent_formats(spanish_d
     by_line = frames[0]
     description = by_line._element.xpath("./*[1]/p:cNvPr")[0].get("descr")
     assert description.startswith("Avance por línea estratégica, T3 2026: 2 grupos.")
-    assert "1 con 50,0 %" in description
+    # the line by its code and name, never by a bare code (issue 26, item 12)
+    assert "Mayor avance 1 · Line 1 con 50,0 %" in description
+    assert "menor 2 · Line 2 con 10,0 %" in description
     chart = by_line.chart
     assert chart.value_axis.tick_labels.number_format == '0" %"'
     assert chart.plots[0].data_labels.number_format == '0.0" %"'
-    assert chart._chartSpace.find("c:lang", NS).get("val") == "es-ES"
+    assert chart._chartSpace.find("c:lang", NS).get("val") == "es-EC"
 
 
 def test_chart_labels_are_written_in_the_decks_language_whatever_the_viewers_locale(
@@ -163,11 +165,36 @@ def test_every_run_carries_the_deck_language_and_core_properties_are_set(spanish
         parts += [s.chart._chartSpace for s in slide.shapes if s.has_chart]
         for part in parts:
             languages |= {r.get("lang") for r in part.xpath(".//a:rPr | .//a:endParaRPr")}
-    assert languages == {"es-ES"}
+    assert languages == {"es-EC"}
     properties = spanish_deck.core_properties
     assert properties.title == "Test plan · T3 2026"
-    assert properties.language == "es-ES"
+    assert properties.language == "es-EC"
     assert properties.subject == "Evaluación trimestral del plan de trabajo conjunto"
+
+
+def _languages_by_part(data: bytes) -> dict[str, set[str]]:
+    """Every ``lang`` attribute of every XML part of the saved deck, by part name."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: set(re.findall(r'\blang="([^"]+)"', archive.read(name).decode()))
+                for name in archive.namelist() if name.endswith(".xml")}
+
+
+@pytest.mark.parametrize(("lang", "tag"), [("es", "es-EC"), ("en", "en-US")])
+def test_presentation_masters_and_layouts_default_to_the_deck_language(
+        session, plan, people, lang, tag):  # noqa: F811
+    """Issue 26, item 12: text typed into the deck later, and any run without a language of
+    its own, is read in the deck's language: the presentation's default text style, the slide
+    master's and layouts' text styles (python-pptx's template said en-US) and the notes
+    master."""
+    data = decks.pptx(session, people["coordinator"], plan.plan.id, Q3, lang)
+    found = _languages_by_part(data)
+    for name in ("ppt/presentation.xml", "ppt/slideMasters/slideMaster1.xml",
+                 "ppt/slideLayouts/slideLayout6.xml", "ppt/notesMasters/notesMaster1.xml"):
+        assert found.get(name) == {tag}, (name, found.get(name))
+    assert {tag} == set().union(*found.values())
 
 
 def test_headline_cards_in_schedule_colours_with_plural_forms(spanish_deck):

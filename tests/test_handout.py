@@ -20,6 +20,7 @@ from tests.factories import PlanBuilder
 from tracker import handout
 from tracker import meeting_content as mc
 from tracker.db import make_engine
+from tracker.i18n import t
 from tracker.migrate import upgrade
 from tracker.models import Plan
 from tracker.quarters import Quarter
@@ -121,6 +122,10 @@ def _pages(path):
     return pages
 
 
+def _page_texts(path) -> list[str]:
+    return [" ".join(word[4] for word in words) for _, _, words in _pages(path)]
+
+
 def _check_layout(path, labels, *, times=2):
     pages = _pages(path)
     text = " ".join(word[4] for _, _, words in pages for word in words)
@@ -139,6 +144,88 @@ def _check_layout(path, labels, *, times=2):
 
 def _chart_labels(content):
     return [g.display for g in (*content.by_line, *content.by_institution)]
+
+
+PAINT = {"f", "f*", "F", "S", "s", "B", "B*", "b", "b*", "Do", "sh"}
+
+
+def _ancestors(element) -> list[str]:
+    kinds = []
+    while isinstance(element, pikepdf.Dictionary) and "/S" in element:
+        kinds.append(str(element.S))
+        element = element.get("/P")
+    return kinds
+
+
+def graphics_outside_figures(pdf) -> dict[str, int]:
+    """Drawing operators (paths, images, shadings) that are neither an artefact nor part of a
+    Figure, by the structure they are tagged as: a screen reader meets them as content."""
+    found: dict[str, int] = {}
+    parents = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+    for page in pdf.pages:
+        owners = parents[int(page.StructParents)] if "/StructParents" in page else []
+        stack: list[tuple[str, int | None]] = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            name = str(operator)
+            if name in ("BDC", "BMC"):
+                properties = operands[1] if name == "BDC" else None
+                stack.append((str(operands[0]), int(properties.MCID)
+                              if isinstance(properties, pikepdf.Dictionary)
+                              and "/MCID" in properties else None))
+            elif name == "EMC":
+                stack.pop()
+            elif name in PAINT and not any(tag == "/Artifact" for tag, _ in stack):
+                mcid = next((m for _, m in reversed(stack) if m is not None), None)
+                owner = owners[mcid] if mcid is not None and mcid < len(owners) else None
+                kinds = _ancestors(owner)
+                if "/Figure" not in kinds:
+                    key = "/".join(kinds[:2]) or "untagged"
+                    found[key] = found.get(key, 0) + 1
+    return found
+
+
+def _references(node, page, pages: set) -> None:
+    """The pages the marked content under ``node`` lies on."""
+    page = node.get("/Pg", page)
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]:
+        if isinstance(kid, int):
+            pages.add(page.objgen)
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            _references(kid, page, pages)
+        elif isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid:
+            pages.add(kid.get("/Pg", page).objgen)
+
+
+def table_header_rows(pdf) -> list[list[set]]:
+    """Per table in the structure tree, its rows of header cells, each as the set of pages
+    its content lies on."""
+    tables = []
+
+    def walk(node, kind, into):
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid, kind, into)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            if kind == node.S:
+                into.append(node)
+            elif "/K" in node:
+                walk(node.K, kind, into)
+
+    found: list = []
+    walk(pdf.Root.StructTreeRoot.K, "/Table", found)
+    for table in found:
+        rows: list = []
+        walk(table.K, "/TR", rows)
+        headers = []
+        for row in rows:
+            kids = row.K if isinstance(row.K, pikepdf.Array) else [row.K]
+            if any(isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/TH" for k in kids):
+                pages: set = set()
+                _references(row, table.get("/Pg"), pages)
+                headers.append(pages)
+        tables.append(headers)
+    return tables
 
 
 def _check_tags(path, content, lang):
@@ -169,6 +256,12 @@ def _check_tags(path, content, lang):
         walk(root.StructTreeRoot.K)
         assert {"/H1", "/H2", "/P", "/Table", "/TH", "/TD", "/Figure"} <= set(kinds)
         assert figures and all(len(alt) > 20 for alt in figures)
+        # PDF/UA checks a machine can make (issue 26, item 12)
+        assert meta["pdfuaid:part"] == "1"
+        assert graphics_outside_figures(pdf) == {}
+        for headers in table_header_rows(pdf):
+            assert len(headers) == 1, f"{len(headers)} header rows in one table"
+            assert len(headers[0]) == 1, "a table's header row read on several pages"
         for page in pdf.pages:  # every text is tagged content or an artefact
             depth = 0
             for _, operator in pikepdf.parse_content_stream(page):
@@ -189,6 +282,12 @@ def test_demo_handout_in_both_languages(demo_content, tmp_path):
             "Progress by strategic line, Q3 2026"
         assert any(alt.startswith(title) for alt in figures)
         assert mc.groups_summary(content.by_line, title, lang) in figures
+        # the trend chart is a Figure read by its summary, not an untagged drawing
+        assert mc.trend_summary(content, t("chart.trend.title", lang), lang) in figures
+        # the attention table continues on a second page under its header printed again;
+        # the structure holds the header once (checked in _check_tags)
+        header = f'{t("item.choose", lang)} {t("chart.axis.institution", lang)}'
+        assert sum(header in text for text in _page_texts(path)) >= 2
         notes = "Notas para quien presenta" if lang == "es" else "Speaker notes"
         assert notes in text
         for row in content.indicators[:handout.TABLE_ROWS]:

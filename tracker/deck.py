@@ -37,7 +37,8 @@ from tracker import palette
 from tracker.i18n import number, percent, percent_suffix, plural, t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
-LANGUAGE_TAGS = {"es": "es-ES", "en": "en-US"}
+# the commission meets in Ecuador: its Spanish (proofing, number display in PowerPoint)
+LANGUAGE_TAGS = {"es": "es-EC", "en": "en-US"}
 LEFT, CONTENT_TOP = Inches(0.5), Inches(1.45)
 CONTENT_WIDTH, CONTENT_HEIGHT = Inches(mc.SLIDE_WIDTH_IN), Inches(mc.SLIDE_HEIGHT_IN)
 CORE_PROPERTY = 255  # python-pptx refuses a longer title, subject, author or keywords
@@ -341,9 +342,24 @@ def _cards(slide: Slide, content: mc.MeetingContent, lang: str) -> None:
             shape.name = f"card {row}.{index}"
 
 
+def _set_default_language(deck: Presentation, tag: str) -> None:
+    """The presentation's default text style and the masters' and layouts' text styles in the
+    deck's language (python-pptx's template says en-US): PowerPoint gives text typed into the
+    deck later, and a screen reader text without a run language, this language."""
+    masters = [*deck.slide_masters]
+    parts = [deck.part._element, *(m._element for m in masters),
+             *(layout._element for m in masters for layout in m.slide_layouts)]
+    if any(slide.has_notes_slide for slide in deck.slides):  # never adds a notes master
+        parts.append(deck.notes_master._element)
+    for part in parts:
+        for element in part.xpath(".//a:defRPr | .//a:rPr | .//a:endParaRPr"):
+            element.set("lang", tag)
+
+
 def _set_language(deck: Presentation, lang: str) -> None:
     """Every run, paragraph end and default run property carries the deck's language."""
     tag = LANGUAGE_TAGS[lang]
+    _set_default_language(deck, tag)
     parts = [slide for slide in deck.slides]
     parts += [slide.notes_slide for slide in deck.slides if slide.has_notes_slide]
     for master in deck.slide_masters:  # the defaults a new text box or slide takes

@@ -12,17 +12,26 @@ carries the speaker notes. Set in DejaVu Sans so Spanish accents and ñ print.
 
 from __future__ import annotations
 
+import base64
 import html
 import shutil
 import textwrap
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker import meeting_content as mc
 from tracker import palette
 from tracker.errors import TrackerError
 from tracker.i18n import number, percent, percent_suffix, plural, t
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    import pikepdf
+
+    _Instruction: TypeAlias = pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
@@ -61,6 +70,7 @@ section.title { break-before: auto; }
 .ticks { position: relative; height: 1.4em; font-size: 9pt; }
 .ticks span { position: absolute; top: 0; white-space: nowrap; }
 .legend { margin: 0 0 2mm; }
+img.drawing { display: block; width: 100%%; height: auto; }
 .legend svg { vertical-align: middle; }
 .legend span { margin-right: 6mm; }
 table { border-collapse: collapse; width: 100%%; margin: 2mm 0 3mm; }
@@ -222,8 +232,17 @@ def _trend_svg(content: mc.MeetingContent, lang: str) -> str:
             if field == "progress":
                 parts += [f'<circle cx="{a:.1f}" cy="{b:.1f}" r="6" fill="{colour}"/>'
                           for a, b in coords]
-    return (f'<svg viewBox="0 0 {width} {height}" width="100%" aria-hidden="true">'
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" font-family="DejaVu Sans, sans-serif">'
             f'{"".join(parts)}</svg>')
+
+
+def _svg_figure(summary: str, svg: str) -> str:
+    """A drawing as one Figure with ``summary`` as its /Alt: Chromium tags an ``<img>`` with
+    its alt text, whereas an inline SVG hidden from assistive technology left the chart an
+    untagged drawing (an artefact) with no Figure at all. Still printed as vectors."""
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return f'<img class="drawing" src="{source}" alt="{_e(summary)}">'
 
 
 def _trend_section(content: mc.MeetingContent, lang: str) -> str:
@@ -240,7 +259,8 @@ def _trend_section(content: mc.MeetingContent, lang: str) -> str:
                     t("chart.series.expected", lang)],
                    [(p.quarter.label(lang), percent(p.progress, lang), percent(p.expected, lang))
                     for p in content.trend], numbers=(1, 2))
-    return (f'<section><h2>{_e(title)}</h2>{legend}{_figure(summary, _trend_svg(content, lang))}'
+    figure = _svg_figure(summary, _trend_svg(content, lang))
+    return (f'<section><h2>{_e(title)}</h2>{legend}{figure}'
             f'<h3>{_e(t("handout.data", lang))}</h3>{table}</section>')
 
 
@@ -452,6 +472,174 @@ def _print(chromium: str, document: str, header: str, footer: str) -> bytes:
     return data
 
 
+# ---- structure after printing ---------------------------------------------------------------
+
+_Marked = dict[object, set[int]]  # a page's (object, generation): marked-content ids
+
+
+def _elements(node: pikepdf.Object | None, kind: str) -> list[pikepdf.Dictionary]:
+    """The structure elements of type ``kind`` under ``node`` (not looking inside them)."""
+    import pikepdf
+
+    if isinstance(node, pikepdf.Array):
+        return [found for kid in node for found in _elements(kid, kind)]
+    if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+        return []
+    if kind == node.S:
+        return [node]
+    return _elements(node.get("/K"), kind)
+
+
+def _keep_first_page(node: pikepdf.Dictionary, page: pikepdf.Object | None,
+                     first: list[object], repeated: _Marked) -> None:
+    """Keeps the marked content under ``node`` that lies on the first page any of it lies on;
+    references to later pages leave the structure and are recorded in ``repeated``."""
+    import pikepdf
+
+    page = node.get("/Pg", page)
+    kids = node.get("/K")
+    if kids is None:
+        return
+    listed = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    kept = []
+    for kid in listed:
+        where, mcid = None, None
+        if isinstance(kid, int):
+            where, mcid = page, int(kid)
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            _keep_first_page(kid, page, first, repeated)
+        elif isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid:
+            where, mcid = kid.get("/Pg", page), int(kid.MCID)
+        if where is not None and mcid is not None:
+            first[:] = first or [where.objgen]
+            if where.objgen != first[0]:
+                repeated.setdefault(where.objgen, set()).add(mcid)
+                continue
+        kept.append(kid)
+    if len(kept) != len(listed):
+        node.K = pikepdf.Array(kept)
+
+
+def one_header_per_table(pdf: pikepdf.Pdf) -> _Marked:
+    """Chromium repeats a table's header row on every page the table continues on and tags
+    each copy as the same header cells' content, so a screen reader read "Acción Acción". The
+    copies on later pages leave the structure tree (and its parent tree); the marked content
+    they were is returned, to be printed as a pagination artefact."""
+    import pikepdf
+
+    repeated: _Marked = {}
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return repeated
+    for table in _elements(tree.get("/K"), "/Table"):
+        for row in _elements(table.get("/K"), "/TR"):
+            cells = [*_elements(row.get("/K"), "/TH"), *_elements(row.get("/K"), "/TD")]
+            if cells and all(cell.S == "/TH" for cell in cells):  # a header row
+                _keep_first_page(row, table.get("/Pg"), [], repeated)
+    if repeated and "/ParentTree" in tree:
+        parents = pikepdf.NumberTree(tree.ParentTree)
+        for page in pdf.pages:
+            marked = repeated.get(page.objgen)
+            if marked and "/StructParents" in page:
+                owners = parents[int(page.StructParents)]
+                for mcid in marked:
+                    if mcid < len(owners):
+                        owners[mcid] = None
+    return repeated
+
+
+_PAINT = frozenset({"f", "f*", "F", "S", "s", "B", "B*", "b", "b*", "Do", "sh"})
+_TEXT = frozenset({"BT", "Tj", "TJ", "'", '"'})
+
+
+def _inside(element: pikepdf.Object | None, kind: str) -> bool:
+    import pikepdf
+
+    while isinstance(element, pikepdf.Dictionary) and "/S" in element:
+        if kind == element.S:
+            return True
+        element = element.get("/P")
+    return False
+
+
+def _page_of(element: pikepdf.Object | None) -> pikepdf.Object | None:
+    while element is not None and "/Pg" not in element and "/P" in element:
+        element = element.P
+    return None if element is None else element.get("/Pg")
+
+
+def decorations(pdf: pikepdf.Pdf) -> _Marked:
+    """Marked content that only draws (a table's cell borders and header shading: Chromium
+    tags them as the table's or the cell's content) and is not part of a Figure leaves the
+    structure tree, to be printed as an artefact: every graphic is a Figure or an artefact."""
+    import pikepdf
+
+    found: _Marked = {}
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None or "/ParentTree" not in tree:
+        return found
+    parents = pikepdf.NumberTree(tree.ParentTree)
+    for page in pdf.pages:
+        if "/StructParents" not in page:
+            continue
+        owners = parents[int(page.StructParents)]
+        painted: set[int] = set()
+        written: set[int] = set()
+        stack: list[int | None] = []
+        for instruction in pikepdf.parse_content_stream(page):
+            name, operands = str(instruction.operator), instruction.operands
+            if name in ("BDC", "BMC"):
+                properties = operands[1] if name == "BDC" else None
+                stack.append(int(properties.MCID) if isinstance(properties, pikepdf.Dictionary)
+                             and "/MCID" in properties else None)
+            elif name == "EMC" and stack:
+                stack.pop()
+            elif stack and stack[-1] is not None:
+                (painted if name in _PAINT else written if name in _TEXT else set()).add(
+                    stack[-1])
+        for mcid in sorted(painted - written):
+            owner = owners[mcid] if mcid < len(owners) else None
+            if not isinstance(owner, pikepdf.Dictionary) or _inside(owner, "/Figure"):
+                continue
+            _drop_reference(owner, page, mcid)
+            owners[mcid] = None
+            found.setdefault(page.objgen, set()).add(mcid)
+    return found
+
+
+def _drop_reference(owner: pikepdf.Dictionary, page: pikepdf.Page, mcid: int) -> None:
+    import pikepdf
+
+    kids = owner.get("/K")
+    listed = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    own_page = _page_of(owner)
+
+    def points_here(kid: object) -> bool:
+        if isinstance(kid, int):
+            return kid == mcid and own_page is not None and own_page.objgen == page.objgen
+        if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR"
+                and int(kid.MCID) == mcid):
+            return False
+        where = kid.get("/Pg", own_page)
+        return where is not None and where.objgen == page.objgen
+
+    owner.K = pikepdf.Array([kid for kid in listed if not points_here(kid)])
+
+
+def _as_artifact(instruction: _Instruction, marked: set[int]) -> _Instruction:
+    """``instruction`` itself, or an artefact in its place when it opens marked content whose
+    MCID is in ``marked`` (a repeated header row, a border: pagination and layout)."""
+    import pikepdf
+
+    operands = instruction.operands
+    if (str(instruction.operator) == "BDC" and len(operands) == 2
+            and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]
+            and int(operands[1].MCID) in marked):
+        return pikepdf.ContentStreamInstruction(
+            [pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
+    return instruction
+
+
 def mark_artifacts(data: bytes, *, title: str = "", lang: str = "", subject: str = "",
                    author: str = "") -> bytes:
     """Content outside the structure tree (the running header and footer, page backgrounds)
@@ -467,11 +655,15 @@ def mark_artifacts(data: bytes, *, title: str = "", lang: str = "", subject: str
                 meta["dc:description"] = subject
                 meta["dc:creator"] = [author or title]
                 meta["xmp:CreatorTool"] = "Joint Work Plan Tracker"
+                meta["pdfuaid:part"] = "1"  # PDF/UA-1: what the tags above are for
             pdf.docinfo["/Subject"] = subject
             pdf.docinfo["/Author"] = author or title
             pdf.docinfo["/Creator"] = "Joint Work Plan Tracker"
+        repeated, drawn = one_header_per_table(pdf), decorations(pdf)
         for page in pdf.pages:
-            operations = pikepdf.parse_content_stream(page)
+            marked = repeated.get(page.objgen, set()) | drawn.get(page.objgen, set())
+            operations = [_as_artifact(instruction, marked)
+                          for instruction in pikepdf.parse_content_stream(page)]
             out: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
             depth, wrapping = 0, False
             for instruction in operations:

@@ -304,10 +304,11 @@ def groups_summary(groups: Sequence[Group], title: str, lang: str) -> str:
     top_value, top = max(shown, key=lambda shown_group: shown_group[0])
     low_value, low = min(shown, key=lambda shown_group: shown_group[0])
     lagging = sum(1 for progress, g in shown if g.expected is not None and progress < g.expected)
+    # a line or institution by its code and name ("1 · Prevención"): a code alone says nothing
     return t("summary.groups", lang, title=title,
              groups=plural("summary.group_count", lang, len(groups),
                            count=number(len(groups), lang, 0)),
-             top=top.label, top_value=percent(top_value, lang), low=low.label,
+             top=top.display, top_value=percent(top_value, lang), low=low.display,
              low_value=percent(low_value, lang),
              lagging=plural("summary.lagging", lang, lagging, count=number(lagging, lang, 0)))
 

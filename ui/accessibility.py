@@ -83,9 +83,46 @@ _SCRIPT = """<script>
       // sideways in its own box (two-dimensional content), never squeezed or cut
       + '@media (max-width:900px){[data-testid=stElementContainer]:has([data-testid=stPlotlyChart])'
       + '{overflow-x:auto}[data-testid=stFullScreenFrame]:has(> [data-testid=stPlotlyChart])'
-      + '{min-width:860px}}';
+      + '{min-width:860px}}'
+      // the focus seen (2.4.7, 1.4.11): Streamlit marks a focused page link by a tint of
+      // about 1.1:1 against the sidebar; a chart's scroll box gets the same outline
+      + '[data-testid=stSidebarNav] a:focus-visible,.tracker-scroll-box:focus-visible'
+      + '{outline:3px solid %(primary)s;outline-offset:-3px}'
+      // a caption is text at 60 %% opacity, which took a link in it down to 3.5:1 (1.4.3):
+      // a caption with a link is greyed by its colour instead, the link at full strength
+      + '[data-testid=stCaptionContainer]:has(a){opacity:1;color:%(caption)s}'
+      + '.tracker-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;'
+      + 'clip:rect(0 0 0 0);white-space:nowrap}';
     document.head.appendChild(style);
     document.body.prepend(link);
+  }
+  if (!window.trackerScrollWatch) {
+    // a chart or table that scrolls sideways in its box (reflow) is one Tab stop, so the
+    // keyboard can scroll it (2.1.1); a box that fits is no stop at all
+    const boxes = () => {
+      const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+        .map((chart) => chart.closest('[data-testid=stElementContainer]'));
+      for (const box of [...charts, ...document.querySelectorAll('[data-testid=stTable] div')]) {
+        if (!box) { continue; }
+        const sideways = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+        const scrolls = sideways && box.scrollWidth > box.clientWidth + 1;
+        if (scrolls && !box.classList.contains('tracker-scroll-box')) {
+          box.classList.add('tracker-scroll-box');
+          box.setAttribute('tabindex', '0');
+        } else if (!scrolls && box.classList.contains('tracker-scroll-box')) {
+          box.classList.remove('tracker-scroll-box');
+          box.removeAttribute('tabindex');
+        }
+      }
+    };
+    let queued = false;
+    const soon = () => {
+      if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; boxes(); }); }
+    };
+    window.trackerScrollWatch = new MutationObserver(soon);
+    window.trackerScrollWatch.observe(document.body, {childList: true, subtree: true});
+    window.addEventListener('resize', soon);
+    boxes();
   }
   link.textContent = texts.skip;
   link.hidden = !texts.pages;
@@ -121,7 +158,8 @@ def page_semantics(lang: str, page: str | None) -> None:
     texts = {"lang": lang, "skip": t("app.skip_to_pages", lang), "pages": page is not None,
              "page": page or ""}
     script = _SCRIPT % {"texts": json.dumps(texts).replace("<", "\\u003c"),
-                        "primary": palette.PRIMARY, "background": palette.BACKGROUND}
+                        "primary": palette.PRIMARY, "background": palette.BACKGROUND,
+                        "caption": palette.MUTED_TEXT}
     st.html(script, unsafe_allow_javascript=True, width="content")
 
 
@@ -139,6 +177,11 @@ _CHART_NAMES = """<script>
       if (chart && chart.getAttribute('aria-label') !== label) {
         chart.setAttribute('role', 'figure');
         chart.setAttribute('aria-label', label);
+      }
+      // the figure is read by its name (the summary): Plotly's tick labels, legend and
+      // values in the drawing would follow it as twenty-odd loose words
+      for (const svg of chart ? chart.querySelectorAll('svg.main-svg') : []) {
+        if (svg.getAttribute('aria-hidden') !== 'true') { svg.setAttribute('aria-hidden', 'true'); }
       }
     }
   };
@@ -204,4 +247,41 @@ def focus_message(box_key: str) -> None:
     count = st.session_state[_FOCUS_COUNT] = st.session_state.get(_FOCUS_COUNT, 0) + 1
     wanted = {"box": element_class(box_key), "nonce": count}
     st.html(_FOCUS_MESSAGE % json.dumps(wanted).replace("<", "\\u003c"),
+            unsafe_allow_javascript=True, width="content")
+
+
+# A live region outside Streamlit's React root (created once, so that a change of its text is
+# announced): the slide now shown, by its number and heading, read from the page once drawn.
+_ANNOUNCE = """<script>
+(() => {
+  const texts = %s;
+  let live = document.getElementById('tracker-announcer');
+  if (!live) {
+    live = document.createElement('div');
+    live.id = 'tracker-announcer';
+    live.className = 'tracker-visually-hidden';
+    live.setAttribute('role', 'status');
+    live.setAttribute('aria-live', 'polite');
+    document.body.append(live);
+  }
+  if (window.trackerAnnounced === texts.key) { return; }
+  window.trackerAnnounced = texts.key;
+  let tries = 0;
+  const say = () => {
+    const heading = document.querySelector('[data-testid=stMain] h1, [data-testid=stMain] h2');
+    if (!heading && tries++ < 40) { setTimeout(say, 50); return; }
+    const named = heading ? heading.innerText.trim() : '';
+    live.textContent = texts.template.replace('\\u0000', named);
+  };
+  say();
+})();
+</script>"""
+
+
+def announce_slide(lang: str, number: int, total: int, where: str = "") -> None:
+    """Says "Diapositiva 5 de 14: <heading>" to assistive technology when the slide changes
+    (4.1.3): call after the slide is drawn; ``where`` tells one deck from another."""
+    template = t("present.announce", lang, number=number, total=total, heading="\u0000")
+    texts = {"template": template, "key": f"{where}:{number}:{total}:{lang}"}
+    st.html(_ANNOUNCE % json.dumps(texts).replace("<", "\\u003c"),
             unsafe_allow_javascript=True, width="content")

@@ -121,14 +121,68 @@ def page_states(page: Page, url: str, paths: list[str], lang: str):
         yield path
 
 
+WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 320, "height": 900}
+
+
+class Scan:
+    """The violations found and the page states scanned (one state: one page as shown at one
+    width, after one action)."""
+
+    def __init__(self, axe: str) -> None:
+        self.axe, self.found, self.states = axe, [], 0
+
+    def __call__(self, page: Page, where: str) -> None:
+        self.states += 1
+        for node in audit(page, self.axe):
+            if (node["rule"], node["owner"]) not in STREAMLIT_OWN:
+                self.found.append(f"{where}: {node}")
+
+    def both_widths(self, page: Page, where: str) -> None:
+        """The page as it is at 1280 px, then reflowed to 320 px (WCAG 1.4.10) without
+        loading it again: charts scroll sideways in their own box there."""
+        self(page, where)
+        self.figures_read_by_name(page, where)
+        page.set_viewport_size(NARROW)
+        page.wait_for_timeout(400)  # Plotly redraws on resize
+        wait_idle(page)
+        self(page, f"{where} 320px")
+        page.set_viewport_size(WIDE)
+        page.wait_for_timeout(400)
+
+    def figures_read_by_name(self, page: Page, where: str) -> None:
+        """A named chart is read as its name (the summary) alone: the tick labels, legend and
+        values in Plotly's drawing are not read after it as loose words."""
+        figures = page.locator("[data-testid=stPlotlyChart][role=figure]")
+        for index in range(figures.count()):
+            read = figures.nth(index).aria_snapshot().splitlines()
+            if len(read) > 1:
+                self.found.append(f"{where}: figure read with {len(read) - 1} more lines: "
+                                  f"{read[:4]}")
+
+    def each_tab(self, page: Page, where: str) -> None:
+        """The page's other tabs, each opened by a click and scanned (the first one was):
+        a hidden tab's content is not scanned while it is hidden."""
+        tabs = page.locator("[data-testid=stMain] [role=tab]")
+        for index in range(1, tabs.count()):
+            tab = tabs.nth(index)
+            name = tab.inner_text().strip()
+            tab.click()
+            page.wait_for_timeout(300)
+            wait_idle(page)
+            self(page, f"{where} tab {name!r}")
+
+
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     return _axe_source()
 
 
 def test_no_wcag_violation_in_the_product(browser: Browser, app_url: str, axe_source: str):
-    found: list[str] = []
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    """Every page of every role in both languages at 1280 and 320 px, and every slide of the
+    presentation: at least 150 page states, no violation outside Streamlit's own markup."""
+    scan = Scan(axe_source)
+    found = scan.found
+    context = browser.new_context(viewport=WIDE)
     page = context.new_page()
     for lang in ("es", "en"):
         page.goto(f"{app_url}/?lang={lang}")
@@ -136,12 +190,10 @@ def test_no_wcag_violation_in_the_product(browser: Browser, app_url: str, axe_so
         found.extend(f"sign-in {lang}: {skip}" for skip in heading_skips(page))
         if declared_language(page, lang) != lang:
             found.append(f"sign-in {lang}: <html lang> is not {lang}")
-        for node in audit(page, axe_source):
-            if (node["rule"], node["owner"]) not in STREAMLIT_OWN:
-                found.append(f"sign-in {lang}: {node}")
+        scan.both_widths(page, f"sign-in {lang}")
     context.close()
     for role, email in ACCOUNTS.items():  # one signed-in context per role
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport=WIDE)
         page = context.new_page()
         sign_in(page, app_url, email, "es")
         paths = _nav_paths(page)
@@ -152,11 +204,40 @@ def test_no_wcag_violation_in_the_product(browser: Browser, app_url: str, axe_so
                 found.extend(f"{role} /{path} {lang}: {skip}" for skip in heading_skips(page))
                 found.extend(f"{role} /{path} {lang}: {problem}"
                              for problem in title_and_language(page, lang))
-                for node in audit(page, axe_source):
-                    if (node["rule"], node["owner"]) not in STREAMLIT_OWN:
-                        found.append(f"{role} /{path} {lang}: {node}")
+                scan.both_widths(page, f"{role} /{path} {lang}")
+                scan.each_tab(page, f"{role} /{path} {lang}")
+            if role == "coordinator":
+                slides(page, app_url, lang, scan)
         context.close()
+    print(f"{scan.states} page states scanned")
     assert not found, f"{len(found)} violations:\n" + "\n".join(found)
+    assert scan.states >= 150, scan.states
+
+
+def slides(page: Page, url: str, lang: str, scan: Scan) -> None:
+    """Every slide of the presentation, moved to with its Next button, scanned at both widths;
+    each move is announced by its number and heading in a live region."""
+    page.goto(f"{url}/presentation?lang={lang}")
+    wait_idle(page)
+    forward = page.get_by_role("button", name={"es": "Siguiente", "en": "Next"}[lang])
+    number = 1
+    while True:
+        total = int(page.get_by_text(POSITION[lang]).first.inner_text().split()[3])
+        heading = page.locator("[data-testid=stMain] h1, [data-testid=stMain] h2").first
+        expect(page.locator("#tracker-announcer[aria-live=polite]")).to_have_text(
+            ANNOUNCED[lang].format(number=number, total=total,
+                                   heading=heading.inner_text().strip()))
+        scan.both_widths(page, f"slide {number} {lang}")
+        if number == total:
+            return
+        forward.click()
+        wait_idle(page)
+        number += 1
+
+
+POSITION = {"es": "Diapositiva ", "en": "Slide "}
+ANNOUNCED = {"es": "Diapositiva {number} de {total}: {heading}",
+             "en": "Slide {number} of {total}: {heading}"}
 
 
 def test_an_unknown_address_opens_the_overview_with_a_message_in_spanish(page: Page,
