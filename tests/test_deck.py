@@ -149,11 +149,11 @@ def test_chart_labels_are_written_in_the_decks_language_whatever_the_viewers_loc
     labels = [text for text in chart._chartSpace.xpath(".//c:dLbl//a:t/text()")]
     assert "50,0 %" in labels and all("." not in label for label in labels), labels
     defaults = spanish_deck.part._element.xpath(".//a:defRPr")
-    assert defaults and {d.get("lang") for d in defaults} == {"es-ES"}
+    assert defaults and {d.get("lang") for d in defaults} == {"es-EC"}
     for master in spanish_deck.slide_masters:
         for part in (master, *master.slide_layouts):
             assert {r.get("lang") for r in part._element.xpath(".//a:defRPr | .//a:rPr")
-                    } <= {"es-ES"}
+                    } <= {"es-EC"}
 
 
 def test_every_run_carries_the_deck_language_and_core_properties_are_set(spanish_deck):

@@ -37,6 +37,7 @@ MARKDOWN_FIELDS = {"body", "label", "help", "delta", "delta_description", "capti
                    "captions", "title"}
 MARKDOWN_OPTIONS = {"Radio", "Option"}  # a radio's options, a segmented control's / pills'
 PLAIN = {"Text", "Code"}  # st.text and st.code show their body as it is
+HTML = "Html"  # st.html: HTML, not Markdown; checked apart (html_harm)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +57,9 @@ def _table_sources(proto, found: list[str]) -> None:
 
 
 def _markdown_sources(message, found: list[str]) -> None:
+    if message.DESCRIPTOR.name == HTML:
+        found.extend(HtmlSource(body) for body in [message.body] if body)
+        return
     if message.DESCRIPTOR.name == "Table":
         _table_sources(message, found)
     if message.DESCRIPTOR.name in PLAIN:
@@ -92,8 +96,21 @@ def _text_of(rendered: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", rendered))
 
 
+class HtmlSource(str):
+    """The body of an ``st.html``: our own markup and scripts, user text only inside them as
+    escaped JSON or HTML (the accessible names of charts and slides)."""
+
+
+def html_harm(body: str) -> list[str]:
+    """User text that would leave its string in an ``st.html`` body: an image or a link of
+    the hostile text (JSON and HTML escapes keep its ``<`` out)."""
+    return re.findall(r"<img[^>]*|<a [^>]*attacker[^>]*", body)
+
+
 def harm(source: str) -> list[str]:
     """What a Markdown source would do beyond showing its text: empty when harmless."""
+    if isinstance(source, HtmlSource):
+        return html_harm(source)
     rendered = RENDER.render(source)
     found = [tag for tag in ("<img", "<strong>bold</strong>") if tag in rendered]
     found += re.findall(r'<a href="[^"]*attacker[^"]*"', rendered)
