@@ -208,7 +208,7 @@ async def member(client: Client, stats: Stats, stop: float, pause: float) -> Non
         states = []
         for proto in widgets:
             key = proto.id.rsplit(f"-{form}:", 1)[-1] if f"-{form}:" in proto.id else ""
-            if key.startswith("status:"):
+            if key == "status" or key.startswith("status:"):
                 index = [s.value for s in Status].index("in_progress")
                 states.append(WidgetState(id=proto.id, string_value=proto.options[index]))
             elif key == "percent":

@@ -17,7 +17,7 @@ from ui import accessibility
 from ui.text import md
 
 SLIDES = mc.SLIDE_KINDS  # in this order; a list or chart too long for one slide takes several
-CHART_HEIGHT = 440  # px: heading, chart, summary and navigation fit a 720 px high screen
+CHART_HEIGHT = 380  # px: heading, chart, a summary of up to three lines and navigation fit 720 px
 STATUSES = ("completed", "on_track", "behind", "overdue", "blocked")
 # Full screen: no sidebar, header or toolbar; each figure card edged in its status colour.
 FULL_SCREEN = "".join([
