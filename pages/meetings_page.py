@@ -10,7 +10,7 @@ from tracker.services.permissions import PageName, Permission
 from ui import data, flash, navigation, state
 from ui.decision_forms import add_decision_form, decision_card
 from ui.meeting_forms import LIST, PAGE, edit_meeting, lock_button, record_form
-from ui.reopen_requests import pending_requests
+from ui.reopen_requests import pending_requests, running_reopenings
 from ui.text import md_t
 from ui.widgets import plan_picker, plans_for
 
@@ -47,6 +47,7 @@ def render() -> None:
     if plan is None:
         return
     pending_requests(user, plan.id, lang)
+    running_reopenings(user, plan.id, lang)
     locked = {p.quarter for p in data.plan_catalog(user.id, plan.id).periods
               if p.state == "locked"}
     flash.here(PAGE, LIST, lang)  # a meeting deleted: said where it was listed

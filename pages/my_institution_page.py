@@ -11,7 +11,7 @@ from tracker.services import lifecycle
 from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from ui import data, flash, state
-from ui.member_reopening import ask_reopen, notices
+from ui.member_reopening import ask_reopen, notices, reopening
 from ui.member_reports import item_panel, starting_open, summary
 from ui.report_form import PAGE as REPORT_PAGE
 from ui.report_form import FormContext, kept_quarter
@@ -50,7 +50,7 @@ def render() -> None:
     with top:
         flash.show("my_institution", lang)
     _quarter_and_forms(user, plan, view, lang)
-    with top:  # a report's outcome whose form is gone (a submission ended a reopening)
+    with top:  # a report's outcome whose form this run did not draw
         flash.leftovers(REPORT_PAGE, lang)
 
 
@@ -65,9 +65,8 @@ def _quarter_and_forms(user: state.SignedIn, plan: PlanChoice, view: lifecycle.M
         return
     st.header(t("mine.quarter", lang, quarter=quarter.label(lang)), anchor=False)
     st.caption(t("mine.intro", lang))
-    if quarter in view.granted:
-        st.info(t("mine.reopened_help", lang, quarter=quarter.label(lang)))
     items = data.worklist_for(user.id, plan.id, quarter, user.institution_id)
+    reopening(ctx, view, items)
     summary(ctx, items)
     ask_reopen(ctx, view.closed)
     opening = starting_open(items)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlmodel import Session, select
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
 from tracker.db import make_engine, session_scope
@@ -59,6 +60,39 @@ def field(widgets, name: str):
     [found] = [w for w in widgets if w.key.endswith(f":{name}")
                or w.key.rsplit(":", 1)[0].endswith(f":{name}")]  # ":status:<lang>"
     return found
+
+
+def form_field(widgets, form: str, name: str):
+    """The widget ``name`` of form ``form`` as drawn now, under its token
+    (``ui.actions.form_token``: its keys are ``<form>:<token>:<name>``)."""
+    [found] = [w for w in widgets
+               if re.fullmatch(rf"{re.escape(form)}:[\w-]+:{re.escape(name)}", w.key or "")]
+    return found
+
+
+def token_of(at: AppTest, form: str) -> str:
+    """The token form ``form`` is drawn with now (``ui.actions.form_token``)."""
+    return at.session_state[f"form_token:{form}"]
+
+
+def pressed_states(at: AppTest) -> WidgetStates:
+    """What the browser sends for a press of the button just ``click()``ed on the page as
+    drawn: every widget's value and that one trigger (it sends no trigger left unpressed).
+    Running it twice (``at._run``) is a double click: two reruns carrying the same drawn
+    form, the second made before the browser drew the first one's outcome."""
+    drawn = at._tree.get_widget_states()
+    states = WidgetStates()
+    states.widgets.extend(w for w in drawn.widgets if not (
+        w.WhichOneof("value") == "trigger_value" and not w.trigger_value))
+    return states
+
+
+def press_twice(at: AppTest, button) -> AppTest:
+    """Click ``button`` twice quickly: two runs with the same drawn form."""
+    button.click()
+    states = pressed_states(at)
+    at._run(states)
+    return at._run(states)
 
 
 def first_missing_form(at: AppTest):

@@ -337,10 +337,14 @@ class ReopenRequest(SQLModel, table=True):
     decided_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     decided_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
-    # the institution whose reports a grant makes editable again, until it submits (used_at)
+    # the institution whose reports a grant makes editable again (``services.lifecycle``)
+    # through ``ends_on``, set with the grant; it says it has finished or a coordinator ends
+    # it sooner (``ended_at``, by whom: ``ends_on`` becomes that day)
     institution_id: int | None = Field(default=None, foreign_key="institution.id")
     answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    used_at: datetime | None = None
+    ends_on: date | None = None
+    ended_at: datetime | None = None
+    ended_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     seen_at: datetime | None = None  # when the member read the coordinator's answer
 
 
@@ -420,3 +424,17 @@ class Reminder(SQLModel, table=True):
     sent_at: datetime = Field(default_factory=utcnow)
     channel: str = Field(default="email", max_length=20)
     missing_count: int = 0
+
+
+class FormToken(SQLModel, table=True):
+    """A form's submission, accepted once (``services.once``): the token the form was drawn
+    with, stored in the transaction of its write, and what that write returned (a row's id,
+    or a count), so that a second press of the same form does nothing and gets that back."""
+
+    __tablename__ = "form_token"
+
+    token: str = Field(max_length=64, primary_key=True)
+    kind: str = Field(max_length=40)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    result: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)

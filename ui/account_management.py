@@ -69,13 +69,16 @@ def _hand_over(user: state.SignedIn, account: accounts.AccountRow, names: dict[s
         password = st.text_input(t("accounts.temporary_password", lang), type="password",
                                  key="handover:password")
         pressed = st.form_submit_button(t("accounts.hand_over", lang))
-    if confirm.confirmed(f"manage:hand_over:{account.id}", pressed,
+    name = f"hand_over:{account.id}"
+    token = actions.form_token(name)  # its "yes" pressed twice: one new account
+    if confirm.confirmed(f"manage:{name}:{token}", pressed,
                          md_t("accounts.confirm_hand_over", lang, new=email.strip(), **names),
                          md_t("accounts.hand_over_this", lang, **names), lang):
         outcome = actions.write(lambda db: invitations.hand_over_and_invite(
             db, user.actor, account.id, email=email, display_name=name, password=password,
-            app_url=navigation.app_address(), smtp=get_settings().smtp))
+            app_url=navigation.app_address(), smtp=get_settings().smtp, token=token))
         if outcome.ok:
+            actions.spend(name)
             st.session_state[HANDED_OVER] = (outcome.value, names)
             st.session_state["handover:clear"] = True
             st.rerun()

@@ -1,5 +1,6 @@
 """Writes from a page: one service call in its own transaction, then the cached reads it may
-have changed forgotten (``ui.data.forget``).
+have changed forgotten (``ui.data.forget``); and the token each form that writes is drawn
+with, so that a second press of the same form writes nothing (``form_token``).
 
 What a write changed is read from its own session, not trusted to the caller: the rows the
 ORM flushed and every statement sent on its connection. Only a write made of reports, their
@@ -11,10 +12,12 @@ those tables or a bulk insert, forgets every cached read, as every write did bef
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+import streamlit as st
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -23,6 +26,7 @@ from sqlmodel import Session
 from tracker.db import BULK_WRITES
 from tracker.errors import TrackerError
 from tracker.models import COUNTING_STATES, ActionItem, AuditEntry, Report, ReportRevision
+from tracker.services import once
 from ui import data
 from ui.state import session
 
@@ -80,6 +84,8 @@ class Watch:
         table = getattr(getattr(getattr(context, "compiled", None), "statement", None),
                         "table", None)
         name = getattr(table, "name", None)
+        if name == once.TABLE:  # a form's token: no cached read shows it
+            return
         if name in _PLACED.values():
             self.written.add(name)
         else:
@@ -152,3 +158,21 @@ def write(operation: Callable[[Session], T]) -> Outcome[T]:
     watch.forget()
     return Outcome(value=value)
 
+
+def form_token(form: str) -> str:
+    """The token of ``form`` (a name unique on the page) as this run draws it: the same on
+    every run until a write with it succeeds (``spend``), then a new one.
+
+    Put it in the keys of the form and of its widgets, and pass it to the service with the
+    submission (in a callback's ``args``, bound as the form is drawn). Two quick presses are
+    two reruns carrying the same drawn form: the first write spends the token, so the next
+    run draws the form afresh under a new one and the second press, made on the old form,
+    matches no widget and does nothing; should it reach the service first (the first run cut
+    short before it spent the token), the service finds the token already used and returns
+    the first outcome (``tracker.services.once``)."""
+    return st.session_state.setdefault(f"form_token:{form}", secrets.token_urlsafe(16))
+
+
+def spend(form: str) -> None:
+    """The write of ``form``'s token succeeded: the form is drawn afresh, under a new one."""
+    st.session_state.pop(f"form_token:{form}", None)

@@ -33,6 +33,7 @@ import functools
 import inspect
 import threading
 from collections.abc import Callable, Collection
+from datetime import date
 from enum import Enum
 from typing import Any
 
@@ -276,21 +277,24 @@ def meetings_of(user_id: int, plan_id: int) -> list[meetings.MeetingView]:
     return _meetings(_db(), user_id, plan_id)
 
 
+# A reopening runs until its end date: the reads that show reopenings are cached per day.
+
 @_cached(Scope.PLAN)
-def _requests(database: str, user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
+def _requests(database: str, user_id: int, plan_id: int,
+              today: date) -> list[lifecycle.RequestView]:
     with reading() as db:
         return lifecycle.reopen_requests(db, _actor(db, user_id), plan_id)
 
 
 @_cached(Scope.PLAN)
-def _member_view(database: str, user_id: int, plan_id: int,
-                 lang: str) -> lifecycle.MemberView:
+def _member_view(database: str, user_id: int, plan_id: int, lang: str,
+                 today: date) -> lifecycle.MemberView:
     with reading() as db:
         return lifecycle.member_view(db, _actor(db, user_id), plan_id, lang)
 
 
 def member_view(user_id: int, plan_id: int, lang: str) -> lifecycle.MemberView:
-    return _member_view(_db(), user_id, plan_id, lang)
+    return _member_view(_db(), user_id, plan_id, lang, get_settings().today())
 
 
 @_cached(Scope.PLAN)
@@ -316,17 +320,17 @@ def item_activity(user_id: int, item_id: int, lang: str) -> activity.Activity:
 
 
 @_cached(Scope.PLAN)
-def _reopened(database: str, user_id: int, plan_id: int) -> list[Quarter]:
+def _reopened(database: str, user_id: int, plan_id: int, today: date) -> list[Quarter]:
     with reading() as db:
         return lifecycle.reopened_quarters(db, _actor(db, user_id), plan_id)
 
 
 def reopened_quarters(user_id: int, plan_id: int) -> list[Quarter]:
-    return _reopened(_db(), user_id, plan_id)
+    return _reopened(_db(), user_id, plan_id, get_settings().today())
 
 
 def reopen_requests(user_id: int, plan_id: int) -> list[lifecycle.RequestView]:
-    return _requests(_db(), user_id, plan_id)
+    return _requests(_db(), user_id, plan_id, get_settings().today())
 
 
 @_cached(Scope.STRUCTURE)

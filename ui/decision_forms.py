@@ -10,7 +10,7 @@ from tracker.services import meetings
 from tracker.services.permissions import PageName
 from tracker.services.plan_admin import PlanCatalog
 from ui import actions, confirm, data, flash, navigation, state
-from ui.meeting_forms import PAGE, clear_after_save, saved
+from ui.meeting_forms import PAGE, saved
 from ui.text import md_t
 from ui.widgets import kept_choice
 
@@ -41,8 +41,9 @@ def add_decision_form(user: state.SignedIn, plan_id: int, meeting: meetings.Meet
     catalog = data.plan_catalog(user.id, plan_id)
     items = {item_id: f"{code} · {title}" for item_id, code, title in catalog.items}
     lines = dict(catalog.lines)
-    form = f"decision:{meeting.id}"
-    clear_after_save(form)
+    name = f"decision:{meeting.id}"
+    token = actions.form_token(name)
+    form = f"{name}:{token}"
     with st.form(form):
         values = _fields(catalog, lang, form)
         item = st.selectbox(t("meetings.became", lang), [None, *items], key=f"{form}:item",
@@ -56,8 +57,8 @@ def add_decision_form(user: state.SignedIn, plan_id: int, meeting: meetings.Meet
             saved(actions.write(lambda db: meetings.add_decision(
                 db, user.actor, meeting.id, values["text"], owner=values["owner"],
                 due_quarter=values["due"], item_id=item,
-                new_item=meetings.NewItem(code, line or ""))), form, lang)
-        flash.here(PAGE, form, lang)
+                new_item=meetings.NewItem(code, line or ""), token=token)), name, lang)
+        flash.here(PAGE, name, lang)
 
 
 def decision_card(user: state.SignedIn, plan_id: int, decision: meetings.DecisionView,

@@ -68,17 +68,20 @@ def items_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: st
                            format_func=labels.get)
     current, version = data.item_fields(user.id, item_id) if item_id else (None, None)
     # A stable key: the form keeps what was typed, whoever else saves meanwhile; the version
-    # it was read at goes with it, so a stale save is refused, never lost.
-    form = f"item:{item_id}"
+    # it was read at goes with it, so a stale save is refused, never lost. Its token changes
+    # with this person's own save only: a second press of the form saved is no second save.
+    token = actions.form_token(f"item:{item_id}")
+    form = f"item:{item_id}:{token}"
     seen = st.session_state.setdefault(f"{form}:seen", version)
     with st.form(form):
         fields = _item_form(catalog, current, form, lang)
         saved = st.form_submit_button(t("plan.save_item", lang), type="primary")
     if saved:
         outcome = actions.write(lambda db: plan_admin.save_item(
-            db, user.actor, plan_id, fields(), item_id=item_id or None, expected_version=seen))
+            db, user.actor, plan_id, fields(), item_id=item_id or None, expected_version=seen,
+            token=token))
         if outcome.ok:
-            forget_form(form)  # the form shows the stored item again
+            actions.spend(f"item:{item_id}")  # a new form: the stored item again
         elif getattr(outcome.error, "key", "") == "plan.item_changed":
             data.clear()  # read theirs afresh: it shows beside what was typed
             st.rerun()

@@ -1,5 +1,6 @@
 """The meetings page's forms for a meeting: record one, correct or delete one, and lock the
-quarter it evaluated (asking first). A form that saved starts empty on the next run."""
+quarter it evaluated (asking first). A form that saved starts empty on the next run, under a
+new token (``ui.actions.form_token``): a second press of the form it replaced writes nothing."""
 
 from __future__ import annotations
 
@@ -14,23 +15,17 @@ from tracker.services.figures import PlanChoice
 from tracker.services.plan_admin import PlanCatalog
 from ui import actions, confirm, data, flash, state
 from ui.text import md_t
-from ui.widgets import DATE_FORMATS, forget_form, kept_choice
+from ui.widgets import DATE_FORMATS, kept_choice
 
 PAGE = "meetings"
 LIST = "list"  # the place of what happened to a meeting no longer listed
 
 
-def clear_after_save(form: str) -> None:
-    """A form that saved starts empty on the next run (a second click made a duplicate)."""
-    if st.session_state.pop(f"{form}:saved", False):
-        forget_form(form)
-
-
 def saved(outcome: object, form: str, lang: str) -> None:
-    """Flash (next to the form's button: ``flash.here(PAGE, form)``) and clear the form on
-    success; keep what was typed and say why otherwise."""
+    """Flash (next to the form's button: ``flash.here(PAGE, form)``) on success, the form
+    drawn afresh under a new token; keep what was typed and say why otherwise."""
     if outcome.ok:
-        st.session_state[f"{form}:saved"] = True
+        actions.spend(form)
     flash.after_write(outcome, PAGE, lang, "meetings.saved", at=form)
 
 
@@ -47,25 +42,26 @@ def record_form(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
     plan_id = plan.id
     catalog = data.plan_catalog(user.id, plan_id)
     quarters, default = meetings.meeting_quarters(catalog.periods, plan.under_evaluation)
-    clear_after_save("meeting")
-    with st.form("meeting"):
+    token = actions.form_token("meeting")
+    form = f"meeting:{token}"
+    with st.form(form):
         st.header(t("meetings.record", lang))
         quarter = kept_choice(st.selectbox, t("meetings.quarter", lang), quarters,
-                              key="meeting:quarter", lang=lang, labels=Quarter.label,
+                              key=f"{form}:quarter", lang=lang, labels=Quarter.label,
                               in_form=True,
                               index=quarters.index(default) if default is not None else None)
         left, right = st.columns(2)
         held_on = left.date_input(t("meetings.date", lang), value=date.today(),
-                                  key="meeting:date", format=DATE_FORMATS[lang])
-        place = right.text_input(t("meetings.place", lang), key="meeting:place",
+                                  key=f"{form}:date", format=DATE_FORMATS[lang])
+        place = right.text_input(t("meetings.place", lang), key=f"{form}:place",
                                  max_chars=meetings.MAX_PLACE)
-        present = institution_picker(catalog, lang, "meeting:present")
-        minutes = st.text_area(t("meetings.minutes", lang), key="meeting:minutes",
+        present = institution_picker(catalog, lang, f"{form}:present")
+        minutes = st.text_area(t("meetings.minutes", lang), key=f"{form}:minutes",
                                max_chars=meetings.MAX_MINUTES)
         if st.form_submit_button(t("meetings.save", lang), type="primary"):
             saved(actions.write(lambda db: meetings.record_meeting(
-                db, user.actor, plan_id, quarter, held_on, present, minutes, place)),
-                "meeting", lang)
+                db, user.actor, plan_id, quarter, held_on, present, minutes, place,
+                token=token)), "meeting", lang)
         flash.here(PAGE, "meeting", lang)
 
 

@@ -1,5 +1,6 @@
 """Reopening, as a member sees it: ask to reopen a closed or locked quarter (with a reason),
-and read the coordinators' answers."""
+read the coordinators' answers, and, in a quarter reopened for the institution, say when its
+corrections are finished."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import streamlit as st
 from tracker.i18n import t
 from tracker.quarters import Quarter
 from tracker.services import lifecycle
-from ui import actions, flash, state
+from tracker.services.worklist import WorkItem
+from ui import actions, confirm, flash, state
 from ui.lazy_expander import lazy_expander
 from ui.report_form import FormContext
 from ui.text import md
@@ -24,19 +26,47 @@ def ask_reopen(ctx: FormContext, closed: tuple[Quarter, ...]) -> None:
     panel, drawn = lazy_expander(t("mine.reopen", ctx.lang), key, start_open=False)
     if not drawn:  # its form only once opened, like the items' (ui.lazy_expander)
         return
-    with panel, st.form("reopen"):
+    token = actions.form_token("reopen")
+    form = f"reopen:{token}"  # a form sent starts empty, under a new token
+    with panel, st.form(form):
         quarter = kept_choice(st.selectbox, t("overview.quarter", ctx.lang), list(closed),
-                              key="reopen:q", lang=ctx.lang, labels=Quarter.label,
+                              key=f"{form}:q", lang=ctx.lang, labels=Quarter.label,
                               in_form=True, index=len(closed) - 1)
-        reason = st.text_area(t("mine.reopen_reason", ctx.lang), key="reopen:reason",
+        reason = st.text_area(t("mine.reopen_reason", ctx.lang), key=f"{form}:reason",
                               max_chars=lifecycle.MAX_REASON)
         if st.form_submit_button(t("mine.reopen_send", ctx.lang)):
             outcome = actions.write(lambda db: lifecycle.request_reopen(
-                db, ctx.user.actor, ctx.plan_id, quarter, reason))
+                db, ctx.user.actor, ctx.plan_id, quarter, reason, token=token))
             if outcome.ok:
+                actions.spend("reopen")
                 flash.say(st.success, t("mine.reopen_sent", ctx.lang), "reopen:sent")
             else:
                 flash.refused(state.message(outcome.error, ctx.lang), "my_institution", "reopen")
+
+
+def reopening(ctx: FormContext, view: lifecycle.MemberView, items: list[WorkItem]) -> None:
+    """In a quarter reopened for the institution: until when, and "I have finished my
+    corrections", which closes it again once confirmed (submitting a report does not)."""
+    found = view.reopening(ctx.quarter)
+    if found is None or ctx.quarter is None:
+        return
+    quarter = ctx.quarter
+    st.info(t("mine.reopened_help", ctx.lang, quarter=quarter, until=found.until))
+    drafts = sum(1 for item in items if item.own and item.own.state == "draft")
+    question = t("mine.finish_help", ctx.lang, quarter=quarter) + (
+        "\n\n" + t("mine.finish_drafts", ctx.lang, count=drafts, quarter=quarter)
+        if drafts else "")
+    name = f"finish:{ctx.plan_id}:{quarter}"
+    token = actions.form_token(name)
+    key = f"{name}:{token}"
+    pressed = st.button(t("mine.finish", ctx.lang), key=key)
+    if confirm.confirmed(key, pressed, question, t("mine.finish_confirm", ctx.lang,
+                                                    quarter=quarter), ctx.lang):
+        outcome = actions.write(lambda db: lifecycle.finish_reopening(
+            db, ctx.user.actor, ctx.plan_id, quarter, token=token))
+        if outcome.ok:
+            actions.spend(name)  # the quarter leaves the page: said at its top
+        flash.after_write(outcome, "my_institution", ctx.lang, "mine.finished", quarter=quarter)
 
 
 def notices(user: state.SignedIn, view: lifecycle.MemberView, lang: str) -> None:

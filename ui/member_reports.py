@@ -38,11 +38,15 @@ def summary(ctx: FormContext, items: list) -> None:
             for item in missing))
     else:
         st.success(t("mine.all_in", ctx.lang))
+    name = f"submit_drafts:{ctx.plan_id}:{ctx.quarter}:{ctx.institution_id}"
+    token = actions.form_token(name)  # pressed twice: one submission of the drafts
     if drafts and st.button(plural("mine.submit_drafts", ctx.lang, len(drafts),
-                                   count=len(drafts)), type="primary", key="submit_drafts"):
+                                   count=len(drafts)), type="primary",
+                            key=f"submit_drafts:{token}"):
         outcome = actions.write(lambda db: reporting.submit_drafts(
-            db, ctx.user.actor, ctx.plan_id, ctx.quarter, ctx.institution_id))
+            db, ctx.user.actor, ctx.plan_id, ctx.quarter, ctx.institution_id, token=token))
         if outcome.ok:
+            actions.spend(name)
             flash.remember("my_institution", plural_key(
                 "mine.drafts_submitted", ctx.lang, outcome.value), at="drafts",
                 count=outcome.value)

@@ -36,13 +36,15 @@ def remind(user: state.SignedIn, plan_id: int, quarter: Quarter, lang: str) -> N
     """Remind every focal point still owing reports: by e-mail, or messages to copy."""
     smtp = get_settings().smtp
     label = "review.send_reminders" if smtp else "review.prepare_reminders"
-    pressed = st.button(t(label, lang), key="review:remind", icon=":material/mail:")
+    token = actions.form_token("review:remind")  # pressed twice: reminded once
+    pressed = st.button(t(label, lang), key=f"review:remind:{token}", icon=":material/mail:")
     if pressed:
         outcome = actions.write(lambda db: reminders.remind_from_app(
-            db, user.actor, plan_id, quarter, smtp))
+            db, user.actor, plan_id, quarter, smtp, token=token))
         if not outcome.ok:
             flash.refused(state.message(outcome.error, lang), "review", "remind")
             return
+        actions.spend("review:remind")
         st.session_state["review:reminded"] = outcome.value
     done = st.session_state.get("review:reminded")
     if done is None:

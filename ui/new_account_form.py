@@ -38,7 +38,10 @@ def new_account_form(user: state.SignedIn, lang: str) -> None:
     institutions = dict(data.account_institutions(user.id))
     _prefill(institutions, plan_names)
     roles = accounts.grantable_roles(user.actor)
-    with st.form("create_account"):
+    # the form's token is in its key (its button's): a press of the form drawn before the
+    # account was made is no second account
+    token = actions.form_token("create_account")
+    with st.form(f"create_account:{token}"):
         st.header(t("accounts.create", lang))
         email = st.text_input(t("signin.email", lang), key="new:email")
         name = st.text_input(t("accounts.name", lang), key="new:name")
@@ -59,8 +62,9 @@ def new_account_form(user: state.SignedIn, lang: str) -> None:
         outcome = actions.write(lambda db: invitations.add_and_invite(
             db, user.actor, email=email, display_name=name, role=role,
             institution=institution, plan_ids=chosen, password=password,
-            app_url=navigation.app_address(), smtp=get_settings().smtp))
+            app_url=navigation.app_address(), smtp=get_settings().smtp, token=token))
         if outcome.ok:
+            actions.spend("create_account")
             st.session_state["new:clear"] = True
             st.session_state["new:invitation"] = outcome.value
             st.rerun()

@@ -16,7 +16,8 @@ def new_plan_form(user: state.SignedIn, lang: str) -> None:
     """A plan made from a form, to be filled in on plan management (no workbook needed)."""
     if not user.actor.can_create_plans:
         return
-    with st.expander(t("files.new_plan", lang)), st.form("new_plan"):
+    token = actions.form_token("new_plan")  # in the form's key: pressed twice, one plan
+    with st.expander(t("files.new_plan", lang)), st.form(f"new_plan:{token}"):
         name = st.text_input(t("files.plan_name", lang), key="newplan:name",
                              max_chars=rules.limit("plan", "name"))
         commission = st.text_input(t("files.commission", lang), key="newplan:commission",
@@ -30,8 +31,9 @@ def new_plan_form(user: state.SignedIn, lang: str) -> None:
         if st.form_submit_button(t("files.create_plan", lang), type="primary"):
             outcome = actions.write(lambda db: plans.new_plan(
                 db, user.actor, name=name, commission=commission, first=first, last=last,
-                fiscal_year_start_month=int(month)))
+                fiscal_year_start_month=int(month), token=token))
             if outcome.ok:
+                actions.spend("new_plan")
                 flash.say(st.success, md_t("files.plan_created", lang, plan=outcome.value.name),
                           "newplan:created")
                 navigation.link(PageName.GETTING_STARTED, t("files.next_steps", lang))

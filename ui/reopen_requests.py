@@ -1,5 +1,6 @@
-"""Members' pending requests to reopen a quarter, each granted or refused (with a reason) by
-a coordinator on the meetings page; the member is told either way."""
+"""Members' pending requests to reopen a quarter, each granted (until a day, two weeks unless
+chosen) or refused (with a reason) by a coordinator on the meetings page, and the reopenings
+running now, each of which the coordinator may end (asked first); the member is told."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import streamlit as st
 from tracker.i18n import t
 from tracker.services import lifecycle
 from tracker.settings import get_settings
-from ui import actions, data, flash, state
+from ui import actions, confirm, data, flash, state
 from ui.meeting_forms import PAGE
 from ui.text import md_t
+from ui.widgets import DATE_FORMATS
 
 REQUESTS = "requests"
+REOPENINGS = "reopenings"
 
 
 def pending_requests(user: state.SignedIn, plan_id: int, lang: str) -> None:
@@ -32,12 +35,54 @@ def _request(user: state.SignedIn, request: lifecycle.RequestView, lang: str) ->
     st.text(request.reason)
     answer = st.text_area(t("meetings.answer", lang), key=f"answer:{request.id}",
                           max_chars=lifecycle.MAX_REASON, help=t("meetings.answer_help", lang))
+    today = get_settings().today()
+    until = st.date_input(t("meetings.until", lang), key=f"until:{request.id}",
+                          value=today + lifecycle.DEFAULT_REOPENING, min_value=today,
+                          format=DATE_FORMATS[lang], help=t("meetings.until_help", lang))
     grant, refuse = st.columns(2)
     smtp = get_settings().smtp
+    name = f"decide:{request.id}"
+    token = actions.form_token(name)  # one decision per request, whichever button
     for column, granted, success in ((grant, True, "meetings.granted"),
                                      (refuse, False, "meetings.refused")):
         label = "meetings.grant" if granted else "meetings.refuse"
-        if column.button(t(label, lang), key=f"{label}:{request.id}"):
-            flash.after_write(actions.write(lambda db, g=granted: lifecycle.decide_reopen(
-                db, user.actor, request.id, g, answer=answer, smtp=smtp)), PAGE, lang,
-                success, at=REQUESTS)
+        if column.button(t(label, lang), key=f"{label}:{request.id}:{token}"):
+            outcome = actions.write(lambda db, g=granted: lifecycle.decide_reopen(
+                db, user.actor, request.id, g, answer=answer, until=until, smtp=smtp,
+                token=token))
+            if outcome.ok:
+                actions.spend(name)
+            flash.after_write(outcome, PAGE, lang, success, at=REQUESTS)
+
+
+def running_reopenings(user: state.SignedIn, plan_id: int, lang: str) -> None:
+    """The quarters reopened for an institution now, until when, and "End the reopening"
+    (asked first, naming the quarter and the institution)."""
+    running = [r for r in data.reopen_requests(user.id, plan_id) if r.running]
+    flash.here(PAGE, REOPENINGS, lang)  # a reopening ended: said where they are listed
+    if not running:
+        return
+    st.header(t("meetings.reopenings", lang))
+    for request in running:
+        with st.container(border=True):
+            _running(user, request, lang)
+
+
+def _running(user: state.SignedIn, request: lifecycle.RequestView, lang: str) -> None:
+    institution = request.institution or "—"
+    st.markdown(md_t("meetings.reopening", lang, institution=institution,
+                     quarter=request.quarter, until=request.until))
+    name = f"end_reopening:{request.id}"
+    token = actions.form_token(name)
+    key = f"{name}:{token}"
+    pressed = st.button(t("meetings.end_reopening", lang), key=key)
+    if confirm.confirmed(key, pressed,
+                         md_t("meetings.end_question", lang, quarter=request.quarter,
+                              institution=institution),
+                         md_t("meetings.end_confirm", lang, quarter=request.quarter,
+                              institution=institution), lang):
+        outcome = actions.write(lambda db: lifecycle.end_reopening(
+            db, user.actor, request.id, smtp=get_settings().smtp, token=token))
+        if outcome.ok:
+            actions.spend(name)
+        flash.after_write(outcome, PAGE, lang, "meetings.reopening_ended", at=REOPENINGS)

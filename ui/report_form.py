@@ -1,4 +1,9 @@
-"""The quarterly report form of one item, with its confirmation and conflict states."""
+"""The quarterly report form of one item, with its confirmation and conflict states.
+
+The form is drawn with a token (``ui.actions.form_token``) that its save carries: a save
+spends it, so a second press of the same drawn form saves nothing (it matches no widget of the
+form drawn afresh, or the service returns the first save), and is never a conflict with
+oneself. A refused save keeps the token, which "Save anyway" and "Keep mine" send again."""
 
 from __future__ import annotations
 
@@ -123,17 +128,18 @@ def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
 
 
 def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: bool,
-          confirmed: bool = False) -> None:
+          token: str, confirmed: bool = False) -> None:
     """Save, or keep what the person typed with the reason it was refused: a conflict, a
     quarter closed or locked meanwhile, a permission, a value."""
     seen = st.session_state[_seen_key(ctx, item)]
     target = Target(item.item_id, ctx.quarter, ctx.institution_id)
     outcome = actions.write(lambda db: reporting.save_report(
         db, ctx.user.actor, target, content, expected_version=seen, submit=submit,
-        confirmed=confirmed, reason=ctx.reason))
+        confirmed=confirmed, reason=ctx.reason, token=token))
     key = _seen_key(ctx, item)
     if outcome.ok:
         st.session_state[key] = outcome.value.version
+        actions.spend(key)  # the form is drawn afresh, from what was saved
         for kind in ("pending", "typed", "conflict", "error"):
             st.session_state.pop(f"{kind}:{key}", None)
         counting = item.own is not None and item.own.state in ("submitted", "approved")
@@ -141,11 +147,11 @@ def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: b
                        "form.saved_over_submitted" if counting else "form.saved", at=key,
                        code=item.code)
         return
-    st.session_state[f"typed:{key}"] = (content, submit)  # nothing typed is lost
+    st.session_state[f"typed:{key}"] = (content, submit, token)  # nothing typed is lost
     st.session_state[f"focus:{key}"] = True  # the refusal takes the focus when drawn
     st.session_state[KEPT_QUARTER] = ctx.quarter
     if isinstance(outcome.error, NeedsConfirmation):
-        st.session_state[f"pending:{key}"] = (content, submit, outcome.error.warnings)
+        st.session_state[f"pending:{key}"] = (content, submit, outcome.error.warnings, token)
     elif isinstance(outcome.error, Conflict):
         data.clear()  # the other person's version, read afresh, goes beside this one
         st.session_state[f"conflict:{key}"] = outcome.error
@@ -183,12 +189,12 @@ def _show_outcomes(ctx: FormContext, item: WorkItem) -> None:
         _conflict(ctx, item, conflict, focus=focus)
     pending = st.session_state.get(f"pending:{key}")
     if pending is not None:
-        content, submit, warnings = pending
+        content, submit, warnings, token = pending
         flash.say(st.warning, "\n\n".join([t("report.confirm", ctx.lang),
                                             *(t(w, ctx.lang) for w in warnings)]),
                   f"confirm:{key}:question", focus=focus)
-        if st.button(t("form.save_anyway", ctx.lang), key=f"confirm:{key}"):
-            _save(ctx, item, content, submit=submit, confirmed=True)
+        if st.button(t("form.save_anyway", ctx.lang), key=f"confirm:{key}:{token}"):
+            _save(ctx, item, content, submit=submit, token=token, confirmed=True)
             st.rerun()
 
 
@@ -201,7 +207,7 @@ def _conflict(ctx: FormContext, item: WorkItem, conflict: Conflict, *,
               focus: bool = False) -> None:
     """Someone saved first: their version beside the person's own, and a choice."""
     key = _seen_key(ctx, item)
-    mine, submit = st.session_state[f"typed:{key}"]
+    mine, submit, token = st.session_state[f"typed:{key}"]
     flash.say(st.error, message(conflict, ctx.lang), f"conflict:{key}:message", focus=focus)
     theirs = item.own
     names = ("status", "percent_complete", "indicator_value", "narrative", "obstacles",
@@ -212,9 +218,9 @@ def _conflict(ctx: FormContext, item: WorkItem, conflict: Conflict, *,
         columns=[t("form.their_field", ctx.lang), t("form.their_value", ctx.lang),
                  t("form.your_value", ctx.lang)]))
     keep, take = st.container(), st.container()  # one under the other: each label whole
-    if keep.button(t("form.keep_mine", ctx.lang), key=f"keep:{key}", type="primary"):
+    if keep.button(t("form.keep_mine", ctx.lang), key=f"keep:{key}:{token}", type="primary"):
         st.session_state[key] = theirs.version if theirs else 0  # on top of theirs
-        _save(ctx, item, mine, submit=submit)
+        _save(ctx, item, mine, submit=submit, token=token)
         st.rerun()
     if take.button(t("form.take_theirs", ctx.lang), key=f"take:{key}"):
         st.session_state[key] = theirs.version if theirs else 0
@@ -253,21 +259,24 @@ def report_form(ctx: FormContext, item: WorkItem) -> None:
     shown = typed[0] if typed else own
     # No version in the key: a form whose key changed between drawing and the click (someone
     # else saved meanwhile) lost the click and the text. The key changes only when this
-    # person's own refusal starts a form drawn from what they typed.
-    key = f"form:{ctx.quarter}:{item.item_id}:{int(bool(typed))}"
+    # person's own refusal starts a form drawn from what they typed, and when their own save
+    # spends the form's token (a second press of the form they saw is no second save).
+    token = actions.form_token(seen)
+    key = f"form:{ctx.quarter}:{item.item_id}:{token}:{int(bool(typed))}"
     with st.form(key, border=False):
         _fields(item, shown, ctx.lang, key)
         save, submit = st.columns(2)
         # the save runs in the button's callback, before the page's run: one run shows its
-        # outcome, where a save in the run drew the page up to this form, then ran it again
+        # outcome, where a save in the run drew the page up to this form, then ran it again;
+        # its arguments, the token among them, are those of the form as drawn
         save.form_submit_button(t("form.save_draft", ctx.lang), width="stretch",
-                                on_click=_submitted, args=(ctx, item, key, False))
+                                on_click=_submitted, args=(ctx, item, key, False, token))
         submit.form_submit_button(t("form.submit", ctx.lang), type="primary", width="stretch",
-                                  on_click=_submitted, args=(ctx, item, key, True))
+                                  on_click=_submitted, args=(ctx, item, key, True, token))
     _show_outcomes(ctx, item)
 
 
-def _submitted(ctx: FormContext, item: WorkItem, key: str, submit: bool) -> None:
+def _submitted(ctx: FormContext, item: WorkItem, key: str, submit: bool, token: str) -> None:
     """A form's button pressed: save what its fields hold (``st.session_state`` by their
     keys, ``_field_key``)."""
     seen = _seen_key(ctx, item)
@@ -277,7 +286,7 @@ def _submitted(ctx: FormContext, item: WorkItem, key: str, submit: bool) -> None
     values["status"] = chosen(_field_key(key, "status", ctx.lang), STATUSES, _status_label)
     if item.indicator is None:  # no such field on this item's form
         values["indicator"] = None
-    _save(ctx, item, _content_from_form(values), submit=submit)
+    _save(ctx, item, _content_from_form(values), submit=submit, token=token)
 
 
 def last_quarter_caption(item: WorkItem, lang: str) -> str:

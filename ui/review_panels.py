@@ -57,7 +57,9 @@ def _figures(report: Submitted, lang: str) -> None:
 
 
 def _decide(user: state.SignedIn, report: Submitted, lang: str) -> None:
-    key = f"review:{report.report_id}:{report.version}"
+    name = f"review:{report.report_id}"
+    token = actions.form_token(name)  # pressed twice: one decision, never a conflict
+    key = f"{name}:{report.version}:{token}"
     with st.form(key, border=False):
         comment = st.text_area(t("review.comment", lang), key=f"{key}:comment",
                                max_chars=reporting.MAX_TEXT)
@@ -68,8 +70,9 @@ def _decide(user: state.SignedIn, report: Submitted, lang: str) -> None:
     if approved or returned:
         outcome = actions.write(lambda db: reporting.review(
             db, user.actor, report.report_id, approve=bool(approved), comment=comment or "",
-            expected_version=report.version))
+            expected_version=report.version, token=token))
         if outcome.ok:
+            actions.spend(name)
             flash.remember(PAGE, "review.approved" if approved else "review.returned",
                            at=WAITING)
             st.rerun()

@@ -124,5 +124,12 @@ def test_a_stale_form_and_a_closed_quarter_keep_the_text_and_a_reopening_closes_
     _fill(second, code, "65", "Corregido tras la reapertura.")
     _press(second, code, "form.submit")
     expect(second.get_by_text(f"Reporte de {code} enviado.")).to_be_visible()
-    # the reopening ended with the submission: the quarter is no longer offered
+    # one submission does not end the reopening (issue 26, item 1): the institution says
+    # when it has finished, and is asked first
+    expect(second.get_by_role("heading", name="Reportes de T4 2026")).to_be_visible()
+    second.get_by_role("button", name=t("mine.finish", "es")).click()
+    wait_idle(second)
+    second.get_by_role("button", name="Sí, terminé mis correcciones de T4 2026").click()
+    wait_idle(second)
+    expect(second.get_by_text("Sus correcciones de T4 2026 terminaron")).to_be_visible()
     expect(second.get_by_text(t("mine.no_open_quarter", "es"))).to_be_visible()

@@ -16,6 +16,7 @@ from tests.apptest import (
     said_at,
     shown,
     sign_in,
+    token_of,
 )
 from tracker.demo import ECUADOR_PLAN
 from tracker.models import User
@@ -123,12 +124,13 @@ def test_a_handover_asks_first_and_shows_the_new_focal_points_invitation(db_url)
     at.text_input(key="handover:password").input("temporary-secret-9")
     next(b for b in at.button if b.label == "Hand over to a new focal point").click()
     at.run()
-    [(kind, question)] = said_at(at, f"confirm:box:manage:hand_over:{old_id}")
+    asked = f"manage:hand_over:{old_id}:{token_of(at, f'hand_over:{old_id}')}"
+    [(kind, question)] = said_at(at, f"confirm:box:{asked}")
     assert kind == "warning" and shown(question).startswith(
         "Hand over ") and "(dinapen@demo.example) to relevo.dinapen@example.org" in shown(
         question)
     assert not at.code  # nothing done yet
-    press(at, f"manage:hand_over:{old_id}:yes")
+    press(at, f"{asked}:yes")
     [(kind, text)] = said_at(at, "handover:done")
     assert kind == "success" and shown(text) == (
         "Handed over: dinapen@demo.example is deactivated and the new account is active. No "

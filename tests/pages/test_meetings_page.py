@@ -7,7 +7,16 @@ from datetime import date
 
 from sqlmodel import select
 
-from tests.apptest import app_as, focuses_its_message, go_to, press, query_one, said_at, toggle
+from tests.apptest import (
+    app_as,
+    focuses_its_message,
+    form_field,
+    go_to,
+    press,
+    query_one,
+    said_at,
+    toggle,
+)
 from tracker.demo import ECUADOR_PLAN
 from tracker.i18n import day
 from tracker.models import Decision, Meeting
@@ -17,9 +26,9 @@ from tracker.quarters import Quarter
 def test_meeting_lock_and_reopen_request_from_a_member(db_url):
     at = go_to(app_as("coordinacion@demo.example"), "meetings")
     assert at.title[0].value == "Evaluation meetings"
-    at.selectbox(key="meeting:quarter").select(Quarter(2026, 3))
-    at.multiselect(key="meeting:present").select("OIM").select("DINAPEN")
-    at.text_area(key="meeting:minutes").input("Quarterly evaluation in Quito.")
+    form_field(at.selectbox, "meeting", "quarter").select(Quarter(2026, 3))
+    form_field(at.multiselect, "meeting", "present").select("OIM").select("DINAPEN")
+    form_field(at.text_area, "meeting", "minutes").input("Quarterly evaluation in Quito.")
     next(b for b in at.button if b.label == "Save meeting").click()
     at.run()
     assert any(s.value == "Saved." for s in at.success)
@@ -38,8 +47,9 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
 
     member = go_to(app_as("dinapen@demo.example"), "my-institution")
     toggle(member, next(e for e in member.expander if e.label == "Reopen a closed quarter"), True)
-    assert member.selectbox(key="reopen:q").value == Quarter(2026, 3)
-    member.text_area(key="reopen:reason").input("The September operations were left out.")
+    assert form_field(member.selectbox, "reopen", "q").value == Quarter(2026, 3)
+    form_field(member.text_area, "reopen", "reason").input(
+        "The September operations were left out.")
     next(b for b in member.button if b.label == "Send request").click()
     member.run()
     assert any(s.value == "Request sent to the coordinators." for s in member.success)
@@ -64,21 +74,22 @@ def test_meeting_lock_and_reopen_request_from_a_member(db_url):
 
 def test_the_meeting_form_keeps_values_on_a_refusal_and_clears_after_saving(db_url):
     at = go_to(app_as("coordinacion@demo.example", "es"), "meetings")
-    present = at.multiselect(key="meeting:present")
+    present = form_field(at.multiselect, "meeting", "present")
     assert all(" · " in option for option in present.options)  # acronym and name
     assert not any(o.startswith("MPFN") for o in present.options)  # not in this plan
-    at.text_input(key="meeting:place").input("Quito, Cancillería")
-    at.text_area(key="meeting:minutes").input("Evaluación trimestral.")
+    form_field(at.text_input, "meeting", "place").input("Quito, Cancillería")
+    form_field(at.text_area, "meeting", "minutes").input("Evaluación trimestral.")
     next(b for b in at.button if b.label == "Guardar reunión").click()
     at.run()
     assert any("al menos una institución" in e.value for e in at.error)
-    assert at.text_input(key="meeting:place").value == "Quito, Cancillería"
-    at.multiselect(key="meeting:present").select("OIM")
+    assert form_field(at.text_input, "meeting", "place").value == "Quito, Cancillería"
+    form_field(at.multiselect, "meeting", "present").select("OIM")
     next(b for b in at.button if b.label == "Guardar reunión").click()
     at.run()
     assert any(s.value == "Guardado." for s in at.success)
-    assert at.text_input(key="meeting:place").value == ""  # empty again: no duplicate
-    assert at.text_area(key="meeting:minutes").value == ""
+    place = form_field(at.text_input, "meeting", "place")
+    assert place.value == ""  # empty again, under a new token: no duplicate
+    assert form_field(at.text_area, "meeting", "minutes").value == ""
     lines = at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith(":line")))
     assert all(" · " in option for option in lines.options)  # code and name
 
@@ -86,18 +97,18 @@ def test_the_meeting_form_keeps_values_on_a_refusal_and_clears_after_saving(db_u
 def _record_meeting_with_decisions(at, db_url: str, held_on: date, decisions: list[str]) -> int:
     """A meeting on Q3 2026 (in Spanish) and its decisions, each saved message said under its
     form's button; the meeting's id."""
-    at.selectbox(key="meeting:quarter").select(Quarter(2026, 3))
-    at.date_input(key="meeting:date").set_value(held_on)
-    at.multiselect(key="meeting:present").select("OIM")
+    form_field(at.selectbox, "meeting", "quarter").select(Quarter(2026, 3))
+    form_field(at.date_input, "meeting", "date").set_value(held_on)
+    form_field(at.multiselect, "meeting", "present").select("OIM")
     next(b for b in at.button if b.label == "Guardar reunión").click()
     at.run()
     assert said_at(at, "flash:ok:meetings:meeting") == [("success", "Guardado.")]
     assert focuses_its_message(at, "flash:ok:meetings:meeting")
     meeting_id = query_one(db_url, select(Meeting.id).where(Meeting.held_on == held_on))
     for text in decisions:
-        at.text_area(key=f"decision:{meeting_id}:text").input(text)
+        form_field(at.text_area, f"decision:{meeting_id}", "text").input(text)
         next(b for b in at.button if b.label == "Agregar decisión"
-             and b.form_id == f"decision:{meeting_id}").click()
+             and b.form_id.startswith(f"decision:{meeting_id}:")).click()
         at.run()
         assert said_at(at, f"flash:ok:meetings:decision:{meeting_id}") == [
             ("success", "Guardado.")]
@@ -173,3 +184,43 @@ def test_a_corrected_meeting_says_so_in_it_or_above_the_list_when_its_date_moved
     next(b for b in at.button if b.label == "Guardar reunión" and b.form_id == form).click()
     at.run()  # a new date, a new title: said above the meetings, where it is listed
     assert said_at(at, "flash:ok:meetings:list") == [("success", "Guardado.")]
+
+
+def test_a_grant_runs_until_its_day_and_a_coordinator_may_end_it(db_url):
+    from datetime import date
+
+    from sqlmodel import select
+
+    from tracker.db import make_engine, session_scope
+    from tracker.demo import ECUADOR_PLAN
+    from tracker.models import User
+    from tracker.services import lifecycle, plans
+    from tracker.services.permissions import actor_for
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        member = session.exec(select(User).where(User.email == "innfa@demo.example")).one()
+        lifecycle.request_reopen(session, actor_for(session, member), plan.id,
+                                 Quarter(2026, 3), "Las cifras de septiembre")
+    engine.dispose()
+    at = go_to(app_as("coordinacion@demo.example"), "meetings")
+    until = next(d for d in at.date_input if d.label == "Reopened until (included)")
+    assert until.value == date(2027, 1, 24)  # two weeks from today unless chosen
+    until.set_value(date(2027, 2, 1))
+    next(b for b in at.button if b.label == "Grant").click()
+    at.run()
+    assert any(s.value.startswith("Reopened for the institution") for s in at.success)
+    assert any(h.value == "Quarters reopened now" for h in at.header)
+    assert any("may correct its reports of Q3 2026 until Feb 1, 2027" in m.value
+               for m in at.markdown)
+    next(b for b in at.button if b.label == "End the reopening").click()
+    at.run()
+    assert any("closes Q3 2026 again for INNFA" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "Yes, end the reopening of Q3 2026 for INNFA").click()
+    at.run()
+    assert any(s.value.startswith("The reopening is over") for s in at.success)
+    assert not any(h.value == "Quarters reopened now" for h in at.header)
+    member = go_to(app_as("innfa@demo.example"), "my-institution")
+    assert any("Reopening of Q3 2026 ended" in w.value for w in member.warning)
+    assert member.header[0].value == "Reports for Q4 2026"

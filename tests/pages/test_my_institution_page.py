@@ -10,6 +10,7 @@ from tests.apptest import (
     app_as,
     field,
     first_missing_form,
+    form_field,
     go_to,
     item_panel,
     item_panels,
@@ -102,7 +103,7 @@ def test_a_member_can_ask_to_reopen_when_no_quarter_is_open(db_url):
     ask = next(e for e in member.expander if e.label == "Reopen a closed quarter")
     assert not ask.selectbox  # its form comes once it is opened
     toggle(member, ask, True)
-    assert member.selectbox(key="reopen:q").value == Quarter(2026, 4)
+    assert form_field(member.selectbox, "reopen", "q").value == Quarter(2026, 4)
 
 
 def test_an_item_without_indicator_shows_no_indicator_field_and_no_nan(db_url):
@@ -218,7 +219,7 @@ def test_small_things_of_the_member_page_read_right(db_url):
     at.run()
     assert any(s.value == f"Draft of {code} saved. The submitted version still counts until "
                "you submit this one." for s in at.success)
-    drafts = next(b for b in at.button if b.key == "submit_drafts")
+    drafts = next(b for b in at.button if b.key.startswith("submit_drafts:"))
     assert drafts.label == "Submit the draft"  # one draft: singular (it read "all 1 drafts")
     drafts.click()
     at.run()
@@ -371,3 +372,57 @@ def test_discarding_what_was_typed_after_a_refusal_asks_first(db_url):
     panel = item_panel(at, code)
     assert field(panel.text_area, "narrative").value == ""  # the saved version: none
     assert not said_under(panel, "refused:")
+
+
+def _innfa_reopened(db_url: str) -> None:
+    """INNFA asked to reopen T3 2026, and the coordinators granted it (two weeks)."""
+    from tracker.db import session_scope
+    from tracker.services import lifecycle, plans
+    from tracker.services.permissions import SYSTEM, actor_for
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        member = session.exec(select(User).where(User.email == "innfa@demo.example")).one()
+        request = lifecycle.request_reopen(session, actor_for(session, member), plan.id,
+                                           Quarter(2026, 3), "Las cifras de septiembre")
+        lifecycle.decide_reopen(session, SYSTEM, request.id, True)
+    engine.dispose()
+
+
+def _submit(at: AppTest, panel, percent: float) -> AppTest:
+    code = panel.label.split(" · ")[0]
+    panel = item_panel(toggle(at, panel, True), code)
+    field(panel.selectbox, "status").select("in_progress")
+    field(panel.number_input, "percent").set_value(percent)
+    field(panel.checkbox, "nothing").uncheck()
+    next(b for b in panel.button if b.label == "Enviar").click()
+    return at.run()
+
+
+def test_a_reopened_quarter_stays_open_after_a_report_until_the_institution_finishes(db_url):
+    """Issue 26, item 1: INNFA's T3 2026, granted; after one report was submitted, "Ningún
+    trimestre … abierto" and the other ten could not be sent."""
+    _innfa_reopened(db_url)
+    at = go_to(app_as("innfa@demo.example", "es"), "my-institution")
+    at.selectbox(key="mine:quarter").select(Quarter(2026, 3)).run()
+    assert at.header[0].value == "Reportes de T3 2026"
+    assert any("T3 2026 está reabierto para su institución hasta el 24 ene 2027" in i.value
+               for i in at.info)
+    panels = item_panels(at)
+    assert len(panels) >= 2
+    first, second = (p.label.split(" · ")[0] for p in panels[:2])
+    _submit(at, item_panel(at, first), 45.0)
+    assert any(s.value == f"Reporte de {first} enviado." for s in at.success)
+    assert at.header[0].value == "Reportes de T3 2026"  # still reopened: the other reports
+    _submit(at, item_panel(at, second), 55.0)
+    assert not at.error
+    assert any(s.value == f"Reporte de {second} enviado." for s in at.success)
+    next(b for b in at.button if b.label == "Terminé mis correcciones").click()
+    at.run()
+    assert any("Al terminar, T3 2026 vuelve a cerrarse" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "Sí, terminé mis correcciones de T3 2026").click()
+    at.run()
+    assert any(s.value.startswith("Sus correcciones de T3 2026 terminaron") for s in at.success)
+    assert at.header[0].value == "Reportes de T4 2026"  # back to the open quarter alone
+    assert not any(s.key == "mine:quarter" for s in at.selectbox)

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from tests.apptest import (
     app_as,
     focuses_its_message,
+    form_field,
     go_to,
     item_id_of,
     press,
@@ -38,14 +39,14 @@ def test_coordinator_opens_the_next_quarter_and_adds_an_item(db_url):
     assert (periods.loc["Q1 2027", "State"], periods.loc["Q4 2026", "State"]) == (
         "open", "closed")
     form = "item:0"
-    at.text_input(key=f"{form}:code").input("7.1")
-    at.text_input(key=f"{form}:title").input("Mesa técnica con fiscalías provinciales")
-    at.text_input(key=f"{form}:start").input("2027-Q1")
-    at.text_input(key=f"{form}:due").input("2029-Q4")  # beyond the plan
+    form_field(at.text_input, form, "code").input("7.1")
+    form_field(at.text_input, form, "title").input("Mesa técnica con fiscalías provinciales")
+    form_field(at.text_input, form, "start").input("2027-Q1")
+    form_field(at.text_input, form, "due").input("2029-Q4")  # beyond the plan
     next(b for b in at.button if b.label == "Save item").click()
     at.run()
     assert any("within the plan (Q1 2025 to Q4 2027)" in e.value for e in at.error)
-    at.text_input(key=f"{form}:due").input("2027-Q4")
+    form_field(at.text_input, form, "due").input("2027-Q4")
     next(b for b in at.button if b.label == "Save item").click()
     at.run()
     assert any(s.value == "Saved." for s in at.success)
@@ -65,7 +66,7 @@ def test_an_item_form_keeps_what_was_typed_when_someone_saved_first(db_url):
     at = go_to(app_as("coordinacion@demo.example"), "plan")
     at.selectbox(key="edit:item").set_value(item_id).run()
     form = f"item:{item_id}"
-    at.text_input(key=f"{form}:title").input("Título escrito por B")
+    form_field(at.text_input, form, "title").input("Título escrito por B")
     engine = make_engine(db_url)
     with session_scope(engine) as session:  # A saves first, in another browser
         fields, version = plan_admin.item_fields(session, SYSTEM, item_id)
@@ -75,11 +76,11 @@ def test_an_item_form_keeps_what_was_typed_when_someone_saved_first(db_url):
     engine.dispose()
     next(b for b in at.button if b.label == "Save item").click()
     at.run()
-    assert at.text_input(key=f"{form}:title").value == "Título escrito por B"  # kept
+    assert form_field(at.text_input, form, "title").value == "Título escrito por B"  # kept
     assert any("Someone saved this item after you opened it" in w.value for w in at.warning)
     theirs = at.dataframe[-1].value
     assert "Título de A" in theirs.iloc[:, 1].tolist()
-    at.button(key=f"{form}:keep").click().run()
+    form_field(at.button, form, "keep").click().run()
     next(b for b in at.button if b.label == "Save item").click()
     at.run()
     assert any(s.value == "Saved." for s in at.success)

@@ -109,3 +109,33 @@ def test_history_is_in_the_plans_time_zone_with_roles_and_dates_in_words(session
     assert any("rol: — → miembro" in text for text in said), said
     whens = set(table(found.events, "es", found.time_zone)["Cuándo"])
     assert whens == {"7 dic 2026, 14:55 (hora estándar de Perú)"}
+
+
+def test_a_reopening_and_how_it_ended_are_in_the_history_in_both_languages(session, plan,
+                                                                          people):
+    """Issue 26, item 1: the grant with its end date, the institution's "I have finished",
+    a coordinator's ending: each an event of the plan, with the end date in words."""
+    coordinator, member = people["coordinator"], people["member"]
+    first = lifecycle.request_reopen(session, member, plan.plan.id, Q3, "Faltó un taller")
+    lifecycle.decide_reopen(session, coordinator, first.id, True)
+    lifecycle.finish_reopening(session, member, plan.plan.id, Q3)
+    again = lifecycle.request_reopen(session, member, plan.plan.id, Q3, "Otro taller")
+    lifecycle.decide_reopen(session, coordinator, again.id, True, until=date(2027, 2, 1))
+    lifecycle.end_reopening(session, coordinator, again.id)
+    for lang, said in (("es", ("Reapertura concedida", "Correcciones terminadas",
+                               "Reapertura terminada", "reabierto hasta: — → 24 ene 2027",
+                               "reabierto hasta: 24 ene 2027 → 10 ene 2027",
+                               "reabierto hasta: 1 feb 2027 → 10 ene 2027")),
+                       ("en", ("Reopening granted", "Corrections finished", "Reopening ended",
+                               "reopened until: — → Jan 24, 2027",
+                               "reopened until: Jan 24, 2027 → Jan 10, 2027",
+                               "reopened until: Feb 1, 2027 → Jan 10, 2027"))):
+        events = activity.activity(session, coordinator, plan.plan.id, activity.Filters(),
+                                   lang).events
+        words = [f"{activity.what(e, lang)}: {activity.describe(e, lang)}" for e in events
+                 if e.kind == "reopen_request"]
+        for expected in said:
+            assert any(expected in line for line in words), (expected, words)
+        ended = [e for e in events if e.action in ("finish_reopening", "end_reopening")]
+        assert {(e.quarter, e.institution) for e in ended} == {(Q3, "A")}
+        assert {e.who for e in ended} == {"m@example.org", "c@example.org"}

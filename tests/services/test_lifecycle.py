@@ -151,12 +151,19 @@ def test_locked_quarters_refuse_reports_until_a_reopening_is_granted(session, pl
     assert [n.granted for n in lifecycle.notices(session, member, plan.plan.id, "en")] == [
         False, True]
     draft = reporting.save_report(session, member, target, correction, expected_version=1)
-    reporting.save_report(session, member, target, correction, expected_version=draft.version,
-                          submit=True)
+    submitted = reporting.save_report(session, member, target, correction,
+                                      expected_version=draft.version, submit=True)
     period = session.exec(select(ReportingPeriod).where(ReportingPeriod.quarter == str(Q3))).one()
     assert period.state == PeriodState.LOCKED
-    with pytest.raises(NotAllowed):  # the reopening ended with the submission
-        reporting.save_report(session, member, target, correction, expected_version=3)
+    # one submitted report does not end the reopening: the member corrects again
+    again_saved = reporting.save_report(session, member, target, correction,
+                                        expected_version=submitted.version, submit=True)
+    lifecycle.finish_reopening(session, member, plan.plan.id, Q3)
+    with pytest.raises(NotAllowed) as caught:  # the institution said it had finished
+        reporting.save_report(session, member, target, correction,
+                              expected_version=again_saved.version)
+    assert caught.value.key == "report.reopening_over"
+    assert "ask again" in str(caught.value)
 
 
 def test_locking_asks_to_name_the_quarter_and_refuses_the_open_one(session, plan, people):
@@ -218,7 +225,8 @@ def test_the_member_is_emailed_the_answer_to_a_reopen_request(session, inbox):
 # ---- what members and coordinators see of reopenings ----------------------------------------
 
 
-def test_a_granted_quarter_is_the_members_to_correct_until_it_submits(session, plan, people):
+def test_a_granted_quarter_is_the_members_to_correct_until_it_has_finished(session, plan,
+                                                                         people):
     coordinator, member = people["coordinator"], people["member"]
     view = lifecycle.member_view(session, member, plan.plan.id, "en")
     assert view.granted == () and view.notices == ()
@@ -237,6 +245,8 @@ def test_a_granted_quarter_is_the_members_to_correct_until_it_submits(session, p
                                                   plan.institutions["A"].id),
                           ReportContent(status=Status.IN_PROGRESS, percent_complete=55),
                           expected_version=1, submit=True)
+    assert lifecycle.member_view(session, member, plan.plan.id, "en").granted == (Q3,)
+    lifecycle.finish_reopening(session, member, plan.plan.id, Q3)
     assert lifecycle.member_view(session, member, plan.plan.id, "en").granted == ()
     assert lifecycle.reopened_quarters(session, coordinator, plan.plan.id) == []
 
@@ -481,3 +491,159 @@ def test_a_reopening_of_the_longest_plan_is_mailed_whole(session, inbox):
     from email.header import decode_header, make_header
 
     assert longest.plan.name in str(make_header(decode_header(mail["Subject"])))
+
+
+# ---- how a reopening ends (issue 26, item 1) -------------------------------------------------
+
+
+def _granted(session, plan, people, **decision):
+    request = lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3,
+                                       "The September figures were wrong")
+    lifecycle.decide_reopen(session, people["coordinator"], request.id, grant=True, **decision)
+    return session.get(type(request), request.id)
+
+
+def _audit(session, action):
+    from tracker.models import AuditEntry
+
+    return session.exec(select(AuditEntry).where(AuditEntry.action == action)).all()
+
+
+def test_a_reopening_outlives_a_submission_every_report_and_draft_stays_editable(
+        session, plan, people):
+    """INNFA's case: T3 granted, eleven reports to correct; after the first is submitted the
+    other ten could not be sent. Now one submission ends nothing, and the locked quarter's
+    figures "as presented" stay as they were."""
+    from tracker.models import ReportState
+
+    coordinator, member = people["coordinator"], people["member"]
+    second = plan.item("1.2", line="1", lead="A", start="2026-Q1", due="2026-Q4")
+    plan.report("1.2", "2026-Q3", state=ReportState.DRAFT, percent=20)  # a draft left behind
+    lifecycle.lock_quarter(session, coordinator, plan.plan.id, Q3,
+                           _meeting(session, plan, people).id, confirm=Q3)
+    presented = meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3)
+    _granted(session, plan, people)
+    a = plan.institutions["A"].id
+    first = reporting.save_report(session, member, Target(plan.items["1.1"].id, Q3, a),
+                                  ReportContent(status=Status.IN_PROGRESS, percent_complete=65),
+                                  expected_version=1, submit=True)
+    assert lifecycle.member_view(session, member, plan.plan.id, "en").granted == (Q3,)
+    assert lifecycle.reopened_quarters(session, coordinator, plan.plan.id) == [Q3]
+    draft = reporting.save_report(session, member, Target(second.id, Q3, a),
+                                  ReportContent(status=Status.IN_PROGRESS, percent_complete=30),
+                                  expected_version=1)  # the old draft, corrected
+    reporting.save_report(session, member, Target(second.id, Q3, a),
+                          ReportContent(status=Status.IN_PROGRESS, percent_complete=35),
+                          expected_version=draft.version, submit=True)
+    reporting.save_report(session, member, Target(plan.items["1.1"].id, Q3, a),
+                          ReportContent(status=Status.IN_PROGRESS, percent_complete=70),
+                          expected_version=first.version)  # and a draft over the first
+    assert reporting.submit_drafts(session, member, plan.plan.id, Q3, a) == 1
+    assert lifecycle.member_view(session, member, plan.plan.id, "en").granted == (Q3,)
+    assert meetings.latest_snapshot(session, coordinator, plan.plan.id, Q3) == presented
+    assert states(session, plan)[str(Q3)] == "locked"
+    assert _audit(session, "finish_reopening") == []
+
+
+def test_the_institution_says_it_has_finished_and_its_quarter_closes_again(session, plan,
+                                                                          people):
+    coordinator, member = people["coordinator"], people["member"]
+    request = _granted(session, plan, people)
+    target = Target(plan.items["1.1"].id, Q3, plan.institutions["A"].id)
+    saved = reporting.save_report(session, member, target,
+                                  ReportContent(status=Status.IN_PROGRESS, percent_complete=60),
+                                  expected_version=1, submit=True)
+    with pytest.raises(NotAllowed):  # a coordinator has no institution's corrections to end
+        lifecycle.finish_reopening(session, coordinator, plan.plan.id, Q3)
+    finished = lifecycle.finish_reopening(session, member, plan.plan.id, Q3)
+    assert finished.id == request.id and finished.ended_at is not None
+    assert finished.ended_by_id == member.user_id
+    assert lifecycle.member_view(session, member, plan.plan.id, "en").granted == ()
+    with pytest.raises(NotAllowed) as caught:
+        reporting.save_report(session, member, target,
+                              ReportContent(status=Status.IN_PROGRESS, percent_complete=80),
+                              expected_version=saved.version)
+    assert caught.value.key == "report.reopening_over"
+    assert caught.value.values == {"quarter": Q3, "date": date(2027, 1, 10)}
+    with pytest.raises(InvalidInput) as caught:  # nothing left to finish
+        lifecycle.finish_reopening(session, member, plan.plan.id, Q3)
+    assert caught.value.key == "lifecycle.not_reopened"
+    [entry] = _audit(session, "finish_reopening")
+    assert (entry.entity, entry.entity_id, entry.plan_id, entry.user_id) == (
+        "reopen_request", request.id, plan.plan.id, member.user_id)
+    assert json.loads(entry.before) == {"until": "2027-01-24"}
+    assert json.loads(entry.after) == {"until": "2027-01-10"}
+    # a coordinator still corrects the closed quarter, with a reason, as before
+    reporting.save_report(session, coordinator, target,
+                          ReportContent(status=Status.IN_PROGRESS, percent_complete=80),
+                          expected_version=saved.version, reason="Figures from the ministry")
+
+
+def test_a_coordinator_ends_a_reopening_and_the_member_is_told(session, plan, people, inbox):
+    from tracker.settings import get_settings
+
+    coordinator, member = people["coordinator"], people["member"]
+    request = _granted(session, plan, people)
+    lifecycle.mark_seen(session, member, request.id)  # the grant's notice was read
+    with pytest.raises(NotAllowed):  # a member finishes; only a coordinator ends
+        lifecycle.end_reopening(session, member, request.id)
+    [view] = lifecycle.reopen_requests(session, coordinator, plan.plan.id)
+    assert view.running and view.until == date(2027, 1, 24)
+    ended = lifecycle.end_reopening(session, coordinator, request.id, smtp=get_settings().smtp)
+    assert ended.mailed is True
+    [mail] = inbox.messages
+    assert mail["To"] == "m@example.org"  # in the member's language
+    assert mail["Subject"].startswith("Reapertura de T3 2026 terminada")
+    [notice] = lifecycle.notices(session, member, plan.plan.id, "es")
+    assert notice.subject.startswith("Reapertura de T3 2026 terminada") and not notice.granted
+    assert lifecycle.member_view(session, member, plan.plan.id, "en").granted == ()
+    [view] = lifecycle.reopen_requests(session, coordinator, plan.plan.id)
+    assert not view.running
+    with pytest.raises(NotAllowed) as caught:
+        reporting.save_report(session, member, Target(plan.items["1.1"].id, Q3,
+                                                      plan.institutions["A"].id),
+                              ReportContent(status=Status.IN_PROGRESS, percent_complete=80),
+                              expected_version=1)
+    assert caught.value.key == "report.reopening_over"
+    with pytest.raises(InvalidInput) as caught:
+        lifecycle.end_reopening(session, coordinator, request.id)
+    assert caught.value.key == "lifecycle.reopening_over"
+    [entry] = _audit(session, "end_reopening")
+    assert (entry.entity_id, entry.plan_id, entry.user_id) == (
+        request.id, plan.plan.id, coordinator.user_id)
+
+
+def test_a_reopening_ends_when_its_end_date_passes(session, plan, people, monkeypatch):
+    member = people["member"]
+    request = _granted(session, plan, people)
+    assert request.ends_on == date(2027, 1, 24)  # two weeks from the grant by default
+    [entry] = _audit(session, "grant_reopen")
+    assert json.loads(entry.after)["until"] == "2027-01-24"
+    target = Target(plan.items["1.1"].id, Q3, plan.institutions["A"].id)
+    content = ReportContent(status=Status.IN_PROGRESS, percent_complete=60)
+    monkeypatch.setenv("TRACKER_TODAY", "2027-01-24")  # its last day
+    saved = reporting.save_report(session, member, target, content, expected_version=1)
+    assert lifecycle.granted_quarters(session, plan.plan.id, member.institution_id) == [Q3]
+    monkeypatch.setenv("TRACKER_TODAY", "2027-01-25")
+    assert lifecycle.member_view(session, member, plan.plan.id, "en").granted == ()
+    assert lifecycle.reopened_quarters(session, people["coordinator"], plan.plan.id) == []
+    with pytest.raises(NotAllowed) as caught:
+        reporting.save_report(session, member, target, content, expected_version=saved.version)
+    assert caught.value.values == {"quarter": Q3, "date": date(2027, 1, 24)}
+
+
+def test_a_grant_chooses_its_end_date_today_or_later(session, plan, people):
+    coordinator = people["coordinator"]
+    request = lifecycle.request_reopen(session, people["member"], plan.plan.id, Q3, "Late data")
+    with pytest.raises(InvalidInput) as caught:
+        lifecycle.decide_reopen(session, coordinator, request.id, grant=True,
+                                until=date(2027, 1, 9))
+    assert caught.value.key == "lifecycle.until_past"
+    assert session.get(type(request), request.id).state == "pending"
+    decided = lifecycle.decide_reopen(session, coordinator, request.id, grant=True,
+                                      until=date(2027, 3, 1))
+    assert decided.request.ends_on == date(2027, 3, 1)
+    [notice] = lifecycle.notices(session, people["member"], plan.plan.id, "en")
+    assert "until Mar 1, 2027" in notice.body and "finished" in notice.body
+    [reopened] = lifecycle.member_view(session, people["member"], plan.plan.id, "en").reopened
+    assert (reopened.quarter, reopened.until) == (Q3, date(2027, 3, 1))

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from tracker.i18n import t
 from tracker.models import Plan, RoleGrant, User
+from tracker.services import once
 from tracker.services.accounts import add_user_to_plans, hand_over, require_manage
 from tracker.services.mail import Mail, deliver
 from tracker.services.permissions import Actor
@@ -58,21 +59,45 @@ def invite(session: Session, actor: Actor, user_id: int, *, app_url: str, passwo
 
 def add_and_invite(session: Session, actor: Actor, *, email: str, display_name: str, role: str,
                    password: str, institution: str | None, plan_ids: list[int], app_url: str,
-                   smtp: SmtpSettings | None) -> Invitation:
+                   smtp: SmtpSettings | None, token: str | None = None) -> Invitation:
     """The account form's one write: the account (checked by ``accounts.add_user``) and its
-    invitation."""
+    invitation. A repeat of ``token`` (the same form sent twice) makes no second account and
+    sends nothing again: it gives the first one's invitation back (the form still holds the
+    password it was made with)."""
+    if earlier := _earlier_invitation(session, actor, token, "add_account", app_url=app_url,
+                                      password=password, smtp=smtp):
+        return earlier
     created = add_user_to_plans(session, actor, email=email, display_name=display_name,
                                 role=role, password=password, institution=institution,
                                 plan_ids=plan_ids)
+    once.settle(session, token, created.id)
     return invite(session, actor, created.id, app_url=app_url, password=password, smtp=smtp)
 
 
 def hand_over_and_invite(session: Session, actor: Actor, user_id: int, *, email: str,
                          display_name: str, password: str, app_url: str,
-                         smtp: SmtpSettings | None) -> Invitation:
+                         smtp: SmtpSettings | None, token: str | None = None) -> Invitation:
     """A handover's one write: the new focal point's account (``accounts.hand_over``: the old
     one deactivated, its history kept) and the same invitation account creation sends, with
-    the temporary password (issue 26, item 8)."""
+    the temporary password (issue 26, item 8). A repeat of ``token``, like account
+    creation's, makes and sends nothing again: the first invitation back."""
+    if earlier := _earlier_invitation(session, actor, token, "hand_over", app_url=app_url,
+                                      password=password, smtp=smtp):
+        return earlier
     new = hand_over(session, actor, user_id, email=email, display_name=display_name,
                     password=password)
+    once.settle(session, token, new.id)
     return invite(session, actor, new.id, app_url=app_url, password=password, smtp=smtp)
+
+
+def _earlier_invitation(session: Session, actor: Actor, token: str | None, kind: str, *,
+                        app_url: str, password: str,
+                        smtp: SmtpSettings | None) -> Invitation | None:
+    """The invitation of the account a first submission of ``token`` made (the form still
+    holds the password it was made with); with a mail server, it was sent then."""
+    earlier = once.claim(session, actor, token, kind)
+    if earlier is None:
+        return None
+    assert earlier.result is not None  # the account's id, settled with the write
+    mail = invitation(session, actor, earlier.result, app_url=app_url, password=password)
+    return Invitation(mail, sent=smtp is not None)

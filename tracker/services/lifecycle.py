@@ -7,14 +7,18 @@
                         └─────open───────┘   (opening one closes the open one, confirmed)
 
     closed or locked ──a member asks to reopen, with a reason──▶ request pending
-    request pending ──grant──▶ granted: that institution's reports of the quarter are editable
-                               again until it submits (the snapshot "as presented" stays)
+    request pending ──grant (until a date, two weeks unless chosen)──▶ reopened: every report
+        of that institution and quarter, drafts included, is editable again (the period and
+        its snapshot "as presented" stay as they are)
+    reopened ──the institution says it has finished, a coordinator ends it, or its end date
+        passes──▶ over (one submitted report does not end it)
     request pending ──refuse, with a reason──▶ refused
-    the member is told either way: on "My institution", and by e-mail where SMTP is set
+    the member is told of a grant, a refusal and an ending by a coordinator: on "My
+    institution", and by e-mail where SMTP is set
 
-Members write in the open quarter, or in a quarter granted to their institution; coordinators
-may correct a closed quarter; nobody else writes in a locked one. A quarter still open for
-reports is not locked: it is closed first. Every step lands in the audit trail.
+Members write in the open quarter, or in a quarter reopened for their institution;
+coordinators may correct a closed quarter; nobody else writes in a locked one. A quarter still
+open for reports is not locked: it is closed first. Every step lands in the audit trail.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, select
 
 from tracker import rules
@@ -42,14 +47,15 @@ from tracker.models import (
     utcnow,
 )
 from tracker.quarters import Quarter
-from tracker.services import audit, plans
+from tracker.services import audit, once, plans
 from tracker.services.figures import PlanChoice
 from tracker.services.mail import Mail, deliver
 from tracker.services.permissions import Actor, Permission
 from tracker.services.plan_admin import PeriodRow
-from tracker.settings import SmtpSettings
+from tracker.settings import SmtpSettings, get_settings
 
 MAX_REASON = rules.limit("reason", "text")
+DEFAULT_REOPENING = timedelta(days=14)  # how long a grant lasts unless the coordinator says
 
 # The transitions a coordinator makes on plan management; locking belongs to the meeting.
 TRANSITIONS = {
@@ -149,12 +155,15 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
 
 
 def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
-                   reason: str) -> ReopenRequest:
+                   reason: str, *, token: str | None = None) -> ReopenRequest:
     """A member asks to reopen a closed or locked quarter for their institution, saying why
-    (whether or not another quarter is open)."""
+    (whether or not another quarter is open). A repeat of ``token`` (the same form sent
+    twice) returns the first request (``services.once``)."""
     actor.require(Permission.WRITE_OWN_REPORTS, plan_id)
     if actor.institution_id is None or actor.user_id is None:
         raise NotAllowed("error.not_allowed.write_own_reports")
+    if earlier := once.claim(session, actor, token, "request_reopen"):
+        return session.get_one(ReopenRequest, earlier.result)
     period = plans.get_period(session, plan_id, quarter)
     if period.state not in (PeriodState.CLOSED, PeriodState.LOCKED):
         raise InvalidInput("lifecycle.not_closed", quarter=quarter)
@@ -169,6 +178,7 @@ def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: Quarte
     session.flush()
     audit.record(session, actor, "request_reopen", "reopen_request", request.id,
                  plan_id=plan_id, after={"quarter": str(quarter), "reason": reason})
+    once.settle(session, token, request.id)
     return request
 
 
@@ -179,16 +189,25 @@ class Decided:
 
 
 def decide_reopen(session: Session, actor: Actor, request_id: int, grant: bool, *,
-                  answer: str = "", smtp: SmtpSettings | None = None) -> Decided:
-    """A coordinator grants (that institution's reports of the quarter become editable again
-    until it submits; the period and its snapshot stay as they are) or refuses, with a reason.
-    The member is told in the app, and by e-mail where a mail server is set."""
+                  answer: str = "", until: date | None = None,
+                  smtp: SmtpSettings | None = None, token: str | None = None) -> Decided:
+    """A coordinator grants (every report of that institution and quarter, drafts included,
+    is editable again until the institution says it has finished, a coordinator ends the
+    reopening, or the end of ``until``: two weeks from today unless chosen; the period and its
+    snapshot stay as they are) or refuses, with a reason. The member is told in the app, and
+    by e-mail where a mail server is set. A repeat of ``token`` returns the first decision."""
     request = session.get(ReopenRequest, request_id)
     if request is None:
         raise NotFound("meeting.request_not_found")
     actor.require(Permission.MANAGE_PLAN, request.plan_id)
+    if earlier := once.claim(session, actor, token, "decide_reopen"):
+        return Decided(session.get_one(ReopenRequest, earlier.result), None)  # told once
     if request.state != RequestState.PENDING:
         raise InvalidInput("meeting.already_decided")
+    today = get_settings().today()
+    until = until or today + DEFAULT_REOPENING
+    if grant and until < today:
+        raise InvalidInput("lifecycle.until_past", date=until)
     answer = answer.strip()
     if not grant and not answer:
         raise InvalidInput("lifecycle.refusal_needs_reason")
@@ -199,11 +218,75 @@ def decide_reopen(session: Session, actor: Actor, request_id: int, grant: bool, 
     request.state = RequestState.GRANTED if grant else RequestState.REFUSED
     request.decided_by_id, request.decided_at = actor.user_id, utcnow()
     request.answer = answer or None
+    request.ends_on = until if grant else None
     session.add(request)
     audit.record(session, actor, "grant_reopen" if grant else "refuse_reopen",
                  "reopen_request", request.id, plan_id=request.plan_id,
-                 after={"quarter": request.quarter, "granted": grant, "answer": answer})
+                 after={"quarter": request.quarter, "granted": grant, "answer": answer}
+                 | ({"until": str(until)} if grant else {}))
     session.flush()
+    once.settle(session, token, request.id)
+    return Decided(request, _tell(session, request, smtp))
+
+
+def _running() -> ColumnElement[bool]:
+    """A reopening still running today: granted, not ended, its end date not passed."""
+    return and_(col(ReopenRequest.state) == RequestState.GRANTED,
+                col(ReopenRequest.ended_at).is_(None),
+                col(ReopenRequest.ends_on) >= get_settings().today())
+
+
+def _end(session: Session, actor: Actor, request: ReopenRequest, action: str) -> None:
+    """End a running reopening now: today becomes its end date; the history keeps who and
+    the end date it had."""
+    today = get_settings().today()
+    before = request.ends_on
+    request.ended_at, request.ended_by_id, request.ends_on = utcnow(), actor.user_id, today
+    session.add(request)
+    audit.record(session, actor, action, "reopen_request", request.id, plan_id=request.plan_id,
+                 before={"until": str(before)}, after={"until": str(today)})
+
+
+def finish_reopening(session: Session, actor: Actor, plan_id: int, quarter: Quarter, *,
+                     token: str | None = None) -> ReopenRequest:
+    """The member's institution says it has finished its corrections of ``quarter``: the
+    reopening ends (its reports are closed again, as the quarter is)."""
+    actor.require(Permission.WRITE_OWN_REPORTS, plan_id)
+    if actor.institution_id is None:
+        raise NotAllowed("error.not_allowed.write_own_reports")
+    if earlier := once.claim(session, actor, token, "finish_reopening"):
+        return session.get_one(ReopenRequest, earlier.result)
+    running = session.exec(select(ReopenRequest).where(
+        ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == str(quarter),
+        ReopenRequest.institution_id == actor.institution_id, _running())
+        .order_by(col(ReopenRequest.id))).all()
+    if not running:
+        raise InvalidInput("lifecycle.not_reopened", quarter=quarter)
+    for request in running:  # two grants of one quarter end together
+        _end(session, actor, request, "finish_reopening")
+    session.flush()
+    once.settle(session, token, running[0].id)
+    return running[0]
+
+
+def end_reopening(session: Session, actor: Actor, request_id: int, *,
+                  smtp: SmtpSettings | None = None, token: str | None = None) -> Decided:
+    """A coordinator ends a reopening before its end date; the member is told (in the app,
+    and by e-mail where a mail server is set)."""
+    request = session.get(ReopenRequest, request_id)
+    if request is None:
+        raise NotFound("meeting.request_not_found")
+    actor.require(Permission.MANAGE_PLAN, request.plan_id)
+    if earlier := once.claim(session, actor, token, "end_reopening"):
+        return Decided(session.get_one(ReopenRequest, earlier.result), None)
+    if not session.exec(select(ReopenRequest.id).where(
+            ReopenRequest.id == request.id, _running())).first():
+        raise InvalidInput("lifecycle.reopening_over",
+                           quarter=Quarter.parse(request.quarter))
+    _end(session, actor, request, "end_reopening")
+    request.seen_at = None  # a notice for the member, like the grant's
+    session.flush()
+    once.settle(session, token, request.id)
     return Decided(request, _tell(session, request, smtp))
 
 
@@ -232,12 +315,11 @@ def notice_text(session: Session, request: ReopenRequest, lang: str) -> Notice:
     plan = session.get_one(Plan, request.plan_id)
     quarter = Quarter.parse(request.quarter)
     granted = request.state == RequestState.GRANTED
-    outcome = "granted" if granted else "refused"
-    label = quarter.label(lang)
-    return Notice(request.id, quarter, granted,
-                  t(f"lifecycle.{outcome}.subject", lang, quarter=label, plan=plan.name),
-                  t(f"lifecycle.{outcome}.body", lang, quarter=label, plan=plan.name,
-                    answer=request.answer or ""))
+    outcome = "ended" if request.ended_at else "granted" if granted else "refused"
+    return Notice(request.id, quarter, granted and not request.ended_at,
+                  t(f"lifecycle.{outcome}.subject", lang, quarter=quarter, plan=plan.name),
+                  t(f"lifecycle.{outcome}.body", lang, quarter=quarter, plan=plan.name,
+                    answer=request.answer or "", until=request.ends_on))
 
 
 def notices(session: Session, actor: Actor, plan_id: int, lang: str) -> list[Notice]:
@@ -263,26 +345,46 @@ def _quarters(texts: Iterable[str]) -> list[Quarter]:
     return sorted({Quarter.parse(text) for text in texts})
 
 
-def granted_quarters(session: Session, plan_id: int,
-                     institution_id: int | None) -> list[Quarter]:
-    """Closed or locked quarters an institution may write in again (granted, not yet used)."""
+@dataclass(frozen=True)
+class Reopening:
+    """A quarter reopened for an institution, running until the end of ``until``."""
+
+    request_id: int
+    quarter: Quarter
+    until: date
+
+
+def reopenings(session: Session, plan_id: int, institution_id: int | None) -> list[Reopening]:
+    """The reopenings running today for an institution, oldest quarter first (one a quarter:
+    the latest end date)."""
     if institution_id is None:
         return []
-    return _quarters(session.exec(select(ReopenRequest.quarter).where(
+    rows = session.exec(select(ReopenRequest).where(
         ReopenRequest.plan_id == plan_id, ReopenRequest.institution_id == institution_id,
-        ReopenRequest.state == RequestState.GRANTED,
-        ReopenRequest.used_at == None)))  # noqa: E711
+        _running()).order_by(col(ReopenRequest.ends_on))).all()
+    latest = {Quarter.parse(r.quarter): Reopening(r.id, Quarter.parse(r.quarter), r.ends_on)
+              for r in rows if r.ends_on is not None}
+    return [latest[q] for q in sorted(latest)]
 
 
-def use_grants(session: Session, plan_id: int, quarter: Quarter, institution_id: int) -> None:
-    """The institution submitted in a reopened quarter: the reopening ends."""
-    for request in session.exec(select(ReopenRequest).where(
-            ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == str(quarter),
-            ReopenRequest.institution_id == institution_id,
-            ReopenRequest.state == RequestState.GRANTED,
-            ReopenRequest.used_at == None)):  # noqa: E711
-        request.used_at = utcnow()
-        session.add(request)
+def granted_quarters(session: Session, plan_id: int,
+                     institution_id: int | None) -> list[Quarter]:
+    """Closed or locked quarters an institution may write in again (a reopening running)."""
+    return [r.quarter for r in reopenings(session, plan_id, institution_id)]
+
+
+def reopening_over(session: Session, plan_id: int, quarter: Quarter,
+                   institution_id: int | None) -> date | None:
+    """The day the institution's last reopening of ``quarter`` ended or ends (finished or
+    ended by a coordinator: that day; else its end date), if it had one."""
+    if institution_id is None:
+        return None
+    last = session.exec(select(ReopenRequest).where(
+        ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == str(quarter),
+        ReopenRequest.institution_id == institution_id,
+        ReopenRequest.state == RequestState.GRANTED)
+        .order_by(col(ReopenRequest.decided_at).desc(), col(ReopenRequest.id).desc())).first()
+    return last.ends_on if last else None
 
 
 def closed_quarters(session: Session, plan_id: int) -> list[Quarter]:
@@ -302,6 +404,8 @@ class RequestView:
     state: str
     answer: str | None
     decided_at: datetime | None
+    until: date | None = None  # a grant's end date
+    running: bool = False  # a grant still running today
 
 
 def reopen_requests(session: Session, actor: Actor, plan_id: int) -> list[RequestView]:
@@ -312,31 +416,40 @@ def reopen_requests(session: Session, actor: Actor, plan_id: int) -> list[Reques
         .join(User, col(User.id) == ReopenRequest.requested_by_id)
         .where(ReopenRequest.plan_id == plan_id)
         .order_by(col(ReopenRequest.created_at).desc())).all()
+    running = set(session.exec(select(ReopenRequest.id).where(
+        ReopenRequest.plan_id == plan_id, _running())))
     return [RequestView(r.id, Quarter.parse(r.quarter), r.reason, name,
                         None if r.institution_id is None else acronyms.get(r.institution_id),
-                        r.state, r.answer, r.decided_at)
+                        r.state, r.answer, r.decided_at, r.ends_on, r.id in running)
             for r, name in rows]
 
 
 @dataclass(frozen=True)
 class MemberView:
-    """What a member's page needs of the life cycle: quarters reopened for their institution,
-    quarters they may ask to reopen, and answers they have not read."""
+    """What a member's page needs of the life cycle: quarters reopened for their institution
+    (and until when), quarters they may ask to reopen, and answers they have not read."""
 
-    granted: tuple[Quarter, ...]
+    reopened: tuple[Reopening, ...]
     closed: tuple[Quarter, ...]
     notices: tuple[Notice, ...]
+
+    @property
+    def granted(self) -> tuple[Quarter, ...]:
+        return tuple(r.quarter for r in self.reopened)
+
+    def reopening(self, quarter: Quarter | None) -> Reopening | None:
+        return next((r for r in self.reopened if r.quarter == quarter), None)
 
 
 def member_quarters(open_quarter: Quarter | None, granted: Sequence[Quarter]) -> list[Quarter]:
     """The quarters a member reports in: the open one first, then those reopened for their
-    institution (granted and not yet used)."""
+    institution (a reopening running)."""
     return ([open_quarter] if open_quarter else []) + [q for q in granted if q != open_quarter]
 
 
 def member_view(session: Session, actor: Actor, plan_id: int, lang: str) -> MemberView:
     actor.require(Permission.WRITE_OWN_REPORTS, plan_id)
-    return MemberView(tuple(granted_quarters(session, plan_id, actor.institution_id)),
+    return MemberView(tuple(reopenings(session, plan_id, actor.institution_id)),
                       tuple(closed_quarters(session, plan_id)),
                       tuple(notices(session, actor, plan_id, lang)))
 
@@ -345,16 +458,15 @@ def correctable_quarters(plan: PlanChoice, start: Quarter,
                          reopened: Sequence[Quarter]) -> list[Quarter]:
     """The quarters in which a coordinator may correct an item's reports, oldest first: those
     from the item's start up to the plan's default quarter that are neither open nor locked,
-    and those reopened (granted, not yet used) since its start."""
+    and those reopened (a reopening running) since its start."""
     closed = {q for q in plan.quarters if q != plan.open_quarter
               and q not in plan.locked_quarters and start <= q <= plan.default_quarter}
     return sorted(closed | {q for q in reopened if q >= start})
 
 
 def reopened_quarters(session: Session, actor: Actor, plan_id: int) -> list[Quarter]:
-    """Quarters with a reopening granted and not yet used (a coordinator may correct them)."""
+    """Quarters with a reopening running (a coordinator may correct them)."""
     actor.require(Permission.CORRECT_REPORTS, plan_id)
     return _quarters(session.exec(select(ReopenRequest.quarter).where(
-        ReopenRequest.plan_id == plan_id, ReopenRequest.state == RequestState.GRANTED,
-        ReopenRequest.used_at == None)))  # noqa: E711
+        ReopenRequest.plan_id == plan_id, _running())))
 

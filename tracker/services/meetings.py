@@ -25,7 +25,7 @@ from tracker.models import (
     ReportingPeriod,
 )
 from tracker.quarters import Quarter
-from tracker.services import audit, meeting_figures, plans
+from tracker.services import audit, meeting_figures, once, plans
 from tracker.services.institutions import plan_institutions
 from tracker.services.permissions import Actor, Permission
 from tracker.services.plan_admin import ItemFields, PeriodRow, save_item
@@ -72,10 +72,13 @@ def _checked_texts(minutes: str, place: str) -> tuple[str, str]:
 
 def record_meeting(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
                    held_on: date, present: list[str], minutes: str = "",
-                   place: str = "") -> Meeting:
+                   place: str = "", *, token: str | None = None) -> Meeting:
     """A meeting evaluating ``quarter``, with the institutions present (acronyms of the plan's
-    institutions, at least one) and where it was held."""
+    institutions, at least one) and where it was held. A repeat of ``token`` (the same form
+    sent twice) records nothing and returns the first meeting."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
+    if earlier := once.claim(session, actor, token, "record_meeting"):
+        return session.get_one(Meeting, earlier.result)
     plans.get_period(session, plan_id, Quarter.parse(quarter))
     minutes, place = _checked_texts(minutes, place)
     attending = _attendance_ids(session, plan_id, present)
@@ -89,6 +92,7 @@ def record_meeting(session: Session, actor: Actor, plan_id: int, quarter: Quarte
                  after={"quarter": str(quarter), "held_on": held_on, "place": place,
                         "present": present})
     session.flush()
+    once.settle(session, token, meeting.id)
     return meeting
 
 
@@ -186,11 +190,15 @@ def _due(session: Session, plan_id: int, due_quarter: Quarter | None) -> str | N
 
 def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
                  owner: str | None = None, due_quarter: Quarter | None = None,
-                 item_id: int | None = None, new_item: NewItem | None = None) -> Decision:
+                 item_id: int | None = None, new_item: NewItem | None = None,
+                 token: str | None = None) -> Decision:
     """A decision of the meeting; it may become an action item: an existing one
     (``item_id``) or a new one (``new_item``: led by the owner from the quarter after the
-    meeting's to the due quarter, titled by the decision), linked back to the decision."""
+    meeting's to the due quarter, titled by the decision), linked back to the decision. A
+    repeat of ``token`` returns the first decision."""
     meeting = _meeting(session, actor, meeting_id)
+    if earlier := once.claim(session, actor, token, "add_decision"):
+        return session.get_one(Decision, earlier.result)
     text = _decision_text(text)
     item_id, new_item = becomes(item_id, new_item)
     decision = Decision(meeting_id=meeting.id, text=text,
@@ -207,6 +215,7 @@ def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
                  after={"text": text, "owner": owner, "due": decision.due_quarter,
                         "item": item_id})
     session.flush()
+    once.settle(session, token, decision.id)
     return decision
 
 

@@ -23,7 +23,7 @@ from tracker.models import (
     StrategicLine,
 )
 from tracker.quarters import Quarter, QuarterError
-from tracker.services import audit, institutions, plans
+from tracker.services import audit, institutions, once, plans
 from tracker.services.permissions import Actor, Permission
 from tracker.settings import DEFAULT_TIME_ZONE, is_time_zone
 
@@ -146,9 +146,14 @@ def _set_supporters(session: Session, item: ActionItem, wanted: set[int]) -> Non
 
 
 def save_item(session: Session, actor: Actor, plan_id: int, fields: ItemFields, *,
-              item_id: int | None = None, expected_version: int | None = None) -> ActionItem:
-    """Create an item (``item_id`` None) or change one, refusing a stale version."""
+              item_id: int | None = None, expected_version: int | None = None,
+              token: str | None = None) -> ActionItem:
+    """Create an item (``item_id`` None) or change one, refusing a stale version. A repeat
+    of ``token`` (the same form sent twice) returns the item the first save made or changed,
+    never a second item nor a conflict with itself."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
+    if earlier := once.claim(session, actor, token, "save_item"):
+        return session.get_one(ActionItem, earlier.result)
     plan = session.get_one(Plan, plan_id)
     values = _validated(session, plan, fields)
     ids = _institution_ids(session)
@@ -165,6 +170,7 @@ def save_item(session: Session, actor: Actor, plan_id: int, fields: ItemFields, 
         audit.record(session, actor, "create", "action_item", item.id, plan_id=plan_id,
                      after=item.model_dump())
         session.flush()
+        once.settle(session, token, item.id)
         return item
     found = session.get(ActionItem, item_id, with_for_update=True)
     if found is None or found.plan_id != plan_id:
@@ -180,6 +186,7 @@ def save_item(session: Session, actor: Actor, plan_id: int, fields: ItemFields, 
     audit.record(session, actor, "update", "action_item", item.id, plan_id=plan_id,
                  before=before, after=item.model_dump() | {"supporters": sorted(wanted)})
     session.flush()
+    once.settle(session, token, item.id)
     return item
 
 

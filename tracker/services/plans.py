@@ -19,7 +19,7 @@ from tracker.models import (
     RoleGrant,
 )
 from tracker.quarters import Quarter, QuarterError, quarter_range, under_evaluation
-from tracker.services import audit
+from tracker.services import audit, once
 from tracker.services.permissions import Actor, Permission
 from tracker.settings import get_settings
 
@@ -83,11 +83,14 @@ def create_plan(session: Session, actor: Actor, plan: Plan,
 
 def new_plan(session: Session, actor: Actor, *, name: str, commission: str, first: str,
              last: str, fiscal_year_start_month: int = 1,
-             opened: str | None = None) -> Plan:
+             opened: str | None = None, token: str | None = None) -> Plan:
     """A plan made from a form (no workbook yet): any plan's coordinator or an admin makes one
-    and coordinates it; its quarter under evaluation (or ``opened``) opens for reports."""
+    and coordinates it; its quarter under evaluation (or ``opened``) opens for reports. A
+    repeat of ``token`` (the same form sent twice) returns the first plan."""
     if not actor.can_create_plans:
         raise NotAllowed("plan.cannot_create")
+    if earlier := once.claim(session, actor, token, "new_plan"):
+        return session.get_one(Plan, earlier.result)
     name, commission = name.strip(), commission.strip()
     if (not name or rules.too_long("plan", "name", name)
             or rules.too_long("plan", "commission", commission)):
@@ -106,9 +109,11 @@ def new_plan(session: Session, actor: Actor, *, name: str, commission: str, firs
     if chosen and not span[0] <= chosen <= span[1]:
         raise InvalidInput("import.open_outside_plan", value=chosen, first=span[0],
                            last=span[1])
-    return create_plan(session, actor, Plan(
+    plan = create_plan(session, actor, Plan(
         name=name, commission=commission, first_quarter=str(span[0]),
         last_quarter=str(span[1]), fiscal_year_start_month=fiscal_year_start_month), chosen)
+    once.settle(session, token, plan.id)
+    return plan
 
 
 def ensure_periods(session: Session, plan: Plan, opened: Quarter | None = None) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from tracker.i18n import day, t
 from tracker.models import Plan, Reminder, Role, RoleGrant, User
 from tracker.quarters import Quarter
-from tracker.services import plans
+from tracker.services import once, plans
 from tracker.services.mail import Mail, deliver
 from tracker.services.missing import missing_by_institution
 from tracker.services.permissions import Actor, Permission
@@ -78,12 +78,18 @@ class Reminded:
 
 
 def remind_from_app(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
-                    smtp: SmtpSettings | None) -> Reminded:
+                    smtp: SmtpSettings | None, *, token: str | None = None) -> Reminded:
     """The coordinator's "send reminders": by e-mail with SMTP, else messages to copy; both
-    recorded like ``tracker remind``."""
+    recorded like ``tracker remind``. A repeat of ``token`` (the button pressed twice) sends
+    and records nothing again: how many were sent, or the messages to copy."""
     actor.require(Permission.FOLLOW_UP_REPORTS, plan_id)
+    earlier = once.claim(session, actor, token, "remind")
     messages = reminders(session, actor, plan_id, quarter)
+    if earlier is not None:
+        return Reminded(earlier.result or 0, []) if smtp is not None else Reminded(0, messages)
     if smtp is not None:
-        return Reminded(send(session, plan_id, quarter, messages, smtp), [])
+        sent = send(session, plan_id, quarter, messages, smtp)
+        once.settle(session, token, sent)
+        return Reminded(sent, [])
     record(session, plan_id, quarter, messages, "copied")
     return Reminded(0, messages)

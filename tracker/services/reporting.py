@@ -3,8 +3,10 @@
 draft -> submitted -> approved, or returned with the coordinator's comment. Editing a
 submitted report makes a new draft; the submitted version keeps counting until a newer one is
 submitted. Each write states the version it was based on; a newer version in between is a
-``Conflict`` that names what the other person changed, and nothing is overwritten.
-Each refusal says which case it is (a closed quarter, a locked one, another institution's item).
+``Conflict`` that names what the other person changed, and nothing is overwritten. A form sent
+twice (its token, ``services.once``) writes once: the repeat gets the first save back, never a
+conflict with itself. Each refusal says which case it is (a closed quarter, a locked one, a
+reopening that is over, another institution's item).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from tracker.models import (
     User,
 )
 from tracker.quarters import Quarter
-from tracker.services import audit, lifecycle, plans
+from tracker.services import audit, lifecycle, once, plans
 from tracker.services.permissions import Actor, Permission
 from tracker.services.reports import ReportContent, append_revision, find_report
 
@@ -78,13 +80,20 @@ def check_period(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     """Members write in the open quarter, or in one reopened for their institution;
     coordinators may still correct a closed one (see ``services.lifecycle``)."""
     period = plans.get_period(session, plan_id, quarter)
+    if period.state == PeriodState.OPEN:
+        return
     if quarter in lifecycle.granted_quarters(session, plan_id, institution_id):
-        return  # a granted reopening: the institution's part is editable until it submits
+        return  # a reopening running: every report of the institution's part is editable
+    correcting = actor.can(Permission.CORRECT_REPORTS, plan_id)
+    if not correcting and period.state in (PeriodState.CLOSED, PeriodState.LOCKED):
+        ended = lifecycle.reopening_over(session, plan_id, quarter, institution_id)
+        if ended is not None:  # say so, not only that the quarter is closed
+            raise NotAllowed("report.reopening_over", quarter=quarter, date=ended)
     if period.state == PeriodState.LOCKED:
         raise _locked_refusal(session, period)
     if period.state == PeriodState.UPCOMING:
         raise NotAllowed("report.quarter_not_open", quarter=quarter)
-    if period.state == PeriodState.CLOSED and not actor.can(Permission.CORRECT_REPORTS, plan_id):
+    if period.state == PeriodState.CLOSED and not correcting:
         raise NotAllowed("report.quarter_closed", quarter=quarter)
 
 
@@ -216,14 +225,17 @@ def save_report(
     expected_version: int,
     submit: bool = False,
     confirmed: bool = False,
-    ends_reopening: bool = True,
     reason: str = "",
+    token: str | None = None,
 ) -> Report:
     """Save a draft (or submit) of one institution's report, checking every rule first. A
-    submission ends a reopening granted for the quarter (unless ``ends_reopening`` is
-    false: the other drafts of a batch come first)."""
+    repeat of ``token`` (the same form sent twice) saves nothing and returns the report as
+    the first save left it. A submission in a reopened quarter leaves the reopening running
+    (``services.lifecycle``)."""
     item = _item(session, target.item_id)
     check_writer(session, actor, item, target.institution_id)
+    if earlier := once.claim(session, actor, token, "save_report"):
+        return _as_saved(session, earlier.result)
     check_item_quarter(item, target.quarter)
     check_period(session, actor, item.plan_id, target.quarter, target.institution_id)
     reason = _correction_reason(session, actor, item.plan_id, target, reason)
@@ -243,9 +255,17 @@ def save_report(
                  plan_id=item.plan_id, before=before,
                  after=content.as_dict() | {"state": state.value, "version": saved.version}
                  | ({"reason": reason} if reason else {}))
-    if submit and ends_reopening:
-        lifecycle.use_grants(session, item.plan_id, target.quarter, target.institution_id)
+    once.settle(session, token, saved.latest_revision_id)
     return saved
+
+
+def _as_saved(session: Session, revision_id: int | None) -> Report:
+    """The report as the write that made ``revision_id`` left it (its version then), for a
+    repeat of that write: not attached to the session, so nothing of it is written."""
+    revision = session.get_one(ReportRevision, revision_id)
+    report = session.get_one(Report, revision.report_id)
+    return Report(**(report.model_dump() | {"version": revision.number,
+                                            "latest_revision_id": revision.id}))
 
 
 def _latest(session: Session, report: Report) -> ReportRevision:
@@ -263,8 +283,11 @@ def content_of(revision: ReportRevision) -> ReportContent:
 
 
 def submit_drafts(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
-                  institution_id: int) -> int:
-    """Submit every draft of the institution for the quarter; how many were submitted."""
+                  institution_id: int, *, token: str | None = None) -> int:
+    """Submit every draft of the institution for the quarter; how many were submitted (a
+    repeat of ``token``: how many the first press submitted)."""
+    if earlier := once.claim(session, actor, token, "submit_drafts"):
+        return earlier.result or 0
     drafts = session.exec(
         select(Report).join(ActionItem, col(ActionItem.id) == Report.item_id)
         .join(ReportRevision, col(ReportRevision.id) == Report.latest_revision_id)
@@ -274,19 +297,22 @@ def submit_drafts(session: Session, actor: Actor, plan_id: int, quarter: Quarter
     for report in drafts:
         save_report(session, actor, Target(report.item_id, quarter, institution_id),
                     content_of(_latest(session, report)), expected_version=report.version,
-                    submit=True, confirmed=True, ends_reopening=False)
-    lifecycle.use_grants(session, plan_id, quarter, institution_id)
+                    submit=True, confirmed=True)
+    once.settle(session, token, len(drafts))
     return len(drafts)
 
 
 def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
-           comment: str = "", expected_version: int) -> Report:
-    """Approve a submitted report, or return it with a comment the member will see."""
+           comment: str = "", expected_version: int, token: str | None = None) -> Report:
+    """Approve a submitted report, or return it with a comment the member will see (a
+    repeat of ``token``: the report as the first press left it)."""
     report = session.get(Report, report_id, with_for_update=True)
     if report is None:
         raise NotFound("report.not_found")
     item = _item(session, report.item_id)
     actor.require(Permission.APPROVE_REPORTS, item.plan_id)
+    if earlier := once.claim(session, actor, token, "review"):
+        return _as_saved(session, earlier.result)
     period = plans.get_period(session, item.plan_id, Quarter.parse(report.quarter))
     if period.state == PeriodState.LOCKED:
         raise _locked_refusal(session, period)
@@ -314,6 +340,7 @@ def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
     audit.record(session, actor, state.value, "report", saved.id, plan_id=item.plan_id,
                  after={"state": state.value, "comment": comment, "version": saved.version})
     session.flush()
+    once.settle(session, token, saved.latest_revision_id)
     return saved
 
 

@@ -1,7 +1,7 @@
 """a plan's time zone
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-07 20:00:00
 
 Existing plans take ``TRACKER_TIME_ZONE`` (default America/Guayaquil): their times were
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0008'
-down_revision: str | None = '0006'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
