@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 from tracker.db import make_engine, session_scope
 from tracker.demo import DEMO_PASSWORD, ECUADOR_PLAN, load_demo
 from tracker.migrate import upgrade
-from tracker.models import ActionItem, Plan
+from tracker.models import ActionItem, Plan, User
+from tracker.quarters import Quarter
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard.py"
@@ -130,6 +131,25 @@ def query_one(db_url: str, query: object) -> object:
         value = session.exec(query).one()
     engine.dispose()
     return value
+
+
+def reopen_request(db_url: str, *, grant: bool = False, email: str = "innfa@demo.example",
+                   quarter: Quarter = Quarter(2026, 3)) -> int:
+    """A member's request to reopen ``quarter`` of the Ecuador plan (INNFA's T3 2026, the
+    case of issue 26), granted for two weeks when ``grant``; its id."""
+    from tracker.services import lifecycle, plans
+    from tracker.services.permissions import SYSTEM, actor_for
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        member = session.exec(select(User).where(User.email == email)).one()
+        request_id = lifecycle.request_reopen(session, actor_for(session, member), plan.id,
+                                              quarter, "Las cifras de septiembre").id
+        if grant:
+            lifecycle.decide_reopen(session, SYSTEM, request_id, True)
+    engine.dispose()
+    return request_id
 
 
 def plan_id_of(db_url: str, name: str) -> int:

@@ -4,6 +4,8 @@ running now, each of which the coordinator may end (asked first); the member is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from tracker.i18n import t
@@ -19,14 +21,22 @@ REOPENINGS = "reopenings"
 
 
 def pending_requests(user: state.SignedIn, plan_id: int, lang: str) -> None:
-    pending = [r for r in data.reopen_requests(user.id, plan_id) if r.state == "pending"]
-    flash.here(PAGE, REQUESTS, lang)  # a request decided: said where the requests are
-    if not pending:
+    _listed(user, [r for r in data.reopen_requests(user.id, plan_id) if r.state == "pending"],
+            REQUESTS, "meetings.requests", _request, lang)
+
+
+def _listed(user: state.SignedIn, requests: list[lifecycle.RequestView], place: str,
+            header: str, draw: Callable[[state.SignedIn, lifecycle.RequestView, str], None],
+            lang: str) -> None:
+    """A list of requests under ``header``, each drawn by ``draw`` in a box; what a press on
+    one of them did is said above it (``place``: the box it was in may be gone)."""
+    flash.here(PAGE, place, lang)
+    if not requests:
         return
-    st.header(t("meetings.requests", lang))
-    for request in pending:
+    st.header(t(header, lang))
+    for request in requests:
         with st.container(border=True):
-            _request(user, request, lang)
+            draw(user, request, lang)
 
 
 def _request(user: state.SignedIn, request: lifecycle.RequestView, lang: str) -> None:
@@ -58,14 +68,8 @@ def _request(user: state.SignedIn, request: lifecycle.RequestView, lang: str) ->
 def running_reopenings(user: state.SignedIn, plan_id: int, lang: str) -> None:
     """The quarters reopened for an institution now, until when, and "End the reopening"
     (asked first, naming the quarter and the institution)."""
-    running = [r for r in data.reopen_requests(user.id, plan_id) if r.running]
-    flash.here(PAGE, REOPENINGS, lang)  # a reopening ended: said where they are listed
-    if not running:
-        return
-    st.header(t("meetings.reopenings", lang))
-    for request in running:
-        with st.container(border=True):
-            _running(user, request, lang)
+    _listed(user, [r for r in data.reopen_requests(user.id, plan_id) if r.running],
+            REOPENINGS, "meetings.reopenings", _running, lang)
 
 
 def _running(user: state.SignedIn, request: lifecycle.RequestView, lang: str) -> None:

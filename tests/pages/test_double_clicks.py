@@ -24,6 +24,7 @@ from tests.apptest import (
     press_twice,
     pressed_states,
     query_one,
+    reopen_request,
     toggle,
 )
 from tracker.db import make_engine, session_scope
@@ -127,24 +128,9 @@ def test_send_request_pressed_twice_sends_one_request(db_url):
     assert count(db_url, ReopenRequest) == 1
 
 
-def _pending_request(db_url: str) -> int:
-    from tracker.services import lifecycle, plans
-    from tracker.services.permissions import actor_for
-
-    engine = make_engine(db_url)
-    with session_scope(engine) as session:
-        plan = plans.get_plan(session, ECUADOR_PLAN)
-        member = session.exec(select(User).where(User.email == "innfa@demo.example")).one()
-        request = lifecycle.request_reopen(session, actor_for(session, member), plan.id,
-                                           Quarter(2026, 3), "Las cifras de septiembre")
-        request_id = request.id
-    engine.dispose()
-    return request_id
-
-
 def test_grant_pressed_twice_grants_once_and_says_nothing_wrong(db_url):
     """Not "this request was already decided" under the first press's "Reopened"."""
-    _pending_request(db_url)
+    reopen_request(db_url)
     at = go_to(app_as("coordinacion@demo.example"), "meetings")
     press_twice(at, button(at, "Grant"))
     said_nothing_wrong(at)
@@ -283,20 +269,8 @@ def test_a_correction_pressed_twice_is_saved_once(db_url):
         before + 1)
 
 
-def _granted(db_url: str) -> None:
-    """INNFA's request to reopen T3 2026, granted."""
-    from tracker.services import lifecycle
-    from tracker.services.permissions import SYSTEM
-
-    request_id = _pending_request(db_url)
-    engine = make_engine(db_url)
-    with session_scope(engine) as session:
-        lifecycle.decide_reopen(session, SYSTEM, request_id, True)
-    engine.dispose()
-
-
 def test_finished_pressed_twice_ends_the_reopening_once(db_url):
-    _granted(db_url)
+    reopen_request(db_url, grant=True)
     at = go_to(app_as("innfa@demo.example"), "my-institution")
     at.selectbox(key="mine:quarter").select(Quarter(2026, 3)).run()
     button(at, "I have finished my corrections").click()
@@ -307,7 +281,7 @@ def test_finished_pressed_twice_ends_the_reopening_once(db_url):
 
 
 def test_end_the_reopening_pressed_twice_ends_it_once(db_url):
-    _granted(db_url)
+    reopen_request(db_url, grant=True)
     at = go_to(app_as("coordinacion@demo.example"), "meetings")
     button(at, "End the reopening").click()
     at.run()

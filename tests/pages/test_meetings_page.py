@@ -14,6 +14,7 @@ from tests.apptest import (
     go_to,
     press,
     query_one,
+    reopen_request,
     said_at,
     toggle,
 )
@@ -187,23 +188,7 @@ def test_a_corrected_meeting_says_so_in_it_or_above_the_list_when_its_date_moved
 
 
 def test_a_grant_runs_until_its_day_and_a_coordinator_may_end_it(db_url):
-    from datetime import date
-
-    from sqlmodel import select
-
-    from tracker.db import make_engine, session_scope
-    from tracker.demo import ECUADOR_PLAN
-    from tracker.models import User
-    from tracker.services import lifecycle, plans
-    from tracker.services.permissions import actor_for
-
-    engine = make_engine(db_url)
-    with session_scope(engine) as session:
-        plan = plans.get_plan(session, ECUADOR_PLAN)
-        member = session.exec(select(User).where(User.email == "innfa@demo.example")).one()
-        lifecycle.request_reopen(session, actor_for(session, member), plan.id,
-                                 Quarter(2026, 3), "Las cifras de septiembre")
-    engine.dispose()
+    reopen_request(db_url)  # INNFA's T3 2026
     at = go_to(app_as("coordinacion@demo.example"), "meetings")
     until = next(d for d in at.date_input if d.label == "Reopened until (included)")
     assert until.value == date(2027, 1, 24)  # two weeks from today unless chosen

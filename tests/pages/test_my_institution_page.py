@@ -14,6 +14,7 @@ from tests.apptest import (
     go_to,
     item_panel,
     item_panels,
+    reopen_request,
     said_under,
     sends_label,
     toggle,
@@ -374,22 +375,6 @@ def test_discarding_what_was_typed_after_a_refusal_asks_first(db_url):
     assert not said_under(panel, "refused:")
 
 
-def _innfa_reopened(db_url: str) -> None:
-    """INNFA asked to reopen T3 2026, and the coordinators granted it (two weeks)."""
-    from tracker.db import session_scope
-    from tracker.services import lifecycle, plans
-    from tracker.services.permissions import SYSTEM, actor_for
-
-    engine = make_engine(db_url)
-    with session_scope(engine) as session:
-        plan = plans.get_plan(session, ECUADOR_PLAN)
-        member = session.exec(select(User).where(User.email == "innfa@demo.example")).one()
-        request = lifecycle.request_reopen(session, actor_for(session, member), plan.id,
-                                           Quarter(2026, 3), "Las cifras de septiembre")
-        lifecycle.decide_reopen(session, SYSTEM, request.id, True)
-    engine.dispose()
-
-
 def _submit(at: AppTest, panel, percent: float) -> AppTest:
     code = panel.label.split(" · ")[0]
     panel = item_panel(toggle(at, panel, True), code)
@@ -403,7 +388,7 @@ def _submit(at: AppTest, panel, percent: float) -> AppTest:
 def test_a_reopened_quarter_stays_open_after_a_report_until_the_institution_finishes(db_url):
     """Issue 26, item 1: INNFA's T3 2026, granted; after one report was submitted, "Ningún
     trimestre … abierto" and the other ten could not be sent."""
-    _innfa_reopened(db_url)
+    reopen_request(db_url, grant=True)  # INNFA's T3 2026, for two weeks
     at = go_to(app_as("innfa@demo.example", "es"), "my-institution")
     at.selectbox(key="mine:quarter").select(Quarter(2026, 3)).run()
     assert at.header[0].value == "Reportes de T3 2026"
