@@ -207,7 +207,7 @@ def test_presenters_share_one_meeting_content_and_each_reader_is_still_checked(
     from tracker.errors import NotAllowed
     from tracker.quarters import Quarter
     from tracker.services.permissions import Permission, actor_for
-    from ui import data
+    from ui import data, slides
 
     read: list[int] = []
     read_content = decks.read_content
@@ -222,7 +222,8 @@ def test_presenters_share_one_meeting_content_and_each_reader_is_still_checked(
     chart = data.slide_chart(users["observador"], trinational, quarter, "es", "by_line")
     assert data.slide_chart(users["coordinacion"], trinational, quarter, "es",
                             "by_line") is chart  # one shared object for every presenter
-    assert chart.figure.layout.height == 440 and chart.figure.layout.title.text is None
+    assert chart.figure.layout.height == slides.CHART_HEIGHT
+    assert chart.figure.layout.title.text is None
     assert read == [trinational]
 
     from tracker.models import User
