@@ -7,13 +7,14 @@ tests skip on a developer's machine and fail under ``CI=true``. No browser is do
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from devtools.servers import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_app
 from tests.apptest import demo_database
@@ -98,3 +99,16 @@ def open_page(page: Page, name: str) -> None:
     """Open a page by its name in the sidebar navigation."""
     page.locator("[data-testid=stSidebarNav]").get_by_text(name, exact=True).click()
     wait_idle(page)
+
+
+def fill_first_missing_report(page: Page, percent: str, narrative: str) -> tuple[Locator, str]:
+    """On *My institution* (English): the first item whose report is missing, its status set
+    to "In progress", its percent and narrative typed; the item's panel and its code."""
+    item = page.locator("[data-testid=stExpander]").filter(has_text="missing").first
+    code = re.search(r"(\S+) · ", item.locator("summary").inner_text()).group(1)
+    item.get_by_role("combobox").first.click()
+    page.keyboard.type("In progress")
+    page.keyboard.press("Enter")
+    item.get_by_label("Percent complete (0–100)").fill(percent)
+    item.get_by_label("What was done this quarter").fill(narrative)
+    return item, code

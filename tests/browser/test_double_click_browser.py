@@ -4,7 +4,6 @@ of the same drawn form) record one meeting and one submission, and no conflict w
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,13 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, func, select
 
-from tests.browser.conftest import open_page, sign_in, streamlit_server, wait_idle
+from tests.browser.conftest import (
+    fill_first_missing_report,
+    open_page,
+    sign_in,
+    streamlit_server,
+    wait_idle,
+)
 from tracker.db import make_engine
 from tracker.models import Meeting, ReportRevision, User
 
@@ -60,13 +65,7 @@ def test_submit_double_clicked_saves_once_with_no_conflict(page: Page, served):
     url, database = served
     sign_in(page, url, "pn@demo.example")
     open_page(page, "My institution")
-    item = page.locator("[data-testid=stExpander]").filter(has_text="missing").first
-    code = re.search(r"(\S+) · ", item.locator("summary").inner_text()).group(1)
-    item.get_by_role("combobox").first.click()
-    page.keyboard.type("In progress")
-    page.keyboard.press("Enter")
-    item.get_by_label("Percent complete (0–100)").fill("35")
-    item.get_by_label("What was done this quarter").fill("Submitted with a double click.")
+    item, code = fill_first_missing_report(page, "35", "Submitted with a double click.")
     item.get_by_role("button", name="Submit").dblclick()
     wait_idle(page)
     page.wait_for_timeout(1000)

@@ -5,11 +5,9 @@ to "all". Only a browser sends the former label, so only a browser test shows it
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import open_page, sign_in, wait_idle
+from tests.browser.conftest import fill_first_missing_report, open_page, sign_in, wait_idle
 
 
 def _switch_to_spanish(page: Page) -> None:
@@ -20,13 +18,7 @@ def _switch_to_spanish(page: Page) -> None:
 def test_the_report_form_keeps_its_status_across_a_language_switch(page: Page, app_url: str):
     sign_in(page, app_url, "dinapen@demo.example")
     open_page(page, "My institution")
-    item = page.locator("[data-testid=stExpander]").filter(has_text="missing").first
-    code = re.search(r"(\S+) · ", item.locator("summary").inner_text()).group(1)
-    item.get_by_role("combobox").first.click()
-    page.keyboard.type("In progress")
-    page.keyboard.press("Enter")
-    item.get_by_label("Percent complete (0–100)").fill("40")
-    item.get_by_label("What was done this quarter").fill("Training in two provinces.")
+    item, code = fill_first_missing_report(page, "40", "Training in two provinces.")
     _switch_to_spanish(page)
     expect(page.get_by_role("heading", name="Mi institución")).to_be_visible()
     item = page.locator("[data-testid=stExpander]").filter(

@@ -25,7 +25,13 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from devtools.servers import NGINX, established, free_port, nginx, streamlit_app
-from tests.browser.conftest import open_page, sign_in, wait_for_cookie, wait_idle
+from tests.browser.conftest import (
+    fill_first_missing_report,
+    open_page,
+    sign_in,
+    wait_for_cookie,
+    wait_idle,
+)
 from tests.conftest import FIXED_TODAY, missing_service
 from tracker.db import make_engine, session_scope
 from tracker.demo import load_demo
@@ -146,13 +152,7 @@ def test_signed_in_through_the_tls_proxy_survives_the_loss_of_a_process(browser:
     assert [c["secure"] for c in context.cookies() if c["name"] == "tracker_csrf"] == [True]
 
     open_page(page, "My institution")
-    item = page.locator("[data-testid=stExpander]").filter(has_text="missing").first
-    code = re.search(r"(\S+) · ", item.locator("summary").inner_text()).group(1)
-    item.get_by_role("combobox").first.click()
-    page.keyboard.type("In progress")
-    page.keyboard.press("Enter")
-    item.get_by_label("Percent complete (0–100)").fill("40")
-    item.get_by_label("What was done this quarter").fill("Saved through the TLS proxy.")
+    item, code = fill_first_missing_report(page, "40", "Saved through the TLS proxy.")
     item.get_by_role("button", name="Submit").click()
     wait_idle(page)
     expect(page.get_by_text(f"Report on {code} submitted.")).to_be_visible()

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import open_page, sign_in, wait_idle
+from tests.browser.conftest import fill_first_missing_report, open_page, sign_in, wait_idle
 
 
 def sign_out(page: Page) -> None:
@@ -19,13 +19,7 @@ def test_member_submits_and_coordinator_returns_it(page: Page, app_url: str):
     sign_in(page, app_url, "innfa@demo.example")
     open_page(page, "My institution")
     expect(page.get_by_role("heading", name="Reports for Q4 2026")).to_be_visible()
-    item = page.locator("[data-testid=stExpander]").filter(has_text="missing").first
-    code = re.search(r"(\S+) · ", item.locator("summary").inner_text()).group(1)
-    item.get_by_role("combobox").first.click()
-    page.keyboard.type("In progress")
-    page.keyboard.press("Enter")
-    item.get_by_label("Percent complete (0–100)").fill("35")
-    item.get_by_label("What was done this quarter").fill("Workshops held in Imbabura.")
+    item, code = fill_first_missing_report(page, "35", "Workshops held in Imbabura.")
     item.get_by_role("button", name="Submit").click()
     wait_idle(page)
     expect(page.get_by_text(f"Report on {code} submitted.")).to_be_visible()
