@@ -19,7 +19,7 @@ from pages import (
 )
 from tracker.i18n import t
 from tracker.services.permissions import PageName, visible_pages
-from ui import accessibility, incident, navigation, state
+from ui import accessibility, data, incident, navigation, state
 from ui.text import md_t
 from ui.widgets import language_switch
 
@@ -51,6 +51,8 @@ SIGN_OUT_SHORTCUT = "Alt+Shift+S"  # one chord from anywhere (WCAG 2.1.1, the ke
 
 user = state.current_user()
 lang = state.language(user)
+if user is not None:
+    data.begin_run()  # the store's change generations, which every cached read is keyed on
 
 with st.sidebar:
     state.deliver_cookie()

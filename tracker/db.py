@@ -181,18 +181,11 @@ def table_of(model: type[SQLModel]) -> Table:
     return table
 
 
-# ``connection.info`` key: the tables ``bulk_insert`` wrote through this connection. COPY goes
-# around SQLAlchemy's events; a caller that watches what a transaction wrote (the app's cache,
-# ``ui.actions``) reads this too.
-BULK_WRITES = "tracker.bulk_writes"
-
-
 def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, object]]) -> None:
     """Insert many rows: PostgreSQL's COPY (several times faster than INSERTs for an import's
     tens of thousands of reports), else an executemany INSERT. Same transaction either way."""
     if not rows:
         return
-    connection.info.setdefault(BULK_WRITES, set()).add(table.name)
     if connection.dialect.name != "postgresql":
         connection.execute(insert(table), rows)
         return

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlmodel import Session, SQLModel, select
 
+from tracker import changes
 from tracker.io.reader import RawSheet
 from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS, Sheet, sheet_for
 from tracker.models import ActionItem, Institution, Plan, ReportState, Role, Status, User
@@ -388,9 +389,11 @@ def _open_quarter_reports(session: Session, plan: Plan, items: list[DemoItem]) -
 
 def load_demo(session: Session, *, reset: bool = False) -> None:
     """Load both demo plans and the demo accounts; repeating it changes nothing."""
-    if reset:
+    if reset:  # every row but the change generations, which move on (``tracker.changes``)
         for table in reversed(SQLModel.metadata.sorted_tables):
-            session.execute(table.delete())
+            if table.name != changes.TABLE:
+                session.execute(table.delete())
+        changes.structure_touched(session)
         session.flush()
     for plan in DEMO_PLANS:  # the workbooks, then the quarters since they were made
         import_path(session, SYSTEM, WORKBOOKS_DIR / WORKBOOKS[plan.name][0],

@@ -438,3 +438,4 @@ class FormToken(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
     result: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
+

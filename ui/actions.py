@@ -1,32 +1,25 @@
-"""Writes from a page: one service call in its own transaction, then the cached reads it may
-have changed forgotten (``ui.data.forget``); and the token each form that writes is drawn
-with, so that a second press of the same form writes nothing (``form_token``).
+"""Writes from a page: one service call in its own transaction; and the token each form
+that writes is drawn with, so that a second press of the same form writes nothing
+(``form_token``).
 
-What a write changed is read from its own session, not trusted to the caller: the rows the
-ORM flushed and every statement sent on its connection. Only a write made of reports, their
-revisions and audit entries of known plans is placed on those plans (and on their figures
-only when a counting revision moved); anything else, a statement outside the ORM's flush on
-those tables or a bulk insert, forgets every cached read, as every write did before.
+What a write changed is said by the services that made it (``tracker.changes``), in its own
+transaction: every server process renews the cached reads it touched at its next run
+(``ui.data``). This run reads the generations again after the write, so that what it draws
+next shows the write.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import streamlit as st
-from sqlalchemy import event, inspect
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlmodel import Session
 
-from tracker.db import BULK_WRITES
 from tracker.errors import TrackerError
-from tracker.models import COUNTING_STATES, ActionItem, AuditEntry, Report, ReportRevision
-from tracker.services import once
 from ui import data
 from ui.state import session
 
@@ -43,109 +36,14 @@ class Outcome(Generic[T]):
         return self.error is None
 
 
-_PLACED = {Report: "report", ReportRevision: "report_revision", AuditEntry: "audit_entry"}
-_READS = {"SELECT", "BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "SET",
-          "SHOW"}
-_WRITING = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|COPY)\b", re.IGNORECASE)
-
-
-@dataclass
-class Watch:
-    """What one write's session changed: ``everything`` unless it can be placed on plans."""
-
-    everything: bool = False
-    plans: set[int] = field(default_factory=set)
-    counting: bool = False  # a counting revision moved: the plans' figures changed
-    written: set[str] = field(default_factory=set)  # tables a statement wrote to
-    flushed: set[str] = field(default_factory=set)  # tables of the rows the ORM flushed
-    connections: list[Connection] = field(default_factory=list)
-
-    def attach(self, db: Session) -> None:
-        event.listen(db, "before_flush", self._flush)
-        event.listen(db, "after_begin", self._begin)
-        event.listen(db, "before_commit", self._commit)
-
-    def _begin(self, _db: Session, _transaction: object, connection: Connection) -> None:
-        connection.info.pop(BULK_WRITES, None)  # what this transaction bulk-writes, only
-        self.connections.append(connection)
-        event.listen(connection, "before_cursor_execute", self._statement)
-
-    def _commit(self, _db: Session) -> None:
-        """``tracker.db.bulk_insert`` wrote (COPY: no statement event saw it): asked before
-        each commit, while the connections are still this write's."""
-        if any(not c.closed and c.info.get(BULK_WRITES) for c in self.connections):
-            self.everything = True
-
-    def _statement(self, _connection: Connection, _cursor: object, statement: str,
-                   _parameters: object, context: object, _many: bool) -> None:
-        first = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
-        if first in _READS or (first == "WITH" and not _WRITING.search(statement)):
-            return
-        table = getattr(getattr(getattr(context, "compiled", None), "statement", None),
-                        "table", None)
-        name = getattr(table, "name", None)
-        if name == once.TABLE:  # a form's token: no cached read shows it
-            return
-        if name in _PLACED.values():
-            self.written.add(name)
-        else:
-            self.everything = True
-
-    def _flush(self, db: Session, _context: object, _instances: object) -> None:
-        if db.deleted:
-            self.everything = True
-        with db.no_autoflush:
-            for row in (*db.new, *db.dirty):
-                if row in db.dirty and not db.is_modified(row):
-                    continue
-                self._place(db, row, new=row in db.new)
-
-    def _place(self, db: Session, row: object, *, new: bool) -> None:
-        table = _PLACED.get(type(row))
-        if table is None:
-            self.everything = True
-            return
-        self.flushed.add(table)
-        if isinstance(row, AuditEntry):
-            self._on(row.plan_id)
-            return
-        if isinstance(row, ReportRevision):
-            # a new draft moves nothing; a new counting revision, or any change of a stored
-            # revision (approved, returned), may move the figures
-            self.counting |= not new or row.state in COUNTING_STATES
-            report = db.get(Report, row.report_id) if row.report_id is not None else None
-        else:
-            assert isinstance(row, Report)
-            report = row
-            self.counting |= (row.counting_revision_id is not None if new else
-                              inspect(row).attrs.counting_revision_id.history.has_changes())
-        item = db.get(ActionItem, report.item_id) if report is not None else None
-        self._on(item.plan_id if item is not None else None)
-
-    def _on(self, plan_id: int | None) -> None:
-        if plan_id is None:
-            self.everything = True
-        else:
-            self.plans.add(plan_id)
-
-    def forget(self) -> None:
-        """Forget in ``ui.data`` what the write may have changed (after it committed)."""
-        if self.everything or self.written - self.flushed:  # rows written around the ORM
-            data.clear()
-        elif self.written:
-            data.forget(self.plans, figures=self.counting)
-
-
 def write(operation: Callable[[Session], T]) -> Outcome[T]:
     """Run ``operation`` in one transaction; a refusal comes back as ``Outcome.error``.
 
     A write that meets a busy database or a simultaneous save is reported as such, never as
     a traceback or "database is locked"; nothing is half-written either way.
     """
-    watch = Watch()
     try:
         with session() as db:
-            watch.attach(db)
             value = operation(db)
     except TrackerError as error:
         return Outcome(error=error)
@@ -155,7 +53,8 @@ def write(operation: Callable[[Session], T]) -> Outcome[T]:
         return Outcome(error=TrackerError("error.database_busy"))
     except DataError:  # text PostgreSQL refuses (a NUL byte) that no check caught first
         return Outcome(error=TrackerError("error.invalid_text"))
-    watch.forget()
+    finally:
+        data.begin_run()  # this write, or the one a refusal met, shows in the rest of the run
     return Outcome(value=value)
 
 

@@ -83,8 +83,7 @@ def items_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: st
         if outcome.ok:
             actions.spend(f"item:{item_id}")  # a new form: the stored item again
         elif getattr(outcome.error, "key", "") == "plan.item_changed":
-            data.clear()  # read theirs afresh: it shows beside what was typed
-            st.rerun()
+            st.rerun()  # theirs, read afresh (their save moved the plan's generation), beside ours
         flash.after_write(outcome, PAGE, lang, "plan.saved", at="item")
     flash.here(PAGE, "item", lang)
     if item_id and seen != version:

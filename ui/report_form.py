@@ -21,7 +21,7 @@ from tracker.services import reporting
 from tracker.services.reporting import Conflict, NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
 from tracker.services.worklist import Contribution, WorkItem
-from ui import actions, confirm, data, flash
+from ui import actions, confirm, flash
 from ui.state import SignedIn, message
 from ui.tables import wrapped_table
 from ui.text import md_t
@@ -153,7 +153,8 @@ def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: b
     if isinstance(outcome.error, NeedsConfirmation):
         st.session_state[f"pending:{key}"] = (content, submit, outcome.error.warnings, token)
     elif isinstance(outcome.error, Conflict):
-        data.clear()  # the other person's version, read afresh, goes beside this one
+        # the other person's version goes beside this one: their save moved the plan's
+        # generation, so the reads drawn next are theirs (ui.data)
         st.session_state[f"conflict:{key}"] = outcome.error
     else:
         st.session_state[f"error:{key}"] = outcome.error

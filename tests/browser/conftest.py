@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,9 @@ from playwright.sync_api import Locator, Page, expect
 from devtools.servers import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_app
 from tests.apptest import demo_database
 from tests.conftest import FIXED_TODAY, missing_service
-from tracker.demo import DEMO_PASSWORD
+from tracker.db import make_engine, session_scope
+from tracker.demo import DEMO_PASSWORD, load_demo
+from tracker.migrate import upgrade
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "free_port"]  # the browser tests import them from here
 
@@ -56,6 +59,38 @@ def streamlit_server(folder: Path, *, extra_args: tuple[str, ...] = (),
     with streamlit_app(folder, env, port=port, extra_args=extra_args,
                        log_name="streamlit.log", memory_mb=memory_mb) as app:
         yield app.url
+
+
+@contextmanager
+def postgres_demo() -> Iterator[str]:
+    """The demo (today fixed) in a PostgreSQL schema of its own, for servers that share one
+    database; its URL. The schema is dropped when the block ends."""
+    url = os.environ.get("TRACKER_TEST_DATABASE_URL")
+    if not url:
+        missing_service("PostgreSQL is not reachable: set TRACKER_TEST_DATABASE_URL")
+    schema = f"tracker_browser_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = make_engine(url)
+    try:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    except Exception:  # noqa: BLE001
+        admin.dispose()
+        missing_service("PostgreSQL is not reachable: set TRACKER_TEST_DATABASE_URL")
+    separator = "&" if "?" in url else "?"
+    database = f"{url}{separator}options=-csearch_path%3D{schema}"
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("TRACKER_TODAY", FIXED_TODAY)
+            engine = make_engine(database)
+            upgrade(engine)
+            with session_scope(engine) as session:
+                load_demo(session)
+            engine.dispose()
+        yield database
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        admin.dispose()
 
 
 @pytest.fixture(scope="module")

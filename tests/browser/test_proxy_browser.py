@@ -12,7 +12,6 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import secrets
 import signal
 import subprocess
 import time
@@ -28,14 +27,12 @@ from devtools.servers import NGINX, established, free_port, nginx, streamlit_app
 from tests.browser.conftest import (
     fill_first_missing_report,
     open_page,
+    postgres_demo,
     sign_in,
     wait_for_cookie,
     wait_idle,
 )
 from tests.conftest import FIXED_TODAY, missing_service
-from tracker.db import make_engine, session_scope
-from tracker.demo import load_demo
-from tracker.migrate import upgrade
 
 
 @dataclass
@@ -46,30 +43,6 @@ class Stack:
     apps: dict[int, subprocess.Popen]
 
 
-def _postgres_schema_url() -> tuple[str, str]:
-    url = os.environ.get("TRACKER_TEST_DATABASE_URL")
-    if not url:
-        missing_service("PostgreSQL is not reachable: set TRACKER_TEST_DATABASE_URL")
-    schema = f"tracker_proxy_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = make_engine(url)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    except Exception:  # noqa: BLE001
-        missing_service("PostgreSQL is not reachable: set TRACKER_TEST_DATABASE_URL")
-    finally:
-        admin.dispose()
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{schema}", schema
-
-
-def _drop_schema(schema: str) -> None:
-    admin = make_engine(os.environ["TRACKER_TEST_DATABASE_URL"])
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    admin.dispose()
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     """Two processes on one PostgreSQL schema behind the shipped nginx
@@ -77,15 +50,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     if not Path(NGINX).exists():
         missing_service("no nginx: apt-get install nginx")
     folder = tmp_path_factory.mktemp("proxy")
-    database, schema = _postgres_schema_url()
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("TRACKER_TODAY", FIXED_TODAY)
-            engine = make_engine(database)
-            upgrade(engine)
-            with session_scope(engine) as session:
-                load_demo(session)
-            engine.dispose()
+    with postgres_demo() as database:
         env = {**os.environ, "TRACKER_DATABASE_URL": database, "TRACKER_DEMO": "1",
                "TRACKER_TODAY": FIXED_TODAY, "TRACKER_DEFAULT_LANG": "en",
                "TRACKER_TRUSTED_PROXIES": "127.0.0.1"}
@@ -94,8 +59,6 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
             proxy = servers.enter_context(nginx(folder, (apps[0].port, apps[1].port)))
             yield Stack(proxy.url, proxy.http_port, (apps[0].port, apps[1].port),
                         {app.port: app.process for app in apps})
-    finally:
-        _drop_schema(schema)
 
 
 def _serving(stack: Stack) -> list[int]:

@@ -10,13 +10,12 @@ import re
 
 import pytest
 from pandas.testing import assert_frame_equal
-from sqlalchemy import update
 from sqlmodel import select
 
 from tests.apptest import app_as, field, first_missing_form, go_to, plan_id_of
-from tracker.db import bulk_insert, make_engine, session_scope
+from tracker.db import make_engine, session_scope
 from tracker.demo import ECUADOR_PLAN, TRINATIONAL_PLAN
-from tracker.models import AuditEntry, Institution, Report
+from tracker.models import Institution
 from tracker.services import decks, figures, plans
 from tracker.services.permissions import SYSTEM
 
@@ -112,42 +111,65 @@ def test_a_draft_keeps_the_plans_figures_a_submission_renews_only_its_plan(db_ur
     assert [m.value for m in watching.metric] != headline  # and the submission shows
 
 
-@pytest.fixture
-def forgotten(db_url, monkeypatch) -> list[object]:
-    """What ``ui.actions.write`` forgot: ``"everything"`` or ``(plans, figures)``."""
-    from ui import data
+def _submit_elsewhere(db_url: str, institution: str, quarter) -> str:
+    """A member of ``institution`` submits its first missing report of ``quarter`` through
+    the services on an engine of its own, as another server process would: nothing of this
+    process's caches is told. The item's code."""
+    from tracker.models import ReportContent, Status
+    from tracker.services import reporting
+    from tracker.services.reporting import Target
+    from tracker.services.worklist import worklist
 
-    seen: list[object] = []
-    monkeypatch.setattr(data, "clear", lambda: seen.append("everything"))
-    monkeypatch.setattr(data, "forget",
-                        lambda plans, *, figures: seen.append((set(plans), figures)))
-    return seen
+    engine = make_engine(db_url)
+    try:
+        with session_scope(engine) as db:
+            plan = plans.get_plan(db, ECUADOR_PLAN)
+            found = db.exec(select(Institution).where(Institution.acronym == institution)).one()
+            work = next(w for w in worklist(db, SYSTEM, plan.id, quarter, found.id)
+                        if w.own is None)
+            reporting.save_report(db, SYSTEM, Target(work.item_id, quarter, found.id),
+                                  ReportContent(status=Status.IN_PROGRESS, percent_complete=35.0),
+                                  expected_version=0, submit=True)
+            return work.code
+    finally:
+        engine.dispose()
 
 
-def test_a_write_it_cannot_place_on_plans_forgets_everything(db_url, forgotten):
-    from ui.actions import write
+def test_a_submission_made_by_another_process_shows_at_the_next_run(db_url):
+    """Issue 27: server B drew the review list and the overview; a member submits on
+    server A; B's next run shows the new count and the moved figures."""
+    from tracker.quarters import Quarter
 
-    ecuador = plan_id_of(db_url, ECUADOR_PLAN)
+    coordinator = go_to(app_as("coordinacion@demo.example"), "review")
+    waiting = {e.label for e in coordinator.expander}
+    overview = app_as("coordinacion@demo.example")
+    headline = [m.value for m in overview.metric]
+    code = _submit_elsewhere(db_url, "DINAPEN", Quarter(2026, 4))
+    coordinator.run()
+    assert not coordinator.exception
+    added = {e.label for e in coordinator.expander} - waiting
+    assert [label.split(" · ")[0] for label in added] == [code]
+    assert [m.value for m in overview.run().metric] != headline
 
-    def rename(db):
-        db.get(Institution, 1).name = "Renamed"  # shared by plans: not one plan's row
 
-    def around_the_orm(db):  # a statement on a report table, not a flushed row
-        db.connection().execute(update(Report).where(Report.id == 1).values(version=9))
+def test_a_role_removed_by_another_process_stops_the_cached_reads_at_the_next_click(db_url):
+    """The plans offered are cached; an administrator on another process takes the
+    observer off the tri-national plan: the observer's next run no longer offers it."""
+    from tracker.models import RoleGrant, User
 
-    def bulk(db):  # COPY on PostgreSQL: no statement event sees it, bulk_insert says so
-        db.add(AuditEntry(plan_id=ecuador, action="import", entity="plan"))
-        bulk_insert(db.connection(), AuditEntry.__table__, [
-            {"plan_id": ecuador, "action": "x", "entity": "report"}])
-
-    def audit_only(db):
-        db.add(AuditEntry(plan_id=ecuador, action="note", entity="plan"))
-
-    for operation in (rename, around_the_orm, bulk):
-        assert write(operation).ok
-    assert write(audit_only).ok
-    assert write(lambda db: None).ok  # nothing written: nothing to forget
-    assert forgotten == ["everything"] * 3 + [({ecuador}, False)]
+    observer = app_as("observador@demo.example")
+    trinational = plan_id_of(db_url, TRINATIONAL_PLAN)
+    assert TRINATIONAL_PLAN in observer.selectbox(key="plan").options
+    engine = make_engine(db_url)
+    with session_scope(engine) as db:
+        user = db.exec(select(User).where(User.email == "observador@demo.example")).one()
+        grant = db.exec(select(RoleGrant).where(RoleGrant.user_id == user.id,
+                                                RoleGrant.plan_id == trinational)).one()
+        db.delete(grant)  # no service removes one role yet: the safety net moves it all
+    engine.dispose()
+    observer.run()
+    assert not observer.exception
+    assert TRINATIONAL_PLAN not in [o for box in observer.selectbox for o in box.options]
 
 
 def test_the_figures_cached_through_drafts_are_computed_from_counting_reports_only(db_url):

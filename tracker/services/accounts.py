@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from tracker import rules
+from tracker import changes, rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound
 from tracker.models import Institution, Plan, Role, RoleGrant, SignInSession, User, utcnow
 from tracker.services import audit
@@ -279,8 +279,11 @@ def set_language(session: Session, actor: Actor, language: str) -> None:
     if language not in ("es", "en"):
         raise InvalidInput("error.bad_language")
     user = _own(session, actor)
+    if user.language == language:
+        return
     user.language = language
     session.add(user)
+    changes.structure_touched(session)  # the accounts list shows it
     session.flush()
 
 

@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
+from tracker import changes
 from tracker.db import serialize
 from tracker.io.plan_workbook import (
     ImportRejected,
@@ -427,6 +428,7 @@ class _Writer:
                 institution = Institution(acronym=wanted.acronym, name=wanted.name,
                                           country=wanted.country, kind=wanted.kind)
                 self.summary.institutions_added += 1
+                changes.structure_touched(self.session)  # offered to every plan now
             elif wanted.acronym in kept:
                 pass  # a shared institution keeps its values without an admin's yes
             elif any(getattr(institution, k) != val for k, val in values.items()):

@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, select
 
-from tracker import rules
+from tracker import changes, rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound, TrackerError
 from tracker.i18n import t
 from tracker.models import (
@@ -337,6 +337,7 @@ def mark_seen(session: Session, actor: Actor, request_id: int) -> None:
         raise NotFound("meeting.request_not_found")
     request.seen_at = utcnow()
     session.add(request)
+    changes.touched(session, request.plan_id, figures=False)  # the member's notices
     session.flush()
 
 

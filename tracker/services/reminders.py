@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from tracker import changes
 from tracker.i18n import day, t
 from tracker.models import Plan, Reminder, Role, RoleGrant, User
 from tracker.quarters import Quarter
@@ -66,6 +67,8 @@ def record(session: Session, plan_id: int, quarter: Quarter,
     for message in messages:
         session.add(Reminder(plan_id=plan_id, quarter=str(quarter), user_id=message.user_id,
                              missing_count=message.missing, channel=channel))
+    if messages:  # who was reminded: no figure moves
+        changes.touched(session, plan_id, figures=False)
     session.flush()
 
 

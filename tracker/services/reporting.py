@@ -254,7 +254,8 @@ def save_report(
     audit.record(session, actor, "submit" if submit else "save_draft", "report", saved.id,
                  plan_id=item.plan_id, before=before,
                  after=content.as_dict() | {"state": state.value, "version": saved.version}
-                 | ({"reason": reason} if reason else {}))
+                 | ({"reason": reason} if reason else {}),
+                 figures=submit)  # a draft counts nowhere: the plan's figures stay
     once.settle(session, token, saved.latest_revision_id)
     return saved
 
