@@ -214,18 +214,23 @@ ARGUMENTS = [(command, name, choices) for command, parser in COMMANDS.items()
 
 
 def argument_documented(section: str, name: str, choices: tuple[str, ...]) -> bool:
-    """A row of the section's argument table starts with the argument, and the section
-    names each of its choices."""
-    listed = any(row[0] == f"`{name}`" for row in _rows(section))
-    return listed and all(re.search(rf"(?<![\w-]){re.escape(choice)}(?![\w-])", section)
-                          for choice in choices)
+    """A row of the section's argument table starts with the argument and names each of its
+    choices."""
+    row = next((row for row in _rows(section) if row[0] == f"`{name}`"), None)
+    return row is not None and all(f"`{choice}`" in " | ".join(row[1:]) for choice in choices)
+
+
+def in_synopsis(doc: str, command: str) -> bool:
+    """A line of the page's opening code block starts with ``command``."""
+    synopsis = doc.split("```", 2)[1] if doc.count("```") >= 2 else ""
+    return re.search(rf"^{re.escape(command)}(?![\w-])", synopsis, re.MULTILINE) is not None
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_subcommand_has_its_section_in_the_cli_page(command):
     doc = _doc("cli.md")
     assert _section(doc, command) is not None, f"docs/cli.md has no section `{command}`"
-    assert command in doc.split("## ", 1)[0], f"the synopsis of docs/cli.md lacks {command}"
+    assert in_synopsis(doc, command), f"the synopsis of docs/cli.md lacks {command}"
 
 
 @pytest.mark.parametrize(("command", "argument", "choices"), ARGUMENTS,
@@ -286,22 +291,23 @@ def test_every_page_module_is_in_the_pages_page(module):
     assert f"pages/{module}.py" in _spans(_doc("pages.md")), f"docs/pages.md lacks {module}"
 
 
-@pytest.mark.parametrize("page", NAVIGATION)
-def test_every_page_of_the_navigation_has_its_row(page):
-    address, module = NAVIGATION[page]
+# (``name``, not ``page``: pytest-playwright owns a fixture called ``page``)
+@pytest.mark.parametrize("name", NAVIGATION)
+def test_every_page_of_the_navigation_has_its_row(name):
+    address, module = NAVIGATION[name]
     row = page_row(_doc("pages.md"), module)
     assert row is not None, f"docs/pages.md has no row for pages/{module}.py"
-    assert row["address"] == f"`{address}`", (page, row["address"])
+    assert row["address"] == f"`{address}`", (name, row["address"])
     for lang in ("en", "es"):
-        assert t(f"nav.{page}", lang) in row["page (English · Spanish)"], (page, lang)
+        assert t(f"nav.{name}", lang) in row["page (English · Spanish)"], (name, lang)
 
 
-@pytest.mark.parametrize("page", NAVIGATION)
-def test_each_page_row_says_which_roles_see_it(page):
-    row = page_row(_doc("pages.md"), NAVIGATION[page][1]) or {}
+@pytest.mark.parametrize("name", NAVIGATION)
+def test_each_page_row_says_which_roles_see_it(name):
+    row = page_row(_doc("pages.md"), NAVIGATION[name][1]) or {}
     for role, actor in ROLES.items():
-        sees = PageName(page) in visible_pages(actor)
-        assert (row.get(role, "—") not in ("—", "")) == sees, (page, role, row.get(role))
+        sees = PageName(name) in visible_pages(actor)
+        assert (row.get(role, "—") not in ("—", "")) == sees, (name, role, row.get(role))
 
 
 # -- the import template ---------------------------------------------------------------------
@@ -337,20 +343,20 @@ def test_every_template_column_is_in_its_sheets_table(sheet, column):
 
 
 def links() -> list[tuple[Path, str]]:
-    """Each relative link of the docs and the README: (the page, the link)."""
-    pages = [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]
-    return [(page, target) for page in pages
-            for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text(encoding="utf-8"))
+    """Each relative link of the docs and the README: (the file it is in, the link)."""
+    sources = [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]
+    return [(source, target) for source in sources
+            for target in re.findall(r"\]\(([^)\s]+)\)", source.read_text(encoding="utf-8"))
             if not re.match(r"[a-z]+:", target)]
 
 
-LINKS = links()
+LINKS = list(dict.fromkeys(links()))  # a link given twice is one test
 
 
-def link_problem(page: Path, target: str) -> str | None:
-    """What is wrong with the link ``target`` on ``page``, or None."""
+def link_problem(source: Path, target: str) -> str | None:
+    """What is wrong with the link ``target`` in the file ``source``, or None."""
     path, _, anchor = target.partition("#")
-    file = (page.parent / path).resolve() if path else page
+    file = (source.parent / path).resolve() if path else source
     if not file.exists():
         return f"{file.relative_to(ROOT) if file.is_relative_to(ROOT) else file} is missing"
     if anchor and file.suffix == ".md":
@@ -360,11 +366,11 @@ def link_problem(page: Path, target: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize(("page", "target"), LINKS,
-                         ids=[f"{page.relative_to(ROOT)}->{target}" for page, target in LINKS])
-def test_every_link_points_to_a_file_and_heading_that_exist(page, target):
-    assert link_problem(page, target) is None, (str(page.relative_to(ROOT)),
-                                                link_problem(page, target))
+@pytest.mark.parametrize(("source", "target"), LINKS,
+                         ids=[f"{source.relative_to(ROOT)}->{target}" for source, target in LINKS])
+def test_every_link_points_to_a_file_and_heading_that_exist(source, target):
+    assert link_problem(source, target) is None, (str(source.relative_to(ROOT)),
+                                                  link_problem(source, target))
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in DOCS.glob("*.md") if p.name != "README.md"))
@@ -386,12 +392,14 @@ def test_the_checks_catch_what_is_left_out(tmp_path, monkeypatch):
     assert ("tracker plan import", "--dry-run", ()) in ARGUMENTS
     assert ("tracker deck", "--lang", ("es", "en")) in ARGUMENTS
     assert not argument_documented("| `--lang` | the language |", "--lang", ("es", "en"))
+    assert argument_documented("| `--lang` | `en` or `es` |", "--lang", ("es", "en"))
+    assert not in_synopsis("```\ntracker remindx\n```", "tracker remind")
     assert NAVIGATION["plan_files"] == ("plan-files", "plan_files_page")
     assert page_row("| page | module |\n| x | `pages/a.py` |", "b") is None
     assert _section("# a\n## b\ntext\n## c\n", "b") == "## b\ntext\n"
     assert _slug("`tracker plan import`") == "tracker-plan-import"
-    page = tmp_path / "page.md"
-    page.write_text("# Here\n", encoding="utf-8")
-    assert link_problem(page, "missing.md") is not None
-    assert link_problem(page, "#elsewhere") == "page.md has no heading #elsewhere"
-    assert link_problem(page, "#here") is None
+    source = tmp_path / "source.md"
+    source.write_text("# Here\n", encoding="utf-8")
+    assert link_problem(source, "missing.md") is not None
+    assert link_problem(source, "#elsewhere") == "source.md has no heading #elsewhere"
+    assert link_problem(source, "#here") is None
