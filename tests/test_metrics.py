@@ -1,4 +1,4 @@
-"""The figures of DESIGN.md on a hand-built plan, with expectations computed by hand.
+"""The figures of docs/figures.md on a hand-built plan, with expectations computed by hand.
 
 Plan 2026-Q1..Q4; institutions A, B (EC) and C (CO); lines L1, L2 and an empty L3.
   I1 L1 lead A (+B) Q1-Q4 w2: A Q1 20 approved, Q2 50 submitted + a 70 draft on top,

@@ -1,4 +1,4 @@
-"""The ``tracker`` command: a stable contract (DESIGN.md, "The tracker command").
+"""The ``tracker`` command: a stable contract (docs/cli.md).
 
 Exit 0 on success, 2 for bad input (one line per problem, nothing written), 1 for a runtime
 failure with a sentence saying how to fix it. Never a traceback. Each subcommand imports what

@@ -1,4 +1,4 @@
-"""The figures of DESIGN.md ("The figures, exactly"), computed in SQL.
+"""The figures of docs/figures.md, computed in SQL.
 
 Every chart, page, deck and export reads its numbers from here. Each query takes a list of
 quarters so that one figure for one quarter and a trend over many come from the same SQL.

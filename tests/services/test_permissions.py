@@ -30,7 +30,7 @@ P = PageName
 COMMON = [P.ITEM, P.PRESENTATION]
 MANAGEMENT = [P.MEETINGS, P.ACTIVITY, P.PLAN_ADMIN, P.PLAN_FILES, P.ACCOUNTS]
 
-# the page x role table of DESIGN.md, as the navigation showed it before it was derived
+# the page x role table of docs/pages.md, as the navigation showed it before it was derived
 EXPECTED = {
     "member": [P.OVERVIEW, P.MY_INSTITUTION, *COMMON, P.MY_ACCOUNT],
     "member without institution": [P.OVERVIEW, *COMMON, P.MY_ACCOUNT],

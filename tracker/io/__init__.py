@@ -1,1 +1,1 @@
-"""Workbook and CSV import and export in the template's shape (DESIGN.md, "Import template")."""
+"""Workbook and CSV import and export in the template's shape (docs/template.md)."""

@@ -1,4 +1,5 @@
-"""Who may do what: the one place where the page x role table of DESIGN.md is decided."""
+"""Who may do what: the one place where the page x role table of docs/pages.md is decided
+(the permissions each role gives: docs/architecture.md, "Authorization")."""
 
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ class PageRule:
     own_institution: bool = False
 
 
-# The page x role table of DESIGN.md, derived from GRANTS: each page names the permission it
+# The page x role table of docs/pages.md, derived from GRANTS: each page names the permission it
 # is for; the order is the navigation's (the first page is the default one).
 PAGES: dict[PageName, PageRule] = {
     PageName.OVERVIEW: PageRule(),
