@@ -1,9 +1,12 @@
 """Getting started: a plan's steps from import to its first review deck, ticked as they are
 done, each with a link to where it is done (coordinators and admins)."""
 
+from datetime import date
+
 import streamlit as st
 
 from tracker.i18n import day, t
+from tracker.quarters import Quarter
 from tracker.services.permissions import PageName, Permission
 from tracker.services.setup import Checklist, Step
 from ui import data, navigation, state
@@ -13,10 +16,11 @@ from ui.widgets import plan_picker, plans_for
 
 def _values(step: Step, lang: str) -> dict[str, object]:
     values = dict(step.values)
-    if "quarter" in values:
-        values["quarter"] = values["quarter"].label(lang)
+    quarter, deadline = values.get("quarter"), values.get("deadline")
+    if isinstance(quarter, Quarter):
+        values["quarter"] = quarter.label(lang)
     if "deadline" in values:
-        values["deadline"] = day(values["deadline"], lang) if values["deadline"] else "—"
+        values["deadline"] = day(deadline, lang) if isinstance(deadline, date) else "—"
     return values
 
 

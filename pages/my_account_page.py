@@ -38,6 +38,7 @@ def render() -> None:
                              labels=lambda code, lang: t(f"language.{code}", lang),
                              index=LANGUAGES.index(user.language), horizontal=True)
         if st.form_submit_button(t("account.save_language", lang)):
+            assert chosen is not None  # the radio starts on the user's language
             flash.after_write(actions.write(lambda db: accounts.set_language(
                 db, user.actor, chosen)), PAGE, lang, "account.language_saved", at="language")
         flash.here(PAGE, "language", lang)

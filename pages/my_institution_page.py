@@ -49,26 +49,26 @@ def render() -> None:
     top = st.container()
     with top:
         flash.show("my_institution", lang)
-    _quarter_and_forms(user, plan, view, lang)
+    _quarter_and_forms(user, user.institution_id, plan, view, lang)
     with top:  # a report's outcome whose form this run did not draw
         flash.leftovers(REPORT_PAGE, lang)
 
 
-def _quarter_and_forms(user: state.SignedIn, plan: PlanChoice, view: lifecycle.MemberView,
-                       lang: str) -> None:
+def _quarter_and_forms(user: state.SignedIn, institution_id: int, plan: PlanChoice,
+                       view: lifecycle.MemberView, lang: str) -> None:
     notices(user, view, lang)
     quarter = _quarter(plan, view, lang)
-    ctx = FormContext(user, plan.id, quarter, user.institution_id, lang)
     if quarter is None:
         st.info(t("mine.no_open_quarter", lang))
-        ask_reopen(ctx, view.closed)
+        ask_reopen(user, plan.id, view.closed, lang)
         return
+    ctx = FormContext(user, plan.id, quarter, institution_id, lang)
     st.header(t("mine.quarter", lang, quarter=quarter.label(lang)), anchor=False)
     st.caption(t("mine.intro", lang))
-    items = data.worklist_for(user.id, plan.id, quarter, user.institution_id)
+    items = data.worklist_for(user.id, plan.id, quarter, institution_id)
     reopening(ctx, view, items)
     summary(ctx, items)
-    ask_reopen(ctx, view.closed)
+    ask_reopen(user, plan.id, view.closed, lang)
     opening = starting_open(items)
     for (code, name), group in groupby(items, key=lambda i: (i.line_code, i.line_name)):
         st.header(md(f"{code} · {name}"), divider=palette.DIVIDER, anchor=False)

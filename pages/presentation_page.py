@@ -51,14 +51,15 @@ def render() -> None:
     with plan_box:
         shown_table = slide(slides[index], content, lang, lambda shown: data.slide_chart(
             user.id, plan.id, quarter, lang, shown.kind, shown.page))
-        back, where, shown, forward = st.columns([2, 3, 2, 2], vertical_alignment="center")
+        back, where, table_box, forward = st.columns([2, 3, 2, 2],
+                                                     vertical_alignment="center")
         back.button(t("present.previous", lang), key="slide:previous", on_click=_move,
                     args=(-1, total), shortcut="PageUp", disabled=index == 0,
                     width="stretch")
         where.caption(t("present.position", lang, number=index + 1, total=total))
         accessibility.announce_slide(lang, index + 1, total, f"{plan.id}:{quarter}")
         if shown_table is not None:
-            with shown.popover(t("present.data_table", lang), width="stretch"):
+            with table_box.popover(t("present.data_table", lang), width="stretch"):
                 table(shown_table)
         forward.button(t("present.next", lang), key="slide:next", on_click=_move,
                        args=(1, total), shortcut="PageDown", disabled=index == total - 1,

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from tracker.demo import DEMO_PASSWORD, demo_accounts
+from tracker.demo import demo_accounts
 from tracker.i18n import t
 from tracker.services.auth import SignInRefused
-from tracker.settings import get_settings
+from tracker.settings import DEMO_PASSWORD, get_settings
 from ui import state
 from ui.text import md_t
 

@@ -77,7 +77,7 @@ def _hand_over(user: state.SignedIn, account: accounts.AccountRow, names: dict[s
         outcome = actions.write(lambda db: invitations.hand_over_and_invite(
             db, user.actor, account.id, email=email, display_name=name, password=password,
             app_url=navigation.app_address(), smtp=get_settings().smtp, token=token))
-        if outcome.ok:
+        if outcome.error is None:  # ``outcome.ok``, which mypy cannot follow
             actions.spend(name)
             st.session_state[HANDED_OVER] = (outcome.value, names)
             st.session_state["handover:clear"] = True

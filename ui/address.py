@@ -59,7 +59,7 @@ def _match(asked: str, options: Sequence[T]) -> T | Refused:
             quarter = Quarter.parse(asked)
         except QuarterError:
             return Refused(asked)
-        return quarter if quarter in options else Refused(asked)
+        return next((option for option in options if option == quarter), Refused(asked))
     return Refused(asked)
 
 
@@ -111,13 +111,12 @@ def select(label: str, options: Sequence[T], *, name: str, default: T,
     box shows no choice, ``refusal(asked)`` (Markdown) says why, and the page should draw
     nothing more."""
     value = (read_plan if plan else read)(name, options, default)
-    refused = isinstance(value, Refused)
     # set on every run, before the widget: Back and Forward show the address, not the
     # session's last choice (a widget of another page with this key hands on nothing)
-    st.session_state[name] = None if refused else value
+    st.session_state[name] = None if isinstance(value, Refused) else value
     st.selectbox(label, options, key=name, format_func=format_func,
                  placeholder=placeholder, on_change=_write, args=(name, name))
-    if refused:
+    if isinstance(value, Refused):
         st.error(refusal(value.asked))
         return None
     return value

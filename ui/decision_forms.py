@@ -3,9 +3,12 @@ delete, and the form that adds one (which may make it an existing or a new actio
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from tracker.i18n import t
+from tracker.quarters import Quarter
 from tracker.services import meetings
 from tracker.services.permissions import PageName
 from tracker.services.plan_admin import PlanCatalog
@@ -17,8 +20,17 @@ from ui.widgets import kept_choice
 QUOTED = 80  # characters of a decision quoted in the question that deletes it
 
 
+@dataclass(frozen=True)
+class _Fields:
+    """What a decision's form holds."""
+
+    text: str
+    owner: str | None  # the acronym of the institution that carries it out
+    due: Quarter | None
+
+
 def _fields(catalog: PlanCatalog, lang: str, key: str,
-            current: meetings.DecisionView | None = None) -> dict[str, object]:
+            current: meetings.DecisionView | None = None) -> _Fields:
     names = dict(catalog.plan_institutions)
     owners = [None, *names]
     dues = [None, *[p.quarter for p in catalog.periods]]
@@ -33,7 +45,7 @@ def _fields(catalog: PlanCatalog, lang: str, key: str,
                       lang=lang, in_form=True, labels=lambda q, lang: q.label(lang) if q else "—",
                       index=dues.index(current.due_quarter) if current
                       and current.due_quarter in dues else 0)
-    return {"text": text, "owner": owner, "due": due}
+    return _Fields(text, owner, due)
 
 
 def add_decision_form(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
@@ -55,8 +67,8 @@ def add_decision_form(user: state.SignedIn, plan_id: int, meeting: meetings.Meet
                                format_func=lambda c: f"{c} · {lines[c]}")
         if st.form_submit_button(t("meetings.add_decision", lang)):
             saved(actions.write(lambda db: meetings.add_decision(
-                db, user.actor, meeting.id, values["text"], owner=values["owner"],
-                due_quarter=values["due"], item_id=item,
+                db, user.actor, meeting.id, values.text, owner=values.owner,
+                due_quarter=values.due, item_id=item,
                 new_item=meetings.NewItem(code, line or ""), token=token)), name, lang)
         flash.here(PAGE, name, lang)
 
@@ -82,8 +94,8 @@ def decision_card(user: state.SignedIn, plan_id: int, decision: meetings.Decisio
             delete_clicked = delete.form_submit_button(t("meetings.delete_decision", lang))
         if save_clicked:
             flash.after_write(actions.write(lambda db: meetings.update_decision(
-                db, user.actor, decision.id, values["text"], owner=values["owner"],
-                due_quarter=values["due"])), PAGE, lang, "meetings.saved", at=form)
+                db, user.actor, decision.id, values.text, owner=values.owner,
+                due_quarter=values.due)), PAGE, lang, "meetings.saved", at=form)
         _delete(user, decision, delete_clicked, after_delete, lang)
     flash.here(PAGE, form, lang)
 

@@ -10,11 +10,20 @@ per button or group of buttons; a message with no place goes to the top of the p
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 import streamlit as st
 
+from tracker.errors import TrackerError
 from ui.accessibility import focus_message
 from ui.text import md_t
+
+
+class Written(Protocol):
+    """A write's outcome (``ui.actions.Outcome``): its refusal, or ``None`` when it wrote."""
+
+    @property
+    def error(self) -> TrackerError | None: ...
 
 
 def _pending_key(page: str, at: str | None) -> str:
@@ -69,11 +78,11 @@ def refused(text: str, page: str, at: str | None = None) -> None:
     say(st.error, text, f"flash:no:{page}:{at or ''}")
 
 
-def after_write(outcome: object, page: str, lang: str, success: str, *,
+def after_write(outcome: Written, page: str, lang: str, success: str, *,
                 at: str | None = None, **values: object) -> None:
     """A write's ending: the confirmation on the next run (at ``at``: call ``here(page, at)``
     next to the button), or the refusal in words now, where this is called."""
-    if outcome.ok:
+    if outcome.error is None:  # ``outcome.ok``
         remember(page, success, at=at, **values)
         st.rerun()
     from ui.state import message

@@ -60,13 +60,14 @@ def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
 
 
 def items_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: str) -> None:
-    labels = {NEW: t("plan.new_item", lang)} | {
+    labels: dict[int, str] = {NEW: t("plan.new_item", lang)} | {
         item_id: f"{code} · {title}" + (f" ({t('plan.archived', lang)})"
                                         if item_id in catalog.archived else "")
         for item_id, code, title in catalog.items}
     item_id = st.selectbox(t("item.choose", lang), list(labels), key="edit:item",
-                           format_func=labels.get)
-    current, version = data.item_fields(user.id, item_id) if item_id else (None, None)
+                           format_func=lambda option: labels[option])
+    stored = data.item_fields(user.id, item_id) if item_id else None  # (fields, version)
+    current, version = stored if stored is not None else (None, None)
     # A stable key: the form keeps what was typed, whoever else saves meanwhile; the version
     # it was read at goes with it, so a stale save is refused, never lost. Its token changes
     # with this person's own save only: a second press of the form saved is no second save.
@@ -86,8 +87,9 @@ def items_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: st
             st.rerun()  # theirs, read afresh (their save moved the plan's generation), beside ours
         flash.after_write(outcome, PAGE, lang, "plan.saved", at="item")
     flash.here(PAGE, "item", lang)
-    if item_id and seen != version:
-        _stale_item(form, current, version, lang)
+    if stored is not None and seen != version:
+        theirs, their_version = stored
+        _stale_item(form, theirs, their_version, lang)
     if item_id and current is not None:
         _archive(user, item_id, current, item_id in catalog.archived, lang)
 

@@ -21,10 +21,10 @@ PAGE = "meetings"
 LIST = "list"  # the place of what happened to a meeting no longer listed
 
 
-def saved(outcome: object, form: str, lang: str) -> None:
+def saved(outcome: flash.Written, form: str, lang: str) -> None:
     """Flash (next to the form's button: ``flash.here(PAGE, form)``) on success, the form
     drawn afresh under a new token; keep what was typed and say why otherwise."""
-    if outcome.ok:
+    if outcome.error is None:  # ``outcome.ok``
         actions.spend(form)
     flash.after_write(outcome, PAGE, lang, "meetings.saved", at=form)
 
@@ -59,6 +59,8 @@ def record_form(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
         minutes = st.text_area(t("meetings.minutes", lang), key=f"{form}:minutes",
                                max_chars=meetings.MAX_MINUTES)
         if st.form_submit_button(t("meetings.save", lang), type="primary"):
+            # the box opens on a quarter whenever it offers any (meeting_quarters)
+            assert quarter is not None
             saved(actions.write(lambda db: meetings.record_meeting(
                 db, user.actor, plan_id, quarter, held_on, present, minutes, place,
                 token=token)), "meeting", lang)

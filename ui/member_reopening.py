@@ -4,6 +4,8 @@ corrections are finished."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from tracker.i18n import t
@@ -17,38 +19,40 @@ from ui.text import md
 from ui.widgets import kept_choice
 
 
-def ask_reopen(ctx: FormContext, closed: tuple[Quarter, ...]) -> None:
+def ask_reopen(user: state.SignedIn, plan_id: int, closed: tuple[Quarter, ...],
+               lang: str) -> None:
     """A member asks to reopen a closed or locked quarter for their institution, saying why;
     reachable whether or not a quarter is open."""
     if not closed:
         return
-    key = f"mine:reopen:{ctx.plan_id}"
-    panel, drawn = lazy_expander(t("mine.reopen", ctx.lang), key, start_open=False)
+    key = f"mine:reopen:{plan_id}"
+    panel, drawn = lazy_expander(t("mine.reopen", lang), key, start_open=False)
     if not drawn:  # its form only once opened, like the items' (ui.lazy_expander)
         return
     token = actions.form_token("reopen")
     form = f"reopen:{token}"  # a form sent starts empty, under a new token
     with panel, st.form(form):
-        quarter = kept_choice(st.selectbox, t("overview.quarter", ctx.lang), list(closed),
-                              key=f"{form}:q", lang=ctx.lang, labels=Quarter.label,
+        quarter = kept_choice(st.selectbox, t("overview.quarter", lang), list(closed),
+                              key=f"{form}:q", lang=lang, labels=Quarter.label,
                               in_form=True, index=len(closed) - 1)
-        reason = st.text_area(t("mine.reopen_reason", ctx.lang), key=f"{form}:reason",
+        reason = st.text_area(t("mine.reopen_reason", lang), key=f"{form}:reason",
                               max_chars=lifecycle.MAX_REASON)
-        if st.form_submit_button(t("mine.reopen_send", ctx.lang)):
+        if st.form_submit_button(t("mine.reopen_send", lang)):
+            assert quarter is not None  # the box offers the closed quarters, on the last one
             outcome = actions.write(lambda db: lifecycle.request_reopen(
-                db, ctx.user.actor, ctx.plan_id, quarter, reason, token=token))
-            if outcome.ok:
+                db, user.actor, plan_id, quarter, reason, token=token))
+            if outcome.error is None:  # ``outcome.ok``, which mypy cannot follow
                 actions.spend("reopen")
-                flash.say(st.success, t("mine.reopen_sent", ctx.lang), "reopen:sent")
+                flash.say(st.success, t("mine.reopen_sent", lang), "reopen:sent")
             else:
-                flash.refused(state.message(outcome.error, ctx.lang), "my_institution", "reopen")
+                flash.refused(state.message(outcome.error, lang), "my_institution", "reopen")
 
 
 def reopening(ctx: FormContext, view: lifecycle.MemberView, items: list[WorkItem]) -> None:
     """In a quarter reopened for the institution: until when, and "I have finished my
     corrections", which closes it again once confirmed (submitting a report does not)."""
     found = view.reopening(ctx.quarter)
-    if found is None or ctx.quarter is None:
+    if found is None:
         return
     quarter = ctx.quarter
     st.info(t("mine.reopened_help", ctx.lang, quarter=quarter, until=found.until))
@@ -75,8 +79,8 @@ def notices(user: state.SignedIn, view: lifecycle.MemberView, lang: str) -> None
         show = st.success if notice.granted else st.warning
         show(f"**{md(notice.subject)}**\n\n{md(notice.body)}")
         if st.button(t("mine.notice_read", lang), key=f"notice:{notice.request_id}"):
-            outcome = actions.write(lambda db, n=notice: lifecycle.mark_seen(
-                db, user.actor, n.request_id))
-            if outcome.ok:
+            outcome = actions.write(partial(lifecycle.mark_seen, actor=user.actor,
+                                            request_id=notice.request_id))
+            if outcome.error is None:  # ``outcome.ok``, which mypy cannot follow
                 st.rerun()
             st.error(state.message(outcome.error, lang))

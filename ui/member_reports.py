@@ -45,7 +45,8 @@ def summary(ctx: FormContext, items: list) -> None:
                             key=f"submit_drafts:{token}"):
         outcome = actions.write(lambda db: reporting.submit_drafts(
             db, ctx.user.actor, ctx.plan_id, ctx.quarter, ctx.institution_id, token=token))
-        if outcome.ok:
+        if outcome.error is None:  # ``outcome.ok``, which mypy cannot follow
+            assert outcome.value is not None  # submit_drafts returns how many it submitted
             actions.spend(name)
             flash.remember("my_institution", plural_key(
                 "mine.drafts_submitted", ctx.lang, outcome.value), at="drafts",

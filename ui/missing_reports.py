@@ -41,7 +41,7 @@ def remind(user: state.SignedIn, plan_id: int, quarter: Quarter, lang: str) -> N
     if pressed:
         outcome = actions.write(lambda db: reminders.remind_from_app(
             db, user.actor, plan_id, quarter, smtp, token=token))
-        if not outcome.ok:
+        if outcome.error is not None:  # not ``outcome.ok``, which mypy cannot follow
             flash.refused(state.message(outcome.error, lang), "review", "remind")
             return
         actions.spend("review:remind")

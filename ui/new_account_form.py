@@ -54,16 +54,18 @@ def new_account_form(user: state.SignedIn, lang: str) -> None:
             labels=lambda a, lang: f"{a} · {institutions[a]}" if a else t(
                 "accounts.no_institution", lang), help=t("accounts.institution_help", lang))
         chosen = st.multiselect(t("accounts.plans", lang), list(plan_names), key="new:plans",
-                                format_func=plan_names.get, placeholder=t("form.choose_some", lang))
+                                format_func=lambda plan_id: plan_names[plan_id],
+                                placeholder=t("form.choose_some", lang))
         password = st.text_input(t("accounts.temporary_password", lang), type="password",
                                  key="new:password")
         submitted = st.form_submit_button(t("accounts.create", lang), type="primary")
     if submitted:
+        assert role is not None  # the box offers the grantable roles (never none), on the first
         outcome = actions.write(lambda db: invitations.add_and_invite(
             db, user.actor, email=email, display_name=name, role=role,
             institution=institution, plan_ids=chosen, password=password,
             app_url=navigation.app_address(), smtp=get_settings().smtp, token=token))
-        if outcome.ok:
+        if outcome.error is None:  # ``outcome.ok``, which mypy cannot follow
             actions.spend("create_account")
             st.session_state["new:clear"] = True
             st.session_state["new:invitation"] = outcome.value

@@ -32,7 +32,8 @@ def new_plan_form(user: state.SignedIn, lang: str) -> None:
             outcome = actions.write(lambda db: plans.new_plan(
                 db, user.actor, name=name, commission=commission, first=first, last=last,
                 fiscal_year_start_month=int(month), token=token))
-            if outcome.ok:
+            if outcome.error is None:  # ``outcome.ok``, which mypy cannot follow
+                assert outcome.value is not None  # new_plan returns the plan
                 actions.spend("new_plan")
                 flash.say(st.success, md_t("files.plan_created", lang, plan=outcome.value.name),
                           "newplan:created")

@@ -20,11 +20,17 @@ from ui.text import md
 
 
 def _chart(drawn: dict[str, tuple[object, pd.DataFrame]], key: str, lang: str,
-           summaries: dict[str, str], view: Overview, **kwargs: object) -> object:
+           summaries: dict[str, str], view: Overview, *, selectable: bool = False) -> object:
     """The chart, its summary in words, its data as a table one switch away (drawn only
-    when asked for) and as CSV (written only when asked for)."""
+    when asked for) and as CSV (written only when asked for); a ``selectable`` chart's
+    clicked point comes back (the drill-down's bar)."""
     figure, frame = drawn[key]
-    event = st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, **kwargs)
+    event: object
+    if selectable:
+        event = st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, on_select="rerun",
+                                selection_mode="points")
+    else:
+        event = st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG)
     if summaries.get(key):
         st.caption(md(summaries[key]))  # group names are user text
     if st.toggle(t("present.data_table", lang), key=f"{key}:table", persist_state="page"):
@@ -86,8 +92,7 @@ def sections(view: Overview, plan_id: int, drawn: dict, summaries: dict[str, str
                                    key=tab_key(lang), on_change="rerun"), strict=True))
     if tabs["institution"].open:
         with tabs["institution"]:
-            event = _chart(drawn, "by_institution", lang, summaries, view,
-                           on_select="rerun", selection_mode="points")
+            event = _chart(drawn, "by_institution", lang, summaries, view, selectable=True)
             _chart(drawn, "status_mix", lang, summaries, view)
             _drill_down(view, plan_id, lang, _selected_label(event), table)
     for tab, keys in (("line", ["by_line"]), ("trend", ["trend"]),

@@ -3,6 +3,8 @@ workbook and CSVs."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from tracker.file_names import download_name
@@ -22,7 +24,7 @@ def downloads(user: state.SignedIn, lang: str) -> None:
         with column:
             download_button(
                 t("files.template_in", lang, language=t(f"language.{code}", lang)),
-                lambda code=code: plan_files.template(code),
+                partial(plan_files.template, code),
                 file_name=download_name(t("files.template_file", lang,
                                           language=t(f"language.{code}", lang)), ".xlsx"),
                 key=f"template:{code}", icon=":material/download:")

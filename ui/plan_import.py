@@ -48,7 +48,8 @@ def _choices(user: state.SignedIn, checked: ImportSummary | None,
     """After a check: the quarter a new plan opens, and an admin's yes to shared changes."""
     opened = None
     quarters = checked.open_choices if checked else []
-    if quarters:
+    # choices only when the check creates the plan, which then opens a quarter
+    if checked is not None and checked.open_quarter is not None and quarters:
         opened = kept_choice(
             st.selectbox, t("files.choose_open", lang), quarters, key="import:open", lang=lang,
             labels=Quarter.label, index=quarters.index(checked.open_quarter),
@@ -82,12 +83,13 @@ def import_form(user: state.SignedIn, lang: str) -> None:
         outcome = actions.write(lambda db: plan_files.import_upload(
             db, user.actor, upload.getvalue(), upload.name, plan_name=target,
             dry_run=dry_run, opened=opened, rename_institutions=rename))
-    if outcome.ok and dry_run:
+    if outcome.error is None and dry_run:  # ``outcome.ok``, which mypy cannot follow
         st.session_state["import:checked"] = ((upload.file_id, target), outcome.value)
         st.session_state["import:focus"] = True
         st.rerun()  # draw the choices the check made possible above the buttons
     st.session_state.pop("import:checked", None)
-    if outcome.ok:
+    if outcome.error is None:
+        assert outcome.value is not None  # import_upload returns its summary
         _summary(outcome.value, lang)
         navigation.link(PageName.GETTING_STARTED, t("files.next_steps", lang))
     elif isinstance(outcome.error, ImportRejected):

@@ -33,6 +33,7 @@ def periods_tab(user: state.SignedIn, plan_id: int, plan_name: str, catalog: Pla
     quarter = kept_choice(st.selectbox, t("overview.quarter", lang), quarters,
                           key="period:quarter", lang=lang, labels=Quarter.label,
                           index=quarters.index(opened[0]) if opened else 0)
+    assert quarter is not None  # the box offers the plan's quarters, on the open one or the first
     current = periods[quarter]
     left, right = st.columns(2)
     opening = left.button(t("plan.open", lang), key="period:open",

@@ -5,6 +5,7 @@ running now, each of which the coordinator may end (asked first); the member is 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
@@ -57,9 +58,9 @@ def _request(user: state.SignedIn, request: lifecycle.RequestView, lang: str) ->
                                      (refuse, False, "meetings.refused")):
         label = "meetings.grant" if granted else "meetings.refuse"
         if column.button(t(label, lang), key=f"{label}:{request.id}:{token}"):
-            outcome = actions.write(lambda db, g=granted: lifecycle.decide_reopen(
-                db, user.actor, request.id, g, answer=answer, until=until, smtp=smtp,
-                token=token))
+            outcome = actions.write(partial(
+                lifecycle.decide_reopen, actor=user.actor, request_id=request.id,
+                grant=granted, answer=answer, until=until, smtp=smtp, token=token))
             if outcome.ok:
                 actions.spend(name)
             flash.after_write(outcome, PAGE, lang, success, at=REQUESTS)

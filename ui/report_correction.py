@@ -30,6 +30,7 @@ def correction(user: state.SignedIn, plan: PlanChoice, detail: ItemDetail, lang:
         quarter = kept_choice(right.selectbox, t("overview.quarter", lang), quarters,
                               key="correct:quarter", lang=lang, labels=Quarter.label,
                               index=len(quarters) - 1)
+        assert quarter is not None  # the box offers the quarters (some), on the last one
         st.text_input(t("item.correct_reason", lang), key="correct:reason")
         ctx = FormContext(user, plan.id, quarter, acronyms[acronym], lang,
                           reason_key="correct:reason")

@@ -8,6 +8,7 @@ oneself. A refused save keeps the token, which "Save anyway" and "Keep mine" sen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -34,7 +35,7 @@ PAGE = "report"  # ``ui.flash``'s messages of report forms, placed under each fo
 class FormContext:
     user: SignedIn
     plan_id: int
-    quarter: Quarter | None  # None: no quarter to report in (only a reopening to ask for)
+    quarter: Quarter  # the quarter reported in (a member with none only asks to reopen one)
     institution_id: int
     lang: str
     # a coordinator's correction of a quarter that is not open says why, in the text input
@@ -57,7 +58,8 @@ def _seen_key(ctx: FormContext, item: WorkItem) -> str:
     return f"seen_version:{ctx.plan_id}:{ctx.quarter}:{ctx.institution_id}:{item.item_id}"
 
 
-def _content_from_form(values: dict[str, object]) -> ReportContent:
+def _content_from_form(values: dict[str, Any]) -> ReportContent:
+    """``values``: what the widgets hold, read from ``st.session_state`` (untyped)."""
     nothing = bool(values["nothing"])
     return ReportContent(
         status=None if nothing or not values["status"] else Status(values["status"]),
@@ -137,7 +139,8 @@ def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: b
         db, ctx.user.actor, target, content, expected_version=seen, submit=submit,
         confirmed=confirmed, reason=ctx.reason, token=token))
     key = _seen_key(ctx, item)
-    if outcome.ok:
+    if outcome.error is None:  # ``outcome.ok``, which mypy cannot follow
+        assert outcome.value is not None  # save_report returns the saved report
         st.session_state[key] = outcome.value.version
         actions.spend(key)  # the form is drawn afresh, from what was saved
         for kind in ("pending", "typed", "conflict", "error"):

@@ -71,7 +71,7 @@ def _decide(user: state.SignedIn, report: Submitted, lang: str) -> None:
         outcome = actions.write(lambda db: reporting.review(
             db, user.actor, report.report_id, approve=bool(approved), comment=comment or "",
             expected_version=report.version, token=token))
-        if outcome.ok:
+        if outcome.error is None:  # ``outcome.ok``, which mypy cannot follow
             actions.spend(name)
             flash.remember(PAGE, "review.approved" if approved else "review.returned",
                            at=WAITING)

@@ -103,9 +103,10 @@ def _session_from_identity(db: Session) -> int | None:
     identity = st.user
     if not identity.get("is_logged_in"):
         return None
-    user = auth.account_for_identity(db, identity.get("email"))
+    email = identity.get("email")  # a claim: text, unless the provider sent no e-mail
+    user = auth.account_for_identity(db, email if isinstance(email, str) else None)
     if user is None:
-        st.session_state[OIDC_REFUSED_KEY] = identity.get("email") or "—"
+        st.session_state[OIDC_REFUSED_KEY] = email or "—"
         return None
     # the browser gets the session's cookie too (deliver_cookie), as with a password: the
     # routes that check the cookie (downloads) know this sign-in
@@ -133,17 +134,20 @@ def _checked_user() -> SignedIn | None:
         session_id = st.session_state.get(SESSION_KEY) or _session_from_cookie(db)
         if session_id:
             return _signed_in(db, session_id)
-    if not oidc_enabled():
-        return _signed_out()
-    with session() as db:
-        session_id = _session_from_identity(db)
-        return _signed_in(db, session_id) if session_id else _signed_out()
+    if oidc_enabled():
+        with session() as db:
+            session_id = _session_from_identity(db)
+            if session_id:
+                return _signed_in(db, session_id)
+    _signed_out()
+    return None
 
 
 def _signed_in(db: Session, session_id: int) -> SignedIn | None:
     account = auth.signed_in_account(db, session_id)
     if account is None:
-        return _signed_out()
+        _signed_out()
+        return None
     st.session_state[SESSION_KEY] = session_id
     return SignedIn(account.user_id, account.email, account.display_name, account.language,
                     account.institution_id, account.actor, account.must_change_password)
@@ -151,7 +155,6 @@ def _signed_in(db: Session, session_id: int) -> SignedIn | None:
 
 def _signed_out() -> None:
     st.session_state.pop(SESSION_KEY, None)
-    return None
 
 
 def require_user() -> SignedIn:
@@ -177,6 +180,7 @@ def client_address() -> str:
 
 def sign_in(email: str, password: str) -> None:
     """Sign in or raise ``auth.SignInRefused``; the cookie follows on the next run."""
+    refusal: auth.SignInRefused | None
     with session() as db:
         try:
             user = auth.sign_in(db, email, password, client=client_address())

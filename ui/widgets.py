@@ -5,7 +5,7 @@ same view.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 import streamlit as st
@@ -16,6 +16,7 @@ from tracker.services.figures import PlanChoice
 from tracker.services.permissions import Permission
 from tracker.settings import LANGUAGES
 from ui import address
+from ui.state import SignedIn
 
 # the date inputs' format in each language (Streamlit's calendar itself stays English)
 DATE_FORMATS = {"es": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
@@ -51,15 +52,20 @@ def language_switch(lang: str, key: str = "language_switch") -> None:
                          on_change=_remember_language, args=(key,))
 
 
+def _options_of(value: object, options: Sequence[T],
+                labels: Callable[[T, str], str]) -> Iterator[T]:
+    """The options ``value`` is, then those whose label it is in any language: Streamlit
+    sends a choice as its label, so a choice made before a language switch comes back in the
+    former language."""
+    yield from (option for option in options if option == value)
+    yield from (option for option in options
+                if any(labels(option, lang) == value for lang in LANGUAGES))
+
+
 def _option_of(value: object, options: Sequence[T],
                labels: Callable[[T, str], str]) -> T | None:
-    """The option ``value`` is, or whose label it is in any language: Streamlit sends a
-    choice as its label, so a choice made before a language switch comes back in the former
-    language."""
-    if value in options:
-        return value  # type: ignore[return-value]
-    return next((option for option in options
-                 if any(labels(option, lang) == value for lang in LANGUAGES)), None)
+    """The option ``value`` is, or whose label it is (``_options_of``); else ``None``."""
+    return next(_options_of(value, options, labels), None)
 
 
 def chosen(key: str, options: Sequence[T], labels: Callable[[T, str], str]) -> T | None:
@@ -89,8 +95,12 @@ def kept_choice(widget: Callable[..., object], label: str, options: Sequence[T],
 
 def _label(value: object, options: Sequence[T], labels: Callable[[T, str], str],
            lang: str) -> str:
-    option = _option_of(value, options, labels)
-    return labels(option, lang) if option is not None or None in options else str(value)
+    for option in _options_of(value, options, labels):  # the first (an option may be None)
+        return labels(option, lang)
+    for option in options:  # no option's: a box offering None shows it as None's
+        if option is None:
+            return labels(option, lang)
+    return str(value)
 
 
 def plan_picker(choices: list[PlanChoice], lang: str, key: str = address.PLAN
@@ -122,7 +132,7 @@ def quarter_picker(plan: PlanChoice, lang: str, key: str = address.QUARTER,
                           placeholder=address.choose(lang))
 
 
-def plans_for(user: object, lang: str,
+def plans_for(user: SignedIn, lang: str,
               permission: Permission = Permission.READ_PLAN) -> list[PlanChoice]:
     """The plans on which the user holds ``permission``; says so when there are none."""
     from ui import data

@@ -29,7 +29,8 @@ from tracker.settings import DEFAULT_TIME_ZONE, is_time_zone
 
 
 def set_deadline(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
-                 deadline: date) -> None:
+                 deadline: date | None) -> None:
+    """The day the quarter's reports are due; ``None`` (the date cleared) sets none."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
     period = plans.get_period(session, plan_id, Quarter.parse(quarter))
     before = period.deadline

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -364,7 +365,7 @@ class HistoryEntry:
     narrative: str
     review_comment: str | None
     author: str | None
-    at: object
+    at: datetime
 
 
 @dataclass
