@@ -11,6 +11,7 @@ from tracker.quarters import Quarter
 from tracker.services import lifecycle
 from tracker.services.worklist import WorkItem
 from ui import actions, confirm, flash, state
+from ui.accessibility import required_label
 from ui.lazy_expander import lazy_expander
 from ui.report_form import FormContext
 from ui.text import md
@@ -32,8 +33,8 @@ def ask_reopen(ctx: FormContext, closed: tuple[Quarter, ...]) -> None:
         quarter = kept_choice(st.selectbox, t("overview.quarter", ctx.lang), list(closed),
                               key=f"{form}:q", lang=ctx.lang, labels=Quarter.label,
                               in_form=True, index=len(closed) - 1)
-        reason = st.text_area(t("mine.reopen_reason", ctx.lang), key=f"{form}:reason",
-                              max_chars=lifecycle.MAX_REASON)
+        reason = st.text_area(required_label("mine.reopen_reason", ctx.lang),
+                              key=f"{form}:reason", max_chars=lifecycle.MAX_REASON)
         if st.form_submit_button(t("mine.reopen_send", ctx.lang)):
             outcome = actions.write(lambda db: lifecycle.request_reopen(
                 db, ctx.user.actor, ctx.plan_id, quarter, reason, token=token))
@@ -41,7 +42,10 @@ def ask_reopen(ctx: FormContext, closed: tuple[Quarter, ...]) -> None:
                 actions.spend("reopen")
                 flash.say(st.success, t("mine.reopen_sent", ctx.lang), "reopen:sent")
             else:
-                flash.refused(state.message(outcome.error, ctx.lang), "my_institution", "reopen")
+                refused = {"meeting.reason": f"{form}:reason",
+                           "error.characters.reason.text": f"{form}:reason"}
+                flash.refused(state.message(outcome.error, ctx.lang), "my_institution", "reopen",
+                              field=flash.field_of(outcome.error, refused))
 
 
 def reopening(ctx: FormContext, view: lifecycle.MemberView, items: list[WorkItem]) -> None:
