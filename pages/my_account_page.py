@@ -6,6 +6,7 @@ from tracker.i18n import t
 from tracker.services import accounts
 from tracker.settings import LANGUAGES
 from ui import actions, flash, state
+from ui.accessibility import required_label
 from ui.text import md
 from ui.widgets import kept_choice
 
@@ -25,9 +26,11 @@ def render() -> None:
             st.session_state.pop(key, None)
     with st.form("change_password"):
         st.header(t("account.password", lang))
-        current = st.text_input(t("account.current", lang), type="password", key="pw:current")
-        new = st.text_input(t("account.new", lang), type="password", key="pw:new")
-        again = st.text_input(t("account.again", lang), type="password", key="pw:again")
+        current = st.text_input(required_label("account.current", lang), type="password",
+                                key="pw:current")
+        new = st.text_input(required_label("account.new", lang), type="password", key="pw:new")
+        again = st.text_input(required_label("account.again", lang), type="password",
+                              key="pw:again")
         changing = st.form_submit_button(t("account.change", lang), type="primary")
     if changing:
         _change_password(user, current, new, again, lang)

@@ -6,7 +6,10 @@
 - a "skip to the plan's pages" link is the first Tab stop (2.4.1) and moves the focus to the
   navigation, so it is never behind the page's buttons;
 - the focus goes where the next step is: the sign-in form's first field, the skip link once
-  signed in, the start of the content after moving to another page.
+  signed in, the start of the content after moving to another page;
+- a field a service refuses empty says so in its label, "(obligatorio)", and to assistive
+  technology, ``aria-required`` (3.3.2, 4.1.2: ``required_label``); a field a refusal names is
+  ``aria-invalid``, described by the refusal, and takes the focus (3.3.1: ``invalid_field``).
 """
 
 from __future__ import annotations
@@ -124,6 +127,74 @@ _SCRIPT = """<script>
     window.addEventListener('resize', soon);
     boxes();
   }
+  window.trackerRequiredMark = texts.required;
+  if (!window.trackerFields) {
+    // the fields' states, kept on every redraw: aria-required on a field whose label ends
+    // with the marker (ui.accessibility.required_label); aria-invalid, described by the
+    // refusal, on the field a refusal names while the refusal is shown (invalid_field)
+    const control = (box) => box && box.querySelector('textarea, [role=combobox], '
+      + 'input:not([type=hidden]):not([type=checkbox]):not([type=radio])');
+    window.trackerFieldControl = (key) => control(
+      document.querySelector('.st-key-' + CSS.escape(key)));
+    const describedBy = (field, id, add) => {
+      const ids = (field.getAttribute('aria-describedby') || '').split(' ')
+        .filter((token) => token && token !== id);
+      if (add) { ids.push(id); }
+      if (ids.length) { field.setAttribute('aria-describedby', ids.join(' ')); }
+      else { field.removeAttribute('aria-describedby'); }
+    };
+    window.trackerFields = () => {
+      for (const label of document.querySelectorAll('[data-testid=stWidgetLabel]')) {
+        const field = control(label.closest('[data-testid=stElementContainer]'));
+        if (!field) { continue; }
+        const required = label.textContent.trim().endsWith(window.trackerRequiredMark);
+        if (required && field.getAttribute('aria-required') !== 'true') {
+          field.setAttribute('aria-required', 'true');
+          field.dataset.trackerRequired = '';
+        } else if (!required && 'trackerRequired' in field.dataset) {
+          field.removeAttribute('aria-required');
+          delete field.dataset.trackerRequired;
+        }
+      }
+      const wanted = new Map();  // field -> the refusal that names it, drawn now
+      for (const mark of document.querySelectorAll('[data-tracker-invalid-field]')) {
+        const box = mark.closest('[data-testid=stVerticalBlock]');
+        const message = box && box.querySelector('[data-testid=stAlertContainer]');
+        const field = window.trackerFieldControl(mark.dataset.trackerInvalidField);
+        if (message && field) { wanted.set(field, message); }
+      }
+      for (const field of document.querySelectorAll('[data-tracker-invalid]')) {
+        if (!wanted.has(field)) {
+          field.removeAttribute('aria-invalid');
+          describedBy(field, field.dataset.trackerInvalid, false);
+          delete field.dataset.trackerInvalid;
+        }
+      }
+      for (const [field, message] of wanted) {
+        if (!message.id) { message.id = 'tracker-refusal-' + (++window.trackerRefusals); }
+        const before = field.dataset.trackerInvalid;
+        if (before && before !== message.id) { describedBy(field, before, false); }
+        field.dataset.trackerInvalid = message.id;
+        // the widget's own code may set these again when it redraws: checked each time
+        if (field.getAttribute('aria-invalid') !== 'true') {
+          field.setAttribute('aria-invalid', 'true');
+        }
+        const ids = (field.getAttribute('aria-describedby') || '').split(' ');
+        if (!ids.includes(message.id)) { describedBy(field, message.id, true); }
+      }
+    };
+    window.trackerRefusals = 0;
+    let queued = false;
+    new MutationObserver(() => {
+      if (!queued) {
+        queued = true;
+        requestAnimationFrame(() => { queued = false; window.trackerFields(); });
+      }
+    }).observe(document.body, {childList: true, subtree: true, characterData: true,
+                               attributeFilter: ['aria-describedby', 'aria-invalid',
+                                                 'aria-required']});
+  }
+  window.trackerFields();
   link.textContent = texts.skip;
   link.hidden = !texts.pages;
   // where the keyboard goes next: after signing in, the skip link (the pages are one Enter
@@ -156,7 +227,7 @@ def page_semantics(lang: str, page: str | None) -> None:
     signed-in user's page (its url path), ``None`` on the sign-in form) and the focus after a
     page change."""
     texts = {"lang": lang, "skip": t("app.skip_to_pages", lang), "pages": page is not None,
-             "page": page or ""}
+             "page": page or "", "required": t("form.required", lang)}
     script = _SCRIPT % {"texts": json.dumps(texts).replace("<", "\\u003c"),
                         "primary": palette.PRIMARY, "background": palette.BACKGROUND,
                         "caption": palette.MUTED_TEXT}
@@ -284,4 +355,64 @@ def announce_slide(lang: str, number: int, total: int, where: str = "") -> None:
     template = t("present.announce", lang, number=number, total=total, heading="\u0000")
     texts = {"template": template, "key": f"{where}:{number}:{total}:{lang}"}
     st.html(_ANNOUNCE % json.dumps(texts).replace("<", "\\u003c"),
+            unsafe_allow_javascript=True, width="content")
+
+
+def required_label(key: str, lang: str, **values: object) -> str:
+    """The label (catalog ``key``) of a field its service refuses empty, marked in words:
+    "Estado (obligatorio)", "Status (required)" (WCAG 3.3.2); the page's script
+    (``page_semantics``) finds the marker at the label's end and sets ``aria-required`` on
+    the field (4.1.2).
+
+    Streamlit's own ``required=True`` is not used: it blocks the form in the browser with
+    "This field is required." and marks the label "(required)", in English in either
+    language, where the service's refusal names the field in the reader's language (and a
+    field required unless "Nothing to report" is ticked cannot be blocked in the browser)."""
+    return f"{t(key, lang, **values)} {t('form.required', lang)}"
+
+
+# Marks the field a refusal names as invalid while the refusal is shown: a hidden mark in the
+# refusal's container tells the page's watcher (``page_semantics``) which field that is, and
+# the watcher sets aria-invalid and aria-describedby (the message) on it, and takes them off
+# once the refusal is gone. With ``focus``, the keyboard focus moves to the field once, where
+# a screen reader reads its name, "invalid" and the refusal: the nonce runs the script again
+# for the same refusal after a later press.
+_INVALID = """<span hidden data-tracker-invalid-field="%(field)s"></span><script>
+(() => {
+  const wanted = %(wanted)s;
+  let tries = 0;
+  const apply = () => {
+    const field = window.trackerFields && window.trackerFieldControl(wanted.field);
+    if (!field && tries++ < 40) { setTimeout(apply, 50); return; }
+    if (field) { window.trackerFields(); }%(focus)s
+  };
+  apply();
+})();
+</script>"""
+
+# the field takes the focus; a field not shown (in a popover closed meanwhile) leaves it to
+# the message, as ``focus_message`` gives it
+_FOCUS_FIELD = """
+    if (field && field.checkVisibility()) { field.focus(); return; }
+    const spot = document.querySelector(`[data-tracker-invalid-field="${wanted.field}"]`);
+    const box = spot && spot.closest('[data-testid=stVerticalBlock]');
+    const message = box && box.querySelector('[data-testid=stAlertContainer]');
+    if (message) {
+      message.setAttribute('aria-live', 'assertive');
+      message.setAttribute('tabindex', '-1');
+      message.focus({preventScroll: true});
+      message.scrollIntoView({block: 'nearest'});
+    }"""
+
+
+def invalid_field(field_key: str, *, focus: bool) -> None:
+    """The field of widget key ``field_key`` is the one the refusal just drawn names: call it
+    inside that refusal's container (``ui.flash.say``), on every run that draws the refusal;
+    ``focus`` (when the refusal appears) moves the keyboard focus to the field."""
+    wanted: dict[str, object] = {"field": element_class(field_key)}
+    if focus:
+        wanted["nonce"] = st.session_state[_FOCUS_COUNT] = (
+            st.session_state.get(_FOCUS_COUNT, 0) + 1)
+    st.html(_INVALID % {"field": element_class(field_key), "focus": _FOCUS_FIELD if focus else "",
+                        "wanted": json.dumps(wanted).replace("<", "\\u003c")},
             unsafe_allow_javascript=True, width="content")

@@ -13,6 +13,7 @@ from tracker.services import meetings
 from tracker.services.permissions import PageName
 from tracker.services.plan_admin import PlanCatalog
 from ui import actions, confirm, data, flash, navigation, state
+from ui.accessibility import required_label
 from ui.meeting_forms import PAGE, saved
 from ui.text import md_t
 from ui.widgets import kept_choice
@@ -34,7 +35,7 @@ def _fields(catalog: PlanCatalog, lang: str, key: str,
     names = dict(catalog.plan_institutions)
     owners = [None, *names]
     dues = [None, *[p.quarter for p in catalog.periods]]
-    text = st.text_area(t("meetings.decision", lang), key=f"{key}:text",
+    text = st.text_area(required_label("meetings.decision", lang), key=f"{key}:text",
                         value=current.text if current else "", max_chars=meetings.MAX_DECISION)
     left, right = st.columns(2)
     owner = left.selectbox(t("meetings.owner", lang), owners, key=f"{key}:owner",
@@ -46,6 +47,17 @@ def _fields(catalog: PlanCatalog, lang: str, key: str,
                       index=dues.index(current.due_quarter) if current
                       and current.due_quarter in dues else 0)
     return _Fields(text, owner, due)
+
+
+def _refused(key: str) -> dict[str, str]:
+    """The fields of decision form ``key`` that ``services.meetings`` names when it refuses
+    them (by message key), those of the new item it may become among them."""
+    return {"meeting.decision_text": f"{key}:text",
+            "error.characters.decision.text": f"{key}:text",
+            "meeting.not_in_plan": f"{key}:owner", "plan.field.lead": f"{key}:owner",
+            "plan.field.code": f"{key}:code", "plan.field.code_taken": f"{key}:code",
+            "error.characters.action_item.code": f"{key}:code",
+            "plan.field.line": f"{key}:line"}
 
 
 def add_decision_form(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
@@ -69,7 +81,8 @@ def add_decision_form(user: state.SignedIn, plan_id: int, meeting: meetings.Meet
             saved(actions.write(lambda db: meetings.add_decision(
                 db, user.actor, meeting.id, values.text, owner=values.owner,
                 due_quarter=values.due, item_id=item,
-                new_item=meetings.NewItem(code, line or ""), token=token)), name, lang)
+                new_item=meetings.NewItem(code, line or ""), token=token)), name, lang,
+                _refused(form))
         flash.here(PAGE, name, lang)
 
 
@@ -95,7 +108,8 @@ def decision_card(user: state.SignedIn, plan_id: int, decision: meetings.Decisio
         if save_clicked:
             flash.after_write(actions.write(lambda db: meetings.update_decision(
                 db, user.actor, decision.id, values.text, owner=values.owner,
-                due_quarter=values.due)), PAGE, lang, "meetings.saved", at=form)
+                due_quarter=values.due)), PAGE, lang, "meetings.saved", at=form,
+                fields=_refused(form))
         _delete(user, decision, delete_clicked, after_delete, lang)
     flash.here(PAGE, form, lang)
 

@@ -4,19 +4,50 @@ what was typed, archive or restore it; a stale save shows the other person's val
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from tracker.i18n import t
+from tracker.quarters import Quarter, QuarterError
 from tracker.services import plan_admin
 from tracker.services.plan_admin import ItemFields, PlanCatalog
 from ui import actions, confirm, data, flash, state
+from ui.accessibility import required_label
 from ui.plan_tabs import PAGE
 from ui.text import md_t
 from ui.widgets import PLAIN_NUMBER, forget_form
 
 NEW = 0
+
+# the fields of the item form ``plan_admin.save_item`` names when it refuses them (by message
+# key, the field's name in the form's widget keys ``<form>:<name>``); a quarter typed wrong is
+# the first of the two that reads as no quarter (``_refused_field``)
+REFUSED = {"plan.field.code": "code", "plan.field.code_taken": "code",
+           "error.characters.action_item.code": "code",
+           "plan.field.title": "title", "error.characters.action_item.title": "title",
+           "plan.field.description": "description",
+           "error.characters.action_item.description": "description",
+           "error.characters.action_item.indicator": "indicator",
+           "error.characters.action_item.unit": "unit",
+           "plan.field.weight": "weight", "plan.field.lead": "lead",
+           "plan.field.supporters": "support", "plan.field.line": "line"}
+
+
+def _refused_fields(outcome: actions.Outcome, form: str) -> dict[str, str]:
+    """The refusal's message key and the widget key of the field of form ``form`` it names
+    (for ``flash.after_write``); nothing when it names none."""
+    key = getattr(outcome.error, "key", "")
+    name = REFUSED.get(key)
+    if key == "plan.field.quarter":
+        for which in ("start", "due"):
+            try:
+                Quarter.parse(str(st.session_state.get(f"{form}:{which}", "")))
+            except QuarterError:
+                name = which
+                break
+    return {key: f"{form}:{name}"} if name else {}
 
 def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
                lang: str) -> Callable[[], ItemFields]:
@@ -26,8 +57,10 @@ def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
     codes = [c for c, _n in catalog.lines]
     lines = dict(catalog.lines)
     c = current
-    code = st.text_input(t("plan.code", lang), value=c.code if c else "", key=f"{key}:code")
-    title = st.text_input(t("plan.title", lang), value=c.title if c else "", key=f"{key}:title")
+    code = st.text_input(required_label("plan.code", lang), value=c.code if c else "",
+                         key=f"{key}:code")
+    title = st.text_input(required_label("plan.title", lang), value=c.title if c else "",
+                          key=f"{key}:title")
     description = st.text_area(t("plan.description", lang), value=c.description if c else "",
                                key=f"{key}:description")
     line = st.selectbox(t("chart.axis.line", lang), codes, key=f"{key}:line",
@@ -39,10 +72,12 @@ def _item_form(catalog: PlanCatalog, current: ItemFields | None, key: str,
     supporters = right.multiselect(t("plan.supporters", lang), acronyms, key=f"{key}:support",
                                    default=list(c.supporters) if c else [],
                                    placeholder=t("form.choose_some", lang))
-    start = left.text_input(t("plan.start", lang), value=str(c.start_quarter) if c else "",
-                            key=f"{key}:start", placeholder="2026-Q1")
-    due = right.text_input(t("plan.due", lang), value=str(c.due_quarter) if c else "",
-                           key=f"{key}:due", placeholder="2026-Q4")
+    start = left.text_input(required_label("plan.start", lang),
+                            value=str(c.start_quarter) if c else "", key=f"{key}:start",
+                            placeholder="2026-Q1")
+    due = right.text_input(required_label("plan.due", lang),
+                           value=str(c.due_quarter) if c else "", key=f"{key}:due",
+                           placeholder="2026-Q4")
     indicator = left.text_input(t("plan.indicator", lang), value=(c.indicator or "") if c
                                 else "", key=f"{key}:indicator")
     unit = right.text_input(t("plan.unit", lang), value=(c.unit or "") if c else "",
@@ -85,7 +120,8 @@ def items_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog, lang: st
             actions.spend(f"item:{item_id}")  # a new form: the stored item again
         elif getattr(outcome.error, "key", "") == "plan.item_changed":
             st.rerun()  # theirs, read afresh (their save moved the plan's generation), beside ours
-        flash.after_write(outcome, PAGE, lang, "plan.saved", at="item")
+        flash.after_write(outcome, PAGE, lang, "plan.saved", at="item",
+                          fields=_refused_fields(outcome, form))
     flash.here(PAGE, "item", lang)
     if stored is not None and seen != version:
         theirs, their_version = stored
@@ -98,7 +134,7 @@ def _archive(user: state.SignedIn, item_id: int, current: ItemFields, archived: 
              lang: str) -> None:
     """Archiving takes the item out of the figures, the forms and the deck: it asks first,
     naming the item; restoring runs at once."""
-    names = {"code": current.code, "title": current.title}
+    names: dict[str, Any] = {"code": current.code, "title": current.title}
     pressed = st.button(t("plan.restore" if archived else "plan.archive", lang),
                         key="edit:archive")
     if archived:

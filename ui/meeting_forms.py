@@ -5,6 +5,7 @@ new token (``ui.actions.form_token``): a second press of the form it replaced wr
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -14,6 +15,7 @@ from tracker.services import lifecycle, meetings
 from tracker.services.figures import PlanChoice
 from tracker.services.plan_admin import PlanCatalog
 from ui import actions, confirm, data, flash, state
+from ui.accessibility import required_label
 from ui.text import md_t
 from ui.widgets import DATE_FORMATS, kept_choice
 
@@ -21,18 +23,30 @@ PAGE = "meetings"
 LIST = "list"  # the place of what happened to a meeting no longer listed
 
 
-def saved(outcome: flash.Written, form: str, lang: str) -> None:
+def saved(outcome: flash.Written, form: str, lang: str,
+          fields: dict[str, str] | None = None) -> None:
     """Flash (next to the form's button: ``flash.here(PAGE, form)``) on success, the form
-    drawn afresh under a new token; keep what was typed and say why otherwise."""
+    drawn afresh under a new token; keep what was typed and say why otherwise, marking the
+    field the refusal names (``fields``)."""
     if outcome.error is None:  # ``outcome.ok``
         actions.spend(form)
-    flash.after_write(outcome, PAGE, lang, "meetings.saved", at=form)
+    flash.after_write(outcome, PAGE, lang, "meetings.saved", at=form, fields=fields)
+
+
+def meeting_fields(form: str) -> dict[str, str]:
+    """The fields of a meeting's form (its widget keys ``<form>:…``) that
+    ``services.meetings`` names when it refuses them (by message key)."""
+    return {"meeting.no_attendee": f"{form}:present", "meeting.not_in_plan": f"{form}:present",
+            "meeting.place_too_long": f"{form}:place",
+            "error.characters.meeting.place": f"{form}:place",
+            "meeting.minutes_too_long": f"{form}:minutes",
+            "error.characters.meeting.minutes": f"{form}:minutes"}
 
 
 def institution_picker(catalog: PlanCatalog, lang: str, key: str,
                        default: list[str] | None = None) -> list[str]:
     names = dict(catalog.plan_institutions)
-    return st.multiselect(t("meetings.present", lang), list(names), key=key,
+    return st.multiselect(required_label("meetings.present", lang), list(names), key=key,
                           default=default, format_func=lambda a: f"{a} · {names[a]}",
                           placeholder=t("form.choose_some", lang))
 
@@ -63,7 +77,7 @@ def record_form(user: state.SignedIn, plan: PlanChoice, lang: str) -> None:
             assert quarter is not None
             saved(actions.write(lambda db: meetings.record_meeting(
                 db, user.actor, plan_id, quarter, held_on, present, minutes, place,
-                token=token)), "meeting", lang)
+                token=token)), "meeting", lang, meeting_fields(form))
         flash.here(PAGE, "meeting", lang)
 
 
@@ -89,7 +103,7 @@ def edit_meeting(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingVi
     if save_clicked:
         flash.after_write(actions.write(lambda db: meetings.update_meeting(
             db, user.actor, meeting.id, held_on=held_on, present=present, minutes=minutes,
-            place=place)), PAGE, lang, "meetings.saved",
+            place=place)), PAGE, lang, "meetings.saved", fields=meeting_fields(form),
             # a new date is a new title: its expander is drawn anew, closed
             at=form if held_on == meeting.held_on else LIST)
     with popover:
@@ -102,8 +116,8 @@ def _delete_meeting(user: state.SignedIn, meeting: meetings.MeetingView, pressed
     """Deleting asks first, naming the meeting and how many decisions go with it; the
     outcome is said above the meetings (this one is gone)."""
     count = len(meeting.decisions)
-    names = {"date": day(meeting.held_on, lang), "quarter": meeting.quarter.label(lang),
-             "count": count}
+    names: dict[str, Any] = {"date": day(meeting.held_on, lang),
+                             "quarter": meeting.quarter.label(lang), "count": count}
     question = plural("meetings.confirm_delete", lang, count, **names) if count else t(
         "meetings.confirm_delete_empty", lang, **names)
     done = plural_key("meetings.deleted_meeting", lang, count) if count else (
@@ -117,7 +131,7 @@ def _delete_meeting(user: state.SignedIn, meeting: meetings.MeetingView, pressed
 def lock_button(user: state.SignedIn, plan_id: int, meeting: meetings.MeetingView,
                 plan_name: str, lang: str) -> None:
     """Locking stops every change to the quarter: it asks first, naming the quarter."""
-    names = {"quarter": meeting.quarter.label(lang), "plan": plan_name}
+    names: dict[str, Any] = {"quarter": meeting.quarter.label(lang), "plan": plan_name}
     key = f"lock:{meeting.id}"
     pressed = st.button(md_t("meetings.lock", lang, **names), key=key, type="primary")
     if confirm.confirmed(key, pressed, md_t("lifecycle.confirm_lock", lang, **names),

@@ -13,6 +13,7 @@ from tracker.quarters import Quarter
 from tracker.services import lifecycle
 from tracker.services.worklist import WorkItem
 from ui import actions, confirm, flash, state
+from ui.accessibility import required_label
 from ui.lazy_expander import lazy_expander
 from ui.report_form import FormContext
 from ui.text import md
@@ -35,8 +36,8 @@ def ask_reopen(user: state.SignedIn, plan_id: int, closed: tuple[Quarter, ...],
         quarter = kept_choice(st.selectbox, t("overview.quarter", lang), list(closed),
                               key=f"{form}:q", lang=lang, labels=Quarter.label,
                               in_form=True, index=len(closed) - 1)
-        reason = st.text_area(t("mine.reopen_reason", lang), key=f"{form}:reason",
-                              max_chars=lifecycle.MAX_REASON)
+        reason = st.text_area(required_label("mine.reopen_reason", lang),
+                              key=f"{form}:reason", max_chars=lifecycle.MAX_REASON)
         if st.form_submit_button(t("mine.reopen_send", lang)):
             assert quarter is not None  # the box offers the closed quarters, on the last one
             outcome = actions.write(lambda db: lifecycle.request_reopen(
@@ -45,7 +46,10 @@ def ask_reopen(user: state.SignedIn, plan_id: int, closed: tuple[Quarter, ...],
                 actions.spend("reopen")
                 flash.say(st.success, t("mine.reopen_sent", lang), "reopen:sent")
             else:
-                flash.refused(state.message(outcome.error, lang), "my_institution", "reopen")
+                refused = {"meeting.reason": f"{form}:reason",
+                           "error.characters.reason.text": f"{form}:reason"}
+                flash.refused(state.message(outcome.error, lang), "my_institution", "reopen",
+                              field=flash.field_of(outcome.error, refused))
 
 
 def reopening(ctx: FormContext, view: lifecycle.MemberView, items: list[WorkItem]) -> None:

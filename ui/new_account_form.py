@@ -11,10 +11,23 @@ from tracker.services import accounts, invitations
 from tracker.services.permissions import Permission
 from tracker.settings import get_settings
 from ui import actions, data, flash, navigation, state
+from ui.accessibility import required_label
 from ui.text import md_t
 from ui.widgets import kept_choice
 
 FIELDS = ("new:email", "new:name", "new:role", "new:institution", "new:plans", "new:password")
+
+
+def account_fields(form: str) -> dict[str, str]:
+    """The fields of an account's form (widget keys ``<form>:email``…) that
+    ``services.accounts`` names when it refuses them (by message key)."""
+    return {"error.bad_email": f"{form}:email", "error.email_exists": f"{form}:email",
+            "error.characters.user.email": f"{form}:email",
+            "error.bad_name": f"{form}:name", "error.characters.user.display_name": f"{form}:name",
+            "error.password_*": f"{form}:password",
+            "error.choose_plan": f"{form}:plans",
+            "error.member_needs_institution": f"{form}:institution",
+            "error.institution_not_in_plans": f"{form}:institution"}
 
 
 def _prefill(institutions: dict[str, str], plan_names: dict[int, str]) -> None:
@@ -43,8 +56,8 @@ def new_account_form(user: state.SignedIn, lang: str) -> None:
     token = actions.form_token("create_account")
     with st.form(f"create_account:{token}"):
         st.header(t("accounts.create", lang))
-        email = st.text_input(t("signin.email", lang), key="new:email")
-        name = st.text_input(t("accounts.name", lang), key="new:name")
+        email = st.text_input(required_label("signin.email", lang), key="new:email")
+        name = st.text_input(required_label("accounts.name", lang), key="new:name")
         role = kept_choice(st.selectbox, t("signin.demo_role", lang), roles, key="new:role",
                            lang=lang, labels=lambda r, lang: t(f"role.{r}", lang),
                            in_form=True)
@@ -53,11 +66,14 @@ def new_account_form(user: state.SignedIn, lang: str) -> None:
             key="new:institution", lang=lang, in_form=True,
             labels=lambda a, lang: f"{a} · {institutions[a]}" if a else t(
                 "accounts.no_institution", lang), help=t("accounts.institution_help", lang))
-        chosen = st.multiselect(t("accounts.plans", lang), list(plan_names), key="new:plans",
+        # an administrator may make an account on no plan (an administrator's)
+        plans_label = (t("accounts.plans", lang) if accounts.may_grant_admin(user.actor)
+                       else required_label("accounts.plans", lang))
+        chosen = st.multiselect(plans_label, list(plan_names), key="new:plans",
                                 format_func=lambda plan_id: plan_names[plan_id],
                                 placeholder=t("form.choose_some", lang))
-        password = st.text_input(t("accounts.temporary_password", lang), type="password",
-                                 key="new:password")
+        password = st.text_input(required_label("accounts.temporary_password", lang),
+                                 type="password", key="new:password")
         submitted = st.form_submit_button(t("accounts.create", lang), type="primary")
     if submitted:
         assert role is not None  # the box offers the grantable roles (never none), on the first
@@ -70,7 +86,8 @@ def new_account_form(user: state.SignedIn, lang: str) -> None:
             st.session_state["new:clear"] = True
             st.session_state["new:invitation"] = outcome.value
             st.rerun()
-        flash.refused(state.message(outcome.error, lang), "accounts", "create")
+        flash.refused(state.message(outcome.error, lang), "accounts", "create",
+                      field=flash.field_of(outcome.error, account_fields("new")))
     _invitation(lang)
 
 

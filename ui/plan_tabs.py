@@ -3,6 +3,8 @@ and institutions."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +16,7 @@ from tracker.services import lifecycle, plan_admin
 from tracker.services.plan_admin import PlanCatalog
 from tracker.settings import time_zones
 from ui import actions, confirm, flash, state
+from ui.accessibility import required_label
 from ui.text import md, md_t
 from ui.widgets import DATE_FORMATS, kept_choice
 
@@ -80,7 +83,7 @@ def _open(user: state.SignedIn, plan_id: int, plan_name: str, quarter: Quarter,
                 db, user.actor, plan_id, quarter, PeriodState.OPEN)), PAGE, lang,
                 "plan.opened", at="period", quarter=label)
         return
-    names = {"opening": label, "closing": closing.label(lang), "plan": plan_name}
+    names: dict[str, Any] = {"opening": label, "closing": closing.label(lang), "plan": plan_name}
     if confirm.confirmed(f"period:open:{quarter}:{closing}", pressed,
                          md_t("plan.confirm_close_other", lang, **names),
                          md_t("plan.open_and_close", lang, **names), lang):
@@ -92,7 +95,7 @@ def _open(user: state.SignedIn, plan_id: int, plan_name: str, quarter: Quarter,
 def _close(user: state.SignedIn, plan_id: int, plan_name: str, quarter: Quarter,
            pressed: bool, lang: str) -> None:
     """Closing stops the members' reports of the quarter: it asks first, naming it."""
-    names = {"quarter": quarter.label(lang), "plan": plan_name}
+    names: dict[str, Any] = {"quarter": quarter.label(lang), "plan": plan_name}
     if confirm.confirmed(f"period:close:{quarter}", pressed,
                          md_t("plan.confirm_close", lang, **names),
                          md_t("plan.close_quarter", lang, **names), lang):
@@ -101,23 +104,33 @@ def _close(user: state.SignedIn, plan_id: int, plan_name: str, quarter: Quarter,
             "plan.closed", at="period", **names)
 
 
+def _first_empty(refusal: str, typed: dict[str, str]) -> dict[str, str]:
+    """The refusal ``refusal`` of values left out (or too long) names the first field
+    (widget key) of ``typed`` left empty, if any (``flash.after_write``'s ``fields``)."""
+    empty = [key for key, value in typed.items() if not value.strip()]
+    return {refusal: empty[0]} if empty else {}
+
+
 def lines_and_institutions_tab(user: state.SignedIn, plan_id: int, catalog: PlanCatalog,
                                lang: str) -> None:
     left, right = st.columns(2)
     with left.form("line"):
         st.header(t("plan.line_form", lang))
         st.caption(md(", ".join(f"{code} · {name}" for code, name in catalog.lines)))
-        code = st.text_input(t("plan.code", lang), key="line:code")
-        name = st.text_input(t("accounts.name", lang), key="line:name")
+        code = st.text_input(required_label("plan.code", lang), key="line:code")
+        name = st.text_input(required_label("accounts.name", lang), key="line:name")
         if st.form_submit_button(t("plan.save_line", lang)):
             flash.after_write(actions.write(lambda db: plan_admin.save_line(
-                db, user.actor, plan_id, code, name)), PAGE, lang, "plan.saved", at="line")
+                db, user.actor, plan_id, code, name)), PAGE, lang, "plan.saved", at="line",
+                fields=_first_empty("plan.field.line_values",
+                                    {"line:code": code, "line:name": name}))
         flash.here(PAGE, "line", lang)
     with right.form("institution"):
         st.header(t("plan.institution_form", lang))
-        acronym = st.text_input(t("accounts.institution", lang), key="inst:acronym")
-        name = st.text_input(t("accounts.name", lang), key="inst:name")
-        country = st.text_input(t("plan.country", lang), key="inst:country",
+        acronym = st.text_input(required_label("accounts.institution", lang),
+                                key="inst:acronym")
+        name = st.text_input(required_label("accounts.name", lang), key="inst:name")
+        country = st.text_input(required_label("plan.country", lang), key="inst:country",
                                 max_chars=rules.limit("institution", "country"))
         kind = st.text_input(t("plan.kind", lang), key="inst:kind")
         shared = user.actor.is_admin and st.checkbox(t("plan.confirm_shared", lang),
@@ -125,5 +138,8 @@ def lines_and_institutions_tab(user: state.SignedIn, plan_id: int, catalog: Plan
         if st.form_submit_button(t("plan.save_institution", lang)):
             flash.after_write(actions.write(lambda db: plan_admin.save_institution(
                 db, user.actor, plan_id, acronym, name, country, kind,
-                confirm_shared=shared)), PAGE, lang, "plan.saved", at="institution")
+                confirm_shared=shared)), PAGE, lang, "plan.saved", at="institution",
+                fields={"import.bad_country": "inst:country",
+                        **_first_empty("plan.field.institution_values",
+                                       {"inst:acronym": acronym, "inst:name": name})})
         flash.here(PAGE, "institution", lang)

@@ -11,6 +11,7 @@ from tracker.services import lifecycle
 from tracker.services.figures import PlanChoice
 from tracker.services.items import ItemDetail
 from ui import data, state
+from ui.accessibility import required_label
 from ui.report_form import FormContext, report_form
 from ui.widgets import kept_choice
 
@@ -31,7 +32,7 @@ def correction(user: state.SignedIn, plan: PlanChoice, detail: ItemDetail, lang:
                               key="correct:quarter", lang=lang, labels=Quarter.label,
                               index=len(quarters) - 1)
         assert quarter is not None  # the box offers the quarters (some), on the last one
-        st.text_input(t("item.correct_reason", lang), key="correct:reason")
+        st.text_input(required_label("item.correct_reason", lang), key="correct:reason")
         ctx = FormContext(user, plan.id, quarter, acronyms[acronym], lang,
                           reason_key="correct:reason")
         found = [w for w in data.worklist_for(user.id, plan.id, quarter, acronyms[acronym])

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from tracker import palette
+from tracker import palette, rules
 from tracker.errors import TrackerError
 from tracker.i18n import number, percent, t
 from tracker.models import Status
@@ -23,6 +23,7 @@ from tracker.services.reporting import Conflict, NeedsConfirmation, Target
 from tracker.services.reports import ReportContent
 from tracker.services.worklist import Contribution, WorkItem
 from ui import actions, confirm, flash
+from ui.accessibility import required_label
 from ui.state import SignedIn, message
 from ui.tables import wrapped_table
 from ui.text import md_t
@@ -85,6 +86,23 @@ def _field_key(key: str, name: str, lang: str) -> str:
 
 STATUSES = [s.value for s in Status]
 
+# The field a refusal of ``reporting.validate`` names (its message key), by ``FIELDS`` name; the
+# refusal marks it invalid and gives it the focus (``ui.flash.field_of``).
+REFUSED_FIELDS = {
+    "report.field.status_required": "status",
+    "report.field.percent_required": "percent",
+    "report.field.percent_range": "percent",
+    "report.field.indicator_invalid": "indicator",
+    "report.field.indicator_negative": "indicator",
+    "report.field.link_invalid": "link",
+    "report.field.evidence_link_bad_characters": "link",
+    **{f"report.field.{name}_{kind}": name for name in rules.REPORT_TEXTS
+       for kind in ("bad_characters", "too_long")},
+}
+# the refusals of a coordinator's reason for a correction (``FormContext.reason_key``)
+REASON_REFUSALS = ("report.correction_needs_reason", "meeting.reason",
+                   "error.characters.reason.text")
+
 
 def _status_label(status: str, lang: str) -> str:
     return t(f"status.{status}", lang)
@@ -102,13 +120,16 @@ def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
                         unit=item.unit or "", target=number(item.target, lang, 0))
     # one row of columns per pair, so that the Tab order follows the visual order
     status_column, percent_column = st.columns(2)
+    # status and percent: required unless "Nothing to report" is ticked (``reporting.validate``)
     kept_choice(  # the values, shown in the language: a switch keeps the choice (issue 26)
-        status_column.selectbox, t("form.status", lang), statuses, key=field("status"),
+        status_column.selectbox, required_label("form.status", lang), statuses,
+        key=field("status"),
         labels=_status_label, lang=lang, in_form=True,
         index=statuses.index(current) if current else None, placeholder=t("form.choose", lang))
     # no bounds here: Streamlit's own refusal is an English tooltip; the service refuses a
     # value outside 0-100 with a message in the language that names the field
-    percent_column.number_input(t("form.percent", lang), step=5.0, key=field("percent"),
+    percent_column.number_input(required_label("form.percent", lang), step=5.0,
+                                key=field("percent"),
                                 value=own.percent_complete if own else None,
                                 format=PLAIN_NUMBER)
     indicator_column, link_column = st.columns(2)
@@ -172,15 +193,26 @@ def kept_quarter() -> Quarter | None:
     return st.session_state.get(KEPT_QUARTER)
 
 
-def _show_outcomes(ctx: FormContext, item: WorkItem) -> None:
+def _refused_field(ctx: FormContext, form: str, error: TrackerError) -> str | None:
+    """The widget key of the field a refusal names: one of form ``form``'s, or the reason of a
+    correction."""
+    refused = getattr(error, "key", "")
+    if refused in REASON_REFUSALS:
+        return ctx.reason_key
+    name = REFUSED_FIELDS.get(refused)
+    return _field_key(form, name, ctx.lang) if name else None
+
+
+def _show_outcomes(ctx: FormContext, item: WorkItem, form: str) -> None:
     """Under the form's buttons: what the last press did (``ui.flash``), or why it was
-    refused, which takes the focus once, when it appears."""
+    refused, which takes the focus once, when it appears (the field it names takes it)."""
     key = _seen_key(ctx, item)
     flash.here(PAGE, key, ctx.lang)
     focus = st.session_state.pop(f"focus:{key}", False)
     error: TrackerError | None = st.session_state.get(f"error:{key}")
     if error is not None:
-        flash.say(st.error, message(error, ctx.lang), f"refused:{key}", focus=focus)
+        flash.say(st.error, message(error, ctx.lang), f"refused:{key}", focus=focus,
+                  field=_refused_field(ctx, form, error))
         st.caption(t("form.kept", ctx.lang))
         pressed = st.button(t("form.discard", ctx.lang), key=f"discard:{key}")
         if confirm.confirmed(f"discard:{key}", pressed,
@@ -277,7 +309,7 @@ def report_form(ctx: FormContext, item: WorkItem) -> None:
                                 on_click=_submitted, args=(ctx, item, key, False, token))
         submit.form_submit_button(t("form.submit", ctx.lang), type="primary", width="stretch",
                                   on_click=_submitted, args=(ctx, item, key, True, token))
-    _show_outcomes(ctx, item)
+    _show_outcomes(ctx, item, key)
 
 
 def _submitted(ctx: FormContext, item: WorkItem, key: str, submit: bool, token: str) -> None:

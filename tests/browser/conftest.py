@@ -147,3 +147,43 @@ def fill_first_missing_report(page: Page, percent: str, narrative: str) -> tuple
     item.get_by_label("Percent complete (0–100)").fill(percent)
     item.get_by_label("What was done this quarter").fill(narrative)
     return item, code
+
+
+# axe-core, pinned in ``tests/browser/axe/package-lock.json`` and installed by ``make install``
+# (``npm ci``): nothing is fetched here
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _axe_source() -> str:
+    if not AXE.exists():
+        message = "axe-core is not installed: make install (npm ci in tests/browser/axe)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text()
+
+
+# the node's own Streamlit element (data-testid), so that the allow-list names elements
+_OWNER = """results => results.violations.flatMap(v => v.nodes.map(n => {
+    const node = document.querySelector(n.target[0]);
+    const owner = node && node.closest('[data-testid]');
+    return {rule: v.id, owner: owner ? owner.dataset.testid : '', target: n.target.join(' '),
+            html: n.html.slice(0, 160), summary: n.failureSummary};
+}))"""
+
+
+def audit(page: Page, axe: str) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe)
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})", WCAG_AA)
+    return page.evaluate(_OWNER, results)
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    """axe-core's script, for ``audit`` (the test skips without it, fails under ``CI``)."""
+    return _axe_source()

@@ -1,26 +1,19 @@
 """WCAG 2.1 AA in Chromium: axe-core over every page for every role in both languages, the
 document's title and language per page, headings that skip no level.
 
-axe-core is pinned in ``tests/browser/axe/package-lock.json`` and installed by ``make install``
-(``npm ci``); nothing is fetched here. What axe still reports is Streamlit's own, listed in
-the README's accessibility section with its upstream issue: ``STREAMLIT_OWN`` is exactly that
-list, and a violation anywhere else fails.
+axe-core runs through ``tests.browser.conftest.audit`` (with the ``axe_source`` fixture). What
+axe still reports is Streamlit's own, listed in the README's accessibility section with its
+upstream issue: ``STREAMLIT_OWN`` is exactly that list, and a violation anywhere else fails.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import sign_in, wait_for_cookie, wait_idle
-
-AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+from tests.browser.conftest import audit, sign_in, wait_for_cookie, wait_idle
 
 # (axe rule, CSS selector of the node's nearest Streamlit element): Streamlit's own markup,
 # which the product cannot change; each is in the README with its upstream issue.
@@ -34,40 +27,12 @@ ACCOUNTS = {
 }
 
 
-def _axe_source() -> str:
-    if not AXE.exists():
-        message = "axe-core is not installed: make install (npm ci in tests/browser/axe)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return AXE.read_text()
-
-
 def _nav_paths(page: Page) -> list[str]:
     """The url paths of the pages in the sidebar's navigation ("" for the default page)."""
     page.locator("[data-testid=stSidebarNav] a").first.wait_for(timeout=30_000)
     hrefs = page.locator("[data-testid=stSidebarNav] a").evaluate_all(
         "links => links.map(a => new URL(a.href).pathname)")
     return [href.strip("/") for href in hrefs]
-
-
-# the node's own Streamlit element (data-testid), so that the allow-list names elements
-_OWNER = """results => results.violations.flatMap(v => v.nodes.map(n => {
-    const node = document.querySelector(n.target[0]);
-    const owner = node && node.closest('[data-testid]');
-    return {rule: v.id, owner: owner ? owner.dataset.testid : '', target: n.target.join(' '),
-            html: n.html.slice(0, 160), summary: n.failureSummary};
-}))"""
-
-
-def audit(page: Page, axe: str) -> list[dict]:
-    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=axe)
-    results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-        " resultTypes: ['violations']})", WCAG_AA)
-    return page.evaluate(_OWNER, results)
 
 
 _HEADINGS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
@@ -170,11 +135,6 @@ class Scan:
             page.wait_for_timeout(300)
             wait_idle(page)
             self(page, f"{where} tab {name!r}")
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    return _axe_source()
 
 
 def test_no_wcag_violation_in_the_product(browser: Browser, app_url: str, axe_source: str):

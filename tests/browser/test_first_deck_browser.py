@@ -17,6 +17,7 @@ from tests.browser.conftest import wait_idle
 from tests.helpers import write_workbook
 from tracker.demo import DEMO_PASSWORD
 from tracker.i18n import t
+from ui.accessibility import required_label
 
 SHOTS = Path(tempfile.gettempdir()) / "first-deck"  # pytest-playwright empties test-results
 PLAN = "Plan binacional de prevención 2026-2027"
@@ -92,7 +93,7 @@ def _focal_point(person: Person, acronym: str, email: str) -> None:
     person.click(page.get_by_role("link", name=re.compile(f"Crear el punto focal de {acronym}")))
     expect(page.get_by_role("heading", name=t("accounts.title", "es"))).to_be_visible()
     person.fill(page.get_by_label(t("signin.email", "es")).first, email)
-    person.fill(page.get_by_label(t("accounts.name", "es"), exact=True).first,
+    person.fill(page.get_by_label(required_label("accounts.name", "es"), exact=True).first,
                 f"Punto focal {acronym}")
     person.fill(page.get_by_label(t("accounts.temporary_password", "es")).first, TEMPORARY)
     person.click(page.get_by_role("button", name=t("accounts.create", "es")))

@@ -61,7 +61,7 @@ def test_member_reports_and_signs_out_with_the_keyboard_alone(page: Page, app_ur
     wait_idle(page)
     expect(page.get_by_role("heading", name="Reportes de T4 2026")).to_be_visible()
     # the focus moved to the page's content: the first item's form is a few Tabs away
-    keys.tab_to(lambda tag, label, text: label == "Estado")
+    keys.tab_to(lambda tag, label, text: label == "Estado (obligatorio)")
     keys.type("En curso")
     # Enter picks the option once the list shows it
     expect(page.get_by_role("option", name="En curso")).to_be_visible()
