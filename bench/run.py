@@ -338,6 +338,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     parser.add_argument("--scale", choices=["demo", "national"], default="demo")
     parser.add_argument("--postgres", default=os.environ.get("TRACKER_BENCH_POSTGRES_URL"),
                         help="also measure on this PostgreSQL database (it is emptied)")
+    parser.add_argument("--only-postgres", action="store_true",
+                        help="measure PostgreSQL only (with --postgres), not SQLite too")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (needs Chromium)")
     parser.add_argument("--no-page", action="store_true", help="skip the overview page")
@@ -349,7 +351,8 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        stores = [("sqlite", f"sqlite:///{folder / 'a.db'}", f"sqlite:///{folder / 'b.db'}")]
+        stores = [] if args.postgres and args.only_postgres else [
+            ("sqlite", f"sqlite:///{folder / 'a.db'}", f"sqlite:///{folder / 'b.db'}")]
         if args.postgres:
             stores.append(("postgresql", args.postgres, args.postgres))
         for store, url, import_url in stores:
