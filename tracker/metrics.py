@@ -235,7 +235,7 @@ def _frame(rows: Sequence[tuple], columns: Sequence[str],
     return frame.astype(dict(dtypes))
 
 
-class ItemRow(NamedTuple):
+class ItemFigures(NamedTuple):
     """The figures of one item at one quarter (``None`` where there is no value)."""
 
     quarter: str
@@ -262,23 +262,23 @@ class ItemRow(NamedTuple):
     blocked: bool
 
 
-ITEM_COLUMNS = ItemRow._fields
+ITEM_COLUMNS = ItemFigures._fields
 _ITEM_TYPES = {**dict.fromkeys(("weight", "progress", "expected", "indicator_value", "baseline",
                                 "target"), "float64"),
                "in_scope": "bool", "blocked": "bool"}
 
 
-def _item_row(values: tuple) -> ItemRow:
+def _item_row(values: tuple) -> ItemFigures:
     (quarter, item_id, code, title, line_code, line_name, lead, country, weight, start, due,
      status, progress, expected, indicator_value, indicator, unit, baseline, target,
      in_scope, bucket, blocked) = values
-    return ItemRow(quarter, item_id, code, title, line_code, line_name, lead, country,
+    return ItemFigures(quarter, item_id, code, title, line_code, line_name, lead, country,
                    float(weight), start, due, status, float(progress), float(expected),
                    _float(indicator_value), indicator, unit, _float(baseline), _float(target),
                    bool(in_scope), bucket, bool(blocked))
 
 
-def item_order(row: ItemRow) -> tuple:
+def item_order(row: ItemFigures) -> tuple:
     """Items come by quarter, then by natural code order (2.9 before 2.10)."""
     return natural_key(row.quarter), natural_key(row.code)
 
@@ -286,7 +286,7 @@ def item_order(row: ItemRow) -> tuple:
 def item_rows(
     session: Reader, plan_id: int, quarters: Quarter | Sequence[Quarter],
     filters: Filters = NO_FILTERS,
-) -> list[ItemRow]:
+) -> list[ItemFigures]:
     """One row per (quarter, item) that is not archived, sorted by quarter and item code."""
     params: dict[str, object] = {"plan_id": plan_id}
     sql = _figures_ctes(_as_quarters(quarters), params, filters, descriptive=True) + f"""
@@ -295,7 +295,7 @@ FROM fig"""
     return sorted((_item_row(row) for row in _fetch(session, sql, params)), key=item_order)
 
 
-def item_frame(rows: Sequence[ItemRow]) -> pd.DataFrame:
+def item_frame(rows: Sequence[ItemFigures]) -> pd.DataFrame:
     return _frame(rows, ITEM_COLUMNS, _ITEM_TYPES)
 
 

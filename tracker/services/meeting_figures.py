@@ -104,7 +104,7 @@ def quarter_notes(session: Reader, plan_id: int, quarter: Quarter,
     """Each institution's counting report of exactly ``quarter`` on the items behind,
     overdue or blocked (the presenter's notes): institution, lead or not, status, percent,
     narrative, obstacles. Kept in the snapshot, so a locked quarter's notes stay as seen.
-    ``items``: the in-scope item records (``metrics.ItemRow`` fields)."""
+    ``items``: the in-scope item records (``metrics.ItemFigures`` fields)."""
     codes = _note_order(items)
     if not codes:
         return []
