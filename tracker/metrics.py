@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 
 from tracker.db import connection_of
 from tracker.quarters import Quarter, quarter_range
@@ -208,8 +208,9 @@ def _as_quarters(quarters: Quarter | Sequence[Quarter]) -> list[Quarter]:
     return [quarters] if isinstance(quarters, Quarter) else list(quarters)
 
 
-def _fetch(session: Reader, sql: str, params: dict[str, object]) -> list[tuple]:
-    return [tuple(row) for row in connection_of(session).execute(text(sql), params)]
+def _fetch(session: Reader, sql: str, params: dict[str, object]) -> list[RowMapping]:
+    """The rows of ``sql``, each read by its columns' names."""
+    return list(connection_of(session).execute(text(sql), params).mappings())
 
 
 def natural_key(value: object) -> tuple:
@@ -268,14 +269,20 @@ _ITEM_TYPES = {**dict.fromkeys(("weight", "progress", "expected", "indicator_val
                "in_scope": "bool", "blocked": "bool"}
 
 
-def _item_row(values: tuple) -> ItemFigures:
-    (quarter, item_id, code, title, line_code, line_name, lead, country, weight, start, due,
-     status, progress, expected, indicator_value, indicator, unit, baseline, target,
-     in_scope, bucket, blocked) = values
-    return ItemFigures(quarter, item_id, code, title, line_code, line_name, lead, country,
-                   float(weight), start, due, status, float(progress), float(expected),
-                   _float(indicator_value), indicator, unit, _float(baseline), _float(target),
-                   bool(in_scope), bucket, bool(blocked))
+_ITEM_NUMBERS = ("weight", "progress", "expected")  # never NULL
+_ITEM_MAYBE_NUMBERS = ("indicator_value", "baseline", "target")
+_ITEM_FLAGS = ("in_scope", "blocked")
+
+
+def _item_figures(row: RowMapping) -> ItemFigures:
+    values = dict(row)
+    for name in _ITEM_NUMBERS:
+        values[name] = float(values[name])
+    for name in _ITEM_MAYBE_NUMBERS:
+        values[name] = _float(values[name])
+    for name in _ITEM_FLAGS:
+        values[name] = bool(values[name])
+    return ItemFigures(**values)
 
 
 def item_order(row: ItemFigures) -> tuple:
@@ -292,7 +299,7 @@ def item_rows(
     sql = _figures_ctes(_as_quarters(quarters), params, filters, descriptive=True) + f"""
 SELECT q AS quarter, id AS item_id, {", ".join(ITEM_COLUMNS[2:])}
 FROM fig"""
-    return sorted((_item_row(row) for row in _fetch(session, sql, params)), key=item_order)
+    return sorted((_item_figures(row) for row in _fetch(session, sql, params)), key=item_order)
 
 
 def item_frame(rows: Sequence[ItemFigures]) -> pd.DataFrame:
@@ -529,9 +536,9 @@ def figure_rows(
     sql = (_figures_ctes(quarters, params, filters, before_from=due_from if counts else None)
            + "".join(f",\n{cte}" for cte in ctes) + "\n"
            + "\nUNION ALL\n".join(part.select for part in parts))
-    by_part: dict[str, list[tuple]] = {}
+    by_part: dict[str, list[RowMapping]] = {}
     for row in _fetch(session, sql, params):
-        by_part.setdefault(row[0], []).append(row[1:])
+        by_part.setdefault(row["part"], []).append(row)
     return FigureRows(
         rollups={Dimension(d): [_rollup_row(r, Dimension(d)) for r in _sorted(
             by_part.get(f"rollup:{Dimension(d).value}", []))] for d in since},
@@ -560,31 +567,33 @@ def figures(
                                   buckets, filters, completeness_from))
 
 
-# positions in a row of a combined query, after its part
-_Q, _KEY, _LABEL, _NAME, _PROGRESS, _EXPECTED, _ITEMS, _BUCKET, _BLOCKED, _DUE, _GOT = range(11)
+# A row of a combined query has every column of ``_COLUMNS`` after its part; each part reads
+# its own by name.
 
-
-def _sorted(rows: list[tuple]) -> list[tuple]:
-    return sorted(rows, key=lambda r: (r[_Q], natural_key(r[_LABEL]), r[_BUCKET] or ""))
+def _sorted(rows: list[RowMapping]) -> list[RowMapping]:
+    return sorted(rows, key=lambda r: (r["quarter"], natural_key(r["label"]), r["bucket"] or ""))
 
 
 def _key(value: int | str, dimension: Dimension) -> int | str:
     return value if dimension is Dimension.COUNTRY else int(value)
 
 
-def _rollup_row(r: tuple, dimension: Dimension) -> RollupRow:
-    return RollupRow(r[_Q], _key(r[_KEY], dimension), r[_LABEL], r[_NAME],
-                     _float(r[_PROGRESS]), _float(r[_EXPECTED]), int(r[_ITEMS]))
+def _rollup_row(r: RowMapping, dimension: Dimension) -> RollupRow:
+    return RollupRow(quarter=r["quarter"], key=_key(r["key"], dimension), label=r["label"],
+                     name=r["name"], progress=_float(r["progress"]),
+                     expected=_float(r["expected"]), items=int(r["items"]))
 
 
-def _completeness_row(r: tuple, dimension: Dimension) -> CompletenessRow:
-    due, got = int(r[_DUE]), int(r[_GOT])
-    return CompletenessRow(r[_Q], _key(r[_KEY], dimension), r[_LABEL], r[_NAME], due, got,
-                           100.0 * got / due if due else None)
+def _completeness_row(r: RowMapping, dimension: Dimension) -> CompletenessRow:
+    due, got = int(r["expected_reports"]), int(r["received"])
+    return CompletenessRow(quarter=r["quarter"], key=_key(r["key"], dimension),
+                           label=r["label"], name=r["name"], expected_reports=due,
+                           received=got, share=100.0 * got / due if due else None)
 
 
-def _bucket_row(r: tuple) -> BucketRow:
-    return BucketRow(r[_Q], r[_LABEL], r[_BUCKET], int(r[_ITEMS]), int(r[_BLOCKED]))
+def _bucket_row(r: RowMapping) -> BucketRow:
+    return BucketRow(quarter=r["quarter"], label=r["label"], bucket=r["bucket"],
+                     items=int(r["items"]), blocked=int(r["blocked"]))
 
 
 @dataclass(frozen=True)
@@ -745,5 +754,6 @@ LEFT JOIN report_revision counted ON counted.id = r.counting_revision_id
 LEFT JOIN report_revision latest ON latest.id = r.latest_revision_id
 WHERE counted.id IS NULL"""
     rows = sorted(_fetch(session, sql, params),
-                  key=lambda r: (natural_key(r[4]), natural_key(r[1])))
-    return _frame(rows, _MISSING_COLUMNS, {})
+                  key=lambda r: (natural_key(r["institution"]), natural_key(r["code"])))
+    return _frame([tuple(r[name] for name in _MISSING_COLUMNS) for r in rows],
+                  _MISSING_COLUMNS, {})
