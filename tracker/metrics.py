@@ -227,15 +227,6 @@ def _float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def _frame(rows: Sequence[tuple], columns: Sequence[str],
-           dtypes: Mapping[str, str]) -> pd.DataFrame:
-    """The DataFrame view of rows (pandas loads here, for the callers that want frames)."""
-    import pandas as pd
-
-    frame = pd.DataFrame.from_records(list(rows), columns=list(columns))
-    return frame.astype(dict(dtypes))
-
-
 class ItemFigures(NamedTuple):
     """The figures of one item at one quarter (``None`` where there is no value)."""
 
@@ -300,18 +291,6 @@ def item_rows(
 SELECT q AS quarter, id AS item_id, {", ".join(ITEM_COLUMNS[2:])}
 FROM fig"""
     return sorted((_item_figures(row) for row in _fetch(session, sql, params)), key=item_order)
-
-
-def item_frame(rows: Sequence[ItemFigures]) -> pd.DataFrame:
-    return _frame(rows, ITEM_COLUMNS, _ITEM_TYPES)
-
-
-def item_figures(
-    session: Reader, plan_id: int, quarters: Quarter | Sequence[Quarter],
-    filters: Filters = NO_FILTERS,
-) -> pd.DataFrame:
-    """``item_rows`` as a DataFrame (missing numbers are NaN)."""
-    return item_frame(item_rows(session, plan_id, quarters, filters))
 
 
 _GROUPS = {
@@ -487,25 +466,6 @@ class FigureRows:
             buckets=None if self.buckets is None else _from(self.buckets, first))
 
 
-@dataclass(frozen=True)
-class Figures:
-    """``FigureRows`` as DataFrames."""
-
-    rollups: dict[Dimension, pd.DataFrame]
-    completeness: dict[Dimension, pd.DataFrame]
-    buckets: pd.DataFrame | None
-
-    @classmethod
-    def of(cls, rows: FigureRows) -> Figures:
-        return cls(
-            rollups={d: _frame(r, RollupRow._fields, _ROLLUP_TYPES)
-                     for d, r in rows.rollups.items()},
-            completeness={d: _frame(r, CompletenessRow._fields, _COMPLETENESS_TYPES)
-                          for d, r in rows.completeness.items()},
-            buckets=None if rows.buckets is None
-            else _frame(rows.buckets, BucketRow._fields, _BUCKET_TYPES))
-
-
 def figure_rows(
     session: Reader,
     plan_id: int,
@@ -547,24 +507,6 @@ def figure_rows(
         buckets=[_bucket_row(r) for r in _sorted(by_part.get("buckets", []))]
         if buckets else None,
     )
-
-
-def figures(
-    session: Reader,
-    plan_id: int,
-    quarters: Quarter | Sequence[Quarter],
-    rollups: Sequence[Dimension] | Mapping[Dimension, Quarter] = (),
-    completeness_by: Sequence[Dimension] = (),
-    buckets: bool = False,
-    filters: Filters = NO_FILTERS,
-    completeness_from: Quarter | None = None,
-) -> Figures:
-    """``figure_rows`` as DataFrames: roll-ups (quarter, key, label, name, progress, expected,
-    items; progress NaN where a group is empty), completeness (quarter, key, label, name,
-    expected_reports, received, share), buckets (quarter, label: the lead institution,
-    bucket, items, blocked)."""
-    return Figures.of(figure_rows(session, plan_id, quarters, rollups, completeness_by,
-                                  buckets, filters, completeness_from))
 
 
 # A row of a combined query has every column of ``_COLUMNS`` after its part; each part reads
@@ -623,33 +565,6 @@ class QuarterRows:
     buckets: list[BucketRow]
     completeness_institutions: list[CompletenessRow]
     history: FigureRows  # with ``since``: from it on (see ``quarter_rows``)
-
-
-@dataclass(frozen=True)
-class QuarterFigures:
-    """``QuarterRows`` as DataFrames."""
-
-    headline: Headline
-    by_institution: pd.DataFrame
-    by_line: pd.DataFrame
-    by_country: pd.DataFrame
-    buckets: pd.DataFrame  # label, bucket, items, blocked
-    completeness_institutions: pd.DataFrame
-    history: Figures
-
-    @classmethod
-    def of(cls, rows: QuarterRows) -> QuarterFigures:
-        def rollup(found: list[RollupRow]) -> pd.DataFrame:
-            return _frame(found, RollupRow._fields, _ROLLUP_TYPES)
-
-        buckets = _frame(rows.buckets, BucketRow._fields, _BUCKET_TYPES)
-        return cls(
-            headline=rows.headline, by_institution=rollup(rows.by_institution),
-            by_line=rollup(rows.by_line), by_country=rollup(rows.by_country),
-            buckets=buckets.drop(columns="quarter"),
-            completeness_institutions=_frame(rows.completeness_institutions,
-                                             CompletenessRow._fields, _COMPLETENESS_TYPES),
-            history=Figures.of(rows.history))
 
 
 _Row = TypeVar("_Row", RollupRow, CompletenessRow, BucketRow)
@@ -716,29 +631,27 @@ def quarter_rows(session: Reader, plan_id: int, quarter: Quarter,
     )
 
 
-def quarter_figures(session: Reader, plan_id: int, quarter: Quarter,
-                    filters: Filters = NO_FILTERS, since: Quarter | None = None
-                    ) -> QuarterFigures:
-    """``quarter_rows`` as DataFrames, with the institutions' trends and completeness."""
-    return QuarterFigures.of(quarter_rows(session, plan_id, quarter, filters, since))
-
-
 def headline(session: Reader, plan_id: int, quarter: Quarter,
              filters: Filters = NO_FILTERS) -> Headline:
     """Plan progress against expected, buckets, blocked, completeness, change since q-1."""
     return quarter_rows(session, plan_id, quarter, filters).headline
 
 
-_MISSING_COLUMNS = ("item_id", "code", "title", "institution_id", "institution", "state")
+class MissingReport(NamedTuple):
+    """A report the completeness figure expects and has not received."""
+
+    item_id: int
+    code: str
+    title: str
+    institution_id: int
+    institution: str  # acronym
+    state: str | None  # the report's latest state, or None when nothing was written
 
 
 def missing_reports(session: Reader, plan_id: int, quarter: Quarter,
-                    filters: Filters = NO_FILTERS) -> pd.DataFrame:
-    """The (item, institution) pairs the completeness figure expects and has not received.
-
-    Columns: item_id, code, title, institution_id, institution, state (the report's latest
-    state, or None when nothing was written).
-    """
+                    filters: Filters = NO_FILTERS) -> list[MissingReport]:
+    """The (item, institution) pairs the completeness figure expects and has not received,
+    by institution and item code."""
     params: dict[str, object] = {"plan_id": plan_id, "due_from": str(quarter)}
     sql = _figures_ctes([quarter], params, filters, before_from=str(quarter)) + f"""
 ,{_DUE_PAIRS}
@@ -755,5 +668,19 @@ LEFT JOIN report_revision latest ON latest.id = r.latest_revision_id
 WHERE counted.id IS NULL"""
     rows = sorted(_fetch(session, sql, params),
                   key=lambda r: (natural_key(r["institution"]), natural_key(r["code"])))
-    return _frame([tuple(r[name] for name in _MISSING_COLUMNS) for r in rows],
-                  _MISSING_COLUMNS, {})
+    return [MissingReport(**row) for row in rows]
+
+
+Shape = type[ItemFigures] | type[RollupRow] | type[CompletenessRow] | type[BucketRow]
+_DTYPES: dict[Shape, dict[str, str]] = {
+    ItemFigures: _ITEM_TYPES, RollupRow: _ROLLUP_TYPES, CompletenessRow: _COMPLETENESS_TYPES,
+    BucketRow: _BUCKET_TYPES}
+
+
+def frame(rows: Sequence[tuple], shape: Shape) -> pd.DataFrame:
+    """Rows of ``shape`` as the DataFrame a chart or a table draws (missing numbers NaN).
+    pandas loads here, for the callers that draw: the figures themselves are rows."""
+    import pandas as pd
+
+    found = pd.DataFrame.from_records(list(rows), columns=list(shape._fields))
+    return found.astype(_DTYPES[shape])

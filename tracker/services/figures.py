@@ -94,16 +94,23 @@ def overview(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     actor.require(Permission.READ_PLAN, plan_id)
     plan = session.get_one(Plan, plan_id)
     first, _ = plans.plan_span(plan)
-    found = metrics.quarter_figures(session, plan_id, quarter, filters, since=first)
-    return Overview(
+    found = metrics.quarter_rows(session, plan_id, quarter, filters, since=first)
+    history = found.history
+
+    def rollup(rows: list[metrics.RollupRow]) -> pd.DataFrame:
+        return metrics.frame(rows, metrics.RollupRow)
+
+    return Overview(  # as the charts and tables draw them
         headline=found.headline,
-        by_line=found.by_line,
-        by_institution=found.by_institution,
-        by_country=found.by_country,
-        buckets=found.buckets,
-        trend_plan=found.history.rollups[Dimension.PLAN],
-        trend_institutions=found.history.rollups[Dimension.INSTITUTION],
-        completeness_institutions=found.history.completeness[Dimension.INSTITUTION],
-        items=metrics.item_figures(session, plan_id, quarter, filters),
+        by_line=rollup(found.by_line),
+        by_institution=rollup(found.by_institution),
+        by_country=rollup(found.by_country),
+        buckets=metrics.frame(found.buckets, metrics.BucketRow).drop(columns="quarter"),
+        trend_plan=rollup(history.rollups[Dimension.PLAN]),
+        trend_institutions=rollup(history.rollups[Dimension.INSTITUTION]),
+        completeness_institutions=metrics.frame(history.completeness[Dimension.INSTITUTION],
+                                                metrics.CompletenessRow),
+        items=metrics.frame(metrics.item_rows(session, plan_id, quarter, filters),
+                            metrics.ItemFigures),
         fiscal_start_month=plan.fiscal_year_start_month,
     )
