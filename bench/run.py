@@ -8,7 +8,7 @@ checks that it runs at ``--scale demo``).
 
 - ``generations_ms``: the median of what every page run adds to know whether another process
   wrote (a read session and the change generations in one query, ``ui.data.begin_run``).
-- ``metrics_s``: every figure of one quarter through ``tracker.metrics.quarter_figures``;
+- ``metrics_s``: every figure of one quarter through ``tracker.metrics.quarter_rows``;
   ``raw_sql_s``: the same roll-ups by one hand-written query (``bench/floor.py``).
 - ``page_cold_s`` / ``page_warm_s``: an AppTest run of the overview with the data cache
   cleared, then warm; ``page_floor_s``: a page drawing as many plotly charts from constants.
@@ -142,7 +142,7 @@ def step_metrics(url: str, scale: Scale) -> tuple[dict[str, float], float]:
     with session_scope(engine) as session:
         plan_id = _plan_id(session, scale.plan)
         measures = {
-            "metrics_s": _timed(lambda: metrics.quarter_figures(session, plan_id, quarter),
+            "metrics_s": _timed(lambda: metrics.quarter_rows(session, plan_id, quarter),
                                 REPEAT),
             "raw_sql_s": _timed(lambda: raw_rollups(session, plan_id, quarter), REPEAT),
         }

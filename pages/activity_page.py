@@ -14,7 +14,7 @@ from ui.tables import wrapped_table
 from ui.widgets import kept_choice, plan_picker, plans_for
 
 
-def _filters(plan: PlanChoice, lang: str) -> activity.Filters:
+def _filters(plan: PlanChoice, lang: str) -> activity.ActivityFilters:
     catalog = data.plan_catalog(state.require_user().id, plan.id)
     items = {i: f"{code} · {title}" for i, code, title in catalog.items}
     cols = st.columns(4)
@@ -34,7 +34,8 @@ def _filters(plan: PlanChoice, lang: str) -> activity.Filters:
     item = kept_choice(cols[3].selectbox, t("activity.item", lang), [None, *items],
                        key="act:item", lang=lang,
                        labels=lambda i, lang: items[i] if i else t("activity.all_items", lang))
-    return activity.Filters(institution=institution, item_id=item, quarter=quarter, kind=kind)
+    return activity.ActivityFilters(institution=institution, item_id=item, quarter=quarter,
+                                    kind=kind)
 
 
 def render() -> None:

@@ -1,5 +1,6 @@
 """Helpers for tests: small workbooks, counting rows, reading workbooks back, a free port,
-one kind of figure at a time (the app asks ``metrics.figures`` for several in one query)."""
+one kind of figure at a time as a DataFrame (the app asks ``metrics.figure_rows`` for several in
+one query)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from devtools.servers import free_port as free_port  # the service tests' SMTP ports
-from tracker import changes
-from tracker.metrics import NO_FILTERS, Dimension, Filters, figures
+from tracker import changes, metrics
+from tracker.metrics import NO_FILTERS, Dimension, Filters, figure_rows
 from tracker.quarters import Quarter
 
 MINIMAL = {
@@ -66,19 +67,27 @@ def rollup(session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter]
            by: Dimension | str = Dimension.PLAN, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Weighted progress and expected per group of one dimension and quarter."""
     dimension = Dimension(by)
-    return figures(session, plan_id, quarters, rollups=[dimension],
-                   filters=filters).rollups[dimension]
+    return metrics.frame(figure_rows(session, plan_id, quarters, rollups=[dimension],
+                                     filters=filters).rollups[dimension], metrics.RollupRow)
 
 
 def completeness(session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter],
                  by: Dimension | str = Dimension.PLAN) -> pd.DataFrame:
     """Reporting completeness per group of one dimension and quarter."""
     dimension = Dimension(by)
-    return figures(session, plan_id, quarters, completeness_by=[dimension]).completeness[dimension]
+    return metrics.frame(figure_rows(session, plan_id, quarters, completeness_by=[dimension]
+                                     ).completeness[dimension], metrics.CompletenessRow)
 
 
 def bucket_counts(session: Session, plan_id: int, quarter: Quarter) -> pd.DataFrame:
     """Items in scope per lead institution and schedule bucket (label, bucket, items, blocked)."""
-    found = figures(session, plan_id, quarter, buckets=True).buckets
+    found = figure_rows(session, plan_id, quarter, buckets=True).buckets
     assert found is not None
-    return found.drop(columns="quarter")
+    return metrics.frame(found, metrics.BucketRow).drop(columns="quarter")
+
+
+def item_frame(session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter],
+               filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """``metrics.item_rows`` as a DataFrame (missing numbers NaN)."""
+    return metrics.frame(metrics.item_rows(session, plan_id, quarters, filters),
+                         metrics.ItemFigures)

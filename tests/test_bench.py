@@ -44,7 +44,7 @@ def test_the_raw_sql_floor_computes_the_figures_of_tracker_metrics(engine, plan_
         load_demo(session)
         plan = plans.get_plan(session, plan_name)
         quarter = Quarter(2026, 3)
-        found = metrics.quarter_figures(session, plan.id, quarter)
+        found = metrics.quarter_rows(session, plan.id, quarter)
         raw = raw_rollups(session, plan.id, quarter)
         lines = {line.id: line.code for line in session.exec(
             select(StrategicLine).where(StrategicLine.plan_id == plan.id))}
@@ -57,15 +57,17 @@ def test_the_raw_sql_floor_computes_the_figures_of_tracker_metrics(engine, plan_
     assert parts["plan"][str(quarter)][1] == pytest.approx(head.expected)
     assert parts["plan"][str(quarter)][0] - parts["plan"][str(quarter - 1)][0] == (
         pytest.approx(head.progress_change))
-    in_scope = found.by_institution[found.by_institution["items"] > 0]
+    by_institution = metrics.frame(found.by_institution, metrics.RollupRow)
+    in_scope = by_institution[by_institution["items"] > 0]
     assert {k: v[0] for k, v in parts["institution"].items()} == pytest.approx(_by(in_scope))
-    by_line = found.by_line[found.by_line["items"] > 0]
+    by_line = metrics.frame(found.by_line, metrics.RollupRow)
+    by_line = by_line[by_line["items"] > 0]
     assert {lines[int(k)]: v[0] for k, v in parts["line"].items()} == pytest.approx(
         _by(by_line))
     assert {k: v[0] for k, v in parts["country"].items()} == pytest.approx(
-        _by(found.by_country[found.by_country["items"] > 0]))
+        _by(metrics.frame([r for r in found.by_country if r.items > 0], metrics.RollupRow)))
     assert {k: v[2] for k, v in parts["bucket"].items()} == {
-        (row.label, row.bucket): row.items for row in found.buckets.itertuples()}
+        (row.label, row.bucket): row.items for row in found.buckets}
     assert sum(v[2] for v in parts["completeness"].values()) == head.expected_reports
     assert sum(v[3] for v in parts["completeness"].values()) == head.received_reports
 

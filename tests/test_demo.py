@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import select
 
-from tests.helpers import rollup
+from tests.helpers import item_frame, rollup
 from tracker import metrics
 from tracker.demo import (
     DEMO_PASSWORD,
@@ -38,7 +38,7 @@ def test_ecuador_plan_has_the_commission_lines_items_and_history(session):
     assert len(items) >= 25 and all(item.indicator and item.target for item in items)
     quarters = session.exec(select(func.count(func.distinct(Report.quarter)))).one()
     assert quarters >= 6
-    figures = metrics.item_figures(session, plan.id, plans.default_quarter(session, plan))
+    figures = item_frame(session, plan.id, plans.default_quarter(session, plan))
     statuses = set(figures["status"].dropna())
     assert {"blocked", "cancelled", "completed", "in_progress"} <= statuses
     assert {"behind", "overdue", "on_track", "completed"} <= set(figures["bucket"].dropna())

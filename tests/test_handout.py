@@ -321,7 +321,7 @@ def test_html_is_escaped():
     content = mc.MeetingContent(
         plan="<script>x</script>", commission="", quarter=Q3, locked=False,
         generated=__import__("datetime").date(2026, 11, 24),
-        headline=mc.Headline(None, None, 0, 0, 0, 0, 0, 0, None, 0, 0),
+        headline=mc.MeetingHeadline(None, None, 0, 0, 0, 0, 0, 0, None, 0, 0),
         by_line=(mc.Group("1", "<b>línea</b>", 10.0, 20.0, 1),), by_institution=(),
         trend=(), attention=(), indicators=(), decisions=(), notes=())
     document = handout.render_html(content, "es")

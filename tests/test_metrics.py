@@ -18,7 +18,7 @@ import math
 import pytest
 
 from tests.factories import PlanBuilder
-from tests.helpers import bucket_counts, completeness, rollup
+from tests.helpers import bucket_counts, completeness, item_frame, rollup
 from tracker import metrics
 from tracker.metrics import Dimension
 from tracker.models import ReportState, Status
@@ -58,7 +58,7 @@ def plan(session) -> PlanBuilder:
 
 
 def _by_code(session, plan, quarter):
-    frame = metrics.item_figures(session, plan.plan.id, quarter)
+    frame = item_frame(session, plan.plan.id, quarter)
     return {row.code: row for row in frame.itertuples()}
 
 
@@ -189,6 +189,6 @@ def test_bucket_counts_per_lead_institution(session, plan):
 
 
 def test_missing_reports_are_the_pairs_completeness_still_waits_for(session, plan):
-    frame = metrics.missing_reports(session, plan.plan.id, Q2)
-    pairs = sorted(zip(frame["code"], frame["institution"], strict=True))
+    missing = metrics.missing_reports(session, plan.plan.id, Q2)
+    pairs = sorted((row.code, row.institution) for row in missing)
     assert pairs == [("I5", "A"), ("I6", "A"), ("I7", "A")]  # 8 expected, 5 received

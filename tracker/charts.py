@@ -119,7 +119,7 @@ def progress_against_expected(frame: pd.DataFrame, lang: str, title: str,
                               axis: str = "chart.axis.line") -> go.Figure:
     """Horizontal bars of progress per group, with expected progress as a marker.
 
-    ``frame`` has the columns of a ``metrics.figures`` roll-up (label, name, progress, expected,
+    ``frame`` has the columns of a ``metrics.RollupRow`` frame (label, name, progress, expected,
     items).
     Groups with nothing in scope keep their row and say so instead of showing a bar.
     """

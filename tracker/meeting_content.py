@@ -37,7 +37,10 @@ def achieved(value: float | None, baseline: float | None, target: float | None
 
 
 @dataclass(frozen=True)
-class Headline:
+class MeetingHeadline:
+    """The headline as the meeting shows it: ``metrics.Headline`` with its buckets counted
+    one by one."""
+
     progress: float | None
     expected: float | None
     items_in_scope: int
@@ -119,8 +122,9 @@ class DecisionLine:
 
 
 @dataclass(frozen=True)
-class Contribution:
-    """One institution's report of the quarter on an item needing attention."""
+class NoteReport:
+    """One institution's counting report of the quarter on an item needing attention, as the
+    speaker notes show it."""
 
     institution: str
     lead: bool
@@ -135,7 +139,7 @@ class Note:
     """What the presenter may be asked about an item behind, overdue or blocked."""
 
     item: ItemLine
-    contributions: tuple[Contribution, ...]
+    contributions: tuple[NoteReport, ...]
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,7 @@ class MeetingContent:
     quarter: Quarter
     locked: bool
     generated: date
-    headline: Headline
+    headline: MeetingHeadline
     by_line: tuple[Group, ...]
     by_institution: tuple[Group, ...]
     trend: tuple[TrendPoint, ...]
@@ -183,7 +187,7 @@ def _attention_order(row: ItemLine) -> tuple[bool, float]:
 def build(figures: Mapping, *, plan: str, commission: str = "", locked: bool = False,
           generated: date | None = None, meeting: MeetingInfo | None = None,
           decisions: Sequence[DecisionLine] = (),
-          contributions: Mapping[str, Sequence[Contribution]] | None = None
+          contributions: Mapping[str, Sequence[NoteReport]] | None = None
           ) -> MeetingContent:
     """The meeting's content from the quarter's figures (live or as presented).
 
@@ -192,7 +196,7 @@ def build(figures: Mapping, *, plan: str, commission: str = "", locked: bool = F
     """
     head = figures["headline"]
     buckets = head.get("buckets", {})
-    headline = Headline(
+    headline = MeetingHeadline(
         progress=_float(head.get("progress")), expected=_float(head.get("expected")),
         items_in_scope=int(head.get("items_in_scope") or 0),
         completed=int(buckets.get("completed", 0)), on_track=int(buckets.get("on_track", 0)),
@@ -219,9 +223,9 @@ def build(figures: Mapping, *, plan: str, commission: str = "", locked: bool = F
             unit=str(r.get("unit") or ""), baseline=_float(r.get("baseline")), target=target,
             value=value, bucket=str(r.get("bucket") or "not_in_scope")))
     if contributions is None:
-        from_notes: dict[str, list[Contribution]] = {}
+        from_notes: dict[str, list[NoteReport]] = {}
         for row in figures.get("notes") or []:
-            from_notes.setdefault(str(row["code"]), []).append(Contribution(
+            from_notes.setdefault(str(row["code"]), []).append(NoteReport(
                 institution=str(row["institution"]), lead=bool(row["lead"]),
                 status=row.get("status"), percent=_float(row.get("percent")),
                 narrative=str(row.get("narrative") or ""),
@@ -278,12 +282,12 @@ def count_text(status: str, count: int, lang: str) -> str:
     return plural(f"deck.count.{status}", lang, count, count=number(count, lang, 0))
 
 
-def progress_text(head: Headline, lang: str) -> str:
+def progress_text(head: MeetingHeadline, lang: str) -> str:
     return t("deck.progress_line", lang, progress=percent(head.progress, lang),
              expected=percent(head.expected, lang))
 
 
-def completeness_text(head: Headline, lang: str) -> str:
+def completeness_text(head: MeetingHeadline, lang: str) -> str:
     return t("deck.completeness_line", lang, share=percent(head.completeness, lang),
              received=number(head.received_reports, lang, 0),
              expected=number(head.expected_reports, lang, 0))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 
 from tracker.db import connection_of
 from tracker.quarters import Quarter, quarter_range
@@ -208,8 +208,9 @@ def _as_quarters(quarters: Quarter | Sequence[Quarter]) -> list[Quarter]:
     return [quarters] if isinstance(quarters, Quarter) else list(quarters)
 
 
-def _fetch(session: Reader, sql: str, params: dict[str, object]) -> list[tuple]:
-    return [tuple(row) for row in connection_of(session).execute(text(sql), params)]
+def _fetch(session: Reader, sql: str, params: dict[str, object]) -> list[RowMapping]:
+    """The rows of ``sql``, each read by its columns' names."""
+    return list(connection_of(session).execute(text(sql), params).mappings())
 
 
 def natural_key(value: object) -> tuple:
@@ -226,16 +227,7 @@ def _float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def _frame(rows: Sequence[tuple], columns: Sequence[str],
-           dtypes: Mapping[str, str]) -> pd.DataFrame:
-    """The DataFrame view of rows (pandas loads here, for the callers that want frames)."""
-    import pandas as pd
-
-    frame = pd.DataFrame.from_records(list(rows), columns=list(columns))
-    return frame.astype(dict(dtypes))
-
-
-class ItemRow(NamedTuple):
+class ItemFigures(NamedTuple):
     """The figures of one item at one quarter (``None`` where there is no value)."""
 
     quarter: str
@@ -262,23 +254,29 @@ class ItemRow(NamedTuple):
     blocked: bool
 
 
-ITEM_COLUMNS = ItemRow._fields
+ITEM_COLUMNS = ItemFigures._fields
 _ITEM_TYPES = {**dict.fromkeys(("weight", "progress", "expected", "indicator_value", "baseline",
                                 "target"), "float64"),
                "in_scope": "bool", "blocked": "bool"}
 
 
-def _item_row(values: tuple) -> ItemRow:
-    (quarter, item_id, code, title, line_code, line_name, lead, country, weight, start, due,
-     status, progress, expected, indicator_value, indicator, unit, baseline, target,
-     in_scope, bucket, blocked) = values
-    return ItemRow(quarter, item_id, code, title, line_code, line_name, lead, country,
-                   float(weight), start, due, status, float(progress), float(expected),
-                   _float(indicator_value), indicator, unit, _float(baseline), _float(target),
-                   bool(in_scope), bucket, bool(blocked))
+_ITEM_NUMBERS = ("weight", "progress", "expected")  # never NULL
+_ITEM_MAYBE_NUMBERS = ("indicator_value", "baseline", "target")
+_ITEM_FLAGS = ("in_scope", "blocked")
 
 
-def item_order(row: ItemRow) -> tuple:
+def _item_figures(row: RowMapping) -> ItemFigures:
+    values = dict(row)
+    for name in _ITEM_NUMBERS:
+        values[name] = float(values[name])
+    for name in _ITEM_MAYBE_NUMBERS:
+        values[name] = _float(values[name])
+    for name in _ITEM_FLAGS:
+        values[name] = bool(values[name])
+    return ItemFigures(**values)
+
+
+def item_order(row: ItemFigures) -> tuple:
     """Items come by quarter, then by natural code order (2.9 before 2.10)."""
     return natural_key(row.quarter), natural_key(row.code)
 
@@ -286,25 +284,13 @@ def item_order(row: ItemRow) -> tuple:
 def item_rows(
     session: Reader, plan_id: int, quarters: Quarter | Sequence[Quarter],
     filters: Filters = NO_FILTERS,
-) -> list[ItemRow]:
+) -> list[ItemFigures]:
     """One row per (quarter, item) that is not archived, sorted by quarter and item code."""
     params: dict[str, object] = {"plan_id": plan_id}
     sql = _figures_ctes(_as_quarters(quarters), params, filters, descriptive=True) + f"""
 SELECT q AS quarter, id AS item_id, {", ".join(ITEM_COLUMNS[2:])}
 FROM fig"""
-    return sorted((_item_row(row) for row in _fetch(session, sql, params)), key=item_order)
-
-
-def item_frame(rows: Sequence[ItemRow]) -> pd.DataFrame:
-    return _frame(rows, ITEM_COLUMNS, _ITEM_TYPES)
-
-
-def item_figures(
-    session: Reader, plan_id: int, quarters: Quarter | Sequence[Quarter],
-    filters: Filters = NO_FILTERS,
-) -> pd.DataFrame:
-    """``item_rows`` as a DataFrame (missing numbers are NaN)."""
-    return item_frame(item_rows(session, plan_id, quarters, filters))
+    return sorted((_item_figures(row) for row in _fetch(session, sql, params)), key=item_order)
 
 
 _GROUPS = {
@@ -480,25 +466,6 @@ class FigureRows:
             buckets=None if self.buckets is None else _from(self.buckets, first))
 
 
-@dataclass(frozen=True)
-class Figures:
-    """``FigureRows`` as DataFrames."""
-
-    rollups: dict[Dimension, pd.DataFrame]
-    completeness: dict[Dimension, pd.DataFrame]
-    buckets: pd.DataFrame | None
-
-    @classmethod
-    def of(cls, rows: FigureRows) -> Figures:
-        return cls(
-            rollups={d: _frame(r, RollupRow._fields, _ROLLUP_TYPES)
-                     for d, r in rows.rollups.items()},
-            completeness={d: _frame(r, CompletenessRow._fields, _COMPLETENESS_TYPES)
-                          for d, r in rows.completeness.items()},
-            buckets=None if rows.buckets is None
-            else _frame(rows.buckets, BucketRow._fields, _BUCKET_TYPES))
-
-
 def figure_rows(
     session: Reader,
     plan_id: int,
@@ -529,9 +496,9 @@ def figure_rows(
     sql = (_figures_ctes(quarters, params, filters, before_from=due_from if counts else None)
            + "".join(f",\n{cte}" for cte in ctes) + "\n"
            + "\nUNION ALL\n".join(part.select for part in parts))
-    by_part: dict[str, list[tuple]] = {}
+    by_part: dict[str, list[RowMapping]] = {}
     for row in _fetch(session, sql, params):
-        by_part.setdefault(row[0], []).append(row[1:])
+        by_part.setdefault(row["part"], []).append(row)
     return FigureRows(
         rollups={Dimension(d): [_rollup_row(r, Dimension(d)) for r in _sorted(
             by_part.get(f"rollup:{Dimension(d).value}", []))] for d in since},
@@ -542,49 +509,33 @@ def figure_rows(
     )
 
 
-def figures(
-    session: Reader,
-    plan_id: int,
-    quarters: Quarter | Sequence[Quarter],
-    rollups: Sequence[Dimension] | Mapping[Dimension, Quarter] = (),
-    completeness_by: Sequence[Dimension] = (),
-    buckets: bool = False,
-    filters: Filters = NO_FILTERS,
-    completeness_from: Quarter | None = None,
-) -> Figures:
-    """``figure_rows`` as DataFrames: roll-ups (quarter, key, label, name, progress, expected,
-    items; progress NaN where a group is empty), completeness (quarter, key, label, name,
-    expected_reports, received, share), buckets (quarter, label: the lead institution,
-    bucket, items, blocked)."""
-    return Figures.of(figure_rows(session, plan_id, quarters, rollups, completeness_by,
-                                  buckets, filters, completeness_from))
+# A row of a combined query has every column of ``_COLUMNS`` after its part; each part reads
+# its own by name.
 
-
-# positions in a row of a combined query, after its part
-_Q, _KEY, _LABEL, _NAME, _PROGRESS, _EXPECTED, _ITEMS, _BUCKET, _BLOCKED, _DUE, _GOT = range(11)
-
-
-def _sorted(rows: list[tuple]) -> list[tuple]:
-    return sorted(rows, key=lambda r: (r[_Q], natural_key(r[_LABEL]), r[_BUCKET] or ""))
+def _sorted(rows: list[RowMapping]) -> list[RowMapping]:
+    return sorted(rows, key=lambda r: (r["quarter"], natural_key(r["label"]), r["bucket"] or ""))
 
 
 def _key(value: int | str, dimension: Dimension) -> int | str:
     return value if dimension is Dimension.COUNTRY else int(value)
 
 
-def _rollup_row(r: tuple, dimension: Dimension) -> RollupRow:
-    return RollupRow(r[_Q], _key(r[_KEY], dimension), r[_LABEL], r[_NAME],
-                     _float(r[_PROGRESS]), _float(r[_EXPECTED]), int(r[_ITEMS]))
+def _rollup_row(r: RowMapping, dimension: Dimension) -> RollupRow:
+    return RollupRow(quarter=r["quarter"], key=_key(r["key"], dimension), label=r["label"],
+                     name=r["name"], progress=_float(r["progress"]),
+                     expected=_float(r["expected"]), items=int(r["items"]))
 
 
-def _completeness_row(r: tuple, dimension: Dimension) -> CompletenessRow:
-    due, got = int(r[_DUE]), int(r[_GOT])
-    return CompletenessRow(r[_Q], _key(r[_KEY], dimension), r[_LABEL], r[_NAME], due, got,
-                           100.0 * got / due if due else None)
+def _completeness_row(r: RowMapping, dimension: Dimension) -> CompletenessRow:
+    due, got = int(r["expected_reports"]), int(r["received"])
+    return CompletenessRow(quarter=r["quarter"], key=_key(r["key"], dimension),
+                           label=r["label"], name=r["name"], expected_reports=due,
+                           received=got, share=100.0 * got / due if due else None)
 
 
-def _bucket_row(r: tuple) -> BucketRow:
-    return BucketRow(r[_Q], r[_LABEL], r[_BUCKET], int(r[_ITEMS]), int(r[_BLOCKED]))
+def _bucket_row(r: RowMapping) -> BucketRow:
+    return BucketRow(quarter=r["quarter"], label=r["label"], bucket=r["bucket"],
+                     items=int(r["items"]), blocked=int(r["blocked"]))
 
 
 @dataclass(frozen=True)
@@ -614,33 +565,6 @@ class QuarterRows:
     buckets: list[BucketRow]
     completeness_institutions: list[CompletenessRow]
     history: FigureRows  # with ``since``: from it on (see ``quarter_rows``)
-
-
-@dataclass(frozen=True)
-class QuarterFigures:
-    """``QuarterRows`` as DataFrames."""
-
-    headline: Headline
-    by_institution: pd.DataFrame
-    by_line: pd.DataFrame
-    by_country: pd.DataFrame
-    buckets: pd.DataFrame  # label, bucket, items, blocked
-    completeness_institutions: pd.DataFrame
-    history: Figures
-
-    @classmethod
-    def of(cls, rows: QuarterRows) -> QuarterFigures:
-        def rollup(found: list[RollupRow]) -> pd.DataFrame:
-            return _frame(found, RollupRow._fields, _ROLLUP_TYPES)
-
-        buckets = _frame(rows.buckets, BucketRow._fields, _BUCKET_TYPES)
-        return cls(
-            headline=rows.headline, by_institution=rollup(rows.by_institution),
-            by_line=rollup(rows.by_line), by_country=rollup(rows.by_country),
-            buckets=buckets.drop(columns="quarter"),
-            completeness_institutions=_frame(rows.completeness_institutions,
-                                             CompletenessRow._fields, _COMPLETENESS_TYPES),
-            history=Figures.of(rows.history))
 
 
 _Row = TypeVar("_Row", RollupRow, CompletenessRow, BucketRow)
@@ -707,29 +631,27 @@ def quarter_rows(session: Reader, plan_id: int, quarter: Quarter,
     )
 
 
-def quarter_figures(session: Reader, plan_id: int, quarter: Quarter,
-                    filters: Filters = NO_FILTERS, since: Quarter | None = None
-                    ) -> QuarterFigures:
-    """``quarter_rows`` as DataFrames, with the institutions' trends and completeness."""
-    return QuarterFigures.of(quarter_rows(session, plan_id, quarter, filters, since))
-
-
 def headline(session: Reader, plan_id: int, quarter: Quarter,
              filters: Filters = NO_FILTERS) -> Headline:
     """Plan progress against expected, buckets, blocked, completeness, change since q-1."""
     return quarter_rows(session, plan_id, quarter, filters).headline
 
 
-_MISSING_COLUMNS = ("item_id", "code", "title", "institution_id", "institution", "state")
+class MissingReport(NamedTuple):
+    """A report the completeness figure expects and has not received."""
+
+    item_id: int
+    code: str
+    title: str
+    institution_id: int
+    institution: str  # acronym
+    state: str | None  # the report's latest state, or None when nothing was written
 
 
 def missing_reports(session: Reader, plan_id: int, quarter: Quarter,
-                    filters: Filters = NO_FILTERS) -> pd.DataFrame:
-    """The (item, institution) pairs the completeness figure expects and has not received.
-
-    Columns: item_id, code, title, institution_id, institution, state (the report's latest
-    state, or None when nothing was written).
-    """
+                    filters: Filters = NO_FILTERS) -> list[MissingReport]:
+    """The (item, institution) pairs the completeness figure expects and has not received,
+    by institution and item code."""
     params: dict[str, object] = {"plan_id": plan_id, "due_from": str(quarter)}
     sql = _figures_ctes([quarter], params, filters, before_from=str(quarter)) + f"""
 ,{_DUE_PAIRS}
@@ -745,5 +667,20 @@ LEFT JOIN report_revision counted ON counted.id = r.counting_revision_id
 LEFT JOIN report_revision latest ON latest.id = r.latest_revision_id
 WHERE counted.id IS NULL"""
     rows = sorted(_fetch(session, sql, params),
-                  key=lambda r: (natural_key(r[4]), natural_key(r[1])))
-    return _frame(rows, _MISSING_COLUMNS, {})
+                  key=lambda r: (natural_key(r["institution"]), natural_key(r["code"])))
+    return [MissingReport(**row) for row in rows]
+
+
+Shape = type[ItemFigures] | type[RollupRow] | type[CompletenessRow] | type[BucketRow]
+_DTYPES: dict[Shape, dict[str, str]] = {
+    ItemFigures: _ITEM_TYPES, RollupRow: _ROLLUP_TYPES, CompletenessRow: _COMPLETENESS_TYPES,
+    BucketRow: _BUCKET_TYPES}
+
+
+def frame(rows: Sequence[tuple], shape: Shape) -> pd.DataFrame:
+    """Rows of ``shape`` as the DataFrame a chart or a table draws (missing numbers NaN).
+    pandas loads here, for the callers that draw: the figures themselves are rows."""
+    import pandas as pd
+
+    found = pd.DataFrame.from_records(list(rows), columns=list(shape._fields))
+    return found.astype(_DTYPES[shape])

@@ -432,7 +432,7 @@ def meetings_of(db: Session, actor: Actor, plan_id: int) -> list[meetings.Meetin
 
 
 @read(Scope.PLAN)
-def plan_activity(db: Session, actor: Actor, plan_id: int, filters: activity.Filters,
+def plan_activity(db: Session, actor: Actor, plan_id: int, filters: activity.ActivityFilters,
                   lang: str) -> activity.Activity:
     return activity.activity(db, actor, plan_id, filters, lang)
 

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import SQLModel, select
 
-from tests.helpers import MINIMAL, read_workbook, row_counts, write_workbook
+from tests.helpers import MINIMAL, item_frame, read_workbook, row_counts, write_workbook
 from tracker import metrics
 from tracker.demo import ECUADOR_PLAN, load_demo
 from tracker.io.exporter import write_template
@@ -38,7 +38,7 @@ def test_minimal_workbook_imports_with_both_languages_words(session, tmp_path):
     summary = _import(session, write_workbook(tmp_path / "plan.xlsx", MINIMAL))
     assert (summary.items_added, summary.reports_added, summary.lines_added) == (2, 4, 1)
     plan = plans.get_plan(session, "Small plan")
-    items = metrics.item_figures(session, plan.id, Quarter(2026, 2))
+    items = item_frame(session, plan.id, Quarter(2026, 2))
     assert dict(zip(items["code"], items["progress"], strict=True)) == {"1.1": 45, "1.2": 100}
     # the DINAPEN "sí" row is a nothing-to-report report of the supporting institution
     head = metrics.headline(session, plan.id, Quarter(2026, 2))
@@ -86,7 +86,7 @@ def test_spanish_csv_folder_with_semicolons_bom_and_accented_headers(session, tm
     item = session.exec(select(ActionItem)).one()
     assert (item.code, item.weight, item.start_quarter, item.due_quarter) == (
         "2.10", 1.5, "2026-Q1", "2026-Q4")
-    figures = metrics.item_figures(session, item.plan_id, Quarter(2026, 2))
+    figures = item_frame(session, item.plan_id, Quarter(2026, 2))
     assert figures["progress"].tolist() == [30]
 
 
@@ -111,7 +111,7 @@ def test_percent_cells_and_numeric_codes(session, tmp_path):
     workbook.save(path)
     _import(session, path)
     item = session.exec(select(ActionItem).where(ActionItem.code == "1.1")).one()
-    figures = metrics.item_figures(session, item.plan_id, Quarter(2026, 2))
+    figures = item_frame(session, item.plan_id, Quarter(2026, 2))
     assert figures.set_index("code").loc["1.1", "progress"] == 45
 
 
@@ -256,7 +256,7 @@ def test_demo_export_import_export_round_trip(session, tmp_path):
     first.write_bytes(export_workbook(session, SYSTEM, plan))
     items_before = session.exec(select(ActionItem.code).where(
         ActionItem.plan_id == plan.id)).all()
-    figures_before = metrics.item_figures(session, plan.id, Quarter(2026, 3))
+    figures_before = item_frame(session, plan.id, Quarter(2026, 3))
     _wipe(session)  # an empty database, then only the export comes back
     _import(session, first)
     plan = plans.get_plan(session, ECUADOR_PLAN)
@@ -264,7 +264,7 @@ def test_demo_export_import_export_round_trip(session, tmp_path):
     second.write_bytes(export_workbook(session, SYSTEM, plan))
     assert read_workbook(first) == read_workbook(second)
     assert sorted(session.exec(select(ActionItem.code)).all()) == sorted(items_before)
-    figures_after = metrics.item_figures(session, plan.id, Quarter(2026, 3))
+    figures_after = item_frame(session, plan.id, Quarter(2026, 3))
     assert figures_after["progress"].tolist() == figures_before["progress"].tolist()
 
 
@@ -281,7 +281,7 @@ def test_a_spanish_export_is_in_spanish_and_imports_back_exactly(session, tmp_pa
     first.write_bytes(export_workbook(session, SYSTEM, plan, "es"))
     archive = tmp_path / "primero.zip"
     archive.write_bytes(export_csv_zip(session, SYSTEM, plan, "es"))
-    figures_before = metrics.item_figures(session, plan.id, Quarter(2026, 3))
+    figures_before = item_frame(session, plan.id, Quarter(2026, 3))
     workbook = read_workbook(first)
     assert list(workbook) == ["plan", "lineas_estrategicas", "instituciones", "acciones",
                               "reportes"]
@@ -305,7 +305,7 @@ def test_a_spanish_export_is_in_spanish_and_imports_back_exactly(session, tmp_pa
         again = tmp_path / "segundo.xlsx"
         again.write_bytes(export_workbook(session, SYSTEM, plan, "es"))
         assert read_workbook(again) == workbook, source.name
-        after = metrics.item_figures(session, plan.id, Quarter(2026, 3))
+        after = item_frame(session, plan.id, Quarter(2026, 3))
         assert after["progress"].tolist() == figures_before["progress"].tolist()
 
 

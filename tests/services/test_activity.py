@@ -20,7 +20,7 @@ Q3 = Quarter(2026, 3)  # the quarter the ``plan`` of tests/conftest.py reports
 
 def _history(session, plan, people, **filters):  # noqa: F811
     return activity.activity(session, people["coordinator"], plan.plan.id,
-                             activity.Filters(**filters), "es").events
+                             activity.ActivityFilters(**filters), "es").events
 
 
 def test_every_kind_of_event_is_listed_in_words(session, plan, people):  # noqa: F811
@@ -101,7 +101,7 @@ def test_history_is_in_the_plans_time_zone_with_roles_and_dates_in_words(session
         entry.at = datetime(2026, 12, 7, 19, 55, tzinfo=UTC)  # 14:55 in Quito and Lima
         session.add(entry)
     session.flush()
-    found = activity.activity(session, coordinator, plan.plan.id, activity.Filters(), "es")
+    found = activity.activity(session, coordinator, plan.plan.id, activity.ActivityFilters(), "es")
     assert found.time_zone == "America/Lima"
     said = {activity.describe(e, "es") for e in found.events}
     assert "plazo: 15 ene 2027 → 20 ene 2027" in said
@@ -130,7 +130,7 @@ def test_a_reopening_and_how_it_ended_are_in_the_history_in_both_languages(sessi
                                "reopened until: — → Jan 24, 2027",
                                "reopened until: Jan 24, 2027 → Jan 10, 2027",
                                "reopened until: Feb 1, 2027 → Jan 10, 2027"))):
-        events = activity.activity(session, coordinator, plan.plan.id, activity.Filters(),
+        events = activity.activity(session, coordinator, plan.plan.id, activity.ActivityFilters(),
                                    lang).events
         words = [f"{activity.what(e, lang)}: {activity.describe(e, lang)}" for e in events
                  if e.kind == "reopen_request"]

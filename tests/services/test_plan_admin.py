@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests.factories import PlanBuilder
-from tracker import metrics
+from tests.helpers import item_frame
 from tracker.errors import InvalidInput, NotAllowed
 from tracker.models import AuditEntry, Institution, StrategicLine
 from tracker.quarters import Quarter
@@ -57,7 +57,7 @@ def fields(**changes) -> ItemFields:
 
 def test_a_new_item_counts_in_the_figures(session, plan, coordinator):
     plan_admin.save_item(session, coordinator, plan.plan.id, fields())
-    frame = metrics.item_figures(session, plan.plan.id, Quarter(2026, 4))
+    frame = item_frame(session, plan.plan.id, Quarter(2026, 4))
     row = frame.set_index("code").loc["1.2"]
     assert row["weight"] == 2 and row["expected"] == pytest.approx(75)
 
@@ -110,7 +110,7 @@ def test_changing_the_lead_is_audited_and_stale_edits_refused(session, plan, coo
 
 def test_archived_items_leave_the_figures_but_stay(session, plan, coordinator, member):
     plan_admin.archive_item(session, coordinator, plan.items["1.1"].id)
-    assert metrics.item_figures(session, plan.plan.id, Quarter(2026, 4)).empty
+    assert item_frame(session, plan.plan.id, Quarter(2026, 4)).empty
     with pytest.raises(NotAllowed):
         plan_admin.archive_item(session, member, plan.items["1.1"].id, False)
 

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.factories import PlanBuilder, people_of, three_institution_plan
-from tracker import metrics
+from tests.helpers import item_frame
 from tracker.errors import InvalidInput, NotAllowed
 from tracker.i18n import t
 from tracker.models import AuditEntry, Meeting, PeriodState, ReportingPeriod, Status
@@ -42,7 +42,7 @@ def target(plan, code="1.1", quarter=OPEN, institution="A") -> Target:
 
 
 def progress(session, plan, code="1.1", quarter=OPEN) -> float:
-    frame = metrics.item_figures(session, plan.plan.id, quarter)
+    frame = item_frame(session, plan.plan.id, quarter)
     return frame.set_index("code").loc[code, "progress"]
 
 

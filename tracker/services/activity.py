@@ -66,7 +66,7 @@ class Event:
 
 
 @dataclass(frozen=True)
-class Filters:
+class ActivityFilters:
     institution: str | None = None  # acronym
     item_id: int | None = None
     person: str | None = None  # display name
@@ -89,8 +89,8 @@ class _Names:
     time_zone: str | None = None  # the plan's, for the times inside before/after
 
 
-def activity(session: Session, actor: Actor, plan_id: int, filters: Filters = Filters(),
-             lang: str = "en") -> Activity:
+def activity(session: Session, actor: Actor, plan_id: int,
+             filters: ActivityFilters = ActivityFilters(), lang: str = "en") -> Activity:
     """The plan's events (coordinators and admins), filtered, newest first."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
     return _activity(session, plan_id, filters, lang)
@@ -100,10 +100,11 @@ def item_activity(session: Session, actor: Actor, item_id: int, lang: str = "en"
     """One item's events, its reports' included (whoever may read the plan)."""
     item = session.get_one(ActionItem, item_id)
     actor.require(Permission.READ_PLAN, item.plan_id)
-    return _activity(session, item.plan_id, Filters(item_id=item_id), lang)
+    return _activity(session, item.plan_id, ActivityFilters(item_id=item_id), lang)
 
 
-def _activity(session: Session, plan_id: int, filters: Filters, lang: str) -> Activity:
+def _activity(session: Session, plan_id: int, filters: ActivityFilters,
+              lang: str) -> Activity:
     zone = session.get_one(Plan, plan_id).time_zone
     names = _names(session, zone)
     entries = _entries(session, plan_id, filters)
@@ -122,7 +123,7 @@ def _names(session: Session, zone: str | None = None) -> _Names:
             select(ActionItem.id, ActionItem.code, ActionItem.plan_id)).all()}, zone)
 
 
-def _entries(session: Session, plan_id: int, filters: Filters) -> list[AuditEntry]:
+def _entries(session: Session, plan_id: int, filters: ActivityFilters) -> list[AuditEntry]:
     users = select(RoleGrant.user_id).where(RoleGrant.plan_id == plan_id)
     institutions = plan_institution_ids(session, plan_id)
     query = select(AuditEntry).where(or_(
@@ -267,7 +268,7 @@ def _moment_or_text(value: str, names: _Names, lang: str) -> str:
     return value
 
 
-def _matches(event: Event, filters: Filters) -> bool:
+def _matches(event: Event, filters: ActivityFilters) -> bool:
     return ((not filters.institution or event.institution == filters.institution)
             and (not filters.person or event.who == filters.person)
             and (not filters.quarter or event.quarter == filters.quarter))

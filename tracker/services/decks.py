@@ -70,8 +70,9 @@ def figures_for(session: Reader, actor: Actor, plan_id: int, quarter: Quarter) -
 
 
 _DECISIONS = text("""
-SELECT d.text, owner.acronym, d.due_quarter,
+SELECT d.text, owner.acronym AS owner, d.due_quarter,
        (SELECT i.code FROM action_item i WHERE i.decision_id = d.id ORDER BY i.id LIMIT 1)
+       AS item_code
 FROM decision d
 LEFT JOIN institution owner ON owner.id = d.owner_institution_id
 WHERE d.meeting_id = (SELECT m.id FROM meeting m
@@ -87,10 +88,11 @@ def last_decisions(session: Reader, plan_id: int, quarter: Quarter,
     rows = connection_of(session).execute(_DECISIONS,
                                           {"plan_id": plan_id, "quarter": str(quarter)})
     lines = []
-    for decision, owner, due, code in rows:
+    for row in rows.mappings():
+        code, due = row["item_code"], row["due_quarter"]
         state = progress.get(code) if code else None
         lines.append(DecisionLine(
-            text=decision, owner=owner, due=Quarter.parse(due) if due else None,
+            text=row["text"], owner=row["owner"], due=Quarter.parse(due) if due else None,
             item_code=code, item_progress=state["progress"] if state else None))
     return lines
 
@@ -120,12 +122,13 @@ def read_content(session: Reader, plan_id: int, quarter: Quarter) -> MeetingCont
     permission check (``content`` makes it; the command line's operator reads every plan)."""
     state = period_state(session, plan_id, quarter)
     figures = _figures(session, plan_id, quarter, state)
-    name, commission, zone = connection_of(session).execute(text(
+    plan = connection_of(session).execute(text(
         "SELECT name, commission, time_zone FROM plan WHERE id = :plan_id"),
-        {"plan_id": plan_id}).one()
-    return build(figures, plan=one_line(name), commission=one_line(commission or ""),
+        {"plan_id": plan_id}).mappings().one()
+    return build(figures, plan=one_line(plan["name"]),
+                 commission=one_line(plan["commission"] or ""),
                  locked=state == _LOCKED,
-                 generated=get_settings().today(zone),
+                 generated=get_settings().today(plan["time_zone"]),
                  meeting=_meeting_of(session, plan_id, quarter),
                  decisions=last_decisions(session, plan_id, quarter, figures))
 

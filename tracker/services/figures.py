@@ -8,6 +8,7 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from tracker import metrics
+from tracker.db import connection_of
 from tracker.metrics import Dimension
 from tracker.models import ActionItem, Institution, Plan, StrategicLine
 from tracker.quarters import Quarter, quarter_range
@@ -73,17 +74,19 @@ def _choice(session: Session, plan: Plan) -> PlanChoice:
 def filter_choices(session: Session, actor: Actor, plan_id: int) -> FilterChoices:
     """The countries, lead institutions and lines the overview can be narrowed to."""
     actor.require(Permission.READ_PLAN, plan_id)
-    leads = session.exec(
+    read = connection_of(session)
+    leads = read.execute(
         select(Institution.acronym, Institution.country).join(
             ActionItem, col(ActionItem.lead_institution_id) == Institution.id)
         .where(ActionItem.plan_id == plan_id, ActionItem.archived == False)  # noqa: E712
-        .distinct()).all()
-    lines = session.exec(select(StrategicLine.code, StrategicLine.name).where(
-        StrategicLine.plan_id == plan_id)).all()
+        .distinct()).mappings().all()
+    lines = read.execute(select(StrategicLine.code, StrategicLine.name).where(
+        StrategicLine.plan_id == plan_id)).mappings().all()
     return FilterChoices(
-        countries=tuple(sorted({country for _, country in leads})),
-        institutions=tuple(sorted({acronym for acronym, _ in leads})),
-        lines=tuple(sorted(lines, key=lambda line: metrics.natural_key(line[0]))))
+        countries=tuple(sorted({lead["country"] for lead in leads})),
+        institutions=tuple(sorted({lead["acronym"] for lead in leads})),
+        lines=tuple(sorted(((line["code"], line["name"]) for line in lines),
+                           key=lambda line: metrics.natural_key(line[0]))))
 
 
 def overview(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
@@ -91,16 +94,23 @@ def overview(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     actor.require(Permission.READ_PLAN, plan_id)
     plan = session.get_one(Plan, plan_id)
     first, _ = plans.plan_span(plan)
-    found = metrics.quarter_figures(session, plan_id, quarter, filters, since=first)
-    return Overview(
+    found = metrics.quarter_rows(session, plan_id, quarter, filters, since=first)
+    history = found.history
+
+    def rollup(rows: list[metrics.RollupRow]) -> pd.DataFrame:
+        return metrics.frame(rows, metrics.RollupRow)
+
+    return Overview(  # as the charts and tables draw them
         headline=found.headline,
-        by_line=found.by_line,
-        by_institution=found.by_institution,
-        by_country=found.by_country,
-        buckets=found.buckets,
-        trend_plan=found.history.rollups[Dimension.PLAN],
-        trend_institutions=found.history.rollups[Dimension.INSTITUTION],
-        completeness_institutions=found.history.completeness[Dimension.INSTITUTION],
-        items=metrics.item_figures(session, plan_id, quarter, filters),
+        by_line=rollup(found.by_line),
+        by_institution=rollup(found.by_institution),
+        by_country=rollup(found.by_country),
+        buckets=metrics.frame(found.buckets, metrics.BucketRow).drop(columns="quarter"),
+        trend_plan=rollup(history.rollups[Dimension.PLAN]),
+        trend_institutions=rollup(history.rollups[Dimension.INSTITUTION]),
+        completeness_institutions=metrics.frame(history.completeness[Dimension.INSTITUTION],
+                                                metrics.CompletenessRow),
+        items=metrics.frame(metrics.item_rows(session, plan_id, quarter, filters),
+                            metrics.ItemFigures),
         fiscal_start_month=plan.fiscal_year_start_month,
     )

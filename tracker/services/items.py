@@ -72,8 +72,8 @@ def item_detail(session: Session, actor: Actor, item_id: int) -> ItemDetail:
     start, due = Quarter.parse(item.start_quarter), Quarter.parse(item.due_quarter)
     quarters = list(quarter_range(max(first, start),
                                   plans.default_quarter(session, plan)))
-    frame = metrics.item_figures(session, plan.id, quarters) if quarters else pd.DataFrame(
-        columns=list(metrics.ITEM_COLUMNS))
+    frame = metrics.frame(metrics.item_rows(session, plan.id, quarters) if quarters else [],
+                          metrics.ItemFigures)
     frame = frame[frame["item_id"] == item.id][
         ["quarter", "status", "progress", "expected", "bucket", "indicator_value"]]
     return ItemDetail(

@@ -89,8 +89,9 @@ def _note_order(items: Sequence[Mapping[str, object]]) -> list[str]:
 
 
 _NOTES = text(f"""
-SELECT i.code, inst.acronym, r.institution_id = i.lead_institution_id AS lead, rv.status,
-       rv.percent_complete, rv.narrative, rv.obstacles, rv.nothing_to_report
+SELECT i.code, inst.acronym AS institution, r.institution_id = i.lead_institution_id AS lead,
+       rv.status, rv.percent_complete AS percent, rv.narrative, rv.obstacles,
+       rv.nothing_to_report
 FROM action_item i
 JOIN report r ON r.item_id = i.id
 JOIN report_revision rv ON rv.id = r.counting_revision_id
@@ -104,18 +105,19 @@ def quarter_notes(session: Reader, plan_id: int, quarter: Quarter,
     """Each institution's counting report of exactly ``quarter`` on the items behind,
     overdue or blocked (the presenter's notes): institution, lead or not, status, percent,
     narrative, obstacles. Kept in the snapshot, so a locked quarter's notes stay as seen.
-    ``items``: the in-scope item records (``metrics.ItemRow`` fields)."""
+    ``items``: the in-scope item records (``metrics.ItemFigures`` fields)."""
     codes = _note_order(items)
     if not codes:
         return []
     rows = connection_of(session).execute(
-        _NOTES, {"plan_id": plan_id, "codes": codes, "quarter": str(quarter)}).all()
+        _NOTES, {"plan_id": plan_id, "codes": codes, "quarter": str(quarter)}).mappings().all()
     rank = {code: index for index, code in enumerate(codes)}
-    rows = sorted(rows, key=lambda r: (rank[r[0]], not r[2], r[1]))
-    return [{"code": code, "institution": acronym, "lead": bool(lead),
-             "status": None if nothing else status, "percent": percent,
-             "narrative": narrative or "", "obstacles": obstacles or ""}
-            for code, acronym, lead, status, percent, narrative, obstacles, nothing in rows]
+    rows = sorted(rows, key=lambda r: (rank[r["code"]], not r["lead"], r["institution"]))
+    return [{"code": r["code"], "institution": r["institution"], "lead": bool(r["lead"]),
+             "status": None if r["nothing_to_report"] else r["status"],
+             "percent": r["percent"], "narrative": r["narrative"] or "",
+             "obstacles": r["obstacles"] or ""}
+            for r in rows]
 
 
 _OBSTACLES = text(f"""
@@ -132,7 +134,8 @@ def _lead_obstacles(session: Reader, plan_id: int, quarter: Quarter) -> dict[str
     """Item code -> the obstacles its lead institution last reported (counting reports)."""
     rows = connection_of(session).execute(_OBSTACLES,
                                           {"plan_id": plan_id, "quarter": str(quarter)})
-    return {code: obstacles for code, obstacles in rows}  # later quarters come last and win
+    # later quarters come last and win
+    return {row["code"]: row["obstacles"] for row in rows.mappings()}
 
 
 def snapshot(session: Reader, plan_id: int, quarter: Quarter) -> dict[str, object] | None:

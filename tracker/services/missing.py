@@ -31,13 +31,11 @@ class InstitutionDue:
 def missing_by_institution(session: Session, actor: Actor, plan_id: int,
                            quarter: Quarter) -> list[InstitutionDue]:
     actor.require(Permission.FOLLOW_UP_REPORTS, plan_id)
-    frame = metrics.missing_reports(session, plan_id, quarter)
     dues: dict[int, InstitutionDue] = {}
-    for row in frame.itertuples():
+    for row in metrics.missing_reports(session, plan_id, quarter):
         due = dues.setdefault(row.institution_id,
                               InstitutionDue(row.institution_id, row.institution))
-        state = row.state if isinstance(row.state, str) else None
-        due.items.append(MissingItem(row.item_id, row.code, row.title, state))
+        due.items.append(MissingItem(row.item_id, row.code, row.title, row.state))
     if dues:
         members = session.exec(
             select(User.institution_id, User.display_name, User.email)
