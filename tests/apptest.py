@@ -27,13 +27,34 @@ TIMEOUT = 30
 
 def demo_database(path: Path) -> str:
     """A SQLite file with the demo loaded (call with TRACKER_TODAY fixed); its URL."""
-    url = f"sqlite:///{path}"
+    return load_demo_into(f"sqlite:///{path}")
+
+
+def load_demo_into(url: str) -> str:
+    """The database at ``url`` migrated and the demo loaded into it (call with TRACKER_TODAY
+    fixed); ``url``."""
     engine = make_engine(url)
     upgrade(engine)
     with session_scope(engine) as session:
         load_demo(session)
     engine.dispose()
     return url
+
+
+def record_demo_meeting(db_url: str) -> None:
+    """A meeting of the demo's Ecuador plan evaluating 2026-Q3, OIM present (its decision
+    form is then on the Meetings page)."""
+    from datetime import date
+
+    from tracker.services import meetings, plans
+    from tracker.services.permissions import SYSTEM
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        plan = plans.get_plan(session, ECUADOR_PLAN)
+        meetings.record_meeting(session, SYSTEM, plan.id, Quarter(2026, 3), date(2026, 10, 20),
+                                ["OIM"])
+    engine.dispose()
 
 
 def dashboard() -> AppTest:

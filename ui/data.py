@@ -272,14 +272,7 @@ def shared(scope: Scope, *, resource: bool = False, max_entries: int | None = No
     """A read built from ``shared_read`` ones (their ``unchecked``), the same for every reader
     of a plan: the decorated function takes the plan's id first."""
     def decorate(func: Callable[P, T]) -> Shared[P, T]:
-        loose = cast(Callable[..., T], func)
-
-        def compute(_database: str, _stamp: tuple[int, ...], *args: object) -> T:
-            return loose(*args)
-
-        call = _keyed(scope, func, compute, _parameters(func, 0), resource=resource,
-                      max_entries=max_entries)
-        return Shared(cast(Callable[P, T], functools.wraps(func)(call)))
+        return Shared(derived(scope, resource=resource, max_entries=max_entries)(func))
     return decorate
 
 

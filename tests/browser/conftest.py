@@ -18,11 +18,10 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from devtools.servers import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_app
-from tests.apptest import demo_database
+from tests.apptest import demo_database, load_demo_into
 from tests.conftest import FIXED_TODAY, missing_service
-from tracker.db import make_engine, session_scope
-from tracker.demo import DEMO_PASSWORD, load_demo
-from tracker.migrate import upgrade
+from tracker.db import make_engine
+from tracker.demo import DEMO_PASSWORD
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "free_port"]  # the browser tests import them from here
 
@@ -81,11 +80,7 @@ def postgres_demo() -> Iterator[str]:
     try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("TRACKER_TODAY", FIXED_TODAY)
-            engine = make_engine(database)
-            upgrade(engine)
-            with session_scope(engine) as session:
-                load_demo(session)
-            engine.dispose()
+            load_demo_into(database)
         yield database
     finally:
         with admin.begin() as connection:

@@ -24,10 +24,10 @@ from tests.apptest import (
     press_twice,
     pressed_states,
     query_one,
+    record_demo_meeting,
     reopen_request,
     toggle,
 )
-from tracker.db import make_engine, session_scope
 from tracker.demo import ECUADOR_PLAN
 from tracker.models import (
     ActionItem,
@@ -86,22 +86,8 @@ def test_save_meeting_pressed_again_before_the_first_run_ended_records_one_meeti
     assert count(db_url, Meeting) == before + 1
 
 
-def _meeting(db_url: str) -> None:
-    from datetime import date
-
-    from tracker.services import meetings, plans
-    from tracker.services.permissions import SYSTEM
-
-    engine = make_engine(db_url)
-    with session_scope(engine) as session:
-        plan = plans.get_plan(session, ECUADOR_PLAN)
-        meetings.record_meeting(session, SYSTEM, plan.id, Quarter(2026, 3), date(2026, 10, 20),
-                                ["OIM"])
-    engine.dispose()
-
-
 def test_a_decision_pressed_twice_is_added_once(db_url):
-    _meeting(db_url)
+    record_demo_meeting(db_url)
     at = go_to(app_as("coordinacion@demo.example"), "meetings")
     before = count(db_url, Decision)
     text = next(w for w in at.text_area if re.fullmatch(r"decision:\d+:[\w-]+:text", w.key))

@@ -13,13 +13,19 @@ described by the refusal, and gives it the focus."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 
-from tests.apptest import app_as, field, first_missing_form, form_field, go_to, item_id_of, toggle
-from tracker.db import make_engine, session_scope
-from tracker.demo import ECUADOR_PLAN
+from tests.apptest import (
+    app_as,
+    field,
+    first_missing_form,
+    form_field,
+    go_to,
+    item_id_of,
+    record_demo_meeting,
+    toggle,
+)
 from tracker.i18n import t
 from tracker.quarters import Quarter
 from ui.accessibility import element_class
@@ -47,19 +53,6 @@ def _no_browser_block(at) -> None:
     assert not [w.label for w in _widgets(at) if getattr(w.proto, "required", False)]
 
 
-def _meeting(db_url: str) -> None:
-    """A meeting of the Ecuador plan evaluating 2026-Q3 (its decision form is on the page)."""
-    from tracker.services import meetings, plans
-    from tracker.services.permissions import SYSTEM
-
-    engine = make_engine(db_url)
-    with session_scope(engine) as session:
-        plan = plans.get_plan(session, ECUADOR_PLAN)
-        meetings.record_meeting(session, SYSTEM, plan.id, Quarter(2026, 3), date(2026, 10, 20),
-                                ["OIM"])
-    engine.dispose()
-
-
 def _open_reopen_form(at, lang: str):
     label = t("mine.reopen", lang)
     return toggle(at, next(e for e in at.expander if e.label == label), True)
@@ -76,7 +69,7 @@ def test_a_members_report_and_reopen_request_mark_their_required_fields(db_url, 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_meeting_and_decision_forms_mark_the_attendance_and_the_decision(db_url, lang):
-    _meeting(db_url)
+    record_demo_meeting(db_url)
     at = go_to(app_as("coordinacion@demo.example", lang), "meetings")
     assert form_field(at.multiselect, "meeting", "present").label.endswith(
         t("form.required", lang))
@@ -184,7 +177,7 @@ def test_a_meeting_with_nobody_present_marks_the_attendance(db_url):
 
 
 def test_an_empty_decision_marks_its_text(db_url):
-    _meeting(db_url)
+    record_demo_meeting(db_url)
     at = go_to(app_as("coordinacion@demo.example"), "meetings")
     text = next(w for w in at.text_area if re.fullmatch(r"decision:\d+:[\w-]+:text", w.key))
     form = text.key.rsplit(":", 1)[0]
