@@ -9,10 +9,10 @@ code passes around has been stored, and ``int | None`` would ask for a check at 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import TypedDict
+from typing import Any, Self, TypedDict, TypeVar
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, Session, SQLModel
@@ -29,6 +29,9 @@ def _refuse_nul_bytes(session: Session, _context: object, _instances: object) ->
     for entity in (*session.new, *session.dirty):
         if any(isinstance(value, str) and "\x00" in value for value in vars(entity).values()):
             raise InvalidInput("error.invalid_text")
+
+
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -71,46 +74,103 @@ class ReportState(StrEnum):
 COUNTING_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 
 
-class ContentColumns(TypedDict):
-    """A revision's content columns as stored (``ReportContent.as_dict``)."""
+class ContentKind(StrEnum):
+    """What a content field holds, which says how each place draws, reads and checks it."""
 
-    status: str | None
-    percent_complete: float | None
-    indicator_value: float | None
-    narrative: str
-    obstacles: str
-    next_steps: str
-    evidence_link: str | None
-    nothing_to_report: bool
+    STATUS = "status"  # a ``Status``, chosen from the list
+    PERCENT = "percent"  # 0 to 100 (``rules.PERCENT``)
+    AMOUNT = "amount"  # the indicator's value: a finite number, not negative
+    LINK = "link"  # an evidence link (``rules.link_ok``)
+    TEXT = "text"  # a member's words, on several lines
+    FLAG = "flag"  # yes or no
+
+
+@dataclass(frozen=True)
+class ContentField:
+    """One field of a report's content, as the table, the form, the worklist, the review,
+    the import, the export and the conflict view see it (``CONTENT_FIELDS``)."""
+
+    name: str  # ``ReportContent``'s attribute, the revision's column, the template's column
+    kind: ContentKind
+    spanish: str  # the template's Spanish header
+    form_key: str  # its widget's key on the report form; its label there is ``form.<key>``
+    figure: bool = False  # a figure of the item: none when there is nothing to report
+    required: bool = False  # unless there is nothing to report
+    paired: bool = False  # drawn two in a row at the top of the form, in this order
+
+    @property
+    def label(self) -> str:
+        """The catalog key of its label on the report form."""
+        return f"form.{self.form_key}"
+
+    @property
+    def title(self) -> str:
+        """The catalog key of its name on its own (the conflict view)."""
+        return f"form.field.{self.name}"
+
+
+def _content(default: T, kind: ContentKind, spanish: str, *, key: str | None = None,
+             figure: bool = False, required: bool = False, paired: bool = False) -> T:
+    """A field of ``ReportContent`` with what the other places need to know of it."""
+    return field(default=default, metadata={"spec": {
+        "kind": kind, "spanish": spanish, "form_key": key, "figure": figure,
+        "required": required, "paired": paired}})
 
 
 @dataclass(frozen=True)
 class ReportContent:
     """What an institution says about an item for a quarter (a revision's content columns).
 
-    A plain value, below the services, so that the import's parsing (``tracker.io``) and the
-    report workflow (``tracker.services``) read and write the same thing."""
+    The one declaration of the report's content: the fields below, in the template's order,
+    each with what the form, the import and the export need (``CONTENT_FIELDS``); the
+    revision table's columns are tested to match. A plain value, below the services, so that
+    the import's parsing (``tracker.io``) and the report workflow (``tracker.services``) read
+    and write the same thing."""
 
-    status: Status | None = None
-    percent_complete: float | None = None
-    indicator_value: float | None = None
-    narrative: str = ""
-    obstacles: str = ""
-    next_steps: str = ""
-    evidence_link: str | None = None
-    nothing_to_report: bool = False
+    status: Status | None = _content(None, ContentKind.STATUS, "estado", figure=True,
+                                     required=True, paired=True)
+    percent_complete: float | None = _content(None, ContentKind.PERCENT, "porcentaje_avance",
+                                              key="percent", figure=True, required=True,
+                                              paired=True)
+    indicator_value: float | None = _content(None, ContentKind.AMOUNT, "valor_indicador",
+                                             key="indicator", figure=True, paired=True)
+    narrative: str = _content("", ContentKind.TEXT, "narrativa")
+    obstacles: str = _content("", ContentKind.TEXT, "obstaculos")
+    next_steps: str = _content("", ContentKind.TEXT, "proximos_pasos")
+    evidence_link: str | None = _content(None, ContentKind.LINK, "enlace_evidencia",
+                                         key="link", paired=True)
+    nothing_to_report: bool = _content(False, ContentKind.FLAG, "nada_que_reportar",
+                                       key="nothing")
 
-    def as_dict(self) -> ContentColumns:
-        return {
-            "status": self.status.value if self.status else None,
-            "percent_complete": self.percent_complete,
-            "indicator_value": self.indicator_value,
-            "narrative": self.narrative,
-            "obstacles": self.obstacles,
-            "next_steps": self.next_steps,
-            "evidence_link": self.evidence_link,
-            "nothing_to_report": self.nothing_to_report,
-        }
+    @classmethod
+    def of(cls, row: object, **others: object) -> Self:
+        """The content of a stored version (or any row with its columns), typed; a subclass
+        gets its own fields from ``others``."""
+        values: dict[str, Any] = {spec.name: _typed(spec, getattr(row, spec.name))
+                                  for spec in CONTENT_FIELDS} | others
+        return cls(**values)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The content columns as stored, by name (a status as its word)."""
+        return {spec.name: _stored(spec, getattr(self, spec.name)) for spec in CONTENT_FIELDS}
+
+
+def _typed(spec: ContentField, value: object) -> object:
+    if spec.kind is ContentKind.STATUS:
+        return Status(str(value)) if value else None
+    return value
+
+
+def _stored(spec: ContentField, value: object) -> object:
+    if spec.kind is ContentKind.STATUS:
+        return Status(str(value)).value if value else None
+    return value
+
+
+CONTENT_FIELDS: tuple[ContentField, ...] = tuple(
+    ContentField(spec.name, **spec.metadata["spec"] | {
+        "form_key": spec.metadata["spec"]["form_key"] or spec.name})
+    for spec in fields(ReportContent))
 
 
 class PeriodState(StrEnum):

@@ -52,7 +52,6 @@ MULTI_LINE: frozenset[tuple[str, str]] = frozenset({
     ("decision", "text"), ("reason", "text"),
 })
 
-REPORT_TEXTS = ("narrative", "obstacles", "next_steps")
 PERCENT = (0.0, 100.0)  # both included
 WEIGHT = (0.0, 1000.0)  # above the first, at most the second
 FISCAL_MONTH = (1, 12)

@@ -12,11 +12,12 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from tracker import palette, rules
 from tracker.errors import TrackerError
 from tracker.i18n import number, percent, t
-from tracker.models import Status
+from tracker.models import CONTENT_FIELDS, ContentField, ContentKind, Status
 from tracker.quarters import Quarter
 from tracker.services import reporting
 from tracker.services.reporting import Conflict, NeedsConfirmation, Target
@@ -60,22 +61,29 @@ def _seen_key(ctx: FormContext, item: WorkItem) -> str:
 
 
 def _content_from_form(values: dict[str, Any]) -> ReportContent:
-    """``values``: what the widgets hold, read from ``st.session_state`` (untyped)."""
-    nothing = bool(values["nothing"])
-    return ReportContent(
-        status=None if nothing or not values["status"] else Status(values["status"]),
-        percent_complete=None if nothing else values["percent"],
-        indicator_value=None if nothing else values["indicator"],
-        narrative=(values["narrative"] or "").strip(),
-        obstacles=(values["obstacles"] or "").strip(),
-        next_steps=(values["next_steps"] or "").strip(),
-        evidence_link=(values["link"] or "").strip() or None,
-        nothing_to_report=nothing,
-    )
+    """``values``: what the widgets hold by their keys (``ContentField.form_key``), read from
+    ``st.session_state`` (untyped). With nothing to report, the item's figures are none."""
+    nothing = bool(values[NOTHING.form_key])
+    content: dict[str, Any] = {spec.name: None if spec.figure and nothing
+                               else _read(spec, values[spec.form_key])
+                               for spec in CONTENT_FIELDS}
+    return ReportContent(**content)
 
 
-FIELDS = ("status", "percent", "indicator", "link", "narrative", "obstacles", "next_steps",
-          "nothing")
+NOTHING = next(spec for spec in CONTENT_FIELDS if spec.name == "nothing_to_report")
+
+
+def _read(spec: ContentField, value: Any) -> object:  # noqa: ANN401 (a widget's value)
+    """A field's value as its widget holds it, as the report holds it."""
+    if spec.kind is ContentKind.STATUS:
+        return Status(value) if value else None
+    if spec.kind is ContentKind.TEXT:
+        return (value or "").strip()
+    if spec.kind is ContentKind.LINK:
+        return (value or "").strip() or None
+    if spec.kind is ContentKind.FLAG:
+        return bool(value)
+    return value
 
 
 def _field_key(key: str, name: str, lang: str) -> str:
@@ -86,19 +94,13 @@ def _field_key(key: str, name: str, lang: str) -> str:
 
 STATUSES = [s.value for s in Status]
 
-# The field a refusal of ``reporting.validate`` names (its message key), by ``FIELDS`` name; the
-# refusal marks it invalid and gives it the focus (``ui.flash.field_of``).
+# The field a refusal of ``reporting.validate`` names (its message key,
+# ``report.field.<field's name or form key>_<refusal>``), by its form key; the refusal marks
+# it invalid and gives it the focus (``ui.flash.field_of``).
 REFUSED_FIELDS = {
-    "report.field.status_required": "status",
-    "report.field.percent_required": "percent",
-    "report.field.percent_range": "percent",
-    "report.field.indicator_invalid": "indicator",
-    "report.field.indicator_negative": "indicator",
-    "report.field.link_invalid": "link",
-    "report.field.evidence_link_bad_characters": "link",
-    **{f"report.field.{name}_{kind}": name for name in rules.REPORT_TEXTS
-       for kind in ("bad_characters", "too_long")},
-}
+    f"report.field.{stem}_{refusal}": spec.form_key
+    for spec in CONTENT_FIELDS for stem in (spec.name, spec.form_key)
+    for refusal in ("required", "range", "invalid", "negative", "bad_characters", "too_long")}
 # the refusals of a coordinator's reason for a correction (``FormContext.reason_key``)
 REASON_REFUSALS = ("report.correction_needs_reason", "meeting.reason",
                    "error.characters.reason.text")
@@ -108,46 +110,59 @@ def _status_label(status: str, lang: str) -> str:
     return t(f"status.{status}", lang)
 
 
-def _fields(item: WorkItem, own: Contribution | ReportContent | None, lang: str,
-            key: str) -> None:
-    """The form's fields (``_submitted`` reads what they hold)."""
-    def field(name: str) -> str:
-        return _field_key(key, name, lang)
+def _drawn(spec: ContentField, item: WorkItem) -> bool:
+    """Whether the item's form has the field: an indicator's value only where it has one."""
+    return spec.kind is not ContentKind.AMOUNT or item.indicator is not None
 
-    statuses = STATUSES
-    current = own.status if own and own.status in statuses else None
-    indicator_label = md_t("form.indicator", lang, indicator=item.indicator or "—",
-                        unit=item.unit or "", target=number(item.target, lang, 0))
-    # one row of columns per pair, so that the Tab order follows the visual order
-    status_column, percent_column = st.columns(2)
-    # status and percent: required unless "Nothing to report" is ticked (``reporting.validate``)
-    kept_choice(  # the values, shown in the language: a switch keeps the choice (issue 26)
-        status_column.selectbox, required_label("form.status", lang), statuses,
-        key=field("status"),
-        labels=_status_label, lang=lang, in_form=True,
-        index=statuses.index(current) if current else None, placeholder=t("form.choose", lang))
-    # no bounds here: Streamlit's own refusal is an English tooltip; the service refuses a
-    # value outside 0-100 with a message in the language that names the field
-    percent_column.number_input(required_label("form.percent", lang), step=5.0,
-                                key=field("percent"),
-                                value=own.percent_complete if own else None,
-                                format=PLAIN_NUMBER)
-    indicator_column, link_column = st.columns(2)
-    if item.indicator is not None:  # a negative value: the service says so
-        indicator_column.number_input(indicator_label, key=field("indicator"),
-                                      value=own.indicator_value if own else None,
-                                      format=PLAIN_NUMBER)
-    link_column.text_input(t("form.link", lang), max_chars=reporting.MAX_LINK,
-                           key=field("link"), placeholder="https://",
-                           value=(own.evidence_link or "") if own else "")
-    st.text_area(t("form.narrative", lang), max_chars=reporting.MAX_TEXT,
-                 key=field("narrative"), value=own.narrative if own else "")
-    st.text_area(t("form.obstacles", lang), max_chars=reporting.MAX_TEXT,
-                 key=field("obstacles"), value=own.obstacles if own else "")
-    st.text_area(t("form.next_steps", lang), max_chars=reporting.MAX_TEXT,
-                 key=field("next_steps"), value=own.next_steps if own else "")
-    st.checkbox(t("form.nothing", lang), key=field("nothing"),
-                value=own.nothing_to_report if own else False, help=t("form.nothing_help", lang))
+
+def _fields(form: DeltaGenerator, item: WorkItem, own: Contribution | ReportContent | None,
+            lang: str, key: str) -> None:
+    """The form's fields (``_submitted`` reads what they hold), one per content field: the
+    paired ones two in a row at the top, so that the Tab order follows the visual order,
+    then the others."""
+    paired = [spec for spec in CONTENT_FIELDS if spec.paired]
+    for first in range(0, len(paired), 2):
+        for spec, column in zip(paired[first:first + 2], form.columns(2), strict=False):
+            _field(column, spec, item, own, lang, key)
+    for spec in CONTENT_FIELDS:
+        if not spec.paired:
+            _field(form, spec, item, own, lang, key)
+
+
+def _field(at: DeltaGenerator, spec: ContentField, item: WorkItem,
+           own: Contribution | ReportContent | None, lang: str, key: str) -> None:
+    """One field's widget in ``at`` (the form, or a column of it), holding ``own``'s value
+    (empty without one)."""
+    if not _drawn(spec, item):
+        return
+    name = _field_key(key, spec.form_key, lang)
+    # required unless "Nothing to report" is ticked (``reporting.validate``)
+    label = required_label(spec.label, lang) if spec.required else t(spec.label, lang)
+    value = getattr(own, spec.name) if own else None
+    if spec.kind is ContentKind.STATUS:
+        current = value if value in STATUSES else None
+        kept_choice(  # the values, shown in the language: a switch keeps the choice (issue 26)
+            at.selectbox, label, STATUSES, key=name, labels=_status_label, lang=lang, in_form=True,
+            index=STATUSES.index(current) if current else None,
+            placeholder=t("form.choose", lang))
+    elif spec.kind is ContentKind.PERCENT:
+        # no bounds here: Streamlit's own refusal is an English tooltip; the service refuses
+        # a value outside 0-100 with a message in the language that names the field
+        at.number_input(label, step=5.0, key=name, value=value, format=PLAIN_NUMBER)
+    elif spec.kind is ContentKind.AMOUNT:  # a negative value: the service says so
+        at.number_input(
+            md_t(spec.label, lang, indicator=item.indicator or "—", unit=item.unit or "",
+                 target=number(item.target, lang, 0)),
+            key=name, value=value, format=PLAIN_NUMBER)
+    elif spec.kind is ContentKind.LINK:
+        at.text_input(
+            label, max_chars=rules.limit("report", spec.name), key=name,
+            placeholder="https://", value=value or "")
+    elif spec.kind is ContentKind.TEXT:
+        at.text_area(
+            label, max_chars=rules.limit("report", spec.name), key=name, value=value or "")
+    else:
+        at.checkbox(label, key=name, value=bool(value), help=t(f"{spec.label}_help", lang))
 
 
 def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: bool,
@@ -246,11 +261,9 @@ def _conflict(ctx: FormContext, item: WorkItem, conflict: Conflict, *,
     mine, submit, token = st.session_state[f"typed:{key}"]
     flash.say(st.error, message(conflict, ctx.lang), f"conflict:{key}:message", focus=focus)
     theirs = item.own
-    names = ("status", "percent_complete", "indicator_value", "narrative", "obstacles",
-             "next_steps", "evidence_link", "nothing_to_report")
     wrapped_table(pd.DataFrame(  # narratives wrap in their cells
-        [(t(f"form.field.{name}", ctx.lang), _shown(getattr(theirs, name, None), ctx.lang),
-          _shown(getattr(mine, name), ctx.lang)) for name in names],
+        [(t(spec.title, ctx.lang), _shown(getattr(theirs, spec.name, None), ctx.lang),
+          _shown(getattr(mine, spec.name), ctx.lang)) for spec in CONTENT_FIELDS],
         columns=[t("form.their_field", ctx.lang), t("form.their_value", ctx.lang),
                  t("form.your_value", ctx.lang)]))
     keep, take = st.container(), st.container()  # one under the other: each label whole
@@ -299,8 +312,9 @@ def report_form(ctx: FormContext, item: WorkItem) -> None:
     # spends the form's token (a second press of the form they saw is no second save).
     token = actions.form_token(seen)
     key = f"form:{ctx.quarter}:{item.item_id}:{token}:{int(bool(typed))}"
-    with st.form(key, border=False):
-        _fields(item, shown, ctx.lang, key)
+    form = st.form(key, border=False)
+    with form:
+        _fields(form, item, shown, ctx.lang, key)
         save, submit = st.columns(2)
         # the save runs in the button's callback, before the page's run: one run shows its
         # outcome, where a save in the run drew the page up to this form, then ran it again;
@@ -318,11 +332,17 @@ def _submitted(ctx: FormContext, item: WorkItem, key: str, submit: bool, token: 
     seen = _seen_key(ctx, item)
     st.session_state.pop(f"error:{seen}", None)
     st.session_state.pop(f"conflict:{seen}", None)
-    values = {name: st.session_state.get(_field_key(key, name, ctx.lang)) for name in FIELDS}
-    values["status"] = chosen(_field_key(key, "status", ctx.lang), STATUSES, _status_label)
-    if item.indicator is None:  # no such field on this item's form
-        values["indicator"] = None
+    values = {spec.form_key: _held(spec, _field_key(key, spec.form_key, ctx.lang))
+              if _drawn(spec, item) else None  # no such field on this item's form
+              for spec in CONTENT_FIELDS}
     _save(ctx, item, _content_from_form(values), submit=submit, token=token)
+
+
+def _held(spec: ContentField, name: str) -> object:
+    """What the widget of key ``name`` holds (a choice: the value, whatever the language)."""
+    if spec.kind is ContentKind.STATUS:
+        return chosen(name, STATUSES, _status_label)
+    return st.session_state.get(name)
 
 
 def last_quarter_caption(item: WorkItem, lang: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tracker.i18n import moment, number, percent, t
+from tracker.models import CONTENT_FIELDS, ContentKind
 from tracker.services import reporting
 from tracker.services.review import Submitted
 from ui import actions, flash, state
@@ -47,13 +48,15 @@ def _figures(report: Submitted, lang: str) -> None:
         st.markdown(md_t("review.figures", lang, status=status,
                       percent=percent(report.percent_complete, lang), value=value,
                       unit=report.unit or "", target=number(report.target, lang, 0)))
-    for name in ("narrative", "obstacles", "next_steps"):
-        text = getattr(report, name)
-        if text:
-            st.markdown(f"**{t(f'form.{name}', lang)}**")
-            st.text(text)  # members' words are shown as text, never as markup
-    if report.evidence_link:
-        st.link_button(t("form.link", lang), report.evidence_link)
+    for spec in CONTENT_FIELDS:
+        value = getattr(report, spec.name)
+        if value and spec.kind is ContentKind.TEXT:
+            st.markdown(f"**{t(spec.label, lang)}**")
+            st.text(value)  # members' words are shown as text, never as markup
+    for spec in CONTENT_FIELDS:
+        value = getattr(report, spec.name)
+        if value and spec.kind is ContentKind.LINK:
+            st.link_button(t(spec.label, lang), value)
 
 
 def _decide(user: state.SignedIn, report: Submitted, lang: str) -> None:

@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from tracker import rules
 from tracker.errors import InvalidInput, TrackerError
@@ -32,7 +33,7 @@ from tracker.io.template import (
     normalize,
     sheet_for,
 )
-from tracker.models import ReportContent, Status
+from tracker.models import CONTENT_FIELDS, ContentField, ContentKind, ReportContent, Status
 from tracker.quarters import Quarter, QuarterError
 from tracker.settings import is_time_zone
 
@@ -396,40 +397,50 @@ def _parse(rows: dict[str, list[Row]], v: Validator) -> ParsedPlan:
                             maximum=rules.WEIGHT[1]),
         ))
     for row in rows.get(REPORTS.name, []):
-        nothing = v.boolean(row, "nothing_to_report")
-        status = v.status(row, "status")
-        percent = v.number(row, "percent_complete", minimum=rules.PERCENT[0],
-                           maximum=rules.PERCENT[1])
-        if not nothing and status is None and row.cells.get("status") in (None, ""):
-            v.problem(row, "status", "import.status_or_nothing")
-        if not nothing and percent is None and status is not None:
-            percent = {Status.COMPLETED: 100.0, Status.NOT_STARTED: 0.0}.get(status)
-            if percent is None and row.cells.get("percent_complete") in (None, ""):
-                v.problem(row, "percent_complete", "import.required")
-        link = v.text(row, "evidence_link", limit=rules.limit("report", "evidence_link"))
-        if link and not rules.link_ok(link):
-            v.problem(row, "evidence_link", "import.bad_link")
         parsed.reports.append(ReportRow(
             row=row,
             code=v.text(row, "code", limit=rules.limit("action_item", "code")),
             quarter=v.quarter(row, "quarter"),
             institution=v.text(row, "institution"),
-            content=ReportContent(
-                status=None if nothing and status is None else status,
-                percent_complete=percent,
-                indicator_value=v.number(row, "indicator_value", minimum=0),
-                narrative=_report_text(v, row, "narrative"),
-                obstacles=_report_text(v, row, "obstacles"),
-                next_steps=_report_text(v, row, "next_steps"),
-                evidence_link=link,
-                nothing_to_report=nothing,
-            ),
+            content=_report_content(v, row),
         ))
     return parsed
 
 
-def _report_text(v: Validator, row: Row, column: str) -> str:
-    return v.text(row, column, limit=rules.limit("report", column)) or ""
+def _report_content(v: Validator, row: Row) -> ReportContent:
+    """A report row's content, each cell read as its field's kind says; a status or nothing
+    to report is required, and a progress unless the status says it (done: 100, not
+    started: 0)."""
+    content: dict[str, Any] = {spec.name: _content_cell(v, row, spec)
+                               for spec in CONTENT_FIELDS}
+    nothing, status = content["nothing_to_report"], content["status"]
+    if not nothing and status is None and row.cells.get("status") in (None, ""):
+        v.problem(row, "status", "import.status_or_nothing")
+    if not nothing and content["percent_complete"] is None and status is not None:
+        percent = {Status.COMPLETED: 100.0, Status.NOT_STARTED: 0.0}.get(status)
+        if percent is None and row.cells.get("percent_complete") in (None, ""):
+            v.problem(row, "percent_complete", "import.required")
+        content["percent_complete"] = percent
+    return ReportContent(**content)
+
+
+def _content_cell(v: Validator, row: Row, spec: ContentField) -> object:
+    """A report row's cell of one content field."""
+    name = spec.name
+    if spec.kind is ContentKind.STATUS:
+        return v.status(row, name)
+    if spec.kind is ContentKind.PERCENT:
+        return v.number(row, name, minimum=rules.PERCENT[0], maximum=rules.PERCENT[1])
+    if spec.kind is ContentKind.AMOUNT:
+        return v.number(row, name, minimum=0)
+    if spec.kind is ContentKind.FLAG:
+        return v.boolean(row, name)
+    text = v.text(row, name, limit=rules.limit("report", name))
+    if spec.kind is ContentKind.TEXT:
+        return text or ""
+    if text and not rules.link_ok(text):  # a link
+        v.problem(row, name, "import.bad_link")
+    return text
 
 
 def parse_sheets(raw_sheets: Sequence[RawSheet], source: str) -> tuple[ParsedPlan, Validator]:

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from tracker import rules
-from tracker.models import Status
+from tracker.models import CONTENT_FIELDS, Status
 
 
 @functools.lru_cache(maxsize=4096, typed=True)
@@ -97,14 +97,7 @@ REPORTS = _sheet("report", "reports", "reportes", (
     ("code", "codigo"),
     ("quarter", "trimestre"),
     ("institution", "institucion"),
-    ("status", "estado"),
-    ("percent_complete", "porcentaje_avance"),
-    ("indicator_value", "valor_indicador"),
-    ("narrative", "narrativa"),
-    ("obstacles", "obstaculos"),
-    ("next_steps", "proximos_pasos"),
-    ("evidence_link", "enlace_evidencia"),
-    ("nothing_to_report", "nada_que_reportar"),
+    *((spec.name, spec.spanish) for spec in CONTENT_FIELDS),  # the report's content
 ))
 SHEETS = (PLAN, LINES, INSTITUTIONS, ITEMS, REPORTS)
 INSTRUCTION_SHEETS = ("instructions", "instrucciones")

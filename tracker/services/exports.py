@@ -16,8 +16,10 @@ from tracker.io.exporter import Table, csv_zip, workbook_bytes
 from tracker.io.template import INSTITUTIONS, ITEMS, LINES, PLAN, REPORTS, status_word, yes_word
 from tracker.metrics import natural_key
 from tracker.models import (
+    CONTENT_FIELDS,
     COUNTING_STATES,
     ActionItem,
+    ContentKind,
     Institution,
     ItemSupport,
     Plan,
@@ -26,6 +28,8 @@ from tracker.models import (
     StrategicLine,
 )
 from tracker.services.permissions import Actor, Permission
+
+WORDS = {ContentKind.STATUS: status_word, ContentKind.FLAG: yes_word}  # the others as stored
 
 
 def plan_tables(session: Session, actor: Actor, plan: Plan, lang: str = "en") -> list[Table]:
@@ -81,10 +85,7 @@ def _report_rows(session: Session, plan: Plan, acronyms: dict[int, str],
     query = (
         sqlalchemy.select(
             col(ActionItem.code), col(Report.quarter), col(Report.institution_id),
-            col(ReportRevision.status), col(ReportRevision.percent_complete),
-            col(ReportRevision.indicator_value), col(ReportRevision.narrative),
-            col(ReportRevision.obstacles), col(ReportRevision.next_steps),
-            col(ReportRevision.evidence_link), col(ReportRevision.nothing_to_report))
+            *(col(getattr(ReportRevision, spec.name)) for spec in CONTENT_FIELDS))
         .join(Report, col(Report.item_id) == ActionItem.id)
         .join(ReportRevision, col(ReportRevision.id) == Report.counting_revision_id)
         .where(col(ActionItem.plan_id) == plan.id,
@@ -93,13 +94,15 @@ def _report_rows(session: Session, plan: Plan, acronyms: dict[int, str],
     )
     keys: dict[str, tuple] = {}  # each code's natural key, computed once
     ordered: list[tuple[tuple, str, str, list[object]]] = []  # (order..., row)
-    for code, quarter, institution_id, status, *content, nothing in session.execute(query):
+    words = [WORDS.get(spec.kind) for spec in CONTENT_FIELDS]  # a status, a yes: in ``lang``
+    for code, quarter, institution_id, *content in session.execute(query):
         if code not in keys:
             keys[code] = natural_key(code)
         acronym = acronyms[institution_id]
         ordered.append((keys[code], quarter, acronym,
-                        [code, quarter, acronym, status_word(status, lang), *content,
-                         yes_word(nothing, lang)]))
+                        [code, quarter, acronym,
+                         *(value if word is None else word(value, lang)
+                           for word, value in zip(words, content, strict=True))]))
     ordered.sort(key=lambda entry: entry[:3])
     return [row for *_order, row in ordered]
 

@@ -20,7 +20,9 @@ from sqlmodel import Session, col, select
 from tracker import rules
 from tracker.errors import InvalidInput, NotAllowed, NotFound, TrackerError
 from tracker.models import (
+    CONTENT_FIELDS,
     ActionItem,
+    ContentKind,
     ItemSupport,
     Meeting,
     PeriodState,
@@ -36,9 +38,9 @@ from tracker.services import audit, lifecycle, once, plans
 from tracker.services.permissions import Actor, Permission
 from tracker.services.reports import ReportContent, append_revision, find_report
 
-MAX_TEXT = rules.limit("report", "narrative")  # each of the report's texts (tracker.rules)
-MAX_LINK = rules.limit("report", "evidence_link")
-CONTENT_FIELDS = tuple(ReportContent().as_dict())
+MAX_TEXT = rules.limit("report", "review_comment")  # a coordinator's comment (tracker.rules)
+WRITTEN = (ContentKind.TEXT, ContentKind.LINK)  # typed by hand: their characters are checked
+TEXTS = frozenset(spec.name for spec in CONTENT_FIELDS if spec.kind is ContentKind.TEXT)
 
 
 class Conflict(TrackerError):
@@ -155,11 +157,12 @@ def validate(content: ReportContent) -> None:
         raise InvalidInput("report.field.indicator_invalid")
     if value is not None and value < 0:
         raise InvalidInput("report.field.indicator_negative")
-    for name in ("narrative", "obstacles", "next_steps", "evidence_link"):
+    typed = [spec.name for spec in CONTENT_FIELDS if spec.kind in WRITTEN]
+    for name in typed:
         if rules.bad_characters("report", name, getattr(content, name)):
             raise InvalidInput(f"report.field.{name}_bad_characters")
-    for name in rules.REPORT_TEXTS:
-        if rules.too_long("report", name, getattr(content, name)):
+    for name in typed:  # a link too long is no link (below)
+        if name in TEXTS and rules.too_long("report", name, getattr(content, name)):
             raise InvalidInput(f"report.field.{name}_too_long", limit=rules.limit("report", name))
     link = content.evidence_link
     if link and not rules.link_ok(link):
@@ -190,10 +193,9 @@ def _revision(session: Session, report: Report, number: int) -> ReportRevision |
         ReportRevision.report_id == report.id, ReportRevision.number == number)).first()
 
 
-def _content_of(revision: ReportRevision | None) -> dict[str, object]:
-    if revision is None:
-        return dict(ReportContent().as_dict())
-    return {name: getattr(revision, name) for name in CONTENT_FIELDS}
+def _stored(revision: ReportRevision | None) -> dict[str, object]:
+    """A version's content columns as stored (none yet: an empty report's)."""
+    return (ReportContent() if revision is None else content_of(revision)).as_dict()
 
 
 def _check_version(session: Session, report: Report | None, expected_version: int) -> None:
@@ -201,11 +203,11 @@ def _check_version(session: Session, report: Report | None, expected_version: in
     if current == expected_version:
         return
     # no report yet (a version that never existed was expected): nothing seen, nothing there
-    seen = _content_of(_revision(session, report, expected_version)
-                       if report and expected_version else None)
+    seen = _stored(_revision(session, report, expected_version)
+                   if report and expected_version else None)
     latest = _revision(session, report, current) if report else None
-    now = _content_of(latest)
-    changes = {name: now[name] for name in CONTENT_FIELDS if now[name] != seen[name]}
+    now = _stored(latest)
+    changes = {name: value for name, value in now.items() if value != seen[name]}
     author = session.get(User, latest.author_id) if latest and latest.author_id else None
     raise Conflict(author.display_name if author else "—", changes)
 
@@ -247,7 +249,7 @@ def save_report(
     report = find_report(session, target.item_id, target.quarter, target.institution_id,
                          for_update=True)
     _check_version(session, report, expected_version)
-    before = _content_of(_revision(session, report, report.version)) if report else None
+    before = _stored(_revision(session, report, report.version)) if report else None
     state = ReportState.SUBMITTED if submit else ReportState.DRAFT
     saved = append_revision(session, item_id=item.id, quarter=target.quarter,
                             institution_id=target.institution_id, content=content,
@@ -276,12 +278,7 @@ def _latest(session: Session, report: Report) -> ReportRevision:
 
 def content_of(revision: ReportRevision) -> ReportContent:
     """A stored version's content, as the form and the checks read it."""
-    return ReportContent(
-        status=Status(revision.status) if revision.status else None,
-        percent_complete=revision.percent_complete, indicator_value=revision.indicator_value,
-        narrative=revision.narrative, obstacles=revision.obstacles,
-        next_steps=revision.next_steps, evidence_link=revision.evidence_link,
-        nothing_to_report=revision.nothing_to_report)
+    return ReportContent.of(revision)
 
 
 def submit_drafts(session: Session, actor: Actor, plan_id: int, quarter: Quarter,

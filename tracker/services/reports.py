@@ -17,8 +17,10 @@ from sqlmodel import Session, col, select
 
 from tracker.db import bulk_insert, table_of
 from tracker.models import (
+    CONTENT_FIELDS,
     COUNTING_STATES,
     ActionItem,
+    ContentKind,
     Report,
     ReportContent,
     ReportRevision,
@@ -31,6 +33,7 @@ __all__ = ["ReportContent", "append_revision", "append_revisions_bulk", "create_
            "find_report", "pointers", "same_content"]
 
 ReportKey = tuple[int, str, int]  # (item id, quarter, institution id)
+FLAGS = frozenset(spec.name for spec in CONTENT_FIELDS if spec.kind is ContentKind.FLAG)
 
 
 def find_report(
@@ -99,7 +102,7 @@ def append_revision(
 def counting_contents(session: Session, plan_id: int
                       ) -> dict[ReportKey, tuple[int, int, dict[str, object] | None]]:
     """(item, quarter, institution) -> (report id, version, counting content) for the plan."""
-    fields = list(ReportContent.__dataclass_fields__)
+    fields = [spec.name for spec in CONTENT_FIELDS]
     columns = [getattr(ReportRevision, name) for name in fields]
     # SQLAlchemy's select: SQLModel's types a select of at most four columns
     rows = session.execute(
@@ -121,8 +124,8 @@ def same_content(stored: Mapping[str, object] | None, wanted: Mapping[str, objec
     no text are the same; numbers compare as numbers)."""
     if stored is None:
         return False
-    return all((stored.get(k) or None) == (value or None) if k != "nothing_to_report"
-               else bool(stored.get(k)) == bool(value) for k, value in wanted.items())
+    return all(bool(stored.get(k)) == bool(value) if k in FLAGS
+               else (stored.get(k) or None) == (value or None) for k, value in wanted.items())
 
 
 def _reserve_ids(session: Session, table: Table, count: int) -> list[int]:

@@ -9,30 +9,32 @@ import sqlalchemy
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from tracker.models import ActionItem, Institution, Report, ReportRevision, ReportState, User
+from tracker.models import (
+    ActionItem,
+    Institution,
+    Report,
+    ReportContent,
+    ReportRevision,
+    ReportState,
+    User,
+)
 from tracker.quarters import Quarter
 from tracker.services.permissions import Actor, Permission
 from tracker.services.reporting import consistency_warnings, content_of
 
 
-@dataclass(frozen=True)
-class Submitted:
+@dataclass(frozen=True, kw_only=True)
+class Submitted(ReportContent):
+    """A report waiting for review: its content, and what the reviewer needs beside it."""
+
     report_id: int
     version: int
     item_id: int
     code: str
     title: str
     institution: str
-    status: str | None
-    percent_complete: float | None
-    indicator_value: float | None
     unit: str | None
     target: float | None
-    narrative: str
-    obstacles: str
-    next_steps: str
-    evidence_link: str | None
-    nothing_to_report: bool
     author: str | None
     submitted_at: datetime
     overridden: tuple[str, ...] = ()  # consistency warnings the member confirmed past
@@ -74,11 +76,10 @@ def awaiting_review(session: Session, actor: Actor, plan_id: int,
     author: str | None
     submitted = []
     for report, revision, item, acronym, author in rows:
-        submitted.append(Submitted(
-            report.id, report.version, item.id, item.code, item.title, acronym,
-            revision.status, revision.percent_complete, revision.indicator_value,
-            item.unit, item.target, revision.narrative, revision.obstacles,
-            revision.next_steps, revision.evidence_link, revision.nothing_to_report,
-            author, revision.created_at,
-            tuple(consistency_warnings(content_of(revision), item))))
+        content = content_of(revision)
+        submitted.append(Submitted.of(
+            revision, report_id=report.id, version=report.version, item_id=item.id,
+            code=item.code, title=item.title, institution=acronym, unit=item.unit,
+            target=item.target, author=author, submitted_at=revision.created_at,
+            overridden=tuple(consistency_warnings(content, item))))
     return submitted

@@ -14,28 +14,22 @@ from tracker.models import (
     COUNTING_STATES,
     Institution,
     Report,
+    ReportContent,
     ReportRevision,
 )
 from tracker.quarters import Quarter
 from tracker.services.permissions import Actor, Permission
 
 
-@dataclass(frozen=True)
-class Contribution:
-    """An institution's report for the quarter as it stands (its latest version)."""
+@dataclass(frozen=True, kw_only=True)
+class Contribution(ReportContent):
+    """An institution's report for the quarter as it stands (its latest version): its
+    content, and whose it is."""
 
     institution: str
     report_id: int
     version: int
     state: str
-    status: str | None
-    percent_complete: float | None
-    indicator_value: float | None
-    narrative: str
-    obstacles: str
-    next_steps: str
-    evidence_link: str | None
-    nothing_to_report: bool
     review_comment: str | None
 
     @property
@@ -114,11 +108,10 @@ def _attach_reports(session: Session, items: dict[int, WorkItem], quarter: Quart
         .join(ReportRevision, col(ReportRevision.id) == Report.latest_revision_id)
         .where(col(Report.item_id).in_(list(items)), Report.quarter == str(quarter))).all()
     for report, revision in rows:
-        contribution = Contribution(
-            acronyms[report.institution_id], report.id, report.version, revision.state,
-            revision.status, revision.percent_complete, revision.indicator_value,
-            revision.narrative, revision.obstacles, revision.next_steps, revision.evidence_link,
-            revision.nothing_to_report, revision.review_comment)
+        contribution = Contribution.of(
+            revision, institution=acronyms[report.institution_id], report_id=report.id,
+            version=report.version, state=revision.state,
+            review_comment=revision.review_comment)
         item = items[report.item_id]
         if report.institution_id == institution_id:
             item.own = contribution
