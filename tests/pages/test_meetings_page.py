@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import func, select
 
 from tests.apptest import (
     app_as,
@@ -209,3 +209,28 @@ def test_a_grant_runs_until_its_day_and_a_coordinator_may_end_it(db_url):
     member = go_to(app_as("innfa@demo.example"), "my-institution")
     assert any("Reopening of Q3 2026 ended" in w.value for w in member.warning)
     assert member.header[0].value == "Reports for Q4 2026"
+
+
+def test_the_decisions_own_form_saves_the_decision_not_the_meeting(db_url):
+    """Issue 26, item 9: the decision popover's button said "Guardar reunión"; it says "Guardar
+    la decisión" (English "Save the decision") and saves the decision."""
+    at = go_to(app_as("coordinacion@demo.example", "es"), "meetings")
+    meeting_id = _record_meeting_with_decisions(at, db_url, date(2026, 12, 10),
+                                                ["Convocar a fiscalías"])
+    decision_id = query_one(db_url, select(Decision.id).where(
+        Decision.meeting_id == meeting_id))
+    form = f"edit_decision:{decision_id}"
+    labels = [b.label for b in at.button if b.form_id == form]
+    assert labels == ["Guardar la decisión", "Eliminar la decisión"]
+    text = next(w for w in at.text_area if w.key.startswith(f"{form}:"))
+    text.input("Convocar a fiscalías y defensorías")
+    next(b for b in at.button if b.label == "Guardar la decisión" and b.form_id == form).click()
+    at.run()
+    assert said_at(at, f"flash:ok:meetings:{form}") == [("success", "Guardado.")]
+    assert query_one(db_url, select(Decision.text).where(Decision.id == decision_id)) == (
+        "Convocar a fiscalías y defensorías")
+    assert query_one(db_url, select(func.count()).select_from(Meeting).where(
+        Meeting.held_on == date(2026, 12, 10))) == 1  # no meeting saved again
+    english = go_to(app_as("coordinacion@demo.example", "en"), "meetings")
+    assert [b.label for b in english.button if b.form_id == form] == [
+        "Save the decision", "Delete the decision"]

@@ -183,6 +183,51 @@ def test_a_stale_form_keeps_what_was_typed_and_offers_both_versions(db_url):
     assert [r.state for r in _revisions(db_url)][-1] == "submitted"
 
 
+def _a_conflict_met_by_a_submit(db_url: str) -> tuple[AppTest, str]:
+    """DINAPEN typed its report in Spanish while another browser of it saved the same report
+    first; then it pressed "Enviar": the page and the item's code."""
+    at, expander, code = _typed_in_spanish(55.0, "Texto de B que no debe perderse.")
+    _someone_else_saves(db_url, code, "Texto de A, guardado primero.")
+    next(b for b in expander.button if b.label == "Enviar").click()
+    return at.run(), code
+
+
+def test_a_conflict_is_said_under_the_items_buttons_and_takes_the_focus(db_url):
+    """Issue 26, item 7: after a save that meets a conflict the focus moved to the page's
+    start; the conflict's message is drawn in the item's panel and takes the focus once, when
+    it appears."""
+    at, code = _a_conflict_met_by_a_submit(db_url)
+    [(kind, text, focus)] = said_under(item_panel(at, code), "conflict:")
+    assert kind == "error" and "mientras usted lo editaba" in text
+    assert focus
+    at.run()  # drawn again on the next run, without taking the focus a second time
+    [(kind, _text, focus)] = said_under(item_panel(at, code), "conflict:")
+    assert kind == "error" and not focus
+
+
+def _in_columns(node, target) -> bool | None:
+    """Whether ``target`` sits inside a column of ``node`` (None: not under ``node``)."""
+    if node is target:
+        return False
+    for child in getattr(node, "children", {}).values():
+        found = _in_columns(child, target)
+        if found is not None:
+            return found or getattr(node, "type", "") in ("column", "horizontal")
+    return None
+
+
+def test_the_conflicts_buttons_stand_one_under_the_other_with_their_labels_whole(db_url):
+    """Issue 26, item 11: side by side in two columns, "Conservar el mío (se guarda como nueva
+    versión sobre la suya)" was cut; each button now has the panel's whole width."""
+    at, code = _a_conflict_met_by_a_submit(db_url)
+    panel = item_panel(at, code)
+    keep = next(b for b in panel.button if b.label.startswith("Conservar el mío"))
+    take = next(b for b in panel.button if b.label.startswith("Tomar el suyo"))
+    assert keep.label == "Conservar el mío (se guarda como nueva versión sobre la suya)"
+    assert take.label == "Tomar el suyo (descartar lo que escribí)"
+    assert _in_columns(panel, keep) is False and _in_columns(panel, take) is False
+
+
 def test_a_save_into_a_quarter_closed_meanwhile_keeps_the_text_and_says_why(db_url):
     from tracker.db import session_scope
     from tracker.models import PeriodState

@@ -12,6 +12,7 @@ from tests.apptest import (
     pages_in_navigation,
     plan_id_of,
     said_at,
+    shown,
 )
 from tracker.db import make_engine
 from tracker.quarters import Quarter
@@ -123,3 +124,37 @@ def test_a_coordinator_creates_an_empty_plan_from_the_form(db_url):
         ("success", "Se creó el plan Plan fronterizo 2027; usted lo coordina.")]
     assert focuses_its_message(at, "newplan:created")
     assert plan_id_of(db_url, "Plan fronterizo 2027")
+
+
+ENGLISH_KINDS = ("international organisation", "international organization", "ministry",
+                 "police", "prosecution", "child protection")
+
+
+def test_the_check_names_institution_kinds_in_spanish_in_a_spanish_session(db_url, tmp_path):
+    """Issue 26, item 9: the import's check showed the kinds of shared institutions in English
+    ('ministry', 'international organisation') in a Spanish session."""
+    import copy
+
+    from tests.helpers import MINIMAL
+    from tracker.demo import INSTITUTION_ROWS
+
+    sheets = copy.deepcopy(MINIMAL)
+    sheets["plan"][1][0] = "Plan nuevo"
+    sheets["institutions"][1][1] = next(r[1] for r in INSTITUTION_ROWS if r[0] == "OIM")
+    sheets["institutions"][1][3] = "agencia de las Naciones Unidas"  # OIM's kind changes
+    sheets["institutions"][2][1] = next(r[1] for r in INSTITUTION_ROWS if r[0] == "DINAPEN")
+    sheets["institutions"][2][3] = "policía especializada"  # DINAPEN stays as it is
+    at = go_to(app_as("coordinacion@demo.example", "es"), "plan-files")
+    at.file_uploader(key="upload").set_value(
+        ("plan.xlsx", _workbook_bytes(tmp_path, sheets), "application/octet-stream"))
+    at.run()
+    at.button(key="import:check").click().run()
+    [changes] = [w.value for w in at.warning if "Cambios en instituciones" in w.value]
+    [change] = [shown(line) for line in changes.splitlines() if line.startswith("- OIM")]
+    assert change.startswith("- OIM: tipo cambiaría de «organismo internacional» a «agencia de "
+                             "las Naciones Unidas»")
+    assert not any(line.startswith("- DINAPEN") for line in changes.splitlines())
+    checked = " ".join(node.value for node in at.main if hasattr(node, "value")
+                       and isinstance(node.value, str)).lower()
+    assert "organismo internacional" in checked  # the page's text is read
+    assert not [kind for kind in ENGLISH_KINDS if kind in checked]
