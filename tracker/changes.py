@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -87,6 +88,19 @@ def touched(session: Session, plan_id: int | None, *, figures: bool = True) -> N
 def structure_touched(session: Session) -> None:
     """Accounts, roles, plans or institutions changed: every cached read depends on them."""
     touched(session, None)
+
+
+@contextmanager
+def taken_back(session: Session) -> Iterator[None]:
+    """A savepoint always rolled back (a check that writes to count, then undoes it), with
+    the changes it declared."""
+    kept = {key: set(session.info.get(key, ())) for key in (_PENDING, _FLUSHED)}
+    savepoint = session.begin_nested()
+    try:
+        yield
+    finally:
+        savepoint.rollback()
+        session.info.update(kept)
 
 
 def declared(session: Session) -> frozenset[Key]:

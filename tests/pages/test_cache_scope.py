@@ -287,3 +287,23 @@ def test_a_report_save_keeps_the_plans_offered_a_plan_change_renews_them(db_url,
     member.run()
     assert computed  # the plans offered computed afresh
     assert "Plan renombrado" in [o for box in member.selectbox for o in box.options]
+
+
+def test_a_quarter_closed_by_another_process_is_closed_on_the_members_next_run(db_url):
+    """The plans offered carry each plan's open quarter (cached with the accounts): a close
+    made on another server renews them, and the member's form is gone at the next run."""
+    from tracker.i18n import t
+    from tracker.models import PeriodState
+    from tracker.quarters import Quarter
+    from tracker.services import lifecycle
+
+    member = go_to(app_as("dinapen@demo.example"), "my-institution")
+    assert any("missing" in e.label for e in member.expander)
+    engine = make_engine(db_url)
+    with session_scope(engine) as db:
+        lifecycle.set_period_state(db, SYSTEM, plans.get_plan(db, ECUADOR_PLAN).id,
+                                   Quarter(2026, 4), PeriodState.CLOSED)
+    engine.dispose()
+    member.run()
+    assert not member.exception
+    assert t("mine.no_open_quarter", "en") in [i.value for i in member.info]

@@ -160,60 +160,61 @@ def _item(code: str = "1.3") -> ItemFields:
                       unit="people", baseline=0, target=50, weight=2)
 
 
-# Each write: what it does, and whether it moves the plan's figures (a draft, a reminder, a
-# notice read do not). ``None`` for a write of accounts or institutions only.
-PLAN_WRITES: list[tuple[str, Callable[[Session, World], object], bool]] = [
+# Each write: what it does, whether it moves the plan's figures (a draft, a reminder, a notice
+# read do not) and the structure's (the plans offered carry each plan's open and locked
+# quarters: closing and locking change them).
+PLAN_WRITES: list[tuple[str, Callable[[Session, World], object], bool, bool]] = [
     ("save a draft", lambda db, w: reporting.save_report(
         db, w.member, _target(w), _content(20), expected_version=_version(db, _target(w))),
-     False),
+     False, False),
     ("submit", lambda db, w: reporting.save_report(
         db, w.member, _target(w), _content(30), expected_version=_version(db, _target(w)),
-        submit=True), True),
+        submit=True), True, False),
     ("approve", lambda db, w: reporting.review(
         db, w.coordinator, _the(db, Report, item_id=_target(w).item_id, quarter="2026-Q4").id,
-        approve=True, expected_version=_version(db, _target(w))), True),
+        approve=True, expected_version=_version(db, _target(w))), True, False),
     ("submit every draft", lambda db, w: (
         reporting.save_report(db, w.member, _target(w), _content(35),
                               expected_version=_version(db, _target(w))),
-        reporting.submit_drafts(db, w.member, w.id, Q4, w.plan.institutions["A"].id)), True),
+        reporting.submit_drafts(db, w.member, w.id, Q4, w.plan.institutions["A"].id)), True, False),
     ("send reminders", lambda db, w: reminders.remind_from_app(db, w.coordinator, w.id, Q4,
-                                                               None), False),
+                                                               None), False, False),
     ("set a deadline", lambda db, w: plan_admin.set_deadline(
-        db, w.coordinator, w.id, Q4, date(2027, 1, 31)), True),
+        db, w.coordinator, w.id, Q4, date(2027, 1, 31)), True, False),
     ("add an item", lambda db, w: plan_admin.save_item(db, w.coordinator, w.id, _item()),
-     True),
+     True, False),
     ("archive an item", lambda db, w: plan_admin.archive_item(
-        db, w.coordinator, _the(db, ActionItem, code="1.3").id), True),
+        db, w.coordinator, _the(db, ActionItem, code="1.3").id), True, False),
     ("rename a line", lambda db, w: plan_admin.save_line(db, w.coordinator, w.id, "1",
-                                                         "Prevention"), True),
+                                                         "Prevention"), True, False),
     ("record a meeting", lambda db, w: meetings.record_meeting(
-        db, w.coordinator, w.id, Q3, date(2026, 10, 20), ["A", "B"], "Minutes"), True),
+        db, w.coordinator, w.id, Q3, date(2026, 10, 20), ["A", "B"], "Minutes"), True, False),
     ("change the meeting", lambda db, w: meetings.update_meeting(
         db, w.coordinator, _the(db, Meeting, plan_id=w.id).id, held_on=date(2026, 10, 21),
-        present=["A"], minutes="Minutes, amended", place=""), True),
+        present=["A"], minutes="Minutes, amended", place=""), True, False),
     ("add a decision", lambda db, w: meetings.add_decision(
-        db, w.coordinator, _the(db, Meeting, plan_id=w.id).id, "Train more judges"), True),
+        db, w.coordinator, _the(db, Meeting, plan_id=w.id).id, "Train more judges"), True, False),
     ("change the decision", lambda db, w: meetings.update_decision(
         db, w.coordinator, _the(db, Decision).id, "Train more prosecutors", owner=None,
-        due_quarter=None), True),
+        due_quarter=None), True, False),
     ("delete the decision", lambda db, w: meetings.delete_decision(
-        db, w.coordinator, _the(db, Decision).id), True),
+        db, w.coordinator, _the(db, Decision).id), True, False),
     ("lock the quarter", lambda db, w: lifecycle.lock_quarter(
-        db, w.coordinator, w.id, Q3, _the(db, Meeting, plan_id=w.id).id, confirm=Q3), True),
+        db, w.coordinator, w.id, Q3, _the(db, Meeting, plan_id=w.id).id, confirm=Q3), True, True),
     ("ask for a reopening", lambda db, w: lifecycle.request_reopen(
-        db, w.member, w.id, Q3, "A figure was wrong"), True),
+        db, w.member, w.id, Q3, "A figure was wrong"), True, False),
     ("grant it", lambda db, w: lifecycle.decide_reopen(
-        db, w.coordinator, _the(db, ReopenRequest).id, True), True),
+        db, w.coordinator, _the(db, ReopenRequest).id, True), True, False),
     ("read the answer", lambda db, w: lifecycle.mark_seen(
-        db, w.member, _the(db, ReopenRequest).id), False),
+        db, w.member, _the(db, ReopenRequest).id), False, False),
     ("correct the reopened quarter", lambda db, w: reporting.save_report(
         db, w.member, _target(w, quarter=Q3), _content(55),
         expected_version=_version(db, _target(w, quarter=Q3)), submit=True,
-        reason="The figure was wrong"), True),
+        reason="The figure was wrong"), True, False),
     ("finish the corrections", lambda db, w: lifecycle.finish_reopening(db, w.member, w.id, Q3),
-     True),
+     True, False),
     ("close the open quarter", lambda db, w: lifecycle.set_period_state(
-        db, w.coordinator, w.id, Q4, lifecycle.PeriodState.CLOSED), True),
+        db, w.coordinator, w.id, Q4, lifecycle.PeriodState.CLOSED), True, True),
 ]
 
 STRUCTURE_WRITES: list[tuple[str, Callable[[Session, World], object]]] = [
@@ -231,12 +232,12 @@ STRUCTURE_WRITES: list[tuple[str, Callable[[Session, World], object]]] = [
 
 
 def test_every_write_of_a_plan_moves_that_plan_s_generations_and_no_other(engine, world):
-    for name, write, figures in PLAN_WRITES:
+    for name, write, figures, structure in PLAN_WRITES:
         moved = _moved(engine, lambda db, write=write: write(db, world))
         assert moved.wrote == {world.id}, name  # the rows it wrote: this plan's only
         assert moved.plans == {world.id}, name
         assert moved.figures == ({world.id} if figures else set()), name
-        assert not moved.structure, name
+        assert moved.structure == structure, name
 
 
 def test_every_write_of_accounts_or_institutions_moves_the_structure_s(engine, world):
@@ -293,6 +294,8 @@ def test_an_import_moves_its_plan_and_a_new_institution_the_structure(engine, wo
     from tracker.services.imports import import_path
 
     path = write_workbook(tmp_path / "plan.xlsx", MINIMAL)
+    checked = _moved(engine, lambda db: import_path(db, SYSTEM, path, dry_run=True))
+    assert (checked.plans, checked.figures, checked.structure) == (set(), set(), False)
     moved = _moved(engine, lambda db: import_path(db, SYSTEM, path))
     with Session(engine) as db:
         imported = db.exec(select(Plan).where(Plan.name == MINIMAL["plan"][1][0])).one().id

@@ -335,14 +335,13 @@ def import_sheets(session: Session, actor: Actor, raw_sheets: Sequence[RawSheet]
     summary.span = span
     if not dry_run:
         _Writer(session, actor, parsed, resolver, summary).write(plan, name, span, opened)
+        # the plans offered carry each plan's default quarter, which its reports may move
+        changes.structure_touched(session)
         return summary
     # the check writes everything in a savepoint and takes it back: the counts it gives are
-    # the ones the import will give
-    savepoint = session.begin_nested()
-    try:
+    # the ones the import will give; what it declared changed is taken back with it
+    with changes.taken_back(session):
         _Writer(session, actor, parsed, resolver, summary).write(plan, name, span, opened)
-    finally:
-        savepoint.rollback()
     return summary
 
 

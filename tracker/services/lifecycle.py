@@ -116,6 +116,7 @@ def _move(session: Session, actor: Actor, period: ReportingPeriod,
     session.add(period)
     audit.record(session, actor, f"period_{state.value}", "reporting_period", period.id,
                  plan_id=period.plan_id, before={"state": before}, after={"state": state})
+    changes.structure_touched(session)  # the plans offered carry their open quarter
     return period
 
 
@@ -150,6 +151,7 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     audit.record(session, actor, "lock", "reporting_period", period.id, plan_id=plan_id,
                  before={"state": before},
                  after={"state": "locked", "meeting": meeting.id, "snapshot": snapshot.id})
+    changes.structure_touched(session)  # the plans offered carry their locked quarters
     session.flush()
     return snapshot
 
