@@ -93,15 +93,15 @@ def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: Quar
     is open), only when ``confirm_closing`` names that quarter. Returns the periods changed."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
     period = plans.get_period(session, plan_id, quarter)
-    if state not in TRANSITIONS[PeriodState(period.state)]:
+    if state not in TRANSITIONS[period.state]:
         key = "plan.period_locked" if period.state == PeriodState.LOCKED else "plan.bad_transition"
-        raise InvalidInput(key, quarter=quarter, state=PeriodState(period.state), to=state)
+        raise InvalidInput(key, quarter=quarter, state=period.state, to=state)
     changed = []
     if state == PeriodState.OPEN:
         for other in session.exec(select(ReportingPeriod).where(
                 ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == PeriodState.OPEN)):
-            if other.quarter != str(confirm_closing):
-                raise CloseNeedsConfirmation(quarter, Quarter.parse(other.quarter),
+            if other.quarter != confirm_closing:
+                raise CloseNeedsConfirmation(quarter, other.quarter,
                                              session.get_one(Plan, plan_id).name)
             changed.append(_move(session, actor, other, PeriodState.CLOSED))
     changed.append(_move(session, actor, period, state))
@@ -138,7 +138,7 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     if meeting is None or meeting.plan_id != plan_id:
         raise NotFound("meeting.not_found")
     snapshot = QuarterSnapshot(
-        plan_id=plan_id, quarter=str(quarter), created_by_id=actor.user_id,
+        plan_id=plan_id, quarter=quarter, created_by_id=actor.user_id,
         figures=json.dumps(quarter_figures(session, plan_id, quarter),
                            default=str, ensure_ascii=False))
     session.add(snapshot)
@@ -172,7 +172,7 @@ def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: Quarte
         raise InvalidInput(refused)
     if not reason or len(reason) > MAX_REASON:
         raise InvalidInput("meeting.reason", limit=MAX_REASON)
-    request = ReopenRequest(plan_id=plan_id, quarter=str(quarter), requested_by_id=actor.user_id,
+    request = ReopenRequest(plan_id=plan_id, quarter=quarter, requested_by_id=actor.user_id,
                             institution_id=actor.institution_id, reason=reason)
     session.add(request)
     session.flush()
@@ -257,7 +257,7 @@ def finish_reopening(session: Session, actor: Actor, plan_id: int, quarter: Quar
     if earlier := once.claim(session, actor, token, "finish_reopening"):
         return session.get_one(ReopenRequest, earlier.result)
     running = session.exec(select(ReopenRequest).where(
-        ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == str(quarter),
+        ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == quarter,
         ReopenRequest.institution_id == actor.institution_id, _running())
         .order_by(col(ReopenRequest.id))).all()
     if not running:
@@ -282,7 +282,7 @@ def end_reopening(session: Session, actor: Actor, request_id: int, *,
     if not session.exec(select(ReopenRequest.id).where(
             ReopenRequest.id == request.id, _running())).first():
         raise InvalidInput("lifecycle.reopening_over",
-                           quarter=Quarter.parse(request.quarter))
+                           quarter=request.quarter)
     _end(session, actor, request, "end_reopening")
     request.seen_at = None  # a notice for the member, like the grant's
     session.flush()
@@ -313,7 +313,7 @@ class Notice:
 
 def notice_text(session: Session, request: ReopenRequest, lang: str) -> Notice:
     plan = session.get_one(Plan, request.plan_id)
-    quarter = Quarter.parse(request.quarter)
+    quarter = request.quarter
     granted = request.state == RequestState.GRANTED
     outcome = "ended" if request.ended_at else "granted" if granted else "refused"
     return Notice(request.id, quarter, granted and not request.ended_at,
@@ -341,9 +341,9 @@ def mark_seen(session: Session, actor: Actor, request_id: int) -> None:
     session.flush()
 
 
-def _quarters(texts: Iterable[str]) -> list[Quarter]:
-    """Quarters read from a text column, in time order, each once."""
-    return sorted({Quarter.parse(text) for text in texts})
+def _quarters(quarters: Iterable[Quarter]) -> list[Quarter]:
+    """Quarters read from a column, in time order, each once."""
+    return sorted(set(quarters))
 
 
 @dataclass(frozen=True)
@@ -363,7 +363,7 @@ def reopenings(session: Session, plan_id: int, institution_id: int | None) -> li
     rows = session.exec(select(ReopenRequest).where(
         ReopenRequest.plan_id == plan_id, ReopenRequest.institution_id == institution_id,
         _running()).order_by(col(ReopenRequest.ends_on))).all()
-    latest = {Quarter.parse(r.quarter): Reopening(r.id, Quarter.parse(r.quarter), r.ends_on)
+    latest = {r.quarter: Reopening(r.id, r.quarter, r.ends_on)
               for r in rows if r.ends_on is not None}
     return [latest[q] for q in sorted(latest)]
 
@@ -381,7 +381,7 @@ def reopening_over(session: Session, plan_id: int, quarter: Quarter,
     if institution_id is None:
         return None
     last = session.exec(select(ReopenRequest).where(
-        ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == str(quarter),
+        ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == quarter,
         ReopenRequest.institution_id == institution_id,
         ReopenRequest.state == RequestState.GRANTED)
         .order_by(col(ReopenRequest.decided_at).desc(), col(ReopenRequest.id).desc())).first()
@@ -390,7 +390,7 @@ def reopening_over(session: Session, plan_id: int, quarter: Quarter,
 
 def closed_quarters(session: Session, plan_id: int) -> list[Quarter]:
     """Quarters a member may ask to reopen."""
-    return _quarters(session.exec(select(ReportingPeriod.quarter).where(
+    return _quarters(session.exec(select(col(ReportingPeriod.quarter)).where(
         ReportingPeriod.plan_id == plan_id,
         col(ReportingPeriod.state).in_([PeriodState.CLOSED, PeriodState.LOCKED]))))
 
@@ -419,7 +419,7 @@ def reopen_requests(session: Session, actor: Actor, plan_id: int) -> list[Reques
         .order_by(col(ReopenRequest.created_at).desc())).all()
     running = set(session.exec(select(ReopenRequest.id).where(
         ReopenRequest.plan_id == plan_id, _running())))
-    return [RequestView(r.id, Quarter.parse(r.quarter), r.reason, name,
+    return [RequestView(r.id, r.quarter, r.reason, name,
                         None if r.institution_id is None else acronyms.get(r.institution_id),
                         r.state, r.answer, r.decided_at, r.ends_on, r.id in running)
             for r, name in rows]
@@ -468,6 +468,6 @@ def correctable_quarters(plan: PlanChoice, start: Quarter,
 def reopened_quarters(session: Session, actor: Actor, plan_id: int) -> list[Quarter]:
     """Quarters with a reopening running (a coordinator may correct them)."""
     actor.require(Permission.CORRECT_REPORTS, plan_id)
-    return _quarters(session.exec(select(ReopenRequest.quarter).where(
+    return _quarters(session.exec(select(col(ReopenRequest.quarter)).where(
         ReopenRequest.plan_id == plan_id, _running())))
 

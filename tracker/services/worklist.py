@@ -112,7 +112,7 @@ def _attach_reports(session: Session, items: dict[int, WorkItem], quarter: Quart
     rows = session.exec(
         select(Report, ReportRevision)
         .join(ReportRevision, col(ReportRevision.id) == Report.latest_revision_id)
-        .where(col(Report.item_id).in_(list(items)), Report.quarter == str(quarter))).all()
+        .where(col(Report.item_id).in_(list(items)), Report.quarter == quarter)).all()
     for report, revision in rows:
         contribution = Contribution(
             acronyms[report.institution_id], report.id, report.version, revision.state,
