@@ -23,6 +23,12 @@ from sqlmodel import Field, Session, SQLModel
 from tracker.errors import InvalidInput
 from tracker.quarters import Quarter
 from tracker.rules import limit
+from tracker.states import COUNTING_STATES as COUNTING_STATES
+from tracker.states import PeriodState as PeriodState
+from tracker.states import ReportState as ReportState
+from tracker.states import RequestState as RequestState
+from tracker.states import Role as Role
+from tracker.states import Status as Status
 
 
 class QuarterType(TypeDecorator[Quarter]):
@@ -93,32 +99,6 @@ def default_time_zone() -> str:
     return get_settings().time_zone
 
 
-class Role(StrEnum):
-    MEMBER = "member"
-    COORDINATOR = "coordinator"
-    OBSERVER = "observer"
-
-
-class Status(StrEnum):
-    """What a member reports about an action item."""
-
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    BLOCKED = "blocked"
-    CANCELLED = "cancelled"
-
-
-class ReportState(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    RETURNED = "returned"
-
-
-COUNTING_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
-
-
 class ContentColumns(TypedDict):
     """A revision's content columns as stored (``ReportContent.as_dict``)."""
 
@@ -159,19 +139,6 @@ class ReportContent:
             "evidence_link": self.evidence_link,
             "nothing_to_report": self.nothing_to_report,
         }
-
-
-class PeriodState(StrEnum):
-    UPCOMING = "upcoming"
-    OPEN = "open"
-    CLOSED = "closed"
-    LOCKED = "locked"
-
-
-class RequestState(StrEnum):
-    PENDING = "pending"
-    GRANTED = "granted"
-    REFUSED = "refused"
 
 
 class Institution(SQLModel, table=True):

@@ -66,9 +66,9 @@ TRANSITIONS = {
 }
 
 
-def can_move(state: str, to: PeriodState) -> bool:
+def can_move(state: PeriodState, to: PeriodState) -> bool:
     """Whether plan management may move a quarter in ``state`` to ``to`` (its buttons)."""
-    return to in TRANSITIONS[PeriodState(state)]
+    return to in TRANSITIONS[state]
 
 
 def closed_by_opening(periods: Sequence[PeriodRow], quarter: Quarter) -> Quarter | None:
@@ -149,7 +149,8 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     session.flush()
     audit.record(session, actor, "lock", "reporting_period", period.id, plan_id=plan_id,
                  before={"state": before},
-                 after={"state": "locked", "meeting": meeting.id, "snapshot": snapshot.id})
+                 after={"state": PeriodState.LOCKED, "meeting": meeting.id,
+                        "snapshot": snapshot.id})
     session.flush()
     return snapshot
 
@@ -315,7 +316,8 @@ def notice_text(session: Session, request: ReopenRequest, lang: str) -> Notice:
     plan = session.get_one(Plan, request.plan_id)
     quarter = request.quarter
     granted = request.state == RequestState.GRANTED
-    outcome = "ended" if request.ended_at else "granted" if granted else "refused"
+    outcome = ("ended" if request.ended_at
+               else RequestState.GRANTED if granted else RequestState.REFUSED)
     return Notice(request.id, quarter, granted and not request.ended_at,
                   t(f"lifecycle.{outcome}.subject", lang, quarter=quarter, plan=plan.name),
                   t(f"lifecycle.{outcome}.body", lang, quarter=quarter, plan=plan.name,
@@ -402,7 +404,7 @@ class RequestView:
     reason: str
     requested_by: str
     institution: str | None
-    state: str
+    state: RequestState
     answer: str | None
     decided_at: datetime | None
     until: date | None = None  # a grant's end date

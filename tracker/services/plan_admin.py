@@ -19,6 +19,7 @@ from tracker.models import (
     Institution,
     ItemSupport,
     ItemValues,
+    PeriodState,
     Plan,
     StrategicLine,
 )
@@ -269,7 +270,7 @@ def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str,
 @dataclass(frozen=True)
 class PeriodRow:
     quarter: Quarter
-    state: str
+    state: PeriodState
     deadline: date | None
 
 

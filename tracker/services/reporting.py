@@ -358,8 +358,8 @@ class HistoryEntry:
     quarter: Quarter
     institution_id: int
     number: int
-    state: str
-    status: str | None
+    state: ReportState
+    status: Status | None
     percent_complete: float | None
     nothing_to_report: bool
     narrative: str

@@ -9,7 +9,15 @@ import sqlalchemy
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from tracker.models import ActionItem, Institution, Report, ReportRevision, ReportState, User
+from tracker.models import (
+    ActionItem,
+    Institution,
+    Report,
+    ReportRevision,
+    ReportState,
+    Status,
+    User,
+)
 from tracker.quarters import Quarter
 from tracker.services.permissions import Actor, Permission
 from tracker.services.reporting import consistency_warnings, content_of
@@ -23,7 +31,7 @@ class Submitted:
     code: str
     title: str
     institution: str
-    status: str | None
+    status: Status | None
     percent_complete: float | None
     indicator_value: float | None
     unit: str | None

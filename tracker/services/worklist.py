@@ -15,6 +15,8 @@ from tracker.models import (
     Institution,
     Report,
     ReportRevision,
+    ReportState,
+    Status,
 )
 from tracker.quarters import Quarter
 from tracker.services.permissions import Actor, Permission
@@ -27,8 +29,8 @@ class Contribution:
     institution: str
     report_id: int
     version: int
-    state: str
-    status: str | None
+    state: ReportState
+    status: Status | None
     percent_complete: float | None
     indicator_value: float | None
     narrative: str
