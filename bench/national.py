@@ -183,7 +183,7 @@ def _report(rows: _Rows, item: dict, institution_id: int, quarter: Quarter, stat
 def _plan(rows: _Rows, name: str, size: int, leads: list[int], admin: int,
           rng: random.Random) -> None:
     plan = Plan(name=name, commission="Comisión interinstitucional contra la trata de personas",
-                first_quarter=str(FIRST), last_quarter=str(LAST))
+                first_quarter=FIRST, last_quarter=LAST)
     plan_id = rows.add("plan", {"name": name, "commission": plan.commission,
                                 "first_quarter": plan.first_quarter,
                                 "last_quarter": plan.last_quarter,

@@ -7,6 +7,7 @@ from tracker.i18n import day, t
 from tracker.quarters import Quarter
 from tracker.services import meetings
 from tracker.services.permissions import PageName, Permission
+from tracker.states import PeriodState
 from ui import data, flash, navigation, state
 from ui.decision_forms import add_decision_form, decision_card
 from ui.meeting_forms import LIST, PAGE, edit_meeting, lock_button, record_form
@@ -49,7 +50,7 @@ def render() -> None:
     pending_requests(user, plan.id, lang)
     running_reopenings(user, plan.id, lang)
     locked = {p.quarter for p in data.plan_catalog(user.id, plan.id).periods
-              if p.state == "locked"}
+              if p.state == PeriodState.LOCKED}
     flash.here(PAGE, LIST, lang)  # a meeting deleted: said where it was listed
     for meeting in data.meetings_of(user.id, plan.id):
         _meeting(user, plan.id, plan.name, meeting, locked, lang)

@@ -36,8 +36,8 @@ class PlanBuilder:
 
     def __post_init__(self) -> None:
         self.plan = plans.create_plan(self.session, SYSTEM, Plan(
-            name=self.name, commission="Test commission", first_quarter=self.first,
-            last_quarter=self.last))
+            name=self.name, commission="Test commission", first_quarter=Quarter.parse(self.first),
+            last_quarter=Quarter.parse(self.last)))
 
     def institution(self, acronym: str, country: str = "EC") -> Institution:
         institution = Institution(acronym=acronym, name=f"{acronym} institution",
@@ -60,7 +60,8 @@ class PlanBuilder:
         item = ActionItem(plan_id=self.plan.id, code=code, title=f"Item {code}",
                           line_id=self.lines[line].id,
                           lead_institution_id=self.institutions[lead].id,
-                          start_quarter=start, due_quarter=due, weight=weight,
+                          start_quarter=Quarter.parse(start), due_quarter=Quarter.parse(due),
+                          weight=weight,
                           indicator="things done" if target else None, target=target)
         self.session.add(item)
         self.session.flush()
@@ -282,7 +283,7 @@ def make_hostile(database_url: str, text: str) -> None:
     with session_scope(engine) as session:  # a meeting with a decision on each closed quarter
         for period in session.exec(select(ReportingPeriod).where(
                 ReportingPeriod.state == PeriodState.CLOSED)):
-            quarter = Quarter.parse(period.quarter)
+            quarter = period.quarter
             present = [i.acronym for i in plan_institutions(session, [period.plan_id])][:2]
             meeting = meetings.record_meeting(
                 session, SYSTEM, period.plan_id, quarter, quarter.last_day() + timedelta(days=20),

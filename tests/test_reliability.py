@@ -329,8 +329,8 @@ def test_a_page_reads_while_a_save_holds_the_write_lock_and_a_read_never_writes(
     reader = make_engine(database_url)
     with session_scope(engine) as writer:
         writer.exec(select(Plan)).all()  # the writer's transaction has begun (and holds the lock)
-        writer.add(Plan(name="Being written", commission="Test", first_quarter="2026-Q1",
-                        last_quarter="2026-Q4"))
+        writer.add(Plan(name="Being written", commission="Test", first_quarter=Quarter(2026, 1),
+                        last_quarter=Quarter(2026, 4)))
         writer.flush()
         done = threading.Event()
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Table, create_engine, event, insert, inspect
+from sqlalchemy import Table, TypeDecorator, create_engine, event, insert, inspect
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
@@ -191,9 +191,14 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, objec
         return
     columns = list(rows[0])
     names = ", ".join(f'"{column}"' for column in columns)
+    # COPY passes values as they are: a column's own type (a ``Quarter``, an enum) writes them
+    typed = {column: processor for column in columns
+             if (processor := table.c[column].type.bind_processor(connection.dialect))
+             and isinstance(table.c[column].type, TypeDecorator)}
     driver = connection.connection.driver_connection
     assert driver is not None  # a live connection has its DBAPI connection
     with driver.cursor() as cursor, \
             cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([row[column] for column in columns])
+            copy.write_row([typed[column](row[column]) if column in typed else row[column]
+                            for column in columns])

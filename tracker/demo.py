@@ -255,7 +255,7 @@ def _report_rows(item: DemoItem, last_reported: Quarter) -> list[list[object]]:
         if lead is None:
             continue
         status, percent = lead
-        if rows and any(row[2] == item.lead and row[3] in ("completed", "cancelled")
+        if rows and any(row[2] == item.lead and row[3] in (Status.COMPLETED, Status.CANCELLED)
                         for row in rows):
             break  # nothing more is reported on a finished item
         rows.append([item.code, str(quarter), item.lead, status.value, percent,
@@ -268,7 +268,7 @@ def _report_rows(item: DemoItem, last_reported: Quarter) -> list[list[object]]:
                 rows.append([item.code, str(quarter), supporter, "", "", "", "", "", "", "",
                              "yes"])
             elif (quarter.ordinal + index) % 3 == 0:
-                rows.append([item.code, str(quarter), supporter, "in_progress",
+                rows.append([item.code, str(quarter), supporter, Status.IN_PROGRESS.value,
                              min(100, percent + 5), "", "Apoyo técnico y logístico a la "
                              f"institución responsable ({item.lead}).", "", "", "", ""])
     return rows

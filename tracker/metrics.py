@@ -29,6 +29,7 @@ from sqlalchemy import RowMapping, text
 
 from tracker.db import connection_of
 from tracker.quarters import Quarter, quarter_range
+from tracker.states import COUNTING_STATES, Status, sql_list
 
 if TYPE_CHECKING:  # pandas loads only where a caller asks for a DataFrame
     import pandas as pd
@@ -60,7 +61,7 @@ def _ordinal_sql(column: str) -> str:
     )
 
 
-COUNTING = "('submitted', 'approved')"  # the states a report counts in, for SQL
+COUNTING = sql_list(COUNTING_STATES)  # the states a report counts in, for SQL
 
 
 def _quarters_cte(quarters: Sequence[Quarter], params: dict[str, object]) -> str:
@@ -104,7 +105,7 @@ NO_FILTERS = Filters()
 
 def _progress(revision: str) -> str:
     """An item's progress by a revision: 100 when it says completed, else its percent."""
-    return (f"CASE WHEN {revision}.status = 'completed' THEN 100.0 "
+    return (f"CASE WHEN {revision}.status = '{Status.COMPLETED}' THEN 100.0 "
             f"ELSE COALESCE({revision}.percent_complete, 0.0) END")
 
 
@@ -172,7 +173,7 @@ raw AS (
                 ELSE CAST(100.0 * (i.q_ord - i.start_ord + 1) AS DOUBLE PRECISION)
                      / (i.due_ord - i.start_ord + 1) END AS expected,
            CASE WHEN i.start_ord <= i.q_ord
-                     AND (now_r.status IS NULL OR now_r.status <> 'cancelled')
+                     AND (now_r.status IS NULL OR now_r.status <> '{Status.CANCELLED}')
                 THEN 1 ELSE 0 END AS in_scope
     FROM picked i
     LEFT JOIN report_revision now_r ON now_r.id = i.now_id
@@ -180,11 +181,11 @@ raw AS (
 fig AS (
     SELECT raw.*,
            CASE WHEN in_scope = 0 THEN NULL
-                WHEN progress >= 100 THEN 'completed'
-                WHEN q_ord > due_ord THEN 'overdue'
-                WHEN progress < expected - {BEHIND_MARGIN} THEN 'behind'
-                ELSE 'on_track' END AS bucket,
-           CASE WHEN in_scope = 1 AND status = 'blocked' THEN 1 ELSE 0 END AS blocked
+                WHEN progress >= 100 THEN '{Bucket.COMPLETED}'
+                WHEN q_ord > due_ord THEN '{Bucket.OVERDUE}'
+                WHEN progress < expected - {BEHIND_MARGIN} THEN '{Bucket.BEHIND}'
+                ELSE '{Bucket.ON_TRACK}' END AS bucket,
+           CASE WHEN in_scope = 1 AND status = '{Status.BLOCKED}' THEN 1 ELSE 0 END AS blocked
     FROM raw
 )"""
 

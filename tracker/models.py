@@ -1,7 +1,9 @@
 """The tracker's tables (SQLModel). Alembic owns the schema: see ``tracker/migrations/``.
 
-Quarters are stored as text in the ``2026-Q3`` form (see ``tracker.quarters``). Nothing here
-holds data about trafficked persons: the tracker records what institutions do.
+Quarters are stored as text in the ``2026-Q3`` form (see ``tracker.quarters``) and read and
+written as ``Quarter`` through ``QuarterType``; states and statuses as their enum's value,
+read as the enum's member (``EnumText``). Nothing here holds data about trafficked persons:
+the tracker records what institutions do.
 
 Primary keys are typed ``int`` although a row has none until it is flushed: every row the
 code passes around has been stored, and ``int | None`` would ask for a check at each use.
@@ -12,13 +14,65 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, Self, TypedDict, TypeVar
+from typing import Annotated, Any, Self, TypedDict, TypeVar
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, event
+from pydantic import PlainSerializer
+from sqlalchemy import Column, Dialect, Index, String, Text, TypeDecorator, UniqueConstraint, event
 from sqlmodel import Field, Session, SQLModel
 
 from tracker.errors import InvalidInput
+from tracker.quarters import Quarter
 from tracker.rules import limit
+from tracker.states import COUNTING_STATES as COUNTING_STATES
+from tracker.states import PeriodState as PeriodState
+from tracker.states import ReportState as ReportState
+from tracker.states import RequestState as RequestState
+from tracker.states import Role as Role
+from tracker.states import Status as Status
+
+
+class QuarterType(TypeDecorator[Quarter]):
+    """A quarter column: ``VARCHAR(7)`` holding ``2026-Q3`` (text that sorts in time order),
+    read as a ``Quarter``; a ``Quarter`` (or a text ``Quarter.parse`` reads) is written, and a
+    comparison in a query (``==``, ``<=``, ``IN``) binds its ``Quarter`` through here too."""
+
+    impl = String(7)
+    cache_ok = True
+
+    def process_bind_param(self, value: Quarter | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else str(Quarter.parse(value))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Quarter | None:
+        return None if value is None else Quarter.parse(value)
+
+    @property
+    def python_type(self) -> type[Quarter]:
+        return Quarter
+
+
+# A quarter field of a table: dumped (``model_dump``, the audit's JSON) as its ``2026-Q3`` text
+QuarterField = Annotated[Quarter, PlainSerializer(str, return_type=str)]
+
+
+class EnumText(TypeDecorator[StrEnum]):
+    """A state or status column: ``VARCHAR(20)`` holding the enum's value, read as its member."""
+
+    impl = String(20)
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+    @property
+    def python_type(self) -> type[StrEnum]:
+        return self.enum
 
 
 @event.listens_for(Session, "before_flush")
@@ -46,32 +100,6 @@ def default_time_zone() -> str:
     from tracker.settings import get_settings
 
     return get_settings().time_zone
-
-
-class Role(StrEnum):
-    MEMBER = "member"
-    COORDINATOR = "coordinator"
-    OBSERVER = "observer"
-
-
-class Status(StrEnum):
-    """What a member reports about an action item."""
-
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    BLOCKED = "blocked"
-    CANCELLED = "cancelled"
-
-
-class ReportState(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    RETURNED = "returned"
-
-
-COUNTING_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 
 
 class ContentKind(StrEnum):
@@ -173,19 +201,6 @@ CONTENT_FIELDS: tuple[ContentField, ...] = tuple(
     for spec in fields(ReportContent))
 
 
-class PeriodState(StrEnum):
-    UPCOMING = "upcoming"
-    OPEN = "open"
-    CLOSED = "closed"
-    LOCKED = "locked"
-
-
-class RequestState(StrEnum):
-    PENDING = "pending"
-    GRANTED = "granted"
-    REFUSED = "refused"
-
-
 class Institution(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     acronym: str = Field(max_length=limit("institution", "acronym"), unique=True)
@@ -215,8 +230,8 @@ class Plan(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=limit("plan", "name"), unique=True)
     commission: str = Field(default="", max_length=limit("plan", "commission"))
-    first_quarter: str = Field(max_length=7)
-    last_quarter: str = Field(max_length=7)
+    first_quarter: QuarterField = Field(sa_type=QuarterType)
+    last_quarter: QuarterField = Field(sa_type=QuarterType)
     fiscal_year_start_month: int = 1
     # IANA name: the zone in which the plan's times are shown and its deadlines end
     time_zone: str = Field(default_factory=default_time_zone, max_length=TIME_ZONE_LENGTH)
@@ -266,8 +281,8 @@ class ActionItem(SQLModel, table=True):
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     line_id: int = Field(foreign_key="strategic_line.id", index=True)
     lead_institution_id: int = Field(foreign_key="institution.id", index=True)
-    start_quarter: str = Field(max_length=7)
-    due_quarter: str = Field(max_length=7)
+    start_quarter: QuarterField = Field(sa_type=QuarterType)
+    due_quarter: QuarterField = Field(sa_type=QuarterType)
     indicator: str | None = Field(default=None,
                                   max_length=limit("action_item", "indicator"))
     unit: str | None = Field(default=None, max_length=limit("action_item", "unit"))
@@ -288,8 +303,8 @@ class ItemValues(TypedDict):
     description: str
     line_id: int
     lead_institution_id: int
-    start_quarter: str
-    due_quarter: str
+    start_quarter: Quarter
+    due_quarter: Quarter
     indicator: str | None
     unit: str | None
     baseline: float | None
@@ -312,7 +327,7 @@ class Report(SQLModel, table=True):
 
     id: int = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="action_item.id")
-    quarter: str = Field(max_length=7, index=True)
+    quarter: QuarterField = Field(sa_type=QuarterType, index=True)
     institution_id: int = Field(foreign_key="institution.id", index=True)
     version: int = 1
     # No foreign keys here: report and report_revision would reference each other.
@@ -329,8 +344,8 @@ class ReportRevision(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", index=True)
     number: int
-    state: str = Field(max_length=20)
-    status: str | None = Field(default=None, max_length=20)
+    state: ReportState = Field(sa_type=EnumText(ReportState))
+    status: Status | None = Field(default=None, sa_type=EnumText(Status))
     percent_complete: float | None = None
     indicator_value: float | None = None
     narrative: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -350,8 +365,8 @@ class ReportingPeriod(SQLModel, table=True):
 
     id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
-    quarter: str = Field(max_length=7)
-    state: str = Field(default=PeriodState.UPCOMING, max_length=20)
+    quarter: QuarterField = Field(sa_type=QuarterType)
+    state: PeriodState = Field(default=PeriodState.UPCOMING, sa_type=EnumText(PeriodState))
     deadline: date | None = None
     locked_at: datetime | None = None
     locked_by_id: int | None = Field(default=None, foreign_key="app_user.id")
@@ -361,7 +376,7 @@ class ReportingPeriod(SQLModel, table=True):
 class Meeting(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
-    quarter: str = Field(max_length=7)
+    quarter: QuarterField = Field(sa_type=QuarterType)
     held_on: date
     place: str = Field(default="", max_length=limit("meeting", "place"))
     minutes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -382,7 +397,7 @@ class Decision(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     owner_institution_id: int | None = Field(default=None, foreign_key="institution.id")
-    due_quarter: str | None = Field(default=None, max_length=7)
+    due_quarter: QuarterField | None = Field(default=None, sa_type=QuarterType)
 
 
 class ReopenRequest(SQLModel, table=True):
@@ -390,10 +405,11 @@ class ReopenRequest(SQLModel, table=True):
 
     id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
-    quarter: str = Field(max_length=7)
+    quarter: QuarterField = Field(sa_type=QuarterType)
     requested_by_id: int = Field(foreign_key="app_user.id")
     reason: str = Field(sa_column=Column(Text, nullable=False))
-    state: str = Field(default=RequestState.PENDING, max_length=20)
+    state: RequestState = Field(default=RequestState.PENDING,
+                                sa_type=EnumText(RequestState))
     decided_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     decided_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -415,7 +431,7 @@ class QuarterSnapshot(SQLModel, table=True):
 
     id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
-    quarter: str = Field(max_length=7)
+    quarter: QuarterField = Field(sa_type=QuarterType)
     figures: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
@@ -479,7 +495,7 @@ class SignInThrottle(SQLModel, table=True):
 class Reminder(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
-    quarter: str = Field(max_length=7)
+    quarter: QuarterField = Field(sa_type=QuarterType)
     user_id: int = Field(foreign_key="app_user.id")
     sent_at: datetime = Field(default_factory=utcnow)
     channel: str = Field(default="email", max_length=20)
@@ -498,4 +514,5 @@ class FormToken(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
     result: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
 

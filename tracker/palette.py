@@ -9,6 +9,8 @@ checks both with colorspacious). Colour is never the only cue: each status also 
 
 from __future__ import annotations
 
+from tracker.states import ReportState
+
 STATUS_COLOURS = {
     "completed": "#09A553",
     "on_track": "#1E4268",
@@ -52,8 +54,9 @@ PRIMARY = "#00446A"
 UI_TEXT = "#141414"
 # a report's state on the report form, in Streamlit's named badge colours (Markdown
 # ``:orange-badge[…]`` takes no other); the state's word is always beside it
-REPORT_STATE_BADGES = {"missing": "orange", "draft": "gray", "submitted": "blue",
-                       "approved": "green", "returned": "red"}
+REPORT_STATE_BADGES: dict[str, str] = {
+    "missing": "orange", ReportState.DRAFT: "gray", ReportState.SUBMITTED: "blue",
+    ReportState.APPROVED: "green", ReportState.RETURNED: "red"}
 DIVIDER = "gray"  # a header's rule on the report form's page (Streamlit's named colour)
 
 

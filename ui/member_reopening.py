@@ -12,6 +12,7 @@ from tracker.i18n import t
 from tracker.quarters import Quarter
 from tracker.services import lifecycle
 from tracker.services.worklist import WorkItem
+from tracker.states import ReportState
 from ui import actions, confirm, flash, state
 from ui.accessibility import required_label
 from ui.lazy_expander import lazy_expander
@@ -60,7 +61,7 @@ def reopening(ctx: FormContext, view: lifecycle.MemberView, items: list[WorkItem
         return
     quarter = ctx.quarter
     st.info(t("mine.reopened_help", ctx.lang, quarter=quarter, until=found.until))
-    drafts = sum(1 for item in items if item.own and item.own.state == "draft")
+    drafts = sum(1 for item in items if item.own and item.own.state == ReportState.DRAFT)
     question = t("mine.finish_help", ctx.lang, quarter=quarter) + (
         "\n\n" + t("mine.finish_drafts", ctx.lang, count=drafts, quarter=quarter)
         if drafts else "")

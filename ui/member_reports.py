@@ -13,6 +13,7 @@ import streamlit as st
 from tracker.i18n import plural, plural_key, t
 from tracker.services import reporting
 from tracker.services.worklist import WorkItem
+from tracker.states import ReportState
 from ui import actions, flash, state
 from ui.lazy_expander import lazy_expander
 from ui.report_form import (
@@ -28,7 +29,7 @@ from ui.text import md, md_t
 
 def summary(ctx: FormContext, items: list) -> None:
     missing = [item for item in items if item.missing]
-    drafts = [item for item in items if item.own and item.own.state == "draft"]
+    drafts = [item for item in items if item.own and item.own.state == ReportState.DRAFT]
     st.progress((len(items) - len(missing)) / len(items) if items else 1.0,
                 text=t("mine.progress", ctx.lang, done=len(items) - len(missing),
                        total=len(items)))
@@ -60,7 +61,8 @@ def starting_open(items: list[WorkItem]) -> set[int]:
     """The ids of the items whose panels start open: the first one still missing its report,
     and every report the coordinator returned (its comment is inside, and it asks for work)."""
     first = next((item.item_id for item in items if item.missing), None)
-    returned = {item.item_id for item in items if item.own and item.own.state == "returned"}
+    returned = {item.item_id for item in items
+                if item.own and item.own.state == ReportState.RETURNED}
     return returned | ({first} if first is not None else set())
 
 

@@ -32,7 +32,7 @@ def periods_tab(user: state.SignedIn, plan_id: int, plan_name: str, catalog: Pla
         columns=[t("overview.quarter", lang), t("form.col.state", lang),
                  t("plan.deadline", lang)]), hide_index=True)
     quarters = list(periods)
-    opened = [q for q, p in periods.items() if p.state == "open"]
+    opened = [q for q, p in periods.items() if p.state == PeriodState.OPEN]
     quarter = kept_choice(st.selectbox, t("overview.quarter", lang), quarters,
                           key="period:quarter", lang=lang, labels=Quarter.label,
                           index=quarters.index(opened[0]) if opened else 0)

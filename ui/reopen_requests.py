@@ -12,6 +12,7 @@ import streamlit as st
 from tracker.i18n import t
 from tracker.services import lifecycle
 from tracker.settings import get_settings
+from tracker.states import RequestState
 from ui import actions, confirm, data, flash, state
 from ui.meeting_forms import PAGE
 from ui.text import md_t
@@ -22,7 +23,8 @@ REOPENINGS = "reopenings"
 
 
 def pending_requests(user: state.SignedIn, plan_id: int, lang: str) -> None:
-    _listed(user, [r for r in data.reopen_requests(user.id, plan_id) if r.state == "pending"],
+    _listed(user, [r for r in data.reopen_requests(user.id, plan_id)
+                   if r.state == RequestState.PENDING],
             REQUESTS, "meetings.requests", _request, lang)
 
 

@@ -17,7 +17,14 @@ from streamlit.delta_generator import DeltaGenerator
 from tracker import palette, rules
 from tracker.errors import TrackerError
 from tracker.i18n import number, percent, t
-from tracker.models import CONTENT_FIELDS, ContentField, ContentKind, Status
+from tracker.models import (
+    CONTENT_FIELDS,
+    COUNTING_STATES,
+    ContentField,
+    ContentKind,
+    ReportState,
+    Status,
+)
 from tracker.quarters import Quarter
 from tracker.services import reporting
 from tracker.services.reporting import Conflict, NeedsConfirmation, Target
@@ -181,7 +188,7 @@ def _save(ctx: FormContext, item: WorkItem, content: ReportContent, *, submit: b
         actions.spend(key)  # the form is drawn afresh, from what was saved
         for kind in ("pending", "typed", "conflict", "error"):
             st.session_state.pop(f"{kind}:{key}", None)
-        counting = item.own is not None and item.own.state in ("submitted", "approved")
+        counting = item.own is not None and item.own.state in COUNTING_STATES
         flash.remember(PAGE, "form.submitted" if submit else
                        "form.saved_over_submitted" if counting else "form.saved", at=key,
                        code=item.code)
@@ -302,7 +309,7 @@ def report_form(ctx: FormContext, item: WorkItem) -> None:
     own = item.own
     seen = _seen_key(ctx, item)
     st.session_state.setdefault(seen, own.version if own else 0)
-    if own and own.state == "returned" and own.review_comment:
+    if own and own.state == ReportState.RETURNED and own.review_comment:
         st.warning(md_t("form.returned", ctx.lang, comment=own.review_comment))
     typed = st.session_state.get(f"typed:{seen}")
     shown = typed[0] if typed else own

@@ -48,7 +48,7 @@ def test_minimal_workbook_imports_with_both_languages_words(session, tmp_path):
 def test_periods_of_a_new_plan_follow_today(session, tmp_path):
     _import(session, write_workbook(tmp_path / "plan.xlsx", MINIMAL))
     plan = plans.get_plan(session, "Small plan")
-    states = {p.quarter: p.state for p in plans.periods(session, plan.id)}
+    states = {str(p.quarter): p.state for p in plans.periods(session, plan.id)}
     assert states == {"2026-Q1": "closed", "2026-Q2": "closed", "2026-Q3": "closed",
                       "2026-Q4": "open"}  # today is fixed at 2027-01-10
 
@@ -85,7 +85,7 @@ def test_spanish_csv_folder_with_semicolons_bom_and_accented_headers(session, tm
     assert summary.plan_created and summary.items_added == 1
     item = session.exec(select(ActionItem)).one()
     assert (item.code, item.weight, item.start_quarter, item.due_quarter) == (
-        "2.10", 1.5, "2026-Q1", "2026-Q4")
+        "2.10", 1.5, Quarter(2026, 1), Quarter(2026, 4))
     figures = item_frame(session, item.plan_id, Quarter(2026, 2))
     assert figures["progress"].tolist() == [30]
 

@@ -104,7 +104,7 @@ def test_a_coordinator_checks_a_new_plan_chooses_its_open_quarter_and_sees_share
             ReportingPeriod.plan_id == plan.id, ReportingPeriod.state == "open")).all()
         oim = session.exec(select(Institution.name).where(Institution.acronym == "OIM")).one()
     engine.dispose()
-    assert opened == ["2026-Q3"] and "Quito" not in oim  # the shared name stayed
+    assert opened == [Quarter(2026, 3)] and "Quito" not in oim  # the shared name stayed
 
 
 def test_a_coordinator_creates_an_empty_plan_from_the_form(db_url):

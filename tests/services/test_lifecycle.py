@@ -55,7 +55,7 @@ def _live_by_line(session, plan):
 
 
 def states(session, plan):
-    return {p.quarter: p.state for p in plans.periods(session, plan.plan.id)}
+    return {str(p.quarter): p.state for p in plans.periods(session, plan.plan.id)}
 
 
 def test_opening_a_quarter_closes_the_open_one_once_confirmed(session, plan, coordinator):
@@ -389,7 +389,7 @@ def test_quarters_move_only_along_the_cycle_and_each_move_is_audited(session, pl
                                     confirm_closing=Quarter(2027, 1))
     changed = lifecycle.set_period_state(session, coordinator, plan.plan.id, Q3,
                                          PeriodState.OPEN, confirm_closing=Quarter(2026, 4))
-    assert [(p.quarter, p.state) for p in changed] == [("2026-Q4", "closed"),
+    assert [(str(p.quarter), p.state) for p in changed] == [("2026-Q4", "closed"),
                                                        ("2026-Q3", "open")]
     entries = session.exec(select(AuditEntry).where(AuditEntry.entity == "reporting_period")
                            .order_by(AuditEntry.id)).all()

@@ -58,7 +58,7 @@ def test_a_decision_becomes_a_new_item_led_by_its_owner(session, plan, people):
                                      new_item=meetings.NewItem("3.1", "1"))
     item = session.exec(select(ActionItem).where(ActionItem.code == "3.1")).one()
     assert item.decision_id == decision.id
-    assert (item.start_quarter, item.due_quarter) == ("2026-Q4", "2026-Q4")  # after Q3
+    assert (item.start_quarter, item.due_quarter) == (Quarter(2026, 4),) * 2  # after Q3
     assert len(item.title) == 300 and item.title.endswith("…")  # the service decides
     [view] = meetings.list_meetings(session, people["coordinator"], plan.plan.id)
     assert view.decisions[0].item.startswith("3.1 · Protocol with prosecutors")

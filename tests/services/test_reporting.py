@@ -119,7 +119,7 @@ def test_a_closed_quarter_is_for_coordinators_only(session, plan, people):
 def _lock(session, plan, quarter, held_on="2026-10-15"):
     from datetime import date
 
-    meeting = Meeting(plan_id=plan.plan.id, quarter=str(quarter),
+    meeting = Meeting(plan_id=plan.plan.id, quarter=Quarter.parse(quarter),
                       held_on=date.fromisoformat(held_on))
     session.add(meeting)
     session.flush()

@@ -58,10 +58,10 @@ def test_the_counting_contents_are_what_counts_per_item_quarter_and_institution(
     found = reports.counting_contents(session, plan.plan.id)
     a, b = plan.institutions["A"].id, plan.institutions["B"].id
     item_1, item_2 = plan.items["1.1"].id, plan.items["2.1"].id
-    assert set(found) == {(item_1, "2026-Q3", a), (item_2, "2026-Q3", b),
-                          (item_1, "2026-Q4", a)}
-    assert found[(item_1, "2026-Q4", a)][1:] == (1, None)  # only a draft: nothing counts
-    report_id, version, content = found[(item_1, "2026-Q3", a)]
+    assert set(found) == {(item_1, Quarter(2026, 3), a), (item_2, Quarter(2026, 3), b),
+                          (item_1, Quarter(2026, 4), a)}
+    assert found[(item_1, Quarter(2026, 4), a)][1:] == (1, None)  # only a draft: nothing counts
+    report_id, version, content = found[(item_1, Quarter(2026, 3), a)]
     assert (version, content["percent_complete"]) == (1, 50)  # the fixture's approved 50 %
     assert session.get(Report, report_id).item_id == item_1
 
@@ -113,7 +113,7 @@ def test_bulk_writes_leave_what_writing_one_by_one_leaves(session):
             _append(session, one_by_one, code, quarter, content, S.APPROVED, acronym)
 
     def key(plan, code, quarter, acronym):
-        return plan.items[code].id, quarter, plan.institutions[acronym].id
+        return plan.items[code].id, Quarter.parse(quarter), plan.institutions[acronym].id
 
     reports.create_reports_bulk(session, {key(in_bulk, *k): c for k, c in first.items()},
                                 state=S.APPROVED, author_id=None)

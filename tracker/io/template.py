@@ -111,19 +111,17 @@ def sheet_for(name: object) -> Sheet | None:
     return None
 
 
-STATUS_WORDS: dict[str, Status] = {
+STATUS_WORDS: dict[str, Status] = {  # each status's value, and other words for it
     normalize(word): status
     for status, words in {
-        Status.NOT_STARTED: ("not_started", "not started", "no iniciado", "no iniciada",
-                             "sin iniciar"),
-        Status.IN_PROGRESS: ("in_progress", "in progress", "en curso", "en progreso",
-                             "en proceso"),
-        Status.COMPLETED: ("completed", "complete", "done", "completado", "completada",
-                           "finalizado", "finalizada"),
-        Status.BLOCKED: ("blocked", "bloqueado", "bloqueada"),
-        Status.CANCELLED: ("cancelled", "canceled", "cancelado", "cancelada"),
+        Status.NOT_STARTED: ("not started", "no iniciado", "no iniciada", "sin iniciar"),
+        Status.IN_PROGRESS: ("in progress", "en curso", "en progreso", "en proceso"),
+        Status.COMPLETED: ("complete", "done", "completado", "completada", "finalizado",
+                           "finalizada"),
+        Status.BLOCKED: ("bloqueado", "bloqueada"),
+        Status.CANCELLED: ("canceled", "cancelado", "cancelada"),
     }.items()
-    for word in words
+    for word in (status.value, *words)
 }
 
 TRUE_WORDS = {normalize(w) for w in ("yes", "y", "true", "1", "x", "si", "sí", "verdadero")}

@@ -24,6 +24,7 @@ from tracker.models import (
     Decision,
     Institution,
     Meeting,
+    PeriodState,
     Plan,
     ReopenRequest,
     Report,
@@ -144,7 +145,7 @@ def _entries(session: Session, plan_id: int, filters: ActivityFilters) -> list[A
 @dataclass(frozen=True)
 class _Where:
     item_id: int | None = None
-    quarter: str | None = None
+    quarter: Quarter | None = None
     institution_id: int | None = None
 
 
@@ -157,29 +158,29 @@ def _context(session: Session, entries: list[AuditEntry]) -> dict[tuple[str, int
     found: dict[tuple[str, int], _Where] = {}
     if ids.get("report"):
         for report_id, item_id, quarter, institution_id in session.exec(
-                select(Report.id, Report.item_id, Report.quarter, Report.institution_id)
+                select(Report.id, Report.item_id, col(Report.quarter), Report.institution_id)
                 .where(col(Report.id).in_(ids["report"]))):
             found[("report", report_id)] = _Where(item_id, quarter, institution_id)
     if ids.get("action_item"):
         found.update({("action_item", i): _Where(item_id=i) for i in ids["action_item"]})
     if ids.get("reporting_period"):
         for period_id, quarter in session.exec(
-                select(ReportingPeriod.id, ReportingPeriod.quarter)
+                select(ReportingPeriod.id, col(ReportingPeriod.quarter))
                 .where(col(ReportingPeriod.id).in_(ids["reporting_period"]))):
             found[("reporting_period", period_id)] = _Where(quarter=quarter)
     if ids.get("reopen_request"):
         for request_id, quarter, requested_for in session.exec(
-                select(ReopenRequest.id, ReopenRequest.quarter, ReopenRequest.institution_id)
+                select(ReopenRequest.id, col(ReopenRequest.quarter), ReopenRequest.institution_id)
                 .where(col(ReopenRequest.id).in_(ids["reopen_request"]))):
             found[("reopen_request", request_id)] = _Where(quarter=quarter,
                                                            institution_id=requested_for)
     if ids.get("meeting"):
-        for meeting_id, quarter in session.exec(select(Meeting.id, Meeting.quarter)
+        for meeting_id, quarter in session.exec(select(Meeting.id, col(Meeting.quarter))
                                                 .where(col(Meeting.id).in_(ids["meeting"]))):
             found[("meeting", meeting_id)] = _Where(quarter=quarter)
     if ids.get("decision"):
         for decision_id, quarter in session.exec(
-                select(Decision.id, Meeting.quarter)
+                select(Decision.id, col(Meeting.quarter))
                 .join(Meeting, col(Meeting.id) == Decision.meeting_id)
                 .where(col(Decision.id).in_(ids["decision"]))):
             found[("decision", decision_id)] = _Where(quarter=quarter)
@@ -199,7 +200,7 @@ def _event(entry: AuditEntry, context: dict[tuple[str, int], _Where], names: _Na
         at=entry.at, who=None if entry.user_id is None else people.get(entry.user_id),
         kind=entry.entity, action=entry.action,
         item=item[0] if item else None, item_id=where.item_id,
-        quarter=Quarter.parse(where.quarter) if where.quarter else None,
+        quarter=where.quarter,
         institution=(None if where.institution_id is None
                      else names.institutions.get(where.institution_id)),
         changes=tuple(_changes(entry.entity, before, after, names, lang)))
@@ -239,8 +240,8 @@ def _word(key: str, value: object, names: _Names, lang: str) -> str:
     if key == "language" and isinstance(value, str):
         return t(f"language.{value}", lang)
     if key == "state":
-        return t(f"period.{value}", lang) if value in ("upcoming", "open", "closed",
-                                                        "locked") else t(f"state.{value}", lang)
+        return (t(f"period.{value}", lang) if value in tuple(PeriodState)
+                else t(f"state.{value}", lang))
     if key.endswith("quarter") and isinstance(value, str):
         try:
             return Quarter.parse(value).label(lang)

@@ -22,12 +22,11 @@ from tracker.quarters import Quarter
 from tracker.rules import one_line
 from tracker.services import meeting_figures
 from tracker.settings import get_settings
+from tracker.states import PeriodState
 
 if TYPE_CHECKING:
     from tracker.db import Reader
     from tracker.services.permissions import Actor
-
-_LOCKED = "locked"  # PeriodState.LOCKED, as stored (the models stay unloaded)
 
 
 def require_reader(actor: Actor, plan_id: int) -> None:
@@ -37,7 +36,7 @@ def require_reader(actor: Actor, plan_id: int) -> None:
     actor.require(Permission.READ_PLAN, plan_id)
 
 
-def period_state(session: Reader, plan_id: int, quarter: Quarter) -> str:
+def period_state(session: Reader, plan_id: int, quarter: Quarter) -> PeriodState:
     """The state of the plan's period for ``quarter``; a quarter outside the plan is bad
     input (as ``plans.get_period``)."""
     state = connection_of(session).execute(text(
@@ -45,15 +44,15 @@ def period_state(session: Reader, plan_id: int, quarter: Quarter) -> str:
         {"plan_id": plan_id, "quarter": str(quarter)}).scalar()
     if state is None:
         raise InvalidInput("report.outside_plan", quarter=str(quarter))  # as the CLI writes it
-    return str(state)
+    return PeriodState(state)
 
 
 def is_locked(session: Reader, plan_id: int, quarter: Quarter) -> bool:
-    return period_state(session, plan_id, quarter) == _LOCKED
+    return period_state(session, plan_id, quarter) == PeriodState.LOCKED
 
 
-def _figures(session: Reader, plan_id: int, quarter: Quarter, state: str) -> dict:
-    if state == _LOCKED:
+def _figures(session: Reader, plan_id: int, quarter: Quarter, state: PeriodState) -> dict:
+    if state == PeriodState.LOCKED:
         kept = meeting_figures.snapshot(session, plan_id, quarter)
         if kept is not None:
             if "notes" not in kept:  # a snapshot from before the notes were kept
@@ -127,7 +126,7 @@ def read_content(session: Reader, plan_id: int, quarter: Quarter) -> MeetingCont
         {"plan_id": plan_id}).mappings().one()
     return build(figures, plan=one_line(plan["name"]),
                  commission=one_line(plan["commission"] or ""),
-                 locked=state == _LOCKED,
+                 locked=state == PeriodState.LOCKED,
                  generated=get_settings().today(plan["time_zone"]),
                  meeting=_meeting_of(session, plan_id, quarter),
                  decisions=last_decisions(session, plan_id, quarter, figures))

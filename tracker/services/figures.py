@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from tracker import metrics
 from tracker.db import connection_of
 from tracker.metrics import Dimension
-from tracker.models import ActionItem, Institution, Plan, StrategicLine
+from tracker.models import ActionItem, Institution, PeriodState, Plan, StrategicLine
 from tracker.quarters import Quarter, quarter_range
 from tracker.services import plans
 from tracker.services.permissions import Actor, Permission
@@ -64,9 +64,9 @@ def _choice(session: Session, plan: Plan) -> PlanChoice:
         id=plan.id, name=plan.name, time_zone=plan.time_zone,
         quarters=tuple(quarter_range(*plans.plan_span(plan))),
         default_quarter=plans.default_quarter(session, plan),
-        open_quarter=next((Quarter.parse(p.quarter) for p in periods if p.state == "open"),
+        open_quarter=next((p.quarter for p in periods if p.state == PeriodState.OPEN),
                           None),
-        locked_quarters=tuple(Quarter.parse(p.quarter) for p in periods if p.state == "locked"),
+        locked_quarters=tuple(p.quarter for p in periods if p.state == PeriodState.LOCKED),
         under_evaluation=evaluated,
     )
 

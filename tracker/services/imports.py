@@ -206,7 +206,7 @@ def _validate_references(session: Session, parsed: ParsedPlan, plan: Plan | None
     _known_items(session, plan, participants, leads, starts)
     locked_quarters = _locked_quarters(session, plan)
     locked = (locked_quarters, _locked_reports(session, plan, locked_quarters))
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[str, Quarter, str], int] = {}
     for report in parsed.reports:
         if report.code not in broken:
             _validate_report(report, resolver, participants, leads, starts, span, locked,
@@ -229,20 +229,20 @@ def _known_items(session: Session, plan: Plan | None, participants: dict[str, se
             participants[item.code] = {acronyms[item.lead_institution_id],
                                        *supports.get(item.id, set())}
             leads[item.code] = acronyms[item.lead_institution_id]
-            starts[item.code] = Quarter.parse(item.start_quarter)
+            starts[item.code] = item.start_quarter
 
 
-def _locked_quarters(session: Session, plan: Plan | None) -> set[str]:
+def _locked_quarters(session: Session, plan: Plan | None) -> set[Quarter]:
     if plan is None or plan.id is None:
         return set()
-    return set(session.exec(select(ReportingPeriod.quarter).where(
+    return set(session.exec(select(col(ReportingPeriod.quarter)).where(
         ReportingPeriod.plan_id == plan.id, ReportingPeriod.state == PeriodState.LOCKED)))
 
 
-LockedReports = dict[tuple[str, str, str], dict[str, object] | None]
+LockedReports = dict[tuple[str, Quarter, str], dict[str, object] | None]
 
 
-def _locked_reports(session: Session, plan: Plan | None, locked: set[str]) -> LockedReports:
+def _locked_reports(session: Session, plan: Plan | None, locked: set[Quarter]) -> LockedReports:
     """(code, quarter, acronym) -> counting content of the reports in locked quarters: a row
     that repeats one of them unchanged (an unchanged export) is welcome."""
     if not locked or plan is None:
@@ -268,8 +268,8 @@ def _validate_report(report: ReportRow, resolver: _Resolver,
                      participants: dict[str, set[str]], leads: dict[str, str],
                      starts: dict[str, Quarter],
                      span: tuple[Quarter, Quarter] | None,
-                     locked: tuple[set[str], LockedReports],
-                     seen: dict[tuple[str, str, str], int], v: Validator) -> None:
+                     locked: tuple[set[Quarter], LockedReports],
+                     seen: dict[tuple[str, Quarter, str], int], v: Validator) -> None:
     row, code, quarter = report.row, report.code, report.quarter
     if code is None or quarter is None:
         return
@@ -295,11 +295,11 @@ def _validate_report(report: ReportRow, resolver: _Resolver,
     if span and not span[0] <= quarter <= span[1]:
         v.problem(row, "quarter", "import.outside_plan", value=str(quarter),
                   first=str(span[0]), last=str(span[1]))
-    key = (code, str(quarter), acronym or leads[code])  # an empty institution is the lead
+    key = (code, quarter, acronym or leads[code])  # an empty institution is the lead
     locked_quarters, locked_reports = locked
     wanted = report.content.as_dict()
     stored = locked_reports.get(key)
-    if str(quarter) in locked_quarters and not reports.same_content(stored, wanted):
+    if quarter in locked_quarters and not reports.same_content(stored, wanted):
         v.problem(row, _first_difference(stored, wanted),
                   "import.locked_quarter", value=str(quarter))
     if key in seen:
@@ -450,14 +450,14 @@ class _Writer:
             self.summary.plan_created = True
             return plans.create_plan(self.session, self.actor, Plan(
                 name=name, commission=sheet.commission if sheet else "",
-                first_quarter=str(span[0]), last_quarter=str(span[1]),
+                first_quarter=span[0], last_quarter=span[1],
                 fiscal_year_start_month=month or 1,
                 time_zone=(sheet.time_zone if sheet else None) or default_time_zone(),
             ), opened)
         if sheet:
             assert span  # the plan sheet's quarters are required and were checked
-            values = {"commission": sheet.commission, "first_quarter": str(span[0]),
-                      "last_quarter": str(span[1]),
+            values = {"commission": sheet.commission, "first_quarter": span[0],
+                      "last_quarter": span[1],
                       "fiscal_year_start_month": month or plan.fiscal_year_start_month,
                       "time_zone": sheet.time_zone or plan.time_zone}
             if any(getattr(plan, k) != val for k, val in values.items()):
@@ -512,8 +512,8 @@ class _Writer:
                 code=code, title=_filled(row.title), description=row.description,
                 line_id=lines[_filled(row.line_code)].id,
                 lead_institution_id=institutions[_filled(row.lead)].id,
-                start_quarter=str(row.start_quarter),
-                due_quarter=str(row.due_quarter),
+                start_quarter=_filled(row.start_quarter),
+                due_quarter=_filled(row.due_quarter),
                 indicator=row.indicator, unit=row.unit,
                 baseline=row.baseline, target=row.target,
                 weight=row.weight if row.weight is not None else 1.0,
@@ -551,12 +551,12 @@ class _Writer:
     def _reports(self, items: dict[str, ActionItem],
                  institutions: dict[str, Institution]) -> None:
         """Write every report in a few statements: imports carry tens of thousands."""
-        wanted: dict[tuple[int, str, int], ReportContent] = {}
+        wanted: dict[tuple[int, Quarter, int], ReportContent] = {}
         for row in self.parsed.reports:
             item = items[_filled(row.code)]
             institution_id = (institutions[row.acronym].id if row.acronym
                               else item.lead_institution_id)
-            wanted[(item.id, str(row.quarter), institution_id)] = row.content
+            wanted[(item.id, _filled(row.quarter), institution_id)] = row.content
         if not wanted:
             return
         plan_id = next(iter(items.values())).plan_id

@@ -69,7 +69,7 @@ def item_detail(session: Session, actor: Actor, item_id: int) -> ItemDetail:
         select(ItemSupport.institution_id).where(ItemSupport.item_id == item.id)))
     line = session.get_one(StrategicLine, item.line_id)
     first, _ = plans.plan_span(plan)
-    start, due = Quarter.parse(item.start_quarter), Quarter.parse(item.due_quarter)
+    start, due = item.start_quarter, item.due_quarter
     quarters = list(quarter_range(max(first, start),
                                   plans.default_quarter(session, plan)))
     frame = metrics.frame(metrics.item_rows(session, plan.id, quarters) if quarters else [],

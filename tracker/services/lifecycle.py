@@ -66,9 +66,9 @@ TRANSITIONS = {
 }
 
 
-def can_move(state: str, to: PeriodState) -> bool:
+def can_move(state: PeriodState, to: PeriodState) -> bool:
     """Whether plan management may move a quarter in ``state`` to ``to`` (its buttons)."""
-    return to in TRANSITIONS[PeriodState(state)]
+    return to in TRANSITIONS[state]
 
 
 def closed_by_opening(periods: Sequence[PeriodRow], quarter: Quarter) -> Quarter | None:
@@ -93,15 +93,15 @@ def set_period_state(session: Session, actor: Actor, plan_id: int, quarter: Quar
     is open), only when ``confirm_closing`` names that quarter. Returns the periods changed."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
     period = plans.get_period(session, plan_id, quarter)
-    if state not in TRANSITIONS[PeriodState(period.state)]:
+    if state not in TRANSITIONS[period.state]:
         key = "plan.period_locked" if period.state == PeriodState.LOCKED else "plan.bad_transition"
-        raise InvalidInput(key, quarter=quarter, state=PeriodState(period.state), to=state)
+        raise InvalidInput(key, quarter=quarter, state=period.state, to=state)
     changed = []
     if state == PeriodState.OPEN:
         for other in session.exec(select(ReportingPeriod).where(
                 ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == PeriodState.OPEN)):
-            if other.quarter != str(confirm_closing):
-                raise CloseNeedsConfirmation(quarter, Quarter.parse(other.quarter),
+            if other.quarter != confirm_closing:
+                raise CloseNeedsConfirmation(quarter, other.quarter,
                                              session.get_one(Plan, plan_id).name)
             changed.append(_move(session, actor, other, PeriodState.CLOSED))
     changed.append(_move(session, actor, period, state))
@@ -139,7 +139,7 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     if meeting is None or meeting.plan_id != plan_id:
         raise NotFound("meeting.not_found")
     snapshot = QuarterSnapshot(
-        plan_id=plan_id, quarter=str(quarter), created_by_id=actor.user_id,
+        plan_id=plan_id, quarter=quarter, created_by_id=actor.user_id,
         figures=json.dumps(quarter_figures(session, plan_id, quarter),
                            default=str, ensure_ascii=False))
     session.add(snapshot)
@@ -150,7 +150,8 @@ def lock_quarter(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
     session.flush()
     audit.record(session, actor, "lock", "reporting_period", period.id, plan_id=plan_id,
                  before={"state": before},
-                 after={"state": "locked", "meeting": meeting.id, "snapshot": snapshot.id})
+                 after={"state": PeriodState.LOCKED, "meeting": meeting.id,
+                        "snapshot": snapshot.id})
     changes.structure_touched(session)  # the plans offered carry their locked quarters
     session.flush()
     return snapshot
@@ -174,7 +175,7 @@ def request_reopen(session: Session, actor: Actor, plan_id: int, quarter: Quarte
         raise InvalidInput(refused)
     if not reason or len(reason) > MAX_REASON:
         raise InvalidInput("meeting.reason", limit=MAX_REASON)
-    request = ReopenRequest(plan_id=plan_id, quarter=str(quarter), requested_by_id=actor.user_id,
+    request = ReopenRequest(plan_id=plan_id, quarter=quarter, requested_by_id=actor.user_id,
                             institution_id=actor.institution_id, reason=reason)
     session.add(request)
     session.flush()
@@ -259,7 +260,7 @@ def finish_reopening(session: Session, actor: Actor, plan_id: int, quarter: Quar
     if earlier := once.claim(session, actor, token, "finish_reopening"):
         return session.get_one(ReopenRequest, earlier.result)
     running = session.exec(select(ReopenRequest).where(
-        ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == str(quarter),
+        ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == quarter,
         ReopenRequest.institution_id == actor.institution_id, _running())
         .order_by(col(ReopenRequest.id))).all()
     if not running:
@@ -284,7 +285,7 @@ def end_reopening(session: Session, actor: Actor, request_id: int, *,
     if not session.exec(select(ReopenRequest.id).where(
             ReopenRequest.id == request.id, _running())).first():
         raise InvalidInput("lifecycle.reopening_over",
-                           quarter=Quarter.parse(request.quarter))
+                           quarter=request.quarter)
     _end(session, actor, request, "end_reopening")
     request.seen_at = None  # a notice for the member, like the grant's
     session.flush()
@@ -315,9 +316,10 @@ class Notice:
 
 def notice_text(session: Session, request: ReopenRequest, lang: str) -> Notice:
     plan = session.get_one(Plan, request.plan_id)
-    quarter = Quarter.parse(request.quarter)
+    quarter = request.quarter
     granted = request.state == RequestState.GRANTED
-    outcome = "ended" if request.ended_at else "granted" if granted else "refused"
+    outcome = ("ended" if request.ended_at
+               else RequestState.GRANTED if granted else RequestState.REFUSED)
     return Notice(request.id, quarter, granted and not request.ended_at,
                   t(f"lifecycle.{outcome}.subject", lang, quarter=quarter, plan=plan.name),
                   t(f"lifecycle.{outcome}.body", lang, quarter=quarter, plan=plan.name,
@@ -343,9 +345,9 @@ def mark_seen(session: Session, actor: Actor, request_id: int) -> None:
     session.flush()
 
 
-def _quarters(texts: Iterable[str]) -> list[Quarter]:
-    """Quarters read from a text column, in time order, each once."""
-    return sorted({Quarter.parse(text) for text in texts})
+def _quarters(quarters: Iterable[Quarter]) -> list[Quarter]:
+    """Quarters read from a column, in time order, each once."""
+    return sorted(set(quarters))
 
 
 @dataclass(frozen=True)
@@ -365,7 +367,7 @@ def reopenings(session: Session, plan_id: int, institution_id: int | None) -> li
     rows = session.exec(select(ReopenRequest).where(
         ReopenRequest.plan_id == plan_id, ReopenRequest.institution_id == institution_id,
         _running()).order_by(col(ReopenRequest.ends_on))).all()
-    latest = {Quarter.parse(r.quarter): Reopening(r.id, Quarter.parse(r.quarter), r.ends_on)
+    latest = {r.quarter: Reopening(r.id, r.quarter, r.ends_on)
               for r in rows if r.ends_on is not None}
     return [latest[q] for q in sorted(latest)]
 
@@ -383,7 +385,7 @@ def reopening_over(session: Session, plan_id: int, quarter: Quarter,
     if institution_id is None:
         return None
     last = session.exec(select(ReopenRequest).where(
-        ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == str(quarter),
+        ReopenRequest.plan_id == plan_id, ReopenRequest.quarter == quarter,
         ReopenRequest.institution_id == institution_id,
         ReopenRequest.state == RequestState.GRANTED)
         .order_by(col(ReopenRequest.decided_at).desc(), col(ReopenRequest.id).desc())).first()
@@ -392,7 +394,7 @@ def reopening_over(session: Session, plan_id: int, quarter: Quarter,
 
 def closed_quarters(session: Session, plan_id: int) -> list[Quarter]:
     """Quarters a member may ask to reopen."""
-    return _quarters(session.exec(select(ReportingPeriod.quarter).where(
+    return _quarters(session.exec(select(col(ReportingPeriod.quarter)).where(
         ReportingPeriod.plan_id == plan_id,
         col(ReportingPeriod.state).in_([PeriodState.CLOSED, PeriodState.LOCKED]))))
 
@@ -404,7 +406,7 @@ class RequestView:
     reason: str
     requested_by: str
     institution: str | None
-    state: str
+    state: RequestState
     answer: str | None
     decided_at: datetime | None
     until: date | None = None  # a grant's end date
@@ -421,7 +423,7 @@ def reopen_requests(session: Session, actor: Actor, plan_id: int) -> list[Reques
         .order_by(col(ReopenRequest.created_at).desc())).all()
     running = set(session.exec(select(ReopenRequest.id).where(
         ReopenRequest.plan_id == plan_id, _running())))
-    return [RequestView(r.id, Quarter.parse(r.quarter), r.reason, name,
+    return [RequestView(r.id, r.quarter, r.reason, name,
                         None if r.institution_id is None else acronyms.get(r.institution_id),
                         r.state, r.answer, r.decided_at, r.ends_on, r.id in running)
             for r, name in rows]
@@ -470,6 +472,6 @@ def correctable_quarters(plan: PlanChoice, start: Quarter,
 def reopened_quarters(session: Session, actor: Actor, plan_id: int) -> list[Quarter]:
     """Quarters with a reopening running (a coordinator may correct them)."""
     actor.require(Permission.CORRECT_REPORTS, plan_id)
-    return _quarters(session.exec(select(ReopenRequest.quarter).where(
+    return _quarters(session.exec(select(col(ReopenRequest.quarter)).where(
         ReopenRequest.plan_id == plan_id, _running())))
 

@@ -79,10 +79,10 @@ def record_meeting(session: Session, actor: Actor, plan_id: int, quarter: Quarte
     actor.require(Permission.MANAGE_PLAN, plan_id)
     if earlier := once.claim(session, actor, token, "record_meeting"):
         return session.get_one(Meeting, earlier.result)
-    plans.get_period(session, plan_id, Quarter.parse(quarter))
+    plans.get_period(session, plan_id, quarter)
     minutes, place = _checked_texts(minutes, place)
     attending = _attendance_ids(session, plan_id, present)
-    meeting = Meeting(plan_id=plan_id, quarter=str(quarter), held_on=held_on, place=place,
+    meeting = Meeting(plan_id=plan_id, quarter=quarter, held_on=held_on, place=place,
                       minutes=minutes, created_by_id=actor.user_id)
     session.add(meeting)
     session.flush()
@@ -180,12 +180,12 @@ def _decision_text(text: str) -> str:
     return text
 
 
-def _due(session: Session, plan_id: int, due_quarter: Quarter | None) -> str | None:
+def _due(session: Session, plan_id: int, due_quarter: Quarter | None) -> Quarter | None:
     """The due quarter as stored, once checked to be one of the plan's."""
     if due_quarter is None:
         return None
     plans.get_period(session, plan_id, due_quarter)
-    return str(due_quarter)
+    return due_quarter
 
 
 def add_decision(session: Session, actor: Actor, meeting_id: int, text: str, *,
@@ -230,8 +230,8 @@ def becomes(item_id: int | None, new_item: NewItem | None
 
 def _item_fields(meeting: Meeting, decision: Decision, text: str, owner: str | None,
                  new_item: NewItem) -> ItemFields:
-    start = Quarter.parse(meeting.quarter) + 1
-    due = Quarter.parse(decision.due_quarter) if decision.due_quarter else start
+    start = meeting.quarter + 1
+    due = decision.due_quarter or start
     title = rules.shortened(text, "action_item", "title")  # a longer decision is cut
     return ItemFields(code=new_item.code, title=title, description=text, line=new_item.line,
                       lead=owner or "", supporters=(), start_quarter=start, due_quarter=due)
@@ -335,10 +335,10 @@ def list_meetings(session: Session, actor: Actor, plan_id: int) -> list[MeetingV
                 decision.text,
                 None if decision.owner_institution_id is None
                 else acronyms.get(decision.owner_institution_id),
-                Quarter.parse(decision.due_quarter) if decision.due_quarter else None,
+                decision.due_quarter,
                 f"{item.code} · {item.title}" if item else None,
                 decision.id, item.id if item else None))
-        views.append(MeetingView(meeting.id, Quarter.parse(meeting.quarter), meeting.held_on,
+        views.append(MeetingView(meeting.id, meeting.quarter, meeting.held_on,
                                  tuple(present), meeting.minutes, tuple(decisions),
                                  meeting.place, meeting.id in locking))
     return views
@@ -361,4 +361,4 @@ def origin_of(session: Session, actor: Actor, item_id: int) -> Origin | None:
     actor.require(Permission.READ_PLAN, item.plan_id)
     decision = session.get_one(Decision, item.decision_id)
     meeting = session.get_one(Meeting, decision.meeting_id)
-    return Origin(meeting.id, Quarter.parse(meeting.quarter), meeting.held_on, decision.text)
+    return Origin(meeting.id, meeting.quarter, meeting.held_on, decision.text)

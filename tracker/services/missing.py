@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from tracker import metrics
-from tracker.models import Role, RoleGrant, User
+from tracker.models import ReportState, Role, RoleGrant, User
 from tracker.quarters import Quarter
 from tracker.services.permissions import Actor, Permission
 
@@ -17,7 +17,7 @@ class MissingItem:
     item_id: int
     code: str
     title: str
-    state: str | None  # None: nothing written; "draft" or "returned": written, not counted
+    state: ReportState | None  # None: nothing written; a draft or returned: not counted
 
 
 @dataclass
@@ -35,7 +35,8 @@ def missing_by_institution(session: Session, actor: Actor, plan_id: int,
     for row in metrics.missing_reports(session, plan_id, quarter):
         due = dues.setdefault(row.institution_id,
                               InstitutionDue(row.institution_id, row.institution))
-        due.items.append(MissingItem(row.item_id, row.code, row.title, row.state))
+        due.items.append(MissingItem(row.item_id, row.code, row.title,
+                                         ReportState(row.state) if row.state else None))
     if dues:
         members = session.exec(
             select(User.institution_id, User.display_name, User.email)

@@ -19,6 +19,7 @@ from tracker.models import (
     Institution,
     ItemSupport,
     ItemValues,
+    PeriodState,
     Plan,
     StrategicLine,
 )
@@ -32,7 +33,7 @@ def set_deadline(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
                  deadline: date | None) -> None:
     """The day the quarter's reports are due; ``None`` (the date cleared) sets none."""
     actor.require(Permission.MANAGE_PLAN, plan_id)
-    period = plans.get_period(session, plan_id, Quarter.parse(quarter))
+    period = plans.get_period(session, plan_id, quarter)
     before = period.deadline
     period.deadline = deadline
     session.add(period)
@@ -126,7 +127,7 @@ def _validated(session: Session, plan: Plan, fields: ItemFields) -> ItemValues:
         raise InvalidInput("plan.field.line", value=fields.line)
     return {"code": code, "title": title, "description": fields.description.strip(),
             "line_id": line.id, "lead_institution_id": ids[fields.lead],
-            "start_quarter": str(start), "due_quarter": str(due),
+            "start_quarter": start, "due_quarter": due,
             "indicator": (fields.indicator or "").strip() or None,
             "unit": (fields.unit or "").strip() or None, "baseline": fields.baseline,
             "target": fields.target, "weight": float(fields.weight)}
@@ -269,7 +270,7 @@ def save_institution(session: Session, actor: Actor, plan_id: int, acronym: str,
 @dataclass(frozen=True)
 class PeriodRow:
     quarter: Quarter
-    state: str
+    state: PeriodState
     deadline: date | None
 
 
@@ -295,7 +296,7 @@ def catalog(session: Session, actor: Actor, plan_id: int) -> PlanCatalog:
     lines = sorted(session.exec(select(StrategicLine).where(StrategicLine.plan_id == plan_id)),
                    key=lambda line: natural_key(line.code))
     return PlanCatalog(
-        periods=tuple(PeriodRow(Quarter.parse(p.quarter), p.state, p.deadline)
+        periods=tuple(PeriodRow(p.quarter, p.state, p.deadline)
                       for p in plans.periods(session, plan_id)),
         institutions=tuple((i.acronym, i.name, i.country) for i in session.exec(
             select(Institution).order_by(Institution.acronym))),
@@ -320,7 +321,7 @@ def item_fields(session: Session, actor: Actor, item_id: int) -> tuple[ItemField
         code=item.code, title=item.title, description=item.description, line=line.code,
         lead=acronyms[item.lead_institution_id],
         supporters=tuple(sorted(acronyms[i] for i in _supporters(session, item.id))),
-        start_quarter=Quarter.parse(item.start_quarter),
-        due_quarter=Quarter.parse(item.due_quarter),
+        start_quarter=item.start_quarter,
+        due_quarter=item.due_quarter,
         indicator=item.indicator, unit=item.unit, baseline=item.baseline, target=item.target,
         weight=item.weight), item.version

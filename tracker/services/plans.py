@@ -40,7 +40,7 @@ def get_plan(session: Session, name: str) -> Plan:
 
 
 def plan_span(plan: Plan) -> tuple[Quarter, Quarter]:
-    return Quarter.parse(plan.first_quarter), Quarter.parse(plan.last_quarter)
+    return plan.first_quarter, plan.last_quarter
 
 
 def evaluation_quarter(plan: Plan, today: date | None = None) -> Quarter:
@@ -110,8 +110,8 @@ def new_plan(session: Session, actor: Actor, *, name: str, commission: str, firs
         raise InvalidInput("import.open_outside_plan", value=chosen, first=span[0],
                            last=span[1])
     plan = create_plan(session, actor, Plan(
-        name=name, commission=commission, first_quarter=str(span[0]),
-        last_quarter=str(span[1]), fiscal_year_start_month=fiscal_year_start_month), chosen)
+        name=name, commission=commission, first_quarter=span[0],
+        last_quarter=span[1], fiscal_year_start_month=fiscal_year_start_month), chosen)
     once.settle(session, token, plan.id)
     return plan
 
@@ -120,16 +120,16 @@ def ensure_periods(session: Session, plan: Plan, opened: Quarter | None = None) 
     """Add the missing periods of the plan's span (after a span change, say); a plan keeps
     at most one open quarter."""
     existing = dict(session.exec(
-        select(ReportingPeriod.quarter, ReportingPeriod.state)
+        select(col(ReportingPeriod.quarter), col(ReportingPeriod.state))
         .where(ReportingPeriod.plan_id == plan.id)
     ).all())
     has_open = PeriodState.OPEN in existing.values()
     for quarter, state in period_states(plan, get_settings().today(plan.time_zone), opened).items():
         if has_open and state == PeriodState.OPEN:
             state = PeriodState.CLOSED
-        if str(quarter) not in existing:
+        if quarter not in existing:
             session.add(ReportingPeriod(
-                plan_id=plan.id, quarter=str(quarter), state=state,
+                plan_id=plan.id, quarter=quarter, state=state,
                 deadline=default_deadline(plan, quarter),
             ))
     session.flush()
@@ -138,7 +138,7 @@ def ensure_periods(session: Session, plan: Plan, opened: Quarter | None = None) 
 def get_period(session: Session, plan_id: int, quarter: Quarter) -> ReportingPeriod:
     """The plan's reporting period for ``quarter``; a quarter outside the plan is bad input."""
     period = session.exec(select(ReportingPeriod).where(
-        ReportingPeriod.plan_id == plan_id, ReportingPeriod.quarter == str(quarter))).first()
+        ReportingPeriod.plan_id == plan_id, ReportingPeriod.quarter == quarter)).first()
     if period is None:
         raise InvalidInput("report.outside_plan", quarter=quarter)
     return period
@@ -147,7 +147,7 @@ def get_period(session: Session, plan_id: int, quarter: Quarter) -> ReportingPer
 def periods(session: Session, plan_id: int) -> list[ReportingPeriod]:
     return list(session.exec(
         select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id)
-        .order_by(ReportingPeriod.quarter)
+        .order_by(col(ReportingPeriod.quarter))
     ))
 
 
@@ -155,7 +155,7 @@ def open_quarter(session: Session, plan_id: int) -> Quarter | None:
     period = session.exec(select(ReportingPeriod).where(
         ReportingPeriod.plan_id == plan_id, ReportingPeriod.state == PeriodState.OPEN
     )).first()
-    return Quarter.parse(period.quarter) if period else None
+    return period.quarter if period else None
 
 
 def default_quarter(session: Session, plan: Plan) -> Quarter:
@@ -168,5 +168,5 @@ def default_quarter(session: Session, plan: Plan) -> Quarter:
         .where(ActionItem.plan_id == plan.id)
     ).first()
     if latest:
-        return Quarter.parse(latest)
+        return latest
     return evaluation_quarter(plan)

@@ -65,7 +65,7 @@ def record(session: Session, plan_id: int, quarter: Quarter,
            messages: list[ReminderMessage], channel: str) -> None:
     """Keep who was reminded of what, whether by e-mail or by a message copied in the app."""
     for message in messages:
-        session.add(Reminder(plan_id=plan_id, quarter=str(quarter), user_id=message.user_id,
+        session.add(Reminder(plan_id=plan_id, quarter=quarter, user_id=message.user_id,
                              missing_count=message.missing, channel=channel))
     if messages:  # who was reminded: no figure moves
         changes.touched(session, plan_id, figures=False)

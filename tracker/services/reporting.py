@@ -75,7 +75,7 @@ class Target:
 def _locked_refusal(session: Session, period: ReportingPeriod) -> NotAllowed:
     meeting = session.get(Meeting, period.meeting_id) if period.meeting_id else None
     held = meeting.held_on if meeting else (period.locked_at.date() if period.locked_at else None)
-    return NotAllowed("report.quarter_locked", quarter=Quarter.parse(period.quarter), date=held)
+    return NotAllowed("report.quarter_locked", quarter=period.quarter, date=held)
 
 
 def check_period(session: Session, actor: Actor, plan_id: int, quarter: Quarter,
@@ -138,9 +138,9 @@ def check_writer(session: Session, actor: Actor, item: ActionItem, institution_i
 def check_item_quarter(item: ActionItem, quarter: Quarter) -> None:
     if item.archived:
         raise InvalidInput("report.item_archived", code=item.code)
-    if quarter < Quarter.parse(item.start_quarter):
+    if quarter < item.start_quarter:
         raise InvalidInput("report.before_start", quarter=quarter,
-                           start=Quarter.parse(item.start_quarter))
+                           start=item.start_quarter)
 
 
 def validate(content: ReportContent) -> None:
@@ -290,7 +290,7 @@ def submit_drafts(session: Session, actor: Actor, plan_id: int, quarter: Quarter
     drafts = session.exec(
         select(Report).join(ActionItem, col(ActionItem.id) == Report.item_id)
         .join(ReportRevision, col(ReportRevision.id) == Report.latest_revision_id)
-        .where(ActionItem.plan_id == plan_id, Report.quarter == str(quarter),
+        .where(ActionItem.plan_id == plan_id, Report.quarter == quarter,
                Report.institution_id == institution_id,
                ReportRevision.state == ReportState.DRAFT)).all()
     for report in drafts:
@@ -312,7 +312,7 @@ def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
     actor.require(Permission.APPROVE_REPORTS, item.plan_id)
     if earlier := once.claim(session, actor, token, "review"):
         return _as_saved(session, earlier.result)
-    period = plans.get_period(session, item.plan_id, Quarter.parse(report.quarter))
+    period = plans.get_period(session, item.plan_id, report.quarter)
     if period.state == PeriodState.LOCKED:
         raise _locked_refusal(session, period)
     _check_version(session, report, expected_version)
@@ -329,7 +329,7 @@ def review(session: Session, actor: Actor, report_id: int, *, approve: bool,
                            limit=rules.limit("report", "review_comment"))
     state = ReportState.APPROVED if approve else ReportState.RETURNED
     saved = append_revision(session, item_id=report.item_id,
-                            quarter=Quarter.parse(report.quarter),
+                            quarter=report.quarter,
                             institution_id=report.institution_id, content=content_of(latest),
                             state=state, author_id=actor.user_id,
                             review_comment=comment or None)
@@ -355,8 +355,8 @@ class HistoryEntry:
     quarter: Quarter
     institution_id: int
     number: int
-    state: str
-    status: str | None
+    state: ReportState
+    status: Status | None
     percent_complete: float | None
     nothing_to_report: bool
     narrative: str
@@ -382,7 +382,7 @@ def item_history(session: Session, actor: Actor, item_id: int) -> ItemHistory:
         .where(Report.item_id == item_id)
         .order_by(col(ReportRevision.created_at).desc(), col(ReportRevision.id).desc())).all()
     return ItemHistory(item, [
-        HistoryEntry(Quarter.parse(report.quarter), report.institution_id, revision.number,
+        HistoryEntry(report.quarter, report.institution_id, revision.number,
                      revision.state, revision.status, revision.percent_complete,
                      revision.nothing_to_report, revision.narrative, revision.review_comment,
                      author, revision.created_at)

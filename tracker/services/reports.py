@@ -32,7 +32,7 @@ from tracker.quarters import Quarter
 __all__ = ["ReportContent", "append_revision", "append_revisions_bulk", "create_reports_bulk",
            "find_report", "pointers", "same_content"]
 
-ReportKey = tuple[int, str, int]  # (item id, quarter, institution id)
+ReportKey = tuple[int, Quarter, int]  # (item id, quarter, institution id)
 FLAGS = frozenset(spec.name for spec in CONTENT_FIELDS if spec.kind is ContentKind.FLAG)
 
 
@@ -44,7 +44,7 @@ def find_report(
     ``BEGIN IMMEDIATE`` already serialises writers), so two saves cannot both pass the
     version check."""
     query = select(Report).where(
-        Report.item_id == item_id, Report.quarter == str(quarter),
+        Report.item_id == item_id, Report.quarter == quarter,
         Report.institution_id == institution_id,
     )
     return session.exec(query.with_for_update() if for_update else query).first()
@@ -79,7 +79,7 @@ def append_revision(
     """Add a new version of the report (creating the report if it is the first)."""
     report = find_report(session, item_id, quarter, institution_id)
     if report is None:
-        report = Report(item_id=item_id, quarter=str(quarter), institution_id=institution_id,
+        report = Report(item_id=item_id, quarter=quarter, institution_id=institution_id,
                         version=0)
         session.add(report)
         session.flush()

@@ -43,7 +43,7 @@ class Submitted(ReportContent):
 def _awaiting(plan_id: int, quarter: Quarter) -> tuple[ColumnElement[bool], ...]:
     """A report waits for review while its latest version is a submitted one: a draft on top
     (the member is writing again) takes it off the list until it is submitted."""
-    return (col(ActionItem.plan_id) == plan_id, col(Report.quarter) == str(quarter),
+    return (col(ActionItem.plan_id) == plan_id, col(Report.quarter) == quarter,
             col(ReportRevision.state) == ReportState.SUBMITTED)
 
 

@@ -63,7 +63,7 @@ def checklist(session: Session, actor: Actor, plan_id: int) -> Checklist:
     head = metrics.headline(session, plan_id, quarter)
     waiting = review.waiting_count(session, plan_id, quarter)
     meetings = session.exec(select(func.count()).select_from(Meeting).where(
-        Meeting.plan_id == plan_id, Meeting.quarter == str(quarter))).one()
+        Meeting.plan_id == plan_id, Meeting.quarter == quarter)).one()
     items = session.exec(select(func.count()).select_from(ActionItem).where(
         ActionItem.plan_id == plan_id)).one()
     opened = period.state == PeriodState.OPEN and period.deadline is not None

@@ -16,6 +16,7 @@ from tracker.models import (
     Report,
     ReportContent,
     ReportRevision,
+    ReportState,
 )
 from tracker.quarters import Quarter
 from tracker.services.permissions import Actor, Permission
@@ -29,7 +30,7 @@ class Contribution(ReportContent):
     institution: str
     report_id: int
     version: int
-    state: str
+    state: ReportState
     review_comment: str | None
 
     @property
@@ -106,7 +107,7 @@ def _attach_reports(session: Session, items: dict[int, WorkItem], quarter: Quart
     rows = session.exec(
         select(Report, ReportRevision)
         .join(ReportRevision, col(ReportRevision.id) == Report.latest_revision_id)
-        .where(col(Report.item_id).in_(list(items)), Report.quarter == str(quarter))).all()
+        .where(col(Report.item_id).in_(list(items)), Report.quarter == quarter)).all()
     for report, revision in rows:
         contribution = Contribution.of(
             revision, institution=acronyms[report.institution_id], report_id=report.id,
