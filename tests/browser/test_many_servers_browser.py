@@ -58,6 +58,7 @@ def test_a_submission_on_one_server_shows_on_the_other_at_its_next_run(browser: 
                                                                        servers: Servers):
     coordinator = browser.new_page()
     sign_in(coordinator, servers.b, "coordinacion@demo.example")  # lands on the overview
+    expect(coordinator.locator("[data-testid=stMetricValue]").first).to_be_visible()
     figures = _headline(coordinator)
     assert figures
     open_page(coordinator, "Review reports")
