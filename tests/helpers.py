@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from devtools.servers import free_port as free_port  # the service tests' SMTP ports
 from tracker import changes, metrics
@@ -60,7 +60,7 @@ def row_counts(session: Session) -> dict[str, int]:
     """Rows per table of the tracker's data (the change generations are bookkeeping: a new
     database has the structure's)."""
     return {table.name: session.exec(select(func.count()).select_from(table)).one()
-            for table in SQLModel.metadata.sorted_tables if table.name != changes.TABLE}
+            for table in changes.data_tables()}
 
 
 def rollup(session: Session, plan_id: int, quarters: Quarter | Sequence[Quarter],

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, event, select
+from sqlalchemy import BigInteger, Column, Table, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, Session, SQLModel
@@ -68,6 +68,12 @@ class ChangeGeneration(SQLModel, table=True):
     generation: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
+def data_tables() -> list[Table]:
+    """The tables of the tracker's data, parents first: every table but the counters, which a
+    restore, a demo reset or a row count leaves alone (they move on, never back)."""
+    return [table for table in SQLModel.metadata.sorted_tables if table.name != TABLE]
+
+
 _PENDING = "tracker.changes.pending"  # Session.info: the keys this transaction moves
 _FLUSHED = "tracker.changes.flushed"  # Session.info: the tables its flushes wrote
 
@@ -101,11 +107,6 @@ def taken_back(session: Session) -> Iterator[None]:
     finally:
         savepoint.rollback()
         session.info.update(kept)
-
-
-def declared(session: Session) -> frozenset[Key]:
-    """What ``session``'s transaction has declared so far (tests, and ``ui.actions``)."""
-    return frozenset(session.info.get(_PENDING, ()))
 
 
 def _start() -> int:

@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from tracker import changes
 from tracker.io.reader import RawSheet
@@ -390,9 +390,8 @@ def _open_quarter_reports(session: Session, plan: Plan, items: list[DemoItem]) -
 def load_demo(session: Session, *, reset: bool = False) -> None:
     """Load both demo plans and the demo accounts; repeating it changes nothing."""
     if reset:  # every row but the change generations, which move on (``tracker.changes``)
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            if table.name != changes.TABLE:
-                session.execute(table.delete())
+        for table in reversed(changes.data_tables()):
+            session.execute(table.delete())
         changes.structure_touched(session)
         session.flush()
     for plan in DEMO_PLANS:  # the workbooks, then the quarters since they were made

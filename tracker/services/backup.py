@@ -41,16 +41,9 @@ def _tables() -> list[Table]:
     return list(SQLModel.metadata.sorted_tables)  # parents before children
 
 
-def _data_tables() -> list[Table]:
-    """The tables a restore replaces and a summary counts: all but the change generations,
-    which must move on from where this database's are (a backup's would take every server
-    back in time)."""
-    return [table for table in _tables() if table.name != changes.TABLE]
-
-
 def _counts(connection: Connection) -> dict[str, int]:
     return {table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in _data_tables()}
+            for table in changes.data_tables()}
 
 
 def backup(engine: Engine, path: Path) -> BackupSummary:
@@ -131,9 +124,9 @@ def restore(engine: Engine, path: Path) -> BackupSummary:
             with source_engine.connect() as source, engine.begin() as target:
                 if is_sqlite(engine):
                     target.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-                for table in reversed(_data_tables()):
+                for table in reversed(changes.data_tables()):
                     target.execute(delete(table))
-                for table in _data_tables():
+                for table in changes.data_tables():
                     _copy_rows(source, target, table)
                 _advance_sequences(target)
                 changes.move_everything(target)  # every server's cached reads renewed
